@@ -1,0 +1,12 @@
+//! Domain rules of Fazhi. Everything here is pure: no database, no network, no clock.
+//! Types validate themselves when built (`parse`), so the layers above cannot hold an invalid value.
+
+pub mod audit;
+pub mod auth_policy;
+pub mod field;
+pub mod org;
+pub mod password;
+pub mod role;
+pub mod user;
+
+pub use field::FieldError;

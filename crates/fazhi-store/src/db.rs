@@ -1,0 +1,157 @@
+use std::path::Path;
+use std::time::Duration;
+
+use fazhi_domain::audit::GENESIS_HASH;
+use sea_orm::sea_query::{Expr, Index, IndexCreateStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, Schema, Set, TransactionTrait,
+};
+
+use crate::StoreError;
+use crate::entities::*;
+
+/// The schema version this build writes. Each step below brings a database one version further.
+const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+/// The URL of the embedded database inside a data folder, created if absent.
+pub fn sqlite_url_for_data_dir(dir: &Path) -> Result<String, StoreError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| StoreError::Internal(format!("无法创建数据目录 {}：{e}", dir.display())))?;
+    Ok(format!("sqlite://{}?mode=rwc", dir.join("fazhi.db").display()))
+}
+
+impl Db {
+    /// Connects and brings the schema up to date. The backend follows the URL's scheme.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let sqlite = url.starts_with("sqlite:");
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(if sqlite { 8 } else { 16 })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let conn = Database::connect(options).await?;
+        if sqlite {
+            // WAL lets readers go on while one writer writes; it is a property of the file.
+            conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        let db = Db { conn };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.conn.get_database_backend() {
+            DatabaseBackend::Postgres => "PostgreSQL",
+            DatabaseBackend::Sqlite => "SQLite",
+            _ => "other",
+        }
+    }
+
+    /// Opens a write transaction and takes the audit chain's lock first. On PostgreSQL that is a
+    /// row lock held to commit; on SQLite the first write takes the database's write lock. Taking
+    /// it before any read means two writers never deadlock on upgrading a read lock.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let txn = self.conn.begin().await?;
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId).into())
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&txn)
+            .await?;
+        Ok(txn)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let backend = self.conn.get_database_backend();
+        let txn = self.conn.begin().await?;
+        if backend == DatabaseBackend::Postgres {
+            // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(774411)").await?;
+        }
+        let schema = Schema::new(backend);
+        txn.execute(schema.create_table_from_entity(schema_meta::Entity).if_not_exists()).await?;
+        let current: i64 = schema_meta::Entity::find_by_id("schema_version".to_owned())
+            .one(&txn)
+            .await?
+            .and_then(|m| m.value.parse().ok())
+            .unwrap_or(0);
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::Internal(format!(
+                "数据库结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}：请升级 fazhi"
+            )));
+        }
+        if current < 1 {
+            txn.execute(schema.create_table_from_entity(organization::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(user::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(session::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(api_token::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(audit_record::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(audit_head::Entity).if_not_exists()).await?;
+            for index in indexes() {
+                txn.execute(&index).await?;
+            }
+            audit_head::ActiveModel { id: Set(1), last_id: Set(0), last_hash: Set(GENESIS_HASH.to_owned()) }
+                .insert(&txn)
+                .await?;
+            schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) }
+                .insert(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+fn indexes() -> Vec<IndexCreateStatement> {
+    vec![
+        Index::create()
+            .name("idx_organizations_path")
+            .table(organization::Entity)
+            .col(organization::Column::Path)
+            .if_not_exists()
+            .to_owned(),
+        Index::create()
+            .name("idx_organizations_parent")
+            .table(organization::Entity)
+            .col(organization::Column::ParentId)
+            .if_not_exists()
+            .to_owned(),
+        Index::create().name("idx_users_org").table(user::Entity).col(user::Column::OrgId).if_not_exists().to_owned(),
+        Index::create()
+            .name("idx_sessions_user")
+            .table(session::Entity)
+            .col(session::Column::UserId)
+            .if_not_exists()
+            .to_owned(),
+        Index::create()
+            .name("idx_audit_actor_at")
+            .table(audit_record::Entity)
+            .col(audit_record::Column::ActorId)
+            .col(audit_record::Column::At)
+            .if_not_exists()
+            .to_owned(),
+        Index::create()
+            .name("idx_audit_at")
+            .table(audit_record::Entity)
+            .col(audit_record::Column::At)
+            .if_not_exists()
+            .to_owned(),
+        Index::create()
+            .name("idx_audit_object")
+            .table(audit_record::Entity)
+            .col(audit_record::Column::ObjectType)
+            .col(audit_record::Column::ObjectId)
+            .if_not_exists()
+            .to_owned(),
+    ]
+}

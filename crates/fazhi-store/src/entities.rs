@@ -1,0 +1,175 @@
+//! Table definitions. Tables are created from these entities, so the schema has one source.
+
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub name: String,
+        pub kind: String,
+        /// Materialized path of ids, `/1/4/`, so a subtree is one prefix match.
+        pub path: String,
+        pub sort_order: i32,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub username: String,
+        pub display_name: String,
+        pub org_id: i64,
+        /// Role codes separated by commas, `clerk,leader`.
+        pub roles: String,
+        pub password_hash: String,
+        pub must_change_password: bool,
+        pub failed_logins: i32,
+        /// Set by the lockout after too many failed logins.
+        pub locked_until: Option<DateTimeUtc>,
+        /// Set by an administrator; lasts until unlocked.
+        pub locked: bool,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub last_login_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        /// SM3 digest of the cookie's token.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: i64,
+        pub csrf_token: String,
+        pub ip: String,
+        pub created_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The user the token acts as.
+        pub user_id: i64,
+        pub name: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        /// The first characters of the token, to tell tokens apart in lists.
+        pub prefix: String,
+        pub created_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_record {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_records")]
+    pub struct Model {
+        /// Assigned in sequence under the chain lock, never by the database, so gaps mean removal.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub actor_id: Option<i64>,
+        pub actor_name: String,
+        pub ip: String,
+        pub action: String,
+        pub object_type: String,
+        pub object_id: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub before_json: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub after_json: Option<String>,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_head {
+    use sea_orm::entity::prelude::*;
+
+    /// One row: the end of the audit chain. Every write transaction locks it first.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_head")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        pub last_id: i64,
+        pub last_hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod schema_meta {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "schema_meta")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,23 @@
+use fazhi_domain::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    /// Absent, or outside what the caller may see: the two look the same on purpose.
+    #[error("记录不存在或无权查看")]
+    NotFound,
+    /// Someone else changed the record since the caller read it.
+    #[error("该记录已被他人修改，请刷新后重试")]
+    Conflict,
+    #[error("数据库错误：{0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("内部错误：{0}")]
+    Internal(String),
+}
+
+impl StoreError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid(FieldError::new(field, message))
+    }
+}

@@ -1,0 +1,91 @@
+//! Storage for Fazhi: the only crate that speaks SQL. One code path serves SQLite (embedded,
+//! the default) and PostgreSQL; SeaORM builds each statement for the backend in use.
+//!
+//! Every write goes through a transaction opened by [`Db::begin_write`], and every change appends
+//! its audit record inside that same transaction, so a change and its audit record are stored
+//! together or not at all.
+
+pub mod api_tokens;
+pub mod audit;
+mod db;
+pub mod demo;
+mod entities;
+mod error;
+pub mod orgs;
+mod passwords;
+pub mod sessions;
+pub mod users;
+
+pub use db::{Db, sqlite_url_for_data_dir};
+pub use error::StoreError;
+pub use passwords::random_password;
+
+/// Who makes a change, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    /// An administrator at the command line of the server.
+    pub fn command_line() -> Actor {
+        let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+        Actor { user_id: None, name: format!("命令行({who})"), ip: "local".into() }
+    }
+
+    pub fn system() -> Actor {
+        Actor { user_id: None, name: "系统".into(), ip: "local".into() }
+    }
+}
+
+/// One page of a list, with the total for "共 N 条".
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(self.page_size.max(1)).max(1)
+    }
+}
+
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    fazhi_domain::audit::truncate_to_micros(chrono::Utc::now())
+}
+
+/// 32 random bytes as hex: session ids, CSRF tokens, API tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex::encode(bytes)
+}
+
+/// Tokens are stored only as their SM3 digest, so a copy of the database opens no session.
+pub(crate) fn token_digest(token: &str) -> String {
+    use sm3::{Digest, Sm3};
+    hex::encode(Sm3::digest(token.as_bytes()))
+}
+
+/// The part of the organization tree a caller may see: its own organization and everything below.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Materialized path of the caller's organization, `/1/4/`; `/` is the whole installation.
+    pub org_path: String,
+}
+
+impl Scope {
+    /// The whole installation: the command line run by the server's administrator.
+    pub fn everything() -> Scope {
+        Scope { org_path: "/".into() }
+    }
+
+    pub fn contains_path(&self, path: &str) -> bool {
+        path.starts_with(&self.org_path)
+    }
+}

@@ -1,0 +1,195 @@
+//! Sessions live in the database, so any server instance can serve any signed-in user.
+
+use chrono::{DateTime, Duration, Utc};
+use fazhi_domain::auth_policy::{LOCK_MINUTES, MAX_FAILED_LOGINS, SESSION_IDLE_MINUTES};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::audit::{self, Change};
+use crate::entities::{session, user};
+use crate::users::{Principal, principal};
+use crate::{Actor, Db, StoreError, passwords, random_token, token_digest};
+
+pub enum LoginOutcome {
+    /// Signed in: the cookie's token and the session's CSRF token.
+    Success { token: String, csrf_token: String, principal: Box<Principal> },
+    /// Wrong name or password. The message never says which.
+    BadCredentials,
+    /// Locked by the lockout until the time given, or by an administrator (`None`).
+    Locked { until: Option<DateTime<Utc>> },
+}
+
+pub async fn login(db: &Db, ip: &str, username: &str, password: &str) -> Result<LoginOutcome, StoreError> {
+    let username = username.trim();
+    let found = user::Entity::find().filter(user::Column::Username.eq(username)).one(db.conn()).await?;
+    let password_ok = passwords::verify(found.as_ref().map(|u| u.password_hash.clone()), password).await;
+    let anonymous = Actor { user_id: None, name: username.chars().take(40).collect(), ip: ip.to_owned() };
+
+    let Some(found) = found else {
+        audit::record(
+            db,
+            &anonymous,
+            Change {
+                action: "auth.login_failed",
+                object_type: "user",
+                object_id: None,
+                before: None,
+                after: Some(serde_json::json!({"username": anonymous.name, "reason": "unknown_user"})),
+            },
+        )
+        .await?;
+        return Ok(LoginOutcome::BadCredentials);
+    };
+    let txn = db.begin_write().await?;
+    // Read again under the lock, so concurrent failures are all counted.
+    let current = user::Entity::find_by_id(found.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let actor = Actor {
+        user_id: Some(current.id),
+        name: format!("{}({})", current.display_name, current.username),
+        ip: ip.to_owned(),
+    };
+    let now = crate::now();
+    if current.locked {
+        audit::append(
+            &txn,
+            &actor,
+            Change::new("auth.login_failed", "user", current.id)
+                .after(serde_json::json!({"reason": "locked_by_admin"})),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(LoginOutcome::Locked { until: None });
+    }
+    if let Some(until) = current.locked_until.filter(|t| *t > now) {
+        audit::append(
+            &txn,
+            &actor,
+            Change::new("auth.login_failed", "user", current.id).after(serde_json::json!({"reason": "locked_out"})),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(LoginOutcome::Locked { until: Some(until) });
+    }
+    let user_id = current.id;
+    let failed = current.failed_logins;
+    let version = current.version;
+    let mut active = current.into_active_model();
+    if !password_ok {
+        let failed = if found.locked_until.is_some() { 1 } else { failed + 1 };
+        active.failed_logins = Set(failed);
+        active.version = Set(version + 1);
+        let lock_now = failed >= MAX_FAILED_LOGINS;
+        let until = now + Duration::minutes(LOCK_MINUTES);
+        if lock_now {
+            active.locked_until = Set(Some(until));
+            active.failed_logins = Set(0);
+        } else {
+            active.locked_until = Set(None);
+        }
+        active.update(&txn).await?;
+        audit::append(
+            &txn,
+            &actor,
+            Change::new("auth.login_failed", "user", user_id)
+                .after(serde_json::json!({"reason": "bad_password", "failed_logins": failed})),
+        )
+        .await?;
+        if lock_now {
+            audit::append(
+                &txn,
+                &actor,
+                Change::new("auth.locked_out", "user", user_id).after(serde_json::json!({"locked_until": until})),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        return Ok(if lock_now { LoginOutcome::Locked { until: Some(until) } } else { LoginOutcome::BadCredentials });
+    }
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    active.last_login_at = Set(Some(now));
+    active.update(&txn).await?;
+    let token = random_token();
+    let csrf_token = random_token();
+    session::ActiveModel {
+        id: Set(token_digest(&token)),
+        user_id: Set(user_id),
+        csrf_token: Set(csrf_token.clone()),
+        ip: Set(ip.to_owned()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::append(&txn, &actor, Change::new("auth.login", "user", user_id)).await?;
+    let principal = principal(&txn, user_id).await?.ok_or(StoreError::NotFound)?;
+    txn.commit().await?;
+    Ok(LoginOutcome::Success { token, csrf_token, principal: Box::new(principal) })
+}
+
+/// A live session and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub principal: Principal,
+    pub csrf_token: String,
+}
+
+/// Finds the session of a cookie token. A session idle for longer than the limit is ended here.
+pub async fn lookup(db: &Db, token: &str) -> Result<Option<LiveSession>, StoreError> {
+    let id = token_digest(token);
+    let Some(found) = session::Entity::find_by_id(id.clone()).one(db.conn()).await? else {
+        return Ok(None);
+    };
+    let now = crate::now();
+    if found.last_seen_at < now - Duration::minutes(SESSION_IDLE_MINUTES) {
+        session::Entity::delete_by_id(id).exec(db.conn()).await?;
+        return Ok(None);
+    }
+    let Some(principal) = principal(db.conn(), found.user_id).await? else {
+        session::Entity::delete_by_id(id).exec(db.conn()).await?;
+        return Ok(None);
+    };
+    // Touch at most once a minute: idle time needs no finer grain, and it spares the writes.
+    if now - found.last_seen_at > Duration::seconds(60) {
+        let csrf = found.csrf_token.clone();
+        let mut active = found.into_active_model();
+        active.last_seen_at = Set(now);
+        active.update(db.conn()).await?;
+        return Ok(Some(LiveSession { principal, csrf_token: csrf }));
+    }
+    Ok(Some(LiveSession { principal, csrf_token: found.csrf_token }))
+}
+
+pub async fn logout(db: &Db, actor: &Actor, token: &str) -> Result<(), StoreError> {
+    let txn = db.begin_write().await?;
+    let deleted = session::Entity::delete_by_id(token_digest(token)).exec(&txn).await?;
+    if deleted.rows_affected > 0 {
+        let id = actor.user_id.map(|i| i.to_string());
+        audit::append(
+            &txn,
+            actor,
+            Change { action: "auth.logout", object_type: "user", object_id: id, before: None, after: None },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes sessions idle past the limit. Safe to run on every instance at once.
+pub async fn purge_expired(db: &Db) -> Result<u64, StoreError> {
+    let cutoff = crate::now() - Duration::minutes(SESSION_IDLE_MINUTES);
+    let res = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(cutoff)).exec(db.conn()).await?;
+    Ok(res.rows_affected)
+}
+
+/// Moves a session's last activity into the past; tests of idle expiry use it.
+pub async fn age_for_test(db: &Db, token: &str, minutes: i64) -> Result<(), StoreError> {
+    let Some(found) = session::Entity::find_by_id(token_digest(token)).one(db.conn()).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let last = found.last_seen_at;
+    let mut active = found.into_active_model();
+    active.last_seen_at = Set(last - Duration::minutes(minutes));
+    active.update(db.conn()).await?;
+    Ok(())
+}

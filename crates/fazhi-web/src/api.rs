@@ -1,0 +1,513 @@
+//! The JSON API under `/api/v1`: the same operations as the UI, for programs. Authenticated by
+//! the session cookie (with the `X-CSRF-Token` header on changes) or by an API token.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use fazhi_domain::role::Role;
+use fazhi_store::api_tokens::{self, TokenView};
+use fazhi_store::audit::{self, AuditFilter, AuditView};
+use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
+use fazhi_store::sessions::{self, LoginOutcome};
+use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
+use fazhi_store::{Page, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{ClientIp, Identity, SESSION_COOKIE, set_cookie};
+use crate::error::{ApiError, ApiErrorBody, json_rejection};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn body<T>(input: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    input.map(|Json(v)| v).map_err(json_rejection)
+}
+
+fn roles(codes: &[String]) -> Result<Vec<Role>, ApiError> {
+    codes.iter().map(|c| Role::parse(c).map_err(|e| ApiError::invalid(e.field, e.message))).collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub roles: Vec<String>,
+    pub must_change_password: bool,
+}
+
+fn me_view(p: &fazhi_store::users::Principal) -> MeView {
+    MeView {
+        id: p.user_id,
+        username: p.username.clone(),
+        display_name: p.display_name.clone(),
+        org_id: p.org_id,
+        org_name: p.org_name.clone(),
+        roles: p.roles.iter().map(|r| r.code().to_owned()).collect(),
+        must_change_password: p.must_change_password,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginReply {
+    /// Send it back as `X-CSRF-Token` on every change made with this session.
+    pub csrf_token: String,
+    pub user: MeView,
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "会话", request_body = LoginBody,
+    responses((status = 200, body = LoginReply, description = "已登录，会话 Cookie 已设置"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody, description = "账号已锁定")))]
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    input: Result<Json<LoginBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let input = body(input)?;
+    match sessions::login(&state.db, &ip, &input.username, &input.password).await? {
+        LoginOutcome::Success { token, csrf_token, principal } => {
+            let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, false);
+            Ok(([(header::SET_COOKIE, cookie)], Json(LoginReply { csrf_token, user: me_view(&principal) }))
+                .into_response())
+        }
+        LoginOutcome::BadCredentials => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "登录名或密码不正确"))
+        }
+        LoginOutcome::Locked { until } => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "locked",
+            match until {
+                Some(t) => format!("密码连续错误次数过多，账号锁定至 {}", crate::pages::fmt_time(t)),
+                None => "该账号已被系统管理员锁定".into(),
+            },
+        )),
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "会话", responses((status = 204, description = "已退出")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+) -> Result<Response, ApiError> {
+    if let Some(token) = &identity.session_token {
+        sessions::logout(&state.db, &identity.principal.actor(&ip), token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, true))],
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "会话", responses((status = 200, body = MeView), (status = 401, body = ApiErrorBody)))]
+pub async fn me(Extension(identity): Extension<Identity>) -> Json<MeView> {
+    Json(me_view(&identity.principal))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChangeBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "会话", request_body = PasswordChangeBody,
+    responses((status = 204, description = "密码已修改"), (status = 400, body = ApiErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    input: Result<Json<PasswordChangeBody>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    users::change_own_password(&state.db, &p.actor(&ip), p.user_id, &input.current_password, &input.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoleView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub description: &'static str,
+}
+
+#[utoipa::path(get, path = "/api/v1/roles", tag = "用户", responses((status = 200, body = Vec<RoleView>)))]
+pub async fn roles_list() -> Json<Vec<RoleView>> {
+    Json(
+        Role::ALL.iter().map(|r| RoleView { code: r.code(), label: r.label(), description: r.description() }).collect(),
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "组织机构", responses((status = 200, body = Vec<OrgView>, description = "本机构及下属机构，按树的先序排列")))]
+pub async fn list_orgs(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+) -> ApiResult<Vec<OrgView>> {
+    Ok(Json(orgs::list(&state.db, &identity.principal.scope()).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOrgBody {
+    pub name: String,
+    /// `township`, `street`, `village`, `community` or `office`.
+    pub kind: String,
+    pub parent_id: i64,
+    #[serde(default)]
+    pub sort_order: i32,
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "组织机构", request_body = NewOrgBody,
+    responses((status = 201, body = OrgView), (status = 400, body = ApiErrorBody)))]
+pub async fn create_org(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    input: Result<Json<NewOrgBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<OrgView>), ApiError> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    let org = orgs::create(
+        &state.db,
+        &p.actor(&ip),
+        &p.scope(),
+        NewOrg { name: input.name, kind: input.kind, parent_id: Some(input.parent_id), sort_order: input.sort_order },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(org)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "组织机构", params(("id" = i64, Path, description = "机构编号")),
+    responses((status = 200, body = OrgView), (status = 404, body = ApiErrorBody)))]
+pub async fn get_org(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+) -> ApiResult<OrgView> {
+    Ok(Json(orgs::get(&state.db, &identity.principal.scope(), id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrgUpdateBody {
+    pub name: String,
+    #[serde(default)]
+    pub sort_order: i32,
+    /// The version read; a different current version answers 409.
+    pub version: i64,
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "组织机构", params(("id" = i64, Path, description = "机构编号")), request_body = OrgUpdateBody,
+    responses((status = 200, body = OrgView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn update_org(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    input: Result<Json<OrgUpdateBody>, JsonRejection>,
+) -> ApiResult<OrgView> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    Ok(Json(
+        orgs::update(
+            &state.db,
+            &p.actor(&ip),
+            &p.scope(),
+            id,
+            OrgUpdate { name: input.name, sort_order: input.sort_order, version: input.version },
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct UserQuery {
+    /// Matches the login name or the display name.
+    pub keyword: Option<String>,
+    pub role: Option<String>,
+    pub org_id: Option<i64>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "用户", params(UserQuery), responses((status = 200, body = UserPage)))]
+pub async fn list_users(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Query(q): Query<UserQuery>,
+) -> ApiResult<UserPage> {
+    let role = match q.role.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => Some(Role::parse(r).map_err(|e| ApiError::invalid("role", e.message))?),
+        None => None,
+    };
+    let filter = UserFilter {
+        keyword: q.keyword,
+        role,
+        org_id: q.org_id,
+        page: q.page.unwrap_or(1),
+        page_size: q.page_size.unwrap_or(20),
+    };
+    let Page { items, total, page, page_size } = users::list(&state.db, &identity.principal.scope(), &filter).await?;
+    Ok(Json(UserPage { items, total, page, page_size }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserBody {
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub roles: Vec<String>,
+    pub password: String,
+    #[serde(default = "yes")]
+    pub must_change_password: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "用户", request_body = NewUserBody,
+    responses((status = 201, body = UserView), (status = 400, body = ApiErrorBody)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    input: Result<Json<NewUserBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    let new = NewUser {
+        username: input.username,
+        display_name: input.display_name,
+        org_id: input.org_id,
+        roles: roles(&input.roles)?,
+        password: input.password,
+        must_change_password: input.must_change_password,
+    };
+    Ok((StatusCode::CREATED, Json(users::create(&state.db, &p.actor(&ip), &p.scope(), new).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "用户", params(("id" = i64, Path, description = "用户编号")),
+    responses((status = 200, body = UserView), (status = 404, body = ApiErrorBody)))]
+pub async fn get_user(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+) -> ApiResult<UserView> {
+    Ok(Json(users::get(&state.db, &identity.principal.scope(), id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserUpdateBody {
+    pub display_name: String,
+    pub org_id: i64,
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub must_change_password: bool,
+    pub version: i64,
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "用户", params(("id" = i64, Path, description = "用户编号")), request_body = UserUpdateBody,
+    responses((status = 200, body = UserView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    input: Result<Json<UserUpdateBody>, JsonRejection>,
+) -> ApiResult<UserView> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    let update = UserUpdate {
+        display_name: input.display_name,
+        org_id: input.org_id,
+        roles: roles(&input.roles)?,
+        must_change_password: input.must_change_password,
+        version: input.version,
+    };
+    Ok(Json(users::update(&state.db, &p.actor(&ip), &p.scope(), id, update).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonBody {
+    /// Why: kept in the audit trail.
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/lock", tag = "用户", params(("id" = i64, Path, description = "用户编号")), request_body = ReasonBody,
+    responses((status = 200, body = UserView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn lock_user(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    input: Result<Json<ReasonBody>, JsonRejection>,
+) -> ApiResult<UserView> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    Ok(Json(users::set_locked(&state.db, &p.actor(&ip), &p.scope(), id, true, &input.reason).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "用户", params(("id" = i64, Path, description = "用户编号")),
+    responses((status = 200, body = UserView), (status = 404, body = ApiErrorBody)))]
+pub async fn unlock_user(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+) -> ApiResult<UserView> {
+    let p = &identity.principal;
+    Ok(Json(users::set_locked(&state.db, &p.actor(&ip), &p.scope(), id, false, "").await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetBody {
+    pub password: String,
+    #[serde(default = "yes")]
+    pub must_change_password: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "用户", params(("id" = i64, Path, description = "用户编号")), request_body = PasswordResetBody,
+    responses((status = 200, body = UserView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    input: Result<Json<PasswordResetBody>, JsonRejection>,
+) -> ApiResult<UserView> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    Ok(Json(
+        users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &input.password, input.must_change_password)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Login name of the actor.
+    pub user: Option<String>,
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    /// First day, `YYYY-MM-DD`, Beijing time.
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD`, Beijing time.
+    pub to: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+fn day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::invalid(field, "日期格式应为 YYYY-MM-DD")),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "审计", params(AuditQuery), responses((status = 200, body = AuditPage), (status = 400, body = ApiErrorBody)))]
+pub async fn list_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> ApiResult<AuditPage> {
+    let actor_id = match q.user.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(u) => Some(
+            users::find_by_username(&state.db, u)
+                .await
+                .map_err(|_| ApiError::invalid("user", "找不到该登录名的用户"))?
+                .id,
+        ),
+        None => None,
+    };
+    let filter = AuditFilter {
+        actor_id,
+        action: q.action,
+        object_type: q.object_type,
+        from: day("from", q.from.as_deref())?,
+        to: day("to", q.to.as_deref())?,
+        page: q.page.unwrap_or(1),
+        page_size: q.page_size.unwrap_or(50),
+    };
+    let Page { items, total, page, page_size } = audit::list(&state.db, &filter).await?;
+    Ok(Json(AuditPage { items, total, page, page_size }))
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "接口令牌", responses((status = 200, body = Vec<TokenView>)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+) -> ApiResult<Vec<TokenView>> {
+    Ok(Json(api_tokens::list(&state.db, &identity.principal.scope()).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct IssueTokenBody {
+    /// The user the token acts as.
+    pub user_id: i64,
+    /// What the token is for.
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IssuedToken {
+    /// Shown once; only its digest is stored.
+    pub token: String,
+    pub info: TokenView,
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "接口令牌", request_body = IssueTokenBody,
+    responses((status = 201, body = IssuedToken), (status = 400, body = ApiErrorBody)))]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    input: Result<Json<IssueTokenBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<IssuedToken>), ApiError> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    let (token, info) = api_tokens::issue(&state.db, &p.actor(&ip), &p.scope(), input.user_id, &input.name).await?;
+    Ok((StatusCode::CREATED, Json(IssuedToken { token, info })))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "接口令牌", params(("id" = i64, Path, description = "令牌编号")), request_body = ReasonBody,
+    responses((status = 200, body = TokenView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    input: Result<Json<ReasonBody>, JsonRejection>,
+) -> ApiResult<TokenView> {
+    let input = body(input)?;
+    let p = &identity.principal;
+    api_tokens::revoke(&state.db, &p.actor(&ip), &p.scope(), id, &input.reason).await.map(Json).map_err(|e| match e {
+        StoreError::NotFound => ApiError::from(StoreError::NotFound),
+        other => ApiError::from(other),
+    })
+}

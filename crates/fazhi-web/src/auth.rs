@@ -1,0 +1,183 @@
+//! Who is asking: a session cookie or an API token, checked on every request before routing; and
+//! the CSRF check for every state-changing request made with a cookie.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use fazhi_store::users::Principal;
+use fazhi_store::{api_tokens, sessions};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "fazhi_session";
+/// Double-submit token for the login form, before any session exists.
+pub const LOGIN_CSRF_COOKIE: &str = "fazhi_login_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in user of this request.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub principal: Principal,
+    /// The session's CSRF token; `None` for API-token requests, which carry no cookie.
+    pub csrf_token: Option<String>,
+    pub session_token: Option<String>,
+}
+
+/// The client's address, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn set_cookie(name: &str, value: &str, secure: bool, clear: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if clear {
+        c.push_str("; Max-Age=0");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).expect("cookie is ASCII")
+}
+
+pub fn url_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)]).map(|s| s[1..].to_owned()).unwrap_or_default()
+}
+
+fn client_ip(request: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return first.to_owned();
+            }
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn is_api(request: &Request) -> bool {
+    request.uri().path().starts_with("/api/")
+}
+
+fn csrf_refused(api: bool) -> Response {
+    let message = "页面已过期或请求来源不可信（CSRF 校验失败），请刷新页面后重试";
+    if api {
+        ApiError::new(StatusCode::FORBIDDEN, "csrf", message).into_response()
+    } else {
+        (StatusCode::FORBIDDEN, axum::response::Html(format!(
+            "<!doctype html><meta charset=utf-8><title>请求被拒绝</title><p style=\"font:16px sans-serif;padding:2em\">{message}。<a href=\"/\">返回首页</a></p>"
+        )))
+            .into_response()
+    }
+}
+
+/// The CSRF token a request presents: the header, or the form field of a urlencoded body.
+/// Reading the form field consumes the body, so the request is rebuilt around the same bytes.
+async fn presented_csrf(request: Request) -> Result<(Request, Option<String>), Response> {
+    if let Some(v) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        let v = v.to_owned();
+        return Ok((request, Some(v)));
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((request, None));
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, 1024 * 1024)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大").into_response())?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ip = client_ip(&request, state.config.trust_proxy);
+    request.extensions_mut().insert(ClientIp(ip));
+    let api = is_api(&request);
+
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let mut identity = None;
+    if let Some(token) = bearer {
+        match api_tokens::authenticate(&state.db, &token).await {
+            Ok(Some(principal)) => identity = Some(Identity { principal, csrf_token: None, session_token: None }),
+            Ok(None) => {
+                return ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "接口令牌无效或已被吊销")
+                    .into_response();
+            }
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    } else if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
+        match sessions::lookup(&state.db, &token).await {
+            Ok(Some(live)) => {
+                identity = Some(Identity {
+                    principal: live.principal,
+                    csrf_token: Some(live.csrf_token),
+                    session_token: Some(token),
+                })
+            }
+            Ok(None) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        let expected = match &identity {
+            Some(id) => id.csrf_token.clone(),
+            // Before login the form's token is checked against its cookie (double submit).
+            None if request.uri().path() == "/login" => {
+                Some(cookie(request.headers(), LOGIN_CSRF_COOKIE).unwrap_or_default())
+            }
+            None => None,
+        };
+        if let Some(expected) = expected {
+            let (rebuilt, presented) = match presented_csrf(request).await {
+                Ok(r) => r,
+                Err(resp) => return resp,
+            };
+            request = rebuilt;
+            let ok = presented.is_some_and(|p| !expected.is_empty() && constant_time_eq(&p, &expected));
+            if !ok {
+                return csrf_refused(api);
+            }
+        }
+    }
+    if let Some(identity) = identity {
+        request.extensions_mut().insert(identity);
+    }
+    next.run(request).await
+}

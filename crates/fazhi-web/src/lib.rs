@@ -1,0 +1,66 @@
+//! Fazhi's web layer: the Chinese UI and the JSON API over the same store functions.
+//!
+//! Every route is registered through [`routes::Routes`] together with the roles that may use it,
+//! so no route exists without an authorization rule; [`route_rules`] lists them for the tests.
+
+mod api;
+mod auth;
+mod error;
+mod openapi;
+mod pages;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use fazhi_store::Db;
+use tokio::net::TcpListener;
+
+pub use openapi::documented_paths;
+pub use routes::{Access, RouteRule, Surface};
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies Secure: the server is reached over HTTPS (directly or through a proxy).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For`, set by a reverse proxy in front.
+    pub trust_proxy: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+}
+
+pub fn app(state: AppState) -> Router {
+    routes::build(state.clone()).0
+}
+
+/// Every route with the roles allowed on it.
+pub fn route_rules(state: AppState) -> Vec<RouteRule> {
+    routes::build(state).1
+}
+
+/// Serves until the future `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let purge_db = state.db.clone();
+    // Any instance may purge: the delete is idempotent, so several instances need no coordination.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = fazhi_store::sessions::purge_expired(&purge_db).await {
+                tracing::warn!("purging expired sessions failed: {e}");
+            }
+        }
+    });
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,158 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use fazhi_store::audit::{self, ACTIONS, AuditFilter, action_label};
+use fazhi_store::users;
+use serde::Deserialize;
+
+use super::{Nav, fmt_time, store_error_page};
+use crate::AppState;
+use crate::auth::{Identity, url_encode};
+
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub ip: String,
+    pub action: String,
+    pub tone: &'static str,
+    pub object: String,
+    pub before: String,
+    pub after: String,
+    pub hash: String,
+    pub hash_short: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: Nav,
+    rows: Vec<AuditRow>,
+    actions: Vec<(&'static str, &'static str)>,
+    f_user: String,
+    f_action: String,
+    f_from: String,
+    f_to: String,
+    filter_error: Option<String>,
+    total: u64,
+    page: u64,
+    page_count: u64,
+    prev_href: String,
+    next_href: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    page: Option<u64>,
+}
+
+fn parse_day(s: &str, label: &str) -> Result<Option<NaiveDate>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| format!("{label}格式应为 2026-11-23"))
+}
+
+fn pretty(json: Option<&str>) -> String {
+    json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_default()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let mut filter_error = None;
+    let mut filter = AuditFilter { page: q.page.unwrap_or(1), page_size: 50, ..Default::default() };
+    match (parse_day(&q.from, "开始日期"), parse_day(&q.to, "结束日期")) {
+        (Ok(from), Ok(to)) => {
+            filter.from = from;
+            filter.to = to;
+        }
+        (Err(e), _) | (_, Err(e)) => filter_error = Some(e),
+    }
+    if !q.action.is_empty() {
+        filter.action = Some(q.action.clone());
+    }
+    let mut nobody = false;
+    if !q.user.trim().is_empty() {
+        match users::find_by_username(&state.db, &q.user).await {
+            Ok(u) => filter.actor_id = Some(u.id),
+            Err(_) => {
+                filter_error = Some(format!("找不到登录名为“{}”的用户", q.user.trim()));
+                nobody = true;
+            }
+        }
+    }
+    let page = if nobody {
+        fazhi_store::Page { items: vec![], total: 0, page: 1, page_size: 50 }
+    } else {
+        match audit::list(&state.db, &filter).await {
+            Ok(p) => p,
+            Err(e) => return store_error_page(&identity, e),
+        }
+    };
+    let href = |n: u64| {
+        format!(
+            "/audit?user={}&action={}&from={}&to={}&page={n}",
+            url_encode(&q.user),
+            url_encode(&q.action),
+            url_encode(&q.from),
+            url_encode(&q.to)
+        )
+    };
+    let rows = page
+        .items
+        .iter()
+        .map(|r| AuditRow {
+            id: r.id,
+            at: fmt_time(r.at),
+            actor: r.actor_name.clone(),
+            ip: r.ip.clone(),
+            action: action_label(&r.action).to_owned(),
+            tone: if r.action.contains("failed") || r.action.contains("lock") || r.action.contains("revoke") {
+                "orange"
+            } else {
+                "blue"
+            },
+            object: match &r.object_id {
+                Some(id) => format!("{} #{id}", r.object_type),
+                None => r.object_type.clone(),
+            },
+            before: pretty(r.before.as_deref()),
+            after: pretty(r.after.as_deref()),
+            hash_short: r.hash.chars().take(12).collect(),
+            hash: r.hash.clone(),
+        })
+        .collect();
+    AuditPage {
+        nav: Nav::new(&identity, "/audit", &[("系统管理", ""), ("审计日志", "")]),
+        rows,
+        actions: ACTIONS.iter().map(|a| (*a, action_label(a))).collect(),
+        prev_href: href(page.page.saturating_sub(1)),
+        next_href: href(page.page + 1),
+        page_count: page.page_count(),
+        total: page.total,
+        page: page.page,
+        f_user: q.user,
+        f_action: q.action,
+        f_from: q.from,
+        f_to: q.to,
+        filter_error,
+    }
+    .into_response()
+}

@@ -1,0 +1,143 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Form, http::StatusCode};
+use chrono::FixedOffset;
+use fazhi_store::sessions::{self, LoginOutcome};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{ClientIp, Identity, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cookie};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    logged_out: Option<String>,
+}
+
+/// Only same-site paths: an open redirect after login would hand a phishing page a real session.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let csrf = fazhi_store::random_token();
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, state.config.secure_cookies, false);
+    let page = LoginPage { csrf, next: safe_next(next), username: username.to_owned(), error, notice };
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    if identity.is_some() {
+        return super::see_other("/");
+    }
+    let notice = q.logged_out.map(|_| "您已安全退出。".to_owned());
+    login_page(&state, StatusCode::OK, q.next.as_deref().unwrap_or("/"), "", None, notice)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref().unwrap_or("/"));
+    if form.username.trim().is_empty() || form.password.is_empty() {
+        return login_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            &next,
+            &form.username,
+            Some("请输入登录名和密码".into()),
+            None,
+        );
+    }
+    match sessions::login(&state.db, &ip, &form.username, &form.password).await {
+        Ok(LoginOutcome::Success { token, .. }) => {
+            let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, false);
+            let clear = set_cookie(LOGIN_CSRF_COOKIE, "", state.config.secure_cookies, true);
+            let mut response = super::see_other(&next);
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response.headers_mut().append(header::SET_COOKIE, clear);
+            response
+        }
+        Ok(LoginOutcome::BadCredentials) => {
+            login_page(&state, StatusCode::UNAUTHORIZED, &next, &form.username, Some("登录名或密码不正确".into()), None)
+        }
+        Ok(LoginOutcome::Locked { until }) => {
+            let message = match until {
+                Some(t) => {
+                    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+                    format!(
+                        "密码连续错误次数过多，账号已锁定，请于 {} 后再试，或联系系统管理员解锁",
+                        t.with_timezone(&beijing).format("%H:%M")
+                    )
+                }
+                None => "该账号已被系统管理员锁定，请联系管理员".into(),
+            };
+            login_page(&state, StatusCode::FORBIDDEN, &next, &form.username, Some(message), None)
+        }
+        Err(e) => {
+            tracing::error!("login failed: {e}");
+            login_page(
+                &state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &next,
+                &form.username,
+                Some("服务器内部错误，请稍后重试".into()),
+                None,
+            )
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+) -> Response {
+    if let Some(token) = &identity.session_token {
+        if let Err(e) = sessions::logout(&state.db, &identity.principal.actor(&ip), token).await {
+            tracing::error!("logout failed: {e}");
+        }
+    }
+    let mut response = super::see_other("/login?logged_out=1");
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, true));
+    response
+}

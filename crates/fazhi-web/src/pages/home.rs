@@ -1,0 +1,71 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use fazhi_domain::role::Role;
+use fazhi_store::{audit, orgs, users};
+
+use super::{Nav, store_error_page};
+use crate::AppState;
+use crate::auth::Identity;
+
+pub struct Card {
+    pub label: String,
+    pub value: String,
+    pub href: String,
+    pub alert: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    cards: Vec<Card>,
+    roles: Vec<(&'static str, &'static str)>,
+    must_change_password: bool,
+}
+
+fn card(label: &str, value: impl ToString, href: &str, alert: bool) -> Card {
+    Card { label: label.to_owned(), value: value.to_string(), href: href.to_owned(), alert }
+}
+
+/// The workbench: what each role has to look at, counted from the records.
+pub async fn home(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    let p = &identity.principal;
+    let scope = p.scope();
+    let mut cards = Vec::new();
+    let result: Result<(), fazhi_store::StoreError> = async {
+        if p.roles.any_of(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser]) {
+            let all = orgs::list(&state.db, &scope).await?;
+            let townships = all.iter().filter(|o| o.kind().is_township()).count();
+            let villages = all.iter().filter(|o| matches!(o.kind, ref k if k == "village" || k == "community")).count();
+            cards.push(card("管辖乡镇（街道）", townships, "/orgs", false));
+            cards.push(card("村（社区）", villages, "/orgs", false));
+        }
+        if p.roles.contains(Role::Admin) {
+            let stats = users::stats(&state.db, &scope).await?;
+            cards.push(card("用户总数", stats.total, "/users", false));
+            cards.push(card("已锁定账号", stats.locked, "/users", stats.locked > 0));
+            cards.push(card("待修改初始密码", stats.must_change, "/users", false));
+        }
+        if p.roles.contains(Role::Auditor) {
+            let today = audit::count_today(&state.db, None).await?;
+            let failed = audit::count_today(&state.db, Some("auth.login_failed")).await?;
+            cards.push(card("今日审计记录", today, "/audit", false));
+            cards.push(card("今日登录失败", failed, "/audit?action=auth.login_failed", failed > 0));
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        return store_error_page(&identity, e);
+    }
+    HomePage {
+        nav: Nav::new(&identity, "/", &[("工作台", "")]),
+        cards,
+        roles: p.roles.iter().map(|r| (r.label(), r.description())).collect(),
+        must_change_password: p.must_change_password,
+    }
+    .into_response()
+}

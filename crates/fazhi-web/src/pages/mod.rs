@@ -1,0 +1,197 @@
+//! The Chinese web UI. Handlers call the same store functions as the API; each page shows the
+//! menu items its user may open, read off the route table.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod home;
+pub mod orgs;
+pub mod tokens;
+pub mod users;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, Utc};
+use fazhi_domain::role::Role;
+use fazhi_store::StoreError;
+
+use crate::auth::Identity;
+
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+}
+
+pub struct MenuGroup {
+    pub label: &'static str,
+    pub items: Vec<MenuItem>,
+}
+
+/// What every signed-in page shows around its content.
+pub struct Nav {
+    pub display_name: String,
+    pub role_labels: String,
+    pub org_name: String,
+    pub csrf: String,
+    pub menu: Vec<MenuGroup>,
+    pub breadcrumb: Vec<(String, String)>,
+}
+
+const MENU: &[(&str, &[(&str, &str)])] = &[
+    ("工作台", &[("首页", "/")]),
+    ("系统管理", &[("组织机构", "/orgs"), ("用户管理", "/users"), ("接口令牌", "/tokens"), ("审计日志", "/audit")]),
+    ("个人设置", &[("修改密码", "/account/password")]),
+];
+
+impl Nav {
+    pub fn new(identity: &Identity, active: &str, breadcrumb: &[(&str, &str)]) -> Nav {
+        let p = &identity.principal;
+        let roles: Vec<Role> = p.roles.iter().collect();
+        let menu = MENU
+            .iter()
+            .map(|(label, items)| MenuGroup {
+                label,
+                items: items
+                    .iter()
+                    .filter(|(_, href)| crate::routes::may_get(href, &roles))
+                    .map(|(label, href)| MenuItem { label, href, active: *href == active })
+                    .collect(),
+            })
+            .filter(|g| !g.items.is_empty())
+            .collect();
+        Nav {
+            display_name: p.display_name.clone(),
+            role_labels: p.roles.labels(),
+            org_name: p.org_name.clone(),
+            csrf: identity.csrf_token.clone().unwrap_or_default(),
+            menu,
+            breadcrumb: breadcrumb.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+        }
+    }
+}
+
+/// Field errors by field name, and a message for what belongs to no field.
+#[derive(Default)]
+pub struct FormErrors {
+    pub fields: HashMap<String, String>,
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_store(e: StoreError) -> FormErrors {
+        let mut out = FormErrors::default();
+        match e {
+            StoreError::Invalid(f) => {
+                out.fields.insert(f.field.to_owned(), f.message);
+            }
+            StoreError::Database(_) | StoreError::Internal(_) => {
+                tracing::error!("internal error: {e}");
+                out.general = Some("服务器内部错误，请稍后重试或联系管理员".into());
+            }
+            other => out.general = Some(other.to_string()),
+        }
+        out
+    }
+
+    /// Shows every message at the top, for forms whose fields are not on the page.
+    pub fn into_general(self) -> FormErrors {
+        let mut messages: Vec<String> = self.fields.into_values().collect();
+        messages.extend(self.general);
+        FormErrors { fields: HashMap::new(), general: Some(messages.join("；")) }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> FormErrors {
+        let mut out = FormErrors::default();
+        out.fields.insert(field.to_owned(), message.into());
+        out
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+struct MessagePage {
+    nav: Nav,
+    heading: String,
+    message: String,
+    tone: &'static str,
+}
+
+pub fn message_page(identity: &Identity, status: StatusCode, heading: &str, message: &str) -> Response {
+    let page = MessagePage {
+        nav: Nav::new(identity, "", &[(heading, "")]),
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+        tone: if status.is_success() { "ok" } else { "error" },
+    };
+    (status, page).into_response()
+}
+
+pub fn forbidden_page(identity: &Identity, message: &str) -> Response {
+    message_page(identity, StatusCode::FORBIDDEN, "无权访问", message)
+}
+
+/// A store error on a page that is not a form: not found, conflict or internal.
+pub fn store_error_page(identity: &Identity, e: StoreError) -> Response {
+    let status = match e {
+        StoreError::NotFound => StatusCode::NOT_FOUND,
+        StoreError::Conflict => StatusCode::CONFLICT,
+        StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match &e {
+        StoreError::Database(_) | StoreError::Internal(_) => {
+            tracing::error!("internal error: {e}");
+            "服务器内部错误，请稍后重试或联系管理员".to_owned()
+        }
+        other => other.to_string(),
+    };
+    message_page(identity, status, "操作未完成", &message)
+}
+
+pub async fn not_found(identity: Option<Extension<Identity>>, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response();
+    }
+    match identity {
+        Some(Extension(identity)) => message_page(&identity, StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或无权查看。"),
+        None => (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>页面不存在</title><p style=\"font:16px sans-serif;padding:2em\">页面不存在。<a href=\"/login\">登录</a></p>")).into_response(),
+    }
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// Beijing time, as tables show it: 2026-11-23 15:04.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn fmt_opt_time(t: Option<DateTime<Utc>>) -> String {
+    t.map(fmt_time).unwrap_or_else(|| "—".into())
+}
+
+/// Role options for forms: code, label, description.
+pub fn role_options() -> Vec<(&'static str, &'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.code(), r.label(), r.description())).collect()
+}
+
+/// A redirect that a browser follows with GET after a form post.
+pub fn see_other(location: &str) -> Response {
+    axum::response::Redirect::to(location).into_response()
+}

@@ -1,0 +1,275 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use fazhi_domain::org::OrgKind;
+use fazhi_domain::role::Role;
+use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
+use fazhi_store::users;
+use serde::Deserialize;
+
+use super::{FormErrors, Nav, store_error_page};
+use crate::AppState;
+use crate::auth::{ClientIp, Identity};
+
+pub struct OrgRow {
+    pub org: OrgView,
+    pub depth: usize,
+    pub indent: String,
+    pub users: u64,
+    pub tone: &'static str,
+}
+
+#[derive(Default, Deserialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    sort_order: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs.html")]
+struct OrgsPage {
+    nav: Nav,
+    orgs: Vec<OrgRow>,
+    can_edit: bool,
+    kinds: Vec<(&'static str, &'static str)>,
+    form: OrgForm,
+    errors: HashMap<String, String>,
+    created: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Created {
+    created: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    identity: &Identity,
+    form: OrgForm,
+    errors: FormErrors,
+    created: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let scope = identity.principal.scope();
+    let (list, counts) = match (orgs::list(&state.db, &scope).await, users::count_by_org(&state.db, &scope).await) {
+        (Ok(l), Ok(c)) => (l, c),
+        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+    };
+    let base_depth = list.first().map(|o| o.depth()).unwrap_or(0);
+    let rows = list
+        .into_iter()
+        .map(|org| {
+            let depth = org.depth() - base_depth;
+            let tone = match org.kind() {
+                OrgKind::District => "blue",
+                OrgKind::Township | OrgKind::Street => "green",
+                OrgKind::Office => "orange",
+                _ => "grey",
+            };
+            OrgRow { users: counts.get(&org.id).copied().unwrap_or(0), indent: "　".repeat(depth), depth, tone, org }
+        })
+        .collect();
+    let mut form = form;
+    if let Some(general) = errors.general {
+        let mut fields = errors.fields;
+        fields.insert("name".into(), general);
+        return (status, page(identity, rows, form, fields, created)).into_response();
+    }
+    if form.kind.is_empty() {
+        form.kind = "village".into();
+    }
+    (status, page(identity, rows, form, errors.fields, created)).into_response()
+}
+
+fn page(
+    identity: &Identity,
+    orgs: Vec<OrgRow>,
+    form: OrgForm,
+    errors: HashMap<String, String>,
+    created: Option<String>,
+) -> OrgsPage {
+    OrgsPage {
+        nav: Nav::new(identity, "/orgs", &[("系统管理", ""), ("组织机构", "")]),
+        orgs,
+        can_edit: identity.principal.roles.contains(Role::Admin),
+        kinds: OrgKind::ALL.iter().filter(|k| **k != OrgKind::District).map(|k| (k.code(), k.label())).collect(),
+        form,
+        errors,
+        created,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Query(q): Query<Created>,
+) -> Response {
+    let created = q.created.map(|name| format!("已新增机构：{name}"));
+    render(&state, &identity, OrgForm::default(), FormErrors::default(), created, StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<OrgForm>,
+) -> Response {
+    let Ok(parent_id) = form.parent_id.trim().parse::<i64>() else {
+        return render(
+            &state,
+            &identity,
+            form,
+            FormErrors::field("parent_id", "请选择上级机构"),
+            None,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let sort_order = match form.sort_order.trim() {
+        "" => 0,
+        s => match s.parse::<i32>() {
+            Ok(n) => n,
+            Err(_) => {
+                return render(
+                    &state,
+                    &identity,
+                    form,
+                    FormErrors::field("sort_order", "排序号须为整数"),
+                    None,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
+            }
+        },
+    };
+    let p = &identity.principal;
+    let input = NewOrg { name: form.name.clone(), kind: form.kind.clone(), parent_id: Some(parent_id), sort_order };
+    match orgs::create(&state.db, &p.actor(&ip), &p.scope(), input).await {
+        Ok(org) => super::see_other(&format!("/orgs?created={}", crate::auth::url_encode(&org.name))),
+        Err(e) => render(&state, &identity, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org_detail.html")]
+struct OrgDetailPage {
+    nav: Nav,
+    org: OrgView,
+    parent_name: String,
+    can_edit: bool,
+    saved: bool,
+    form_name: String,
+    errors: HashMap<String, String>,
+    general_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    saved: bool,
+    form_name: Option<String>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let scope = identity.principal.scope();
+    let org = match orgs::get(&state.db, &scope, id).await {
+        Ok(o) => o,
+        Err(e) => return store_error_page(identity, e),
+    };
+    let parent_name = match org.parent_id {
+        Some(pid) => orgs::get(&state.db, &fazhi_store::Scope::everything(), pid)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_else(|_| "—".into()),
+        None => "无（最上级）".into(),
+    };
+    let page = OrgDetailPage {
+        nav: Nav::new(identity, "/orgs", &[("系统管理", ""), ("组织机构", "/orgs"), ("详情", "")]),
+        form_name: form_name.unwrap_or_else(|| org.name.clone()),
+        org,
+        parent_name,
+        can_edit: identity.principal.roles.contains(Role::Admin),
+        saved,
+        errors: errors.fields,
+        general_error: errors.general,
+    };
+    (status, page).into_response()
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+    Query(q): Query<Saved>,
+) -> Response {
+    detail_page(&state, &identity, id, q.saved.is_some(), None, FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct OrgEditForm {
+    name: String,
+    #[serde(default)]
+    sort_order: String,
+    version: i64,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    Form(form): Form<OrgEditForm>,
+) -> Response {
+    let Ok(sort_order) =
+        (if form.sort_order.trim().is_empty() { Ok(0) } else { form.sort_order.trim().parse::<i32>() })
+    else {
+        return detail_page(
+            &state,
+            &identity,
+            id,
+            false,
+            Some(form.name),
+            FormErrors::field("sort_order", "排序号须为整数"),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let p = &identity.principal;
+    match orgs::update(
+        &state.db,
+        &p.actor(&ip),
+        &p.scope(),
+        id,
+        OrgUpdate { name: form.name.clone(), sort_order, version: form.version },
+    )
+    .await
+    {
+        Ok(_) => super::see_other(&format!("/orgs/{id}?saved=1")),
+        Err(fazhi_store::StoreError::NotFound) => store_error_page(&identity, fazhi_store::StoreError::NotFound),
+        Err(e) => {
+            let status = if matches!(e, fazhi_store::StoreError::Conflict) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            detail_page(&state, &identity, id, false, Some(form.name), FormErrors::from_store(e), status).await
+        }
+    }
+}

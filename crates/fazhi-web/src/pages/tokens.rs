@@ -1,0 +1,164 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use fazhi_store::{StoreError, api_tokens, users};
+use serde::Deserialize;
+
+use super::{FormErrors, Nav, fmt_opt_time, fmt_time, store_error_page};
+use crate::AppState;
+use crate::auth::{ClientIp, Identity};
+
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    nav: Nav,
+    tokens: Vec<TokenRow>,
+    issued: Option<String>,
+    notice: Option<String>,
+    general_error: Option<String>,
+    errors: HashMap<String, String>,
+    form_username: String,
+    form_name: String,
+}
+
+async fn render(
+    state: &AppState,
+    identity: &Identity,
+    issued: Option<String>,
+    notice: Option<String>,
+    errors: FormErrors,
+    form: (String, String),
+    status: StatusCode,
+) -> Response {
+    let tokens = match api_tokens::list(&state.db, &identity.principal.scope()).await {
+        Ok(t) => t,
+        Err(e) => return store_error_page(identity, e),
+    };
+    let page = TokensPage {
+        nav: Nav::new(identity, "/tokens", &[("系统管理", ""), ("接口令牌", "")]),
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                username: t.username,
+                prefix: t.prefix,
+                created: fmt_time(t.created_at),
+                last_used: fmt_opt_time(t.last_used_at),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+        issued,
+        notice,
+        general_error: errors.general,
+        errors: errors.fields,
+        form_username: form.0,
+        form_name: form.1,
+    };
+    (status, page).into_response()
+}
+
+pub async fn list(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    render(&state, &identity, None, None, FormErrors::default(), Default::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct IssueForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<IssueForm>,
+) -> Response {
+    let p = &identity.principal;
+    let result = async {
+        let owner = users::find_by_username(&state.db, &form.username)
+            .await
+            .map_err(|_| StoreError::invalid("user_id", format!("找不到登录名为“{}”的用户", form.username.trim())))?;
+        api_tokens::issue(&state.db, &p.actor(&ip), &p.scope(), owner.id, &form.name).await
+    }
+    .await;
+    match result {
+        // The page that shows the token is the answer to the POST itself, so the token is never in a URL.
+        Ok((token, _)) => {
+            render(&state, &identity, Some(token), None, FormErrors::default(), Default::default(), StatusCode::OK)
+                .await
+        }
+        Err(e) => {
+            render(
+                &state,
+                &identity,
+                None,
+                None,
+                FormErrors::from_store(e),
+                (form.username, form.name),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let p = &identity.principal;
+    match api_tokens::revoke(&state.db, &p.actor(&ip), &p.scope(), id, &form.reason).await {
+        Ok(t) => {
+            render(
+                &state,
+                &identity,
+                None,
+                Some(format!("令牌“{}”已吊销。", t.name)),
+                FormErrors::default(),
+                Default::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
+        Err(e) => {
+            render(
+                &state,
+                &identity,
+                None,
+                None,
+                FormErrors::from_store(e).into_general(),
+                Default::default(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,428 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use fazhi_domain::role::Role;
+use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
+use fazhi_store::{StoreError, orgs};
+use serde::Deserialize;
+
+use super::{FormErrors, Nav, fmt_opt_time, role_options, store_error_page};
+use crate::AppState;
+use crate::auth::{ClientIp, Identity};
+
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_name: String,
+    pub roles: String,
+    pub status: &'static str,
+    pub status_tone: &'static str,
+    pub last_login: String,
+}
+
+fn status(u: &UserView) -> (&'static str, &'static str) {
+    if u.locked {
+        ("已锁定", "red")
+    } else if u.is_locked() {
+        ("暂时锁定", "orange")
+    } else if u.must_change_password {
+        ("待改密码", "blue")
+    } else {
+        ("正常", "green")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+struct UsersPage {
+    nav: Nav,
+    users: Vec<UserRow>,
+    role_options: Vec<(&'static str, &'static str, &'static str)>,
+    filter_keyword: String,
+    filter_role: String,
+    total: u64,
+    page: u64,
+    page_count: u64,
+    prev_href: String,
+    next_href: String,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    keyword: Option<String>,
+    role: Option<String>,
+    page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let role = q.role.as_deref().filter(|r| !r.is_empty()).and_then(|r| Role::parse(r).ok());
+    let filter =
+        UserFilter { keyword: q.keyword.clone(), role, org_id: None, page: q.page.unwrap_or(1), page_size: 20 };
+    let page = match users::list(&state.db, &identity.principal.scope(), &filter).await {
+        Ok(p) => p,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let keyword = q.keyword.unwrap_or_default();
+    let role_code = role.map(|r| r.code().to_owned()).unwrap_or_default();
+    let href = |n: u64| format!("/users?keyword={}&role={}&page={n}", crate::auth::url_encode(&keyword), role_code);
+    UsersPage {
+        nav: Nav::new(&identity, "/users", &[("系统管理", ""), ("用户管理", "")]),
+        page_count: page.page_count(),
+        prev_href: href(page.page.saturating_sub(1)),
+        next_href: href(page.page + 1),
+        total: page.total,
+        page: page.page,
+        users: page
+            .items
+            .iter()
+            .map(|u| {
+                let (status, status_tone) = status(u);
+                UserRow {
+                    id: u.id,
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                    org_name: u.org_name.clone(),
+                    roles: u.role_labels(),
+                    status,
+                    status_tone,
+                    last_login: fmt_opt_time(u.last_login_at),
+                }
+            })
+            .collect(),
+        role_options: role_options(),
+        filter_keyword: keyword,
+        filter_role: role_code,
+    }
+    .into_response()
+}
+
+#[derive(Default)]
+pub struct UserForm {
+    pub username: String,
+    pub display_name: String,
+    pub org_id: String,
+    pub roles: Vec<String>,
+    pub password: String,
+    pub must_change_password: bool,
+    pub version: i64,
+}
+
+impl UserForm {
+    /// Reads a urlencoded body; `roles` repeats, once per ticked box.
+    fn parse(body: &[u8]) -> UserForm {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let mut form = UserForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "username" => form.username = v,
+                "display_name" => form.display_name = v,
+                "org_id" => form.org_id = v,
+                "roles" => form.roles.push(v),
+                "password" => form.password = v,
+                "must_change_password" => form.must_change_password = v == "on",
+                "version" => form.version = v.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        form
+    }
+
+    pub fn has_role(&self, code: &str) -> bool {
+        self.roles.iter().any(|r| r == code)
+    }
+
+    fn parsed_roles(&self) -> Result<Vec<Role>, StoreError> {
+        self.roles.iter().map(|r| Role::parse(r).map_err(StoreError::from)).collect()
+    }
+
+    fn parsed_org(&self) -> Result<i64, StoreError> {
+        self.org_id.parse().map_err(|_| StoreError::invalid("org_id", "请选择所属机构"))
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "user_form.html")]
+struct UserFormPage {
+    nav: Nav,
+    heading: String,
+    action: String,
+    editing: bool,
+    id: i64,
+    version: i64,
+    form: UserForm,
+    orgs: Vec<(i64, String)>,
+    role_options: Vec<(&'static str, &'static str, &'static str)>,
+    errors: HashMap<String, String>,
+    general_error: Option<String>,
+    notice: Option<String>,
+    locked: bool,
+    status: &'static str,
+    status_tone: &'static str,
+}
+
+async fn form_page(
+    state: &AppState,
+    identity: &Identity,
+    existing: Option<&UserView>,
+    form: UserForm,
+    errors: FormErrors,
+    notice: Option<String>,
+    status_code: StatusCode,
+) -> Response {
+    let orgs = match orgs::list(&state.db, &identity.principal.scope()).await {
+        Ok(list) => {
+            let base = list.first().map(|o| o.depth()).unwrap_or(0);
+            list.into_iter().map(|o| (o.id, format!("{}{}", "　".repeat(o.depth() - base), o.name))).collect()
+        }
+        Err(e) => return store_error_page(identity, e),
+    };
+    let (heading, action, id) = match existing {
+        Some(u) => (format!("编辑用户：{}", u.display_name), format!("/users/{}", u.id), u.id),
+        None => ("新增用户".to_owned(), "/users".to_owned(), 0),
+    };
+    let (status, status_tone) = existing.map(status).unwrap_or(("", "grey"));
+    let page = UserFormPage {
+        nav: Nav::new(
+            identity,
+            "/users",
+            &[("系统管理", ""), ("用户管理", "/users"), (if existing.is_some() { "编辑" } else { "新增" }, "")],
+        ),
+        heading,
+        action,
+        editing: existing.is_some(),
+        id,
+        version: existing.map(|u| u.version).unwrap_or(form.version),
+        form,
+        orgs,
+        role_options: role_options(),
+        errors: errors.fields,
+        general_error: errors.general,
+        notice,
+        locked: existing.is_some_and(|u| u.is_locked()),
+        status,
+        status_tone,
+    };
+    (status_code, page).into_response()
+}
+
+fn form_from(u: &UserView) -> UserForm {
+    UserForm {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        org_id: u.org_id.to_string(),
+        roles: u.roles.clone(),
+        password: String::new(),
+        must_change_password: u.must_change_password,
+        version: u.version,
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    let form =
+        UserForm { org_id: identity.principal.org_id.to_string(), must_change_password: true, ..Default::default() };
+    form_page(&state, &identity, None, form, FormErrors::default(), None, StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    RawForm(body): RawForm,
+) -> Response {
+    let form = UserForm::parse(&body);
+    let p = &identity.principal;
+    let result = async {
+        let input = NewUser {
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
+            org_id: form.parsed_org()?,
+            roles: form.parsed_roles()?,
+            password: form.password.clone(),
+            must_change_password: form.must_change_password,
+        };
+        users::create(&state.db, &p.actor(&ip), &p.scope(), input).await
+    }
+    .await;
+    match result {
+        Ok(u) => super::see_other(&format!("/users/{}?notice=created", u.id)),
+        Err(e) => {
+            form_page(&state, &identity, None, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    notice: Option<String>,
+}
+
+fn notice_text(code: Option<&str>) -> Option<String> {
+    match code? {
+        "created" => Some("用户已新增。".into()),
+        "saved" => Some("已保存。".into()),
+        "locked" => Some("账号已锁定，其登录会话已全部结束。".into()),
+        "unlocked" => Some("账号已解锁。".into()),
+        "password" => Some("密码已重置，其登录会话已全部结束。".into()),
+        _ => None,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+    Query(q): Query<Notice>,
+) -> Response {
+    match users::get(&state.db, &identity.principal.scope(), id).await {
+        Ok(u) => {
+            form_page(
+                &state,
+                &identity,
+                Some(&u),
+                form_from(&u),
+                FormErrors::default(),
+                notice_text(q.notice.as_deref()),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> Response {
+    let form = UserForm::parse(&body);
+    let p = &identity.principal;
+    let existing = match users::get(&state.db, &p.scope(), id).await {
+        Ok(u) => u,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let result = async {
+        let input = UserUpdate {
+            display_name: form.display_name.clone(),
+            org_id: form.parsed_org()?,
+            roles: form.parsed_roles()?,
+            must_change_password: form.must_change_password,
+            version: form.version,
+        };
+        users::update(&state.db, &p.actor(&ip), &p.scope(), id, input).await
+    }
+    .await;
+    match result {
+        Ok(_) => super::see_other(&format!("/users/{id}?notice=saved")),
+        Err(e) => {
+            let code = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let mut form = form;
+            form.username = existing.username.clone();
+            form_page(&state, &identity, Some(&existing), form, FormErrors::from_store(e), None, code).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn set_locked(
+    state: AppState,
+    identity: Identity,
+    ip: String,
+    id: i64,
+    locked: bool,
+    reason: String,
+) -> Response {
+    let p = &identity.principal;
+    match users::set_locked(&state.db, &p.actor(&ip), &p.scope(), id, locked, &reason).await {
+        Ok(_) => super::see_other(&format!("/users/{id}?notice={}", if locked { "locked" } else { "unlocked" })),
+        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
+        Err(e) => match users::get(&state.db, &p.scope(), id).await {
+            Ok(u) => {
+                form_page(
+                    &state,
+                    &identity,
+                    Some(&u),
+                    form_from(&u),
+                    FormErrors::from_store(e),
+                    None,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+            Err(e) => store_error_page(&identity, e),
+        },
+    }
+}
+
+pub async fn lock(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> Response {
+    set_locked(state, identity, ip, id, true, form.reason).await
+}
+
+pub async fn unlock(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+) -> Response {
+    set_locked(state, identity, ip, id, false, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+    must_change_password: Option<String>,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let p = &identity.principal;
+    let must_change = form.must_change_password.as_deref() == Some("on");
+    match users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &form.password, must_change).await {
+        Ok(_) => super::see_other(&format!("/users/{id}?notice=password")),
+        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
+        Err(e) => match users::get(&state.db, &p.scope(), id).await {
+            Ok(u) => {
+                form_page(
+                    &state,
+                    &identity,
+                    Some(&u),
+                    form_from(&u),
+                    FormErrors::from_store(e),
+                    None,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+            Err(e) => store_error_page(&identity, e),
+        },
+    }
+}

@@ -1,0 +1,254 @@
+//! The route table: each route with the roles that may use it. Authorization lives here and
+//! nowhere else; handlers then narrow what a permitted user sees to their organization subtree.
+
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, on};
+use axum::{Extension, Router};
+use fazhi_domain::role::Role;
+
+use crate::auth::{self, Identity};
+use crate::error::ApiError;
+use crate::{AppState, api, openapi, pages};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, whatever the role.
+    SignedIn,
+    /// Signed-in users holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// Whether a route answers people (HTML, redirects to the login page) or programs (JSON, 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Page,
+    Api,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub surface: Surface,
+    /// Usable while the user still has to replace a one-time password.
+    pub during_password_change: bool,
+}
+
+impl RouteRule {
+    pub fn allows(&self, roles: &[Role]) -> bool {
+        match self.access {
+            Access::Public | Access::SignedIn => true,
+            Access::Roles(allowed) => allowed.iter().any(|r| roles.contains(r)),
+        }
+    }
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+const AUDITOR: &[Role] = &[Role::Auditor];
+/// Everyone who works with organizations: all but the auditor, whose only business is the trail.
+const ORG_READERS: &[Role] = &[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser];
+
+static RULES: std::sync::OnceLock<Vec<RouteRule>> = std::sync::OnceLock::new();
+
+/// Whether a user with these roles may open the page at `path`: the menu shows only such pages.
+pub(crate) fn may_get(path: &str, roles: &[Role]) -> bool {
+    RULES
+        .get()
+        .and_then(|rules| rules.iter().find(|r| r.method == Method::GET && r.path == path))
+        .is_some_and(|r| r.allows(roles))
+}
+
+pub(crate) struct Routes {
+    router: Router<AppState>,
+    rules: Vec<RouteRule>,
+}
+
+impl Routes {
+    fn new() -> Routes {
+        Routes { router: Router::new(), rules: Vec::new() }
+    }
+
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, surface: Surface, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let rule = RouteRule {
+            during_password_change: matches!(
+                (method.as_str(), path),
+                ("GET" | "POST", "/account/password")
+                    | ("POST", "/logout")
+                    | ("POST", "/api/v1/account/password")
+                    | ("DELETE", "/api/v1/session")
+                    | ("GET", "/api/v1/me")
+            ),
+            method: method.clone(),
+            path,
+            access,
+            surface,
+        };
+        let filter = MethodFilter::try_from(method).expect("standard method");
+        let method_router = on(filter, handler).route_layer(middleware::from_fn_with_state(rule.clone(), enforce));
+        self.router = self.router.route(path, method_router);
+        self.rules.push(rule);
+        self
+    }
+
+    fn page<H: Handler<T, AppState>, T: 'static>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Routes {
+        self.add(method, path, access, Surface::Page, handler)
+    }
+
+    fn api<H: Handler<T, AppState>, T: 'static>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Routes {
+        self.add(method, path, access, Surface::Api, handler)
+    }
+}
+
+pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
+    use Access::*;
+    let get = Method::GET;
+    let post = Method::POST;
+    let put = Method::PUT;
+    let delete = Method::DELETE;
+    let routes = Routes::new()
+        // Public
+        .page(get.clone(), "/healthz", Public, pages::healthz)
+        .page(get.clone(), "/static/app.css", Public, pages::stylesheet)
+        .page(get.clone(), "/login", Public, pages::auth::login_form)
+        .page(post.clone(), "/login", Public, pages::auth::login_submit)
+        .page(post.clone(), "/logout", SignedIn, pages::auth::logout)
+        .page(get.clone(), "/", SignedIn, pages::home::home)
+        .page(get.clone(), "/account/password", SignedIn, pages::account::password_form)
+        .page(post.clone(), "/account/password", SignedIn, pages::account::password_submit)
+        // Organizations
+        .page(get.clone(), "/orgs", Roles(ORG_READERS), pages::orgs::list)
+        .page(post.clone(), "/orgs", Roles(ADMIN), pages::orgs::create)
+        .page(get.clone(), "/orgs/{id}", Roles(ORG_READERS), pages::orgs::detail)
+        .page(post.clone(), "/orgs/{id}", Roles(ADMIN), pages::orgs::update)
+        // Users
+        .page(get.clone(), "/users", Roles(ADMIN), pages::users::list)
+        .page(get.clone(), "/users/new", Roles(ADMIN), pages::users::new_form)
+        .page(post.clone(), "/users", Roles(ADMIN), pages::users::create)
+        .page(get.clone(), "/users/{id}", Roles(ADMIN), pages::users::edit_form)
+        .page(post.clone(), "/users/{id}", Roles(ADMIN), pages::users::update)
+        .page(post.clone(), "/users/{id}/lock", Roles(ADMIN), pages::users::lock)
+        .page(post.clone(), "/users/{id}/unlock", Roles(ADMIN), pages::users::unlock)
+        .page(post.clone(), "/users/{id}/password", Roles(ADMIN), pages::users::reset_password)
+        // API tokens
+        .page(get.clone(), "/tokens", Roles(ADMIN), pages::tokens::list)
+        .page(post.clone(), "/tokens", Roles(ADMIN), pages::tokens::issue)
+        .page(post.clone(), "/tokens/{id}/revoke", Roles(ADMIN), pages::tokens::revoke)
+        // Audit
+        .page(get.clone(), "/audit", Roles(AUDITOR), pages::audit::list)
+        // JSON API
+        .api(get.clone(), "/api/v1/openapi.json", Public, openapi::document)
+        .api(post.clone(), "/api/v1/session", Public, api::login)
+        .api(delete.clone(), "/api/v1/session", SignedIn, api::logout)
+        .api(get.clone(), "/api/v1/me", SignedIn, api::me)
+        .api(post.clone(), "/api/v1/account/password", SignedIn, api::change_password)
+        .api(get.clone(), "/api/v1/roles", SignedIn, api::roles_list)
+        .api(get.clone(), "/api/v1/orgs", Roles(ORG_READERS), api::list_orgs)
+        .api(post.clone(), "/api/v1/orgs", Roles(ADMIN), api::create_org)
+        .api(get.clone(), "/api/v1/orgs/{id}", Roles(ORG_READERS), api::get_org)
+        .api(put.clone(), "/api/v1/orgs/{id}", Roles(ADMIN), api::update_org)
+        .api(get.clone(), "/api/v1/users", Roles(ADMIN), api::list_users)
+        .api(post.clone(), "/api/v1/users", Roles(ADMIN), api::create_user)
+        .api(get.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::get_user)
+        .api(put.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::update_user)
+        .api(post.clone(), "/api/v1/users/{id}/lock", Roles(ADMIN), api::lock_user)
+        .api(post.clone(), "/api/v1/users/{id}/unlock", Roles(ADMIN), api::unlock_user)
+        .api(post.clone(), "/api/v1/users/{id}/password", Roles(ADMIN), api::reset_password)
+        .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::list_audit)
+        .api(get.clone(), "/api/v1/tokens", Roles(ADMIN), api::list_tokens)
+        .api(post.clone(), "/api/v1/tokens", Roles(ADMIN), api::issue_token)
+        .api(post, "/api/v1/tokens/{id}/revoke", Roles(ADMIN), api::revoke_token);
+
+    // The table is the same on every build, so the first one serves the menu.
+    let _ = RULES.set(routes.rules.clone());
+    let router = routes
+        .router
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .with_state(state);
+    (router, routes.rules)
+}
+
+/// Applies one route's rule: who may pass, and what others get.
+async fn enforce(
+    State(rule): State<RouteRule>,
+    identity: Option<Extension<Identity>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if rule.access == Access::Public {
+        return next.run(request).await;
+    }
+    let Some(Extension(identity)) = identity else {
+        return match rule.surface {
+            Surface::Api => ApiError::unauthorized().into_response(),
+            Surface::Page => {
+                let next_path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = if request.method() == Method::GET && next_path != "/" {
+                    format!("/login?next={}", auth::url_encode(next_path))
+                } else {
+                    "/login".to_owned()
+                };
+                Redirect::to(&target).into_response()
+            }
+        };
+    };
+    let principal = &identity.principal;
+    if principal.must_change_password && !rule.during_password_change {
+        return match rule.surface {
+            Surface::Api => {
+                ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码")
+                    .into_response()
+            }
+            Surface::Page => Redirect::to("/account/password").into_response(),
+        };
+    }
+    let roles: Vec<Role> = principal.roles.iter().collect();
+    if !rule.allows(&roles) {
+        let needed = match rule.access {
+            Access::Roles(r) => r.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+            _ => String::new(),
+        };
+        let message = format!("您的角色（{}）无权进行此操作，需要以下角色之一：{needed}", principal.roles.labels());
+        return match rule.surface {
+            Surface::Api => ApiError::forbidden(message).into_response(),
+            Surface::Page => pages::forbidden_page(&identity, &message),
+        };
+    }
+    next.run(request).await
+}

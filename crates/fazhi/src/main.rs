@@ -1,0 +1,350 @@
+//! `fazhi`: the server and its administration commands.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use fazhi_domain::role::Role;
+use fazhi_store::orgs::{self, NewOrg};
+use fazhi_store::users::{self, NewUser, UserFilter};
+use fazhi_store::{Actor, Db, Scope, audit, demo};
+use fazhi_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(name = "fazhi", version, about = "法治政府建设管理平台（乡镇/街道 法治政府建设台账、年度报告与区县督察）")]
+struct Cli {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct DatabaseArgs {
+    /// Data folder for the embedded SQLite database (and, later, attachments).
+    #[arg(long, global = true, env = "FAZHI_DATA_DIR", default_value = "./fazhi-data")]
+    data_dir: PathBuf,
+    /// Use this database instead of the embedded one, e.g. postgres://user@127.0.0.1:5432/fazhi.
+    #[arg(long, global = true, env = "FAZHI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    async fn connect(&self) -> Result<Db> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => fazhi_store::sqlite_url_for_data_dir(&self.data_dir)?,
+        };
+        Db::connect(&url).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve(ServeArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the organization tree.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "FAZHI_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// On first start, load demo data (five townships, an account per role) and print the accounts.
+    #[arg(long, env = "FAZHI_DEMO")]
+    demo: bool,
+    /// The address people use, e.g. https://fazhi.example.gov.cn; https makes cookies Secure.
+    #[arg(long, env = "FAZHI_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Trust X-Forwarded-For from a reverse proxy in front of the server.
+    #[arg(long, env = "FAZHI_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password comes from standard input when that is not a terminal.
+    Add {
+        username: String,
+        #[arg(long)]
+        org: String,
+        /// A role code or Chinese name; repeat for several roles.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The name shown in the UI; defaults to the login name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Do not require a new password at first login.
+        #[arg(long)]
+        keep_password: bool,
+    },
+    /// Set a user's password (read like `add`).
+    Passwd {
+        username: String,
+        /// Require the user to choose a new password at next login.
+        #[arg(long)]
+        must_change: bool,
+    },
+    /// Lock an account until unlocked; its sessions end.
+    Lock {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Unlock an account, also after the automatic lockout.
+    Unlock { username: String },
+    /// List the accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organization. A district needs no parent; everything else does.
+    Add {
+        name: String,
+        /// district, township, street, village, community or office (or 区/县, 乡/镇 …).
+        #[arg(long)]
+        kind: String,
+        /// Parent organization, by id or unique name.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Show the organization tree.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the audit chain and name the first record altered, removed or reordered.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let db = cli.database.connect().await?;
+    match cli.command {
+        Command::Serve(args) => serve(db, args, &cli.database).await,
+        Command::User(cmd) => user_command(&db, cmd).await,
+        Command::Org(cmd) => org_command(&db, cmd).await,
+        Command::Audit(AuditCommand::Verify) => verify(&db).await,
+    }
+}
+
+async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitCode> {
+    let listener =
+        tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("无法监听 {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let where_ = match &database.database_url {
+        Some(url) => redact(url),
+        None => database.data_dir.join("fazhi.db").display().to_string(),
+    };
+    println!("法治政府建设管理平台已启动：http://{address}  （{}：{where_}）", db.backend_name());
+    if args.demo {
+        match demo::load_if_empty(&db).await? {
+            Some(loaded) => {
+                println!("\n已载入演示数据：{}及所辖五个乡镇。演示账号（仅显示这一次，请妥善保存）：", demo::DISTRICT);
+                println!("  {:<20} {:<16} {:<12} {}", "登录名", "角色", "机构", "密码");
+                for a in &loaded.accounts {
+                    let pw = if a.username == "admin" {
+                        format!("{}（一次性，首次登录须修改）", loaded.admin_password)
+                    } else {
+                        loaded.demo_password.clone()
+                    };
+                    println!("  {:<20} {:<16} {:<12} {}", a.username, a.roles, a.org, pw);
+                }
+                println!();
+            }
+            None => println!("数据库中已有数据，未重复载入演示数据。"),
+        }
+    }
+    use std::io::Write;
+    std::io::stdout().flush().ok();
+    let secure = args.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    let state = AppState { db, config: Arc::new(WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }) };
+    fazhi_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// Reads a new password: prompted twice without echo on a terminal, else the first line of stdin.
+fn read_password() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("新密码：")?;
+        let second = rpassword::prompt_password("再次输入：")?;
+        if first != second {
+            bail!("两次输入的密码不一致");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn user_command(db: &Db, cmd: UserCommand) -> Result<ExitCode> {
+    let actor = Actor::command_line();
+    let all = Scope::everything();
+    match cmd {
+        UserCommand::Add { username, org, roles, display_name, keep_password } => {
+            let org = orgs::resolve(db, &org).await?;
+            let roles = roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>()?;
+            let password = read_password()?;
+            let user = users::create(
+                db,
+                &actor,
+                &all,
+                NewUser {
+                    display_name: display_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    org_id: org.id,
+                    roles,
+                    password,
+                    must_change_password: !keep_password,
+                },
+            )
+            .await?;
+            println!("已新增用户 {}（{}，{}），编号 {}", user.username, user.role_labels(), user.org_name, user.id);
+        }
+        UserCommand::Passwd { username, must_change } => {
+            let user = users::find_by_username(db, &username).await?;
+            let password = read_password()?;
+            users::reset_password(db, &actor, &all, user.id, &password, must_change).await?;
+            println!("已为 {username} 设置新密码{}", if must_change { "，下次登录须修改" } else { "" });
+        }
+        UserCommand::Lock { username, reason } => {
+            let user = users::find_by_username(db, &username).await?;
+            users::set_locked(db, &actor, &all, user.id, true, &reason).await?;
+            println!("已锁定 {username}");
+        }
+        UserCommand::Unlock { username } => {
+            let user = users::find_by_username(db, &username).await?;
+            users::set_locked(db, &actor, &all, user.id, false, "").await?;
+            println!("已解锁 {username}");
+        }
+        UserCommand::List => {
+            let mut page_no = 1;
+            println!("{:>5}  {:<20} {:<10} {:<14} {:<24} 状态", "编号", "登录名", "姓名", "机构", "角色");
+            loop {
+                let page =
+                    users::list(db, &all, &UserFilter { page: page_no, page_size: 200, ..Default::default() }).await?;
+                for u in &page.items {
+                    let state = if u.is_locked() {
+                        "已锁定"
+                    } else if u.must_change_password {
+                        "待改密码"
+                    } else {
+                        "正常"
+                    };
+                    println!(
+                        "{:>5}  {:<20} {:<10} {:<14} {:<24} {state}",
+                        u.id,
+                        u.username,
+                        u.display_name,
+                        u.org_name,
+                        u.role_labels()
+                    );
+                }
+                if page_no >= page.page_count() {
+                    break;
+                }
+                page_no += 1;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn org_command(db: &Db, cmd: OrgCommand) -> Result<ExitCode> {
+    let all = Scope::everything();
+    match cmd {
+        OrgCommand::Add { name, kind, parent } => {
+            let parent_id = match parent {
+                Some(p) => Some(orgs::resolve(db, &p).await?.id),
+                None => None,
+            };
+            let org =
+                orgs::create(db, &Actor::command_line(), &all, NewOrg { name, kind, parent_id, sort_order: 0 }).await?;
+            println!("已新增机构 {}（{}），编号 {}", org.name, org.kind_label, org.id);
+        }
+        OrgCommand::List => {
+            let list = orgs::list(db, &all).await?;
+            for o in list {
+                println!("{:>5}  {}{}（{}）", o.id, "  ".repeat(o.depth()), o.name, o.kind_label);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(db: &Db) -> Result<ExitCode> {
+    let report = audit::verify(db).await?;
+    match report.result {
+        Ok(()) => {
+            println!("审计链完整：共核验 {} 条记录，SM3 哈希链首尾相接。", report.checked);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(broken) => {
+            println!("审计链已被破坏：{broken}");
+            println!("（此前 {} 条记录核验无误）", report.checked);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
