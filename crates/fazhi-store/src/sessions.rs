@@ -181,15 +181,3 @@ pub async fn purge_expired(db: &Db) -> Result<u64, StoreError> {
     let res = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(cutoff)).exec(db.conn()).await?;
     Ok(res.rows_affected)
 }
-
-/// Moves a session's last activity into the past; tests of idle expiry use it.
-pub async fn age_for_test(db: &Db, token: &str, minutes: i64) -> Result<(), StoreError> {
-    let Some(found) = session::Entity::find_by_id(token_digest(token)).one(db.conn()).await? else {
-        return Err(StoreError::NotFound);
-    };
-    let last = found.last_seen_at;
-    let mut active = found.into_active_model();
-    active.last_seen_at = Set(last - Duration::minutes(minutes));
-    active.update(db.conn()).await?;
-    Ok(())
-}

@@ -84,7 +84,7 @@ fn csrf_refused(api: bool) -> Response {
         ApiError::new(StatusCode::FORBIDDEN, "csrf", message).into_response()
     } else {
         (StatusCode::FORBIDDEN, axum::response::Html(format!(
-            "<!doctype html><meta charset=utf-8><title>请求被拒绝</title><p style=\"font:16px sans-serif;padding:2em\">{message}。<a href=\"/\">返回首页</a></p>"
+            "<!doctype html><meta charset=utf-8><title>请求被拒绝</title><p>{message}。<a href=\"/\">返回首页</a></p>"
         )))
             .into_response()
     }

@@ -42,7 +42,8 @@ pub async fn password_form(Extension(identity): Extension<Identity>, Query(q): Q
     page(&identity, q.done.is_some(), FormErrors::default()).into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
     current_password: String,
     new_password: String,

@@ -63,7 +63,8 @@ pub async fn login_form(
     login_page(&state, StatusCode::OK, q.next.as_deref().unwrap_or("/"), "", None, notice)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LoginForm {
     username: String,
     password: String,

@@ -160,7 +160,7 @@ pub async fn not_found(identity: Option<Extension<Identity>>, uri: axum::http::U
     }
     match identity {
         Some(Extension(identity)) => message_page(&identity, StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或无权查看。"),
-        None => (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>页面不存在</title><p style=\"font:16px sans-serif;padding:2em\">页面不存在。<a href=\"/login\">登录</a></p>")).into_response(),
+        None => (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>页面不存在</title><p>页面不存在。<a href=\"/login\">登录</a></p>")).into_response(),
     }
 }
 

@@ -222,7 +222,8 @@ pub async fn detail(
     detail_page(&state, &identity, id, q.saved.is_some(), None, FormErrors::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct OrgEditForm {
     name: String,
     #[serde(default)]

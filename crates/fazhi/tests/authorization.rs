@@ -1,0 +1,195 @@
+//! Every route × every role → the expected answer. The expectations are written out here, apart
+//! from the route table, so a route added without a rule here (or with a different rule) fails.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestApp;
+use fazhi_domain::role::Role;
+use reqwest::{Method, StatusCode};
+
+/// (method, path, who may use it): `public`, `signed_in`, or role codes separated by `|`.
+const EXPECTED: &[(&str, &str, &str)] = &[
+    ("GET", "/healthz", "public"),
+    ("GET", "/static/app.css", "public"),
+    ("GET", "/login", "public"),
+    ("POST", "/login", "public"),
+    ("POST", "/logout", "signed_in"),
+    ("GET", "/", "signed_in"),
+    ("GET", "/account/password", "signed_in"),
+    ("POST", "/account/password", "signed_in"),
+    ("GET", "/orgs", "admin|supervisor|leader|clerk|adviser"),
+    ("POST", "/orgs", "admin"),
+    ("GET", "/orgs/{id}", "admin|supervisor|leader|clerk|adviser"),
+    ("POST", "/orgs/{id}", "admin"),
+    ("GET", "/users", "admin"),
+    ("GET", "/users/new", "admin"),
+    ("POST", "/users", "admin"),
+    ("GET", "/users/{id}", "admin"),
+    ("POST", "/users/{id}", "admin"),
+    ("POST", "/users/{id}/lock", "admin"),
+    ("POST", "/users/{id}/unlock", "admin"),
+    ("POST", "/users/{id}/password", "admin"),
+    ("GET", "/tokens", "admin"),
+    ("POST", "/tokens", "admin"),
+    ("POST", "/tokens/{id}/revoke", "admin"),
+    ("GET", "/audit", "auditor"),
+    ("GET", "/api/v1/openapi.json", "public"),
+    ("POST", "/api/v1/session", "public"),
+    ("DELETE", "/api/v1/session", "signed_in"),
+    ("GET", "/api/v1/me", "signed_in"),
+    ("POST", "/api/v1/account/password", "signed_in"),
+    ("GET", "/api/v1/roles", "signed_in"),
+    ("GET", "/api/v1/orgs", "admin|supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/orgs", "admin"),
+    ("GET", "/api/v1/orgs/{id}", "admin|supervisor|leader|clerk|adviser"),
+    ("PUT", "/api/v1/orgs/{id}", "admin"),
+    ("GET", "/api/v1/users", "admin"),
+    ("POST", "/api/v1/users", "admin"),
+    ("GET", "/api/v1/users/{id}", "admin"),
+    ("PUT", "/api/v1/users/{id}", "admin"),
+    ("POST", "/api/v1/users/{id}/lock", "admin"),
+    ("POST", "/api/v1/users/{id}/unlock", "admin"),
+    ("POST", "/api/v1/users/{id}/password", "admin"),
+    ("GET", "/api/v1/audit", "auditor"),
+    ("GET", "/api/v1/tokens", "admin"),
+    ("POST", "/api/v1/tokens", "admin"),
+    ("POST", "/api/v1/tokens/{id}/revoke", "admin"),
+];
+
+fn allowed(who: &str, role: Option<Role>) -> bool {
+    match (who, role) {
+        ("public", _) => true,
+        (_, None) => false,
+        ("signed_in", Some(_)) => true,
+        (list, Some(role)) => list.split('|').any(|code| code == role.code()),
+    }
+}
+
+fn ends_session(method: &str, path: &str) -> bool {
+    matches!((method, path), ("POST", "/logout") | ("DELETE", "/api/v1/session"))
+}
+
+#[tokio::test]
+async fn the_route_table_and_these_expectations_agree() {
+    let app = TestApp::spawn().await;
+    let state = fazhi_web::AppState { db: app.db.clone(), config: Default::default() };
+    let actual: BTreeSet<(String, String, String)> = fazhi_web::route_rules(state)
+        .into_iter()
+        .map(|r| {
+            let who = match r.access {
+                fazhi_web::Access::Public => "public".to_owned(),
+                fazhi_web::Access::SignedIn => "signed_in".to_owned(),
+                fazhi_web::Access::Roles(roles) => roles.iter().map(|r| r.code()).collect::<Vec<_>>().join("|"),
+            };
+            (r.method.to_string(), r.path.to_owned(), who)
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> =
+        EXPECTED.iter().map(|(m, p, w)| (m.to_string(), p.to_string(), w.to_string())).collect();
+    let missing: Vec<_> = actual.difference(&expected).collect();
+    let stale: Vec<_> = expected.difference(&actual).collect();
+    assert!(missing.is_empty(), "routes without an expectation here: {missing:?}");
+    assert!(stale.is_empty(), "expectations for routes that do not exist or differ: {stale:?}");
+}
+
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let documented: BTreeSet<String> = fazhi_web::documented_paths().into_iter().collect();
+    for (_, path, _) in EXPECTED.iter().filter(|(_, p, _)| p.starts_with("/api/v1/") && *p != "/api/v1/openapi.json") {
+        assert!(documented.contains(*path), "{path} is missing from /api/v1/openapi.json");
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_expected() {
+    let app = TestApp::spawn().await;
+    let clerk_id = app.user_id("t_clerk").await;
+    let (_, token) = fazhi_store::api_tokens::issue(
+        &app.db,
+        &fazhi_store::Actor::system(),
+        &fazhi_store::Scope::everything(),
+        clerk_id,
+        "授权测试",
+    )
+    .await
+    .unwrap();
+    let id_for = |path: &str| -> String {
+        if path.contains("/orgs/") {
+            app.orgs.township.to_string()
+        } else if path.contains("/users/") {
+            clerk_id.to_string()
+        } else {
+            token.id.to_string()
+        }
+    };
+    // Routes that end the session go last.
+    let mut order: Vec<&(&str, &str, &str)> = EXPECTED.iter().collect();
+    order.sort_by_key(|(m, p, _)| ends_session(m, p));
+
+    let mut failures = Vec::new();
+    let roles: Vec<Option<Role>> = std::iter::once(None).chain(Role::ALL.into_iter().map(Some)).collect();
+    for role in roles {
+        let mut session = match role {
+            Some(r) => Some(app.login(app.account(r)).await),
+            None => None,
+        };
+        for (method, path, who) in &order {
+            if let (Some(r), true) = (role, ends_session(method, path)) {
+                // Each route that ends a session gets a session of its own to end.
+                session = Some(app.login(app.account(r)).await);
+            }
+            let (client, csrf) = match &session {
+                Some(s) => (s.client.clone(), s.csrf.clone()),
+                None => {
+                    // A visitor has only the login form's token, as a browser would.
+                    let c = common::client();
+                    let form = c.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+                    let csrf = common::hidden_csrf(&form).unwrap();
+                    (c, csrf)
+                }
+            };
+            let concrete = path.replace("{id}", &id_for(path));
+            let api = path.starts_with("/api/");
+            let method: Method = method.parse().unwrap();
+            let mut request = client.request(method.clone(), app.url(&concrete));
+            if method != Method::GET {
+                request = if api {
+                    request.header("x-csrf-token", &csrf).json(&serde_json::json!({}))
+                } else {
+                    request.form(&[("csrf_token", csrf.as_str())])
+                };
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let location =
+                response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+            let label = role.map(|r| r.label()).unwrap_or("未登录");
+            let ok = if allowed(who, role) {
+                !matches!(
+                    status,
+                    StatusCode::UNAUTHORIZED
+                        | StatusCode::FORBIDDEN
+                        | StatusCode::NOT_FOUND
+                        | StatusCode::METHOD_NOT_ALLOWED
+                ) && !status.is_server_error()
+                    && !(status == StatusCode::SEE_OTHER
+                        && location.starts_with("/login")
+                        && !ends_session(method.as_str(), path))
+            } else if role.is_none() {
+                if api {
+                    status == StatusCode::UNAUTHORIZED
+                } else {
+                    status == StatusCode::SEE_OTHER && location.starts_with("/login")
+                }
+            } else {
+                status == StatusCode::FORBIDDEN
+            };
+            if !ok {
+                failures.push(format!("{label} {method} {concrete} → {status} {location}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+}

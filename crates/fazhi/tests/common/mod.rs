@@ -1,0 +1,248 @@
+//! The test harness: a real server on a random port over a fresh database, SQLite by default,
+//! PostgreSQL when `FAZHI_TEST_DATABASE_URL` names a server (one new database per test).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use fazhi_domain::role::Role;
+use fazhi_store::orgs::{self, NewOrg};
+use fazhi_store::users::{self, NewUser};
+use fazhi_store::{Actor, Db, Scope};
+use fazhi_web::{AppState, WebConfig};
+use sea_orm::{ConnectionTrait, Database};
+
+pub const PASSWORD: &str = "Test-Passw0rd";
+
+/// Where tests get a database, and whether a missing PostgreSQL is an error (in CI) or a skip.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("FAZHI_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
+}
+
+pub fn require(what: &str) -> bool {
+    std::env::var(what).is_ok_and(|v| v == "1")
+}
+
+/// Returns the PostgreSQL URL, or prints why the test is skipped (and fails when CI requires it).
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    match postgres_base_url() {
+        Some(url) => Some(url),
+        None if require("FAZHI_REQUIRE_POSTGRES") => {
+            panic!("{test}: FAZHI_REQUIRE_POSTGRES=1 but FAZHI_TEST_DATABASE_URL is not set")
+        }
+        None => {
+            skip(test, "set FAZHI_TEST_DATABASE_URL=postgres://… to run it on PostgreSQL");
+            None
+        }
+    }
+}
+
+/// Prints why a test did not run. Written to the stderr handle itself, past the test harness's
+/// capture, so the reason shows in a normal `cargo test` run.
+pub fn skip(test: &str, reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+}
+
+/// A fresh empty database: a temporary SQLite file, or a new database on the PostgreSQL server.
+pub struct TestDb {
+    pub url: String,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn new(postgres: Option<&str>) -> TestDb {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let url = match postgres {
+            Some(base) => {
+                let name = format!("fazhi_t_{}", &fazhi_store::random_token()[..16]);
+                let admin = Database::connect(base).await.expect("connect to PostgreSQL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+                admin.close().await.ok();
+                let (prefix, _) = base.rsplit_once('/').expect("URL has a database name");
+                format!("{prefix}/{name}")
+            }
+            None => fazhi_store::sqlite_url_for_data_dir(data_dir.path()).unwrap(),
+        };
+        TestDb { url, data_dir }
+    }
+
+    pub fn backend_args(&self) -> Vec<String> {
+        if self.url.starts_with("postgres") {
+            vec!["--database-url".into(), self.url.clone()]
+        } else {
+            vec!["--data-dir".into(), self.data_dir.path().display().to_string()]
+        }
+    }
+}
+
+/// The organizations the harness creates.
+#[derive(Clone, Copy, Debug)]
+pub struct Orgs {
+    pub district: i64,
+    pub township: i64,
+    pub village: i64,
+    pub other_township: i64,
+    pub other_village: i64,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub test_db: TestDb,
+    pub orgs: Orgs,
+    /// Login name of the account holding each role.
+    pub accounts: Vec<(Role, String)>,
+}
+
+impl TestApp {
+    /// SQLite, or PostgreSQL when FAZHI_TEST_DATABASE_URL is set.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_on(postgres_base_url().as_deref()).await
+    }
+
+    pub async fn spawn_on(postgres: Option<&str>) -> TestApp {
+        let test_db = TestDb::new(postgres).await;
+        let db = Db::connect(&test_db.url).await.expect("connect and migrate");
+        let orgs = seed_orgs(&db).await;
+        let mut accounts = Vec::new();
+        for (role, name, org) in [
+            (Role::Admin, "t_admin", orgs.district),
+            (Role::Auditor, "t_auditor", orgs.district),
+            (Role::Supervisor, "t_supervisor", orgs.district),
+            (Role::Leader, "t_leader", orgs.township),
+            (Role::Clerk, "t_clerk", orgs.township),
+            (Role::Adviser, "t_adviser", orgs.township),
+        ] {
+            add_user(&db, name, org, vec![role], false).await;
+            accounts.push((role, name.to_owned()));
+        }
+        add_user(&db, "t_other_clerk", orgs.other_township, vec![Role::Clerk], false).await;
+        let address = serve(db.clone()).await;
+        TestApp { address, db, test_db, orgs, accounts }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn account(&self, role: Role) -> &str {
+        &self.accounts.iter().find(|(r, _)| *r == role).expect("seeded").1
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        users::find_by_username(&self.db, username).await.unwrap().id
+    }
+
+    /// A signed-in browser-like client, through the login form.
+    pub async fn login(&self, username: &str) -> Session {
+        self.login_with(username, PASSWORD).await.expect("login succeeds")
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Result<Session, reqwest::Response> {
+        let client = client();
+        let form = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden_csrf(&form).expect("login form has a CSRF token");
+        let response = client
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", password), ("csrf_token", &csrf), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        if response.status() != reqwest::StatusCode::SEE_OTHER {
+            return Err(response);
+        }
+        // The password page is open to every signed-in user, even one who must change a password.
+        let home = client.get(self.url("/account/password")).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden_csrf(&home).expect("signed-in pages carry the session CSRF token");
+        Ok(Session { client, csrf, base: self.address.clone() })
+    }
+}
+
+pub async fn seed_orgs(db: &Db) -> Orgs {
+    let actor = Actor::system();
+    let all = Scope::everything();
+    let mk = |name: &str, kind: &str, parent: Option<i64>| NewOrg {
+        name: name.into(),
+        kind: kind.into(),
+        parent_id: parent,
+        sort_order: 0,
+    };
+    let district = orgs::create(db, &actor, &all, mk("测试区", "district", None)).await.unwrap().id;
+    let township = orgs::create(db, &actor, &all, mk("杉岭乡", "township", Some(district))).await.unwrap().id;
+    let village = orgs::create(db, &actor, &all, mk("杉岭村", "village", Some(township))).await.unwrap().id;
+    let other_township = orgs::create(db, &actor, &all, mk("安稳镇", "township", Some(district))).await.unwrap().id;
+    let other_village = orgs::create(db, &actor, &all, mk("羊角村", "village", Some(other_township))).await.unwrap().id;
+    Orgs { district, township, village, other_township, other_village }
+}
+
+pub async fn add_user(db: &Db, username: &str, org_id: i64, roles: Vec<Role>, must_change: bool) -> i64 {
+    users::create(
+        db,
+        &Actor::system(),
+        &Scope::everything(),
+        NewUser {
+            username: username.into(),
+            display_name: format!("测试{username}"),
+            org_id,
+            roles,
+            password: PASSWORD.into(),
+            must_change_password: must_change,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// Starts the real application on a random port of the loopback interface.
+pub async fn serve(db: Db) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState { db, config: Arc::new(WebConfig::default()) };
+    tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
+    address
+}
+
+/// A client that keeps cookies and does not follow redirects, so tests see the 303s.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+pub fn hidden_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub base: String,
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &self.csrf));
+        self.client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+
+    /// Calls the JSON API with the session cookie and the CSRF header.
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path)).header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+}

@@ -1,0 +1,106 @@
+//! Two server processes on one PostgreSQL: sessions and the audit chain are shared through the
+//! database, so either instance serves any user and concurrent writes keep one unbroken chain.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::{PASSWORD, TestDb, add_user, seed_orgs};
+use fazhi_domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn start(url: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["--database-url", url, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let start = line.find("http://").expect("the server prints its address");
+    let address = line[start..].split_whitespace().next().unwrap().to_owned();
+    Server { child, address }
+}
+
+#[tokio::test]
+async fn a_session_opened_on_one_instance_works_on_the_other() {
+    let Some(base) = common::postgres_or_skip("a_session_opened_on_one_instance_works_on_the_other") else { return };
+    let test_db = TestDb::new(Some(&base)).await;
+    let db = fazhi_store::Db::connect(&test_db.url).await.unwrap();
+    let orgs = seed_orgs(&db).await;
+    add_user(&db, "pg_admin", orgs.district, vec![Role::Admin], false).await;
+    let a = start(&test_db.url);
+    let b = start(&test_db.url);
+    assert_ne!(a.address, b.address);
+
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{}/api/v1/session", a.address))
+        .json(&json!({"username": "pg_admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+
+    let me: Value = client
+        .get(format!("{}/api/v1/me", b.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "pg_admin", "instance B knows the session opened on A");
+
+    // Concurrent writes through both instances: every one lands, and the audit chain stays whole.
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let address = if i % 2 == 0 { a.address.clone() } else { b.address.clone() };
+        let (client, cookie, csrf) = (client.clone(), cookie.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{address}/api/v1/orgs"))
+                .header("cookie", cookie)
+                .header("x-csrf-token", csrf)
+                .json(&json!({"name": format!("并发村{i}"), "kind": "village", "parent_id": orgs.township}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::CREATED);
+    }
+    let report = fazhi_store::audit::verify(&db).await.unwrap();
+    assert!(report.result.is_ok(), "{:?}", report.result);
+
+    let logout = client
+        .delete(format!("{}/api/v1/session", b.address))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let after = client.get(format!("{}/api/v1/me", a.address)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "logging out on B ends the session on A");
+}
