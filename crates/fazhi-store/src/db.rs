@@ -64,7 +64,7 @@ impl Db {
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
         let txn = self.conn.begin().await?;
         audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId).into())
+            .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId))
             .filter(audit_head::Column::Id.eq(1))
             .exec(&txn)
             .await?;

@@ -14,7 +14,10 @@ pub const DISTRICT: &str = "演示区";
 
 /// Townships with their villages or communities. The townships are those of the five seed
 /// reports; the villages are invented for the demonstration.
-const TOWNSHIPS: &[(&str, &str, &[(&str, &str)])] = &[
+/// A township: its name, the prefix of its demo accounts, and its villages with their kind.
+type DemoTownship = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const TOWNSHIPS: &[DemoTownship] = &[
     (
         "杉岭乡",
         "shanling",

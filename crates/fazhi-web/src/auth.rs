@@ -60,12 +60,11 @@ pub fn url_encode(value: &str) -> String {
 }
 
 fn client_ip(request: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
-                return first.to_owned();
-            }
-        }
+    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    if let (true, Some(forwarded)) = (trust_proxy, forwarded)
+        && let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty())
+    {
+        return first.to_owned();
     }
     request
         .extensions()

@@ -186,14 +186,14 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
         match demo::load_if_empty(&db).await? {
             Some(loaded) => {
                 println!("\n已载入演示数据：{}及所辖五个乡镇。演示账号（仅显示这一次，请妥善保存）：", demo::DISTRICT);
-                println!("  {:<20} {:<16} {:<12} {}", "登录名", "角色", "机构", "密码");
+                println!("  {}{}{}密码", pad("登录名", 20), pad("角色", 14), pad("机构", 10));
                 for a in &loaded.accounts {
                     let pw = if a.username == "admin" {
                         format!("{}（一次性，首次登录须修改）", loaded.admin_password)
                     } else {
                         loaded.demo_password.clone()
                     };
-                    println!("  {:<20} {:<16} {:<12} {}", a.username, a.roles, a.org, pw);
+                    println!("  {}{}{}{pw}", pad(&a.username, 20), pad(&a.roles, 14), pad(&a.org, 10));
                 }
                 println!();
             }
@@ -206,6 +206,12 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     let state = AppState { db, config: Arc::new(WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }) };
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pads to a terminal width, counting a Chinese character as two columns.
+fn pad(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(used).max(1)))
 }
 
 async fn shutdown_signal() {
@@ -281,7 +287,14 @@ async fn user_command(db: &Db, cmd: UserCommand) -> Result<ExitCode> {
         }
         UserCommand::List => {
             let mut page_no = 1;
-            println!("{:>5}  {:<20} {:<10} {:<14} {:<24} 状态", "编号", "登录名", "姓名", "机构", "角色");
+            println!(
+                "{}{}{}{}{}状态",
+                pad("编号", 7),
+                pad("登录名", 20),
+                pad("姓名", 14),
+                pad("机构", 14),
+                pad("角色", 24)
+            );
             loop {
                 let page =
                     users::list(db, &all, &UserFilter { page: page_no, page_size: 200, ..Default::default() }).await?;

@@ -167,16 +167,15 @@ async fn every_route_answers_every_role_as_expected() {
                 response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
             let label = role.map(|r| r.label()).unwrap_or("未登录");
             let ok = if allowed(who, role) {
-                !matches!(
+                let refused = matches!(
                     status,
                     StatusCode::UNAUTHORIZED
                         | StatusCode::FORBIDDEN
                         | StatusCode::NOT_FOUND
                         | StatusCode::METHOD_NOT_ALLOWED
-                ) && !status.is_server_error()
-                    && !(status == StatusCode::SEE_OTHER
-                        && location.starts_with("/login")
-                        && !ends_session(method.as_str(), path))
+                );
+                let sent_to_login = status == StatusCode::SEE_OTHER && location.starts_with("/login");
+                !refused && !status.is_server_error() && (!sent_to_login || ends_session(method.as_str(), path))
             } else if role.is_none() {
                 if api {
                     status == StatusCode::UNAUTHORIZED

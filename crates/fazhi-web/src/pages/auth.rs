@@ -131,10 +131,10 @@ pub async fn logout(
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
 ) -> Response {
-    if let Some(token) = &identity.session_token {
-        if let Err(e) = sessions::logout(&state.db, &identity.principal.actor(&ip), token).await {
-            tracing::error!("logout failed: {e}");
-        }
+    if let Some(token) = &identity.session_token
+        && let Err(e) = sessions::logout(&state.db, &identity.principal.actor(&ip), token).await
+    {
+        tracing::error!("logout failed: {e}");
     }
     let mut response = super::see_other("/login?logged_out=1");
     response
