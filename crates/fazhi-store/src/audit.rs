@@ -270,3 +270,19 @@ pub async fn count_today(db: &Db, action: Option<&str>) -> Result<u64, StoreErro
     }
     Ok(query.count(db.conn()).await?)
 }
+
+/// Records many events in one transaction, one chained record each: for imports, where one action
+/// of a person's is many records.
+pub async fn record_batch<'a>(
+    db: &Db,
+    entries: impl IntoIterator<Item = (Actor, Change<'a>)>,
+) -> Result<u64, StoreError> {
+    let txn = db.begin_write().await?;
+    let mut n = 0;
+    for (actor, change) in entries {
+        append(&txn, &actor, change).await?;
+        n += 1;
+    }
+    txn.commit().await?;
+    Ok(n)
+}

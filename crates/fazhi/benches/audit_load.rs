@@ -1,0 +1,248 @@
+//! The audit list page under load: 100,000 audit records, 1,000 users, 64 concurrent clients (wrk),
+//! beside a trivial endpoint of the same server (the framework's ceiling); server memory; and the
+//! time from start to first answer on an existing database.
+//!
+//! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fazhi_domain::role::Role;
+use fazhi_store::audit::Change;
+use fazhi_store::orgs::{self, NewOrg};
+use fazhi_store::users::{self, NewUser};
+use fazhi_store::{Actor, Db, Scope};
+
+const USERS: usize = 1_000;
+const RECORDS: usize = 100_000;
+const PASSWORD: &str = "Bench-Passw0rd";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn rss_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+struct WrkResult {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    non_2xx: bool,
+}
+
+fn millis(s: &str) -> f64 {
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_alphabetic()).unwrap_or(s.len()));
+    let v: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => v / 1000.0,
+        "ms" => v,
+        "s" => v * 1000.0,
+        _ => f64::NAN,
+    }
+}
+
+fn wrk(url: &str, cookie: Option<&str>, seconds: u32) -> WrkResult {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", "--timeout", "5s"]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    let out = cmd.arg(url).output().expect("wrk is installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let find = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("")
+    };
+    WrkResult {
+        rps: find("Requests/sec:").parse().unwrap_or(0.0),
+        p50_ms: millis(find("50%")),
+        p99_ms: millis(find("99%")),
+        non_2xx: text.contains("Non-2xx"),
+    }
+}
+
+async fn seed(db: &Db) -> String {
+    let actor = Actor::system();
+    let all = Scope::everything();
+    let district = orgs::create(
+        db,
+        &actor,
+        &all,
+        NewOrg { name: "基准区".into(), kind: "district".into(), parent_id: None, sort_order: 0 },
+    )
+    .await
+    .unwrap();
+    let mut townships = Vec::new();
+    for i in 0..30 {
+        let t = orgs::create(
+            db,
+            &actor,
+            &all,
+            NewOrg {
+                name: format!("乡镇{i:02}"),
+                kind: "township".into(),
+                parent_id: Some(district.id),
+                sort_order: i,
+            },
+        )
+        .await
+        .unwrap();
+        townships.push(t.id);
+    }
+    users::create(
+        db,
+        &actor,
+        &all,
+        NewUser {
+            username: "bench_auditor".into(),
+            display_name: "审计员".into(),
+            org_id: district.id,
+            roles: vec![Role::Auditor],
+            password: PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::with_capacity(USERS);
+    for i in 0..USERS {
+        let u = users::create(
+            db,
+            &actor,
+            &all,
+            NewUser {
+                username: format!("user{i:04}"),
+                display_name: format!("用户{i:04}"),
+                org_id: townships[i % townships.len()],
+                roles: vec![Role::Clerk],
+                password: PASSWORD.into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        ids.push((u.id, u.username));
+    }
+    // The rest of the 100,000 records: changes by those users, as their actions would record them.
+    let existing = fazhi_store::audit::verify(db).await.unwrap().head_id as usize;
+    let remaining = RECORDS.saturating_sub(existing);
+    for chunk in (0..remaining).collect::<Vec<_>>().chunks(10_000) {
+        // Each record is attributed to the user who made the change.
+        let entries: Vec<(Actor, Change)> = chunk
+            .iter()
+            .map(|i| {
+                let (id, name) = &ids[i % USERS];
+                let who = Actor { user_id: Some(*id), name: name.clone(), ip: "10.0.0.1".into() };
+                let change = Change::new("org.update", "organization", townships[i % townships.len()])
+                    .before(serde_json::json!({"name": "乡镇", "version": i}))
+                    .after(serde_json::json!({"name": "乡镇", "version": i + 1}));
+                (who, change)
+            })
+            .collect();
+        fazhi_store::audit::record_batch(db, entries).await.unwrap();
+        eprint!(".");
+    }
+    eprintln!();
+    ids[42].1.clone()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // FAZHI_BENCH_DIR keeps the seeded database between runs; without it a temporary one is used.
+    let temp = tempfile::tempdir().unwrap();
+    let kept = std::env::var("FAZHI_BENCH_DIR").ok().map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| temp.path().to_owned());
+    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
+    let started = Instant::now();
+    let user = runtime.block_on(async {
+        let db = Db::connect(&url).await.unwrap();
+        let seeded = users::find_by_username(&db, "bench_auditor").await.is_ok();
+        let user = if seeded { "user0042".to_owned() } else { seed(&db).await };
+        let report = fazhi_store::audit::verify(&db).await.unwrap();
+        assert!(report.result.is_ok());
+        eprintln!(
+            "seeded {} audit records and {USERS} users in {:.1} s",
+            report.checked,
+            started.elapsed().as_secs_f64()
+        );
+        db.conn().clone().close().await.ok();
+        user
+    });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let t0 = Instant::now();
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args(["--data-dir", &dir.display().to_string(), "serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let startup = runtime.block_on(async {
+        let c = reqwest::Client::new();
+        loop {
+            if let Ok(r) = c.get(format!("{base}/healthz")).send().await
+                && r.status().is_success()
+            {
+                return t0.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    });
+    let cookie = runtime.block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"username": "bench_auditor", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    });
+    let pid = server.0.id();
+    let idle_rss = rss_kib(pid, "VmRSS:");
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Duration::days(30);
+    let page = format!("{base}/audit?user={user}&from={from}&to={today}");
+    // Warm up, then measure.
+    wrk(&page, Some(&cookie), 2);
+    let ceiling = wrk(&format!("{base}/healthz"), None, 10);
+    let audit = wrk(&page, Some(&cookie), 10);
+    let peak_rss = rss_kib(pid, "VmHWM:");
+
+    println!("\naudit list page, {RECORDS} records, {USERS} users, 64 connections, 2 wrk threads, same 2 cores");
+    println!("{:<34} {:>10} {:>10} {:>10}", "endpoint", "req/s", "p50 ms", "p99 ms");
+    println!(
+        "{:<34} {:>10.0} {:>10.2} {:>10.2}",
+        "GET /healthz (ceiling)", ceiling.rps, ceiling.p50_ms, ceiling.p99_ms
+    );
+    println!(
+        "{:<34} {:>10.0} {:>10.2} {:>10.2}",
+        "GET /audit?user=…&from=…&to=…", audit.rps, audit.p50_ms, audit.p99_ms
+    );
+    println!("ratio to ceiling: {:.1} %   (target ≥ 30 %)", 100.0 * audit.rps / ceiling.rps);
+    println!("audit p99: {:.2} ms   (target ≤ 50 ms)", audit.p99_ms);
+    println!(
+        "server RSS: {:.1} MB idle, {:.1} MB peak   (target ≤ 150 MB)",
+        idle_rss as f64 / 1024.0,
+        peak_rss as f64 / 1024.0
+    );
+    println!("start-up to first answer on the existing database: {} ms   (target ≤ 1000 ms)", startup.as_millis());
+    assert!(!audit.non_2xx, "the audit page answered with errors under load");
+}
