@@ -153,9 +153,14 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
         query = query.filter(audit_record::Column::At.lt(end));
     }
     let page_size = filter.page_size.clamp(1, 200);
-    let page = filter.page.max(1);
+    let page = std::cmp::max(filter.page, 1);
+    // Two indexed queries. A window (COUNT(*) OVER ()) would save a round trip but makes SQLite
+    // materialize and sort every matching row: 600 ms instead of 1 ms on 100,000 records.
     let total = query.clone().count(db.conn()).await?;
     let items = query
+        // Newest first in the order of the (actor, at) and (at) indexes, which end in the id:
+        // SQLite walks the index backwards instead of sorting.
+        .order_by_desc(audit_record::Column::At)
         .order_by_desc(audit_record::Column::Id)
         .offset((page - 1) * page_size)
         .limit(page_size)

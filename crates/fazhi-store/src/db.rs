@@ -31,11 +31,11 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         let sqlite = url.starts_with("sqlite:");
         let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .max_connections(if sqlite { 8 } else { 16 })
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
+        // Measured on 2 cores: SQLite runs each connection on a thread of its own, and beyond four
+        // the switching costs more than the parallelism gives (crates/fazhi/benches/audit_load.rs).
+        let default_pool = if sqlite { 4 } else { 16 };
+        let pool = std::env::var("FAZHI_DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(default_pool);
+        options.max_connections(pool).min_connections(1).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
         let conn = Database::connect(options).await?;
         if sqlite {
             // WAL lets readers go on while one writer writes; it is a property of the file.

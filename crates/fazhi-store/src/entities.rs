@@ -53,7 +53,14 @@ pub mod user {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::organization::Entity",
+            from = "Column::OrgId",
+            to = "super::organization::Column::Id"
+        )]
+        Organization,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -75,7 +82,10 @@ pub mod session {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+        User,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -103,7 +113,10 @@ pub mod api_token {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+        User,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -2,11 +2,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fazhi_domain::auth_policy::{LOCK_MINUTES, MAX_FAILED_LOGINS, SESSION_IDLE_MINUTES};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter, QuerySelect, RelationTrait, Set,
+};
 
 use crate::audit::{self, Change};
 use crate::entities::{session, user};
-use crate::users::{Principal, principal};
+use crate::users::{Principal, PrincipalRow, principal, principal_columns};
 use crate::{Actor, Db, StoreError, passwords, random_token, token_digest};
 
 pub enum LoginOutcome {
@@ -133,30 +136,45 @@ pub struct LiveSession {
     pub csrf_token: String,
 }
 
-/// Finds the session of a cookie token. A session idle for longer than the limit is ended here.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SessionRow {
+    csrf_token: String,
+    last_seen_at: DateTime<Utc>,
+    #[sea_orm(nested)]
+    user: PrincipalRow,
+}
+
+/// Finds the session of a cookie token, with its user and organization, in one query. A session
+/// idle for longer than the limit is ended here.
 pub async fn lookup(db: &Db, token: &str) -> Result<Option<LiveSession>, StoreError> {
     let id = token_digest(token);
-    let Some(found) = session::Entity::find_by_id(id.clone()).one(db.conn()).await? else {
-        return Ok(None);
-    };
+    let row = principal_columns(session::Entity::find_by_id(id.clone()))
+        .column(session::Column::CsrfToken)
+        .column(session::Column::LastSeenAt)
+        .join(JoinType::InnerJoin, session::Relation::User.def())
+        .join(JoinType::InnerJoin, user::Relation::Organization.def())
+        .into_model::<SessionRow>()
+        .one(db.conn())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
     let now = crate::now();
-    if found.last_seen_at < now - Duration::minutes(SESSION_IDLE_MINUTES) {
-        session::Entity::delete_by_id(id).exec(db.conn()).await?;
-        return Ok(None);
-    }
-    let Some(principal) = principal(db.conn(), found.user_id).await? else {
-        session::Entity::delete_by_id(id).exec(db.conn()).await?;
-        return Ok(None);
+    let idle = now - row.last_seen_at;
+    let principal = match row.user.into_principal()? {
+        Some(p) if idle <= Duration::minutes(SESSION_IDLE_MINUTES) => p,
+        _ => {
+            session::Entity::delete_by_id(id).exec(db.conn()).await?;
+            return Ok(None);
+        }
     };
     // Touch at most once a minute: idle time needs no finer grain, and it spares the writes.
-    if now - found.last_seen_at > Duration::seconds(60) {
-        let csrf = found.csrf_token.clone();
-        let mut active = found.into_active_model();
-        active.last_seen_at = Set(now);
-        active.update(db.conn()).await?;
-        return Ok(Some(LiveSession { principal, csrf_token: csrf }));
+    if idle > Duration::seconds(60) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(id))
+            .exec(db.conn())
+            .await?;
     }
-    Ok(Some(LiveSession { principal, csrf_token: found.csrf_token }))
+    Ok(Some(LiveSession { principal, csrf_token: row.csrf_token }))
 }
 
 pub async fn logout(db: &Db, actor: &Actor, token: &str) -> Result<(), StoreError> {

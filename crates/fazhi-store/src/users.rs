@@ -5,7 +5,7 @@ use fazhi_domain::user::{DisplayName, LoginName};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde::Serialize;
 
@@ -100,25 +100,67 @@ impl Principal {
     }
 }
 
-pub(crate) async fn principal<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<Principal>, StoreError> {
-    let Some(u) = user::Entity::find_by_id(user_id).one(conn).await? else { return Ok(None) };
-    let Some(org) = organization::Entity::find_by_id(u.org_id).one(conn).await? else {
-        return Ok(None);
-    };
-    if u.locked || u.locked_until.is_some_and(|t| t > Utc::now()) {
-        return Ok(None);
+/// The columns of a user and their organization that every request needs, read in one query.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(crate) struct PrincipalRow {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: String,
+    pub must_change_password: bool,
+    pub locked: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+}
+
+impl PrincipalRow {
+    /// The signed-in user, unless the account is locked now.
+    pub(crate) fn into_principal(self) -> Result<Option<Principal>, StoreError> {
+        if self.locked || self.locked_until.is_some_and(|t| t > Utc::now()) {
+            return Ok(None);
+        }
+        Ok(Some(Principal {
+            user_id: self.user_id,
+            username: self.username,
+            display_name: self.display_name,
+            org_id: self.org_id,
+            org_name: self.org_name,
+            org_path: self.org_path,
+            roles: RoleSet::parse(parse_roles(&self.roles))?,
+            must_change_password: self.must_change_password,
+        }))
     }
-    let roles = RoleSet::parse(parse_roles(&u.roles))?;
-    Ok(Some(Principal {
-        user_id: u.id,
-        username: u.username,
-        display_name: u.display_name,
-        org_id: org.id,
-        org_name: org.name,
-        org_path: org.path,
-        roles,
-        must_change_password: u.must_change_password,
-    }))
+}
+
+/// Selects [`PrincipalRow`]'s columns from `users` joined to `organizations`; callers add the filter
+/// (and may join further tables before it, as the session lookup does).
+pub(crate) fn principal_columns<E: EntityTrait>(select: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    select
+        .select_only()
+        .column_as(user::Column::Id, "user_id")
+        .column(user::Column::Username)
+        .column(user::Column::DisplayName)
+        .column(user::Column::Roles)
+        .column(user::Column::MustChangePassword)
+        .column(user::Column::Locked)
+        .column(user::Column::LockedUntil)
+        .column_as(organization::Column::Id, "org_id")
+        .column_as(organization::Column::Name, "org_name")
+        .column_as(organization::Column::Path, "org_path")
+}
+
+pub(crate) async fn principal<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<Principal>, StoreError> {
+    let row = principal_columns(user::Entity::find_by_id(user_id))
+        .join(sea_orm::JoinType::InnerJoin, user::Relation::Organization.def())
+        .into_model::<PrincipalRow>()
+        .one(conn)
+        .await?;
+    match row {
+        Some(row) => row.into_principal(),
+        None => Ok(None),
+    }
 }
 
 async fn org_in_scope<C: ConnectionTrait>(
@@ -334,6 +376,17 @@ pub async fn change_own_password(
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<UserView, StoreError> {
     let u = find_in_scope(db.conn(), scope, id).await?;
     view(db.conn(), u).await
+}
+
+/// The id of the user with this login name, in one indexed lookup.
+pub async fn id_by_username(db: &Db, username: &str) -> Result<Option<i64>, StoreError> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Username.eq(username.trim()))
+        .into_tuple::<i64>()
+        .one(db.conn())
+        .await?)
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<UserView, StoreError> {

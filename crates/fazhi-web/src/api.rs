@@ -438,10 +438,9 @@ fn day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> 
 pub async fn list_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> ApiResult<AuditPage> {
     let actor_id = match q.user.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(u) => Some(
-            users::find_by_username(&state.db, u)
-                .await
-                .map_err(|_| ApiError::invalid("user", "找不到该登录名的用户"))?
-                .id,
+            users::id_by_username(&state.db, u)
+                .await?
+                .ok_or_else(|| ApiError::invalid("user", "找不到该登录名的用户"))?,
         ),
         None => None,
     };

@@ -65,12 +65,6 @@ fn parse_day(s: &str, label: &str) -> Result<Option<NaiveDate>, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| format!("{label}格式应为 2026-11-23"))
 }
 
-fn pretty(json: Option<&str>) -> String {
-    json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_default()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
@@ -90,12 +84,13 @@ pub async fn list(
     }
     let mut nobody = false;
     if !q.user.trim().is_empty() {
-        match users::find_by_username(&state.db, &q.user).await {
-            Ok(u) => filter.actor_id = Some(u.id),
-            Err(_) => {
+        match users::id_by_username(&state.db, &q.user).await {
+            Ok(Some(id)) => filter.actor_id = Some(id),
+            Ok(None) => {
                 filter_error = Some(format!("找不到登录名为“{}”的用户", q.user.trim()));
                 nobody = true;
             }
+            Err(e) => return store_error_page(&identity, e),
         }
     }
     let page = if nobody {
@@ -133,8 +128,8 @@ pub async fn list(
                 Some(id) => format!("{} #{id}", r.object_type),
                 None => r.object_type.clone(),
             },
-            before: pretty(r.before.as_deref()),
-            after: pretty(r.after.as_deref()),
+            before: r.before.clone().unwrap_or_default(),
+            after: r.after.clone().unwrap_or_default(),
             hash_short: r.hash.chars().take(12).collect(),
             hash: r.hash.clone(),
         })
