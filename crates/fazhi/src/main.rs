@@ -1,4 +1,6 @@
-//! `fazhi`: the server and its administration commands.
+//! `fazhi`: the server, its administration commands, and the report checker.
+
+mod report_cli;
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -69,6 +71,27 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Check annual reports (.txt, .docx, .html; files, folders, or stdin) and point at their defects.
+    Check {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: report_cli::CheckFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List the indicators each report states.
+    Extract {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: report_cli::TableFormat,
+    },
+    /// Line reports up side by side: a row per indicator and per statutory part.
+    Compare {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: report_cli::TableFormat,
+    },
 }
 
 #[derive(Args)]
@@ -164,12 +187,20 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // Reading reports needs no database.
+    match &cli.command {
+        Command::Check { paths, format, output } => return report_cli::check(paths, *format, output.as_deref()),
+        Command::Extract { paths, format } => return report_cli::extract(paths, *format),
+        Command::Compare { paths, format } => return report_cli::compare(paths, *format),
+        _ => {}
+    }
     let db = cli.database.connect().await?;
     match cli.command {
         Command::Serve(args) => serve(db, args, &cli.database).await,
         Command::User(cmd) => user_command(&db, cmd).await,
         Command::Org(cmd) => org_command(&db, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&db).await,
+        Command::Check { .. } | Command::Extract { .. } | Command::Compare { .. } => unreachable!("handled above"),
     }
 }
 

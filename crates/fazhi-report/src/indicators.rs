@@ -1,0 +1,447 @@
+//! Figures in report text: each number with its measure word, qualifier and phrase, classified
+//! into an indicator id (`indicators.md`) by the words around it. Figures that are not rule-of-law
+//! indicators (investment, vaccination, households) keep no id.
+
+use crate::model::{Indicator, PartKind};
+use crate::numerals::{Qualifier, is_numeral_char, parse_number};
+use crate::structure::chars;
+
+/// Measure words, longest first so 件次 wins over 件.
+const UNITS: [&str; 19] = [
+    "件次", "人次", "场次", "%", "％", "次", "件", "起", "名", "人", "个", "份", "条", "块", "场", "项", "家", "本",
+    "期",
+];
+const STRONG: &str = "，。；：,;:！？!?";
+const SENTENCE: &str = "。；;！？!?";
+const FILLERS: &str = "共达为了计约近有等到至总全年";
+
+/// A number with a measure word, whether or not it is an indicator.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    pub line: usize,
+    pub column: usize,
+    pub end_column: usize,
+    /// Character offsets in the line of the number's start and the unit's end.
+    pub start: usize,
+    pub end: usize,
+    pub local: String,
+    pub clause: String,
+    pub sentence: String,
+    pub after: String,
+    pub id: Option<&'static str>,
+}
+
+fn has(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.contains(w))
+}
+
+fn core(local: &str) -> String {
+    let t: String = local.chars().filter(|c| !c.is_whitespace()).collect();
+    t.trim_end_matches(|c: char| FILLERS.contains(c)).to_owned()
+}
+
+/// Which indicator a figure states, from its unit and the words before, around and after it.
+pub fn classify(f: &Figure) -> Option<&'static str> {
+    let (local, clause, sentence, after, unit) =
+        (f.local.as_str(), f.clause.as_str(), f.sentence.as_str(), f.after.as_str(), f.unit.as_str());
+    let local_core = core(local);
+    let u = |units: &[&str]| units.contains(&unit);
+    if unit == "%" {
+        return if has(clause, &["通过率", "合格率"]) && has(clause, &["考试", "考核", "测试", "学法", "法治理论"])
+        {
+            Some("study.exam_pass_rate")
+        } else if has(clause, &["受教育面", "参学率", "学习覆盖"]) {
+            Some("study.coverage_rate")
+        } else if has(clause, &["执法"]) && has(clause, &["培训考核率", "持证率", "培训率"]) {
+            Some("enforcement.trained_rate")
+        } else if has(clause, &["合法性审查"]) {
+            Some("decisions.legality_review_rate")
+        } else if has(clause, &["出庭应诉率", "出庭率"]) {
+            Some("litigation.head_appearance_rate")
+        } else {
+            None
+        };
+    }
+    if u(&["件次", "件", "次", "条"]) && has(sentence, &["信访", "来访", "来信", "网上投诉", "网络问政"])
+    {
+        if local.contains("网上投诉") {
+            return Some("petitions.online");
+        }
+        if local.contains("网络问政") {
+            return Some("petitions.online_replies");
+        }
+        let raw = local.trim_end();
+        if raw.ends_with('共') || has(local, &["合计", "总计", "累计", "办结信访", "受理信访", "信访事项", "信访件"])
+        {
+            return Some("petitions.total");
+        }
+        if local_core.ends_with("来信") || local_core.ends_with("信访") {
+            return Some("petitions.letters");
+        }
+        if local_core.ends_with("来访") || local.contains("来访") {
+            return Some("petitions.visits");
+        }
+    }
+    if u(&["件", "起"]) && has(sentence, &["纠纷", "矛盾"]) {
+        if has(local, &["调处", "化解", "调解成功", "调解"]) {
+            return Some("disputes.resolved");
+        }
+        if has(local, &["受理", "排查", "摸排", "发现", "收到"]) {
+            return Some("disputes.received");
+        }
+    }
+    if u(&["名", "人"]) {
+        if after.starts_with("律师") && has(clause, &["法律顾问", "聘请", "顾问"]) {
+            return Some("advisers.lawyers");
+        }
+        if has(after, &["乡贤", "和议员"]) {
+            return Some("mediation.elders");
+        }
+        if has(after, &["调解员"]) {
+            return Some("mediation.mediators");
+        }
+        if has(clause, &["执法证", "执法资格"]) && has(clause, &["清理", "注销", "收回", "吊销"]) {
+            return Some("enforcement.certificates_withdrawn");
+        }
+        if has(clause, &["执法证", "执法资格"]) && has(clause, &["取得", "新增", "申领", "考取"]) {
+            return Some("enforcement.certificates_new");
+        }
+        if has(clause, &["执法"]) && has(clause, &["培训", "考试"]) {
+            return Some("enforcement.officers_trained");
+        }
+        if after.starts_with("党员干部") || after.starts_with("干部") || after.starts_with("党员") {
+            return Some("study.participants");
+        }
+    }
+    if u(&["个"]) {
+        if after.starts_with("网格") {
+            return Some("grids.count");
+        }
+        if after.starts_with('村') && has(clause, &["驻村律师", "法律顾问"]) {
+            return Some("advisers.villages_covered");
+        }
+        if has(clause, &["执法证"]) && has(clause, &["清理", "注销", "收回"]) {
+            return Some("enforcement.certificates_withdrawn");
+        }
+    }
+    if u(&["件", "份"]) && clause.contains("合同") && has(clause, &["审核", "审查"]) {
+        return Some("contracts.reviewed");
+    }
+    if u(&["件", "起"]) {
+        if clause.contains("胜诉") {
+            return Some("litigation.won");
+        }
+        if clause.contains("败诉") {
+            return Some("litigation.lost");
+        }
+        if has(clause, &["行政诉讼", "行政应诉"]) {
+            return Some("litigation.cases");
+        }
+        if clause.contains("行政复议") {
+            return Some("reconsideration.cases");
+        }
+    }
+    if u(&["件", "项"]) && clause.contains("重大行政决策") {
+        return Some("decisions.count");
+    }
+    if u(&["件", "份"]) && clause.contains("规范性文件") {
+        return Some("normative_documents.count");
+    }
+    if u(&["条", "件"]) && clause.contains("主动公开") {
+        return Some("disclosure.items");
+    }
+    if u(&["件"]) && has(clause, &["依申请公开", "信息公开申请"]) {
+        return Some("disclosure.requests");
+    }
+    if u(&["场次", "场", "次"]) {
+        if clause.contains("谁执法谁普法") {
+            return Some("enforcement.publicity_events");
+        }
+        if has(local, &["学校", "校园"]) && has(clause, &["普法", "法治", "法律"]) {
+            return Some("publicity.school_events");
+        }
+        if u(&["场次", "场"]) && has(clause, &["普法", "宣传", "法治"]) {
+            return Some("publicity.events");
+        }
+        if unit == "次" && has(clause, &["普法活动", "宣传活动", "普法宣传"]) {
+            return Some("publicity.events");
+        }
+    }
+    if u(&["份"]) && has(clause, &["宣传", "资料", "手册", "册", "单"]) {
+        return Some("publicity.materials");
+    }
+    if u(&["人次"]) && clause.contains("咨询") {
+        return Some("publicity.consultations");
+    }
+    if u(&["条"]) && local.contains("横幅") {
+        return Some("publicity.banners");
+    }
+    if u(&["条", "块"]) && has(after, &["LED", "显示屏", "滚动屏", "电子屏"]) {
+        return Some("publicity.screens");
+    }
+    if u(&["次"]) {
+        if clause.contains("听取") && has(clause, &["法治", "汇报"]) {
+            return Some("leadership.briefings_heard");
+        }
+        if clause.contains("警示教育") {
+            return Some("study.warning_education");
+        }
+        if has(clause, &["专题学习", "专题学法", "专题研究并学习", "专题讲座"]) {
+            return Some("study.thematic_sessions");
+        }
+        if has(clause, &["集中学法", "集中学习"]) {
+            return Some("study.collective_sessions");
+        }
+        if has(clause, &["学习", "学法"]) {
+            return Some("study.sessions");
+        }
+    }
+    None
+}
+
+fn quoted(c: &[char], i: usize) -> bool {
+    let count = |open: char, close: char| {
+        let o = c[..i].iter().filter(|x| **x == open).count();
+        let cl = c[..i].iter().filter(|x| **x == close).count();
+        o > cl
+    };
+    count('“', '”') || count('《', '》') || count('「', '」')
+}
+
+/// Every figure of one line.
+pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
+    let c = chars(text);
+    let mut out: Vec<Figure> = Vec::new();
+    let mut i = 0;
+    let mut last_end = 0usize;
+    while i < c.len() {
+        let ch = c[i];
+        let starts_number = is_numeral_char(ch)
+            && !(i > 0 && (c[i - 1].is_ascii_digit() || c[i - 1] == '.' || is_numeral_char(c[i - 1])));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let Some((value, used)) = parse_number(&c[i..]) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + used;
+        // A range (1-2名, 3至5次) is not one figure.
+        let range_before =
+            i >= 2 && matches!(c[i - 1], '-' | '－' | '~' | '～' | '至' | '—') && c[i - 2].is_ascii_digit();
+        let range_after =
+            j + 1 < c.len() && matches!(c[j], '-' | '－' | '~' | '～' | '至' | '—') && is_numeral_char(c[j + 1]);
+        let mut qualifier = Qualifier::Exact;
+        if j < c.len() && matches!(c[j], '余' | '多') {
+            qualifier = Qualifier::AtLeast;
+            j += 1;
+        }
+        // Word leaves all kinds of spaces between a number and its unit (U+2002 in one seed).
+        while j < c.len() && c[j].is_whitespace() {
+            j += 1;
+        }
+        let rest: String = c[j..c.len().min(j + 2)].iter().collect();
+        let Some(unit) = UNITS.iter().find(|u| rest.starts_with(**u)) else {
+            i += used;
+            continue;
+        };
+        let han = !ch.is_ascii_digit() && !('０'..='９').contains(&ch);
+        if range_before
+            || range_after
+            || quoted(&c, i)
+            || (han && used == 1 && matches!(*unit, "个" | "名" | "人" | "项" | "家" | "期"))
+        {
+            i = j;
+            continue;
+        }
+        let unit_len = unit.chars().count();
+        let end = j + unit_len;
+        let mut k = end;
+        let tail: String = c[k..c.len().min(k + 2)].iter().collect();
+        if tail.starts_with("以上") {
+            qualifier = Qualifier::AtLeast;
+            k += 2;
+        } else if tail.starts_with("左右") {
+            qualifier = Qualifier::Approx;
+            k += 2;
+        }
+        let before: String = c[i.saturating_sub(2)..i].iter().collect();
+        if before.ends_with('约') || before.ends_with('近') {
+            qualifier = Qualifier::Approx;
+        } else if before.ends_with("超过") {
+            qualifier = Qualifier::AtLeast;
+        }
+        let strong_start = c[..i].iter().rposition(|x| STRONG.contains(*x)).map(|p| p + 1).unwrap_or(0);
+        let local_start = c[..i]
+            .iter()
+            .rposition(|x| STRONG.contains(*x) || *x == '、')
+            .map(|p| p + 1)
+            .unwrap_or(0)
+            .max(last_end)
+            .max(strong_start);
+        let strong_end = c[end..].iter().position(|x| STRONG.contains(*x)).map(|p| p + end).unwrap_or(c.len());
+        let sentence_start = c[..i].iter().rposition(|x| SENTENCE.contains(*x)).map(|p| p + 1).unwrap_or(0);
+        let sentence_end = c[end..].iter().position(|x| SENTENCE.contains(*x)).map(|p| p + end).unwrap_or(c.len());
+        let mut f = Figure {
+            value,
+            unit: if *unit == "％" { "%".into() } else { (*unit).to_owned() },
+            qualifier,
+            line: line_no,
+            column: i + 1,
+            end_column: end + 1,
+            start: i,
+            end,
+            local: c[local_start..i].iter().collect(),
+            clause: c[strong_start..strong_end].iter().collect::<String>().trim().to_owned(),
+            sentence: c[sentence_start..sentence_end].iter().collect(),
+            after: c[end..strong_end].iter().collect(),
+            id: None,
+        };
+        f.id = classify(&f);
+        out.push(f);
+        last_end = k;
+        i = k.max(i + 1);
+    }
+    // 全覆盖 states a rate of 100 %.
+    let mut from = 0;
+    while let Some(pos) = c[from..].windows(3).position(|w| w == ['全', '覆', '盖']) {
+        let at = from + pos;
+        let strong_start = c[..at].iter().rposition(|x| STRONG.contains(*x)).map(|p| p + 1).unwrap_or(0);
+        let strong_end = c[at..].iter().position(|x| STRONG.contains(*x)).map(|p| p + at).unwrap_or(c.len());
+        let clause: String = c[strong_start..strong_end].iter().collect();
+        let mut f = Figure {
+            value: 100.0,
+            unit: "%".into(),
+            qualifier: Qualifier::Exact,
+            line: line_no,
+            column: at + 1,
+            end_column: at + 4,
+            start: at,
+            end: at + 3,
+            local: c[strong_start..at].iter().collect(),
+            clause: clause.trim().to_owned(),
+            sentence: clause.clone(),
+            after: String::new(),
+            id: None,
+        };
+        f.id = classify(&f);
+        if f.id.is_some() {
+            out.push(f);
+        }
+        from = at + 3;
+    }
+    out
+}
+
+pub fn to_indicator(f: &Figure, part: Option<PartKind>) -> Option<Indicator> {
+    let id = f.id?;
+    let value = if f.value.fract() == 0.0 && f.value.abs() < 9e15 {
+        serde_json::Value::from(f.value as i64)
+    } else {
+        serde_json::Number::from_f64(f.value).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    };
+    let scope: String =
+        core(&f.local).chars().filter(|c| !c.is_ascii_digit()).collect::<Vec<_>>().iter().rev().take(4).rev().collect();
+    Some(Indicator {
+        id,
+        value,
+        unit: f.unit.clone(),
+        qualifier: f.qualifier,
+        line: f.line,
+        text: f.clause.clone(),
+        number: f.value,
+        column: f.column,
+        end_column: f.end_column,
+        scope,
+        part,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(line: &str) -> Vec<(Option<&'static str>, f64, String)> {
+        figures_in_line(1, line).into_iter().map(|f| (f.id, f.value, f.unit)).collect()
+    }
+
+    /// Every phrase of indicators.md, with its id and value.
+    #[test]
+    fn phrases_of_the_indicator_list() {
+        let cases: &[(&str, &str, f64)] = &[
+            ("全年听取关于法治建设的相关汇报10余次", "leadership.briefings_heard", 10.0),
+            ("学习习近平法治思想、宪法……等内容20余次", "study.sessions", 20.0),
+            ("组织干部专题学习法律法规3次", "study.thematic_sessions", 3.0),
+            ("组织全体干部职工集中学法6次", "study.collective_sessions", 6.0),
+            ("组织开展了3次廉政等警示教育活动", "study.warning_education", 3.0),
+            ("法治理论考试通过率达到100%", "study.exam_pass_rate", 100.0),
+            ("受教育面达到了100%", "study.coverage_rate", 100.0),
+            ("增强了66名党员干部……的意识", "study.participants", 66.0),
+            ("42名同志参加区司法局行政执法培训并通过了考试", "enforcement.officers_trained", 42.0),
+            ("及时清理已退休、调离等13名执法人员的执法证", "enforcement.certificates_withdrawn", 13.0),
+            ("全年7名同志新取得行政执法资格证", "enforcement.certificates_new", 7.0),
+            ("开展以“谁执法谁普法”为主的各类法规政策宣传8场次", "enforcement.publicity_events", 8.0),
+            ("聘请君之合律师事务所3名律师", "advisers.lawyers", 3.0),
+            ("为15个村(社区)选派驻村律师", "advisers.villages_covered", 15.0),
+            ("聘请律师为镇政府和12个村（居）的法律顾问", "advisers.villages_covered", 12.0),
+            ("全年共审核工程合同31件", "contracts.reviewed", 31.0),
+            ("全年受理1件行政诉讼案件", "litigation.cases", 1.0),
+            ("在行政诉讼案件受理的1件中胜诉", "litigation.won", 1.0),
+            ("2023年办结信访、来访共118件次", "petitions.total", 118.0),
+            ("其中网上投诉81件", "petitions.online", 81.0),
+            ("反映问题，信访5 件", "petitions.letters", 5.0),
+            ("反映问题，来访32 次", "petitions.visits", 32.0),
+            ("回复群众来访20余件次", "petitions.visits", 20.0),
+            ("回复网络问政70余条", "petitions.online_replies", 70.0),
+            ("全年全镇共受理矛盾纠纷132起", "disputes.received", 132.0),
+            ("矛盾纠纷得到化解，调处132起", "disputes.resolved", 132.0),
+            ("排查调处矛盾纠纷56件", "disputes.resolved", 56.0),
+            ("配备8名人民调解员", "mediation.mediators", 8.0),
+            ("聘任7名德高望重的乡贤", "mediation.elders", 7.0),
+            ("开展各类普法活动120余场次", "publicity.events", 120.0),
+            ("普法宣传4场次", "publicity.events", 4.0),
+            ("在学校开展普法教育2场次", "publicity.school_events", 2.0),
+            ("散发宣传手册等各类宣传资料20000余份", "publicity.materials", 20000.0),
+            ("发放宣传单2000余份", "publicity.materials", 2000.0),
+            ("接受群众咨询300余人次", "publicity.consultations", 300.0),
+            ("悬挂横幅70余条", "publicity.banners", 70.0),
+            ("30余条LED滚动屏", "publicity.screens", 30.0),
+            ("完成全镇和各村、社区138个网格的划定工作", "grids.count", 138.0),
+            ("开展普法宣传3千余份资料，发放宣传册1.9万份", "publicity.materials", 19000.0),
+        ];
+        for (phrase, id, value) in cases {
+            let found = ids(phrase);
+            assert!(
+                found.iter().any(|(i, v, _)| *i == Some(*id) && v == value),
+                "{phrase}: expected {id} = {value}, got {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn figures_that_are_not_indicators_keep_no_id() {
+        for phrase in [
+            "签约项目17个，协议投资额104亿元",
+            "第一时间完成7216户1.9万人次排查",
+            "疫苗全程接种率达115%",
+            "积极配合全区“百名干部驻企”工作",
+            "各村(社区)选任1-2名德高望重的乡贤担任和议员",
+            "排查整治隐患32个，可燃雨棚60处全部拆除",
+        ] {
+            let found: Vec<_> = ids(phrase).into_iter().filter(|f| f.0.is_some()).collect();
+            assert!(found.is_empty(), "{phrase}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn qualifiers() {
+        let f = &figures_in_line(1, "接受咨询约300人次，发放二十余份资料，悬挂横幅50条以上")[..];
+        assert_eq!(f[0].qualifier, Qualifier::Approx);
+        assert_eq!((f[1].value, f[1].qualifier), (20.0, Qualifier::AtLeast));
+        assert_eq!(f[2].qualifier, Qualifier::AtLeast);
+    }
+}

@@ -1,0 +1,361 @@
+//! Reading a report's shape: title (one or two lines, maybe after the issuer), issuer, year,
+//! preamble, numbered parts and their subsections at every level, headings that lost their number,
+//! the signature and the date. Parts are classified by their wording, not their position.
+
+use crate::model::{Part, PartKind, Signature};
+use crate::numerals::parse_number;
+
+pub const HAN_NUMERALS: &str = "一二三四五六七八九十";
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    /// 1: 一、 part; 2: （一） subsection; 3: 1. item.
+    pub level: u8,
+    pub number: Option<u32>,
+    pub numeral: String,
+    /// The character after the numeral, `None` when it is missing.
+    pub separator: Option<char>,
+    pub line: usize,
+    /// Character columns (from 1) of the numeral and separator.
+    pub column: usize,
+    pub end_column: usize,
+    pub text: String,
+    /// The heading is alone on its line (no sentence after it).
+    pub title_only: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Structure {
+    pub title: Option<String>,
+    pub title_line: Option<usize>,
+    pub issuer: Option<String>,
+    pub year: Option<i32>,
+    /// First line of the body (after title and issuer lines), 1-based.
+    pub body_start: usize,
+    /// Last line of the body, before the signature and date.
+    pub body_end: usize,
+    pub headings: Vec<Heading>,
+    pub parts: Vec<Part>,
+    pub signature: Option<Signature>,
+    pub signature_line: Option<usize>,
+    pub date_line: Option<usize>,
+    pub date: Option<(i32, u32, u32)>,
+}
+
+pub fn chars(s: &str) -> Vec<char> {
+    s.chars().collect()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+const ORG_SUFFIXES: [&str; 8] = ["人民政府", "街道办事处", "办事处", "街道", "乡", "镇", "委员会", "政府"];
+
+fn ends_like_org(s: &str) -> bool {
+    let s = s.trim();
+    ORG_SUFFIXES.iter().any(|x| s.ends_with(x)) && !s.contains('，') && !s.contains('。') && s.chars().count() <= 30
+}
+
+fn short_sentence_free(s: &str) -> bool {
+    let n = s.chars().count();
+    n > 0 && n <= 60 && !s.contains(['。', '；', ';', '！', '？']) && !s.ends_with(['：', ':'])
+}
+
+/// A 4-digit year followed by 年, anywhere in the text.
+pub fn years_in(s: &str) -> Vec<i32> {
+    let c = chars(s);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 < c.len() {
+        if c[i..i + 4].iter().all(|d| d.is_ascii_digit()) && c[i + 4] == '年' && (i == 0 || !c[i - 1].is_ascii_digit())
+        {
+            let y: i32 = c[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+            if (1990..=2100).contains(&y) {
+                out.push(y);
+            }
+            i += 5;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A whole line that is a date: 2021年12月28日 or 二〇二一年十二月二十八日.
+pub fn parse_date_line(s: &str) -> Option<(i32, u32, u32)> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_end_matches(['。', '.']);
+    let (y, rest) = t.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let year: i32 = if y.chars().all(|c| c.is_ascii_digit()) {
+        y.parse().ok()?
+    } else {
+        y.chars()
+            .map(|c| "〇一二三四五六七八九".chars().position(|x| x == c).or_else(|| (c == '零').then_some(0)))
+            .collect::<Option<Vec<usize>>>()?
+            .iter()
+            .fold(0, |acc, d| acc * 10 + *d as i32)
+    };
+    let small = |s: &str| -> Option<u32> {
+        let c = chars(s);
+        let (v, used) = parse_number(&c)?;
+        (used == c.len()).then_some(v as u32)
+    };
+    let (month, day) = (small(m)?, small(d)?);
+    ((1990..=2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day))
+        .then_some((year, month, day))
+}
+
+/// Reads the numbered-heading prefix of a line, if it has one.
+pub fn heading_of(line_no: usize, raw: &str) -> Option<Heading> {
+    let c = chars(raw);
+    let mut lead = c.iter().take_while(|ch| ch.is_whitespace()).count();
+    // Word's leftovers in front of a heading ([bookmark: _GoBack]（二）…) do not hide it.
+    if c[lead..].starts_with(&['[', 'b', 'o', 'o', 'k', 'm', 'a', 'r', 'k', ':'])
+        && let Some(close) = c[lead..].iter().position(|ch| *ch == ']')
+    {
+        lead += close + 1;
+    }
+    let s = &c[lead..];
+    if s.is_empty() {
+        return None;
+    }
+    let han_run = s.iter().take_while(|ch| HAN_NUMERALS.contains(**ch)).count();
+    let make = |level: u8, numeral: String, sep: Option<char>, num_start: usize, num_end: usize, text_start: usize| {
+        let number = parse_number(&chars(&numeral)).map(|(v, _)| v as u32);
+        let text: String = c[lead + text_start..].iter().collect::<String>().trim().to_owned();
+        let title_only = !text.trim_end_matches(['。', '.']).contains(['。', '；', ';']) && text.chars().count() <= 40;
+        Heading {
+            level,
+            number,
+            numeral,
+            separator: sep,
+            line: line_no,
+            column: lead + num_start + 1,
+            end_column: lead + num_end + 1,
+            text,
+            title_only,
+        }
+    };
+    // 一、 (or the wrong separators 一. 一， 一 )
+    if (1..=3).contains(&han_run) && s.len() > han_run {
+        let sep = s[han_run];
+        let numeral: String = s[..han_run].iter().collect();
+        if matches!(sep, '、' | '.' | '．' | '，' | ',')
+            || (sep.is_whitespace() && s.len() > han_run + 1 && is_han(s[han_run + 1]))
+        {
+            return Some(make(1, numeral, Some(sep), 0, han_run + 1, han_run + 1));
+        }
+    }
+    // （一） or (一)
+    if matches!(s[0], '（' | '(') {
+        let run = s[1..].iter().take_while(|ch| HAN_NUMERALS.contains(**ch)).count();
+        if (1..=3).contains(&run) && s.len() > run + 1 && matches!(s[run + 1], '）' | ')') {
+            let numeral: String = s[1..=run].iter().collect();
+            let mut text_start = run + 2;
+            // （一）、 carries a superfluous separator.
+            let extra = s.get(text_start).copied().filter(|ch| matches!(ch, '、' | '.' | '．'));
+            if extra.is_some() {
+                text_start += 1;
+            }
+            let mut h = make(2, numeral, extra.or(Some(s[run + 1])), 0, text_start, text_start);
+            if extra.is_some() {
+                h.separator = extra;
+            }
+            return Some(h);
+        }
+    }
+    // 1. 1、 1．(and 7完善, with the separator missing)
+    let digit_run = s.iter().take_while(|ch| ch.is_ascii_digit()).count();
+    if (1..=2).contains(&digit_run) && s.len() > digit_run {
+        let sep = s[digit_run];
+        let numeral: String = s[..digit_run].iter().collect();
+        let next_is_digit = s.get(digit_run + 1).is_some_and(|ch| ch.is_ascii_digit());
+        if matches!(sep, '.' | '．' | '、' | '，' | ',') && !next_is_digit {
+            return Some(make(3, numeral, Some(sep), 0, digit_run + 1, digit_run + 1));
+        }
+        // A digit straight into words is an item without its separator only if no unit follows.
+        const UNIT_LIKE: &str = "年月日号时分秒个名次件条份余多万千百亿元户人起场岁天项期届批周%％.．-－~～至—）)";
+        if is_han(sep) && !UNIT_LIKE.contains(sep) {
+            return Some(make(3, numeral, None, 0, digit_run, digit_run));
+        }
+    }
+    None
+}
+
+/// The kind of part a heading names, by its words.
+pub fn classify(heading: &str) -> PartKind {
+    let h = heading;
+    if h.contains("第一责任人") || (h.contains("主要负责人") && h.contains("履行")) {
+        PartKind::Leaders
+    } else if h.contains("其他需要报告") || h.contains("其他事项") || h.contains("需要报告的其他") {
+        PartKind::Other
+    } else if h.contains("不足") || h.contains("问题和差距") || h.contains("存在问题") || h.contains("短板")
+    {
+        PartKind::Shortcomings
+    } else if h.contains("下一步")
+        || h.contains("计划")
+        || h.contains("安排")
+        || h.contains("思路")
+        || h.contains("打算")
+        || h.contains("工作目标")
+    {
+        PartKind::Plan
+    } else if h.contains("主要举措")
+        || h.contains("成效")
+        || h.contains("主要做法")
+        || h.contains("工作情况")
+        || h.contains("开展情况")
+    {
+        PartKind::Measures
+    } else {
+        PartKind::Nonstandard
+    }
+}
+
+pub fn parse(lines: &[String]) -> Structure {
+    let mut st = Structure::default();
+    let n = lines.len();
+    let non_empty: Vec<usize> = (0..n).filter(|i| !lines[*i].trim().is_empty()).collect();
+    if non_empty.is_empty() {
+        st.body_start = 1;
+        st.body_end = 0;
+        return st;
+    }
+
+    // The end: a date line and the issuer just before (or after) it.
+    let mut body_end = *non_empty.last().expect("non-empty") + 1;
+    let tail: Vec<usize> = non_empty.iter().rev().take(3).copied().collect();
+    for &i in &tail {
+        if let Some(d) = parse_date_line(&lines[i]) {
+            st.date = Some(d);
+            st.date_line = Some(i + 1);
+            break;
+        }
+    }
+    let sig_candidates: Vec<usize> = match st.date_line {
+        Some(dl) => {
+            non_empty.iter().copied().filter(|i| *i + 1 == dl - 1 || *i + 1 == dl - 2 || *i + 1 == dl + 1).collect()
+        }
+        None => tail.iter().copied().take(1).collect(),
+    };
+    for i in sig_candidates {
+        if ends_like_org(&lines[i]) && heading_of(i + 1, &lines[i]).is_none() {
+            st.signature_line = Some(i + 1);
+            break;
+        }
+    }
+    for l in [st.date_line, st.signature_line].into_iter().flatten() {
+        body_end = body_end.min(l - 1);
+    }
+    st.body_end = body_end;
+    if let Some(sl) = st.signature_line {
+        st.signature = Some(Signature {
+            issuer: lines[sl - 1].trim().to_owned(),
+            date: st.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            line: sl,
+        });
+    }
+
+    // The beginning: issuer line, title (maybe over two lines), then the preamble.
+    let first_heading = non_empty.iter().copied().find(|i| heading_of(i + 1, &lines[*i]).is_some_and(|h| h.level == 1));
+    let front: Vec<usize> = non_empty.iter().copied().take_while(|i| Some(*i) != first_heading).take(4).collect();
+    let mut idx = 0;
+    let mut issuer_line = None;
+    if let Some(&i) = front.first()
+        && ends_like_org(&lines[i])
+        && !lines[i].contains("法治")
+    {
+        issuer_line = Some(i);
+        idx = 1;
+    }
+    if let Some(&i) = front.get(idx) {
+        let t = lines[i].trim();
+        let looks_title = short_sentence_free(t)
+            && (t.contains("法治") || t.contains("报告"))
+            && !t.starts_with("根据")
+            && !t.starts_with("按照")
+            && !t.starts_with("现将");
+        if looks_title {
+            let mut title = t.to_owned();
+            st.title_line = Some(i + 1);
+            idx += 1;
+            // A title broken over two lines: the second is short and has no sentence in it.
+            if let Some(&j) = front.get(idx) {
+                let u = lines[j].trim();
+                let continues = short_sentence_free(u)
+                    && u.chars().count() <= 16
+                    && (u.contains("报告") || u.contains("建设") || !title.contains("报告"))
+                    && !title.ends_with("报告");
+                if continues {
+                    title.push_str(u);
+                    idx += 1;
+                }
+            }
+            // An issuer on its own line above is the first part of an official document's title.
+            if let Some(il) = issuer_line {
+                title = format!("{}{title}", lines[il].trim());
+            }
+            st.title = Some(title);
+        }
+    }
+    let front_end = front.get(idx).copied().unwrap_or(first_heading.unwrap_or(n));
+    st.body_start = front.get(idx).or(first_heading.as_ref()).map(|i| i + 1).unwrap_or(1).min(front_end + 1);
+    if issuer_line.is_some() && st.title.is_none() {
+        // An issuer line alone, no title after it: the line is the start of the body after all.
+        st.body_start = issuer_line.map(|i| i + 1).unwrap_or(1);
+    }
+
+    // Issuer: its own line, else the words of the title before the year, else the signature.
+    st.issuer = issuer_line.map(|i| lines[i].trim().to_owned()).or_else(|| {
+        let t = st.title.as_deref()?;
+        let cut = t.find("关于").or_else(|| t.find(|c: char| c.is_ascii_digit()))?;
+        let issuer = t[..cut].trim();
+        (!issuer.is_empty()).then(|| issuer.to_owned())
+    });
+    if st.issuer.is_none() {
+        st.issuer = st.signature.as_ref().map(|s| s.issuer.clone());
+    }
+    // Year: the title's, else the first year the report names before its first part.
+    st.year = st.title.as_deref().and_then(|t| years_in(t).first().copied()).or_else(|| {
+        let upto = first_heading.unwrap_or(n);
+        (0..upto.min(n)).find_map(|i| years_in(&lines[i]).first().copied())
+    });
+
+    // Headings of the body.
+    let (from, to) = (st.body_start.max(1) - 1, st.body_end.min(n));
+    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+        if let Some(h) = heading_of(i + 1, line) {
+            st.headings.push(h);
+        }
+    }
+    st
+}
+
+/// Builds the parts from the level-1 headings (and headings without a number that name a part).
+pub fn parts(st: &Structure, lines: &[String], unnumbered_parts: &[usize]) -> Vec<Part> {
+    let mut starts: Vec<(usize, Option<String>, String)> = st
+        .headings
+        .iter()
+        .filter(|h| h.level == 1)
+        .map(|h| (h.line, Some(h.numeral.clone()), h.text.clone()))
+        .collect();
+    for &l in unnumbered_parts {
+        starts.push((l, None, lines[l - 1].trim().to_owned()));
+    }
+    starts.sort_by_key(|s| s.0);
+    let mut out = Vec::new();
+    for (k, (line, number, heading)) in starts.iter().enumerate() {
+        let end_line = starts.get(k + 1).map(|s| s.0 - 1).unwrap_or(st.body_end);
+        out.push(Part {
+            kind: classify(heading),
+            number: number.clone(),
+            heading: heading.clone(),
+            line: *line,
+            end_line,
+        });
+    }
+    out
+}
