@@ -11,8 +11,15 @@ const UNITS: [&str; 19] = [
     "件次", "人次", "场次", "%", "％", "次", "件", "起", "名", "人", "个", "份", "条", "块", "场", "项", "家", "本",
     "期",
 ];
-const STRONG: &str = "，。；：,;:！？!?";
-const SENTENCE: &str = "。；;！？!?";
+/// Ends of a clause. A `match`, not `str::contains`: the latter is a UTF-8 substring search, slow
+/// for Chinese punctuation, and it runs for every character scanned around every figure.
+fn is_strong(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '！' | '？' | '!' | '?')
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+}
 const FILLERS: &str = "共达为了计约近有等到至总全年";
 
 /// A number with a measure word, whether or not it is an indicator.
@@ -34,82 +41,234 @@ pub struct Figure {
     pub id: Option<&'static str>,
 }
 
-fn has(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.contains(w))
-}
-
 fn core(local: &str) -> String {
     let t: String = local.chars().filter(|c| !c.is_whitespace()).collect();
     t.trim_end_matches(|c: char| FILLERS.contains(c)).to_owned()
 }
 
+/// The cue words classification asks about, found in one pass over each context. A substring
+/// search per word was slow here: in UTF-8 nearly every Chinese character shares a lead byte, so
+/// each search fell back to comparing at almost every position.
+const CUE_WORDS: &[&str] = &[
+    "LED",
+    "专题学习",
+    "专题学法",
+    "专题研究并学习",
+    "专题讲座",
+    "主动公开",
+    "乡贤",
+    "依申请公开",
+    "信息公开申请",
+    "信访",
+    "信访事项",
+    "信访件",
+    "册",
+    "出庭应诉率",
+    "出庭率",
+    "办结信访",
+    "化解",
+    "单",
+    "参学率",
+    "发现",
+    "取得",
+    "受教育面",
+    "受理",
+    "受理信访",
+    "合同",
+    "合格率",
+    "合法性审查",
+    "合计",
+    "吊销",
+    "听取",
+    "和议员",
+    "咨询",
+    "培训",
+    "培训率",
+    "培训考核率",
+    "学习",
+    "学习覆盖",
+    "学校",
+    "学法",
+    "审查",
+    "审核",
+    "宣传",
+    "宣传活动",
+    "总计",
+    "手册",
+    "执法",
+    "执法证",
+    "执法资格",
+    "持证率",
+    "排查",
+    "摸排",
+    "收到",
+    "收回",
+    "新增",
+    "显示屏",
+    "普法",
+    "普法宣传",
+    "普法活动",
+    "来信",
+    "来访",
+    "校园",
+    "横幅",
+    "汇报",
+    "法律",
+    "法律顾问",
+    "法治",
+    "法治理论",
+    "注销",
+    "测试",
+    "清理",
+    "滚动屏",
+    "申领",
+    "电子屏",
+    "矛盾",
+    "累计",
+    "纠纷",
+    "网上投诉",
+    "网络问政",
+    "考取",
+    "考核",
+    "考试",
+    "聘请",
+    "胜诉",
+    "行政复议",
+    "行政应诉",
+    "行政诉讼",
+    "规范性文件",
+    "警示教育",
+    "谁执法谁普法",
+    "调处",
+    "调解",
+    "调解员",
+    "调解成功",
+    "败诉",
+    "资料",
+    "通过率",
+    "重大行政决策",
+    "集中学习",
+    "集中学法",
+    "顾问",
+    "驻村律师",
+];
+
+static CUE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    // One bit per word in a u128, looked up by binary search: at most 128, in sorted order.
+    assert!(CUE_WORDS.len() <= 128 && CUE_WORDS.is_sorted(), "CUE_WORDS must stay sorted and at most 128");
+    aho_corasick::AhoCorasick::new(CUE_WORDS).expect("valid cue words")
+});
+
+/// Which cue words each context of a figure contains, as bit sets over `CUE_WORDS`.
+struct Cues {
+    local: u128,
+    clause: u128,
+    sentence: u128,
+    after: u128,
+}
+
+fn cue_bits(text: &str) -> u128 {
+    CUE_FINDER.find_overlapping_iter(text).fold(0u128, |bits, m| bits | (1u128 << m.pattern().as_usize()))
+}
+
+fn cue_mask(words: &[&str]) -> u128 {
+    words.iter().filter_map(|w| CUE_WORDS.binary_search(w).ok()).fold(0u128, |m, i| m | (1u128 << i))
+}
+
+impl Cues {
+    fn of(f: &Figure) -> Cues {
+        let local = cue_bits(&f.local);
+        let after = cue_bits(&f.after);
+        let clause = cue_bits(&f.clause);
+        // A sentence is only read when it differs from its clause.
+        let sentence = if f.sentence.len() == f.clause.len() { clause } else { cue_bits(&f.sentence) };
+        Cues { local, clause, sentence, after }
+    }
+
+    fn local(&self, words: &[&str]) -> bool {
+        self.local & cue_mask(words) != 0
+    }
+
+    fn clause(&self, words: &[&str]) -> bool {
+        self.clause & cue_mask(words) != 0
+    }
+
+    fn sentence(&self, words: &[&str]) -> bool {
+        self.sentence & cue_mask(words) != 0
+    }
+
+    fn after(&self, words: &[&str]) -> bool {
+        self.after & cue_mask(words) != 0
+    }
+}
+
 /// Which indicator a figure states, from its unit and the words before, around and after it.
 pub fn classify(f: &Figure) -> Option<&'static str> {
-    let (local, clause, sentence, after, unit) =
-        (f.local.as_str(), f.clause.as_str(), f.sentence.as_str(), f.after.as_str(), f.unit.as_str());
+    let (local, after, unit) = (f.local.as_str(), f.after.as_str(), f.unit.as_str());
+    let cue = Cues::of(f);
     let local_core = core(local);
     let u = |units: &[&str]| units.contains(&unit);
     if unit == "%" {
-        return if has(clause, &["通过率", "合格率"]) && has(clause, &["考试", "考核", "测试", "学法", "法治理论"])
+        return if cue.clause(&["通过率", "合格率"]) && cue.clause(&["考试", "考核", "测试", "学法", "法治理论"])
         {
             Some("study.exam_pass_rate")
-        } else if has(clause, &["受教育面", "参学率", "学习覆盖"]) {
+        } else if cue.clause(&["受教育面", "参学率", "学习覆盖"]) {
             Some("study.coverage_rate")
-        } else if has(clause, &["执法"]) && has(clause, &["培训考核率", "持证率", "培训率"]) {
+        } else if cue.clause(&["执法"]) && cue.clause(&["培训考核率", "持证率", "培训率"]) {
             Some("enforcement.trained_rate")
-        } else if has(clause, &["合法性审查"]) {
+        } else if cue.clause(&["合法性审查"]) {
             Some("decisions.legality_review_rate")
-        } else if has(clause, &["出庭应诉率", "出庭率"]) {
+        } else if cue.clause(&["出庭应诉率", "出庭率"]) {
             Some("litigation.head_appearance_rate")
         } else {
             None
         };
     }
-    if u(&["件次", "件", "次", "条"]) && has(sentence, &["信访", "来访", "来信", "网上投诉", "网络问政"])
+    if u(&["件次", "件", "次", "条"]) && cue.sentence(&["信访", "来访", "来信", "网上投诉", "网络问政"])
     {
-        if local.contains("网上投诉") {
+        if cue.local(&["网上投诉"]) {
             return Some("petitions.online");
         }
-        if local.contains("网络问政") {
+        if cue.local(&["网络问政"]) {
             return Some("petitions.online_replies");
         }
         let raw = local.trim_end();
-        if raw.ends_with('共') || has(local, &["合计", "总计", "累计", "办结信访", "受理信访", "信访事项", "信访件"])
+        if raw.ends_with('共') || cue.local(&["合计", "总计", "累计", "办结信访", "受理信访", "信访事项", "信访件"])
         {
             return Some("petitions.total");
         }
         if local_core.ends_with("来信") || local_core.ends_with("信访") {
             return Some("petitions.letters");
         }
-        if local_core.ends_with("来访") || local.contains("来访") {
+        if local_core.ends_with("来访") || cue.local(&["来访"]) {
             return Some("petitions.visits");
         }
     }
-    if u(&["件", "起"]) && has(sentence, &["纠纷", "矛盾"]) {
-        if has(local, &["调处", "化解", "调解成功", "调解"]) {
+    if u(&["件", "起"]) && cue.sentence(&["纠纷", "矛盾"]) {
+        if cue.local(&["调处", "化解", "调解成功", "调解"]) {
             return Some("disputes.resolved");
         }
-        if has(local, &["受理", "排查", "摸排", "发现", "收到"]) {
+        if cue.local(&["受理", "排查", "摸排", "发现", "收到"]) {
             return Some("disputes.received");
         }
     }
     if u(&["名", "人"]) {
-        if after.starts_with("律师") && has(clause, &["法律顾问", "聘请", "顾问"]) {
+        if after.starts_with("律师") && cue.clause(&["法律顾问", "聘请", "顾问"]) {
             return Some("advisers.lawyers");
         }
-        if has(after, &["乡贤", "和议员"]) {
+        if cue.after(&["乡贤", "和议员"]) {
             return Some("mediation.elders");
         }
-        if has(after, &["调解员"]) {
+        if cue.after(&["调解员"]) {
             return Some("mediation.mediators");
         }
-        if has(clause, &["执法证", "执法资格"]) && has(clause, &["清理", "注销", "收回", "吊销"]) {
+        if cue.clause(&["执法证", "执法资格"]) && cue.clause(&["清理", "注销", "收回", "吊销"]) {
             return Some("enforcement.certificates_withdrawn");
         }
-        if has(clause, &["执法证", "执法资格"]) && has(clause, &["取得", "新增", "申领", "考取"]) {
+        if cue.clause(&["执法证", "执法资格"]) && cue.clause(&["取得", "新增", "申领", "考取"]) {
             return Some("enforcement.certificates_new");
         }
-        if has(clause, &["执法"]) && has(clause, &["培训", "考试"]) {
+        if cue.clause(&["执法"]) && cue.clause(&["培训", "考试"]) {
             return Some("enforcement.officers_trained");
         }
         if after.starts_with("党员干部") || after.starts_with("干部") || after.starts_with("党员") {
@@ -120,82 +279,82 @@ pub fn classify(f: &Figure) -> Option<&'static str> {
         if after.starts_with("网格") {
             return Some("grids.count");
         }
-        if after.starts_with('村') && has(clause, &["驻村律师", "法律顾问"]) {
+        if after.starts_with('村') && cue.clause(&["驻村律师", "法律顾问"]) {
             return Some("advisers.villages_covered");
         }
-        if has(clause, &["执法证"]) && has(clause, &["清理", "注销", "收回"]) {
+        if cue.clause(&["执法证"]) && cue.clause(&["清理", "注销", "收回"]) {
             return Some("enforcement.certificates_withdrawn");
         }
     }
-    if u(&["件", "份"]) && clause.contains("合同") && has(clause, &["审核", "审查"]) {
+    if u(&["件", "份"]) && cue.clause(&["合同"]) && cue.clause(&["审核", "审查"]) {
         return Some("contracts.reviewed");
     }
     if u(&["件", "起"]) {
-        if clause.contains("胜诉") {
+        if cue.clause(&["胜诉"]) {
             return Some("litigation.won");
         }
-        if clause.contains("败诉") {
+        if cue.clause(&["败诉"]) {
             return Some("litigation.lost");
         }
-        if has(clause, &["行政诉讼", "行政应诉"]) {
+        if cue.clause(&["行政诉讼", "行政应诉"]) {
             return Some("litigation.cases");
         }
-        if clause.contains("行政复议") {
+        if cue.clause(&["行政复议"]) {
             return Some("reconsideration.cases");
         }
     }
-    if u(&["件", "项"]) && clause.contains("重大行政决策") {
+    if u(&["件", "项"]) && cue.clause(&["重大行政决策"]) {
         return Some("decisions.count");
     }
-    if u(&["件", "份"]) && clause.contains("规范性文件") {
+    if u(&["件", "份"]) && cue.clause(&["规范性文件"]) {
         return Some("normative_documents.count");
     }
-    if u(&["条", "件"]) && clause.contains("主动公开") {
+    if u(&["条", "件"]) && cue.clause(&["主动公开"]) {
         return Some("disclosure.items");
     }
-    if u(&["件"]) && has(clause, &["依申请公开", "信息公开申请"]) {
+    if u(&["件"]) && cue.clause(&["依申请公开", "信息公开申请"]) {
         return Some("disclosure.requests");
     }
     if u(&["场次", "场", "次"]) {
-        if clause.contains("谁执法谁普法") {
+        if cue.clause(&["谁执法谁普法"]) {
             return Some("enforcement.publicity_events");
         }
-        if has(local, &["学校", "校园"]) && has(clause, &["普法", "法治", "法律"]) {
+        if cue.local(&["学校", "校园"]) && cue.clause(&["普法", "法治", "法律"]) {
             return Some("publicity.school_events");
         }
-        if u(&["场次", "场"]) && has(clause, &["普法", "宣传", "法治"]) {
+        if u(&["场次", "场"]) && cue.clause(&["普法", "宣传", "法治"]) {
             return Some("publicity.events");
         }
-        if unit == "次" && has(clause, &["普法活动", "宣传活动", "普法宣传"]) {
+        if unit == "次" && cue.clause(&["普法活动", "宣传活动", "普法宣传"]) {
             return Some("publicity.events");
         }
     }
-    if u(&["份"]) && has(clause, &["宣传", "资料", "手册", "册", "单"]) {
+    if u(&["份"]) && cue.clause(&["宣传", "资料", "手册", "册", "单"]) {
         return Some("publicity.materials");
     }
-    if u(&["人次"]) && clause.contains("咨询") {
+    if u(&["人次"]) && cue.clause(&["咨询"]) {
         return Some("publicity.consultations");
     }
-    if u(&["条"]) && local.contains("横幅") {
+    if u(&["条"]) && cue.local(&["横幅"]) {
         return Some("publicity.banners");
     }
-    if u(&["条", "块"]) && has(after, &["LED", "显示屏", "滚动屏", "电子屏"]) {
+    if u(&["条", "块"]) && cue.after(&["LED", "显示屏", "滚动屏", "电子屏"]) {
         return Some("publicity.screens");
     }
     if u(&["次"]) {
-        if clause.contains("听取") && has(clause, &["法治", "汇报"]) {
+        if cue.clause(&["听取"]) && cue.clause(&["法治", "汇报"]) {
             return Some("leadership.briefings_heard");
         }
-        if clause.contains("警示教育") {
+        if cue.clause(&["警示教育"]) {
             return Some("study.warning_education");
         }
-        if has(clause, &["专题学习", "专题学法", "专题研究并学习", "专题讲座"]) {
+        if cue.clause(&["专题学习", "专题学法", "专题研究并学习", "专题讲座"]) {
             return Some("study.thematic_sessions");
         }
-        if has(clause, &["集中学法", "集中学习"]) {
+        if cue.clause(&["集中学法", "集中学习"]) {
             return Some("study.collective_sessions");
         }
-        if has(clause, &["学习", "学法"]) {
+        if cue.clause(&["学习", "学法"]) {
             return Some("study.sessions");
         }
     }
@@ -275,17 +434,17 @@ pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
         } else if before.ends_with("超过") {
             qualifier = Qualifier::AtLeast;
         }
-        let strong_start = c[..i].iter().rposition(|x| STRONG.contains(*x)).map(|p| p + 1).unwrap_or(0);
+        let strong_start = c[..i].iter().rposition(|x| is_strong(*x)).map(|p| p + 1).unwrap_or(0);
         let local_start = c[..i]
             .iter()
-            .rposition(|x| STRONG.contains(*x) || *x == '、')
+            .rposition(|x| is_strong(*x) || *x == '、')
             .map(|p| p + 1)
             .unwrap_or(0)
             .max(last_end)
             .max(strong_start);
-        let strong_end = c[end..].iter().position(|x| STRONG.contains(*x)).map(|p| p + end).unwrap_or(c.len());
-        let sentence_start = c[..i].iter().rposition(|x| SENTENCE.contains(*x)).map(|p| p + 1).unwrap_or(0);
-        let sentence_end = c[end..].iter().position(|x| SENTENCE.contains(*x)).map(|p| p + end).unwrap_or(c.len());
+        let strong_end = c[end..].iter().position(|x| is_strong(*x)).map(|p| p + end).unwrap_or(c.len());
+        let sentence_start = c[..i].iter().rposition(|x| is_sentence_end(*x)).map(|p| p + 1).unwrap_or(0);
+        let sentence_end = c[end..].iter().position(|x| is_sentence_end(*x)).map(|p| p + end).unwrap_or(c.len());
         let mut f = Figure {
             value,
             unit: if *unit == "％" { "%".into() } else { (*unit).to_owned() },
@@ -307,11 +466,10 @@ pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
         i = k.max(i + 1);
     }
     // 全覆盖 states a rate of 100 %.
-    let mut from = 0;
-    while let Some(pos) = c[from..].windows(3).position(|w| w == ['全', '覆', '盖']) {
-        let at = from + pos;
-        let strong_start = c[..at].iter().rposition(|x| STRONG.contains(*x)).map(|p| p + 1).unwrap_or(0);
-        let strong_end = c[at..].iter().position(|x| STRONG.contains(*x)).map(|p| p + at).unwrap_or(c.len());
+    let coverage: Vec<usize> = text.match_indices("全覆盖").map(|(byte, _)| text[..byte].chars().count()).collect();
+    for at in coverage {
+        let strong_start = c[..at].iter().rposition(|x| is_strong(*x)).map(|p| p + 1).unwrap_or(0);
+        let strong_end = c[at..].iter().position(|x| is_strong(*x)).map(|p| p + at).unwrap_or(c.len());
         let clause: String = c[strong_start..strong_end].iter().collect();
         let mut f = Figure {
             value: 100.0,
@@ -332,7 +490,6 @@ pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
         if f.id.is_some() {
             out.push(f);
         }
-        from = at + 3;
     }
     out
 }

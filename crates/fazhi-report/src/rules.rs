@@ -384,10 +384,16 @@ pub fn enumerations(ctx: &mut Ctx<'_>, st: &Structure) {
         let c = chars(&ctx.lines[line - 1]);
         let mut i = 0;
         while i + 1 < c.len() {
-            let at_start =
-                i == 0 || "：:；;。，,）) \u{3000}".contains(c[i - 1]) || c[..i].iter().all(|x| x.is_whitespace());
+            // Most characters are not numerals: test that first, and the clause start only then.
+            if !matches!(c[i], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') {
+                i += 1;
+                continue;
+            }
             let run = c[i..].iter().take_while(|x| "一二三四五六七八九十".contains(**x)).count();
-            if at_start && run > 0 && run <= 2 && c.get(i + run) == Some(&'是') {
+            let at_start = i == 0
+                || matches!(c[i - 1], '：' | ':' | '；' | ';' | '。' | '，' | ',' | '）' | ')' | ' ' | '\u{3000}')
+                || c[..i].iter().all(|x| x.is_whitespace());
+            if at_start && run <= 2 && c.get(i + run) == Some(&'是') {
                 let n = crate::numerals::parse_number(&c[i..i + run]).map(|v| v.0 as u32).unwrap_or(0);
                 if n == 1 {
                     expected = 2;
@@ -478,6 +484,12 @@ pub fn debris(ctx: &mut Ctx<'_>, st: &Structure) {
     for line in 1..=ctx.lines.len() {
         let _ = st;
         let text = ctx.lines[line - 1].clone();
+        // Every pattern starts with one of these: most lines are passed over without a search.
+        if !text.bytes().any(|b| matches!(b, b'[' | b'_' | b'M' | b'H' | b'P' | b'&' | b'<' | b'{'))
+            && !text.contains('\u{FFFD}')
+        {
+            continue;
+        }
         let c = chars(&text);
         let mut reported = Vec::new();
         for (pat, what) in PATTERNS {
@@ -531,7 +543,11 @@ pub fn repeated_words(ctx: &mut Ctx<'_>, st: &Structure) {
         while i < c.len() {
             let mut found = false;
             for k in (2..=4).rev() {
-                if i + 2 * k <= c.len() && c[i..i + k].iter().all(|x| han(*x)) && c[i..i + k] == c[i + k..i + 2 * k] {
+                if i + 2 * k <= c.len()
+                    && c[i] == c[i + k]
+                    && c[i..i + k] == c[i + k..i + 2 * k]
+                    && c[i..i + k].iter().all(|x| han(*x))
+                {
                     let word: String = c[i..i + k].iter().collect();
                     let doubled = format!("{word}{word}");
                     let straddle: String = c[i + 1..i + k + 1].iter().collect();
