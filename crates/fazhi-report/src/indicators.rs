@@ -372,7 +372,11 @@ fn quoted(c: &[char], i: usize) -> bool {
 
 /// Every figure of one line.
 pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
-    let c = chars(text);
+    figures_in_chars(line_no, text, &chars(text))
+}
+
+/// Every figure of one line, given its characters already split.
+pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
     let mut i = 0;
     let mut last_end = 0usize;
@@ -411,7 +415,7 @@ pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
         let han = !ch.is_ascii_digit() && !('０'..='９').contains(&ch);
         if range_before
             || range_after
-            || quoted(&c, i)
+            || quoted(c, i)
             || (han && used == 1 && matches!(*unit, "个" | "名" | "人" | "项" | "家" | "期"))
         {
             i = j;

@@ -19,7 +19,8 @@ pub use model::{Diagnostic, Indicator, Part, PartKind, Report, Severity, Signatu
 pub fn check_text(file: &str, text: &str) -> Report {
     let lines: Vec<String> =
         text.trim_start_matches('\u{feff}').lines().map(|l| l.trim_end_matches('\r').to_owned()).collect();
-    let mut st = structure::parse(&lines);
+    let line_chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    let mut st = structure::parse(&lines, &line_chars);
     let (unnumbered_parts, unnumbered_subs) = rules::unnumbered_headings(&st, &lines);
     st.parts = structure::parts(&st, &lines, &unnumbered_parts);
 
@@ -30,11 +31,11 @@ pub fn check_text(file: &str, text: &str) -> Report {
         if part_of(line) == Some(PartKind::Plan) {
             continue;
         }
-        figures.extend(indicators::figures_in_line(line, &lines[line - 1]));
+        figures.extend(indicators::figures_in_chars(line, &lines[line - 1], &line_chars[line - 1]));
     }
     let found: Vec<Indicator> = figures.iter().filter_map(|f| indicators::to_indicator(f, part_of(f.line))).collect();
 
-    let mut ctx = rules::Ctx { lines: &lines, out: Vec::new() };
+    let mut ctx = rules::Ctx { lines: &lines, chars: &line_chars, out: Vec::new() };
     rules::title_and_signature(&mut ctx, &st);
     rules::parts_present(&mut ctx, &st, &st.parts);
     rules::numbering(&mut ctx, &st, &unnumbered_parts, &unnumbered_subs);

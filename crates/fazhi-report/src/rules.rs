@@ -12,6 +12,8 @@ use crate::structure::{Heading, Structure, chars, classify, years_in};
 
 pub struct Ctx<'a> {
     pub lines: &'a [String],
+    /// Each line split into characters once, for every rule to share.
+    pub chars: &'a [Vec<char>],
     pub out: Vec<Diagnostic>,
 }
 
@@ -381,7 +383,7 @@ pub fn enumerations(ctx: &mut Ctx<'_>, st: &Structure) {
         if heading_lines.contains(&line) && !ctx.lines[line - 1].contains("是") {
             expected = 1;
         }
-        let c = chars(&ctx.lines[line - 1]);
+        let c = &ctx.chars[line - 1];
         let mut i = 0;
         while i + 1 < c.len() {
             // Most characters are not numerals: test that first, and the clause start only then.
@@ -537,7 +539,7 @@ pub fn repeated_words(ctx: &mut Ctx<'_>, st: &Structure) {
     let count = |w: &str| whole.matches(w).count();
     const ALLOWED: [&str; 6] = ["研究研究", "讨论讨论", "看看", "试试", "谢谢", "哈哈"];
     for line in st.body_start.max(1).min(st.title_line.unwrap_or(usize::MAX))..=st.body_end.min(ctx.lines.len()) {
-        let c = chars(&ctx.lines[line - 1]);
+        let c = &ctx.chars[line - 1];
         let han = |x: char| ('\u{4e00}'..='\u{9fff}').contains(&x);
         let mut i = 0;
         while i < c.len() {

@@ -110,7 +110,11 @@ pub fn parse_date_line(s: &str) -> Option<(i32, u32, u32)> {
 
 /// Reads the numbered-heading prefix of a line, if it has one.
 pub fn heading_of(line_no: usize, raw: &str) -> Option<Heading> {
-    let c = chars(raw);
+    heading_of_chars(line_no, &chars(raw))
+}
+
+/// The same, given the line's characters already split.
+pub fn heading_of_chars(line_no: usize, c: &[char]) -> Option<Heading> {
     let mut lead = c.iter().take_while(|ch| ch.is_whitespace()).count();
     // Word's leftovers in front of a heading ([bookmark: _GoBack]（二）…) do not hide it.
     if c[lead..].starts_with(&['[', 'b', 'o', 'o', 'k', 'm', 'a', 'r', 'k', ':'])
@@ -215,7 +219,7 @@ pub fn classify(heading: &str) -> PartKind {
     }
 }
 
-pub fn parse(lines: &[String]) -> Structure {
+pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     let mut st = Structure::default();
     let n = lines.len();
     let non_empty: Vec<usize> = (0..n).filter(|i| !lines[*i].trim().is_empty()).collect();
@@ -326,8 +330,8 @@ pub fn parse(lines: &[String]) -> Structure {
 
     // Headings of the body.
     let (from, to) = (st.body_start.max(1) - 1, st.body_end.min(n));
-    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
-        if let Some(h) = heading_of(i + 1, line) {
+    for (i, line) in line_chars.iter().enumerate().take(to).skip(from) {
+        if let Some(h) = heading_of_chars(i + 1, line) {
             st.headings.push(h);
         }
     }
