@@ -2,6 +2,8 @@
 //! PostgreSQL when `FAZHI_TEST_DATABASE_URL` names a server (one new database per test).
 #![allow(dead_code)]
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 use fazhi_domain::role::Role;
@@ -245,4 +247,20 @@ impl Session {
         }
         request.send().await.unwrap()
     }
+}
+
+/// Runs the real `fazhi` binary with these arguments, writing `stdin` to it, and waits.
+pub fn run_fazhi<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
 }
