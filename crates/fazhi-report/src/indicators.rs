@@ -156,15 +156,20 @@ const CUE_WORDS: &[&str] = &[
 static CUE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
     // One bit per word in a u128, looked up by binary search: at most 128, in sorted order.
     assert!(CUE_WORDS.len() <= 128 && CUE_WORDS.is_sorted(), "CUE_WORDS must stay sorted and at most 128");
-    aho_corasick::AhoCorasick::new(CUE_WORDS).expect("valid cue words")
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(CUE_WORDS)
+        .expect("valid cue words")
 });
 
-/// Which cue words each context of a figure contains, as bit sets over `CUE_WORDS`.
-struct Cues {
+/// Which cue words each context of a figure contains, as bit sets over `CUE_WORDS`. The sentence,
+/// the longest context, is read only if a rule asks about it.
+struct Cues<'a> {
+    figure: &'a Figure,
     local: u128,
     clause: u128,
-    sentence: u128,
     after: u128,
+    sentence: std::cell::OnceCell<u128>,
 }
 
 fn cue_bits(text: &str) -> u128 {
@@ -175,14 +180,15 @@ fn cue_mask(words: &[&str]) -> u128 {
     words.iter().filter_map(|w| CUE_WORDS.binary_search(w).ok()).fold(0u128, |m, i| m | (1u128 << i))
 }
 
-impl Cues {
-    fn of(f: &Figure) -> Cues {
-        let local = cue_bits(&f.local);
-        let after = cue_bits(&f.after);
-        let clause = cue_bits(&f.clause);
-        // A sentence is only read when it differs from its clause.
-        let sentence = if f.sentence.len() == f.clause.len() { clause } else { cue_bits(&f.sentence) };
-        Cues { local, clause, sentence, after }
+impl<'a> Cues<'a> {
+    fn of(figure: &'a Figure) -> Cues<'a> {
+        Cues {
+            figure,
+            local: cue_bits(&figure.local),
+            clause: cue_bits(&figure.clause),
+            after: cue_bits(&figure.after),
+            sentence: std::cell::OnceCell::new(),
+        }
     }
 
     fn local(&self, words: &[&str]) -> bool {
@@ -194,7 +200,14 @@ impl Cues {
     }
 
     fn sentence(&self, words: &[&str]) -> bool {
-        self.sentence & cue_mask(words) != 0
+        let bits = *self.sentence.get_or_init(|| {
+            if self.figure.sentence.len() == self.figure.clause.len() {
+                self.clause
+            } else {
+                cue_bits(&self.figure.sentence)
+            }
+        });
+        bits & cue_mask(words) != 0
     }
 
     fn after(&self, words: &[&str]) -> bool {
