@@ -166,6 +166,7 @@ static CUE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::L
 /// the longest context, is read only if a rule asks about it.
 struct Cues<'a> {
     figure: &'a Figure,
+    sentence_text: &'a str,
     local: u128,
     clause: u128,
     after: u128,
@@ -181,9 +182,10 @@ fn cue_mask(words: &[&str]) -> u128 {
 }
 
 impl<'a> Cues<'a> {
-    fn of(figure: &'a Figure) -> Cues<'a> {
+    fn of(figure: &'a Figure, sentence_text: &'a str) -> Cues<'a> {
         Cues {
             figure,
+            sentence_text,
             local: cue_bits(&figure.local),
             clause: cue_bits(&figure.clause),
             after: cue_bits(&figure.after),
@@ -201,10 +203,10 @@ impl<'a> Cues<'a> {
 
     fn sentence(&self, words: &[&str]) -> bool {
         let bits = *self.sentence.get_or_init(|| {
-            if self.figure.sentence.len() == self.figure.clause.len() {
+            if self.sentence_text.len() == self.figure.clause.len() {
                 self.clause
             } else {
-                cue_bits(&self.figure.sentence)
+                cue_bits(self.sentence_text)
             }
         });
         bits & cue_mask(words) != 0
@@ -216,9 +218,10 @@ impl<'a> Cues<'a> {
 }
 
 /// Which indicator a figure states, from its unit and the words before, around and after it.
-pub fn classify(f: &Figure) -> Option<&'static str> {
+/// `sentence` is the whole sentence the figure stands in, borrowed from the line.
+pub fn classify(f: &Figure, sentence: &str) -> Option<&'static str> {
     let (local, after, unit) = (f.local.as_str(), f.after.as_str(), f.unit.as_str());
-    let cue = Cues::of(f);
+    let cue = Cues::of(f, sentence);
     let local_core = core(local);
     let u = |units: &[&str]| units.contains(&unit);
     if unit == "%" {
@@ -391,6 +394,7 @@ pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
 /// Every figure of one line, given its characters already split.
 pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
+    let mut byte_at: Vec<usize> = Vec::new();
     let mut i = 0;
     let mut last_end = 0usize;
     while i < c.len() {
@@ -460,6 +464,18 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
             .max(last_end)
             .max(strong_start);
         let strong_end = c[end..].iter().position(|x| is_strong(*x)).map(|p| p + end).unwrap_or(c.len());
+        // Byte offsets of the line's characters, once per line, to borrow slices of it.
+        if byte_at.is_empty() {
+            byte_at = c
+                .iter()
+                .scan(0usize, |b, ch| {
+                    let at = *b;
+                    *b += ch.len_utf8();
+                    Some(at)
+                })
+                .chain(std::iter::once(text.len()))
+                .collect();
+        }
         let sentence_start = c[..i].iter().rposition(|x| is_sentence_end(*x)).map(|p| p + 1).unwrap_or(0);
         let sentence_end = c[end..].iter().position(|x| is_sentence_end(*x)).map(|p| p + end).unwrap_or(c.len());
         let mut f = Figure {
@@ -471,13 +487,18 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
             end_column: end + 1,
             start: i,
             end,
-            local: c[local_start..i].iter().collect(),
-            clause: c[strong_start..strong_end].iter().collect::<String>().trim().to_owned(),
-            sentence: c[sentence_start..sentence_end].iter().collect(),
-            after: c[end..strong_end].iter().collect(),
+            local: text[byte_at[local_start]..byte_at[i]].to_owned(),
+            clause: text[byte_at[strong_start]..byte_at[strong_end]].trim().to_owned(),
+            // Kept only where a rule reads it later: the explanation of a rate above 100 %.
+            sentence: if *unit == "%" || *unit == "％" {
+                text[byte_at[sentence_start]..byte_at[sentence_end]].to_owned()
+            } else {
+                String::new()
+            },
+            after: text[byte_at[end]..byte_at[strong_end]].to_owned(),
             id: None,
         };
-        f.id = classify(&f);
+        f.id = classify(&f, &text[byte_at[sentence_start]..byte_at[sentence_end]]);
         out.push(f);
         last_end = k;
         i = k.max(i + 1);
@@ -503,7 +524,7 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
             after: String::new(),
             id: None,
         };
-        f.id = classify(&f);
+        f.id = classify(&f, &clause);
         if f.id.is_some() {
             out.push(f);
         }

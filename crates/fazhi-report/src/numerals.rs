@@ -44,8 +44,26 @@ fn big_unit(c: char) -> Option<f64> {
     })
 }
 
-pub fn is_numeral_char(c: char) -> bool {
+fn numeral_slow(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c) || han_digit(c).is_some() || han_unit(c).is_some()
+}
+
+/// One bit per character of the Basic Multilingual Plane: the scanner asks this of every character.
+static NUMERAL_TABLE: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![0u64; 0x10000 / 64];
+    for code in 0..0x10000u32 {
+        if let Some(c) = char::from_u32(code)
+            && numeral_slow(c)
+        {
+            table[(code / 64) as usize] |= 1 << (code % 64);
+        }
+    }
+    table
+});
+
+pub fn is_numeral_char(c: char) -> bool {
+    let code = c as u32;
+    code < 0x10000 && NUMERAL_TABLE[(code / 64) as usize] & (1 << (code % 64)) != 0
 }
 
 /// A number read from the start of `chars`: its value and how many characters it took.
@@ -229,6 +247,15 @@ mod tests {
         assert_eq!(num("三万五千"), Some((35000.0, 4)));
         assert_eq!(num("12,000份"), Some((12000.0, 6)));
         assert_eq!(num("年"), None);
+    }
+
+    #[test]
+    fn the_table_agrees_with_the_definition() {
+        for code in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(is_numeral_char(c), numeral_slow(c), "{c}");
+            }
+        }
     }
 
     #[test]

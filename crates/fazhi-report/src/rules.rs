@@ -543,6 +543,10 @@ pub fn repeated_words(ctx: &mut Ctx<'_>, st: &Structure) {
         let han = |x: char| ('\u{4e00}'..='\u{9fff}').contains(&x);
         let mut i = 0;
         while i < c.len() {
+            if !han(c[i]) {
+                i += 1;
+                continue;
+            }
             let mut found = false;
             for k in (2..=4).rev() {
                 if i + 2 * k <= c.len()
