@@ -300,10 +300,8 @@ pub async fn set_locked(
         session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
     }
     let action = if locked { "user.lock" } else { "user.unlock" };
-    let mut change = Change::new(action, "user", id).before(&before).after(&saved);
-    if !reason.is_empty() {
-        change = change.after(serde_json::json!({ "user": &saved, "reason": reason }));
-    }
+    let change =
+        Change::new(action, "user", id).before(&before).after(serde_json::json!({ "user": &saved, "reason": reason }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(saved)

@@ -39,7 +39,7 @@ pub async fn home(State(state): State<AppState>, Extension(identity): Extension<
         if p.roles.any_of(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser]) {
             let all = orgs::list(&state.db, &scope).await?;
             let townships = all.iter().filter(|o| o.kind().is_township()).count();
-            let villages = all.iter().filter(|o| matches!(o.kind, ref k if k == "village" || k == "community")).count();
+            let villages = all.iter().filter(|o| o.kind == "village" || o.kind == "community").count();
             cards.push(card("管辖乡镇（街道）", townships, "/orgs", false));
             cards.push(card("村（社区）", villages, "/orgs", false));
         }
