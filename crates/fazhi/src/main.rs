@@ -187,20 +187,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    // Reading reports needs no database.
-    match &cli.command {
-        Command::Check { paths, format, output } => return report_cli::check(paths, *format, output.as_deref()),
-        Command::Extract { paths, format } => return report_cli::extract(paths, *format),
-        Command::Compare { paths, format } => return report_cli::compare(paths, *format),
-        _ => {}
-    }
-    let db = cli.database.connect().await?;
+    // Reading reports needs no database; every other command opens it first.
     match cli.command {
-        Command::Serve(args) => serve(db, args, &cli.database).await,
-        Command::User(cmd) => user_command(&db, cmd).await,
-        Command::Org(cmd) => org_command(&db, cmd).await,
-        Command::Audit(AuditCommand::Verify) => verify(&db).await,
-        Command::Check { .. } | Command::Extract { .. } | Command::Compare { .. } => unreachable!("handled above"),
+        Command::Check { paths, format, output } => report_cli::check(&paths, format, output.as_deref()),
+        Command::Extract { paths, format } => report_cli::extract(&paths, format),
+        Command::Compare { paths, format } => report_cli::compare(&paths, format),
+        Command::Serve(args) => serve(cli.database.connect().await?, args, &cli.database).await,
+        Command::User(cmd) => user_command(&cli.database.connect().await?, cmd).await,
+        Command::Org(cmd) => org_command(&cli.database.connect().await?, cmd).await,
+        Command::Audit(AuditCommand::Verify) => verify(&cli.database.connect().await?).await,
     }
 }
 
