@@ -144,15 +144,15 @@ pub fn title_and_signature(ctx: &mut Ctx<'_>, st: &Structure) {
         (Some((y, m, d)), Some(line)) => {
             if let Some(year) = st.year {
                 let (c, e) = ctx.text_span(line);
-                if y < year || (y == year && m < 10) {
+                if y < year {
                     ctx.push(
                         "late-date",
                         Severity::Warning,
                         line,
                         c,
                         e,
-                        format!("成文日期{y}年{m}月{d}日早于所报告的{year}年度结束"),
-                        "年度报告应在年度工作结束后成文，请核对日期或报告年度",
+                        format!("成文日期{y}年{m}月{d}日早于所报告的{year}年度"),
+                        "核对成文日期或报告年度",
                         json!({"date": format!("{y:04}-{m:02}-{d:02}")}),
                     );
                 } else if y > year + 1 || (y == year + 1 && m > 3) {
@@ -217,10 +217,9 @@ pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
             );
         }
         if p.kind == PartKind::Shortcomings {
-            let text: String = (p.line..=p.end_line).map(|l| ctx.lines[l - 1].as_str()).collect();
             let body_text: String = body.iter().map(|l| ctx.lines[l - 1].as_str()).collect();
             if !CAUSE_MARKERS.iter().any(|m| body_text.contains(m)) {
-                let message = if text.contains("原因") && p.heading.contains("原因") {
+                let message = if p.heading.contains("原因") {
                     "标题写明“不足和原因”，正文只列了不足，没有分析原因".to_owned()
                 } else {
                     "只列了存在的不足，没有分析原因".to_owned()
@@ -469,7 +468,7 @@ pub fn empty_items(ctx: &mut Ctx<'_>, st: &Structure) {
     }
 }
 
-pub fn debris(ctx: &mut Ctx<'_>, st: &Structure) {
+pub fn debris(ctx: &mut Ctx<'_>) {
     const PATTERNS: [(&str, &str); 11] = [
         ("[bookmark:", "Word 书签"),
         ("_GoBack", "Word 书签"),
@@ -484,7 +483,6 @@ pub fn debris(ctx: &mut Ctx<'_>, st: &Structure) {
         ("{\\", "RTF 控制字"),
     ];
     for line in 1..=ctx.lines.len() {
-        let _ = st;
         let text = ctx.lines[line - 1].clone();
         // Every pattern starts with one of these: most lines are passed over without a search.
         if !text.bytes().any(|b| matches!(b, b'[' | b'_' | b'M' | b'H' | b'P' | b'&' | b'<' | b'{'))

@@ -104,6 +104,11 @@ fn title_signature_and_date() {
     assert!(fires(&no_date, "missing-date") && !fires(&no_date, "missing-signature"));
     assert!(fires(&variant("2024年1月15日", "2024年5月8日"), "late-date"));
     assert!(!fires(&variant("2024年1月15日", "二〇二四年三月三十一日"), "late-date"), "31 March is in time");
+    assert!(fires(&variant("2024年1月15日", "2022年12月28日"), "late-date"), "dated before the year it covers");
+    assert!(
+        !fires(&variant("2024年1月15日", "2023年12月28日"), "late-date"),
+        "a December date of the year itself is usual"
+    );
 }
 
 #[test]
