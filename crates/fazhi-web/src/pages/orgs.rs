@@ -45,6 +45,7 @@ struct OrgsPage {
     kinds: Vec<(&'static str, &'static str)>,
     form: OrgForm,
     errors: HashMap<String, String>,
+    general_error: Option<String>,
     created: Option<String>,
 }
 
@@ -81,22 +82,17 @@ async fn render(
         })
         .collect();
     let mut form = form;
-    if let Some(general) = errors.general {
-        let mut fields = errors.fields;
-        fields.insert("name".into(), general);
-        return (status, page(identity, rows, form, fields, created)).into_response();
-    }
     if form.kind.is_empty() {
         form.kind = "village".into();
     }
-    (status, page(identity, rows, form, errors.fields, created)).into_response()
+    (status, page(identity, rows, form, errors, created)).into_response()
 }
 
 fn page(
     identity: &Identity,
     orgs: Vec<OrgRow>,
     form: OrgForm,
-    errors: HashMap<String, String>,
+    errors: FormErrors,
     created: Option<String>,
 ) -> OrgsPage {
     OrgsPage {
@@ -105,7 +101,8 @@ fn page(
         can_edit: identity.principal.roles.contains(Role::Admin),
         kinds: OrgKind::ALL.iter().filter(|k| **k != OrgKind::District).map(|k| (k.code(), k.label())).collect(),
         form,
-        errors,
+        errors: errors.fields,
+        general_error: errors.general,
         created,
     }
 }
