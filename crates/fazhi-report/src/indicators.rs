@@ -2,6 +2,9 @@
 //! into an indicator id (`indicators.md`) by the words around it. Figures that are not rule-of-law
 //! indicators (investment, vaccination, households) keep no id.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use crate::model::{Indicator, PartKind};
 use crate::numerals::{Qualifier, is_numeral_char, parse_number};
 use crate::structure::chars;
@@ -20,13 +23,16 @@ fn is_strong(c: char) -> bool {
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '；' | ';' | '！' | '？' | '!' | '?')
 }
-const FILLERS: &str = "共达为了计约近有等到至总全年";
+fn is_filler(c: char) -> bool {
+    matches!(c, '共' | '达' | '为' | '了' | '计' | '约' | '近' | '有' | '等' | '到' | '至' | '总' | '全' | '年')
+}
 
-/// A number with a measure word, whether or not it is an indicator.
+/// A number with a measure word, whether or not it is an indicator. It borrows its line: the
+/// contexts classification reads are byte ranges of it, not copies.
 #[derive(Debug, Clone)]
-pub struct Figure {
+pub struct Figure<'a> {
     pub value: f64,
-    pub unit: String,
+    pub unit: &'static str,
     pub qualifier: Qualifier,
     pub line: usize,
     pub column: usize,
@@ -34,16 +40,43 @@ pub struct Figure {
     /// Character offsets in the line of the number's start and the unit's end.
     pub start: usize,
     pub end: usize,
-    pub local: String,
-    pub clause: String,
-    pub sentence: String,
-    pub after: String,
     pub id: Option<&'static str>,
+    text: &'a str,
+    /// From the previous figure or list mark up to the number.
+    local: Range<usize>,
+    /// Between the clause marks (，。；：) around the figure, without outer blanks.
+    clause: Range<usize>,
+    sentence: Range<usize>,
+    /// From the unit to the end of the clause.
+    after: Range<usize>,
 }
 
-fn core(local: &str) -> String {
-    let t: String = local.chars().filter(|c| !c.is_whitespace()).collect();
-    t.trim_end_matches(|c: char| FILLERS.contains(c)).to_owned()
+impl<'a> Figure<'a> {
+    pub fn local(&self) -> &'a str {
+        &self.text[self.local.clone()]
+    }
+
+    pub fn clause(&self) -> &'a str {
+        &self.text[self.clause.clone()]
+    }
+
+    pub fn sentence(&self) -> &'a str {
+        &self.text[self.sentence.clone()]
+    }
+
+    pub fn after(&self) -> &'a str {
+        &self.text[self.after.clone()]
+    }
+}
+
+/// The words just before a figure without blanks and filler words (共, 达, 约 …).
+fn core(local: &str) -> Cow<'_, str> {
+    if local.contains(char::is_whitespace) {
+        let t: String = local.chars().filter(|c| !c.is_whitespace()).collect();
+        Cow::Owned(t.trim_end_matches(is_filler).to_owned())
+    } else {
+        Cow::Borrowed(local.trim_end_matches(is_filler))
+    }
 }
 
 /// The cue words classification asks about, found in one pass over each context. A substring
@@ -162,11 +195,10 @@ static CUE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::L
         .expect("valid cue words")
 });
 
-/// Which cue words each context of a figure contains, as bit sets over `CUE_WORDS`. The sentence,
-/// the longest context, is read only if a rule asks about it.
-struct Cues<'a> {
-    figure: &'a Figure,
-    sentence_text: &'a str,
+/// Which cue words each context of a figure contains, as bit sets over `CUE_WORDS`, from one
+/// search of the clause. The sentence, the longest context, is read only if a rule asks about it.
+struct Cues<'f, 'a> {
+    figure: &'f Figure<'a>,
     local: u128,
     clause: u128,
     after: u128,
@@ -177,114 +209,148 @@ fn cue_bits(text: &str) -> u128 {
     CUE_FINDER.find_overlapping_iter(text).fold(0u128, |bits, m| bits | (1u128 << m.pattern().as_usize()))
 }
 
-fn cue_mask(words: &[&str]) -> u128 {
-    words.iter().filter_map(|w| CUE_WORDS.binary_search(w).ok()).fold(0u128, |m, i| m | (1u128 << i))
+/// The bits of some cue words, computed at compile time by [`cues!`]; a word missing from
+/// `CUE_WORDS` stops the build.
+const fn cue_mask(words: &[&str]) -> u128 {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut mask = 0u128;
+    let mut w = 0;
+    while w < words.len() {
+        let mut i = 0;
+        while !same(CUE_WORDS[i], words[w]) {
+            i += 1;
+            assert!(i < CUE_WORDS.len(), "a cue word is missing from CUE_WORDS");
+        }
+        mask |= 1u128 << i;
+        w += 1;
+    }
+    mask
 }
 
-impl<'a> Cues<'a> {
-    fn of(figure: &'a Figure, sentence_text: &'a str) -> Cues<'a> {
-        Cues {
-            figure,
-            sentence_text,
-            local: cue_bits(&figure.local),
-            clause: cue_bits(&figure.clause),
-            after: cue_bits(&figure.after),
-            sentence: std::cell::OnceCell::new(),
-        }
-    }
+macro_rules! cues {
+    ($($word:literal),+ $(,)?) => {
+        const { cue_mask(&[$($word),+]) }
+    };
+}
 
-    fn local(&self, words: &[&str]) -> bool {
-        self.local & cue_mask(words) != 0
-    }
-
-    fn clause(&self, words: &[&str]) -> bool {
-        self.clause & cue_mask(words) != 0
-    }
-
-    fn sentence(&self, words: &[&str]) -> bool {
-        let bits = *self.sentence.get_or_init(|| {
-            if self.sentence_text.len() == self.figure.clause.len() {
-                self.clause
-            } else {
-                cue_bits(self.sentence_text)
+impl<'f, 'a> Cues<'f, 'a> {
+    fn of(figure: &'f Figure<'a>) -> Cues<'f, 'a> {
+        let within = |inner: &Range<usize>, at: usize, len: usize| inner.start <= at && at + len <= inner.end;
+        let (mut local, mut clause, mut after) = (0u128, 0u128, 0u128);
+        for m in CUE_FINDER.find_overlapping_iter(figure.clause()) {
+            let bit = 1u128 << m.pattern().as_usize();
+            let at = figure.clause.start + m.start();
+            clause |= bit;
+            if within(&figure.local, at, m.len()) {
+                local |= bit;
             }
-        });
-        bits & cue_mask(words) != 0
+            if within(&figure.after, at, m.len()) {
+                after |= bit;
+            }
+        }
+        Cues { figure, local, clause, after, sentence: std::cell::OnceCell::new() }
     }
 
-    fn after(&self, words: &[&str]) -> bool {
-        self.after & cue_mask(words) != 0
+    fn local(&self, mask: u128) -> bool {
+        self.local & mask != 0
+    }
+
+    fn clause(&self, mask: u128) -> bool {
+        self.clause & mask != 0
+    }
+
+    fn sentence(&self, mask: u128) -> bool {
+        let bits = *self.sentence.get_or_init(|| {
+            if self.figure.sentence == self.figure.clause { self.clause } else { cue_bits(self.figure.sentence()) }
+        });
+        bits & mask != 0
+    }
+
+    fn after(&self, mask: u128) -> bool {
+        self.after & mask != 0
     }
 }
 
 /// Which indicator a figure states, from its unit and the words before, around and after it.
-/// `sentence` is the whole sentence the figure stands in, borrowed from the line.
-pub fn classify(f: &Figure, sentence: &str) -> Option<&'static str> {
-    let (local, after, unit) = (f.local.as_str(), f.after.as_str(), f.unit.as_str());
-    let cue = Cues::of(f, sentence);
-    let local_core = core(local);
+pub fn classify(f: &Figure) -> Option<&'static str> {
+    let (local, after, unit) = (f.local(), f.after(), f.unit);
+    let cue = Cues::of(f);
     let u = |units: &[&str]| units.contains(&unit);
     if unit == "%" {
-        return if cue.clause(&["通过率", "合格率"]) && cue.clause(&["考试", "考核", "测试", "学法", "法治理论"])
+        return if cue.clause(cues!["通过率", "合格率"]) && cue.clause(cues!["考试", "考核", "测试", "学法", "法治理论"])
         {
             Some("study.exam_pass_rate")
-        } else if cue.clause(&["受教育面", "参学率", "学习覆盖"]) {
+        } else if cue.clause(cues!["受教育面", "参学率", "学习覆盖"]) {
             Some("study.coverage_rate")
-        } else if cue.clause(&["执法"]) && cue.clause(&["培训考核率", "持证率", "培训率"]) {
+        } else if cue.clause(cues!["执法"]) && cue.clause(cues!["培训考核率", "持证率", "培训率"]) {
             Some("enforcement.trained_rate")
-        } else if cue.clause(&["合法性审查"]) {
+        } else if cue.clause(cues!["合法性审查"]) {
             Some("decisions.legality_review_rate")
-        } else if cue.clause(&["出庭应诉率", "出庭率"]) {
+        } else if cue.clause(cues!["出庭应诉率", "出庭率"]) {
             Some("litigation.head_appearance_rate")
         } else {
             None
         };
     }
-    if u(&["件次", "件", "次", "条"]) && cue.sentence(&["信访", "来访", "来信", "网上投诉", "网络问政"])
+    if u(&["件次", "件", "次", "条"]) && cue.sentence(cues!["信访", "来访", "来信", "网上投诉", "网络问政"])
     {
-        if cue.local(&["网上投诉"]) {
+        if cue.local(cues!["网上投诉"]) {
             return Some("petitions.online");
         }
-        if cue.local(&["网络问政"]) {
+        if cue.local(cues!["网络问政"]) {
             return Some("petitions.online_replies");
         }
         let raw = local.trim_end();
-        if raw.ends_with('共') || cue.local(&["合计", "总计", "累计", "办结信访", "受理信访", "信访事项", "信访件"])
+        if raw.ends_with('共') || cue.local(cues!["合计", "总计", "累计", "办结信访", "受理信访", "信访事项", "信访件"])
         {
             return Some("petitions.total");
         }
+        let local_core = core(local);
         if local_core.ends_with("来信") || local_core.ends_with("信访") {
             return Some("petitions.letters");
         }
-        if local_core.ends_with("来访") || cue.local(&["来访"]) {
+        if local_core.ends_with("来访") || cue.local(cues!["来访"]) {
             return Some("petitions.visits");
         }
     }
-    if u(&["件", "起"]) && cue.sentence(&["纠纷", "矛盾"]) {
-        if cue.local(&["调处", "化解", "调解成功", "调解"]) {
+    if u(&["件", "起"]) && cue.sentence(cues!["纠纷", "矛盾"]) {
+        if cue.local(cues!["调处", "化解", "调解成功", "调解"]) {
             return Some("disputes.resolved");
         }
-        if cue.local(&["受理", "排查", "摸排", "发现", "收到"]) {
+        if cue.local(cues!["受理", "排查", "摸排", "发现", "收到"]) {
             return Some("disputes.received");
         }
     }
     if u(&["名", "人"]) {
-        if after.starts_with("律师") && cue.clause(&["法律顾问", "聘请", "顾问"]) {
+        if after.starts_with("律师") && cue.clause(cues!["法律顾问", "聘请", "顾问"]) {
             return Some("advisers.lawyers");
         }
-        if cue.after(&["乡贤", "和议员"]) {
+        if cue.after(cues!["乡贤", "和议员"]) {
             return Some("mediation.elders");
         }
-        if cue.after(&["调解员"]) {
+        if cue.after(cues!["调解员"]) {
             return Some("mediation.mediators");
         }
-        if cue.clause(&["执法证", "执法资格"]) && cue.clause(&["清理", "注销", "收回", "吊销"]) {
+        if cue.clause(cues!["执法证", "执法资格"]) && cue.clause(cues!["清理", "注销", "收回", "吊销"]) {
             return Some("enforcement.certificates_withdrawn");
         }
-        if cue.clause(&["执法证", "执法资格"]) && cue.clause(&["取得", "新增", "申领", "考取"]) {
+        if cue.clause(cues!["执法证", "执法资格"]) && cue.clause(cues!["取得", "新增", "申领", "考取"]) {
             return Some("enforcement.certificates_new");
         }
-        if cue.clause(&["执法"]) && cue.clause(&["培训", "考试"]) {
+        if cue.clause(cues!["执法"]) && cue.clause(cues!["培训", "考试"]) {
             return Some("enforcement.officers_trained");
         }
         if after.starts_with("党员干部") || after.starts_with("干部") || after.starts_with("党员") {
@@ -295,86 +361,92 @@ pub fn classify(f: &Figure, sentence: &str) -> Option<&'static str> {
         if after.starts_with("网格") {
             return Some("grids.count");
         }
-        if after.starts_with('村') && cue.clause(&["驻村律师", "法律顾问"]) {
+        if after.starts_with('村') && cue.clause(cues!["驻村律师", "法律顾问"]) {
             return Some("advisers.villages_covered");
         }
-        if cue.clause(&["执法证"]) && cue.clause(&["清理", "注销", "收回"]) {
+        if cue.clause(cues!["执法证"]) && cue.clause(cues!["清理", "注销", "收回"]) {
             return Some("enforcement.certificates_withdrawn");
         }
     }
-    if u(&["件", "份"]) && cue.clause(&["合同"]) && cue.clause(&["审核", "审查"]) {
+    if u(&["件", "份"]) && cue.clause(cues!["合同"]) && cue.clause(cues!["审核", "审查"]) {
         return Some("contracts.reviewed");
     }
     if u(&["件", "起"]) {
-        if cue.clause(&["胜诉"]) {
+        if cue.clause(cues!["胜诉"]) {
             return Some("litigation.won");
         }
-        if cue.clause(&["败诉"]) {
+        if cue.clause(cues!["败诉"]) {
             return Some("litigation.lost");
         }
-        if cue.clause(&["行政诉讼", "行政应诉"]) {
+        if cue.clause(cues!["行政诉讼", "行政应诉"]) {
             return Some("litigation.cases");
         }
-        if cue.clause(&["行政复议"]) {
+        if cue.clause(cues!["行政复议"]) {
             return Some("reconsideration.cases");
         }
     }
-    if u(&["件", "项"]) && cue.clause(&["重大行政决策"]) {
+    if u(&["件", "项"]) && cue.clause(cues!["重大行政决策"]) {
         return Some("decisions.count");
     }
-    if u(&["件", "份"]) && cue.clause(&["规范性文件"]) {
+    if u(&["件", "份"]) && cue.clause(cues!["规范性文件"]) {
         return Some("normative_documents.count");
     }
-    if u(&["条", "件"]) && cue.clause(&["主动公开"]) {
+    if u(&["条", "件"]) && cue.clause(cues!["主动公开"]) {
         return Some("disclosure.items");
     }
-    if u(&["件"]) && cue.clause(&["依申请公开", "信息公开申请"]) {
+    if u(&["件"]) && cue.clause(cues!["依申请公开", "信息公开申请"]) {
         return Some("disclosure.requests");
     }
     if u(&["场次", "场", "次"]) {
-        if cue.clause(&["谁执法谁普法"]) {
+        if cue.clause(cues!["谁执法谁普法"]) {
             return Some("enforcement.publicity_events");
         }
-        if cue.local(&["学校", "校园"]) && cue.clause(&["普法", "法治", "法律"]) {
+        if cue.local(cues!["学校", "校园"]) && cue.clause(cues!["普法", "法治", "法律"]) {
             return Some("publicity.school_events");
         }
-        if u(&["场次", "场"]) && cue.clause(&["普法", "宣传", "法治"]) {
+        if u(&["场次", "场"]) && cue.clause(cues!["普法", "宣传", "法治"]) {
             return Some("publicity.events");
         }
-        if unit == "次" && cue.clause(&["普法活动", "宣传活动", "普法宣传"]) {
+        if unit == "次" && cue.clause(cues!["普法活动", "宣传活动", "普法宣传"]) {
             return Some("publicity.events");
         }
     }
-    if u(&["份"]) && cue.clause(&["宣传", "资料", "手册", "册", "单"]) {
+    if u(&["份"]) && cue.clause(cues!["宣传", "资料", "手册", "册", "单"]) {
         return Some("publicity.materials");
     }
-    if u(&["人次"]) && cue.clause(&["咨询"]) {
+    if u(&["人次"]) && cue.clause(cues!["咨询"]) {
         return Some("publicity.consultations");
     }
-    if u(&["条"]) && cue.local(&["横幅"]) {
+    if u(&["条"]) && cue.local(cues!["横幅"]) {
         return Some("publicity.banners");
     }
-    if u(&["条", "块"]) && cue.after(&["LED", "显示屏", "滚动屏", "电子屏"]) {
+    if u(&["条", "块"]) && cue.after(cues!["LED", "显示屏", "滚动屏", "电子屏"]) {
         return Some("publicity.screens");
     }
     if u(&["次"]) {
-        if cue.clause(&["听取"]) && cue.clause(&["法治", "汇报"]) {
+        if cue.clause(cues!["听取"]) && cue.clause(cues!["法治", "汇报"]) {
             return Some("leadership.briefings_heard");
         }
-        if cue.clause(&["警示教育"]) {
+        if cue.clause(cues!["警示教育"]) {
             return Some("study.warning_education");
         }
-        if cue.clause(&["专题学习", "专题学法", "专题研究并学习", "专题讲座"]) {
+        if cue.clause(cues!["专题学习", "专题学法", "专题研究并学习", "专题讲座"]) {
             return Some("study.thematic_sessions");
         }
-        if cue.clause(&["集中学法", "集中学习"]) {
+        if cue.clause(cues!["集中学法", "集中学习"]) {
             return Some("study.collective_sessions");
         }
-        if cue.clause(&["学习", "学法"]) {
+        if cue.clause(cues!["学习", "学法"]) {
             return Some("study.sessions");
         }
     }
     None
+}
+
+/// The characters begin with the word.
+fn starts_with(c: &[char], word: &str) -> bool {
+    let mut rest = c.iter();
+    word.chars().all(|w| rest.next() == Some(&w))
 }
 
 fn quoted(c: &[char], i: usize) -> bool {
@@ -387,14 +459,33 @@ fn quoted(c: &[char], i: usize) -> bool {
 }
 
 /// Every figure of one line.
-pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure> {
+pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure<'_>> {
     figures_in_chars(line_no, text, &chars(text))
 }
 
 /// Every figure of one line, given its characters already split.
-pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
+pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Figure<'a>> {
     let mut out: Vec<Figure> = Vec::new();
-    let mut byte_at: Vec<usize> = Vec::new();
+    // Byte offsets of the line's characters, counted once a figure needs them.
+    let byte_at = std::cell::OnceCell::new();
+    let byte_at = || -> &Vec<usize> {
+        byte_at.get_or_init(|| {
+            c.iter()
+                .scan(0usize, |b, ch| {
+                    let at = *b;
+                    *b += ch.len_utf8();
+                    Some(at)
+                })
+                .chain(std::iter::once(text.len()))
+                .collect()
+        })
+    };
+    let trimmed = |from: usize, to: usize| -> Range<usize> {
+        let (from, to) = (byte_at()[from], byte_at()[to]);
+        let t = &text[from..to];
+        let lead = t.len() - t.trim_start().len();
+        from + lead..from + lead + t.trim().len()
+    };
     let mut i = 0;
     let mut last_end = 0usize;
     while i < c.len() {
@@ -424,8 +515,7 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
         while j < c.len() && c[j].is_whitespace() {
             j += 1;
         }
-        let rest: String = c[j..c.len().min(j + 2)].iter().collect();
-        let Some(unit) = UNITS.iter().find(|u| rest.starts_with(**u)) else {
+        let Some(unit) = UNITS.iter().find(|u| starts_with(&c[j..], u)) else {
             i += used;
             continue;
         };
@@ -441,18 +531,16 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
         let unit_len = unit.chars().count();
         let end = j + unit_len;
         let mut k = end;
-        let tail: String = c[k..c.len().min(k + 2)].iter().collect();
-        if tail.starts_with("以上") {
+        if c[k..].starts_with(&['以', '上']) {
             qualifier = Qualifier::AtLeast;
             k += 2;
-        } else if tail.starts_with("左右") {
+        } else if c[k..].starts_with(&['左', '右']) {
             qualifier = Qualifier::Approx;
             k += 2;
         }
-        let before: String = c[i.saturating_sub(2)..i].iter().collect();
-        if before.ends_with('约') || before.ends_with('近') {
+        if matches!(c[..i].last(), Some('约' | '近')) {
             qualifier = Qualifier::Approx;
-        } else if before.ends_with("超过") {
+        } else if c[..i].ends_with(&['超', '过']) {
             qualifier = Qualifier::AtLeast;
         }
         let strong_start = c[..i].iter().rposition(|x| is_strong(*x)).map(|p| p + 1).unwrap_or(0);
@@ -464,67 +552,53 @@ pub fn figures_in_chars(line_no: usize, text: &str, c: &[char]) -> Vec<Figure> {
             .max(last_end)
             .max(strong_start);
         let strong_end = c[end..].iter().position(|x| is_strong(*x)).map(|p| p + end).unwrap_or(c.len());
-        // Byte offsets of the line's characters, once per line, to borrow slices of it.
-        if byte_at.is_empty() {
-            byte_at = c
-                .iter()
-                .scan(0usize, |b, ch| {
-                    let at = *b;
-                    *b += ch.len_utf8();
-                    Some(at)
-                })
-                .chain(std::iter::once(text.len()))
-                .collect();
-        }
         let sentence_start = c[..i].iter().rposition(|x| is_sentence_end(*x)).map(|p| p + 1).unwrap_or(0);
         let sentence_end = c[end..].iter().position(|x| is_sentence_end(*x)).map(|p| p + end).unwrap_or(c.len());
+        let at = byte_at();
         let mut f = Figure {
             value,
-            unit: if *unit == "％" { "%".into() } else { (*unit).to_owned() },
+            unit: if *unit == "％" { "%" } else { unit },
             qualifier,
             line: line_no,
             column: i + 1,
             end_column: end + 1,
             start: i,
             end,
-            local: text[byte_at[local_start]..byte_at[i]].to_owned(),
-            clause: text[byte_at[strong_start]..byte_at[strong_end]].trim().to_owned(),
-            // Kept only where a rule reads it later: the explanation of a rate above 100 %.
-            sentence: if *unit == "%" || *unit == "％" {
-                text[byte_at[sentence_start]..byte_at[sentence_end]].to_owned()
-            } else {
-                String::new()
-            },
-            after: text[byte_at[end]..byte_at[strong_end]].to_owned(),
             id: None,
+            text,
+            local: at[local_start]..at[i],
+            clause: trimmed(strong_start, strong_end),
+            sentence: at[sentence_start]..at[sentence_end],
+            after: at[end]..at[strong_end],
         };
-        f.id = classify(&f, &text[byte_at[sentence_start]..byte_at[sentence_end]]);
+        f.id = classify(&f);
         out.push(f);
         last_end = k;
         i = k.max(i + 1);
     }
     // 全覆盖 states a rate of 100 %.
-    let coverage: Vec<usize> = text.match_indices("全覆盖").map(|(byte, _)| text[..byte].chars().count()).collect();
-    for at in coverage {
+    for (byte, _) in text.match_indices("全覆盖") {
+        let at = text[..byte].chars().count();
         let strong_start = c[..at].iter().rposition(|x| is_strong(*x)).map(|p| p + 1).unwrap_or(0);
         let strong_end = c[at..].iter().position(|x| is_strong(*x)).map(|p| p + at).unwrap_or(c.len());
-        let clause: String = c[strong_start..strong_end].iter().collect();
+        let clause = trimmed(strong_start, strong_end);
         let mut f = Figure {
             value: 100.0,
-            unit: "%".into(),
+            unit: "%",
             qualifier: Qualifier::Exact,
             line: line_no,
             column: at + 1,
             end_column: at + 4,
             start: at,
             end: at + 3,
-            local: c[strong_start..at].iter().collect(),
-            clause: clause.trim().to_owned(),
-            sentence: clause.clone(),
-            after: String::new(),
             id: None,
+            text,
+            local: byte_at()[strong_start]..byte,
+            sentence: clause.clone(),
+            clause,
+            after: byte..byte,
         };
-        f.id = classify(&f, &clause);
+        f.id = classify(&f);
         if f.id.is_some() {
             out.push(f);
         }
@@ -539,15 +613,22 @@ pub fn to_indicator(f: &Figure, part: Option<PartKind>) -> Option<Indicator> {
     } else {
         serde_json::Number::from_f64(f.value).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
     };
-    let scope: String =
-        core(&f.local).chars().filter(|c| !c.is_ascii_digit()).collect::<Vec<_>>().iter().rev().take(4).rev().collect();
+    let scope: String = core(f.local())
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .collect();
     Some(Indicator {
         id,
         value,
-        unit: f.unit.clone(),
+        unit: f.unit.to_owned(),
         qualifier: f.qualifier,
         line: f.line,
-        text: f.clause.clone(),
+        text: f.clause().to_owned(),
         number: f.value,
         column: f.column,
         end_column: f.end_column,
@@ -560,7 +641,7 @@ pub fn to_indicator(f: &Figure, part: Option<PartKind>) -> Option<Indicator> {
 mod tests {
     use super::*;
 
-    fn ids(line: &str) -> Vec<(Option<&'static str>, f64, String)> {
+    fn ids(line: &str) -> Vec<(Option<&'static str>, f64, &'static str)> {
         figures_in_line(1, line).into_iter().map(|f| (f.id, f.value, f.unit)).collect()
     }
 

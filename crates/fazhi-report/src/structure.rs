@@ -84,6 +84,10 @@ pub fn years_in(s: &str) -> Vec<i32> {
 
 /// A whole line that is a date: 2021年12月28日 or 二〇二一年十二月二十八日.
 pub fn parse_date_line(s: &str) -> Option<(i32, u32, u32)> {
+    // The longest date, 二〇二一年十二月二十八日, is 36 bytes; leave room for spacing, spare paragraphs.
+    if s.len() > 96 {
+        return None;
+    }
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     let t = t.trim_end_matches(['。', '.']);
     let (y, rest) = t.split_once('年')?;
@@ -110,11 +114,11 @@ pub fn parse_date_line(s: &str) -> Option<(i32, u32, u32)> {
 
 /// Reads the numbered-heading prefix of a line, if it has one.
 pub fn heading_of(line_no: usize, raw: &str) -> Option<Heading> {
-    heading_of_chars(line_no, &chars(raw))
+    heading_of_chars(line_no, raw, &chars(raw))
 }
 
 /// The same, given the line's characters already split.
-pub fn heading_of_chars(line_no: usize, c: &[char]) -> Option<Heading> {
+pub fn heading_of_chars(line_no: usize, raw: &str, c: &[char]) -> Option<Heading> {
     let mut lead = c.iter().take_while(|ch| ch.is_whitespace()).count();
     // Word's leftovers in front of a heading ([bookmark: _GoBack]（二）…) do not hide it.
     if c[lead..].starts_with(&['[', 'b', 'o', 'o', 'k', 'm', 'a', 'r', 'k', ':'])
@@ -129,7 +133,8 @@ pub fn heading_of_chars(line_no: usize, c: &[char]) -> Option<Heading> {
     let han_run = s.iter().take_while(|ch| HAN_NUMERALS.contains(**ch)).count();
     let make = |level: u8, numeral: String, sep: Option<char>, num_start: usize, num_end: usize, text_start: usize| {
         let number = parse_number(&chars(&numeral)).map(|(v, _)| v as u32);
-        let text: String = c[lead + text_start..].iter().collect::<String>().trim().to_owned();
+        let text_byte: usize = c[..lead + text_start].iter().map(|ch| ch.len_utf8()).sum();
+        let text = raw[text_byte..].trim().to_owned();
         let title_only = !text.trim_end_matches(['。', '.']).contains(['。', '；', ';']) && text.chars().count() <= 40;
         Heading {
             level,
@@ -331,7 +336,7 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     // Headings of the body.
     let (from, to) = (st.body_start.max(1) - 1, st.body_end.min(n));
     for (i, line) in line_chars.iter().enumerate().take(to).skip(from) {
-        if let Some(h) = heading_of_chars(i + 1, line) {
+        if let Some(h) = heading_of_chars(i + 1, &lines[i], line) {
             st.headings.push(h);
         }
     }
