@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth_policy;
+pub mod calendar;
 pub mod field;
 pub mod org;
 pub mod password;

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::entities::{audit_head, audit_record};
+use crate::entities::{audit_head, audit_record, user};
 use crate::{Actor, Db, Page, StoreError};
 
 /// What changed, for one audit record.
@@ -118,6 +118,8 @@ impl From<audit_record::Model> for AuditView {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub actor_id: Option<i64>,
+    /// The actor's login name, matched inside the query itself.
+    pub actor_username: Option<String>,
     pub action: Option<String>,
     pub object_type: Option<String>,
     /// First day included, Beijing time.
@@ -138,6 +140,14 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
     let mut query = audit_record::Entity::find();
     if let Some(actor) = filter.actor_id {
         query = query.filter(audit_record::Column::ActorId.eq(actor));
+    }
+    if let Some(name) = filter.actor_username.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let actor = sea_orm::sea_query::Query::select()
+            .column(user::Column::Id)
+            .from(user::Entity)
+            .and_where(user::Column::Username.eq(name))
+            .to_owned();
+        query = query.filter(audit_record::Column::ActorId.in_subquery(actor));
     }
     if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         query = query.filter(audit_record::Column::Action.eq(action));
@@ -241,6 +251,7 @@ pub fn action_label(action: &str) -> &'static str {
         "token.issue" => "签发令牌",
         "token.revoke" => "吊销令牌",
         "demo.load" => "载入演示数据",
+        "calendar.load" => "载入节假日安排",
         "audit.export" => "导出审计日志",
         _ => "其他",
     }
@@ -263,6 +274,7 @@ pub const ACTIONS: &[&str] = &[
     "token.issue",
     "token.revoke",
     "demo.load",
+    "calendar.load",
 ];
 
 /// Records since midnight, Beijing time, optionally of one action.

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Clone)]
 pub struct Db {
@@ -26,6 +26,30 @@ pub fn sqlite_url_for_data_dir(dir: &Path) -> Result<String, StoreError> {
     Ok(format!("sqlite://{}?mode=rwc", dir.join("fazhi.db").display()))
 }
 
+/// Turns on SQLite's query planner stability guarantee for a new connection. Without it, every
+/// statement whose plan could depend on a bound value, as `LIMIT ?` and `OFFSET ?` can, is parsed
+/// and planned again on each execution: a sixth of the server's time under load went to that.
+/// Our queries are planned on their indexes, not on the values bound to them.
+async fn fix_query_plans(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is the live connection held locked by `handle` for this call; the option takes
+    // an int and an optional out-pointer, which may be null.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        )
+    };
+    if rc == libsqlite3_sys::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sea_orm::sqlx::Error::Protocol(format!("SQLite 不接受查询计划稳定设置（错误码 {rc}）")))
+    }
+}
+
 impl Db {
     /// Connects and brings the schema up to date. The backend follows the URL's scheme.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
@@ -36,6 +60,9 @@ impl Db {
         let default_pool = if sqlite { 4 } else { 16 };
         let pool = std::env::var("FAZHI_DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(default_pool);
         options.max_connections(pool).min_connections(1).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|conn, _| Box::pin(async move { fix_query_plans(conn).await }))
+        });
         let conn = Database::connect(options).await?;
         if sqlite {
             // WAL lets readers go on while one writer writes; it is a property of the file.
@@ -80,11 +107,8 @@ impl Db {
         }
         let schema = Schema::new(backend);
         txn.execute(schema.create_table_from_entity(schema_meta::Entity).if_not_exists()).await?;
-        let current: i64 = schema_meta::Entity::find_by_id("schema_version".to_owned())
-            .one(&txn)
-            .await?
-            .and_then(|m| m.value.parse().ok())
-            .unwrap_or(0);
+        let stored = schema_meta::Entity::find_by_id("schema_version".to_owned()).one(&txn).await?;
+        let current: i64 = stored.as_ref().and_then(|m| m.value.parse().ok()).unwrap_or(0);
         if current > SCHEMA_VERSION {
             return Err(StoreError::Internal(format!(
                 "数据库结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}：请升级 fazhi"
@@ -103,9 +127,18 @@ impl Db {
             audit_head::ActiveModel { id: Set(1), last_id: Set(0), last_hash: Set(GENESIS_HASH.to_owned()) }
                 .insert(&txn)
                 .await?;
-            schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) }
-                .insert(&txn)
-                .await?;
+        }
+        if current < 2 {
+            txn.execute(schema.create_table_from_entity(holiday_year::Entity).if_not_exists()).await?;
+        }
+        if current < SCHEMA_VERSION {
+            let version =
+                schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) };
+            if stored.is_some() {
+                version.update(&txn).await?;
+            } else {
+                version.insert(&txn).await?;
+            }
         }
         txn.commit().await?;
         Ok(())

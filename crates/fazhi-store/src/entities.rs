@@ -170,6 +170,29 @@ pub mod audit_head {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod holiday_year {
+    use sea_orm::entity::prelude::*;
+
+    /// A year's holiday notice loaded at run time; it overrides the one shipped with the program.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "holiday_years")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        /// The file as loaded, holiday-cn JSON.
+        #[sea_orm(column_type = "Text")]
+        pub source_json: String,
+        pub day_count: i32,
+        pub loaded_at: DateTimeUtc,
+        pub loaded_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

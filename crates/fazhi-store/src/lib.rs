@@ -7,6 +7,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod calendar;
 mod db;
 pub mod demo;
 mod entities;

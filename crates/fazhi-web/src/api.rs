@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use fazhi_domain::role::Role;
 use fazhi_store::api_tokens::{self, TokenView};
 use fazhi_store::audit::{self, AuditFilter, AuditView};
+use fazhi_store::calendar::{self, YearView};
 use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
 use fazhi_store::sessions::{self, LoginOutcome};
 use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
@@ -436,25 +437,74 @@ fn day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> 
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "审计", params(AuditQuery), responses((status = 200, body = AuditPage), (status = 400, body = ApiErrorBody)))]
 pub async fn list_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> ApiResult<AuditPage> {
-    let actor_id = match q.user.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(u) => Some(
-            users::id_by_username(&state.db, u)
-                .await?
-                .ok_or_else(|| ApiError::invalid("user", "找不到该登录名的用户"))?,
-        ),
-        None => None,
-    };
+    let user = q.user.filter(|u| !u.trim().is_empty());
     let filter = AuditFilter {
-        actor_id,
+        actor_username: user.clone(),
         action: q.action,
         object_type: q.object_type,
         from: day("from", q.from.as_deref())?,
         to: day("to", q.to.as_deref())?,
         page: q.page.unwrap_or(1),
         page_size: q.page_size.unwrap_or(50),
+        ..Default::default()
     };
     let Page { items, total, page, page_size } = audit::list(&state.db, &filter).await?;
+    // Only an empty answer needs telling apart from a login name that does not exist.
+    if total == 0
+        && let Some(u) = &user
+        && users::id_by_username(&state.db, u).await?.is_none()
+    {
+        return Err(ApiError::invalid("user", "找不到该登录名的用户"));
+    }
     Ok(Json(AuditPage { items, total, page, page_size }))
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "工作日历", responses((status = 200, body = Vec<YearView>)))]
+pub async fn list_calendar(State(state): State<AppState>) -> ApiResult<Vec<YearView>> {
+    Ok(Json(calendar::list(&state.db).await?))
+}
+
+/// Loads a year's holiday notice: the body is the holiday-cn JSON file itself.
+#[utoipa::path(post, path = "/api/v1/calendar", tag = "工作日历", request_body(content = String, content_type = "application/json", description = "holiday-cn 格式的放假安排"), responses((status = 200, body = YearView), (status = 400, body = ApiErrorBody)))]
+pub async fn load_calendar(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    file: axum::body::Bytes,
+) -> ApiResult<YearView> {
+    let json = std::str::from_utf8(&file).map_err(|_| ApiError::invalid("file", "放假安排应为 UTF-8 编码的 JSON"))?;
+    Ok(Json(calendar::load_year(&state.db, &identity.principal.actor(&ip), json).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CountParams {
+    /// The day of the start event, YYYY-MM-DD; it is not itself counted.
+    pub start: String,
+    /// Length of the period.
+    pub days: String,
+    /// `working` (default) or `calendar`.
+    #[serde(default)]
+    pub unit: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CountedPeriod {
+    pub due: NaiveDate,
+    /// The count ran into a year whose holiday notice is not loaded yet.
+    pub provisional: bool,
+    /// How the due date was counted, line by line.
+    pub explanation: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar/count", tag = "工作日历", params(CountParams), responses((status = 200, body = CountedPeriod), (status = 400, body = ApiErrorBody)))]
+pub async fn count_period(State(state): State<AppState>, Query(q): Query<CountParams>) -> ApiResult<CountedPeriod> {
+    let query = crate::pages::calendar::CountQuery { start: q.start, days: q.days, unit: q.unit };
+    let (start, period) = crate::pages::calendar::parse_count(&query).map_err(|m| {
+        let field = if m.contains("日期") { "start" } else { "days" };
+        ApiError::invalid(field, m)
+    })?;
+    let counted = calendar::current(&state.db).await?.count(start, period);
+    Ok(Json(CountedPeriod { due: counted.due, provisional: counted.provisional, explanation: counted.explain() }))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "接口令牌", responses((status = 200, body = Vec<TokenView>)))]

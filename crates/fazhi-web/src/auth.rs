@@ -89,29 +89,46 @@ fn csrf_refused(api: bool) -> Response {
     }
 }
 
-/// The CSRF token a request presents: the header, or the form field of a urlencoded body.
-/// Reading the form field consumes the body, so the request is rebuilt around the same bytes.
+/// The CSRF token a request presents: the header, or the form field of a urlencoded or multipart
+/// (file upload) body. Reading the form field consumes the body, so the request is rebuilt around
+/// the same bytes.
 async fn presented_csrf(request: Request) -> Result<(Request, Option<String>), Response> {
     if let Some(v) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         let v = v.to_owned();
         return Ok((request, Some(v)));
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let boundary = multer::parse_boundary(&content_type).ok();
+    if !content_type.starts_with("application/x-www-form-urlencoded") && boundary.is_none() {
         return Ok((request, None));
     }
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, 1024 * 1024)
+    let bytes = to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大").into_response())?;
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    let token = match boundary {
+        Some(boundary) => multipart_field(bytes.clone(), boundary, CSRF_FIELD).await,
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v)),
+    };
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// The largest request body accepted, uploads included.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The text of one field of a multipart body, if it has one.
+async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

@@ -158,6 +158,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/tokens/{id}/revoke", Roles(ADMIN), pages::tokens::revoke)
         // Audit
         .page(get.clone(), "/audit", Roles(AUDITOR), pages::audit::list)
+        // Working-day calendar
+        .page(get.clone(), "/calendar", Roles(ORG_READERS), pages::calendar::show)
+        .page(post.clone(), "/calendar", Roles(ADMIN), pages::calendar::load)
         // JSON API
         .api(get.clone(), "/api/v1/openapi.json", Public, openapi::document)
         .api(post.clone(), "/api/v1/session", Public, api::login)
@@ -177,6 +180,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(post.clone(), "/api/v1/users/{id}/unlock", Roles(ADMIN), api::unlock_user)
         .api(post.clone(), "/api/v1/users/{id}/password", Roles(ADMIN), api::reset_password)
         .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::list_audit)
+        .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::list_calendar)
+        .api(post.clone(), "/api/v1/calendar", Roles(ADMIN), api::load_calendar)
+        .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::count_period)
         .api(get.clone(), "/api/v1/tokens", Roles(ADMIN), api::list_tokens)
         .api(post.clone(), "/api/v1/tokens", Roles(ADMIN), api::issue_token)
         .api(post, "/api/v1/tokens/{id}/revoke", Roles(ADMIN), api::revoke_token);
@@ -187,7 +193,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .router
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(auth::MAX_BODY_BYTES))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_FRAME_OPTIONS,
             axum::http::HeaderValue::from_static("DENY"),

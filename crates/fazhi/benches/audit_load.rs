@@ -217,9 +217,16 @@ fn main() {
     });
     let pid = server.0.id();
     let idle_rss = rss_kib(pid, "VmRSS:");
-    let today = chrono::Utc::now().date_naive();
+    // The filter's dates are Beijing days, as the page reads them: after 16:00 UTC it is tomorrow.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let from = today - chrono::Duration::days(30);
     let page = format!("{base}/audit?user={user}&from={from}&to={today}");
+    // The page under test must show a full page of the user's records, not an empty list.
+    let body = runtime.block_on(async {
+        reqwest::Client::new().get(&page).header("cookie", &cookie).send().await.unwrap().text().await.unwrap()
+    });
+    let rows = body.matches("<td class=\"num\">").count();
+    assert_eq!(rows, 50, "the filtered audit page should list 50 records of {user}");
     // Warm up, then measure.
     wrk(&page, Some(&cookie), 2);
     let ceiling = wrk(&format!("{base}/healthz"), None, 10);

@@ -71,6 +71,9 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The working-day calendar: load a year's holiday notice, list the years, count a period.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Check annual reports (.txt, .docx, .html; files, folders, or stdin) and point at their defects.
     Check {
         paths: Vec<PathBuf>,
@@ -163,6 +166,24 @@ enum OrgCommand {
 }
 
 #[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load a year's holiday notice (holiday-cn JSON), replacing an earlier load of that year.
+    Load { file: PathBuf },
+    /// List the years the calendar knows, shipped or loaded.
+    List,
+    /// Count a period from a start date and show how it was counted.
+    Count {
+        /// The day of the start event, e.g. 2026-02-14 (not itself counted).
+        start: chrono::NaiveDate,
+        /// Length of the period.
+        days: u32,
+        /// Count working days (工作日) instead of calendar days.
+        #[arg(long)]
+        working_days: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the audit chain and name the first record altered, removed or reordered.
     Verify,
@@ -196,6 +217,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => user_command(&cli.database.connect().await?, cmd).await,
         Command::Org(cmd) => org_command(&cli.database.connect().await?, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&cli.database.connect().await?).await,
+        Command::Calendar(cmd) => calendar_command(&cli.database.connect().await?, cmd).await,
     }
 }
 
@@ -386,4 +408,44 @@ async fn verify(db: &Db) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+async fn calendar_command(db: &Db, cmd: CalendarCommand) -> Result<ExitCode> {
+    use fazhi_domain::calendar::{Period, Unit};
+    match cmd {
+        CalendarCommand::Load { file } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}：请给出 holiday-cn 格式的 UTF-8 JSON 文件", file.display()))?;
+            let year = fazhi_store::calendar::load_year(db, &Actor::command_line(), &json)
+                .await
+                .with_context(|| format!("{} 未载入", file.display()))?;
+            println!(
+                "已载入 {} 年放假安排（{} 个节假日和调休上班日）；此后计算的期限按新安排计算。",
+                year.year, year.day_count
+            );
+        }
+        CalendarCommand::List => {
+            println!("{}{}{}载入", pad("年份", 8), pad("日期数", 8), pad("来源", 12));
+            for y in fazhi_store::calendar::list(db).await? {
+                let count = if y.day_count == 0 { "未公布".to_owned() } else { y.day_count.to_string() };
+                let loaded = match (&y.loaded_at, &y.loaded_by) {
+                    (Some(at), Some(by)) => format!("{} {by}", at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M")),
+                    _ => String::new(),
+                };
+                println!("{}{}{}{loaded}", pad(&y.year.to_string(), 8), pad(&count, 8), pad(&y.source, 12));
+            }
+        }
+        CalendarCommand::Count { start, days, working_days } => {
+            let unit = if working_days { Unit::WorkingDays } else { Unit::CalendarDays };
+            let calendar = fazhi_store::calendar::current(db).await?;
+            for line in calendar.count(start, Period::within(days, unit)).explain() {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn beijing() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }

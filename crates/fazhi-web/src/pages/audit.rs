@@ -82,25 +82,21 @@ pub async fn list(
     if !q.action.is_empty() {
         filter.action = Some(q.action.clone());
     }
-    let mut nobody = false;
     if !q.user.trim().is_empty() {
+        filter.actor_username = Some(q.user.clone());
+    }
+    let page = match audit::list(&state.db, &filter).await {
+        Ok(p) => p,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    // An empty result may mean the login name is wrong: say so, rather than show a bare empty list.
+    if page.total == 0 && filter.actor_username.is_some() {
         match users::id_by_username(&state.db, &q.user).await {
-            Ok(Some(id)) => filter.actor_id = Some(id),
-            Ok(None) => {
-                filter_error = Some(format!("找不到登录名为“{}”的用户", q.user.trim()));
-                nobody = true;
-            }
+            Ok(Some(_)) => {}
+            Ok(None) => filter_error = Some(format!("找不到登录名为“{}”的用户", q.user.trim())),
             Err(e) => return store_error_page(&identity, e),
         }
     }
-    let page = if nobody {
-        fazhi_store::Page { items: vec![], total: 0, page: 1, page_size: 50 }
-    } else {
-        match audit::list(&state.db, &filter).await {
-            Ok(p) => p,
-            Err(e) => return store_error_page(&identity, e),
-        }
-    };
     let href = |n: u64| {
         format!(
             "/audit?user={}&action={}&from={}&to={}&page={n}",

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod home;
 pub mod orgs;
 pub mod tokens;
@@ -45,7 +46,16 @@ pub struct Nav {
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
     ("工作台", &[("首页", "/")]),
-    ("系统管理", &[("组织机构", "/orgs"), ("用户管理", "/users"), ("接口令牌", "/tokens"), ("审计日志", "/audit")]),
+    (
+        "系统管理",
+        &[
+            ("组织机构", "/orgs"),
+            ("用户管理", "/users"),
+            ("工作日历", "/calendar"),
+            ("接口令牌", "/tokens"),
+            ("审计日志", "/audit"),
+        ],
+    ),
     ("个人设置", &[("修改密码", "/account/password")]),
 ];
 
