@@ -5,6 +5,8 @@ pub mod audit;
 pub mod auth_policy;
 pub mod calendar;
 pub mod field;
+pub mod ledger;
+pub mod ledgers;
 pub mod org;
 pub mod password;
 pub mod role;

@@ -1,0 +1,493 @@
+//! The ledger engine's declarations. A ledger kind (台账) is declared once, as data: its fields,
+//! its states and the guarded transitions between them, its deadlines and the indicators it feeds.
+//! Everything else — storage, forms, lists, import and export, reminders, report figures — is
+//! written once over these declarations. This module is pure: it validates input, decides whether a
+//! transition may be taken, and counts deadlines on a calendar it is given.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::FieldError;
+use crate::calendar::{Calendar, Counted, Period};
+use crate::role::Role;
+
+/// A record's field values, by field key: strings, integers, booleans, dates as `YYYY-MM-DD`.
+pub type Values = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// One line of text, at most this many characters.
+    Text(usize),
+    /// Paragraphs: minutes, opinions, reasons.
+    LongText,
+    Date,
+    /// A whole number within the bounds.
+    Integer(i64, i64),
+    /// One of these values, stored as written.
+    Choice(&'static [&'static str]),
+    Flag,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub ty: FieldType,
+    /// Needed to create the record. Fields a step asks for are required by that step instead.
+    pub required: bool,
+    /// Names, telephone numbers, identity numbers: removed from anything published.
+    pub personal: bool,
+    /// Set by the engine (versions, computed dates), never by a form.
+    pub system: bool,
+    /// A step that asks for it may leave it empty (remarks, dissent).
+    pub optional: bool,
+    pub help: &'static str,
+}
+
+impl Field {
+    pub const fn new(key: &'static str, label: &'static str, ty: FieldType) -> Field {
+        Field { key, label, ty, required: false, personal: false, system: false, optional: false, help: "" }
+    }
+
+    pub const fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub const fn personal(mut self) -> Field {
+        self.personal = true;
+        self
+    }
+
+    pub const fn system(mut self) -> Field {
+        self.system = true;
+        self
+    }
+
+    pub const fn optional(mut self) -> Field {
+        self.optional = true;
+        self
+    }
+
+    pub const fn help(mut self, help: &'static str) -> Field {
+        self.help = help;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct State {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// A condition a transition needs, with the rule and article it comes from. The refusal names
+/// both, so a clerk learns why and where it is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Guard {
+    pub rule: &'static str,
+    pub article: &'static str,
+    /// What is missing, said as the refusal.
+    pub message: &'static str,
+    pub holds: fn(&Values, &Context<'_>) -> bool,
+}
+
+/// What guards, effects and deadlines may consult besides the record: the calendar in force and
+/// the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub calendar: &'a Calendar,
+    pub settings: &'a Settings,
+}
+
+impl Context<'_> {
+    /// A period: the setting's if one is set, else the default.
+    pub fn period(&self, setting: &str, default: Period) -> Period {
+        self.settings.period(setting).unwrap_or(default)
+    }
+
+    /// The due day of a period counted from a date.
+    pub fn due(&self, start: NaiveDate, period: Period) -> NaiveDate {
+        self.calendar.count(start, period).due
+    }
+}
+
+/// Who may take a transition.
+#[derive(Debug, Clone, Copy)]
+pub enum Actors {
+    Roles(&'static [Role]),
+    /// A 乡镇负责人 marked as the principal leader (书记/乡镇长) of the township.
+    PrincipalLeader,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Transition {
+    pub code: &'static str,
+    /// The button's words: 提交合法性审查, 记录集体讨论 …
+    pub label: &'static str,
+    pub from: &'static [&'static str],
+    pub to: &'static str,
+    pub actors: Actors,
+    /// Fields the step asks for; each must be filled when the step is taken.
+    pub inputs: &'static [&'static str],
+    pub guards: &'static [Guard],
+    /// What the step records besides its inputs (a version number, the reviewed draft).
+    pub effect: Option<fn(&mut Values, &Context<'_>)>,
+    /// A field that records who took the step (the signer, the reviewer).
+    pub stamp_actor: Option<&'static str>,
+}
+
+/// A statutory period of a ledger kind: when it starts, how it is counted, what ends it.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub rule: &'static str,
+    pub article: &'static str,
+    /// The date field the period is counted from.
+    pub start: &'static str,
+    /// The date field that, once filled, fulfils the deadline.
+    pub done: &'static str,
+    /// The period unless a setting says otherwise (a U rule, or one that varies by locality).
+    pub default_period: Period,
+    /// A period the record itself states, where the law lets it (a comment period shortened
+    /// with a reason); it comes before the setting and the default.
+    pub period_from: Option<fn(&Values) -> Option<Period>>,
+    /// The setting that overrides the period, e.g. `normative_documents.filing_days`.
+    pub setting: Option<&'static str>,
+    /// Whether this deadline applies to the record at all (e.g. a business-related document).
+    pub applies: Option<fn(&Values) -> bool>,
+}
+
+/// An indicator of `indicators.md` a ledger feeds: the records it counts.
+#[derive(Debug, Clone, Copy)]
+pub struct IndicatorFeed {
+    pub id: &'static str,
+    pub counts: fn(state: &str, values: &Values) -> bool,
+}
+
+#[derive(Debug)]
+pub struct LedgerKind {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub fields: &'static [Field],
+    pub states: &'static [State],
+    pub initial: &'static str,
+    pub transitions: &'static [Transition],
+    pub deadlines: &'static [Deadline],
+    pub indicators: &'static [IndicatorFeed],
+}
+
+/// Who is acting, as far as a transition cares.
+#[derive(Debug, Clone, Copy)]
+pub struct ActorFacts<'a> {
+    pub name: &'a str,
+    pub roles: &'a [Role],
+    pub principal_leader: bool,
+}
+
+/// Why a transition was refused: the rule, its article and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The step does not exist for this kind, or not from the record's state.
+    NotNow { message: String },
+    /// The actor may not take this step.
+    NotAllowed { message: String },
+    /// A field the step asks for is missing or invalid.
+    Invalid(Vec<FieldError>),
+    /// A statutory condition does not hold.
+    Rule { rule: &'static str, article: &'static str, message: String },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotNow { message } | Refusal::NotAllowed { message } => f.write_str(message),
+            Refusal::Invalid(errors) => {
+                let all: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+                f.write_str(&all.join("；"))
+            }
+            Refusal::Rule { message, article, .. } => write!(f, "{message}（{article}）"),
+        }
+    }
+}
+
+impl LedgerKind {
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn state(&self, code: &str) -> Option<&State> {
+        self.states.iter().find(|s| s.code == code)
+    }
+
+    pub fn state_label(&self, code: &str) -> &'static str {
+        self.state(code).map(|s| s.label).unwrap_or("未知状态")
+    }
+
+    pub fn transition(&self, code: &str) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.code == code)
+    }
+
+    /// The steps the actor may take from this state, in declaration order: the buttons to show.
+    pub fn available<'a>(&'a self, state: &'a str, actor: ActorFacts<'a>) -> impl Iterator<Item = &'a Transition> + 'a {
+        self.transitions.iter().filter(move |t| t.from.contains(&state) && permits(t.actors, actor))
+    }
+
+    /// Parses form or import input (text by field key) for the fields given, in declaration order.
+    /// Every field is checked; all the errors come back at once.
+    pub fn parse_fields(&self, keys: &[&str], input: &BTreeMap<String, String>) -> Result<Values, Vec<FieldError>> {
+        let mut values = Values::new();
+        let mut errors = Vec::new();
+        for field in self.fields.iter().filter(|f| keys.contains(&f.key)) {
+            let raw = input.get(field.key).map(|s| s.trim()).unwrap_or("");
+            match parse_value(field, raw) {
+                Ok(Some(v)) => {
+                    values.insert(field.key.to_owned(), v);
+                }
+                Ok(None) => {}
+                Err(message) => errors.push(FieldError::new(field.key, message)),
+            }
+        }
+        if errors.is_empty() { Ok(values) } else { Err(errors) }
+    }
+
+    /// Validates a new record's fields: the editable ones, with the required ones present.
+    pub fn parse_new(&self, input: &BTreeMap<String, String>) -> Result<Values, Vec<FieldError>> {
+        let keys: Vec<&str> = self.fields.iter().filter(|f| !f.system).map(|f| f.key).collect();
+        let values = self.parse_fields(&keys, input)?;
+        let missing: Vec<FieldError> = self
+            .fields
+            .iter()
+            .filter(|f| f.required && !values.contains_key(f.key))
+            .map(|f| FieldError::new(f.key, format!("请填写“{}”", f.label)))
+            .collect();
+        if missing.is_empty() { Ok(values) } else { Err(missing) }
+    }
+
+    /// Takes a step: checks the state, the actor, the step's inputs and its statutory conditions,
+    /// and returns the record's values and state after it. Nothing is changed on a refusal.
+    pub fn take(
+        &self,
+        code: &str,
+        state: &str,
+        values: &Values,
+        input: &BTreeMap<String, String>,
+        actor: ActorFacts<'_>,
+        ctx: &Context<'_>,
+    ) -> Result<(Values, &'static str), Refusal> {
+        let Some(t) = self.transition(code) else {
+            return Err(Refusal::NotNow { message: format!("{}没有“{code}”这一步", self.label) });
+        };
+        if !t.from.contains(&state) {
+            return Err(Refusal::NotNow {
+                message: format!("当前状态为“{}”，不能{}", self.state_label(state), t.label),
+            });
+        }
+        if !permits(t.actors, actor) {
+            let who = match t.actors {
+                Actors::Roles(roles) => roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或"),
+                Actors::PrincipalLeader => "主要负责人（书记或乡镇长）".to_owned(),
+            };
+            return Err(Refusal::NotAllowed { message: format!("“{}”须由{who}办理", t.label) });
+        }
+        let entered = self.parse_fields(t.inputs, input).map_err(Refusal::Invalid)?;
+        let mut after = values.clone();
+        after.extend(entered);
+        let missing: Vec<FieldError> = t
+            .inputs
+            .iter()
+            .filter_map(|k| self.field(k))
+            .filter(|f| f.required_by_step() && !after.contains_key(f.key))
+            .map(|f| FieldError::new(f.key, format!("{}须填写“{}”", t.label, f.label)))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Refusal::Invalid(missing));
+        }
+        if let Some(key) = t.stamp_actor {
+            after.insert(key.to_owned(), Value::String(actor.name.to_owned()));
+        }
+        if let Some(effect) = t.effect {
+            effect(&mut after, ctx);
+        }
+        for g in t.guards {
+            if !(g.holds)(&after, ctx) {
+                return Err(Refusal::Rule {
+                    rule: g.rule,
+                    article: g.article,
+                    message: format!("不能{}：{}", t.label, g.message),
+                });
+            }
+        }
+        Ok((after, t.to))
+    }
+
+    /// Every deadline of a record, counted on the calendar, with the settings' periods.
+    pub fn deadlines(&self, values: &Values, ctx: &Context<'_>) -> Vec<DeadlineStatus> {
+        let (calendar, settings) = (ctx.calendar, ctx.settings);
+        self.deadlines
+            .iter()
+            .filter(|d| d.applies.is_none_or(|applies| applies(values)))
+            .filter_map(|d| {
+                let start = date(values, d.start)?;
+                let period = d
+                    .period_from
+                    .and_then(|from| from(values))
+                    .or_else(|| d.setting.and_then(|s| settings.period(s)))
+                    .unwrap_or(d.default_period);
+                let counted = calendar.count(start, period);
+                Some(DeadlineStatus { deadline: *d, met_on: date(values, d.done), counted })
+            })
+            .collect()
+    }
+}
+
+impl Field {
+    /// Flags and optional remarks a step may leave empty; every other input it must have.
+    fn required_by_step(&self) -> bool {
+        !matches!(self.ty, FieldType::Flag) && !self.optional
+    }
+}
+
+fn permits(actors: Actors, actor: ActorFacts<'_>) -> bool {
+    match actors {
+        Actors::Roles(roles) => roles.iter().any(|r| actor.roles.contains(r)),
+        Actors::PrincipalLeader => actor.principal_leader && actor.roles.contains(&Role::Leader),
+    }
+}
+
+fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, String> {
+    if raw.is_empty() {
+        return Ok(match field.ty {
+            FieldType::Flag => Some(Value::Bool(false)),
+            _ => None,
+        });
+    }
+    let label = field.label;
+    match field.ty {
+        FieldType::Text(max) => {
+            let n = raw.chars().count();
+            if n > max {
+                Err(format!("“{label}”最多 {max} 个字，现有 {n} 个"))
+            } else {
+                Ok(Some(Value::String(raw.to_owned())))
+            }
+        }
+        FieldType::LongText => Ok(Some(Value::String(raw.to_owned()))),
+        FieldType::Date => parse_date(raw)
+            .map(|d| Some(Value::String(d.format("%Y-%m-%d").to_string())))
+            .ok_or_else(|| format!("“{label}”应为日期，如 2026-11-23")),
+        FieldType::Integer(min, max) => match raw.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(Value::from(n))),
+            _ => Err(format!("“{label}”应为 {min} 到 {max} 之间的整数")),
+        },
+        FieldType::Choice(choices) => {
+            if choices.contains(&raw) {
+                Ok(Some(Value::String(raw.to_owned())))
+            } else {
+                Err(format!("“{label}”应为以下之一：{}", choices.join("、")))
+            }
+        }
+        FieldType::Flag => match raw {
+            "1" | "true" | "on" | "是" => Ok(Some(Value::Bool(true))),
+            "0" | "false" | "off" | "否" => Ok(Some(Value::Bool(false))),
+            _ => Err(format!("“{label}”应为“是”或“否”")),
+        },
+    }
+}
+
+/// Dates as clerks type them: 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let normalized: String = raw
+        .trim()
+        .trim_end_matches('日')
+        .chars()
+        .map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c })
+        .collect();
+    NaiveDate::parse_from_str(&normalized, "%Y-%m-%d").ok()
+}
+
+/// A date field's value.
+pub fn date(values: &Values, key: &str) -> Option<NaiveDate> {
+    values.get(key).and_then(Value::as_str).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+pub fn text<'a>(values: &'a Values, key: &str) -> &'a str {
+    values.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+pub fn integer(values: &Values, key: &str) -> Option<i64> {
+    values.get(key).and_then(Value::as_i64)
+}
+
+pub fn flag(values: &Values, key: &str) -> bool {
+    values.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Settings that override declared periods and numbers (rules marked U, or varying by
+/// locality), by key. Each key is documented where it is read, with its default.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    periods: BTreeMap<String, Period>,
+    numbers: BTreeMap<String, i64>,
+}
+
+impl Settings {
+    pub fn set_period(&mut self, key: &str, period: Period) {
+        self.periods.insert(key.to_owned(), period);
+    }
+
+    pub fn period(&self, key: &str) -> Option<Period> {
+        self.periods.get(key).copied()
+    }
+
+    pub fn set_number(&mut self, key: &str, value: i64) {
+        self.numbers.insert(key.to_owned(), value);
+    }
+
+    pub fn number(&self, key: &str, default: i64) -> i64 {
+        self.numbers.get(key).copied().unwrap_or(default)
+    }
+}
+
+/// A deadline of one record: how it was counted, and whether and when it was met.
+#[derive(Debug, Clone)]
+pub struct DeadlineStatus {
+    pub deadline: Deadline,
+    pub counted: Counted,
+    pub met_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    Met,
+    /// Met, but outside the period: after a time limit, or before a minimum period ran out.
+    MetLate,
+    Open,
+    /// Due within the next five working days.
+    DueSoon,
+    Overdue,
+}
+
+impl DeadlineStatus {
+    pub fn urgency(&self, today: NaiveDate, calendar: &Calendar) -> Urgency {
+        use crate::calendar::{Bound, Direction, Unit};
+        let due = self.counted.due;
+        // A time limit, or a latest day before an event: done by the due day. A minimum period:
+        // not closed before it.
+        let by_due = self.counted.period.bound == Bound::AtMost || self.counted.period.direction == Direction::Before;
+        match self.met_on {
+            Some(on) if by_due && on > due => Urgency::MetLate,
+            Some(on) if !by_due && on < due => Urgency::MetLate,
+            Some(_) => Urgency::Met,
+            None if !by_due => Urgency::Open,
+            None if today > due => Urgency::Overdue,
+            None => {
+                let soon = calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+                if due <= soon { Urgency::DueSoon } else { Urgency::Open }
+            }
+        }
+    }
+}

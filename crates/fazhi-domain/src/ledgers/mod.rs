@@ -1,0 +1,13 @@
+//! The ledger kinds of Fazhi, each a declaration over [`crate::ledger`].
+
+pub mod decisions;
+pub mod normative_documents;
+
+use crate::ledger::LedgerKind;
+
+/// Every ledger kind, in menu order.
+pub const ALL: &[&LedgerKind] = &[&decisions::KIND, &normative_documents::KIND];
+
+pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
+    ALL.iter().copied().find(|k| k.code == code)
+}
