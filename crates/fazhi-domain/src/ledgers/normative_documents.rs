@@ -421,8 +421,11 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
+    /// A step of a walk: the transition, its inputs, who takes it.
+    type Step = (&'static str, &'static [(&'static str, &'static str)], ActorFacts<'static>);
+
     fn walk(
-        steps: &[(&str, &[(&str, &str)], ActorFacts<'static>)],
+        steps: &[Step],
         title: &str,
         business: bool,
     ) -> (Values, &'static str) {
@@ -444,7 +447,7 @@ mod tests {
         (values, state)
     }
 
-    const TO_REVIEWED: &[(&str, &[(&str, &str)], ActorFacts<'static>)] = &[
+    const TO_REVIEWED: &[Step] = &[
         ("publish_draft", &[("draft_published_on", "2026-09-28")], CLERK),
         ("close_consultation", &[("comment_closed_on", "2026-10-16"), ("comments_adoption", "无意见")], CLERK),
         ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "司法所")], CLERK),
