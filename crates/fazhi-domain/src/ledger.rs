@@ -168,6 +168,37 @@ pub struct IndicatorFeed {
     pub counts: fn(state: &str, values: &Values) -> bool,
 }
 
+/// A ledger whose records get a unified number (文号) when one step is taken.
+#[derive(Debug, Clone, Copy)]
+pub struct Numbering {
+    /// The step that draws the number.
+    pub transition: &'static str,
+    /// The field that holds it.
+    pub field: &'static str,
+    /// The date field whose year the number carries.
+    pub year_from: &'static str,
+    /// What follows the organization's short name: 府规 in 杉岭府规〔2022〕3号.
+    pub suffix: &'static str,
+}
+
+impl Numbering {
+    /// 杉岭乡 → 杉岭府规; 城关街道办事处 → 城关街规.
+    pub fn prefix(&self, org_name: &str) -> String {
+        let name = org_name.trim().trim_end_matches("人民政府");
+        for (ending, seat) in [("街道办事处", "街"), ("街道", "街"), ("乡", "府"), ("镇", "府")] {
+            if let Some(short) = name.strip_suffix(ending).filter(|s| !s.is_empty()) {
+                return format!("{short}{seat}{}", self.suffix.trim_start_matches('府'));
+            }
+        }
+        format!("{name}{}", self.suffix)
+    }
+
+    /// 杉岭府规〔2022〕3号.
+    pub fn format(&self, prefix: &str, year: i32, sequence: i64) -> String {
+        format!("{prefix}〔{year}〕{sequence}号")
+    }
+}
+
 #[derive(Debug)]
 pub struct LedgerKind {
     pub code: &'static str,
@@ -178,6 +209,9 @@ pub struct LedgerKind {
     pub transitions: &'static [Transition],
     pub deadlines: &'static [Deadline],
     pub indicators: &'static [IndicatorFeed],
+    pub numbering: Option<Numbering>,
+    /// The field a record is listed and searched by.
+    pub title_field: &'static str,
 }
 
 /// Who is acting, as far as a transition cares.

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Clone)]
 pub struct Db {
@@ -130,6 +130,20 @@ impl Db {
         }
         if current < 2 {
             txn.execute(schema.create_table_from_entity(holiday_year::Entity).if_not_exists()).await?;
+        }
+        if current < 3 {
+            txn.execute(schema.create_table_from_entity(ledger_record::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(ledger_sequence::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_kind_path")
+                    .table(ledger_record::Entity)
+                    .col(ledger_record::Column::Kind)
+                    .col(ledger_record::Column::OrgPath)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
         }
         if current < SCHEMA_VERSION {
             let version =

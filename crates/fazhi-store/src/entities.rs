@@ -193,6 +193,64 @@ pub mod holiday_year {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod ledger_record {
+    use sea_orm::entity::prelude::*;
+
+    /// One record of any ledger kind. The kind's declaration says what `values_json` holds; the
+    /// columns beside it are what lists filter and sort on.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_records")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: String,
+        pub org_id: i64,
+        /// The organization's materialized path, so a scope is one prefix match without a join.
+        pub org_path: String,
+        pub state: String,
+        pub title: String,
+        #[sea_orm(column_type = "Text")]
+        pub values_json: String,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::organization::Entity",
+            from = "Column::OrgId",
+            to = "super::organization::Column::Id"
+        )]
+        Organization,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod ledger_sequence {
+    use sea_orm::entity::prelude::*;
+
+    /// The last number drawn per ledger kind, organization and year (文号的顺序号).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_sequences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        pub last: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

@@ -4,6 +4,15 @@ use fazhi_domain::FieldError;
 pub enum StoreError {
     #[error("{0}")]
     Invalid(#[from] FieldError),
+    /// Several fields at once, each with its message (a form or an imported row).
+    #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"))]
+    Fields(Vec<FieldError>),
+    /// A statutory rule or the record's state stands in the way; the message names the rule.
+    #[error("{message}")]
+    Refused { rule: Option<&'static str>, message: String },
+    /// The caller's role may not take this step.
+    #[error("{0}")]
+    Forbidden(String),
     /// Absent, or outside what the caller may see: the two look the same on purpose.
     #[error("记录不存在或无权查看")]
     NotFound,

@@ -12,6 +12,7 @@ mod db;
 pub mod demo;
 mod entities;
 mod error;
+pub mod ledger;
 pub mod orgs;
 mod passwords;
 pub mod sessions;

@@ -44,6 +44,14 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(f) => ApiError::invalid(f.field, f.message),
             StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在或无权查看"),
             StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", "该记录已被他人修改，请刷新后重试"),
+            StoreError::Fields(errors) => {
+                let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
+                ApiError::invalid(errors.first().map(|e| e.field).unwrap_or("body"), message)
+            }
+            StoreError::Refused { rule, message } => {
+                ApiError::new(StatusCode::BAD_REQUEST, rule.unwrap_or("state"), message)
+            }
+            StoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
             other => {
                 tracing::error!("internal error: {other}");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试或联系管理员")

@@ -328,6 +328,8 @@ pub static KIND: LedgerKind = LedgerKind {
     transitions: TRANSITIONS,
     deadlines: DEADLINES,
     indicators: INDICATORS,
+    numbering: None,
+    title_field: "title",
 };
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, date,
-    flag, integer, text,
+    Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, State, Transition,
+    Values, date, flag, integer, text,
 };
 use crate::role::Role;
 
@@ -74,11 +74,6 @@ const STATES: &[State] = &[
 /// 优化营商环境条例 第64条: an unpublished document is no basis of administration.
 pub fn usable_as_basis(state: &str) -> bool {
     state == "in_force"
-}
-
-/// The unified number: prefix, year and sequence, e.g. 杉岭府规〔2022〕3号.
-pub fn doc_number(prefix: &str, year: i32, sequence: u32) -> String {
-    format!("{prefix}〔{year}〕{sequence}号")
 }
 
 fn draft_version(v: &Values) -> i64 {
@@ -396,6 +391,10 @@ pub static KIND: LedgerKind = LedgerKind {
     transitions: TRANSITIONS,
     deadlines: DEADLINES,
     indicators: INDICATORS,
+    numbering: Some(Numbering {
+        transition: "register", field: "doc_number", year_from: "signed_on", suffix: "府规"
+    }),
+    title_field: "title",
 };
 
 #[cfg(test)]
@@ -424,11 +423,7 @@ mod tests {
     /// A step of a walk: the transition, its inputs, who takes it.
     type Step = (&'static str, &'static [(&'static str, &'static str)], ActorFacts<'static>);
 
-    fn walk(
-        steps: &[Step],
-        title: &str,
-        business: bool,
-    ) -> (Values, &'static str) {
+    fn walk(steps: &[Step], title: &str, business: bool) -> (Values, &'static str) {
         let mut values = KIND
             .parse_new(&input(&[
                 ("title", title),
@@ -542,7 +537,8 @@ mod tests {
         let mut v =
             KIND.parse_new(&input(&[("title", "杉岭乡河道管理暂行办法"), ("drafting_unit", "党政办")])).unwrap();
         v.insert("signed_by".into(), "张乡长".into());
-        v.insert("doc_number".into(), doc_number("杉岭府规", 2026, 3).into());
+        let numbering = KIND.numbering.unwrap();
+        v.insert("doc_number".into(), numbering.format(&numbering.prefix("杉岭乡"), 2026, 3).into());
         let (v, s) = KIND
             .take(
                 "publish",
@@ -568,6 +564,15 @@ mod tests {
         // Filing before publication is refused.
         let early = input(&[("filed_on", "2026-11-01"), ("filed_to", "区司法局")]);
         assert!(KIND.take("file", s, &v, &early, CLERK, &ctx()).is_err());
+    }
+
+    #[test]
+    fn document_number_prefixes() {
+        let n = KIND.numbering.unwrap();
+        assert_eq!(n.prefix("杉岭乡"), "杉岭府规");
+        assert_eq!(n.prefix("凤凰镇人民政府"), "凤凰府规");
+        assert_eq!(n.prefix("城关街道办事处"), "城关街规");
+        assert_eq!(n.format("凤凰府规", 2022, 12), "凤凰府规〔2022〕12号");
     }
 
     #[test]

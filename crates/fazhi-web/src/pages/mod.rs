@@ -100,6 +100,11 @@ impl FormErrors {
             StoreError::Invalid(f) => {
                 out.fields.insert(f.field.to_owned(), f.message);
             }
+            StoreError::Fields(errors) => {
+                for f in errors {
+                    out.fields.insert(f.field.to_owned(), f.message);
+                }
+            }
             StoreError::Database(_) | StoreError::Internal(_) => {
                 tracing::error!("internal error: {e}");
                 out.general = Some("服务器内部错误，请稍后重试或联系管理员".into());
@@ -151,8 +156,9 @@ pub fn store_error_page(identity: &Identity, e: StoreError) -> Response {
     let status = match e {
         StoreError::NotFound => StatusCode::NOT_FOUND,
         StoreError::Conflict => StatusCode::CONFLICT,
-        StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+        StoreError::Invalid(_) | StoreError::Fields(_) | StoreError::Refused { .. } => StatusCode::BAD_REQUEST,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        StoreError::Database(_) | StoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = match &e {
         StoreError::Database(_) | StoreError::Internal(_) => {

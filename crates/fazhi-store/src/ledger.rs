@@ -1,0 +1,230 @@
+//! Storage for every ledger kind, written once over the declarations of `fazhi_domain::ledger`:
+//! records with their state and values, steps taken in a write transaction with their audit
+//! record, and the unified numbers drawn from a per-organization sequence.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Refusal, Values, date, text};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+
+use crate::audit::{self, Change};
+use crate::entities::{ledger_record, ledger_sequence, organization};
+use crate::{Actor, Db, Page, Scope, StoreError};
+
+/// A ledger record as pages and the API show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    pub id: i64,
+    pub kind: String,
+    pub org_id: i64,
+    pub state: String,
+    pub state_label: &'static str,
+    pub title: String,
+    pub values: Values,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(kind: &LedgerKind, m: ledger_record::Model) -> Result<RecordView, StoreError> {
+    let values: Values = serde_json::from_str(&m.values_json)
+        .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", m.id)))?;
+    Ok(RecordView {
+        id: m.id,
+        kind: m.kind,
+        org_id: m.org_id,
+        state_label: kind.state_label(&m.state),
+        state: m.state,
+        title: m.title,
+        values,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn refusal(r: Refusal) -> StoreError {
+    match r {
+        Refusal::Invalid(errors) => StoreError::Fields(errors),
+        Refusal::NotAllowed { message } => StoreError::Forbidden(message),
+        Refusal::NotNow { message } => StoreError::Refused { rule: None, message },
+        Refusal::Rule { rule, article, message } => {
+            StoreError::Refused { rule: Some(rule), message: format!("{message}（{article}）") }
+        }
+    }
+}
+
+/// Creates a record in an organization of the caller's scope, in the kind's first state.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    org_id: i64,
+    input: &BTreeMap<String, String>,
+) -> Result<RecordView, StoreError> {
+    let values = kind.parse_new(input).map_err(StoreError::Fields)?;
+    let txn = db.begin_write().await?;
+    let org = organization::Entity::find_by_id(org_id)
+        .one(&txn)
+        .await?
+        .filter(|o| scope.contains_path(&o.path))
+        .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
+    let now = crate::now();
+    let saved = ledger_record::ActiveModel {
+        kind: Set(kind.code.to_owned()),
+        org_id: Set(org.id),
+        org_path: Set(org.path),
+        state: Set(kind.initial.to_owned()),
+        title: Set(text(&values, kind.title_field).to_owned()),
+        values_json: Set(serde_json::to_string(&values).expect("values serialize")),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let record = view(kind, saved)?;
+    let change = Change::new("ledger.create", kind.code, record.id)
+        .after(serde_json::json!({ "state": record.state, "values": record.values }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+async fn find<C: ConnectionTrait>(
+    conn: &C,
+    scope: &Scope,
+    kind: &LedgerKind,
+    id: i64,
+) -> Result<ledger_record::Model, StoreError> {
+    ledger_record::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|r| r.kind == kind.code && scope.contains_path(&r.org_path))
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn get(db: &Db, scope: &Scope, kind: &'static LedgerKind, id: i64) -> Result<RecordView, StoreError> {
+    view(kind, find(db.conn(), scope, kind, id).await?)
+}
+
+/// One step of a record's procedure, as the caller saw the record at `version`. The step's
+/// inputs, its guards and, for the numbering step, the number drawn are stored with the audit
+/// record in one transaction; a refusal stores nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn take(
+    db: &Db,
+    actor: &Actor,
+    facts: ActorFacts<'_>,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    id: i64,
+    version: i64,
+    transition: &str,
+    input: &BTreeMap<String, String>,
+    ctx: &Context<'_>,
+) -> Result<RecordView, StoreError> {
+    let txn = db.begin_write().await?;
+    let current = find(&txn, scope, kind, id).await?;
+    if current.version != version {
+        return Err(StoreError::Conflict);
+    }
+    let before = view(kind, current.clone())?;
+    let (mut values, state) =
+        kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
+    if let Some(numbering) = kind.numbering.filter(|n| n.transition == transition) {
+        let org = organization::Entity::find_by_id(current.org_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let year = date(&values, numbering.year_from).map(|d| d.year()).unwrap_or_else(|| crate::now().year());
+        let sequence = next_number(&txn, kind.code, org.id, year).await?;
+        let number = numbering.format(&numbering.prefix(&org.name), year, sequence);
+        values.insert(numbering.field.to_owned(), number.into());
+    }
+    let mut active = current.into_active_model();
+    active.state = Set(state.to_owned());
+    active.title = Set(text(&values, kind.title_field).to_owned());
+    active.values_json = Set(serde_json::to_string(&values).expect("values serialize"));
+    active.version = Set(version + 1);
+    active.updated_at = Set(crate::now());
+    let saved = view(kind, active.update(&txn).await?)?;
+    let change = Change::new("ledger.transition", kind.code, id)
+        .before(serde_json::json!({ "state": before.state, "values": before.values }))
+        .after(serde_json::json!({ "step": transition, "state": saved.state, "values": saved.values }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The next number of a kind for an organization and year. Every write transaction holds the
+/// audit chain's lock from its start, so two of these never interleave, on one server or several
+/// sharing a PostgreSQL: numbers are consecutive, and a rolled-back step returns its number.
+async fn next_number<C: ConnectionTrait>(conn: &C, kind: &str, org_id: i64, year: i32) -> Result<i64, StoreError> {
+    let key = (kind.to_owned(), org_id, year);
+    match ledger_sequence::Entity::find_by_id(key).one(conn).await? {
+        Some(row) => {
+            let next = row.last + 1;
+            let mut active = row.into_active_model();
+            active.last = Set(next);
+            active.update(conn).await?;
+            Ok(next)
+        }
+        None => {
+            ledger_sequence::ActiveModel {
+                kind: Set(kind.to_owned()),
+                org_id: Set(org_id),
+                year: Set(year),
+                last: Set(1),
+            }
+            .insert(conn)
+            .await?;
+            Ok(1)
+        }
+    }
+}
+
+/// What a ledger list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub state: Option<String>,
+    /// Words of the title.
+    pub query: Option<String>,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// A page of a kind's records in the caller's scope, newest first.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    filter: &ListFilter,
+) -> Result<Page<RecordView>, StoreError> {
+    let mut query = ledger_record::Entity::find()
+        .filter(ledger_record::Column::Kind.eq(kind.code))
+        .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path));
+    if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(ledger_record::Column::State.eq(state));
+    }
+    if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(ledger_record::Column::Title.contains(words));
+    }
+    let page_size = filter.page_size.clamp(1, 200);
+    let page = filter.page.max(1);
+    let total = query.clone().count(db.conn()).await?;
+    let items = query
+        .order_by_desc(ledger_record::Column::Id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|m| view(kind, m))
+        .collect::<Result<_, _>>()?;
+    Ok(Page { items, total, page, page_size })
+}

@@ -1,0 +1,187 @@
+//! The ledger engine's storage on a real database (SQLite, or PostgreSQL when
+//! FAZHI_TEST_DATABASE_URL is set): a refused step stores nothing, a stale version is a conflict,
+//! and unified numbers come out consecutive under concurrent requests, from one pool or two.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::TestApp;
+use fazhi_domain::calendar::Calendar;
+use fazhi_domain::ledger::{ActorFacts, Context, Settings, text};
+use fazhi_domain::ledgers::{decisions, normative_documents};
+use fazhi_domain::role::Role;
+use fazhi_store::ledger::{self, ListFilter, RecordView};
+use fazhi_store::{Actor, Db, Scope, StoreError};
+
+const CLERK: ActorFacts<'static> = ActorFacts { name: "李经办", roles: &[Role::Clerk], principal_leader: false };
+const HEAD: ActorFacts<'static> = ActorFacts { name: "张乡长", roles: &[Role::Leader], principal_leader: true };
+
+fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn actor() -> Actor {
+    Actor { user_id: None, name: "测试".into(), ip: "127.0.0.1".into() }
+}
+
+async fn audit_count(db: &Db) -> u64 {
+    fazhi_store::audit::verify(db).await.unwrap().checked
+}
+
+/// A step of a walk: the transition, its inputs, who takes it.
+type Step = (&'static str, &'static [(&'static str, &'static str)], ActorFacts<'static>);
+
+/// A normative document walked up to the principal leader's signature.
+async fn signed_document(db: &Db, org: i64, n: usize) -> RecordView {
+    let (calendar, settings) = (Calendar::shipped(), Settings::default());
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let kind = &normative_documents::KIND;
+    let scope = Scope::everything();
+    let title = format!("测试规范性文件{n}");
+    let mut r =
+        ledger::create(db, &actor(), &scope, kind, org, &input(&[("title", &title), ("drafting_unit", "党政办")]))
+            .await
+            .unwrap();
+    let steps: &[Step] = &[
+        ("publish_draft", &[("draft_published_on", "2026-09-28")], CLERK),
+        ("close_consultation", &[("comment_closed_on", "2026-10-16"), ("comments_adoption", "无意见")], CLERK),
+        ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "司法所")], CLERK),
+        (
+            "record_review",
+            &[("reviewer_name", "刘所长"), ("review_on", "2026-10-26"), ("review_opinion", "合法")],
+            CLERK,
+        ),
+        (
+            "deliberate",
+            &[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "审议通过")],
+            CLERK,
+        ),
+        ("sign", &[("signed_on", "2026-11-03")], HEAD),
+    ];
+    for (step, fields, who) in steps {
+        r = ledger::take(db, &actor(), *who, &scope, kind, r.id, r.version, step, &input(fields), &ctx).await.unwrap();
+    }
+    assert_eq!(r.state, "signed");
+    r
+}
+
+#[tokio::test]
+async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
+    let app = TestApp::spawn().await;
+    let (calendar, settings) = (Calendar::shipped(), Settings::default());
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let kind = &decisions::KIND;
+    let scope = Scope::everything();
+
+    let bad = ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &input(&[("title", "事项")])).await;
+    let Err(StoreError::Fields(errors)) = bad else { panic!("{bad:?}") };
+    assert!(errors.iter().any(|e| e.field == "lead_unit"));
+
+    let r = ledger::create(
+        &app.db,
+        &actor(),
+        &scope,
+        kind,
+        app.orgs.township,
+        &input(&[("title", "集镇污水管网建设"), ("catalogue_year", "2026"), ("lead_unit", "村镇建设办")]),
+    )
+    .await
+    .unwrap();
+    let before = audit_count(&app.db).await;
+    let refused = ledger::take(
+        &app.db,
+        &actor(),
+        CLERK,
+        &scope,
+        kind,
+        r.id,
+        r.version,
+        "publish_draft",
+        &input(&[("draft_published_on", "2026-03-02"), ("comment_days", "10")]),
+        &ctx,
+    )
+    .await;
+    let Err(StoreError::Refused { rule, message }) = refused else { panic!("{refused:?}") };
+    assert_eq!(rule, Some("zdjc_public_comment"));
+    assert!(message.contains("第十五条"), "{message}");
+    let unchanged = ledger::get(&app.db, &scope, kind, r.id).await.unwrap();
+    assert_eq!((unchanged.state.as_str(), unchanged.version), ("drafting", 1));
+    assert!(!unchanged.values.contains_key("draft_published_on"));
+    assert_eq!(audit_count(&app.db).await, before, "no audit record for a refused step");
+
+    let ok = input(&[("draft_published_on", "2026-03-02"), ("comment_days", "30")]);
+    let moved =
+        ledger::take(&app.db, &actor(), CLERK, &scope, kind, r.id, 1, "publish_draft", &ok, &ctx).await.unwrap();
+    assert_eq!((moved.state.as_str(), moved.version), ("consulting", 2));
+    let stale = ledger::take(&app.db, &actor(), CLERK, &scope, kind, r.id, 1, "publish_draft", &ok, &ctx).await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+
+    // Another township's clerk does not see it.
+    let other = fazhi_store::orgs::get(&app.db, &Scope::everything(), app.orgs.other_township).await.unwrap();
+    let their_scope = Scope { org_path: other.path };
+    assert!(matches!(ledger::get(&app.db, &their_scope, kind, r.id).await, Err(StoreError::NotFound)));
+    let listed =
+        ledger::list(&app.db, &their_scope, kind, &ListFilter { page: 1, page_size: 50, ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(listed.total, 0);
+    let mine = ledger::list(
+        &app.db,
+        &scope,
+        kind,
+        &ListFilter { query: Some("污水".into()), page: 1, page_size: 50, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.total, 1);
+}
+
+/// Fifty documents registered at once, half through a second connection pool (a second server
+/// instance on the same database), get the numbers 1 to 50 of their township and year.
+#[tokio::test]
+async fn fifty_concurrent_registrations_get_fifty_consecutive_numbers() {
+    let app = TestApp::spawn().await;
+    let second = Db::connect(&app.test_db.url).await.unwrap();
+    let mut records = Vec::new();
+    for n in 0..50 {
+        records.push(signed_document(&app.db, app.orgs.township, n).await);
+    }
+    let mut tasks = Vec::new();
+    for (n, r) in records.into_iter().enumerate() {
+        let db = if n % 2 == 0 { app.db.clone() } else { second.clone() };
+        tasks.push(tokio::spawn(async move {
+            let (calendar, settings) = (Calendar::shipped(), Settings::default());
+            let ctx = Context { calendar: &calendar, settings: &settings };
+            ledger::take(
+                &db,
+                &actor(),
+                CLERK,
+                &Scope::everything(),
+                &normative_documents::KIND,
+                r.id,
+                r.version,
+                "register",
+                &BTreeMap::new(),
+                &ctx,
+            )
+            .await
+            .map(|r| text(&r.values, "doc_number").to_owned())
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap().unwrap());
+    }
+    let org = fazhi_store::orgs::get(&app.db, &Scope::everything(), app.orgs.township).await.unwrap();
+    let prefix = normative_documents::KIND.numbering.unwrap().prefix(&org.name);
+    let mut sequences: Vec<i64> = numbers
+        .iter()
+        .map(|n| {
+            let rest = n.strip_prefix(&format!("{prefix}〔2026〕")).unwrap_or_else(|| panic!("{n}"));
+            rest.trim_end_matches('号').parse().unwrap()
+        })
+        .collect();
+    sequences.sort();
+    assert_eq!(sequences, (1..=50).collect::<Vec<i64>>());
+}
