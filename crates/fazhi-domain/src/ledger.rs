@@ -288,9 +288,18 @@ impl LedgerKind {
         if errors.is_empty() { Ok(values) } else { Err(errors) }
     }
 
-    /// Validates a new record's fields: the editable ones, with the required ones present.
+    /// The fields a new record is created with: the required ones and those no step asks for.
+    /// A step's fields are recorded by taking the step, never by creating or editing the record,
+    /// so no guard can be walked around.
+    pub fn create_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .filter(|f| !f.system && (f.required || !self.transitions.iter().any(|t| t.inputs.contains(&f.key))))
+    }
+
+    /// Validates a new record's fields, with the required ones present. Anything else is ignored.
     pub fn parse_new(&self, input: &BTreeMap<String, String>) -> Result<Values, Vec<FieldError>> {
-        let keys: Vec<&str> = self.fields.iter().filter(|f| !f.system).map(|f| f.key).collect();
+        let keys: Vec<&str> = self.create_fields().map(|f| f.key).collect();
         let values = self.parse_fields(&keys, input)?;
         let missing: Vec<FieldError> = self
             .fields

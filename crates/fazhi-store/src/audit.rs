@@ -122,6 +122,7 @@ pub struct AuditFilter {
     pub actor_username: Option<String>,
     pub action: Option<String>,
     pub object_type: Option<String>,
+    pub object_id: Option<String>,
     /// First day included, Beijing time.
     pub from: Option<NaiveDate>,
     /// Last day included, Beijing time.
@@ -154,6 +155,9 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
     }
     if let Some(kind) = filter.object_type.as_deref().filter(|a| !a.is_empty()) {
         query = query.filter(audit_record::Column::ObjectType.eq(kind));
+    }
+    if let Some(id) = filter.object_id.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_record::Column::ObjectId.eq(id));
     }
     if let Some(from) = filter.from {
         query = query.filter(audit_record::Column::At.gte(beijing_day_start(from)));
@@ -242,6 +246,9 @@ pub fn action_label(action: &str) -> &'static str {
         "auth.locked_out" => "连续失败锁定",
         "org.create" => "新增机构",
         "org.update" => "修改机构",
+        "org.principals" => "设定主要负责人",
+        "ledger.create" => "新建台账记录",
+        "ledger.transition" => "台账办理",
         "user.create" => "新增用户",
         "user.update" => "修改用户",
         "user.lock" => "锁定用户",
@@ -265,6 +272,7 @@ pub const ACTIONS: &[&str] = &[
     "auth.locked_out",
     "org.create",
     "org.update",
+    "org.principals",
     "user.create",
     "user.update",
     "user.lock",
@@ -275,6 +283,8 @@ pub const ACTIONS: &[&str] = &[
     "token.revoke",
     "demo.load",
     "calendar.load",
+    "ledger.create",
+    "ledger.transition",
 ];
 
 /// Records since midnight, Beijing time, optionally of one action.

@@ -134,6 +134,7 @@ impl Db {
         if current < 3 {
             txn.execute(schema.create_table_from_entity(ledger_record::Entity).if_not_exists()).await?;
             txn.execute(schema.create_table_from_entity(ledger_sequence::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(org_principal::Entity).if_not_exists()).await?;
             txn.execute(
                 &Index::create()
                     .name("idx_ledger_kind_path")

@@ -251,6 +251,25 @@ pub mod ledger_sequence {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod org_principal {
+    use sea_orm::entity::prelude::*;
+
+    /// The principal leaders (书记, 乡镇长) of an organization: they alone sign its normative documents.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_principals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

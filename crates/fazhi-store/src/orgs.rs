@@ -1,9 +1,10 @@
 use fazhi_domain::org::{OrgKind, OrgName};
+use fazhi_domain::role::Role;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Change};
-use crate::entities::organization;
+use crate::entities::{org_principal, organization, user};
 use crate::{Actor, Db, Scope, StoreError};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -202,4 +203,67 @@ pub async fn update(db: &Db, actor: &Actor, scope: &Scope, id: i64, input: OrgUp
     audit::append(&txn, actor, Change::new("org.update", "organization", id).before(&before).after(&saved)).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The principal leaders of an organization, by user id.
+pub async fn principals(db: &Db, org_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(org_principal::Entity::find()
+        .filter(org_principal::Column::OrgId.eq(org_id))
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(|p| p.user_id)
+        .collect())
+}
+
+pub async fn is_principal(db: &Db, org_id: i64, user_id: i64) -> Result<bool, StoreError> {
+    Ok(org_principal::Entity::find_by_id((org_id, user_id)).one(db.conn()).await?.is_some())
+}
+
+/// Names an organization's principal leaders: users of that organization holding 乡镇负责人.
+pub async fn set_principals(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    org_id: i64,
+    user_ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    let txn = db.begin_write().await?;
+    let org = organization::Entity::find_by_id(org_id)
+        .one(&txn)
+        .await?
+        .filter(|o| scope.contains_path(&o.path))
+        .ok_or(StoreError::NotFound)?;
+    for id in user_ids {
+        let eligible = user::Entity::find_by_id(*id)
+            .one(&txn)
+            .await?
+            .filter(|u| u.org_id == org.id && u.roles.split(',').any(|r| r == Role::Leader.code()));
+        if eligible.is_none() {
+            return Err(StoreError::invalid(
+                "principals",
+                format!("用户 {id} 不是{}的乡镇负责人，不能设为主要负责人", org.name),
+            ));
+        }
+    }
+    let before: Vec<i64> = org_principal::Entity::find()
+        .filter(org_principal::Column::OrgId.eq(org.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.user_id)
+        .collect();
+    org_principal::Entity::delete_many().filter(org_principal::Column::OrgId.eq(org.id)).exec(&txn).await?;
+    let mut after: Vec<i64> = user_ids.to_vec();
+    after.sort_unstable();
+    after.dedup();
+    for id in &after {
+        org_principal::ActiveModel { org_id: Set(org.id), user_id: Set(*id) }.insert(&txn).await?;
+    }
+    let change = Change::new("org.principals", "organization", org.id)
+        .before(serde_json::json!({ "principals": before }))
+        .after(serde_json::json!({ "principals": after }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -55,6 +55,13 @@ const AUDITOR: &[Role] = &[Role::Auditor];
 /// Everyone who works with organizations: all but the auditor, whose only business is the trail.
 const ORG_READERS: &[Role] = &[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser];
 
+/// Business data: the township's people and the district's supervisors; not the administrator
+/// (users and organizations only) nor the auditor (the trail only).
+const LEDGER_READERS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser];
+const LEDGER_WRITERS: &[Role] = &[Role::Leader, Role::Clerk];
+/// Who takes steps: the township's people, and legal advisers for the reviews assigned to them.
+const LEDGER_ACTORS: &[Role] = &[Role::Leader, Role::Clerk, Role::Adviser];
+
 static RULES: std::sync::OnceLock<Vec<RouteRule>> = std::sync::OnceLock::new();
 
 /// Whether a user with these roles may open the page at `path`: the menu shows only such pages.
@@ -143,6 +150,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/orgs", Roles(ADMIN), pages::orgs::create)
         .page(get.clone(), "/orgs/{id}", Roles(ORG_READERS), pages::orgs::detail)
         .page(post.clone(), "/orgs/{id}", Roles(ADMIN), pages::orgs::update)
+        .page(post.clone(), "/orgs/{id}/principals", Roles(ADMIN), pages::orgs::set_principals)
         // Users
         .page(get.clone(), "/users", Roles(ADMIN), pages::users::list)
         .page(get.clone(), "/users/new", Roles(ADMIN), pages::users::new_form)
@@ -158,6 +166,13 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/tokens/{id}/revoke", Roles(ADMIN), pages::tokens::revoke)
         // Audit
         .page(get.clone(), "/audit", Roles(AUDITOR), pages::audit::list)
+        // Ledgers: every kind through the same handlers; each step's own actors are checked by the
+        // ledger engine (a 403 names who may take it).
+        .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
+        .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_WRITERS), pages::ledgers::new_form)
+        .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_WRITERS), pages::ledgers::create)
+        .page(get.clone(), "/ledgers/{kind}/{id}", Roles(LEDGER_READERS), pages::ledgers::detail)
+        .page(post.clone(), "/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), pages::ledgers::take_step)
         // Working-day calendar
         .page(get.clone(), "/calendar", Roles(ORG_READERS), pages::calendar::show)
         .page(post.clone(), "/calendar", Roles(ADMIN), pages::calendar::load)

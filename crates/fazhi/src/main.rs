@@ -163,6 +163,9 @@ enum OrgCommand {
     },
     /// Show the organization tree.
     List,
+    /// Name the principal leaders (书记, 乡镇长) who sign the organization's normative documents:
+    /// 乡镇负责人 of that organization, by login name. Naming none clears the list.
+    Principals { org: String, users: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -389,6 +392,19 @@ async fn org_command(db: &Db, cmd: OrgCommand) -> Result<ExitCode> {
             let list = orgs::list(db, &all).await?;
             for o in list {
                 println!("{:>5}  {}{}（{}）", o.id, "  ".repeat(o.depth()), o.name, o.kind_label);
+            }
+        }
+        OrgCommand::Principals { org, users: names } => {
+            let org = orgs::resolve(db, &org).await?;
+            let mut ids = Vec::new();
+            for name in &names {
+                ids.push(users::find_by_username(db, name).await.with_context(|| format!("找不到用户 {name}"))?.id);
+            }
+            orgs::set_principals(db, &Actor::command_line(), &all, org.id, &ids).await?;
+            if names.is_empty() {
+                println!("已清除{}的主要负责人", org.name);
+            } else {
+                println!("{}的主要负责人：{}", org.name, names.join("、"));
             }
         }
     }

@@ -23,6 +23,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/orgs", "admin"),
     ("GET", "/orgs/{id}", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/orgs/{id}", "admin"),
+    ("POST", "/orgs/{id}/principals", "admin"),
     ("GET", "/users", "admin"),
     ("GET", "/users/new", "admin"),
     ("POST", "/users", "admin"),
@@ -35,6 +36,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/tokens", "admin"),
     ("POST", "/tokens/{id}/revoke", "admin"),
     ("GET", "/audit", "auditor"),
+    ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
+    ("GET", "/ledgers/{kind}/new", "leader|clerk"),
+    ("POST", "/ledgers/{kind}", "leader|clerk"),
+    ("GET", "/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
     ("GET", "/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/calendar", "admin"),
     ("GET", "/api/v1/openapi.json", "public"),
@@ -120,8 +126,23 @@ async fn every_route_answers_every_role_as_expected() {
     )
     .await
     .unwrap();
+    let record = fazhi_store::ledger::create(
+        &app.db,
+        &fazhi_store::Actor::system(),
+        &fazhi_store::Scope::everything(),
+        &fazhi_domain::ledgers::decisions::KIND,
+        app.orgs.township,
+        &[("title", "授权测试事项"), ("catalogue_year", "2026"), ("lead_unit", "党政办")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+    .await
+    .unwrap();
     let id_for = |path: &str| -> String {
-        if path.contains("/orgs/") {
+        if path.starts_with("/ledgers/") {
+            record.id.to_string()
+        } else if path.contains("/orgs/") {
             app.orgs.township.to_string()
         } else if path.contains("/users/") {
             clerk_id.to_string()
@@ -155,7 +176,9 @@ async fn every_route_answers_every_role_as_expected() {
                     (c, csrf)
                 }
             };
-            let concrete = path.replace("{id}", &id_for(path));
+            // A step that is not due in the record's state: allowed roles get a 400, not a refusal.
+            let concrete =
+                path.replace("{id}", &id_for(path)).replace("{kind}", "decisions").replace("{step}", "record_review");
             let api = path.starts_with("/api/");
             let method: Method = method.parse().unwrap();
             let mut request = client.request(method.clone(), app.url(&concrete));

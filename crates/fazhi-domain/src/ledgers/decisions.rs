@@ -569,6 +569,22 @@ mod tests {
     }
 
     #[test]
+    fn a_step_s_fields_cannot_be_set_when_the_record_is_created() {
+        let v = KIND
+            .parse_new(&input(&[
+                ("title", "事项"),
+                ("catalogue_year", "2026"),
+                ("lead_unit", "党政办"),
+                ("review_opinion", "合法"),
+                ("reviewed_draft_version", "1"),
+            ]))
+            .unwrap();
+        assert!(!v.contains_key("review_opinion") && !v.contains_key("reviewed_draft_version"));
+        let keys: Vec<&str> = KIND.create_fields().map(|f| f.key).collect();
+        assert_eq!(keys, ["title", "catalogue_year", "lead_unit"]);
+    }
+
+    #[test]
     fn the_review_time_deadline_counts_working_days() {
         let (values, _) = up_to_review();
         let status = KIND.deadlines(&values, &ctx());

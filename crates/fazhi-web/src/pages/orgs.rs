@@ -169,6 +169,8 @@ struct OrgDetailPage {
     form_name: String,
     errors: HashMap<String, String>,
     general_error: Option<String>,
+    /// The organization's 乡镇负责人, and whether each is a principal leader.
+    leaders: Vec<(i64, String, bool)>,
 }
 
 #[derive(Deserialize)]
@@ -197,15 +199,40 @@ async fn detail_page(
             .unwrap_or_else(|_| "—".into()),
         None => "无（最上级）".into(),
     };
+    let can_edit = identity.principal.roles.contains(Role::Admin);
+    let mut leaders = Vec::new();
+    if can_edit {
+        let filter = fazhi_store::users::UserFilter {
+            role: Some(Role::Leader),
+            org_id: Some(org.id),
+            page: 1,
+            page_size: 200,
+            ..Default::default()
+        };
+        let (found, principals) = match (
+            fazhi_store::users::list(&state.db, &scope, &filter).await,
+            orgs::principals(&state.db, org.id).await,
+        ) {
+            (Ok(f), Ok(p)) => (f, p),
+            (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+        };
+        leaders = found
+            .items
+            .into_iter()
+            .filter(|u| u.org_id == org.id)
+            .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username), principals.contains(&u.id)))
+            .collect();
+    }
     let page = OrgDetailPage {
         nav: Nav::new(identity, "/orgs", &[("系统管理", ""), ("组织机构", "/orgs"), ("详情", "")]),
         form_name: form_name.unwrap_or_else(|| org.name.clone()),
         org,
         parent_name,
-        can_edit: identity.principal.roles.contains(Role::Admin),
+        can_edit,
         saved,
         errors: errors.fields,
         general_error: errors.general,
+        leaders,
     };
     (status, page).into_response()
 }
@@ -268,6 +295,34 @@ pub async fn update(
                 StatusCode::BAD_REQUEST
             };
             detail_page(&state, &identity, id, false, Some(form.name), FormErrors::from_store(e), status).await
+        }
+    }
+}
+
+/// The principal leaders chosen on the organization page: repeated `principal` fields.
+pub async fn set_principals(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "principal").filter_map(|(_, v)| v.parse().ok()).collect();
+    let p = &identity.principal;
+    match orgs::set_principals(&state.db, &p.actor(&ip), &p.scope(), id, &ids).await {
+        Ok(_) => super::see_other(&format!("/orgs/{id}?saved=1")),
+        Err(e) => {
+            detail_page(
+                &state,
+                &identity,
+                id,
+                false,
+                None,
+                FormErrors::from_store(e).into_general(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
     }
 }

@@ -1,0 +1,442 @@
+//! The pages of every ledger kind, written once over its declaration: the list with filters, the
+//! form for a new record, and the record's page with its values, deadlines (and how each was
+//! counted), the steps the user may take now, and its history from the audit trail.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{FixedOffset, Utc};
+use fazhi_domain::ledger::{ActorFacts, Context, Field, FieldType, LedgerKind, Settings, Urgency, Values};
+use fazhi_domain::ledgers;
+use fazhi_domain::role::Role;
+use fazhi_store::ledger::{self, ListFilter, RecordView};
+use fazhi_store::{StoreError, audit, calendar, orgs};
+use serde::Deserialize;
+
+use super::{FormErrors, Nav, fmt_time, store_error_page};
+use crate::AppState;
+use crate::auth::{ClientIp, Identity, url_encode};
+
+/// One input of a form, ready for the template.
+pub struct Input {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// text, textarea, date, number, select or checkbox.
+    pub control: &'static str,
+    pub value: String,
+    pub choices: &'static [&'static str],
+    pub min: i64,
+    pub max: i64,
+    pub required: bool,
+    pub help: &'static str,
+    pub error: Option<String>,
+}
+
+fn input(field: &Field, value: String, required: bool, errors: &HashMap<String, String>) -> Input {
+    let (control, choices, min, max) = match field.ty {
+        FieldType::Text(_) => ("text", &[][..], 0, 0),
+        FieldType::LongText => ("textarea", &[][..], 0, 0),
+        FieldType::Date => ("date", &[][..], 0, 0),
+        FieldType::Integer(min, max) => ("number", &[][..], min, max),
+        FieldType::Choice(c) => ("select", c, 0, 0),
+        FieldType::Flag => ("checkbox", &[][..], 0, 0),
+    };
+    Input {
+        key: field.key,
+        label: field.label,
+        control,
+        value,
+        choices,
+        min,
+        max,
+        required,
+        help: field.help,
+        error: errors.get(field.key).cloned(),
+    }
+}
+
+/// A value as a person reads it.
+fn shown(field: &Field, values: &Values) -> Option<String> {
+    let v = values.get(field.key)?;
+    Some(match (field.ty, v) {
+        (FieldType::Flag, serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_owned(),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    })
+}
+
+fn unknown_kind(identity: &Identity) -> Response {
+    store_error_page(identity, StoreError::NotFound)
+}
+
+fn may_record(identity: &Identity) -> bool {
+    let roles = &identity.principal.roles;
+    roles.contains(Role::Clerk) || roles.contains(Role::Leader)
+}
+
+fn beijing_today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn tone(urgency: Urgency) -> (&'static str, &'static str) {
+    match urgency {
+        Urgency::Met => ("green", "已完成"),
+        Urgency::MetLate => ("orange", "未按期"),
+        Urgency::Open => ("grey", "进行中"),
+        Urgency::DueSoon => ("orange", "即将到期"),
+        Urgency::Overdue => ("red", "已逾期"),
+    }
+}
+
+pub struct Row {
+    pub id: i64,
+    pub title: String,
+    pub state: &'static str,
+    pub updated: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger_list.html")]
+struct ListPage {
+    nav: Nav,
+    kind: &'static LedgerKind,
+    rows: Vec<Row>,
+    total: u64,
+    page: u64,
+    page_count: u64,
+    prev_href: String,
+    next_href: String,
+    f_state: String,
+    f_q: String,
+    may_create: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    state: String,
+    q: String,
+    page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let filter = ListFilter {
+        state: Some(q.state.clone()).filter(|s| !s.is_empty()),
+        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        page: q.page.unwrap_or(1),
+        page_size: 50,
+    };
+    let found = match ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await {
+        Ok(p) => p,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let href =
+        |n: u64| format!("/ledgers/{}?state={}&q={}&page={n}", kind.code, url_encode(&q.state), url_encode(&q.q));
+    ListPage {
+        nav: Nav::new(&identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
+        kind,
+        rows: found
+            .items
+            .iter()
+            .map(|r| Row { id: r.id, title: r.title.clone(), state: r.state_label, updated: fmt_time(r.updated_at) })
+            .collect(),
+        total: found.total,
+        page: found.page,
+        page_count: found.page_count(),
+        prev_href: href(found.page.saturating_sub(1).max(1)),
+        next_href: href(found.page + 1),
+        f_state: q.state,
+        f_q: q.q,
+        may_create: may_record(&identity),
+    }
+    .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger_new.html")]
+struct NewPage {
+    nav: Nav,
+    kind: &'static LedgerKind,
+    inputs: Vec<Input>,
+    general_error: Option<String>,
+}
+
+fn new_page(
+    identity: &Identity,
+    kind: &'static LedgerKind,
+    form: &BTreeMap<String, String>,
+    errors: FormErrors,
+) -> NewPage {
+    NewPage {
+        nav: Nav::new(identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, ""), ("新建", "")]),
+        kind,
+        inputs: kind
+            .create_fields()
+            .map(|f| input(f, form.get(f.key).cloned().unwrap_or_default(), f.required, &errors.fields))
+            .collect(),
+        general_error: errors.general,
+    }
+}
+
+pub async fn new_form(Extension(identity): Extension<Identity>, Path(code): Path<String>) -> Response {
+    match ledgers::by_code(&code) {
+        Some(kind) => new_page(&identity, kind, &BTreeMap::new(), FormErrors::default()).into_response(),
+        None => unknown_kind(&identity),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let form = form_fields(&body);
+    let p = &identity.principal;
+    match ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &form).await {
+        Ok(r) => super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id)),
+        Err(e) => {
+            (StatusCode::BAD_REQUEST, new_page(&identity, kind, &form, FormErrors::from_store(e))).into_response()
+        }
+    }
+}
+
+/// A urlencoded form as field → value; a checkbox sends its field only when ticked.
+fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
+}
+
+pub struct ValueRow {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct DeadlineRow {
+    pub label: &'static str,
+    pub article: &'static str,
+    pub due: String,
+    pub tone: &'static str,
+    pub status: &'static str,
+    pub provisional: bool,
+    pub explanation: Vec<String>,
+}
+
+pub struct StepForm {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub inputs: Vec<Input>,
+    pub error: Option<String>,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger_detail.html")]
+struct DetailPage {
+    nav: Nav,
+    kind: &'static LedgerKind,
+    record: RecordView,
+    values: Vec<ValueRow>,
+    deadlines: Vec<DeadlineRow>,
+    steps: Vec<StepForm>,
+    history: Vec<HistoryRow>,
+    /// 行政规范性文件 not (or no longer) in force: say it is no basis of administration.
+    not_a_basis: bool,
+}
+
+async fn facts_for(
+    state: &AppState,
+    identity: &Identity,
+    record: &RecordView,
+) -> Result<(Vec<Role>, bool), StoreError> {
+    let p = &identity.principal;
+    let roles: Vec<Role> = p.roles.iter().collect();
+    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
+    Ok((roles, principal))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn detail_page(
+    state: &AppState,
+    identity: &Identity,
+    kind: &'static LedgerKind,
+    id: i64,
+    failed_step: Option<(&str, &BTreeMap<String, String>, FormErrors)>,
+    status: StatusCode,
+) -> Response {
+    let scope = identity.principal.scope();
+    let record = match ledger::get(&state.db, &scope, kind, id).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(identity, e),
+    };
+    let (calendar, (roles, principal)) =
+        match (calendar::current(&state.db).await, facts_for(state, identity, &record).await) {
+            (Ok(c), Ok(f)) => (c, f),
+            (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+        };
+    let settings = Settings::default();
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let today = beijing_today();
+    let deadlines = kind
+        .deadlines(&record.values, &ctx)
+        .into_iter()
+        .map(|d| {
+            let (tone, status) = tone(d.urgency(today, &calendar));
+            DeadlineRow {
+                label: d.deadline.label,
+                article: d.deadline.article,
+                due: d.counted.due.format("%Y-%m-%d").to_string(),
+                tone,
+                status,
+                provisional: d.counted.provisional,
+                explanation: d.counted.explain(),
+            }
+        })
+        .collect();
+    let facts = ActorFacts { name: &identity.principal.display_name, roles: &roles, principal_leader: principal };
+    let empty = BTreeMap::new();
+    let steps = kind
+        .available(&record.state, facts)
+        .map(|t| {
+            let (form, errors) = match &failed_step {
+                Some((code, form, errors)) if *code == t.code => (*form, Some(errors)),
+                _ => (&empty, None),
+            };
+            let field_errors = errors.map(|e| e.fields.clone()).unwrap_or_default();
+            StepForm {
+                code: t.code,
+                label: t.label,
+                inputs: t
+                    .inputs
+                    .iter()
+                    .filter_map(|k| kind.field(k))
+                    .map(|f| {
+                        let value = form.get(f.key).cloned().or_else(|| shown(f, &record.values)).unwrap_or_default();
+                        input(f, value, !f.optional && !matches!(f.ty, FieldType::Flag), &field_errors)
+                    })
+                    .collect(),
+                error: errors.and_then(|e| e.general.clone()),
+            }
+        })
+        .collect();
+    let filter = audit::AuditFilter {
+        object_type: Some(kind.code.to_owned()),
+        object_id: Some(id.to_string()),
+        page: 1,
+        page_size: 200,
+        ..Default::default()
+    };
+    let history = match audit::list(&state.db, &filter).await {
+        Ok(p) => p
+            .items
+            .into_iter()
+            .map(|r| {
+                let step = r
+                    .after
+                    .as_deref()
+                    .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+                    .and_then(|a| a["step"].as_str().and_then(|s| kind.transition(s)).map(|t| t.label));
+                HistoryRow {
+                    at: r
+                        .at
+                        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("offset"))
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    actor: r.actor_name,
+                    what: step.unwrap_or(audit::action_label(&r.action)).to_owned(),
+                }
+            })
+            .collect(),
+        Err(e) => return store_error_page(identity, e),
+    };
+    let values = kind
+        .fields
+        .iter()
+        .filter_map(|f| shown(f, &record.values).map(|value| ValueRow { label: f.label, value }))
+        .collect();
+    let page = DetailPage {
+        nav: Nav::new(
+            identity,
+            &format!("/ledgers/{}", kind.code),
+            &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("详情", "")],
+        ),
+        not_a_basis: kind.code == ledgers::normative_documents::KIND.code
+            && !ledgers::normative_documents::usable_as_basis(&record.state),
+        kind,
+        record,
+        values,
+        deadlines,
+        steps,
+        history,
+    };
+    (status, page).into_response()
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((code, id)): Path<(String, i64)>,
+) -> Response {
+    match ledgers::by_code(&code) {
+        Some(kind) => detail_page(&state, &identity, kind, id, None, StatusCode::OK).await,
+        None => unknown_kind(&identity),
+    }
+}
+
+pub async fn take_step(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, id, step)): Path<(String, i64, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let form = form_fields(&body);
+    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let scope = identity.principal.scope();
+    let record = match ledger::get(&state.db, &scope, kind, id).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let (calendar, (roles, principal)) =
+        match (calendar::current(&state.db).await, facts_for(&state, &identity, &record).await) {
+            (Ok(c), Ok(f)) => (c, f),
+            (Err(e), _) | (_, Err(e)) => return store_error_page(&identity, e),
+        };
+    let settings = Settings::default();
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let p = &identity.principal;
+    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    match ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &form, &ctx).await {
+        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}", kind.code)),
+        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
+            store_error_page(&identity, e)
+        }
+        Err(e) => {
+            let status = match e {
+                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                StoreError::Conflict => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            let errors = FormErrors::from_store(e);
+            detail_page(&state, &identity, kind, id, Some((&step, &form, errors)), status).await
+        }
+    }
+}

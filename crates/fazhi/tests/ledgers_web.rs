@@ -1,0 +1,119 @@
+//! The ledger pages, driven over HTTP as a clerk, an adviser and the township's leader would:
+//! forms, steps, the legality-review gate's refusal on the page, the principal leader's signature,
+//! the unified number, the deadlines with how they were counted, and the history.
+
+mod common;
+
+use common::{Session, TestApp};
+use reqwest::StatusCode;
+
+async fn step(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let page = s.get(path.rsplit_once("/steps/").unwrap().0).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(path, &all).await;
+    let status = r.status();
+    let body = if status == StatusCode::SEE_OTHER {
+        s.get(path.rsplit_once("/steps/").unwrap().0).await.text().await.unwrap()
+    } else {
+        r.text().await.unwrap()
+    };
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_normative_document_from_draft_to_publication() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+
+    // A bad form keeps what was typed and names the field.
+    let r = clerk.post_form("/ledgers/normative_documents", &[("title", "杉岭乡村规民约管理办法")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("请填写“起草单位”") && page.contains("杉岭乡村规民约管理办法"), "{page}");
+
+    let r = clerk
+        .post_form("/ledgers/normative_documents", &[("title", "杉岭乡村规民约管理办法"), ("drafting_unit", "党政办")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let at = |s: &str| format!("{record}/steps/{s}");
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("不得作为行政管理依据"), "an unpublished document is flagged");
+
+    let (status, _) = step(&clerk, &at("publish_draft"), &[("draft_published_on", "2026-09-28")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Closing the comment period early is refused on the page, with the rule.
+    let (status, page) =
+        step(&clerk, &at("close_consultation"), &[("comment_closed_on", "2026-10-09"), ("comments_adoption", "无")])
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("征求意见期限未满"), "{page}");
+    // The deadline shows how it was counted, holidays and make-up day included.
+    assert!(page.contains("2026-10-13") && page.contains("国庆节") && page.contains("调休上班日计为工作日"), "{page}");
+
+    for (s, fields) in [
+        ("close_consultation", &[("comment_closed_on", "2026-10-16"), ("comments_adoption", "无意见")][..]),
+        ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "法律顾问")][..]),
+    ] {
+        let (status, page) = step(&clerk, &at(s), fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{s}: {page}");
+    }
+    let adviser = app.login("t_adviser").await;
+    let (status, _) = step(
+        &adviser,
+        &at("record_review"),
+        &[("reviewer_name", "王律师"), ("review_on", "2026-10-26"), ("review_opinion", "不合法")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let meeting = [("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "审议")];
+    let (status, page) = step(&clerk, &at("deliberate"), &meeting).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("不得提交集体审议") && page.contains("37号"), "{page}");
+
+    // A new draft, a positive review, the deliberation.
+    let (status, _) = step(&clerk, &at("revise_draft"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    step(&clerk, &at("submit_review"), &[("review_submitted_on", "2026-10-27"), ("reviewer", "法律顾问")]).await;
+    step(
+        &adviser,
+        &at("record_review"),
+        &[("reviewer_name", "王律师"), ("review_on", "2026-11-02"), ("review_opinion", "合法")],
+    )
+    .await;
+    let (status, page) = step(&clerk, &at("deliberate"), &meeting).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+
+    // The leader is not yet named principal: no signing button, and a direct post is refused.
+    let leader = app.login("t_leader").await;
+    let page = leader.get(&record).await.text().await.unwrap();
+    assert!(!page.contains("id=\"step-sign\""));
+    let (status, _) = step(&leader, &at("sign"), &[("signed_on", "2026-11-03")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = app.login("t_admin").await;
+    let leader_id = app.user_id("t_leader").await.to_string();
+    let r = admin.post_form(&format!("/orgs/{}/principals", app.orgs.township), &[("principal", &leader_id)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = step(&leader, &at("sign"), &[("signed_on", "2026-11-03")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+
+    let (status, page) = step(&clerk, &at("register"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(page.contains("杉岭府规〔2026〕1号"), "{page}");
+    let (status, page) =
+        step(&clerk, &at("publish"), &[("published_on", "2026-11-05"), ("publish_channel", "乡政府网站")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(page.contains(">有效<") && !page.contains("不得作为行政管理依据"), "{page}");
+    assert!(page.contains("2031-11-04"), "valid for five years: {page}");
+    assert!(page.contains("报送备案期限") && page.contains("2026-12-07"), "{page}");
+    assert!(page.contains("签发") && page.contains("统一登记编号"), "the history names the steps: {page}");
+
+    // Another township's clerk cannot see it; the district supervisor can, without step buttons.
+    let other = app.login("t_other_clerk").await;
+    assert_eq!(other.get(&record).await.status(), StatusCode::NOT_FOUND);
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get(&record).await.text().await.unwrap();
+    assert!(page.contains("杉岭府规〔2026〕1号") && !page.contains("class=\"card step\""));
+}
