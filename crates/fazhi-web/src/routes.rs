@@ -68,8 +68,20 @@ static RULES: std::sync::OnceLock<Vec<RouteRule>> = std::sync::OnceLock::new();
 pub(crate) fn may_get(path: &str, roles: &[Role]) -> bool {
     RULES
         .get()
-        .and_then(|rules| rules.iter().find(|r| r.method == Method::GET && r.path == path))
+        .and_then(|rules| rules.iter().find(|r| r.method == Method::GET && matches_template(r.path, path)))
         .is_some_and(|r| r.allows(roles))
+}
+
+/// `/ledgers/{kind}` matches `/ledgers/decisions`: a `{…}` segment matches any one segment.
+fn matches_template(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) if ts == ps || (ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty()) => {}
+            _ => return false,
+        }
+    }
 }
 
 pub(crate) struct Routes {

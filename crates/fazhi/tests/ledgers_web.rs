@@ -115,5 +115,5 @@ async fn a_normative_document_from_draft_to_publication() {
     assert_eq!(other.get(&record).await.status(), StatusCode::NOT_FOUND);
     let supervisor = app.login("t_supervisor").await;
     let page = supervisor.get(&record).await.text().await.unwrap();
-    assert!(page.contains("杉岭府规〔2026〕1号") && !page.contains("class=\"card step\""));
+    assert!(page.contains("杉岭府规〔2026〕1号") && !page.contains("class=\"step\""));
 }

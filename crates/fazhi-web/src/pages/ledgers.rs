@@ -239,6 +239,8 @@ pub struct StepForm {
     pub label: &'static str,
     pub inputs: Vec<Input>,
     pub error: Option<String>,
+    /// A field of this step was refused: the step stays open.
+    pub has_errors: bool,
 }
 
 pub struct HistoryRow {
@@ -333,6 +335,7 @@ async fn detail_page(
                     })
                     .collect(),
                 error: errors.and_then(|e| e.general.clone()),
+                has_errors: errors.is_some(),
             }
         })
         .collect();
