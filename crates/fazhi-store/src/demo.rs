@@ -6,6 +6,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::audit::{self, Change};
 use crate::entities::organization;
+use crate::ledger;
 use crate::orgs::{self, NewOrg};
 use crate::users::{self, NewUser};
 use crate::{Actor, Db, Scope, StoreError, random_password};
@@ -122,7 +123,8 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
     for (username, display_name, org_id, org, roles) in specs {
         let is_admin = username == "admin";
         let labels = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
-        users::create(
+        let is_leader = roles.contains(&Role::Leader);
+        let user = users::create(
             db,
             &actor,
             &all,
@@ -136,8 +138,13 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
             },
         )
         .await?;
+        // Each township's leader is its principal leader, who signs its normative documents.
+        if is_leader {
+            orgs::set_principals(db, &actor, &all, org_id, &[user.id]).await?;
+        }
         accounts.push(DemoAccount { username, display_name, roles: labels, org: org.to_owned() });
     }
+    ledger_samples(db, shanling_id).await?;
     audit::record(
         db,
         &actor,
@@ -151,4 +158,116 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
     )
     .await?;
     Ok(Some(DemoLoaded { admin_password, demo_password, accounts }))
+}
+
+/// A few records of 杉岭乡 at different steps, taken through the ledger engine as the township's
+/// people would, so a newcomer sees filled ledgers, deadlines and histories.
+async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
+    use fazhi_domain::calendar::Calendar;
+    use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
+    use fazhi_domain::ledgers::{decisions, normative_documents};
+
+    const CLERK: ActorFacts<'static> =
+        ActorFacts { name: "杉岭乡经办人", roles: &[Role::Clerk], principal_leader: false };
+    const HEAD: ActorFacts<'static> =
+        ActorFacts { name: "杉岭乡负责人", roles: &[Role::Leader], principal_leader: true };
+    const ADVISER: ActorFacts<'static> =
+        ActorFacts { name: "杉岭乡法律顾问", roles: &[Role::Adviser], principal_leader: false };
+    let (calendar, settings) = (Calendar::shipped(), Settings::default());
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| {
+        walk_record(db, township, kind, start, steps, ctx)
+    };
+    walk(
+        &normative_documents::KIND,
+        &[("title", "杉岭乡农村建房管理办法"), ("drafting_unit", "村镇建设办")],
+        &[
+            ("publish_draft", &[("draft_published_on", "2026-08-03")], CLERK),
+            (
+                "close_consultation",
+                &[("comment_closed_on", "2026-08-14"), ("comments_adoption", "收到意见6条，采纳4条")],
+                CLERK,
+            ),
+            ("submit_review", &[("review_submitted_on", "2026-08-17"), ("reviewer", "法律顾问")], CLERK),
+            (
+                "record_review",
+                &[("reviewer_name", "杉岭乡法律顾问"), ("review_on", "2026-08-26"), ("review_opinion", "合法")],
+                ADVISER,
+            ),
+            (
+                "deliberate",
+                &[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-09-01"), ("minutes", "审议通过")],
+                CLERK,
+            ),
+            ("sign", &[("signed_on", "2026-09-02")], HEAD),
+            ("register", &[], CLERK),
+            ("publish", &[("published_on", "2026-09-04"), ("publish_channel", "区政府网站乡镇专栏")], CLERK),
+        ],
+    )
+    .await?;
+    walk(
+        &normative_documents::KIND,
+        &[("title", "杉岭乡集贸市场管理暂行办法"), ("drafting_unit", "党政办"), ("business_related", "是")],
+        &[("publish_draft", &[("draft_published_on", "2026-11-02")], CLERK)],
+    )
+    .await?;
+    walk(
+        &decisions::KIND,
+        &[("title", "杉岭乡集镇污水管网建设"), ("catalogue_year", "2026"), ("lead_unit", "村镇建设办")],
+        &[
+            ("publish_draft", &[("draft_published_on", "2026-09-07"), ("comment_days", "30")], CLERK),
+            (
+                "close_consultation",
+                &[("comment_closed_on", "2026-10-09"), ("comments_adoption", "收到意见12条，采纳9条")],
+                CLERK,
+            ),
+            (
+                "record_assessments",
+                &[
+                    ("expert_review", "已论证"),
+                    ("expert_review_note", "邀请3名水利专家论证"),
+                    ("risk_assessment", "已评估"),
+                    ("risk_assessment_note", "社会稳定风险低"),
+                ],
+                CLERK,
+            ),
+            (
+                "submit_review",
+                &[("review_submitted_on", "2026-11-16"), ("review_due_on", "2026-11-27"), ("reviewer", "法律顾问")],
+                CLERK,
+            ),
+        ],
+    )
+    .await?;
+    walk(
+        &decisions::KIND,
+        &[("title", "杉岭乡人居环境整治三年行动方案"), ("catalogue_year", "2026"), ("lead_unit", "党政办")],
+        &[],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A walk's steps: the transition, its inputs, who takes it.
+type Steps =
+    &'static [(&'static str, &'static [(&'static str, &'static str)], fazhi_domain::ledger::ActorFacts<'static>)];
+
+async fn walk_record(
+    db: &Db,
+    township: i64,
+    kind: &'static fazhi_domain::ledger::LedgerKind,
+    start: &[(&str, &str)],
+    steps: Steps,
+    ctx: fazhi_domain::ledger::Context<'_>,
+) -> Result<(), StoreError> {
+    let clerk = Actor { user_id: None, name: "杉岭乡经办人(演示数据)".into(), ip: "local".into() };
+    let fields = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let all = Scope::everything();
+    let mut r = ledger::create(db, &clerk, &all, kind, township, &fields(start)).await?;
+    for (step, input, who) in steps {
+        r = ledger::take(db, &clerk, *who, &all, kind, r.id, r.version, step, &fields(input), &ctx).await?;
+    }
+    Ok(())
 }
