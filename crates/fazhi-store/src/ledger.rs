@@ -228,3 +228,30 @@ pub async fn list(
         .collect::<Result<_, _>>()?;
     Ok(Page { items, total, page, page_size })
 }
+
+/// Every record of every kind in the caller's scope, with the kind it belongs to: the input of
+/// the to-do list and of the district's counts. Records are read in pages of a thousand.
+pub async fn all_in_scope(
+    db: &Db,
+    scope: &Scope,
+) -> Result<Vec<(&'static LedgerKind, RecordView, String)>, StoreError> {
+    let mut out = Vec::new();
+    let mut after = 0i64;
+    loop {
+        let batch = ledger_record::Entity::find()
+            .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path))
+            .filter(ledger_record::Column::Id.gt(after))
+            .order_by_asc(ledger_record::Column::Id)
+            .limit(1000)
+            .all(db.conn())
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for m in batch {
+            let Some(kind) = fazhi_domain::ledgers::by_code(&m.kind) else { continue };
+            let path = m.org_path.clone();
+            out.push((kind, view(kind, m)?, path));
+        }
+    }
+    Ok(out)
+}

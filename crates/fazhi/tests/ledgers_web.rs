@@ -117,3 +117,68 @@ async fn a_normative_document_from_draft_to_publication() {
     let page = supervisor.get(&record).await.text().await.unwrap();
     assert!(page.contains("杉岭府规〔2026〕1号") && !page.contains("class=\"step\""));
 }
+
+/// A published document never filed upward is overdue on the township's to-do list, in red, and
+/// counts against its township on the district's.
+#[tokio::test]
+async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
+    use fazhi_domain::calendar::Calendar;
+    use fazhi_domain::ledger::{ActorFacts, Context, Settings};
+    use fazhi_domain::role::Role;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    assert!(clerk.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
+
+    let (calendar, settings) = (Calendar::shipped(), Settings::default());
+    let ctx = Context { calendar: &calendar, settings: &settings };
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let all = fazhi_store::Scope::everything();
+    let actor = fazhi_store::Actor::system();
+    let fields = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let as_clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let as_head = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
+    let mut r = fazhi_store::ledger::create(
+        &app.db,
+        &actor,
+        &all,
+        kind,
+        app.orgs.township,
+        &fields(&[("title", "杉岭乡殡葬管理办法"), ("drafting_unit", "民政办")]),
+    )
+    .await
+    .unwrap();
+    for (step, input, who) in [
+        ("publish_draft", &[("draft_published_on", "2025-11-03")][..], as_clerk),
+        ("close_consultation", &[("comment_closed_on", "2025-11-14"), ("comments_adoption", "无")][..], as_clerk),
+        ("submit_review", &[("review_submitted_on", "2025-11-17"), ("reviewer", "司法所")][..], as_clerk),
+        (
+            "record_review",
+            &[("reviewer_name", "刘所长"), ("review_on", "2025-11-25"), ("review_opinion", "合法")][..],
+            as_clerk,
+        ),
+        (
+            "deliberate",
+            &[("meeting_name", "常务会议"), ("meeting_on", "2025-12-01"), ("minutes", "通过")][..],
+            as_clerk,
+        ),
+        ("sign", &[("signed_on", "2025-12-02")][..], as_head),
+        ("register", &[][..], as_clerk),
+        ("publish", &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")][..], as_clerk),
+    ] {
+        r = fazhi_store::ledger::take(&app.db, &actor, who, &all, kind, r.id, r.version, step, &fields(input), &ctx)
+            .await
+            .unwrap();
+    }
+    assert_eq!(fazhi_domain::ledger::text(&r.values, "doc_number"), "杉岭府规〔2025〕1号");
+
+    let page = clerk.get("/todo").await.text().await.unwrap();
+    assert!(page.contains("杉岭乡殡葬管理办法") && page.contains("报送备案期限") && page.contains("tag red"), "{page}");
+    assert!(page.contains("2026-02-04"), "30 days from 2026-01-05: {page}");
+    let other = app.login("t_other_clerk").await;
+    assert!(other.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get("/todo").await.text().await.unwrap();
+    let counts = page.split("id=\"todo-counts\"").nth(1).expect("the district sees counts per township");
+    let shanling = counts.split("<td>杉岭乡</td>").nth(1).unwrap();
+    assert!(shanling.split("</tr>").next().unwrap().contains("tag red\">1<"), "{page}");
+}

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
+pub mod todo;
 pub mod tokens;
 pub mod users;
 
@@ -46,7 +47,7 @@ pub struct Nav {
 }
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
-    ("工作台", &[("首页", "/")]),
+    ("工作台", &[("首页", "/"), ("我的待办", "/todo")]),
     ("台账", &[("重大行政决策", "/ledgers/decisions"), ("行政规范性文件", "/ledgers/normative_documents")]),
     (
         "系统管理",
