@@ -17,7 +17,7 @@ use crate::entities::{ledger_record, ledger_sequence, organization};
 use crate::{Actor, Db, Page, Scope, StoreError};
 
 /// A ledger record as pages and the API show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordView {
     pub id: i64,
     pub kind: String,
@@ -25,6 +25,8 @@ pub struct RecordView {
     pub state: String,
     pub state_label: &'static str,
     pub title: String,
+    /// Field values by field key: text, integers, booleans, dates as YYYY-MM-DD.
+    #[schema(value_type = Object)]
     pub values: Values,
     pub version: i64,
     pub created_at: DateTime<Utc>,

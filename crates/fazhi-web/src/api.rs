@@ -11,6 +11,7 @@ use fazhi_domain::role::Role;
 use fazhi_store::api_tokens::{self, TokenView};
 use fazhi_store::audit::{self, AuditFilter, AuditView};
 use fazhi_store::calendar::{self, YearView};
+use fazhi_store::ledger::{self, RecordView};
 use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
 use fazhi_store::sessions::{self, LoginOutcome};
 use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
@@ -457,6 +458,116 @@ pub async fn list_audit(State(state): State<AppState>, Query(q): Query<AuditQuer
         return Err(ApiError::invalid("user", "找不到该登录名的用户"));
     }
     Ok(Json(AuditPage { items, total, page, page_size }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LedgerListParams {
+    /// A state code of the kind, e.g. `in_force`.
+    pub state: Option<String>,
+    /// Words of the title.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordPage {
+    pub items: Vec<RecordView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+fn ledger_kind(code: &str) -> Result<&'static fazhi_domain::ledger::LedgerKind, ApiError> {
+    fazhi_domain::ledgers::by_code(code)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这种台账"))
+}
+
+/// Field values of a form or a JSON object, as text by field key.
+fn text_fields(body: serde_json::Map<String, serde_json::Value>) -> std::collections::BTreeMap<String, String> {
+    body.into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Bool(b) => if b { "是" } else { "否" }.to_owned(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}", tag = "台账", params(("kind" = String, Path, description = "decisions 或 normative_documents"), LedgerListParams), responses((status = 200, body = RecordPage)))]
+pub async fn list_ledger(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(kind): Path<String>,
+    Query(q): Query<LedgerListParams>,
+) -> ApiResult<RecordPage> {
+    let kind = ledger_kind(&kind)?;
+    let filter = ledger::ListFilter {
+        state: q.state,
+        query: q.q,
+        page: q.page.unwrap_or(1),
+        page_size: q.page_size.unwrap_or(50),
+    };
+    let Page { items, total, page, page_size } =
+        ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await?;
+    Ok(Json(RecordPage { items, total, page, page_size }))
+}
+
+/// Creates a record in the caller's organization: the body is an object of field values.
+#[utoipa::path(post, path = "/api/v1/ledgers/{kind}", tag = "台账", params(("kind" = String, Path)), request_body(content = Object, description = "字段值，如 {\"title\": \"…\"}"), responses((status = 200, body = RecordView), (status = 400, body = ApiErrorBody)))]
+pub async fn create_ledger_record(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(kind): Path<String>,
+    input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(&kind)?;
+    let fields = text_fields(body(input)?);
+    let p = &identity.principal;
+    Ok(Json(ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &fields).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), responses((status = 200, body = RecordView), (status = 404, body = ApiErrorBody)))]
+pub async fn get_ledger_record(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((kind, id)): Path<(String, i64)>,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(&kind)?;
+    Ok(Json(ledger::get(&state.db, &identity.principal.scope(), kind, id).await?))
+}
+
+/// Takes one step of a record's procedure. The body holds the step's fields and `version`, the
+/// record's version as the caller read it.
+#[utoipa::path(post, path = "/api/v1/ledgers/{kind}/{id}/steps/{step}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("step" = String, Path)), request_body(content = Object), responses((status = 200, body = RecordView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn take_ledger_step(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((kind, id, step)): Path<(String, i64, String)>,
+    input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(&kind)?;
+    let fields = text_fields(body(input)?);
+    let version = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::invalid("version", "请提供记录的 version"))?;
+    let p = &identity.principal;
+    let scope = p.scope();
+    let record = ledger::get(&state.db, &scope, kind, id).await?;
+    let roles: Vec<Role> = p.roles.iter().collect();
+    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
+    let calendar = calendar::current(&state.db).await?;
+    let settings = fazhi_domain::ledger::Settings::default();
+    let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+    let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    Ok(Json(ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &fields, &ctx).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "工作日历", responses((status = 200, body = Vec<YearView>)))]

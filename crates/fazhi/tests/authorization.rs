@@ -62,6 +62,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/users/{id}/unlock", "admin"),
     ("POST", "/api/v1/users/{id}/password", "admin"),
     ("GET", "/api/v1/audit", "auditor"),
+    ("GET", "/api/v1/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/ledgers/{kind}", "leader|clerk"),
+    ("GET", "/api/v1/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
     ("GET", "/api/v1/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/calendar", "admin"),
     ("GET", "/api/v1/calendar/count", "admin|supervisor|leader|clerk|adviser"),
@@ -141,7 +145,7 @@ async fn every_route_answers_every_role_as_expected() {
     .await
     .unwrap();
     let id_for = |path: &str| -> String {
-        if path.starts_with("/ledgers/") {
+        if path.contains("/ledgers/") {
             record.id.to_string()
         } else if path.contains("/orgs/") {
             app.orgs.township.to_string()

@@ -182,3 +182,54 @@ async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
     let shanling = counts.split("<td>杉岭乡</td>").nth(1).unwrap();
     assert!(shanling.split("</tr>").next().unwrap().contains("tag red\">1<"), "{page}");
 }
+
+/// The same engine through the JSON API: field errors name the field, a statutory refusal carries
+/// its rule id, a stale version is a 409.
+#[tokio::test]
+async fn the_api_creates_and_takes_steps() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let r = clerk.api(Method::POST, "/api/v1/ledgers/decisions", Some(json!({"title": "事项"}))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["code"], "invalid");
+    assert!(e["message"].as_str().unwrap().contains("承办单位"), "{e}");
+
+    let r = clerk
+        .api(
+            Method::POST,
+            "/api/v1/ledgers/decisions",
+            Some(json!({"title": "集镇污水管网建设", "catalogue_year": 2026, "lead_unit": "村镇建设办"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let record: serde_json::Value = r.json().await.unwrap();
+    let id = record["id"].as_i64().unwrap();
+    assert_eq!(record["state_label"], "草案拟订中");
+
+    let step = format!("/api/v1/ledgers/decisions/{id}/steps/publish_draft");
+    let r = clerk
+        .api(Method::POST, &step, Some(json!({"version": 1, "draft_published_on": "2026-03-02", "comment_days": 10})))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["code"], "zdjc_public_comment");
+    assert!(e["message"].as_str().unwrap().contains("第十五条"));
+
+    let ok = json!({"version": 1, "draft_published_on": "2026-03-02", "comment_days": 30});
+    let r = clerk.api(Method::POST, &step, Some(ok.clone())).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["state"], "consulting");
+    assert_eq!(clerk.api(Method::POST, &step, Some(ok)).await.status(), StatusCode::CONFLICT);
+
+    let list: serde_json::Value =
+        clerk.api(Method::GET, "/api/v1/ledgers/decisions?state=consulting", None).await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let other = app.login("t_other_clerk").await;
+    assert_eq!(
+        other.api(Method::GET, &format!("/api/v1/ledgers/decisions/{id}"), None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
