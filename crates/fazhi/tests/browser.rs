@@ -25,9 +25,18 @@ fn tool(env: &str, default: &str) -> Option<String> {
     Path::new(&path).exists().then_some(path)
 }
 
-#[tokio::test]
-async fn log_in_open_the_organization_tree_and_log_out() {
-    let test = "log_in_open_the_organization_tree_and_log_out";
+/// A demo installation served on a random port and a headless Chromium driving it, or `None`
+/// (after printing why) when Chromium is not installed and the run does not require it.
+struct Browser {
+    client: fantoccini::Client,
+    address: String,
+    demo: fazhi_store::demo::DemoLoaded,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+    _db: common::TestDb,
+}
+
+async fn start(test: &str) -> Option<Browser> {
     let (Some(chromium), Some(chromedriver)) =
         (tool("FAZHI_CHROMIUM", "/usr/bin/chromium"), tool("FAZHI_CHROMEDRIVER", "/usr/bin/chromedriver"))
     else {
@@ -35,7 +44,7 @@ async fn log_in_open_the_organization_tree_and_log_out() {
             panic!("{test}: FAZHI_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
         }
         common::skip(test, "install Debian's chromium and chromium-driver to run it");
-        return;
+        return None;
     };
 
     // The demo data, as a newcomer gets it from `fazhi serve --demo`.
@@ -45,7 +54,7 @@ async fn log_in_open_the_organization_tree_and_log_out() {
     let address = common::serve(db).await;
 
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -74,13 +83,24 @@ async fn log_in_open_the_organization_tree_and_log_out() {
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     }
-    let b = browser.expect("chromedriver answers");
+    let client = browser.expect("chromedriver answers");
+    Some(Browser { client, address, demo, _driver: driver, _profile: profile, _db: test_db })
+}
 
+async fn log_in(b: &fantoccini::Client, username: &str, password: &str) {
+    b.find(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
+    b.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+    b.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+}
+
+#[tokio::test]
+async fn log_in_open_the_organization_tree_and_log_out() {
+    let Some(browser) = start("log_in_open_the_organization_tree_and_log_out").await else { return };
+    // The driver and the database live as long as `browser`: bind it whole, not by fields.
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
     b.goto(&format!("{address}/orgs")).await.unwrap();
     assert!(b.current_url().await.unwrap().path().starts_with("/login"), "signing in comes first");
-    b.find(Locator::Css("#username")).await.unwrap().send_keys("supervisor").await.unwrap();
-    b.find(Locator::Css("#password")).await.unwrap().send_keys(&demo.demo_password).await.unwrap();
-    b.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+    log_in(b, "supervisor", &demo.demo_password).await;
     let tree = b.wait().for_element(Locator::Css("#org-tree")).await.unwrap();
     assert_eq!(b.current_url().await.unwrap().path(), "/orgs", "back where the user wanted to go");
     let text = tree.text().await.unwrap();
@@ -101,5 +121,136 @@ async fn log_in_open_the_organization_tree_and_log_out() {
     assert!(b.source().await.unwrap().contains("您已安全退出"));
     b.goto(&format!("{address}/orgs")).await.unwrap();
     assert!(b.current_url().await.unwrap().path().starts_with("/login"), "the session is gone");
-    b.close().await.unwrap();
+    b.clone().close().await.unwrap();
+}
+
+/// Fills a field by its id, as the browser's own controls would (date inputs take their value in
+/// the page's locale when typed, so dates are set the way a date picker sets them).
+async fn fill(b: &fantoccini::Client, id: &str, value: &str) {
+    b.execute(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+        vec![json!(id), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{id}: {e}"));
+}
+
+/// Opens a step, fills it and submits it; returns the page text after it.
+async fn take_step(b: &fantoccini::Client, step: &str, fields: &[(&str, &str)]) -> String {
+    let section =
+        b.find(Locator::Css(&format!("#step-{step}"))).await.unwrap_or_else(|_| panic!("step {step} is offered"));
+    if section.attr("open").await.unwrap().is_none() {
+        section.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
+    }
+    for (key, value) in fields {
+        fill(b, &format!("{step}-{key}"), value).await;
+    }
+    section.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    b.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
+}
+
+async fn state(b: &fantoccini::Client) -> String {
+    b.find(Locator::Css("#record-state")).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_clerk_walks_a_decision_to_publication_past_the_legality_review_gate() {
+    let Some(browser) = start("a_clerk_walks_a_decision_to_publication_past_the_legality_review_gate").await else {
+        return;
+    };
+    // The driver and the database live as long as `browser`: bind it whole, not by fields.
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    b.goto(&format!("{address}/ledgers/decisions")).await.unwrap();
+    log_in(b, "shanling_clerk", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#new-record")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#new-form")).await.unwrap();
+    b.find(Locator::Css("#new-title")).await.unwrap().send_keys("杉岭乡农贸市场改造").await.unwrap();
+    b.find(Locator::Css("#new-catalogue_year")).await.unwrap().send_keys("2026").await.unwrap();
+    b.find(Locator::Css("#new-lead_unit")).await.unwrap().send_keys("经济发展办").await.unwrap();
+    b.find(Locator::Css("#new-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    assert_eq!(state(b).await, "草案拟订中");
+
+    take_step(b, "publish_draft", &[("draft_published_on", "2026-06-01"), ("comment_days", "30")]).await;
+    assert_eq!(state(b).await, "征求意见中");
+    take_step(
+        b,
+        "close_consultation",
+        &[("comment_closed_on", "2026-07-02"), ("comments_adoption", "收到意见5条，采纳3条")],
+    )
+    .await;
+    take_step(
+        b,
+        "record_assessments",
+        &[
+            ("expert_review", "不适用"),
+            ("expert_review_note", "非专业技术事项"),
+            ("risk_assessment", "已评估"),
+            ("risk_assessment_note", "风险可控"),
+        ],
+    )
+    .await;
+    take_step(
+        b,
+        "submit_review",
+        &[("review_submitted_on", "2026-07-03"), ("review_due_on", "2026-07-14"), ("reviewer", "司法所")],
+    )
+    .await;
+    assert_eq!(state(b).await, "合法性审查中");
+    take_step(
+        b,
+        "record_review",
+        &[("reviewer_name", "司法所"), ("review_on", "2026-07-10"), ("review_opinion", "不合法")],
+    )
+    .await;
+
+    // The gate: collective discussion refused, with the rule and its article, on the page.
+    let page = take_step(
+        b,
+        "decide",
+        &[
+            ("meeting_name", "党政联席会议"),
+            ("meeting_on", "2026-07-15"),
+            ("attendees", "班子成员"),
+            ("minutes", "讨论"),
+            ("head_decision", "同意"),
+        ],
+    )
+    .await;
+    assert!(page.contains("不得提交讨论") && page.contains("第二十五条"), "{page}");
+    assert_eq!(state(b).await, "已审查", "nothing was recorded");
+
+    take_step(b, "revise_draft", &[("summary", "按审查意见修改")]).await;
+    take_step(
+        b,
+        "submit_review",
+        &[("review_submitted_on", "2026-07-16"), ("review_due_on", "2026-07-27"), ("reviewer", "司法所")],
+    )
+    .await;
+    take_step(
+        b,
+        "record_review",
+        &[("reviewer_name", "司法所"), ("review_on", "2026-07-24"), ("review_opinion", "合法")],
+    )
+    .await;
+    take_step(
+        b,
+        "decide",
+        &[
+            ("meeting_name", "党政联席会议"),
+            ("meeting_on", "2026-07-28"),
+            ("attendees", "班子成员"),
+            ("minutes", "讨论通过"),
+            ("head_decision", "同意实施"),
+        ],
+    )
+    .await;
+    assert_eq!(state(b).await, "已集体讨论决定");
+    take_step(b, "report_party", &[("party_reported_on", "2026-07-29")]).await;
+    let page =
+        take_step(b, "publish", &[("published_on", "2026-08-03"), ("publish_channel", "区政府网站乡镇专栏")]).await;
+    assert_eq!(state(b).await, "已公布");
+    assert!(page.contains("公布决策") && page.contains("记录集体讨论决定"), "the history lists the steps: {page}");
+    b.clone().close().await.unwrap();
 }
