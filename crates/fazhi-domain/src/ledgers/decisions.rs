@@ -1,17 +1,15 @@
 //! 重大行政决策: the steps of 《重大行政决策程序暂行条例》 (国务院令第713号), which townships follow
 //! by analogy (第42条). Rule ids are those of legal-rules.md §1.
 
+use super::legality_review;
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, date, integer,
-    text,
+    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, date, integer, text,
 };
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
 const REVIEWERS: &[Role] = &[Role::Adviser, Role::Clerk];
-
-pub const OPINIONS: &[&str] = &["合法", "不合法", "修改后合法"];
 
 const FIELDS: &[Field] = &[
     Field::new("title", "决策事项", FieldType::Text(100)).required(),
@@ -35,7 +33,7 @@ const FIELDS: &[Field] = &[
     Field::new("reviewer", "审查机构", FieldType::Choice(&["法律顾问", "司法所"])),
     Field::new("reviewer_name", "审查人", FieldType::Text(50)).personal(),
     Field::new("review_on", "审查意见日期", FieldType::Date),
-    Field::new("review_opinion", "审查意见", FieldType::Choice(OPINIONS)),
+    Field::new("review_opinion", "审查意见", FieldType::Choice(legality_review::OPINIONS)),
     Field::new("review_revisions", "按审查意见所作修改", FieldType::LongText).optional(),
     Field::new("reviewed_draft_version", "审查所依据的草案版本", FieldType::Integer(1, 999)).system(),
     Field::new("meeting_name", "会议名称", FieldType::Text(100)),
@@ -63,19 +61,12 @@ const STATES: &[State] = &[
     State { code: "archived", label: "已归档" },
 ];
 
-pub fn draft_version(v: &Values) -> i64 {
-    integer(v, "draft_version").unwrap_or(1)
-}
-
 /// 第25条: no discussion without a positive legality review of the current draft.
 pub const LEGALITY_GATE: Guard = Guard {
     rule: "zdjc_legality_review_gate",
     article: "《重大行政决策程序暂行条例》第二十五条",
     message: "当前草案尚无“合法”或“修改后合法”的合法性审查意见；未经合法性审查或经审查不合法的，不得提交讨论",
-    holds: |v, _| {
-        matches!(text(v, "review_opinion"), "合法" | "修改后合法")
-            && integer(v, "reviewed_draft_version") == Some(draft_version(v))
-    },
+    holds: legality_review::positive_for_current_draft,
 };
 
 const TRANSITIONS: &[Transition] = &[
@@ -183,12 +174,9 @@ const TRANSITIONS: &[Transition] = &[
             rule: "zdjc_legality_review_lawyer",
             article: "《重大行政决策程序暂行条例》第二十五条、第二十八条",
             message: "审查意见为“修改后合法”的，须记录按审查意见所作的修改",
-            holds: |v, _| text(v, "review_opinion") != "修改后合法" || !text(v, "review_revisions").is_empty(),
+            holds: legality_review::revisions_recorded,
         }],
-        effect: Some(|v, _| {
-            let version = draft_version(v);
-            v.insert("reviewed_draft_version".into(), version.into());
-        }),
+        effect: Some(legality_review::cover_current_draft),
         stamp_actor: None,
     },
     Transition {
@@ -200,10 +188,7 @@ const TRANSITIONS: &[Transition] = &[
         inputs: &["summary"],
         guards: &[],
         // A new draft needs a review of its own: the earlier opinion no longer covers it.
-        effect: Some(|v, _| {
-            let next = draft_version(v) + 1;
-            v.insert("draft_version".into(), next.into());
-        }),
+        effect: Some(legality_review::new_draft_version),
         stamp_actor: None,
     },
     Transition {
@@ -338,7 +323,7 @@ mod tests {
 
     use super::*;
     use crate::calendar::Calendar;
-    use crate::ledger::{ActorFacts, Context, Refusal, Settings, Urgency};
+    use crate::ledger::{ActorFacts, Context, Refusal, Settings, Urgency, Values};
 
     const CLERK: ActorFacts<'static> = ActorFacts { name: "李经办", roles: &[Role::Clerk], principal_leader: false };
     const ADVISER: ActorFacts<'static> =
@@ -445,7 +430,7 @@ mod tests {
         // A new draft after the review invalidates it.
         let (revised, s) =
             KIND.take("revise_draft", s, &positive, &input(&[("summary", "调整管网走向")]), CLERK, &ctx()).unwrap();
-        assert_eq!(draft_version(&revised), 2);
+        assert_eq!(legality_review::draft_version(&revised), 2);
         assert!(KIND.take("decide", s, &revised, &input(MEETING), CLERK, &ctx()).is_err());
     }
 

@@ -1,6 +1,7 @@
 //! The ledger kinds of Fazhi, each a declaration over [`crate::ledger`].
 
 pub mod decisions;
+pub mod legality_review;
 pub mod normative_documents;
 
 use crate::ledger::LedgerKind;

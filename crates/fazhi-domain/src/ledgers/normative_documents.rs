@@ -4,10 +4,11 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::legality_review;
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, State, Transition,
-    Values, date, flag, integer, text,
+    Values, date, flag, text,
 };
 use crate::role::Role;
 
@@ -36,7 +37,7 @@ const FIELDS: &[Field] = &[
     Field::new("reviewer", "审核机构", FieldType::Choice(&["法律顾问", "司法所"])),
     Field::new("reviewer_name", "审核人", FieldType::Text(50)).personal(),
     Field::new("review_on", "审核意见日期", FieldType::Date),
-    Field::new("review_opinion", "审核意见", FieldType::Choice(&["合法", "不合法", "修改后合法"])),
+    Field::new("review_opinion", "审核意见", FieldType::Choice(legality_review::OPINIONS)),
     Field::new("review_revisions", "按审核意见所作修改", FieldType::LongText).optional(),
     Field::new("reviewed_draft_version", "审核所依据的草案版本", FieldType::Integer(1, 999)).system(),
     Field::new("fair_competition_review", "公平竞争审查", FieldType::Choice(&["已审查", "不适用"])).optional(),
@@ -74,10 +75,6 @@ const STATES: &[State] = &[
 /// 优化营商环境条例 第64条: an unpublished document is no basis of administration.
 pub fn usable_as_basis(state: &str) -> bool {
     state == "in_force"
-}
-
-fn draft_version(v: &Values) -> i64 {
-    integer(v, "draft_version").unwrap_or(1)
 }
 
 fn comment_period(v: &Values, ctx: &Context<'_>) -> Period {
@@ -153,12 +150,9 @@ const TRANSITIONS: &[Transition] = &[
             rule: "gfwj_no_review_no_deliberation",
             article: "国办发〔2018〕37号 二(六)",
             message: "审核意见为“修改后合法”的，须记录按审核意见所作的修改",
-            holds: |v, _| text(v, "review_opinion") != "修改后合法" || !text(v, "review_revisions").is_empty(),
+            holds: legality_review::revisions_recorded,
         }],
-        effect: Some(|v, _| {
-            let version = draft_version(v);
-            v.insert("reviewed_draft_version".into(), version.into());
-        }),
+        effect: Some(legality_review::cover_current_draft),
         stamp_actor: None,
     },
     Transition {
@@ -169,10 +163,7 @@ const TRANSITIONS: &[Transition] = &[
         actors: Actors::Roles(CLERKS),
         inputs: &[],
         guards: &[],
-        effect: Some(|v, _| {
-            let next = draft_version(v) + 1;
-            v.insert("draft_version".into(), next.into());
-        }),
+        effect: Some(legality_review::new_draft_version),
         stamp_actor: None,
     },
     Transition {
@@ -187,10 +178,7 @@ const TRANSITIONS: &[Transition] = &[
                 rule: "gfwj_no_review_no_deliberation",
                 article: "国办发〔2018〕37号 二(六)",
                 message: "当前草案尚无“合法”或“修改后合法”的合法性审核意见；未经合法性审核或者经审核不合法的，不得提交集体审议",
-                holds: |v, _| {
-                    matches!(text(v, "review_opinion"), "合法" | "修改后合法")
-                        && integer(v, "reviewed_draft_version") == Some(draft_version(v))
-                },
+                holds: legality_review::positive_for_current_draft,
             },
             Guard {
                 rule: "gfwj_legality_review_market",
