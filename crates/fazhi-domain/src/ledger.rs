@@ -457,6 +457,12 @@ pub fn date(values: &Values, key: &str) -> Option<NaiveDate> {
     values.get(key).and_then(Value::as_str).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
+/// Both dates are recorded and the second is not before the first (a meeting after the review, a
+/// publication after the report to the Party committee).
+pub fn in_order(values: &Values, earlier: &str, later: &str) -> bool {
+    matches!((date(values, earlier), date(values, later)), (Some(a), Some(b)) if b >= a)
+}
+
 pub fn text<'a>(values: &'a Values, key: &str) -> &'a str {
     values.get(key).and_then(Value::as_str).unwrap_or("")
 }

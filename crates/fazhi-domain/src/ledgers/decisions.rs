@@ -4,7 +4,8 @@
 use super::legality_review;
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, date, integer, text,
+    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, date, in_order, integer,
+    text,
 };
 use crate::role::Role;
 
@@ -204,10 +205,7 @@ const TRANSITIONS: &[Transition] = &[
                 rule: "zdjc_legality_review_gate",
                 article: "《重大行政决策程序暂行条例》第二十五条",
                 message: "会议日期早于合法性审查意见日期",
-                holds: |v, _| match (date(v, "review_on"), date(v, "meeting_on")) {
-                    (Some(review), Some(meeting)) => meeting >= review,
-                    _ => false,
-                },
+                holds: |v, _| in_order(v, "review_on", "meeting_on"),
             },
         ],
         effect: None,
@@ -235,10 +233,7 @@ const TRANSITIONS: &[Transition] = &[
             rule: "zdjc_party_report",
             article: "《重大行政决策程序暂行条例》第三十一条",
             message: "公布日期早于向党委请示报告的日期；决策出台前应向同级党委请示报告",
-            holds: |v, _| match (date(v, "party_reported_on"), date(v, "published_on")) {
-                (Some(reported), Some(published)) => published >= reported,
-                _ => false,
-            },
+            holds: |v, _| in_order(v, "party_reported_on", "published_on"),
         }],
         effect: None,
         stamp_actor: None,

@@ -8,7 +8,7 @@ use super::legality_review;
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, State, Transition,
-    Values, date, flag, text,
+    Values, date, flag, in_order, text,
 };
 use crate::role::Role;
 
@@ -201,10 +201,7 @@ const TRANSITIONS: &[Transition] = &[
             rule: "gfwj_signing",
             article: "国办发〔2018〕37号 二(七)",
             message: "签发日期早于集体审议日期",
-            holds: |v, _| match (date(v, "meeting_on"), date(v, "signed_on")) {
-                (Some(meeting), Some(signed)) => signed >= meeting,
-                _ => false,
-            },
+            holds: |v, _| in_order(v, "meeting_on", "signed_on"),
         }],
         effect: None,
         stamp_actor: Some("signed_by"),
@@ -258,10 +255,7 @@ const TRANSITIONS: &[Transition] = &[
             rule: "gfwj_filing_deadline",
             article: "地方规范性文件备案规定",
             message: "报送备案日期早于公布日期",
-            holds: |v, _| match (date(v, "published_on"), date(v, "filed_on")) {
-                (Some(published), Some(filed)) => filed >= published,
-                _ => false,
-            },
+            holds: |v, _| in_order(v, "published_on", "filed_on"),
         }],
         effect: None,
         stamp_actor: None,
