@@ -145,7 +145,22 @@ async fn take_step(b: &fantoccini::Client, step: &str, fields: &[(&str, &str)]) 
     for (key, value) in fields {
         fill(b, &format!("{step}-{key}"), value).await;
     }
+    // Mark this page, submit, and wait for a new page: the mark is gone once the browser has
+    // navigated and the new page has loaded (the old page's elements would otherwise answer).
+    b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
     section.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        let loaded = b
+            .execute("return window.fazhiOldPage === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
     b.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
 }
