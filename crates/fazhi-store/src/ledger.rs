@@ -190,12 +190,34 @@ async fn next_number<C: ConnectionTrait>(conn: &C, kind: &str, org_id: i64, year
     }
 }
 
+/// The order of a ledger list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest record first.
+    #[default]
+    Newest,
+    /// Last handled first.
+    RecentlyHandled,
+    Title,
+}
+
+impl Sort {
+    pub fn parse(code: &str) -> Sort {
+        match code {
+            "updated" => Sort::RecentlyHandled,
+            "title" => Sort::Title,
+            _ => Sort::Newest,
+        }
+    }
+}
+
 /// What a ledger list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub state: Option<String>,
     /// Words of the title.
     pub query: Option<String>,
+    pub sort: Sort,
     pub page: u64,
     pub page_size: u64,
 }
@@ -219,8 +241,14 @@ pub async fn list(
     let page_size = filter.page_size.clamp(1, 200);
     let page = filter.page.max(1);
     let total = query.clone().count(db.conn()).await?;
+    let query = match filter.sort {
+        Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
+        Sort::RecentlyHandled => {
+            query.order_by_desc(ledger_record::Column::UpdatedAt).order_by_desc(ledger_record::Column::Id)
+        }
+        Sort::Title => query.order_by_asc(ledger_record::Column::Title).order_by_asc(ledger_record::Column::Id),
+    };
     let items = query
-        .order_by_desc(ledger_record::Column::Id)
         .offset((page - 1) * page_size)
         .limit(page_size)
         .all(db.conn())

@@ -466,6 +466,8 @@ pub struct LedgerListParams {
     pub state: Option<String>,
     /// Words of the title.
     pub q: Option<String>,
+    /// `updated` (last handled first), `title`, or newest first.
+    pub sort: Option<String>,
     pub page: Option<u64>,
     pub page_size: Option<u64>,
 }
@@ -509,6 +511,7 @@ pub async fn list_ledger(
     let filter = ledger::ListFilter {
         state: q.state,
         query: q.q,
+        sort: ledger::Sort::parse(q.sort.as_deref().unwrap_or("")),
         page: q.page.unwrap_or(1),
         page_size: q.page_size.unwrap_or(50),
     };

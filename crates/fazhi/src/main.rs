@@ -210,7 +210,20 @@ async fn main() -> ExitCode {
     }
 }
 
+/// A listing piped into `head` ends quietly, as other command-line tools do, instead of panicking
+/// when the pipe closes. Not for `serve`: there a closed client socket must not end the process.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal, before any thread writes output.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 async fn run(cli: Cli) -> Result<ExitCode> {
+    if !matches!(cli.command, Command::Serve(_)) {
+        quiet_on_closed_pipe();
+    }
     // Reading reports needs no database; every other command opens it first.
     match cli.command {
         Command::Check { paths, format, output } => report_cli::check(&paths, format, output.as_deref()),

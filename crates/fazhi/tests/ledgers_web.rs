@@ -227,6 +227,30 @@ async fn the_api_creates_and_takes_steps() {
     let list: serde_json::Value =
         clerk.api(Method::GET, "/api/v1/ledgers/decisions?state=consulting", None).await.json().await.unwrap();
     assert_eq!(list["total"], 1);
+    clerk
+        .api(
+            Method::POST,
+            "/api/v1/ledgers/decisions",
+            Some(json!({"title": "安置房建设", "catalogue_year": 2026, "lead_unit": "党政办"})),
+        )
+        .await;
+    clerk
+        .api(
+            Method::POST,
+            "/api/v1/ledgers/decisions",
+            Some(json!({"title": "征地补偿方案", "catalogue_year": 2026, "lead_unit": "党政办"})),
+        )
+        .await;
+    let titles = |list: serde_json::Value| -> Vec<String> {
+        list["items"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
+    };
+    let newest = clerk.api(Method::GET, "/api/v1/ledgers/decisions", None).await.json().await.unwrap();
+    assert_eq!(titles(newest), ["征地补偿方案", "安置房建设", "集镇污水管网建设"]);
+    let by_title = clerk.api(Method::GET, "/api/v1/ledgers/decisions?sort=title", None).await.json().await.unwrap();
+    assert_eq!(titles(by_title), ["安置房建设", "征地补偿方案", "集镇污水管网建设"]);
+    let page = clerk.get("/ledgers/decisions?sort=title").await.text().await.unwrap();
+    assert!(page.find("安置房建设").unwrap() < page.find("集镇污水管网建设").unwrap());
+    assert!(page.contains("value=\"title\" selected"), "the chosen order stays selected");
     let other = app.login("t_other_clerk").await;
     assert_eq!(
         other.api(Method::GET, &format!("/api/v1/ledgers/decisions/{id}"), None).await.status(),

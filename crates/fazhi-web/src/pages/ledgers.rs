@@ -113,6 +113,7 @@ struct ListPage {
     next_href: String,
     f_state: String,
     f_q: String,
+    f_sort: String,
     may_create: bool,
 }
 
@@ -121,6 +122,7 @@ struct ListPage {
 pub struct ListQuery {
     state: String,
     q: String,
+    sort: String,
     page: Option<u64>,
 }
 
@@ -134,6 +136,7 @@ pub async fn list(
     let filter = ListFilter {
         state: Some(q.state.clone()).filter(|s| !s.is_empty()),
         query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        sort: ledger::Sort::parse(&q.sort),
         page: q.page.unwrap_or(1),
         page_size: 50,
     };
@@ -141,8 +144,10 @@ pub async fn list(
         Ok(p) => p,
         Err(e) => return store_error_page(&identity, e),
     };
-    let href =
-        |n: u64| format!("/ledgers/{}?state={}&q={}&page={n}", kind.code, url_encode(&q.state), url_encode(&q.q));
+    let href = |n: u64| {
+        let (state, words, sort) = (url_encode(&q.state), url_encode(&q.q), url_encode(&q.sort));
+        format!("/ledgers/{}?state={state}&q={words}&sort={sort}&page={n}", kind.code)
+    };
     ListPage {
         nav: Nav::new(&identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
         kind,
@@ -158,6 +163,7 @@ pub async fn list(
         next_href: href(found.page + 1),
         f_state: q.state,
         f_q: q.q,
+        f_sort: q.sort,
         may_create: may_record(&identity),
     }
     .into_response()
