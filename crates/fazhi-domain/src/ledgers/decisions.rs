@@ -314,25 +314,14 @@ pub static KIND: LedgerKind = LedgerKind {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::calendar::Calendar;
-    use crate::ledger::{ActorFacts, Context, Refusal, Settings, Urgency, Values};
+    use crate::ledger::{ActorFacts, Refusal, Urgency, Values};
+    use crate::ledgers::testing::{ctx, input};
 
     const CLERK: ActorFacts<'static> = ActorFacts { name: "李经办", roles: &[Role::Clerk], principal_leader: false };
     const ADVISER: ActorFacts<'static> =
         ActorFacts { name: "王律师", roles: &[Role::Adviser], principal_leader: false };
-
-    fn ctx() -> Context<'static> {
-        static CALENDAR: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(Calendar::shipped);
-        static SETTINGS: std::sync::LazyLock<Settings> = std::sync::LazyLock::new(Settings::default);
-        Context { calendar: &CALENDAR, settings: &SETTINGS }
-    }
-
-    fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
 
     /// Walks a decision up to the review, the way a clerk would.
     fn up_to_review() -> (Values, &'static str) {

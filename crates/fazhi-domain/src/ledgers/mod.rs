@@ -3,6 +3,8 @@
 pub mod decisions;
 pub mod legality_review;
 pub mod normative_documents;
+#[cfg(test)]
+mod testing;
 
 use crate::ledger::LedgerKind;
 

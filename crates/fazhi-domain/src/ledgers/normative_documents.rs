@@ -381,26 +381,15 @@ pub static KIND: LedgerKind = LedgerKind {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::calendar::Calendar;
     use crate::ledger::{ActorFacts, Refusal, Settings, Urgency};
+    use crate::ledgers::testing::{ctx, input};
 
     const CLERK: ActorFacts<'static> = ActorFacts { name: "李经办", roles: &[Role::Clerk], principal_leader: false };
     const DEPUTY: ActorFacts<'static> =
         ActorFacts { name: "赵副乡长", roles: &[Role::Leader], principal_leader: false };
     const HEAD: ActorFacts<'static> = ActorFacts { name: "张乡长", roles: &[Role::Leader], principal_leader: true };
-
-    fn ctx() -> Context<'static> {
-        static CALENDAR: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(Calendar::shipped);
-        static SETTINGS: std::sync::LazyLock<Settings> = std::sync::LazyLock::new(Settings::default);
-        Context { calendar: &CALENDAR, settings: &SETTINGS }
-    }
-
-    fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
 
     /// A step of a walk: the transition, its inputs, who takes it.
     type Step = (&'static str, &'static [(&'static str, &'static str)], ActorFacts<'static>);
