@@ -11,11 +11,10 @@ use fazhi_domain::calendar::Calendar;
 use fazhi_domain::ledger::{ActorFacts, Context, Settings, text};
 use fazhi_domain::ledgers::{decisions, normative_documents};
 use fazhi_domain::role::Role;
-use fazhi_store::ledger::{self, ListFilter, RecordView};
+use fazhi_store::ledger::{self, ListFilter};
 use fazhi_store::{Actor, Db, Scope, StoreError};
 
 const CLERK: ActorFacts<'static> = ActorFacts { name: "李经办", roles: &[Role::Clerk], principal_leader: false };
-const HEAD: ActorFacts<'static> = ActorFacts { name: "张乡长", roles: &[Role::Leader], principal_leader: true };
 
 fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -27,43 +26,6 @@ fn actor() -> Actor {
 
 async fn audit_count(db: &Db) -> u64 {
     fazhi_store::audit::verify(db).await.unwrap().checked
-}
-
-/// A step of a walk: the transition, its inputs, who takes it.
-type Step = (&'static str, &'static [(&'static str, &'static str)], ActorFacts<'static>);
-
-/// A normative document walked up to the principal leader's signature.
-async fn signed_document(db: &Db, org: i64, n: usize) -> RecordView {
-    let (calendar, settings) = (Calendar::shipped(), Settings::default());
-    let ctx = Context { calendar: &calendar, settings: &settings };
-    let kind = &normative_documents::KIND;
-    let scope = Scope::everything();
-    let title = format!("测试规范性文件{n}");
-    let mut r =
-        ledger::create(db, &actor(), &scope, kind, org, &input(&[("title", &title), ("drafting_unit", "党政办")]))
-            .await
-            .unwrap();
-    let steps: &[Step] = &[
-        ("publish_draft", &[("draft_published_on", "2026-09-28")], CLERK),
-        ("close_consultation", &[("comment_closed_on", "2026-10-16"), ("comments_adoption", "无意见")], CLERK),
-        ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "司法所")], CLERK),
-        (
-            "record_review",
-            &[("reviewer_name", "刘所长"), ("review_on", "2026-10-26"), ("review_opinion", "合法")],
-            CLERK,
-        ),
-        (
-            "deliberate",
-            &[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "审议通过")],
-            CLERK,
-        ),
-        ("sign", &[("signed_on", "2026-11-03")], HEAD),
-    ];
-    for (step, fields, who) in steps {
-        r = ledger::take(db, &actor(), *who, &scope, kind, r.id, r.version, step, &input(fields), &ctx).await.unwrap();
-    }
-    assert_eq!(r.state, "signed");
-    r
 }
 
 #[tokio::test]
@@ -145,7 +107,7 @@ async fn fifty_concurrent_registrations_get_fifty_consecutive_numbers() {
     let second = Db::connect(&app.test_db.url).await.unwrap();
     let mut records = Vec::new();
     for n in 0..50 {
-        records.push(signed_document(&app.db, app.orgs.township, n).await);
+        records.push(common::signed_document(&app.db, app.orgs.township, &format!("测试规范性文件{n}"), 2026).await);
     }
     let mut tasks = Vec::new();
     for (n, r) in records.into_iter().enumerate() {

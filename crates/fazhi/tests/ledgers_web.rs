@@ -122,53 +122,25 @@ async fn a_normative_document_from_draft_to_publication() {
 /// counts against its township on the district's.
 #[tokio::test]
 async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
-    use fazhi_domain::calendar::Calendar;
-    use fazhi_domain::ledger::{ActorFacts, Context, Settings};
+    use fazhi_domain::ledger::ActorFacts;
     use fazhi_domain::role::Role;
     let app = TestApp::spawn().await;
     let clerk = app.login("t_clerk").await;
     assert!(clerk.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
 
-    let (calendar, settings) = (Calendar::shipped(), Settings::default());
-    let ctx = Context { calendar: &calendar, settings: &settings };
     let kind = &fazhi_domain::ledgers::normative_documents::KIND;
-    let all = fazhi_store::Scope::everything();
-    let actor = fazhi_store::Actor::system();
-    let fields = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let as_clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
-    let as_head = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
-    let mut r = fazhi_store::ledger::create(
+    let clerk_facts = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let r = common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
+    let r = common::take_ledger_step(&app.db, kind, r, "register", &[], clerk_facts).await;
+    let r = common::take_ledger_step(
         &app.db,
-        &actor,
-        &all,
         kind,
-        app.orgs.township,
-        &fields(&[("title", "杉岭乡殡葬管理办法"), ("drafting_unit", "民政办")]),
+        r,
+        "publish",
+        &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")],
+        clerk_facts,
     )
-    .await
-    .unwrap();
-    for (step, input, who) in [
-        ("publish_draft", &[("draft_published_on", "2025-11-03")][..], as_clerk),
-        ("close_consultation", &[("comment_closed_on", "2025-11-14"), ("comments_adoption", "无")][..], as_clerk),
-        ("submit_review", &[("review_submitted_on", "2025-11-17"), ("reviewer", "司法所")][..], as_clerk),
-        (
-            "record_review",
-            &[("reviewer_name", "刘所长"), ("review_on", "2025-11-25"), ("review_opinion", "合法")][..],
-            as_clerk,
-        ),
-        (
-            "deliberate",
-            &[("meeting_name", "常务会议"), ("meeting_on", "2025-12-01"), ("minutes", "通过")][..],
-            as_clerk,
-        ),
-        ("sign", &[("signed_on", "2025-12-02")][..], as_head),
-        ("register", &[][..], as_clerk),
-        ("publish", &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")][..], as_clerk),
-    ] {
-        r = fazhi_store::ledger::take(&app.db, &actor, who, &all, kind, r.id, r.version, step, &fields(input), &ctx)
-            .await
-            .unwrap();
-    }
+    .await;
     assert_eq!(fazhi_domain::ledger::text(&r.values, "doc_number"), "杉岭府规〔2025〕1号");
 
     let page = clerk.get("/todo").await.text().await.unwrap();

@@ -109,10 +109,6 @@ async fn a_session_opened_on_one_instance_works_on_the_other() {
 /// numbers 1 to 50 of their township and year: no gap, no number twice.
 #[tokio::test]
 async fn two_processes_draw_fifty_consecutive_document_numbers() {
-    use fazhi_domain::calendar::Calendar;
-    use fazhi_domain::ledger::{ActorFacts, Context, Settings};
-    use fazhi_domain::ledgers::normative_documents::KIND;
-
     let Some(base) = common::postgres_or_skip("two_processes_draw_fifty_consecutive_document_numbers") else { return };
     let test_db = TestDb::new(Some(&base)).await;
     let db = fazhi_store::Db::connect(&test_db.url).await.unwrap();
@@ -120,45 +116,9 @@ async fn two_processes_draw_fifty_consecutive_document_numbers() {
     add_user(&db, "pg_clerk", orgs.township, vec![Role::Clerk], false).await;
 
     // Fifty documents signed by the principal leader, ready to be numbered.
-    let (calendar, settings) = (Calendar::shipped(), Settings::default());
-    let ctx = Context { calendar: &calendar, settings: &settings };
-    let (actor, all) = (fazhi_store::Actor::system(), fazhi_store::Scope::everything());
-    let clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
-    let head = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
-    let fields = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let mut ready = Vec::new();
     for n in 0..50 {
-        let title = format!("规范性文件{n}");
-        let mut r = fazhi_store::ledger::create(
-            &db,
-            &actor,
-            &all,
-            &KIND,
-            orgs.township,
-            &fields(&[("title", &title), ("drafting_unit", "党政办")]),
-        )
-        .await
-        .unwrap();
-        for (step, input, who) in [
-            ("publish_draft", &[("draft_published_on", "2026-09-28")][..], clerk),
-            ("close_consultation", &[("comment_closed_on", "2026-10-16"), ("comments_adoption", "无")][..], clerk),
-            ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "司法所")][..], clerk),
-            (
-                "record_review",
-                &[("reviewer_name", "刘所长"), ("review_on", "2026-10-26"), ("review_opinion", "合法")][..],
-                clerk,
-            ),
-            (
-                "deliberate",
-                &[("meeting_name", "常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "通过")][..],
-                clerk,
-            ),
-            ("sign", &[("signed_on", "2026-11-03")][..], head),
-        ] {
-            r = fazhi_store::ledger::take(&db, &actor, who, &all, &KIND, r.id, r.version, step, &fields(input), &ctx)
-                .await
-                .unwrap();
-        }
+        let r = common::signed_document(&db, orgs.township, &format!("规范性文件{n}"), 2026).await;
         ready.push((r.id, r.version));
     }
 

@@ -264,3 +264,75 @@ pub fn run_fazhi<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) ->
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
+
+/// Takes one step of a ledger record as `who`, through the store, and expects it to be taken.
+pub async fn take_ledger_step(
+    db: &Db,
+    kind: &'static fazhi_domain::ledger::LedgerKind,
+    record: fazhi_store::ledger::RecordView,
+    step: &str,
+    fields: &[(&str, &str)],
+    who: fazhi_domain::ledger::ActorFacts<'_>,
+) -> fazhi_store::ledger::RecordView {
+    let (calendar, settings) = (fazhi_domain::calendar::Calendar::shipped(), fazhi_domain::ledger::Settings::default());
+    let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+    let input = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    fazhi_store::ledger::take(
+        db,
+        &Actor::system(),
+        who,
+        &Scope::everything(),
+        kind,
+        record.id,
+        record.version,
+        step,
+        &input,
+        &ctx,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{step}: {e}"))
+}
+
+/// A normative document of an organization walked up to the principal leader's signature, in
+/// September to November of `year`.
+pub async fn signed_document(db: &Db, org: i64, title: &str, year: i32) -> fazhi_store::ledger::RecordView {
+    use fazhi_domain::ledger::ActorFacts;
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let head = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
+    let day = |md: &str| format!("{year}-{md}");
+    let input =
+        [("title", title), ("drafting_unit", "党政办")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut r =
+        fazhi_store::ledger::create(db, &Actor::system(), &Scope::everything(), kind, org, &input).await.unwrap();
+    let steps = [
+        ("publish_draft", vec![("draft_published_on", day("09-28"))], clerk),
+        (
+            "close_consultation",
+            vec![("comment_closed_on", day("10-16")), ("comments_adoption", "无意见".into())],
+            clerk,
+        ),
+        ("submit_review", vec![("review_submitted_on", day("10-19")), ("reviewer", "司法所".into())], clerk),
+        (
+            "record_review",
+            vec![("reviewer_name", "刘所长".into()), ("review_on", day("10-26")), ("review_opinion", "合法".into())],
+            clerk,
+        ),
+        (
+            "deliberate",
+            vec![
+                ("meeting_name", "乡政府常务会议".into()),
+                ("meeting_on", day("11-02")),
+                ("minutes", "审议通过".into()),
+            ],
+            clerk,
+        ),
+        ("sign", vec![("signed_on", day("11-03"))], head),
+    ];
+    for (step, fields, who) in steps {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        r = take_ledger_step(db, kind, r, step, &fields, who).await;
+    }
+    assert_eq!(r.state, "signed");
+    r
+}
