@@ -289,6 +289,12 @@ impl Period {
         Period { length, unit, bound: Bound::AtLeast, direction: Direction::Before }
     }
 
+    /// Whether something must be done by the due day (a time limit, or a latest day before an
+    /// event), rather than not closed before it (a minimum period).
+    pub fn limits(&self) -> bool {
+        self.bound == Bound::AtMost || self.direction == Direction::Before
+    }
+
     /// “20个工作日内”, “不少于30日”, “提前7日”.
     pub fn describe(&self) -> String {
         let n = format!("{}{}", self.length, self.unit.label());

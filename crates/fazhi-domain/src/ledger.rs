@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::FieldError;
-use crate::calendar::{Calendar, Counted, Period};
+use crate::calendar::{Calendar, Counted, Period, Unit};
 use crate::role::Role;
 
 /// A record's field values, by field key: strings, integers, booleans, dates as `YYYY-MM-DD`.
@@ -161,6 +161,65 @@ pub struct Deadline {
     pub applies: Option<fn(&Values) -> bool>,
 }
 
+/// A rule a locality may set differently (legal-rules.md marks it U, or local): its key, what the
+/// administrator's settings page calls it, where it comes from and its default.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub article: &'static str,
+    pub default: SettingDefault,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum SettingDefault {
+    /// A period; a setting may change its length and unit, never whether it is a limit or a
+    /// minimum.
+    Period(Period),
+    /// A number within a range (years of validity).
+    Number { default: i64, min: i64, max: i64 },
+}
+
+impl SettingSpec {
+    /// The default as the settings page shows it: 不少于7个工作日, 5.
+    pub fn describe_default(&self) -> String {
+        match self.default {
+            SettingDefault::Period(p) => p.describe(),
+            SettingDefault::Number { default, .. } => default.to_string(),
+        }
+    }
+
+    /// A period setting as typed: a length and a unit code (`working_days`, `calendar_days`).
+    pub fn parse_period(&self, length: &str, unit: &str) -> Result<Period, FieldError> {
+        let SettingDefault::Period(default) = self.default else {
+            return Err(FieldError::new(self.key, format!("“{}”不是期限", self.label)));
+        };
+        let length = length
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=3650).contains(n))
+            .ok_or_else(|| FieldError::new(self.key, format!("“{}”的天数应为 1 到 3650 之间的整数", self.label)))?;
+        let unit = match unit {
+            "working_days" => Unit::WorkingDays,
+            "calendar_days" => Unit::CalendarDays,
+            _ => return Err(FieldError::new(self.key, format!("“{}”的单位应为“日”或“工作日”", self.label))),
+        };
+        Ok(Period { length, unit, ..default })
+    }
+
+    pub fn parse_number(&self, raw: &str) -> Result<i64, FieldError> {
+        let SettingDefault::Number { min, max, .. } = self.default else {
+            return Err(FieldError::new(self.key, format!("“{}”不是数值", self.label)));
+        };
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| FieldError::new(self.key, format!("“{}”应为 {min} 到 {max} 之间的整数", self.label)))
+    }
+}
+
 /// An indicator of `indicators.md` a ledger feeds: the records it counts.
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorFeed {
@@ -212,6 +271,8 @@ pub struct LedgerKind {
     pub numbering: Option<Numbering>,
     /// The field a record is listed and searched by.
     pub title_field: &'static str,
+    /// The rules of this kind a locality may set.
+    pub settings: &'static [SettingSpec],
 }
 
 /// Who is acting, as far as a transition cares.
@@ -521,12 +582,16 @@ pub enum Urgency {
 }
 
 impl DeadlineStatus {
+    /// A time limit not yet met: what the to-do list watches. Minimum periods never fall due.
+    pub fn is_open_limit(&self) -> bool {
+        self.met_on.is_none() && self.counted.period.limits()
+    }
+
     pub fn urgency(&self, today: NaiveDate, calendar: &Calendar) -> Urgency {
-        use crate::calendar::{Bound, Direction, Unit};
         let due = self.counted.due;
         // A time limit, or a latest day before an event: done by the due day. A minimum period:
         // not closed before it.
-        let by_due = self.counted.period.bound == Bound::AtMost || self.counted.period.direction == Direction::Before;
+        let by_due = self.counted.period.limits();
         match self.met_on {
             Some(on) if by_due && on > due => Urgency::MetLate,
             Some(on) if !by_due && on < due => Urgency::MetLate,

@@ -259,6 +259,9 @@ pub fn action_label(action: &str) -> &'static str {
         "token.revoke" => "吊销令牌",
         "demo.load" => "载入演示数据",
         "calendar.load" => "载入节假日安排",
+        "settings.update" => "修改规则设置",
+        "ledger.import" => "导入台账",
+        "ledger.export" => "导出台账",
         "audit.export" => "导出审计日志",
         _ => "其他",
     }
@@ -283,8 +286,11 @@ pub const ACTIONS: &[&str] = &[
     "token.revoke",
     "demo.load",
     "calendar.load",
+    "settings.update",
     "ledger.create",
     "ledger.transition",
+    "ledger.import",
+    "ledger.export",
 ];
 
 /// Records since midnight, Beijing time, optionally of one action.

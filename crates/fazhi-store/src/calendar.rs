@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use fazhi_domain::calendar::{Calendar, HolidayYear, SHIPPED_YEARS};
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+use fazhi_domain::ledger::Context;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Change};
@@ -13,8 +14,12 @@ use crate::{Actor, Db, StoreError};
 
 /// The calendar the deadlines are counted on now.
 pub async fn current(db: &Db) -> Result<Calendar, StoreError> {
+    current_on(db.conn()).await
+}
+
+pub(crate) async fn current_on<C: ConnectionTrait>(conn: &C) -> Result<Calendar, StoreError> {
     let mut calendar = Calendar::shipped();
-    for row in holiday_year::Entity::find().order_by_asc(holiday_year::Column::Year).all(db.conn()).await? {
+    for row in holiday_year::Entity::find().order_by_asc(holiday_year::Column::Year).all(conn).await? {
         // Stored rows were checked when loaded; a row that no longer parses is a damaged database.
         let year = HolidayYear::parse(&row.source_json)
             .map_err(|e| StoreError::Internal(format!("数据库中 {} 年的节假日安排已损坏：{e}", row.year)))?;
@@ -66,8 +71,9 @@ pub async fn list(db: &Db) -> Result<Vec<YearView>, StoreError> {
     Ok(years.into_values().rev().collect())
 }
 
-/// Loads one year's notice (holiday-cn JSON), replacing any earlier load of that year. A file
-/// that does not parse is refused whole, and nothing is stored.
+/// Loads one year's notice (holiday-cn JSON), replacing any earlier load of that year, and
+/// recounts every open deadline on the new calendar in the same transaction. A file that does not
+/// parse is refused whole, and nothing is stored.
 pub async fn load_year(db: &Db, actor: &Actor, json: &str) -> Result<YearView, StoreError> {
     let year = HolidayYear::parse(json).map_err(|e| StoreError::invalid("file", e.0))?;
     if !year.is_published() {
@@ -94,6 +100,13 @@ pub async fn load_year(db: &Db, actor: &Actor, json: &str) -> Result<YearView, S
         change =
             change.before(serde_json::json!({ "year": p.year, "day_count": p.day_count, "loaded_by": p.loaded_by }));
     }
+    let settings = crate::rules::settings_on(&txn).await?;
+    let calendar = current_on(&txn).await?;
+    let recounted =
+        crate::ledger::recompute_deadlines(&txn, &Context { calendar: &calendar, settings: &settings }).await?;
+    change = change.after(serde_json::json!({
+        "year": year.year, "days_off": off, "make_up_workdays": year.days.len() - off, "deadlines_recounted": recounted
+    }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(YearView {

@@ -2,7 +2,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use fazhi_domain::audit::GENESIS_HASH;
-use sea_orm::sea_query::{Expr, Index, IndexCreateStatement};
+use sea_orm::sea_query::{ColumnDef, Expr, Index, IndexCreateStatement, Query, Table};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, Schema, Set, TransactionTrait,
@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Clone)]
 pub struct Db {
@@ -141,6 +141,36 @@ impl Db {
                     .table(ledger_record::Entity)
                     .col(ledger_record::Column::Kind)
                     .col(ledger_record::Column::OrgPath)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        }
+        if current < 4 {
+            if current >= 3 {
+                // Records stored before search: their title is what they were found by.
+                txn.execute(
+                    &Table::alter()
+                        .table(ledger_record::Entity)
+                        .add_column(ColumnDef::new(ledger_record::Column::SearchText).text().not_null().default(""))
+                        .to_owned(),
+                )
+                .await?;
+                txn.execute(
+                    &Query::update()
+                        .table(ledger_record::Entity)
+                        .value(ledger_record::Column::SearchText, Expr::col(ledger_record::Column::Title))
+                        .to_owned(),
+                )
+                .await?;
+            }
+            txn.execute(schema.create_table_from_entity(ledger_deadline::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(setting::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_deadline_due")
+                    .table(ledger_deadline::Entity)
+                    .col(ledger_deadline::Column::Due)
                     .if_not_exists()
                     .to_owned(),
             )

@@ -265,7 +265,7 @@ async fn walk_record(
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     };
     let all = Scope::everything();
-    let mut r = ledger::create(db, &clerk, &all, kind, township, &fields(start)).await?;
+    let mut r = ledger::create(db, &clerk, &all, kind, township, &fields(start), &ctx).await?;
     for (step, input, who) in steps {
         r = ledger::take(db, &clerk, *who, &all, kind, r.id, r.version, step, &fields(input), &ctx).await?;
     }

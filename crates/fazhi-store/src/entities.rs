@@ -211,6 +211,10 @@ pub mod ledger_record {
         pub title: String,
         #[sea_orm(column_type = "Text")]
         pub values_json: String,
+        /// The record's words, lower-cased, for substring search: Chinese has no spaces to split
+        /// words at, and a clerk searches for any part of a name.
+        #[sea_orm(column_type = "Text", default_value = "")]
+        pub search_text: String,
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
@@ -262,6 +266,55 @@ pub mod org_principal {
         pub org_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod ledger_deadline {
+    use sea_orm::entity::prelude::*;
+
+    /// An open time limit of a record, kept current on every change and after every calendar or
+    /// settings change, so the to-do list is one indexed range query however large the ledgers.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_deadlines")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub record_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub kind: String,
+        pub org_path: String,
+        pub title: String,
+        pub start: Date,
+        /// The period counted, as `fazhi_domain::calendar::Period` JSON.
+        pub period_json: String,
+        pub due: Date,
+        pub provisional: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod setting {
+    use sea_orm::entity::prelude::*;
+
+    /// A locality's value of a declared rule setting (`fazhi_domain::ledger::SettingSpec`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        /// A `Period` or a number, as JSON.
+        pub value_json: String,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

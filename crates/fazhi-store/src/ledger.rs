@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Utc};
-use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Refusal, Values, date, text};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fazhi_domain::ledger::{ActorFacts, Context, DeadlineStatus, LedgerKind, Refusal, Values, date, text};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -13,7 +13,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::audit::{self, Change};
-use crate::entities::{ledger_record, ledger_sequence, organization};
+use crate::entities::{ledger_deadline, ledger_record, ledger_sequence, organization};
 use crate::{Actor, Db, Page, Scope, StoreError};
 
 /// A ledger record as pages and the API show it.
@@ -69,6 +69,7 @@ pub async fn create(
     kind: &'static LedgerKind,
     org_id: i64,
     input: &BTreeMap<String, String>,
+    ctx: &Context<'_>,
 ) -> Result<RecordView, StoreError> {
     let values = kind.parse_new(input).map_err(StoreError::Fields)?;
     let txn = db.begin_write().await?;
@@ -85,6 +86,7 @@ pub async fn create(
         state: Set(kind.initial.to_owned()),
         title: Set(text(&values, kind.title_field).to_owned()),
         values_json: Set(serde_json::to_string(&values).expect("values serialize")),
+        search_text: Set(search_text(&values)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -92,7 +94,9 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    let org_path = saved.org_path.clone();
     let record = view(kind, saved)?;
+    write_deadlines(&txn, kind, record.id, &org_path, &record.title, &record.values, ctx, true).await?;
     let change = Change::new("ledger.create", kind.code, record.id)
         .after(serde_json::json!({ "state": record.state, "values": record.values }));
     audit::append(&txn, actor, change).await?;
@@ -152,9 +156,13 @@ pub async fn take(
     active.state = Set(state.to_owned());
     active.title = Set(text(&values, kind.title_field).to_owned());
     active.values_json = Set(serde_json::to_string(&values).expect("values serialize"));
+    active.search_text = Set(search_text(&values));
     active.version = Set(version + 1);
     active.updated_at = Set(crate::now());
-    let saved = view(kind, active.update(&txn).await?)?;
+    let saved = active.update(&txn).await?;
+    let org_path = saved.org_path.clone();
+    let saved = view(kind, saved)?;
+    write_deadlines(&txn, kind, id, &org_path, &saved.title, &saved.values, ctx, false).await?;
     let change = Change::new("ledger.transition", kind.code, id)
         .before(serde_json::json!({ "state": before.state, "values": before.values }))
         .after(serde_json::json!({ "step": transition, "state": saved.state, "values": saved.values }));
@@ -215,7 +223,7 @@ impl Sort {
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub state: Option<String>,
-    /// Words of the title.
+    /// Any part of any text of the record: its name, units, opinions, numbers.
     pub query: Option<String>,
     pub sort: Sort,
     pub page: u64,
@@ -236,7 +244,7 @@ pub async fn list(
         query = query.filter(ledger_record::Column::State.eq(state));
     }
     if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(ledger_record::Column::Title.contains(words));
+        query = query.filter(ledger_record::Column::SearchText.contains(words.to_lowercase()));
     }
     let page_size = filter.page_size.clamp(1, 200);
     let page = filter.page.max(1);
@@ -284,4 +292,202 @@ pub async fn all_in_scope(
         }
     }
     Ok(out)
+}
+
+/// Every text of a record, lower-cased, one per line: what a search looks in.
+pub(crate) fn search_text(values: &Values) -> String {
+    let mut out = String::new();
+    for value in values.values() {
+        if let Some(s) = value.as_str().filter(|s| !s.is_empty()) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&s.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The open time limits of a record, as the to-do list reads them.
+fn deadline_rows(
+    kind: &LedgerKind,
+    record_id: i64,
+    org_path: &str,
+    title: &str,
+    values: &Values,
+    ctx: &Context<'_>,
+) -> Vec<ledger_deadline::ActiveModel> {
+    kind.deadlines(values, ctx)
+        .into_iter()
+        .filter(DeadlineStatus::is_open_limit)
+        .map(|d| ledger_deadline::ActiveModel {
+            record_id: Set(record_id),
+            code: Set(d.deadline.code.to_owned()),
+            kind: Set(kind.code.to_owned()),
+            org_path: Set(org_path.to_owned()),
+            title: Set(title.to_owned()),
+            start: Set(d.counted.start),
+            period_json: Set(serde_json::to_string(&d.counted.period).expect("period serializes")),
+            due: Set(d.counted.due),
+            provisional: Set(d.counted.provisional),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_deadlines<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    record_id: i64,
+    org_path: &str,
+    title: &str,
+    values: &Values,
+    ctx: &Context<'_>,
+    new_record: bool,
+) -> Result<(), StoreError> {
+    if !new_record {
+        ledger_deadline::Entity::delete_many()
+            .filter(ledger_deadline::Column::RecordId.eq(record_id))
+            .exec(conn)
+            .await?;
+    }
+    let rows = deadline_rows(kind, record_id, org_path, title, values, ctx);
+    if !rows.is_empty() {
+        ledger_deadline::Entity::insert_many(rows).exec(conn).await?;
+    }
+    Ok(())
+}
+
+/// Recounts every open time limit of every record on the calendar and settings given: after a
+/// calendar year is loaded or a setting changed, inside that change's transaction. Returns how
+/// many limits are open.
+pub(crate) async fn recompute_deadlines<C: ConnectionTrait>(conn: &C, ctx: &Context<'_>) -> Result<usize, StoreError> {
+    ledger_deadline::Entity::delete_many().exec(conn).await?;
+    let kinds: Vec<&str> =
+        fazhi_domain::ledgers::ALL.iter().filter(|k| !k.deadlines.is_empty()).map(|k| k.code).collect();
+    let mut after = 0i64;
+    let mut open = 0;
+    loop {
+        let batch: Vec<(i64, String, String, String, String)> = ledger_record::Entity::find()
+            .select_only()
+            .columns([
+                ledger_record::Column::Id,
+                ledger_record::Column::Kind,
+                ledger_record::Column::OrgPath,
+                ledger_record::Column::Title,
+                ledger_record::Column::ValuesJson,
+            ])
+            .filter(ledger_record::Column::Id.gt(after))
+            .filter(ledger_record::Column::Kind.is_in(kinds.iter().copied()))
+            .order_by_asc(ledger_record::Column::Id)
+            .limit(2000)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.0;
+        let mut rows = Vec::new();
+        for (id, kind, org_path, title, json) in &batch {
+            let Some(kind) = fazhi_domain::ledgers::by_code(kind) else { continue };
+            let values: Values = serde_json::from_str(json)
+                .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
+            rows.extend(deadline_rows(kind, *id, org_path, title, &values, ctx));
+        }
+        open += rows.len();
+        // Nine columns a row: well under the bind-parameter limits of both databases.
+        for chunk in rows.chunks(500) {
+            ledger_deadline::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
+        }
+    }
+    Ok(open)
+}
+
+/// An open time limit as the to-do list shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DueItem {
+    pub record_id: i64,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub org_path: String,
+    pub code: String,
+    pub label: &'static str,
+    pub start: NaiveDate,
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub provisional: bool,
+    /// How the due day was counted: start, rule, unit, holidays skipped.
+    pub how: Vec<String>,
+}
+
+/// The limits in the caller's scope that fall due by `until` (overdue ones included), soonest
+/// first, at most `limit` of them; and the number of such limits per organization path, overdue
+/// and not.
+pub async fn due_by(
+    db: &Db,
+    scope: &Scope,
+    today: NaiveDate,
+    until: NaiveDate,
+    limit: u64,
+    ctx: &Context<'_>,
+) -> Result<(Vec<DueItem>, Vec<(String, u64, u64)>), StoreError> {
+    let in_scope = || {
+        ledger_deadline::Entity::find()
+            .filter(ledger_deadline::Column::OrgPath.starts_with(&scope.org_path))
+            .filter(ledger_deadline::Column::Due.lte(until))
+    };
+    let rows = in_scope()
+        .order_by_asc(ledger_deadline::Column::Due)
+        .order_by_asc(ledger_deadline::Column::RecordId)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|row| {
+            let kind = fazhi_domain::ledgers::by_code(&row.kind)?;
+            let deadline = kind.deadlines.iter().find(|d| d.code == row.code)?;
+            let period = serde_json::from_str(&row.period_json).ok()?;
+            let counted = ctx.calendar.count(row.start, period);
+            let mut how = vec![format!("依据：{}（{}）", deadline.rule, deadline.article)];
+            how.extend(counted.explain());
+            Some(DueItem {
+                record_id: row.record_id,
+                kind: row.kind,
+                kind_label: kind.label,
+                title: row.title,
+                org_path: row.org_path,
+                code: row.code,
+                label: deadline.label,
+                start: row.start,
+                due: row.due,
+                overdue: row.due < today,
+                provisional: row.provisional,
+                how,
+            })
+        })
+        .collect();
+    let mut per_path: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for overdue in [false, true] {
+        let side = if overdue {
+            ledger_deadline::Column::Due.lt(today)
+        } else {
+            ledger_deadline::Column::Due.gte(today)
+        };
+        let counts: Vec<(String, i64)> = in_scope()
+            .filter(side)
+            .select_only()
+            .column(ledger_deadline::Column::OrgPath)
+            .column_as(ledger_deadline::Column::RecordId.count(), "n")
+            .group_by(ledger_deadline::Column::OrgPath)
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        for (path, n) in counts {
+            let entry = per_path.entry(path).or_default();
+            let n = u64::try_from(n).unwrap_or(0);
+            if overdue { entry.1 += n } else { entry.0 += n }
+        }
+    }
+    Ok((items, per_path.into_iter().map(|(p, (soon, overdue))| (p, soon, overdue)).collect()))
 }

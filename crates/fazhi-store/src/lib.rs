@@ -15,6 +15,7 @@ mod error;
 pub mod ledger;
 pub mod orgs;
 mod passwords;
+pub mod rules;
 pub mod sessions;
 pub mod users;
 

@@ -13,6 +13,7 @@ use fazhi_store::audit::{self, AuditFilter, AuditView};
 use fazhi_store::calendar::{self, YearView};
 use fazhi_store::ledger::{self, RecordView};
 use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
+use fazhi_store::rules::{self, NewValue, SettingView};
 use fazhi_store::sessions::{self, LoginOutcome};
 use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
 use fazhi_store::{Page, StoreError};
@@ -532,7 +533,8 @@ pub async fn create_ledger_record(
     let kind = ledger_kind(&kind)?;
     let fields = text_fields(body(input)?);
     let p = &identity.principal;
-    Ok(Json(ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &fields).await?))
+    let rules = rules::current(&state.db).await?;
+    Ok(Json(ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &fields, &rules.ctx()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), responses((status = 200, body = RecordView), (status = 404, body = ApiErrorBody)))]
@@ -566,9 +568,8 @@ pub async fn take_ledger_step(
     let record = ledger::get(&state.db, &scope, kind, id).await?;
     let roles: Vec<Role> = p.roles.iter().collect();
     let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
-    let calendar = calendar::current(&state.db).await?;
-    let settings = fazhi_domain::ledger::Settings::default();
-    let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+    let rules = rules::current(&state.db).await?;
+    let ctx = rules.ctx();
     let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     Ok(Json(ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &fields, &ctx).await?))
 }
@@ -588,6 +589,50 @@ pub async fn load_calendar(
 ) -> ApiResult<YearView> {
     let json = std::str::from_utf8(&file).map_err(|_| ApiError::invalid("file", "放假安排应为 UTF-8 编码的 JSON"))?;
     Ok(Json(calendar::load_year(&state.db, &identity.principal.actor(&ip), json).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings", tag = "规则设置", responses((status = 200, body = Vec<SettingView>)))]
+pub async fn list_settings(State(state): State<AppState>) -> ApiResult<Vec<SettingView>> {
+    Ok(Json(rules::list(&state.db).await?))
+}
+
+/// A new value of one setting: `length` and `unit` for a period, `number` for a number, or
+/// `reset: true` for the default.
+#[derive(Deserialize, ToSchema)]
+pub struct SettingBody {
+    pub length: Option<u32>,
+    /// `working_days` or `calendar_days`.
+    pub unit: Option<String>,
+    pub number: Option<i64>,
+    #[serde(default)]
+    pub reset: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SettingChanged {
+    /// Open time limits after the recount.
+    pub open_deadlines: usize,
+}
+
+/// Changes one setting; every open deadline is recounted in the same transaction.
+#[utoipa::path(post, path = "/api/v1/settings/{key}", tag = "规则设置", params(("key" = String, Path)), request_body = SettingBody, responses((status = 200, body = SettingChanged), (status = 400, body = ApiErrorBody)))]
+pub async fn change_setting(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(key): Path<String>,
+    input: Result<Json<SettingBody>, JsonRejection>,
+) -> ApiResult<SettingChanged> {
+    let b = body(input)?;
+    let (length, number) = (b.length.map(|n| n.to_string()), b.number.map(|n| n.to_string()));
+    let value = match (b.reset, &number, &length) {
+        (true, _, _) => NewValue::Default,
+        (false, Some(n), _) => NewValue::Number(n),
+        (false, None, Some(length)) => NewValue::Period { length, unit: b.unit.as_deref().unwrap_or("") },
+        (false, None, None) => return Err(ApiError::invalid("length", "请提供 length 和 unit、number，或 reset")),
+    };
+    let open = rules::set(&state.db, &identity.principal.actor(&ip), &key, value).await?;
+    Ok(Json(SettingChanged { open_deadlines: open }))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -189,6 +189,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // Working-day calendar
         .page(get.clone(), "/calendar", Roles(ORG_READERS), pages::calendar::show)
         .page(post.clone(), "/calendar", Roles(ADMIN), pages::calendar::load)
+        // Locality settings of the rules
+        .page(get.clone(), "/settings", Roles(ORG_READERS), pages::settings::show)
+        .page(post.clone(), "/settings", Roles(ADMIN), pages::settings::change)
         // JSON API
         .api(get.clone(), "/api/v1/openapi.json", Public, openapi::document)
         .api(post.clone(), "/api/v1/session", Public, api::login)
@@ -215,6 +218,8 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::list_calendar)
         .api(post.clone(), "/api/v1/calendar", Roles(ADMIN), api::load_calendar)
         .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::count_period)
+        .api(get.clone(), "/api/v1/settings", Roles(ORG_READERS), api::list_settings)
+        .api(post.clone(), "/api/v1/settings/{key}", Roles(ADMIN), api::change_setting)
         .api(get.clone(), "/api/v1/tokens", Roles(ADMIN), api::list_tokens)
         .api(post.clone(), "/api/v1/tokens", Roles(ADMIN), api::issue_token)
         .api(post, "/api/v1/tokens/{id}/revoke", Roles(ADMIN), api::revoke_token);

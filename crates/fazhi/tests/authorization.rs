@@ -44,6 +44,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
     ("GET", "/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/calendar", "admin"),
+    ("GET", "/settings", "admin|supervisor|leader|clerk|adviser"),
+    ("POST", "/settings", "admin"),
     ("GET", "/api/v1/openapi.json", "public"),
     ("POST", "/api/v1/session", "public"),
     ("DELETE", "/api/v1/session", "signed_in"),
@@ -69,6 +71,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/calendar", "admin"),
     ("GET", "/api/v1/calendar/count", "admin|supervisor|leader|clerk|adviser"),
+    ("GET", "/api/v1/settings", "admin|supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/settings/{key}", "admin"),
     ("GET", "/api/v1/tokens", "admin"),
     ("POST", "/api/v1/tokens", "admin"),
     ("POST", "/api/v1/tokens/{id}/revoke", "admin"),
@@ -141,6 +145,7 @@ async fn every_route_answers_every_role_as_expected() {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        &fazhi_store::rules::current(&app.db).await.unwrap().ctx(),
     )
     .await
     .unwrap();
@@ -183,7 +188,8 @@ async fn every_route_answers_every_role_as_expected() {
             };
             // A step that is not due in the record's state: allowed roles get a 400, not a refusal.
             let concrete =
-                path.replace("{id}", &id_for(path)).replace("{kind}", "decisions").replace("{step}", "record_review");
+                path.replace("{id}", &id_for(path)).replace("{kind}", "decisions").replace("{step}", "record_review")
+                    .replace("{key}", "normative_documents.filing_period");
             let api = path.starts_with("/api/");
             let method: Method = method.parse().unwrap();
             let mut request = client.request(method.clone(), app.url(&concrete));

@@ -156,3 +156,64 @@ async fn the_api_loads_and_counts() {
     assert_eq!(years[0]["year"], 2027);
     assert_eq!(years[0]["source"], "管理员载入");
 }
+
+/// An open working-day deadline that runs into a year not yet published is provisional; loading
+/// that year's notice recounts it over the holiday, in the same transaction as the load.
+#[tokio::test]
+async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
+    use fazhi_domain::ledger::ActorFacts;
+    use fazhi_domain::role::Role;
+    let app = TestApp::spawn().await;
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let input = [("title", "杉岭乡村规民约指导办法"), ("drafting_unit", "党政办")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let scope = fazhi_store::Scope::everything();
+    let actor = fazhi_store::Actor::system();
+    let r = fazhi_store::ledger::create(&app.db, &actor, &scope, kind, app.orgs.township, &input, &rules.ctx())
+        .await
+        .unwrap();
+    let r = common::take_ledger_step(&app.db, kind, r, "publish_draft", &[("draft_published_on", "2026-11-02")], clerk)
+        .await;
+    let r = common::take_ledger_step(
+        &app.db,
+        kind,
+        r,
+        "close_consultation",
+        &[("comment_closed_on", "2026-12-04"), ("comments_adoption", "无意见")],
+        clerk,
+    )
+    .await;
+    common::take_ledger_step(
+        &app.db,
+        kind,
+        r,
+        "submit_review",
+        &[("review_submitted_on", "2026-12-22"), ("reviewer", "司法所")],
+        clerk,
+    )
+    .await;
+    let review_due = || async {
+        let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (items, _) =
+            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-12-22"), day("2028-12-31"), 10, &rules.ctx())
+                .await
+                .unwrap();
+        let item = items.into_iter().find(|i| i.code == "review_max").expect("the review limit is open");
+        (item.due.to_string(), item.provisional)
+    };
+    // Fifteen working days from 22 December: 2027's holidays are not published yet.
+    assert_eq!(review_due().await, ("2027-01-12".to_owned(), true));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2027.json");
+    std::fs::write(&file, NOTICE_2027).unwrap();
+    let (ok, _, err) = fazhi(&app, &["calendar", "load", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    // The notice gives 1 and 4 January off: two working days later, and final.
+    assert_eq!(review_due().await, ("2027-01-14".to_owned(), false));
+}

@@ -36,7 +36,8 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
     let kind = &decisions::KIND;
     let scope = Scope::everything();
 
-    let bad = ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &input(&[("title", "事项")])).await;
+    let bad =
+        ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &input(&[("title", "事项")]), &ctx).await;
     let Err(StoreError::Fields(errors)) = bad else { panic!("{bad:?}") };
     assert!(errors.iter().any(|e| e.field == "lead_unit"));
 
@@ -47,6 +48,7 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
         kind,
         app.orgs.township,
         &input(&[("title", "集镇污水管网建设"), ("catalogue_year", "2026"), ("lead_unit", "村镇建设办")]),
+        &ctx,
     )
     .await
     .unwrap();

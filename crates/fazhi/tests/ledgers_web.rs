@@ -22,6 +22,11 @@ async fn step(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, 
     (status, body)
 }
 
+async fn post(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let r = s.post_form(path, fields).await;
+    (r.status(), r.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn a_normative_document_from_draft_to_publication() {
     let app = TestApp::spawn().await;
@@ -228,4 +233,55 @@ async fn the_api_creates_and_takes_steps() {
         other.api(Method::GET, &format!("/api/v1/ledgers/decisions/{id}"), None).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// The administrator sets the filing period to 15 days: the open filing deadline is recounted at
+/// once and the clerk's to-do list shows the new day; a bad value is refused with the setting's
+/// name and changes nothing; back to the default, the old day returns. Each change is audited.
+#[tokio::test]
+async fn a_changed_setting_recounts_the_open_deadlines() {
+    use fazhi_domain::ledger::ActorFacts;
+    use fazhi_domain::role::Role;
+    let app = TestApp::spawn().await;
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let clerk_facts = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let r = common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
+    let r = common::take_ledger_step(&app.db, kind, r, "register", &[], clerk_facts).await;
+    common::take_ledger_step(
+        &app.db,
+        kind,
+        r,
+        "publish",
+        &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")],
+        clerk_facts,
+    )
+    .await;
+    let clerk = app.login("t_clerk").await;
+    assert!(clerk.get("/todo").await.text().await.unwrap().contains("2026-02-04"));
+
+    let admin = app.login("t_admin").await;
+    let page = admin.get("/settings").await.text().await.unwrap();
+    assert!(page.contains("报送备案期限（自公布之日起）") && page.contains("30日内"), "{page}");
+    let key = "normative_documents.filing_period";
+    let (status, page) = post(&admin, "/settings", &[("key", key), ("length", "0"), ("unit", "calendar_days")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("“报送备案期限（自公布之日起）”的天数应为 1 到 3650 之间的整数"), "{page}");
+    assert!(clerk.get("/todo").await.text().await.unwrap().contains("2026-02-04"), "nothing changed");
+
+    let (status, page) = post(&admin, "/settings", &[("key", key), ("length", "15"), ("unit", "calendar_days")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已保存") && page.contains("15日内"), "{page}");
+    let todo = clerk.get("/todo").await.text().await.unwrap();
+    assert!(todo.contains("2026-01-20") && !todo.contains("2026-02-04"), "15 days from 2026-01-05: {todo}");
+
+    let (status, _) = post(&admin, "/settings", &[("key", key), ("reset", "1")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(clerk.get("/todo").await.text().await.unwrap().contains("2026-02-04"));
+    let filter = fazhi_store::audit::AuditFilter { action: Some("settings.update".into()), ..Default::default() };
+    let trail = fazhi_store::audit::list(&app.db, &filter).await.unwrap();
+    assert_eq!(trail.total, 2, "the refused change is not audited, the two others are");
+
+    // Settings are the administrator's: a clerk reads them but cannot change them.
+    let (status, _) = post(&clerk, "/settings", &[("key", key), ("length", "15"), ("unit", "calendar_days")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -310,6 +310,7 @@ pub static KIND: LedgerKind = LedgerKind {
     indicators: INDICATORS,
     numbering: None,
     title_field: "title",
+    settings: &[],
 };
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use super::legality_review;
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, State, Transition,
-    Values, date, flag, in_order, text,
+    Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, SettingDefault,
+    SettingSpec, State, Transition, Values, date, flag, in_order, text,
 };
 use crate::role::Role;
 
@@ -377,7 +377,53 @@ pub static KIND: LedgerKind = LedgerKind {
         transition: "register", field: "doc_number", year_from: "signed_on", suffix: "府规"
     }),
     title_field: "title",
+    settings: SETTINGS,
 };
+
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: SETTING_COMMENT,
+        label: "公开征求意见期限（一般文件）",
+        article: "法治政府示范创建指标24",
+        default: SettingDefault::Period(Period::at_least(7, Unit::WorkingDays)),
+    },
+    SettingSpec {
+        key: SETTING_REVIEW_MIN,
+        label: "合法性审核时间（不少于）",
+        article: "国办发〔2018〕115号",
+        default: SettingDefault::Period(Period::at_least(5, Unit::WorkingDays)),
+    },
+    SettingSpec {
+        key: SETTING_REVIEW_MAX,
+        label: "合法性审核期限",
+        article: "国办发〔2018〕115号",
+        default: SettingDefault::Period(Period::within(15, Unit::WorkingDays)),
+    },
+    SettingSpec {
+        key: SETTING_FILING,
+        label: "报送备案期限（自公布之日起）",
+        article: "地方规范性文件备案规定",
+        default: SettingDefault::Period(Period::within(30, Unit::CalendarDays)),
+    },
+    SettingSpec {
+        key: SETTING_VALIDITY_YEARS,
+        label: "有效期（年）",
+        article: "地方规范性文件管理规定",
+        default: SettingDefault::Number { default: 5, min: 1, max: 10 },
+    },
+    SettingSpec {
+        key: SETTING_PROVISIONAL_YEARS,
+        label: "暂行、试行文件有效期（年）",
+        article: "地方规范性文件管理规定",
+        default: SettingDefault::Number { default: 2, min: 1, max: 5 },
+    },
+    SettingSpec {
+        key: SETTING_EXPIRY_NOTICE,
+        label: "有效期届满前提醒清理",
+        article: "地方规范性文件清理规定",
+        default: SettingDefault::Period(Period::before(90, Unit::CalendarDays)),
+    },
+];
 
 #[cfg(test)]
 mod tests {

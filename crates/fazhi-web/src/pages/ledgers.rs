@@ -11,11 +11,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, Utc};
-use fazhi_domain::ledger::{ActorFacts, Context, Field, FieldType, LedgerKind, Settings, Urgency, Values};
+use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, ListFilter, RecordView};
-use fazhi_store::{StoreError, audit, calendar, orgs};
+use fazhi_store::{StoreError, audit, orgs, rules};
 use serde::Deserialize;
 
 use super::{FormErrors, Nav, fmt_time, store_error_page};
@@ -212,7 +212,11 @@ pub async fn create(
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let form = form_fields(&body);
     let p = &identity.principal;
-    match ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &form).await {
+    let rules = match rules::current(&state.db).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    match ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &form, &rules.ctx()).await {
         Ok(r) => super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id)),
         Err(e) => {
             (StatusCode::BAD_REQUEST, new_page(&identity, kind, &form, FormErrors::from_store(e))).into_response()
@@ -294,19 +298,18 @@ async fn detail_page(
         Ok(r) => r,
         Err(e) => return store_error_page(identity, e),
     };
-    let (calendar, (roles, principal)) =
-        match (calendar::current(&state.db).await, facts_for(state, identity, &record).await) {
-            (Ok(c), Ok(f)) => (c, f),
+    let (rules, (roles, principal)) =
+        match (rules::current(&state.db).await, facts_for(state, identity, &record).await) {
+            (Ok(r), Ok(f)) => (r, f),
             (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
         };
-    let settings = Settings::default();
-    let ctx = Context { calendar: &calendar, settings: &settings };
+    let ctx = rules.ctx();
     let today = beijing_today();
     let deadlines = kind
         .deadlines(&record.values, &ctx)
         .into_iter()
         .map(|d| {
-            let (tone, status) = tone(d.urgency(today, &calendar));
+            let (tone, status) = tone(d.urgency(today, &rules.calendar));
             DeadlineRow {
                 label: d.deadline.label,
                 article: d.deadline.article,
@@ -424,13 +427,12 @@ pub async fn take_step(
         Ok(r) => r,
         Err(e) => return store_error_page(&identity, e),
     };
-    let (calendar, (roles, principal)) =
-        match (calendar::current(&state.db).await, facts_for(&state, &identity, &record).await) {
-            (Ok(c), Ok(f)) => (c, f),
+    let (rules, (roles, principal)) =
+        match (rules::current(&state.db).await, facts_for(&state, &identity, &record).await) {
+            (Ok(r), Ok(f)) => (r, f),
             (Err(e), _) | (_, Err(e)) => return store_error_page(&identity, e),
         };
-    let settings = Settings::default();
-    let ctx = Context { calendar: &calendar, settings: &settings };
+    let ctx = rules.ctx();
     let p = &identity.principal;
     let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     match ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &form, &ctx).await {

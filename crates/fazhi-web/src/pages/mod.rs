@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod settings;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
@@ -55,6 +56,7 @@ const MENU: &[(&str, &[(&str, &str)])] = &[
             ("组织机构", "/orgs"),
             ("用户管理", "/users"),
             ("工作日历", "/calendar"),
+            ("规则设置", "/settings"),
             ("接口令牌", "/tokens"),
             ("审计日志", "/audit"),
         ],

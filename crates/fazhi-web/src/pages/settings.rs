@@ -1,0 +1,90 @@
+//! 规则设置: the periods and numbers the law leaves to the locality (legal-rules.md marks them U or
+//! local). Everyone who works with ledgers sees the values in force and their defaults; the
+//! administrator changes them, and every open deadline is recounted at once.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use fazhi_domain::role::Role;
+use fazhi_store::rules::{self, NewValue, SettingView};
+
+use super::{FormErrors, Nav, fmt_opt_time, store_error_page};
+use crate::AppState;
+use crate::auth::{ClientIp, Identity};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    nav: Nav,
+    settings: Vec<SettingView>,
+    may_change: bool,
+    notice: Option<String>,
+    /// The key of the setting whose change was refused, and why.
+    error: Option<(String, String)>,
+}
+
+impl SettingsPage {
+    fn updated(&self, s: &SettingView) -> String {
+        match &s.updated_by {
+            Some(by) => format!("{} {by}", fmt_opt_time(s.updated_at)),
+            None => "默认值".into(),
+        }
+    }
+}
+
+async fn render(
+    state: &AppState,
+    identity: &Identity,
+    notice: Option<String>,
+    error: Option<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    match rules::list(&state.db).await {
+        Ok(settings) => {
+            let page = SettingsPage {
+                nav: Nav::new(identity, "/settings", &[("系统管理", ""), ("规则设置", "")]),
+                settings,
+                may_change: identity.principal.roles.contains(Role::Admin),
+                notice,
+                error,
+            };
+            (status, page).into_response()
+        }
+        Err(e) => store_error_page(identity, e),
+    }
+}
+
+pub async fn show(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    render(&state, &identity, None, None, StatusCode::OK).await
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: std::collections::HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let key = get("key");
+    let value = if form.contains_key("reset") {
+        NewValue::Default
+    } else if form.contains_key("number") {
+        NewValue::Number(get("number"))
+    } else {
+        NewValue::Period { length: get("length"), unit: get("unit") }
+    };
+    match rules::set(&state.db, &identity.principal.actor(&ip), key, value).await {
+        Ok(open) => {
+            let notice = format!("已保存；按新设置重算了全部未完成的期限（{open} 项）。");
+            render(&state, &identity, Some(notice), None, StatusCode::OK).await
+        }
+        Err(e) => {
+            let message = FormErrors::from_store(e).into_general().general.unwrap_or_default();
+            render(&state, &identity, None, Some((key.to_owned(), message)), StatusCode::BAD_REQUEST).await
+        }
+    }
+}
