@@ -256,6 +256,16 @@ impl Numbering {
     pub fn format(&self, prefix: &str, year: i32, sequence: i64) -> String {
         format!("{prefix}〔{year}〕{sequence}号")
     }
+
+    /// The year and sequence of a number written as `format` writes it: 杉岭府规〔2022〕3号 →
+    /// (2022, 3). Imported ledgers carry numbers drawn before Fazhi; the sequence continues after
+    /// them.
+    pub fn parse(&self, number: &str) -> Option<(i32, i64)> {
+        let (_, rest) = number.trim().split_once('〔')?;
+        let (year, rest) = rest.split_once('〕')?;
+        let sequence = rest.strip_suffix('号')?;
+        Some((year.parse().ok()?, sequence.parse().ok().filter(|n| *n > 0)?))
+    }
 }
 
 #[derive(Debug)]
@@ -462,7 +472,7 @@ fn permits(actors: Actors, actor: ActorFacts<'_>) -> bool {
     }
 }
 
-fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, String> {
+pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, String> {
     if raw.is_empty() {
         return Ok(match field.ty {
             FieldType::Flag => Some(Value::Bool(false)),

@@ -6,6 +6,7 @@ pub mod auth_policy;
 pub mod calendar;
 pub mod field;
 pub mod ledger;
+pub mod ledger_table;
 pub mod ledgers;
 pub mod org;
 pub mod password;

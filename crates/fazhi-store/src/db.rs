@@ -166,6 +166,7 @@ impl Db {
             }
             txn.execute(schema.create_table_from_entity(ledger_deadline::Entity).if_not_exists()).await?;
             txn.execute(schema.create_table_from_entity(setting::Entity).if_not_exists()).await?;
+            txn.execute(schema.create_table_from_entity(ledger_upload::Entity).if_not_exists()).await?;
             txn.execute(
                 &Index::create()
                     .name("idx_ledger_deadline_due")

@@ -323,6 +323,31 @@ pub mod setting {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod ledger_upload {
+    use sea_orm::entity::prelude::*;
+
+    /// A spreadsheet checked for import and waiting for its uploader to confirm it. In the
+    /// database, not on disk, so the confirmation may reach any server instance.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_uploads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub kind: String,
+        pub org_id: i64,
+        pub rows: i64,
+        #[sea_orm(column_type = "VarBinary(StringLen::None)")]
+        pub bytes: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

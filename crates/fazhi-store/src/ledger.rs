@@ -198,6 +198,37 @@ async fn next_number<C: ConnectionTrait>(conn: &C, kind: &str, org_id: i64, year
     }
 }
 
+/// Makes the next number of a kind, organization and year come after `top`: imported ledgers
+/// carry numbers drawn before Fazhi, and a number is never given twice.
+pub(crate) async fn raise_sequence<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    org_id: i64,
+    year: i32,
+    top: i64,
+) -> Result<(), StoreError> {
+    let key = (kind.to_owned(), org_id, year);
+    match ledger_sequence::Entity::find_by_id(key).one(conn).await? {
+        Some(row) if row.last >= top => {}
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.last = Set(top);
+            active.update(conn).await?;
+        }
+        None => {
+            ledger_sequence::ActiveModel {
+                kind: Set(kind.to_owned()),
+                org_id: Set(org_id),
+                year: Set(year),
+                last: Set(top),
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The order of a ledger list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -230,13 +261,13 @@ pub struct ListFilter {
     pub page_size: u64,
 }
 
-/// A page of a kind's records in the caller's scope, newest first.
-pub async fn list(
-    db: &Db,
+/// The records of a list, filtered and sorted, without paging: the list pages it, the export
+/// reads it whole.
+pub(crate) fn list_query(
     scope: &Scope,
-    kind: &'static LedgerKind,
+    kind: &LedgerKind,
     filter: &ListFilter,
-) -> Result<Page<RecordView>, StoreError> {
+) -> sea_orm::Select<ledger_record::Entity> {
     let mut query = ledger_record::Entity::find()
         .filter(ledger_record::Column::Kind.eq(kind.code))
         .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path));
@@ -246,16 +277,26 @@ pub async fn list(
     if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(ledger_record::Column::SearchText.contains(words.to_lowercase()));
     }
-    let page_size = filter.page_size.clamp(1, 200);
-    let page = filter.page.max(1);
-    let total = query.clone().count(db.conn()).await?;
-    let query = match filter.sort {
+    match filter.sort {
         Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
         Sort::RecentlyHandled => {
             query.order_by_desc(ledger_record::Column::UpdatedAt).order_by_desc(ledger_record::Column::Id)
         }
         Sort::Title => query.order_by_asc(ledger_record::Column::Title).order_by_asc(ledger_record::Column::Id),
-    };
+    }
+}
+
+/// A page of a kind's records in the caller's scope.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    filter: &ListFilter,
+) -> Result<Page<RecordView>, StoreError> {
+    let query = list_query(scope, kind, filter);
+    let page_size = filter.page_size.clamp(1, 200);
+    let page = filter.page.max(1);
+    let total = query.clone().count(db.conn()).await?;
     let items = query
         .offset((page - 1) * page_size)
         .limit(page_size)
@@ -356,6 +397,50 @@ async fn write_deadlines<C: ConnectionTrait>(
         ledger_deadline::Entity::insert_many(rows).exec(conn).await?;
     }
     Ok(())
+}
+
+/// Counts the deadlines of a kind's records of an organization stored after `after_id` (an
+/// import's rows). Returns the first and last id stored.
+pub(crate) async fn write_deadlines_after<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    org_id: i64,
+    after_id: i64,
+    ctx: &Context<'_>,
+) -> Result<(i64, i64), StoreError> {
+    let mut after = after_id;
+    let mut first = None;
+    loop {
+        let batch: Vec<(i64, String, String, String)> = ledger_record::Entity::find()
+            .select_only()
+            .columns([
+                ledger_record::Column::Id,
+                ledger_record::Column::OrgPath,
+                ledger_record::Column::Title,
+                ledger_record::Column::ValuesJson,
+            ])
+            .filter(ledger_record::Column::Id.gt(after))
+            .filter(ledger_record::Column::OrgId.eq(org_id))
+            .filter(ledger_record::Column::Kind.eq(kind.code))
+            .order_by_asc(ledger_record::Column::Id)
+            .limit(2000)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.0;
+        first.get_or_insert(batch[0].0);
+        let mut rows = Vec::new();
+        for (id, org_path, title, json) in &batch {
+            let values: Values = serde_json::from_str(json)
+                .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
+            rows.extend(deadline_rows(kind, *id, org_path, title, &values, ctx));
+        }
+        for chunk in rows.chunks(500) {
+            ledger_deadline::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
+        }
+    }
+    Ok((first.unwrap_or(0), after))
 }
 
 /// Recounts every open time limit of every record on the calendar and settings given: after a
@@ -469,11 +554,8 @@ pub async fn due_by(
         .collect();
     let mut per_path: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for overdue in [false, true] {
-        let side = if overdue {
-            ledger_deadline::Column::Due.lt(today)
-        } else {
-            ledger_deadline::Column::Due.gte(today)
-        };
+        let side =
+            if overdue { ledger_deadline::Column::Due.lt(today) } else { ledger_deadline::Column::Due.gte(today) };
         let counts: Vec<(String, i64)> = in_scope()
             .filter(side)
             .select_only()

@@ -13,6 +13,7 @@ pub mod demo;
 mod entities;
 mod error;
 pub mod ledger;
+pub mod ledger_xlsx;
 pub mod orgs;
 mod passwords;
 pub mod rules;

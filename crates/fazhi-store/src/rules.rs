@@ -121,7 +121,10 @@ fn unit_code(p: Period) -> &'static str {
 /// What an administrator sets a rule to.
 #[derive(Debug, Clone)]
 pub enum NewValue<'a> {
-    Period { length: &'a str, unit: &'a str },
+    Period {
+        length: &'a str,
+        unit: &'a str,
+    },
     Number(&'a str),
     /// Back to the declared default.
     Default,

@@ -12,6 +12,7 @@ use fazhi_store::api_tokens::{self, TokenView};
 use fazhi_store::audit::{self, AuditFilter, AuditView};
 use fazhi_store::calendar::{self, YearView};
 use fazhi_store::ledger::{self, RecordView};
+use fazhi_store::ledger_xlsx::{self, ImportReport};
 use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
 use fazhi_store::rules::{self, NewValue, SettingView};
 use fazhi_store::sessions::{self, LoginOutcome};
@@ -535,6 +536,69 @@ pub async fn create_ledger_record(
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
     Ok(Json(ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &fields, &rules.ctx()).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportParams {
+    #[serde(default)]
+    pub state: String,
+    /// Any part of any text of the record.
+    #[serde(default)]
+    pub q: String,
+    /// `updated`, `title`, or newest first.
+    #[serde(default)]
+    pub sort: String,
+}
+
+/// The filtered list as an `.xlsx` file: 状态, then every field by its Chinese label. Personal
+/// data is masked for district roles.
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/export", tag = "台账", params(("kind" = String, Path), ExportParams), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub async fn export_ledger(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(kind): Path<String>,
+    Query(q): Query<ExportParams>,
+) -> Result<Response, ApiError> {
+    let kind = ledger_kind(&kind)?;
+    let filter = ledger::ListFilter {
+        state: Some(q.state).filter(|s| !s.is_empty()),
+        query: Some(q.q).filter(|s| !s.trim().is_empty()),
+        sort: ledger::Sort::parse(&q.sort),
+        ..Default::default()
+    };
+    let p = &identity.principal;
+    let masked = !(p.roles.contains(Role::Leader) || p.roles.contains(Role::Clerk) || p.roles.contains(Role::Adviser));
+    let (bytes, _) = ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await?;
+    Ok(crate::pages::ledgers::xlsx_download(&format!("{}台账.xlsx", kind.label), bytes))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportParams {
+    /// Only check the file and report; store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Imports an `.xlsx` file (the request body) into the caller's organization, all rows or none.
+/// A file with errors gets a 400 with the report listing each row and column.
+#[utoipa::path(post, path = "/api/v1/ledgers/{kind}/import", tag = "台账", params(("kind" = String, Path), ImportParams), request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), responses((status = 200, body = ImportReport), (status = 400, body = ImportReport)))]
+pub async fn import_ledger(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportParams>,
+    file: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let kind = ledger_kind(&kind)?;
+    let p = &identity.principal;
+    let rules = rules::current(&state.db).await?;
+    let report =
+        ledger_xlsx::import(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &file, &rules.ctx(), !q.dry_run)
+            .await?;
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    Ok((status, Json(report)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), responses((status = 200, body = RecordView), (status = 404, body = ApiErrorBody)))]

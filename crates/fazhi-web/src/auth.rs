@@ -103,10 +103,10 @@ async fn presented_csrf(request: Request) -> Result<(Request, Option<String>), R
     if !content_type.starts_with("application/x-www-form-urlencoded") && boundary.is_none() {
         return Ok((request, None));
     }
+    let limit = body_limit(request.uri().path());
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大").into_response())?;
+    let bytes =
+        to_bytes(body, limit).await.map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大").into_response())?;
     let token = match boundary {
         Some(boundary) => multipart_field(bytes.clone(), boundary, CSRF_FIELD).await,
         None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
@@ -116,8 +116,15 @@ async fn presented_csrf(request: Request) -> Result<(Request, Option<String>), R
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
-/// The largest request body accepted, uploads included.
+/// The largest request body accepted, but for spreadsheet imports.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The largest spreadsheet an import accepts, with room for the multipart framing.
+pub const MAX_UPLOAD_BYTES: usize = fazhi_office::xlsx::MAX_FILE_BYTES + 64 * 1024;
+
+/// Only the import routes take large bodies.
+pub fn body_limit(path: &str) -> usize {
+    if path.ends_with("/import") { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES }
+}
 
 /// The text of one field of a multipart body, if it has one.
 async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {

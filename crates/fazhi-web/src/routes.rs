@@ -114,7 +114,9 @@ impl Routes {
             surface,
         };
         let filter = MethodFilter::try_from(method).expect("standard method");
-        let method_router = on(filter, handler).route_layer(middleware::from_fn_with_state(rule.clone(), enforce));
+        let method_router = on(filter, handler)
+            .route_layer(middleware::from_fn_with_state(rule.clone(), enforce))
+            .layer(axum::extract::DefaultBodyLimit::max(auth::body_limit(path)));
         self.router = self.router.route(path, method_router);
         self.rules.push(rule);
         self
@@ -184,6 +186,10 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
         .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_WRITERS), pages::ledgers::new_form)
         .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_WRITERS), pages::ledgers::create)
+        .page(get.clone(), "/ledgers/{kind}/export", Roles(LEDGER_READERS), pages::ledgers::export)
+        .page(get.clone(), "/ledgers/{kind}/import", Roles(LEDGER_WRITERS), pages::ledgers::import_form)
+        .page(post.clone(), "/ledgers/{kind}/import", Roles(LEDGER_WRITERS), pages::ledgers::import_check)
+        .page(post.clone(), "/ledgers/{kind}/import/{id}", Roles(LEDGER_WRITERS), pages::ledgers::import_confirm)
         .page(get.clone(), "/ledgers/{kind}/{id}", Roles(LEDGER_READERS), pages::ledgers::detail)
         .page(post.clone(), "/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), pages::ledgers::take_step)
         // Working-day calendar
@@ -213,6 +219,8 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::list_audit)
         .api(get.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_READERS), api::list_ledger)
         .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_WRITERS), api::create_ledger_record)
+        .api(get.clone(), "/api/v1/ledgers/{kind}/export", Roles(LEDGER_READERS), api::export_ledger)
+        .api(post.clone(), "/api/v1/ledgers/{kind}/import", Roles(LEDGER_WRITERS), api::import_ledger)
         .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::get_ledger_record)
         .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), api::take_ledger_step)
         .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::list_calendar)
@@ -230,7 +238,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .router
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(auth::MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(auth::MAX_UPLOAD_BYTES))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_FRAME_OPTIONS,
             axum::http::HeaderValue::from_static("DENY"),

@@ -40,6 +40,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}/new", "leader|clerk"),
     ("POST", "/ledgers/{kind}", "leader|clerk"),
+    ("GET", "/ledgers/{kind}/export", "supervisor|leader|clerk|adviser"),
+    ("GET", "/ledgers/{kind}/import", "leader|clerk"),
+    ("POST", "/ledgers/{kind}/import", "leader|clerk"),
+    ("POST", "/ledgers/{kind}/import/{id}", "leader|clerk"),
     ("GET", "/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
     ("GET", "/calendar", "admin|supervisor|leader|clerk|adviser"),
@@ -66,6 +70,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/audit", "auditor"),
     ("GET", "/api/v1/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/ledgers/{kind}", "leader|clerk"),
+    ("GET", "/api/v1/ledgers/{kind}/export", "supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/ledgers/{kind}/import", "leader|clerk"),
     ("GET", "/api/v1/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
     ("GET", "/api/v1/calendar", "admin|supervisor|leader|clerk|adviser"),
@@ -187,9 +193,11 @@ async fn every_route_answers_every_role_as_expected() {
                 }
             };
             // A step that is not due in the record's state: allowed roles get a 400, not a refusal.
-            let concrete =
-                path.replace("{id}", &id_for(path)).replace("{kind}", "decisions").replace("{step}", "record_review")
-                    .replace("{key}", "normative_documents.filing_period");
+            let concrete = path
+                .replace("{id}", &id_for(path))
+                .replace("{kind}", "decisions")
+                .replace("{step}", "record_review")
+                .replace("{key}", "normative_documents.filing_period");
             let api = path.starts_with("/api/");
             let method: Method = method.parse().unwrap();
             let mut request = client.request(method.clone(), app.url(&concrete));

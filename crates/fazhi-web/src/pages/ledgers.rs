@@ -7,14 +7,16 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, Utc};
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, ListFilter, RecordView};
+use fazhi_store::ledger_xlsx::{self, ImportReport};
 use fazhi_store::{StoreError, audit, orgs, rules};
 use serde::Deserialize;
 
@@ -115,6 +117,7 @@ struct ListPage {
     f_q: String,
     f_sort: String,
     may_create: bool,
+    export_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -148,7 +151,15 @@ pub async fn list(
         let (state, words, sort) = (url_encode(&q.state), url_encode(&q.q), url_encode(&q.sort));
         format!("/ledgers/{}?state={state}&q={words}&sort={sort}&page={n}", kind.code)
     };
+    let export_href = format!(
+        "/ledgers/{}/export?state={}&q={}&sort={}",
+        kind.code,
+        url_encode(&q.state),
+        url_encode(&q.q),
+        url_encode(&q.sort)
+    );
     ListPage {
+        export_href,
         nav: Nav::new(&identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
         kind,
         rows: found
@@ -298,11 +309,11 @@ async fn detail_page(
         Ok(r) => r,
         Err(e) => return store_error_page(identity, e),
     };
-    let (rules, (roles, principal)) =
-        match (rules::current(&state.db).await, facts_for(state, identity, &record).await) {
-            (Ok(r), Ok(f)) => (r, f),
-            (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-        };
+    let (rules, (roles, principal)) = match (rules::current(&state.db).await, facts_for(state, identity, &record).await)
+    {
+        (Ok(r), Ok(f)) => (r, f),
+        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+    };
     let ctx = rules.ctx();
     let today = beijing_today();
     let deadlines = kind
@@ -449,5 +460,165 @@ pub async fn take_step(
             let errors = FormErrors::from_store(e);
             detail_page(&state, &identity, kind, id, Some((&step, &form, errors)), status).await
         }
+    }
+}
+
+/// Whether the caller works inside a township and so sees its people's names; the district sees
+/// them masked.
+fn sees_personal_data(identity: &Identity) -> bool {
+    let roles = &identity.principal.roles;
+    roles.contains(Role::Leader) || roles.contains(Role::Clerk) || roles.contains(Role::Adviser)
+}
+
+/// An `.xlsx` download: the name in both forms, so every browser shows the Chinese one.
+pub(crate) fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{}", url_encode(file_name));
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The list as filtered, every page of it, as a spreadsheet.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let filter = ListFilter {
+        state: Some(q.state.clone()).filter(|s| !s.is_empty()),
+        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        sort: ledger::Sort::parse(&q.sort),
+        ..Default::default()
+    };
+    let p = &identity.principal;
+    let masked = !sees_personal_data(&identity);
+    match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await {
+        Ok((bytes, _)) => xlsx_download(&format!("{}台账-{}.xlsx", kind.label, beijing_today()), bytes),
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger_import.html")]
+struct ImportPage {
+    nav: Nav,
+    kind: &'static LedgerKind,
+    headers: Vec<&'static str>,
+    report: Option<ImportReport>,
+    /// A checked file waiting for confirmation.
+    upload: Option<i64>,
+    error: Option<String>,
+    done: bool,
+}
+
+fn import_page(identity: &Identity, kind: &'static LedgerKind) -> ImportPage {
+    ImportPage {
+        nav: Nav::new(
+            identity,
+            &format!("/ledgers/{}", kind.code),
+            &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("导入", "")],
+        ),
+        kind,
+        headers: kind.table_headers(),
+        report: None,
+        upload: None,
+        error: None,
+        done: false,
+    }
+}
+
+pub async fn import_form(Extension(identity): Extension<Identity>, Path(code): Path<String>) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    import_page(&identity, kind).into_response()
+}
+
+/// Checks an uploaded spreadsheet and shows what it would import, or every cell that is wrong.
+/// Nothing is imported yet: a file that passes waits for the clerk's confirmation.
+pub async fn import_check(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(code): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let mut page = import_page(&identity, kind);
+    let mut file: Option<Vec<u8>> = None;
+    if let Ok(mut form) = form {
+        while let Ok(Some(field)) = form.next_field().await {
+            if field.name() == Some("file") {
+                file = field.bytes().await.ok().map(|b| b.to_vec());
+            }
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        page.error = Some("请选择要导入的 .xlsx 文件".into());
+        return (StatusCode::BAD_REQUEST, page).into_response();
+    };
+    let p = &identity.principal;
+    let rules = match rules::current(&state.db).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let checked =
+        ledger_xlsx::import(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &bytes, &rules.ctx(), false).await;
+    match checked {
+        Ok(report) if report.errors.is_empty() => {
+            match ledger_xlsx::stash(&state.db, p.user_id, kind, p.org_id, report.rows, bytes).await {
+                Ok(id) => page.upload = Some(id),
+                Err(e) => return store_error_page(&identity, e),
+            }
+            page.report = Some(report);
+            page.into_response()
+        }
+        Ok(report) => {
+            page.report = Some(report);
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
+        Err(e @ (StoreError::Fields(_) | StoreError::Invalid(_))) => {
+            page.error = FormErrors::from_store(e).into_general().general;
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+/// Imports a checked file, all rows in one transaction.
+pub async fn import_confirm(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, upload)): Path<(String, i64)>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let p = &identity.principal;
+    let rules = match rules::current(&state.db).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let mut page = import_page(&identity, kind);
+    match ledger_xlsx::import_stashed(&state.db, &p.actor(&ip), p.user_id, &p.scope(), kind, upload, &rules.ctx()).await
+    {
+        Ok(report) => {
+            let status = if report.imported { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+            page.done = report.imported;
+            page.report = Some(report);
+            (status, page).into_response()
+        }
+        // Another user's upload, or one dropped after a day: to this user it does not exist.
+        Err(StoreError::NotFound) => {
+            page.error = Some("没有找到待确认的导入文件（可能已超过一天或已导入）：请重新上传".into());
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
+        Err(e) => store_error_page(&identity, e),
     }
 }

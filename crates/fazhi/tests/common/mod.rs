@@ -304,9 +304,10 @@ pub async fn signed_document(db: &Db, org: i64, title: &str, year: i32) -> fazhi
     let input =
         [("title", title), ("drafting_unit", "党政办")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let rules = fazhi_store::rules::current(db).await.unwrap();
-    let mut r = fazhi_store::ledger::create(db, &Actor::system(), &Scope::everything(), kind, org, &input, &rules.ctx())
-        .await
-        .unwrap();
+    let mut r =
+        fazhi_store::ledger::create(db, &Actor::system(), &Scope::everything(), kind, org, &input, &rules.ctx())
+            .await
+            .unwrap();
     let steps = [
         ("publish_draft", vec![("draft_published_on", day("09-28"))], clerk),
         (

@@ -1,0 +1,353 @@
+//! Any ledger list as an `.xlsx` file, and an `.xlsx` file as records: the columns come from the
+//! kind's declaration (`fazhi_domain::ledger_table`), the cells from `fazhi_office`. An import is
+//! all or nothing: every row is checked first, and one bad cell imports nothing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use fazhi_domain::ledger::{Context, FieldType, LedgerKind, Values, text};
+use fazhi_domain::ledger_table::column_letter;
+use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{self, Change};
+use crate::entities::{ledger_record, ledger_upload, organization};
+use crate::ledger::{ListFilter, search_text};
+use crate::{Actor, Db, Scope, StoreError};
+
+/// A filtered list as a spreadsheet, in the list's order. Personal fields are masked when
+/// `mask_personal` (for those outside the township). The export is audited with its filter.
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    filter: &ListFilter,
+    mask_personal: bool,
+) -> Result<(Vec<u8>, u64), StoreError> {
+    let headers = kind.table_headers();
+    let mut writer = TableWriter::new(kind.label, &headers).map_err(office)?;
+    let mut pages = crate::ledger::list_query(scope, kind, filter).paginate(db.conn(), 5000);
+    let mut rows = 0u64;
+    while let Some(batch) = pages.fetch_and_next().await? {
+        for m in batch {
+            let values: Values = serde_json::from_str(&m.values_json)
+                .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", m.id)))?;
+            let cells: Vec<Cell> = kind
+                .table_row(&m.state, &values, mask_personal)
+                .into_iter()
+                .zip(std::iter::once(None).chain(kind.fields.iter().map(Some)))
+                .map(|(v, field)| cell(v, field.map(|f| f.ty)))
+                .collect();
+            writer.push(&cells).map_err(office)?;
+            rows += 1;
+        }
+    }
+    let bytes = writer.finish().map_err(office)?;
+    let change = Change::new("ledger.export", kind.code, "").after(
+        serde_json::json!({ "rows": rows, "state": filter.state, "query": filter.query, "masked": mask_personal }),
+    );
+    audit::record(db, actor, change).await?;
+    Ok((bytes, rows))
+}
+
+fn cell(v: Value, ty: Option<FieldType>) -> Cell {
+    match (v, ty) {
+        (Value::Null, _) => Cell::Empty,
+        (Value::Number(n), _) => n.as_i64().map(Cell::Integer).unwrap_or_else(|| Cell::Text(n.to_string())),
+        (Value::String(s), Some(FieldType::Date)) => {
+            fazhi_domain::ledger::parse_date(&s).map(Cell::Date).unwrap_or(Cell::Text(s))
+        }
+        (Value::String(s), _) => Cell::Text(s),
+        (other, _) => Cell::Text(other.to_string()),
+    }
+}
+
+fn office(e: fazhi_office::xlsx::OfficeError) -> StoreError {
+    match e {
+        fazhi_office::xlsx::OfficeError::Read(m) => StoreError::invalid("file", m),
+        other => StoreError::Internal(other.to_string()),
+    }
+}
+
+/// A cell that does not fit: the row and column the spreadsheet shows, and why.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportError {
+    /// 0 for the header row's problems that concern no data row.
+    pub row: usize,
+    /// A, B, … ; empty when the problem is a missing column.
+    pub column: String,
+    pub header: String,
+    pub message: String,
+}
+
+impl ImportError {
+    /// 第 5 行 C 列（承办单位）：“承办单位”必填.
+    pub fn describe(&self) -> String {
+        let at = match (self.row, self.column.is_empty()) {
+            (0, true) => "列名".to_owned(),
+            (0, false) => format!("第 1 行 {} 列", self.column),
+            (r, true) => format!("第 {r} 行"),
+            (r, false) => format!("第 {r} 行 {} 列", self.column),
+        };
+        if self.header.is_empty() {
+            format!("{at}：{}", self.message)
+        } else {
+            format!("{at}（{}）：{}", self.header, self.message)
+        }
+    }
+}
+
+/// What an import found: the rows it read, the first of them as they will be stored, and every
+/// error. When there is an error nothing was stored.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub rows: usize,
+    /// The first rows: their state's label and title.
+    pub preview: Vec<(String, String)>,
+    pub errors: Vec<ImportError>,
+    /// Whether the records were stored (false for a preview, or when there are errors).
+    pub imported: bool,
+}
+
+/// Errors listed at most; the count says how many there were.
+const MAX_ERRORS: usize = 200;
+
+/// Reads a spreadsheet of a kind into the caller's organization. With `store` false it only
+/// checks (the preview); with `store` true and no error it stores every row in one transaction,
+/// continues the numbering after the imported numbers, and counts the records' deadlines.
+#[allow(clippy::too_many_arguments)]
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    org_id: i64,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+    store: bool,
+) -> Result<ImportReport, StoreError> {
+    let sheet = read_sheet(bytes).map_err(office)?;
+    let headers = sheet.headers();
+    let mut report = ImportReport::default();
+    let columns = match kind.table_columns(&headers) {
+        Ok(c) => c,
+        Err(errors) => {
+            report.errors = errors
+                .into_iter()
+                .map(|e| ImportError {
+                    row: 0,
+                    column: if e.column < headers.len() { column_letter(e.column) } else { String::new() },
+                    header: headers.get(e.column).cloned().unwrap_or_default(),
+                    message: e.message,
+                })
+                .collect();
+            return Ok(report);
+        }
+    };
+    let numbering = kind.numbering;
+    let mut numbers_seen: HashSet<String> = HashSet::new();
+    let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
+    let number_column =
+        numbering.and_then(|n| headers.iter().position(|h| Some(h.trim()) == kind.field(n.field).map(|f| f.label)));
+    let mut records: Vec<(&'static str, Values)> = Vec::new();
+    let mut error_count = 0usize;
+    let mut push_error = |report: &mut ImportReport, e: ImportError| {
+        error_count += 1;
+        if report.errors.len() < MAX_ERRORS {
+            report.errors.push(e);
+        }
+    };
+    for (row, cells) in sheet.rows() {
+        report.rows += 1;
+        match kind.parse_table_row(&columns, &cells) {
+            Ok((state, values)) => {
+                if let (Some(n), Some(col)) = (numbering, number_column) {
+                    let number = text(&values, n.field);
+                    if !number.is_empty() {
+                        let fail = |message: String| ImportError {
+                            row,
+                            column: column_letter(col),
+                            header: headers[col].clone(),
+                            message,
+                        };
+                        match n.parse(number) {
+                            None => push_error(&mut report, fail(format!("文号“{number}”应形如 杉岭府规〔2022〕3号"))),
+                            Some(_) if !numbers_seen.insert(number.to_owned()) => {
+                                push_error(&mut report, fail(format!("文号“{number}”在文件中重复")))
+                            }
+                            Some((year, seq)) => {
+                                let top = top_sequence.entry(year).or_default();
+                                *top = (*top).max(seq);
+                            }
+                        }
+                    }
+                }
+                if report.preview.len() < 20 {
+                    report
+                        .preview
+                        .push((kind.state_label(state).to_owned(), text(&values, kind.title_field).to_owned()));
+                }
+                records.push((state, values));
+            }
+            Err(errors) => {
+                for e in errors {
+                    push_error(
+                        &mut report,
+                        ImportError {
+                            row,
+                            column: column_letter(e.column),
+                            header: headers.get(e.column).cloned().unwrap_or_default(),
+                            message: e.message,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    if report.rows == 0 {
+        report.errors.push(ImportError {
+            row: 0,
+            column: String::new(),
+            header: String::new(),
+            message: "文件中没有数据行：第 1 行为列名，从第 2 行起每行一条记录".into(),
+        });
+    }
+    if error_count > report.errors.len() {
+        let more = error_count - report.errors.len();
+        report.errors.push(ImportError {
+            row: 0,
+            column: String::new(),
+            header: String::new(),
+            message: format!("另有 {more} 处错误未列出"),
+        });
+    }
+    if !report.errors.is_empty() || !store {
+        return Ok(report);
+    }
+
+    let txn = db.begin_write().await?;
+    let org = organization::Entity::find_by_id(org_id)
+        .one(&txn)
+        .await?
+        .filter(|o| scope.contains_path(&o.path))
+        .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
+    if let (Some(n), false) = (numbering, numbers_seen.is_empty()) {
+        // A number already in the township's ledger: the row that repeats it is refused.
+        let existing: Vec<String> = ledger_record::Entity::find()
+            .filter(ledger_record::Column::Kind.eq(kind.code))
+            .filter(ledger_record::Column::OrgId.eq(org.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|m| serde_json::from_str::<Values>(&m.values_json).ok())
+            .map(|v| text(&v, n.field).to_owned())
+            .filter(|number| numbers_seen.contains(number))
+            .collect();
+        if !existing.is_empty() {
+            report.errors = existing
+                .into_iter()
+                .map(|number| ImportError {
+                    row: 0,
+                    column: String::new(),
+                    header: kind.field(n.field).map(|f| f.label.to_owned()).unwrap_or_default(),
+                    message: format!("文号“{number}”已在本单位台账中"),
+                })
+                .collect();
+            return Ok(report);
+        }
+        for (year, top) in &top_sequence {
+            crate::ledger::raise_sequence(&txn, kind.code, org.id, *year, *top).await?;
+        }
+    }
+    let before: Option<i64> = ledger_record::Entity::find()
+        .select_only()
+        .column_as(ledger_record::Column::Id.max(), "m")
+        .into_tuple()
+        .one(&txn)
+        .await?
+        .flatten();
+    let now = crate::now();
+    let models = records.iter().map(|(state, values)| ledger_record::ActiveModel {
+        kind: Set(kind.code.to_owned()),
+        org_id: Set(org.id),
+        org_path: Set(org.path.clone()),
+        state: Set((*state).to_owned()),
+        title: Set(text(values, kind.title_field).to_owned()),
+        values_json: Set(serde_json::to_string(values).expect("values serialize")),
+        search_text: Set(search_text(values)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    // Eleven columns a row, well under the bind-parameter limits of both databases.
+    let models: Vec<_> = models.collect();
+    for chunk in models.chunks(1000) {
+        ledger_record::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    let after = before.unwrap_or(0);
+    let new_ids = crate::ledger::write_deadlines_after(&txn, kind, org.id, after, ctx).await?;
+    let change = Change::new("ledger.import", kind.code, org.id).after(serde_json::json!({
+        "rows": records.len(), "org": org.name, "first_id": new_ids.0, "last_id": new_ids.1, "file_bytes": bytes.len()
+    }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    report.imported = true;
+    Ok(report)
+}
+
+/// Keeps a checked file until its uploader confirms the import; files left unconfirmed for a day
+/// are dropped. Returns the upload's id.
+pub async fn stash(
+    db: &Db,
+    user_id: i64,
+    kind: &LedgerKind,
+    org_id: i64,
+    rows: usize,
+    bytes: Vec<u8>,
+) -> Result<i64, StoreError> {
+    let txn = db.begin_write().await?;
+    ledger_upload::Entity::delete_many()
+        .filter(ledger_upload::Column::CreatedAt.lt(crate::now() - chrono::Duration::days(1)))
+        .exec(&txn)
+        .await?;
+    let saved = ledger_upload::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(kind.code.to_owned()),
+        org_id: Set(org_id),
+        rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
+        bytes: Set(bytes),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}
+
+/// Imports a file the same user checked and stashed, then drops it. Someone else's upload is not
+/// found.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_stashed(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    upload_id: i64,
+    ctx: &Context<'_>,
+) -> Result<ImportReport, StoreError> {
+    let upload = ledger_upload::Entity::find_by_id(upload_id)
+        .one(db.conn())
+        .await?
+        .filter(|u| u.user_id == user_id && u.kind == kind.code)
+        .ok_or(StoreError::NotFound)?;
+    let report = import(db, actor, scope, kind, upload.org_id, &upload.bytes, ctx, true).await?;
+    if report.imported {
+        ledger_upload::Entity::delete_by_id(upload_id).exec(db.conn()).await?;
+    }
+    Ok(report)
+}
