@@ -165,7 +165,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
 async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
-    use fazhi_domain::ledgers::{decisions, normative_documents};
+    use fazhi_domain::ledgers::{decision_catalogue, decisions, normative_documents};
 
     const CLERK: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡经办人", roles: &[Role::Clerk], principal_leader: false };
@@ -178,6 +178,20 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| {
         walk_record(db, township, kind, start, steps, ctx)
     };
+    walk(
+        &decision_catalogue::KIND,
+        &[
+            ("title", "杉岭乡2026年度重大行政决策事项目录"),
+            ("catalogue_year", "2026"),
+            ("items", "集镇污水管网建设，村镇建设办，2026年10月\n农村公路养护管理办法，交通办，2026年12月"),
+            ("criteria", "涉及全乡经济社会发展的重大公共政策和措施；重大公共建设项目；与群众切身利益密切相关的事项"),
+        ],
+        &[
+            ("approve", &[("party_meeting", "乡党委会议"), ("party_approved_on", "2026-02-10")], CLERK),
+            ("publish", &[("published_on", "2026-02-12"), ("publish_channel", "乡政府网站")], CLERK),
+        ],
+    )
+    .await?;
     walk(
         &normative_documents::KIND,
         &[("title", "杉岭乡农村建房管理办法"), ("drafting_unit", "村镇建设办")],

@@ -1,5 +1,6 @@
 //! The ledger kinds of Fazhi, each a declaration over [`crate::ledger`].
 
+pub mod decision_catalogue;
 pub mod decisions;
 pub mod legality_review;
 pub mod normative_documents;
@@ -9,7 +10,7 @@ mod testing;
 use crate::ledger::LedgerKind;
 
 /// Every ledger kind, in menu order.
-pub const ALL: &[&LedgerKind] = &[&decisions::KIND, &normative_documents::KIND];
+pub const ALL: &[&LedgerKind] = &[&decision_catalogue::KIND, &decisions::KIND, &normative_documents::KIND];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
     ALL.iter().copied().find(|k| k.code == code)

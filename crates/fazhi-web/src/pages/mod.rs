@@ -49,7 +49,14 @@ pub struct Nav {
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
     ("工作台", &[("首页", "/"), ("我的待办", "/todo")]),
-    ("台账", &[("重大行政决策", "/ledgers/decisions"), ("行政规范性文件", "/ledgers/normative_documents")]),
+    (
+        "台账",
+        &[
+            ("决策事项目录", "/ledgers/decision_catalogue"),
+            ("重大行政决策", "/ledgers/decisions"),
+            ("行政规范性文件", "/ledgers/normative_documents"),
+        ],
+    ),
     (
         "系统管理",
         &[
