@@ -74,6 +74,37 @@ enum Command {
     /// The working-day calendar: load a year's holiday notice, list the years, count a period.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Write a ledger of an organization (and the organizations under it) to an .xlsx file.
+    Export {
+        /// The ledger: decision_catalogue, decisions, normative_documents.
+        #[arg(long)]
+        kind: String,
+        /// Organization name or id.
+        #[arg(long)]
+        org: String,
+        /// Only records in this state (its code, e.g. in_force).
+        #[arg(long, default_value = "")]
+        state: String,
+        /// Only records containing these words.
+        #[arg(long, default_value = "")]
+        query: String,
+        /// Leave citizens' and officers' names unmasked (for the township's own use).
+        #[arg(long)]
+        with_personal_data: bool,
+        output: PathBuf,
+    },
+    /// Read an .xlsx ledger into an organization: every row is checked first, and one bad row
+    /// imports nothing.
+    Import {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        org: String,
+        /// Check and report only.
+        #[arg(long)]
+        dry_run: bool,
+        file: PathBuf,
+    },
     /// Check annual reports (.txt, .docx, .html; files, folders, or stdin) and point at their defects.
     Check {
         paths: Vec<PathBuf>,
@@ -234,7 +265,68 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Org(cmd) => org_command(&cli.database.connect().await?, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&cli.database.connect().await?).await,
         Command::Calendar(cmd) => calendar_command(&cli.database.connect().await?, cmd).await,
+        Command::Export { kind, org, state, query, with_personal_data, output } => {
+            let db = cli.database.connect().await?;
+            let kind = ledger_kind(&kind)?;
+            let org = orgs::resolve(&db, &org).await?;
+            let filter = fazhi_store::ledger::ListFilter {
+                state: Some(state).filter(|s| !s.is_empty()),
+                query: Some(query).filter(|s| !s.is_empty()),
+                ..Default::default()
+            };
+            let scope = Scope { org_path: org.path.clone() };
+            let (bytes, rows) = fazhi_store::ledger_xlsx::export(
+                &db,
+                &Actor::command_line(),
+                &scope,
+                kind,
+                &filter,
+                !with_personal_data,
+            )
+            .await?;
+            std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
+            println!("已导出{}{}台账 {rows} 条到 {}", org.name, kind.label, output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { kind, org, dry_run, file } => {
+            let db = cli.database.connect().await?;
+            let kind = ledger_kind(&kind)?;
+            let org = orgs::resolve(&db, &org).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let rules = fazhi_store::rules::current(&db).await?;
+            let report = fazhi_store::ledger_xlsx::import(
+                &db,
+                &Actor::command_line(),
+                &Scope::everything(),
+                kind,
+                org.id,
+                &bytes,
+                &rules.ctx(),
+                !dry_run,
+            )
+            .await?;
+            for e in &report.errors {
+                eprintln!("{}：{}", file.display(), e.describe());
+            }
+            if !report.errors.is_empty() {
+                eprintln!("{} 有 {} 处错误，一条也没有导入", file.display(), report.errors.len());
+                Ok(ExitCode::FAILURE)
+            } else if dry_run {
+                println!("检查通过：{} 条记录可以导入{}{}台账（未导入）", report.rows, org.name, kind.label);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("已导入 {} 条记录到{}{}台账", report.rows, org.name, kind.label);
+                Ok(ExitCode::SUCCESS)
+            }
+        }
     }
+}
+
+fn ledger_kind(code: &str) -> Result<&'static fazhi_domain::ledger::LedgerKind> {
+    fazhi_domain::ledgers::by_code(code).with_context(|| {
+        let known: Vec<&str> = fazhi_domain::ledgers::ALL.iter().map(|k| k.code).collect();
+        format!("没有名为 {code} 的台账：可用的有 {}", known.join("、"))
+    })
 }
 
 async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitCode> {

@@ -206,3 +206,44 @@ async fn a_file_saved_by_libreoffice_imports() {
     assert_eq!(text(&published.values, "draft_published_on"), "2026-03-02", "a date cell reads as its day");
     assert_eq!(found.len(), 3);
 }
+
+fn fazhi(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut all: Vec<String> = app.test_db.backend_args();
+    all.extend(args.iter().map(|a| a.to_string()));
+    let out = common::run_fazhi(&all, None);
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// The same at the command line: `fazhi export` masks personal data unless asked, `fazhi import`
+/// names each bad cell and fails, and a clean file imports.
+#[tokio::test]
+async fn the_command_line_exports_and_imports() {
+    let app = TestApp::spawn().await;
+    common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("规范性文件.xlsx");
+    let out = out.to_str().unwrap();
+    let (ok, stdout, stderr) = fazhi(&app, &["export", "--kind", "normative_documents", "--org", "杉岭乡", out]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("已导出杉岭乡行政规范性文件台账 1 条"), "{stdout}");
+    let sheet = read_sheet(&std::fs::read(out).unwrap()).unwrap();
+    let reviewer = sheet.headers().iter().position(|h| h == "审核人").unwrap();
+    assert_eq!(sheet.rows().next().unwrap().1[reviewer], "刘**");
+
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, decisions_file(&[["草案拟订中", "农村公路养护", "2026", ""]])).unwrap();
+    let (ok, _, stderr) = fazhi(&app, &["import", "--kind", "decisions", "--org", "杉岭乡", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.contains("第 2 行 D 列（承办单位）：“承办单位”必填"), "{stderr}");
+    assert!(stderr.contains("一条也没有导入"), "{stderr}");
+
+    let good = dir.path().join("good.xlsx");
+    std::fs::write(&good, decisions_file(&[["草案拟订中", "农村公路养护", "2026", "交通办"]])).unwrap();
+    let args = ["import", "--kind", "decisions", "--org", "杉岭乡", good.to_str().unwrap()];
+    let (ok, stdout, stderr) = fazhi(&app, &[&args[..], &["--dry-run"]].concat());
+    assert!(ok && stdout.contains("检查通过：1 条记录"), "{stdout}{stderr}");
+    assert!(records(&app.db, app.orgs.township, &decisions::KIND).await.is_empty());
+    let (ok, stdout, _) = fazhi(&app, &args);
+    assert!(ok && stdout.contains("已导入 1 条记录到杉岭乡重大行政决策台账"), "{stdout}");
+    assert_eq!(records(&app.db, app.orgs.township, &decisions::KIND).await.len(), 1);
+}
