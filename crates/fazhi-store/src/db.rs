@@ -167,6 +167,37 @@ impl Db {
             txn.execute(schema.create_table_from_entity(ledger_deadline::Entity).if_not_exists()).await?;
             txn.execute(schema.create_table_from_entity(setting::Entity).if_not_exists()).await?;
             txn.execute(schema.create_table_from_entity(ledger_upload::Entity).if_not_exists()).await?;
+            // Lists read ids from these indexes alone (filter and order), then fetch one page of
+            // rows: a township's list and the whole district's both stay a bounded index walk.
+            txn.execute(&Index::drop().name("idx_ledger_kind_path").table(ledger_record::Entity).if_exists().to_owned())
+                .await?;
+            let ledger = |name: &str, cols: &[ledger_record::Column]| {
+                let mut index = Index::create();
+                index.name(name).table(ledger_record::Entity).if_not_exists();
+                for c in cols {
+                    index.col(*c);
+                }
+                index
+            };
+            use ledger_record::Column as R;
+            for index in [
+                ledger("idx_ledger_org_updated", &[R::Kind, R::OrgId, R::State, R::UpdatedAt, R::Id]),
+                ledger("idx_ledger_org_title", &[R::Kind, R::OrgId, R::State, R::Title, R::Id]),
+                ledger("idx_ledger_state_updated", &[R::Kind, R::State, R::UpdatedAt, R::Id]),
+                ledger("idx_ledger_state_title", &[R::Kind, R::State, R::Title, R::Id]),
+            ] {
+                txn.execute(&index).await?;
+            }
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_deadline_org_due")
+                    .table(ledger_deadline::Entity)
+                    .col(ledger_deadline::Column::OrgId)
+                    .col(ledger_deadline::Column::Due)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
             txn.execute(
                 &Index::create()
                     .name("idx_ledger_deadline_due")

@@ -287,6 +287,7 @@ pub mod ledger_deadline {
         #[sea_orm(primary_key, auto_increment = false)]
         pub code: String,
         pub kind: String,
+        pub org_id: i64,
         pub org_path: String,
         pub title: String,
         pub start: Date,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{ActorFacts, Context, DeadlineStatus, LedgerKind, Refusal, Values, date, text};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
@@ -96,7 +96,7 @@ pub async fn create(
     .await?;
     let org_path = saved.org_path.clone();
     let record = view(kind, saved)?;
-    write_deadlines(&txn, kind, record.id, &org_path, &record.title, &record.values, ctx, true).await?;
+    write_deadlines(&txn, kind, &record, &org_path, ctx, true).await?;
     let change = Change::new("ledger.create", kind.code, record.id)
         .after(serde_json::json!({ "state": record.state, "values": record.values }));
     audit::append(&txn, actor, change).await?;
@@ -162,7 +162,7 @@ pub async fn take(
     let saved = active.update(&txn).await?;
     let org_path = saved.org_path.clone();
     let saved = view(kind, saved)?;
-    write_deadlines(&txn, kind, id, &org_path, &saved.title, &saved.values, ctx, false).await?;
+    write_deadlines(&txn, kind, &saved, &org_path, ctx, false).await?;
     let change = Change::new("ledger.transition", kind.code, id)
         .before(serde_json::json!({ "state": before.state, "values": before.values }))
         .after(serde_json::json!({ "step": transition, "state": saved.state, "values": saved.values }));
@@ -261,22 +261,41 @@ pub struct ListFilter {
     pub page_size: u64,
 }
 
+/// The organizations a scope covers. When it covers every organization there is, lists need no
+/// organization filter at all, and the planner walks the (kind, state, order) indexes directly.
+pub(crate) struct ScopeOrgs {
+    /// (id, path) of every organization in the scope.
+    pub orgs: Vec<(i64, String)>,
+    pub everything: bool,
+}
+
+impl ScopeOrgs {
+    pub(crate) async fn of<C: ConnectionTrait>(conn: &C, scope: &Scope) -> Result<ScopeOrgs, StoreError> {
+        let orgs: Vec<(i64, String)> = organization::Entity::find()
+            .select_only()
+            .columns([organization::Column::Id, organization::Column::Path])
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let total = orgs.len();
+        let orgs: Vec<(i64, String)> = orgs.into_iter().filter(|(_, path)| scope.contains_path(path)).collect();
+        let everything = orgs.len() == total;
+        Ok(ScopeOrgs { orgs, everything })
+    }
+
+    fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.orgs.iter().map(|(id, _)| *id)
+    }
+
+    fn path_of(&self, id: i64) -> &str {
+        self.orgs.iter().find(|(i, _)| *i == id).map(|(_, p)| p.as_str()).unwrap_or("")
+    }
+}
+
 /// The records of a list, filtered and sorted, without paging: the list pages it, the export
-/// reads it whole.
-pub(crate) fn list_query(
-    scope: &Scope,
-    kind: &LedgerKind,
-    filter: &ListFilter,
-) -> sea_orm::Select<ledger_record::Entity> {
-    let mut query = ledger_record::Entity::find()
-        .filter(ledger_record::Column::Kind.eq(kind.code))
-        .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path));
-    if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
-        query = query.filter(ledger_record::Column::State.eq(state));
-    }
-    if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(ledger_record::Column::SearchText.contains(words.to_lowercase()));
-    }
+/// reads it whole. Callers select the id alone first, so the walk stays inside an index.
+pub(crate) fn list_query(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm::Select<ledger_record::Entity> {
+    let query = filtered(orgs, kind, filter);
     match filter.sort {
         Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
         Sort::RecentlyHandled => {
@@ -286,6 +305,45 @@ pub(crate) fn list_query(
     }
 }
 
+fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm::Select<ledger_record::Entity> {
+    let mut query = ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code));
+    if !orgs.everything {
+        query = query.filter(ledger_record::Column::OrgId.is_in(orgs.ids()));
+    }
+    if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(ledger_record::Column::State.eq(state));
+    }
+    if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(ledger_record::Column::SearchText.contains(words.to_lowercase()));
+    }
+    query
+}
+
+/// The ids of a list in its order, a window of them.
+pub(crate) async fn list_ids<C: ConnectionTrait>(
+    conn: &C,
+    orgs: &ScopeOrgs,
+    kind: &LedgerKind,
+    filter: &ListFilter,
+    offset: u64,
+    limit: Option<u64>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut query = list_query(orgs, kind, filter).select_only().column(ledger_record::Column::Id);
+    // SQLite takes OFFSET only after a LIMIT: the whole list (an export) has neither.
+    if let Some(limit) = limit {
+        query = query.offset(offset).limit(limit);
+    }
+    Ok(query.into_tuple().all(conn).await?)
+}
+
+/// The rows of these ids, in the order given.
+pub(crate) async fn rows_by_id<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<ledger_record::Model>, StoreError> {
+    let mut rows = ledger_record::Entity::find().filter(ledger_record::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
+    let position: std::collections::HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|m| position.get(&m.id).copied().unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
 /// A page of a kind's records in the caller's scope.
 pub async fn list(
     db: &Db,
@@ -293,46 +351,19 @@ pub async fn list(
     kind: &'static LedgerKind,
     filter: &ListFilter,
 ) -> Result<Page<RecordView>, StoreError> {
-    let query = list_query(scope, kind, filter);
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let page_size = filter.page_size.clamp(1, 200);
     let page = filter.page.max(1);
-    let total = query.clone().count(db.conn()).await?;
-    let items = query
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .all(db.conn())
+    let total: i64 = filtered(&orgs, kind, filter)
+        .select_only()
+        .column_as(ledger_record::Column::Id.count(), "n")
+        .into_tuple()
+        .one(db.conn())
         .await?
-        .into_iter()
-        .map(|m| view(kind, m))
-        .collect::<Result<_, _>>()?;
-    Ok(Page { items, total, page, page_size })
-}
-
-/// Every record of every kind in the caller's scope, with the kind it belongs to: the input of
-/// the to-do list and of the district's counts. Records are read in pages of a thousand.
-pub async fn all_in_scope(
-    db: &Db,
-    scope: &Scope,
-) -> Result<Vec<(&'static LedgerKind, RecordView, String)>, StoreError> {
-    let mut out = Vec::new();
-    let mut after = 0i64;
-    loop {
-        let batch = ledger_record::Entity::find()
-            .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path))
-            .filter(ledger_record::Column::Id.gt(after))
-            .order_by_asc(ledger_record::Column::Id)
-            .limit(1000)
-            .all(db.conn())
-            .await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        for m in batch {
-            let Some(kind) = fazhi_domain::ledgers::by_code(&m.kind) else { continue };
-            let path = m.org_path.clone();
-            out.push((kind, view(kind, m)?, path));
-        }
-    }
-    Ok(out)
+        .unwrap_or(0);
+    let ids = list_ids(db.conn(), &orgs, kind, filter, (page - 1) * page_size, Some(page_size)).await?;
+    let items = rows_by_id(db.conn(), &ids).await?.into_iter().map(|m| view(kind, m)).collect::<Result<_, _>>()?;
+    Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page, page_size })
 }
 
 /// Every text of a record, lower-cased, one per line: what a search looks in.
@@ -349,24 +380,26 @@ pub(crate) fn search_text(values: &Values) -> String {
     out
 }
 
-/// The open time limits of a record, as the to-do list reads them.
-fn deadline_rows(
-    kind: &LedgerKind,
+/// Where a record's deadline rows belong.
+struct Owner<'a> {
     record_id: i64,
-    org_path: &str,
-    title: &str,
-    values: &Values,
-    ctx: &Context<'_>,
-) -> Vec<ledger_deadline::ActiveModel> {
+    org_id: i64,
+    org_path: &'a str,
+    title: &'a str,
+}
+
+/// The open time limits of a record, as the to-do list reads them.
+fn deadline_rows(kind: &LedgerKind, owner: &Owner<'_>, values: &Values, ctx: &Context<'_>) -> Vec<ledger_deadline::ActiveModel> {
     kind.deadlines(values, ctx)
         .into_iter()
         .filter(DeadlineStatus::is_open_limit)
         .map(|d| ledger_deadline::ActiveModel {
-            record_id: Set(record_id),
+            record_id: Set(owner.record_id),
             code: Set(d.deadline.code.to_owned()),
             kind: Set(kind.code.to_owned()),
-            org_path: Set(org_path.to_owned()),
-            title: Set(title.to_owned()),
+            org_id: Set(owner.org_id),
+            org_path: Set(owner.org_path.to_owned()),
+            title: Set(owner.title.to_owned()),
             start: Set(d.counted.start),
             period_json: Set(serde_json::to_string(&d.counted.period).expect("period serializes")),
             due: Set(d.counted.due),
@@ -375,72 +408,74 @@ fn deadline_rows(
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Rewrites one record's deadline rows after a change.
 async fn write_deadlines<C: ConnectionTrait>(
     conn: &C,
     kind: &LedgerKind,
-    record_id: i64,
+    record: &RecordView,
     org_path: &str,
-    title: &str,
-    values: &Values,
     ctx: &Context<'_>,
     new_record: bool,
 ) -> Result<(), StoreError> {
     if !new_record {
         ledger_deadline::Entity::delete_many()
-            .filter(ledger_deadline::Column::RecordId.eq(record_id))
+            .filter(ledger_deadline::Column::RecordId.eq(record.id))
             .exec(conn)
             .await?;
     }
-    let rows = deadline_rows(kind, record_id, org_path, title, values, ctx);
+    let owner = Owner { record_id: record.id, org_id: record.org_id, org_path, title: &record.title };
+    let rows = deadline_rows(kind, &owner, &record.values, ctx);
     if !rows.is_empty() {
         ledger_deadline::Entity::insert_many(rows).exec(conn).await?;
     }
     Ok(())
 }
 
-/// Counts the deadlines of a kind's records of an organization stored after `after_id` (an
-/// import's rows). Returns the first and last id stored.
-pub(crate) async fn write_deadlines_after<C: ConnectionTrait>(
+/// Counts the deadline rows of every record stored after `after_id`: all of them after a calendar
+/// or settings change (from 0, the table emptied first), an import's rows after an import. Reads
+/// by id alone, so the walk is the table's own order; kinds without deadlines are skipped before
+/// their values are parsed. Returns the last id read and the number of open limits.
+pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
     conn: &C,
-    kind: &LedgerKind,
-    org_id: i64,
     after_id: i64,
     ctx: &Context<'_>,
-) -> Result<(i64, i64), StoreError> {
+) -> Result<(i64, usize), StoreError> {
     let mut after = after_id;
-    let mut first = None;
+    let mut open = 0;
     loop {
-        let batch: Vec<(i64, String, String, String)> = ledger_record::Entity::find()
+        let batch: Vec<(i64, String, i64, String, String, String)> = ledger_record::Entity::find()
             .select_only()
             .columns([
                 ledger_record::Column::Id,
+                ledger_record::Column::Kind,
+                ledger_record::Column::OrgId,
                 ledger_record::Column::OrgPath,
                 ledger_record::Column::Title,
                 ledger_record::Column::ValuesJson,
             ])
             .filter(ledger_record::Column::Id.gt(after))
-            .filter(ledger_record::Column::OrgId.eq(org_id))
-            .filter(ledger_record::Column::Kind.eq(kind.code))
             .order_by_asc(ledger_record::Column::Id)
-            .limit(2000)
+            .limit(5000)
             .into_tuple()
             .all(conn)
             .await?;
         let Some(last) = batch.last() else { break };
         after = last.0;
-        first.get_or_insert(batch[0].0);
         let mut rows = Vec::new();
-        for (id, org_path, title, json) in &batch {
+        for (id, kind, org_id, org_path, title, json) in &batch {
+            let Some(kind) = fazhi_domain::ledgers::by_code(kind).filter(|k| !k.deadlines.is_empty()) else { continue };
             let values: Values = serde_json::from_str(json)
                 .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
-            rows.extend(deadline_rows(kind, *id, org_path, title, &values, ctx));
+            let owner = Owner { record_id: *id, org_id: *org_id, org_path, title };
+            rows.extend(deadline_rows(kind, &owner, &values, ctx));
         }
-        for chunk in rows.chunks(500) {
+        open += rows.len();
+        // Ten columns a row: well under the bind-parameter limits of both databases.
+        for chunk in rows.chunks(1000) {
             ledger_deadline::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
         }
     }
-    Ok((first.unwrap_or(0), after))
+    Ok((after, open))
 }
 
 /// Recounts every open time limit of every record on the calendar and settings given: after a
@@ -448,43 +483,7 @@ pub(crate) async fn write_deadlines_after<C: ConnectionTrait>(
 /// many limits are open.
 pub(crate) async fn recompute_deadlines<C: ConnectionTrait>(conn: &C, ctx: &Context<'_>) -> Result<usize, StoreError> {
     ledger_deadline::Entity::delete_many().exec(conn).await?;
-    let kinds: Vec<&str> =
-        fazhi_domain::ledgers::ALL.iter().filter(|k| !k.deadlines.is_empty()).map(|k| k.code).collect();
-    let mut after = 0i64;
-    let mut open = 0;
-    loop {
-        let batch: Vec<(i64, String, String, String, String)> = ledger_record::Entity::find()
-            .select_only()
-            .columns([
-                ledger_record::Column::Id,
-                ledger_record::Column::Kind,
-                ledger_record::Column::OrgPath,
-                ledger_record::Column::Title,
-                ledger_record::Column::ValuesJson,
-            ])
-            .filter(ledger_record::Column::Id.gt(after))
-            .filter(ledger_record::Column::Kind.is_in(kinds.iter().copied()))
-            .order_by_asc(ledger_record::Column::Id)
-            .limit(2000)
-            .into_tuple()
-            .all(conn)
-            .await?;
-        let Some(last) = batch.last() else { break };
-        after = last.0;
-        let mut rows = Vec::new();
-        for (id, kind, org_path, title, json) in &batch {
-            let Some(kind) = fazhi_domain::ledgers::by_code(kind) else { continue };
-            let values: Values = serde_json::from_str(json)
-                .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
-            rows.extend(deadline_rows(kind, *id, org_path, title, &values, ctx));
-        }
-        open += rows.len();
-        // Nine columns a row: well under the bind-parameter limits of both databases.
-        for chunk in rows.chunks(500) {
-            ledger_deadline::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
-        }
-    }
-    Ok(open)
+    Ok(count_deadlines_after(conn, 0, ctx).await?.1)
 }
 
 /// An open time limit as the to-do list shows it.
@@ -516,10 +515,10 @@ pub async fn due_by(
     limit: u64,
     ctx: &Context<'_>,
 ) -> Result<(Vec<DueItem>, Vec<(String, u64, u64)>), StoreError> {
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let in_scope = || {
-        ledger_deadline::Entity::find()
-            .filter(ledger_deadline::Column::OrgPath.starts_with(&scope.org_path))
-            .filter(ledger_deadline::Column::Due.lte(until))
+        let query = ledger_deadline::Entity::find().filter(ledger_deadline::Column::Due.lte(until));
+        if orgs.everything { query } else { query.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids())) }
     };
     let rows = in_scope()
         .order_by_asc(ledger_deadline::Column::Due)
@@ -556,17 +555,17 @@ pub async fn due_by(
     for overdue in [false, true] {
         let side =
             if overdue { ledger_deadline::Column::Due.lt(today) } else { ledger_deadline::Column::Due.gte(today) };
-        let counts: Vec<(String, i64)> = in_scope()
+        let counts: Vec<(i64, i64)> = in_scope()
             .filter(side)
             .select_only()
-            .column(ledger_deadline::Column::OrgPath)
+            .column(ledger_deadline::Column::OrgId)
             .column_as(ledger_deadline::Column::RecordId.count(), "n")
-            .group_by(ledger_deadline::Column::OrgPath)
+            .group_by(ledger_deadline::Column::OrgId)
             .into_tuple()
             .all(db.conn())
             .await?;
-        for (path, n) in counts {
-            let entry = per_path.entry(path).or_default();
+        for (org_id, n) in counts {
+            let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
             let n = u64::try_from(n).unwrap_or(0);
             if overdue { entry.1 += n } else { entry.0 += n }
         }

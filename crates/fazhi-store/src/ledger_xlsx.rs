@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use fazhi_domain::ledger::{Context, FieldType, LedgerKind, Values, text};
 use fazhi_domain::ledger_table::column_letter;
 use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,10 +28,12 @@ pub async fn export(
 ) -> Result<(Vec<u8>, u64), StoreError> {
     let headers = kind.table_headers();
     let mut writer = TableWriter::new(kind.label, &headers).map_err(office)?;
-    let mut pages = crate::ledger::list_query(scope, kind, filter).paginate(db.conn(), 5000);
+    // The ids in the list's order from the indexes, then the rows a thousand at a time.
+    let orgs = crate::ledger::ScopeOrgs::of(db.conn(), scope).await?;
+    let ids = crate::ledger::list_ids(db.conn(), &orgs, kind, filter, 0, None).await?;
     let mut rows = 0u64;
-    while let Some(batch) = pages.fetch_and_next().await? {
-        for m in batch {
+    for chunk in ids.chunks(1000) {
+        for m in crate::ledger::rows_by_id(db.conn(), chunk).await? {
             let values: Values = serde_json::from_str(&m.values_json)
                 .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", m.id)))?;
             let cells: Vec<Cell> = kind
@@ -115,8 +117,10 @@ pub struct ImportReport {
 const MAX_ERRORS: usize = 200;
 
 /// Reads a spreadsheet of a kind into the caller's organization. With `store` false it only
-/// checks (the preview); with `store` true and no error it stores every row in one transaction,
-/// continues the numbering after the imported numbers, and counts the records' deadlines.
+/// checks (the preview). With `store` true it checks and stores in one write transaction, a
+/// thousand rows at a time so memory stays flat, and commits only if no cell was wrong: one bad
+/// row and the transaction is dropped, nothing stored. The numbering continues after the imported
+/// numbers, and the records' deadlines are counted.
 #[allow(clippy::too_many_arguments)]
 pub async fn import(
     db: &Db,
@@ -146,67 +150,123 @@ pub async fn import(
             return Ok(report);
         }
     };
+    let cell_error = |row: usize, column: usize, message: String| ImportError {
+        row,
+        column: column_letter(column),
+        header: headers.get(column).cloned().unwrap_or_default(),
+        message,
+    };
+
+    // Check-only runs read; a storing run holds the write lock from the start, so the numbers it
+    // compares against and the ids it stores cannot change under it.
+    let txn = if store { Some(db.begin_write().await?) } else { None };
+    let org = match &txn {
+        Some(t) => organization::Entity::find_by_id(org_id).one(t).await?,
+        None => organization::Entity::find_by_id(org_id).one(db.conn()).await?,
+    }
+    .filter(|o| scope.contains_path(&o.path))
+    .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
     let numbering = kind.numbering;
-    let mut numbers_seen: HashSet<String> = HashSet::new();
-    let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
     let number_column =
         numbering.and_then(|n| headers.iter().position(|h| Some(h.trim()) == kind.field(n.field).map(|f| f.label)));
-    let mut records: Vec<(&'static str, Values)> = Vec::new();
-    let mut error_count = 0usize;
-    let mut push_error = |report: &mut ImportReport, e: ImportError| {
-        error_count += 1;
-        if report.errors.len() < MAX_ERRORS {
-            report.errors.push(e);
+    let taken: HashSet<String> = match (numbering, number_column) {
+        (Some(n), Some(_)) => {
+            let query = ledger_record::Entity::find()
+                .select_only()
+                .column(ledger_record::Column::ValuesJson)
+                .filter(ledger_record::Column::Kind.eq(kind.code))
+                .filter(ledger_record::Column::OrgId.eq(org.id));
+            let stored: Vec<String> = match &txn {
+                Some(t) => query.into_tuple().all(t).await?,
+                None => query.into_tuple().all(db.conn()).await?,
+            };
+            stored
+                .iter()
+                .filter_map(|json| serde_json::from_str::<Values>(json).ok())
+                .map(|v| text(&v, n.field).to_owned())
+                .filter(|number| !number.is_empty())
+                .collect()
         }
+        _ => HashSet::new(),
     };
+    let before: i64 = match &txn {
+        Some(t) => ledger_record::Entity::find()
+            .select_only()
+            .column_as(ledger_record::Column::Id.max(), "m")
+            .into_tuple::<Option<i64>>()
+            .one(t)
+            .await?
+            .flatten()
+            .unwrap_or(0),
+        None => 0,
+    };
+
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut error_count = 0usize;
+    let mut buffer: Vec<ledger_record::ActiveModel> = Vec::new();
+    let now = crate::now();
     for (row, cells) in sheet.rows() {
         report.rows += 1;
-        match kind.parse_table_row(&columns, &cells) {
-            Ok((state, values)) => {
-                if let (Some(n), Some(col)) = (numbering, number_column) {
-                    let number = text(&values, n.field);
-                    if !number.is_empty() {
-                        let fail = |message: String| ImportError {
-                            row,
-                            column: column_letter(col),
-                            header: headers[col].clone(),
-                            message,
-                        };
-                        match n.parse(number) {
-                            None => push_error(&mut report, fail(format!("文号“{number}”应形如 杉岭府规〔2022〕3号"))),
-                            Some(_) if !numbers_seen.insert(number.to_owned()) => {
-                                push_error(&mut report, fail(format!("文号“{number}”在文件中重复")))
-                            }
-                            Some((year, seq)) => {
-                                let top = top_sequence.entry(year).or_default();
-                                *top = (*top).max(seq);
-                            }
-                        }
+        let mut errors = Vec::new();
+        let parsed = match kind.parse_table_row(&columns, &cells) {
+            Ok(parsed) => Some(parsed),
+            Err(cells) => {
+                errors.extend(cells.into_iter().map(|e| cell_error(row, e.column, e.message)));
+                None
+            }
+        };
+        if let (Some((_, values)), Some(n), Some(col)) = (&parsed, numbering, number_column) {
+            let number = text(values, n.field);
+            if !number.is_empty() {
+                match n.parse(number) {
+                    None => errors.push(cell_error(row, col, format!("文号“{number}”应形如 杉岭府规〔2022〕3号"))),
+                    Some(_) if taken.contains(number) => {
+                        errors.push(cell_error(row, col, format!("文号“{number}”已在本单位台账中")))
+                    }
+                    Some(_) if !seen.insert(number.to_owned()) => {
+                        errors.push(cell_error(row, col, format!("文号“{number}”在文件中重复")))
+                    }
+                    Some((year, seq)) => {
+                        let top = top_sequence.entry(year).or_default();
+                        *top = (*top).max(seq);
                     }
                 }
-                if report.preview.len() < 20 {
-                    report
-                        .preview
-                        .push((kind.state_label(state).to_owned(), text(&values, kind.title_field).to_owned()));
-                }
-                records.push((state, values));
             }
-            Err(errors) => {
-                for e in errors {
-                    push_error(
-                        &mut report,
-                        ImportError {
-                            row,
-                            column: column_letter(e.column),
-                            header: headers.get(e.column).cloned().unwrap_or_default(),
-                            message: e.message,
-                        },
-                    );
-                }
+        }
+        if !errors.is_empty() {
+            error_count += errors.len();
+            let room = MAX_ERRORS.saturating_sub(report.errors.len());
+            report.errors.extend(errors.into_iter().take(room));
+            buffer.clear();
+            continue;
+        }
+        let Some((state, values)) = parsed else { continue };
+        if report.preview.len() < 20 {
+            report.preview.push((kind.state_label(state).to_owned(), text(&values, kind.title_field).to_owned()));
+        }
+        if let (Some(t), 0) = (&txn, error_count) {
+            buffer.push(ledger_record::ActiveModel {
+                kind: Set(kind.code.to_owned()),
+                org_id: Set(org.id),
+                org_path: Set(org.path.clone()),
+                state: Set(state.to_owned()),
+                title: Set(text(&values, kind.title_field).to_owned()),
+                values_json: Set(serde_json::to_string(&values).expect("values serialize")),
+                search_text: Set(search_text(&values)),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            });
+            // Eleven columns a row, well under the bind-parameter limits of both databases.
+            if buffer.len() == 1000 {
+                ledger_record::Entity::insert_many(std::mem::take(&mut buffer)).exec(t).await?;
             }
         }
     }
     if report.rows == 0 {
+        error_count += 1;
         report.errors.push(ImportError {
             row: 0,
             column: String::new(),
@@ -223,74 +283,18 @@ pub async fn import(
             message: format!("另有 {more} 处错误未列出"),
         });
     }
-    if !report.errors.is_empty() || !store {
-        return Ok(report);
+    // Errors, or only a check: the transaction, if any, is dropped and nothing stays.
+    let Some(txn) = txn.filter(|_| report.errors.is_empty()) else { return Ok(report) };
+    if !buffer.is_empty() {
+        ledger_record::Entity::insert_many(buffer).exec(&txn).await?;
     }
-
-    let txn = db.begin_write().await?;
-    let org = organization::Entity::find_by_id(org_id)
-        .one(&txn)
-        .await?
-        .filter(|o| scope.contains_path(&o.path))
-        .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
-    if let (Some(n), false) = (numbering, numbers_seen.is_empty()) {
-        // A number already in the township's ledger: the row that repeats it is refused.
-        let existing: Vec<String> = ledger_record::Entity::find()
-            .filter(ledger_record::Column::Kind.eq(kind.code))
-            .filter(ledger_record::Column::OrgId.eq(org.id))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .filter_map(|m| serde_json::from_str::<Values>(&m.values_json).ok())
-            .map(|v| text(&v, n.field).to_owned())
-            .filter(|number| numbers_seen.contains(number))
-            .collect();
-        if !existing.is_empty() {
-            report.errors = existing
-                .into_iter()
-                .map(|number| ImportError {
-                    row: 0,
-                    column: String::new(),
-                    header: kind.field(n.field).map(|f| f.label.to_owned()).unwrap_or_default(),
-                    message: format!("文号“{number}”已在本单位台账中"),
-                })
-                .collect();
-            return Ok(report);
-        }
-        for (year, top) in &top_sequence {
-            crate::ledger::raise_sequence(&txn, kind.code, org.id, *year, *top).await?;
-        }
+    for (year, top) in &top_sequence {
+        crate::ledger::raise_sequence(&txn, kind.code, org.id, *year, *top).await?;
     }
-    let before: Option<i64> = ledger_record::Entity::find()
-        .select_only()
-        .column_as(ledger_record::Column::Id.max(), "m")
-        .into_tuple()
-        .one(&txn)
-        .await?
-        .flatten();
-    let now = crate::now();
-    let models = records.iter().map(|(state, values)| ledger_record::ActiveModel {
-        kind: Set(kind.code.to_owned()),
-        org_id: Set(org.id),
-        org_path: Set(org.path.clone()),
-        state: Set((*state).to_owned()),
-        title: Set(text(values, kind.title_field).to_owned()),
-        values_json: Set(serde_json::to_string(values).expect("values serialize")),
-        search_text: Set(search_text(values)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
-    // Eleven columns a row, well under the bind-parameter limits of both databases.
-    let models: Vec<_> = models.collect();
-    for chunk in models.chunks(1000) {
-        ledger_record::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
-    }
-    let after = before.unwrap_or(0);
-    let new_ids = crate::ledger::write_deadlines_after(&txn, kind, org.id, after, ctx).await?;
+    // The write lock is held: every record after `before` is this import's.
+    let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
     let change = Change::new("ledger.import", kind.code, org.id).after(serde_json::json!({
-        "rows": records.len(), "org": org.name, "first_id": new_ids.0, "last_id": new_ids.1, "file_bytes": bytes.len()
+        "rows": report.rows, "org": org.name, "after_id": before, "last_id": last_id, "file_bytes": bytes.len()
     }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;

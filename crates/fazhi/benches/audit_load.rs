@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package).
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fazhi_domain::role::Role;
@@ -13,68 +13,13 @@ use fazhi_store::orgs::{self, NewOrg};
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Actor, Db, Scope};
 
+mod support;
+
+use support::{Server, rss_kib, wrk};
+
 const USERS: usize = 1_000;
 const RECORDS: usize = 100_000;
 const PASSWORD: &str = "Bench-Passw0rd";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn rss_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
-struct WrkResult {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    non_2xx: bool,
-}
-
-fn millis(s: &str) -> f64 {
-    let (num, unit) = s.split_at(s.find(|c: char| c.is_alphabetic()).unwrap_or(s.len()));
-    let v: f64 = num.parse().unwrap_or(f64::NAN);
-    match unit {
-        "us" => v / 1000.0,
-        "ms" => v,
-        "s" => v * 1000.0,
-        _ => f64::NAN,
-    }
-}
-
-fn wrk(url: &str, cookie: Option<&str>, seconds: u32) -> WrkResult {
-    let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", "--timeout", "5s"]);
-    if let Some(c) = cookie {
-        cmd.args(["-H", &format!("Cookie: {c}")]);
-    }
-    let out = cmd.arg(url).output().expect("wrk is installed (apt-get install wrk)");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let find = |prefix: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("")
-    };
-    WrkResult {
-        rps: find("Requests/sec:").parse().unwrap_or(0.0),
-        p50_ms: millis(find("50%")),
-        p99_ms: millis(find("99%")),
-        non_2xx: text.contains("Non-2xx"),
-    }
-}
 
 async fn seed(db: &Db) -> String {
     let actor = Actor::system();
@@ -228,9 +173,9 @@ fn main() {
     let rows = body.matches("<td class=\"num\">").count();
     assert_eq!(rows, 50, "the filtered audit page should list 50 records of {user}");
     // Warm up, then measure.
-    wrk(&page, Some(&cookie), 2);
-    let ceiling = wrk(&format!("{base}/healthz"), None, 10);
-    let audit = wrk(&page, Some(&cookie), 10);
+    wrk(&page, Some(&cookie), 2, 64);
+    let ceiling = wrk(&format!("{base}/healthz"), None, 10, 64);
+    let audit = wrk(&page, Some(&cookie), 10, 64);
     let peak_rss = rss_kib(pid, "VmHWM:");
 
     println!("\naudit list page, {RECORDS} records, {USERS} users, 64 connections, 2 wrk threads, same 2 cores");

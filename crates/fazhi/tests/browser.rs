@@ -170,14 +170,41 @@ async fn state(b: &fantoccini::Client) -> String {
 }
 
 #[tokio::test]
-async fn a_clerk_walks_a_decision_to_publication_past_the_legality_review_gate() {
-    let Some(browser) = start("a_clerk_walks_a_decision_to_publication_past_the_legality_review_gate").await else {
+async fn a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legality_review_gate() {
+    let Some(browser) = start("a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legality_review_gate").await else {
         return;
     };
     // The driver and the database live as long as `browser`: bind it whole, not by fields.
     let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
-    b.goto(&format!("{address}/ledgers/decisions")).await.unwrap();
+    // First the catalogue: the new decision is added to this year's, agreed and published again.
+    b.goto(&format!("{address}/ledgers/decision_catalogue")).await.unwrap();
     log_in(b, "shanling_clerk", &demo.demo_password).await;
+    b.wait()
+        .for_element(Locator::LinkText("杉岭乡2026年度重大行政决策事项目录"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    assert_eq!(state(b).await, "已公布");
+    take_step(
+        b,
+        "adjust",
+        &[
+            ("adjusted_on", "2026-05-20"),
+            ("adjustment", "增加农贸市场改造"),
+            ("items", "集镇污水管网建设，村镇建设办，2026年10月\n杉岭乡农贸市场改造，经济发展办，2026年12月"),
+        ],
+    )
+    .await;
+    assert_eq!(state(b).await, "编制中");
+    take_step(b, "approve", &[("party_meeting", "乡党委会议"), ("party_approved_on", "2026-05-25")]).await;
+    let page = take_step(b, "publish", &[("published_on", "2026-05-27"), ("publish_channel", "乡政府网站")]).await;
+    assert_eq!(state(b).await, "已公布");
+    assert!(page.contains("杉岭乡农贸市场改造"), "{page}");
+
+    b.goto(&format!("{address}/ledgers/decisions")).await.unwrap();
     b.wait().for_element(Locator::Css("#new-record")).await.unwrap().click().await.unwrap();
     b.wait().for_element(Locator::Css("#new-form")).await.unwrap();
     b.find(Locator::Css("#new-title")).await.unwrap().send_keys("杉岭乡农贸市场改造").await.unwrap();

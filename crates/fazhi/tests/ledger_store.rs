@@ -149,3 +149,29 @@ async fn fifty_concurrent_registrations_get_fifty_consecutive_numbers() {
     sequences.sort();
     assert_eq!(sequences, (1..=50).collect::<Vec<i64>>());
 }
+
+/// A search finds any part of any text of a record, not only its name; Latin letters in any case.
+#[tokio::test]
+async fn a_search_finds_a_record_by_any_of_its_words() {
+    let app = TestApp::spawn().await;
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let kind = &decisions::KIND;
+    let scope = Scope::everything();
+    for (title, unit) in [("集镇污水管网建设", "村镇建设办"), ("敬老院改扩建", "社会事务办"), ("LED路灯更换", "党政办")] {
+        let fields = input(&[("title", title), ("catalogue_year", "2026"), ("lead_unit", unit)]);
+        ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &fields, &rules.ctx()).await.unwrap();
+    }
+    let found = |words: &'static str| {
+        let db = app.db.clone();
+        let scope = scope.clone();
+        async move {
+            let filter = ListFilter { query: Some(words.into()), page: 1, page_size: 50, ..Default::default() };
+            let page = ledger::list(&db, &scope, kind, &filter).await.unwrap();
+            page.items.into_iter().map(|r| r.title).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("社会事务").await, ["敬老院改扩建"], "by the lead unit, part of a word");
+    assert_eq!(found("管网").await, ["集镇污水管网建设"]);
+    assert_eq!(found("led").await, ["LED路灯更换"]);
+    assert!(found("卫生院").await.is_empty());
+}

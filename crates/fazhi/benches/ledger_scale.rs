@@ -1,0 +1,292 @@
+//! The ledger engine at the scale of a large district: 1,000,000 records across 30 townships.
+//! Measures, against the targets of issue 4:
+//! - `fazhi import` of 100,000 rows (≤ 10 s) and `fazhi export` of them (≤ 5 s), each in its own
+//!   process, with its peak memory (≤ 300 MB);
+//! - `fazhi calendar load` recounting every open deadline (≤ 10 s);
+//! - a filtered, sorted list page under 32 concurrent clients (wrk): p99 ≤ 50 ms.
+//!
+//! Run: `cargo bench -p fazhi --bench ledger_scale` (needs `wrk`, Debian's package). Seeding takes
+//! a few minutes; FAZHI_BENCH_DIR keeps the seeded database for the next run.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fazhi_domain::ledger::LedgerKind;
+use fazhi_domain::ledgers::{decisions, normative_documents};
+use fazhi_domain::role::Role;
+use fazhi_office::xlsx::{Cell, TableWriter};
+use fazhi_store::orgs::{self, NewOrg};
+use fazhi_store::users::{self, NewUser};
+use fazhi_store::{Actor, Db, Scope};
+use support::{Server, rss_kib, timed, wrk};
+
+const TOWNSHIPS: usize = 30;
+const TOTAL: usize = 1_000_000;
+/// The township whose import and export are timed.
+const BIG: usize = 100_000;
+const PASSWORD: &str = "Bench-Passw0rd";
+
+/// One normative document of township `t`, number `n`, in one of the states a real ledger holds:
+/// most in force and filed, some waiting to be filed or reviewed (open deadlines), some drafts.
+fn document_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
+    let year = 2018 + (n % 9) as i32;
+    let day = |m: u32, d: u32| Cell::Date(chrono::NaiveDate::from_ymd_opt(year, m, d).unwrap());
+    let text = |s: String| Cell::Text(s);
+    let stage = n % 20;
+    let state = match stage {
+        0..=9 => "有效",
+        10..=13 => "有效",
+        14..=16 => "合法性审核中",
+        _ => "起草中",
+    };
+    headers
+        .iter()
+        .map(|h| match *h {
+            "状态" => text(state.into()),
+            "文件名称" => text(format!("乡镇{t:02}关于加强第{n}项工作管理的规定")),
+            "起草单位" => text(["党政办", "司法所", "村镇建设办", "社会事务办"][n % 4].into()),
+            "与市场主体生产经营活动密切相关" => text(if n % 7 == 0 { "是" } else { "否" }.into()),
+            "草案版本" => Cell::Integer(1),
+            "征求意见稿公布日期" => day(3, 2),
+            "征求意见结束日期" if stage < 17 => day(4, 6),
+            "送请合法性审核日期" if stage < 17 => day(4, 8 + (n % 10) as u32),
+            "审核机构" if stage < 17 => text("司法所".into()),
+            "审核人" if stage < 14 => text("刘所长".into()),
+            "审核意见日期" if stage < 14 => day(4, 22),
+            "审核意见" if stage < 14 => text("合法".into()),
+            "审核所依据的草案版本" if stage < 14 => Cell::Integer(1),
+            "审议会议" if stage < 14 => text("乡政府常务会议".into()),
+            "审议日期" if stage < 14 => day(5, 6),
+            "审议情况" if stage < 14 => text("审议通过".into()),
+            "签发人" if stage < 14 => text("乡长".into()),
+            "签发日期" if stage < 14 => day(5, 8),
+            "文号" if stage < 14 => text(format!("乡镇{t:02}府规〔{year}〕{}号", n / 9 + 1)),
+            "公布日期" if stage < 14 => day(5, 12),
+            "公布渠道" if stage < 14 => text("乡政府网站".into()),
+            "有效期至" if stage < 14 => Cell::Date(chrono::NaiveDate::from_ymd_opt(year + 5, 5, 11).unwrap()),
+            "报送备案日期" if stage < 10 => day(5, 20),
+            "备案机关" if stage < 10 => text("区司法局".into()),
+            _ => Cell::Empty,
+        })
+        .collect()
+}
+
+fn decision_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
+    headers
+        .iter()
+        .map(|h| match *h {
+            "状态" => Cell::Text(if n % 3 == 0 { "征求意见中" } else { "草案拟订中" }.into()),
+            "决策事项" => Cell::Text(format!("乡镇{t:02}第{n}号重大事项")),
+            "目录年度" => Cell::Integer(2018 + (n % 9) as i64),
+            "承办单位" => Cell::Text("党政办".into()),
+            "草案公布日期" if n % 3 == 0 => {
+                Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 1 + (n % 28) as u32).unwrap())
+            }
+            "征求意见期限（日）" if n % 3 == 0 => Cell::Integer(30),
+            _ => Cell::Empty,
+        })
+        .collect()
+}
+
+fn sheet(kind: &LedgerKind, t: usize, rows: usize, row: fn(&[&str], usize, usize) -> Vec<Cell>) -> Vec<u8> {
+    let headers = kind.table_headers();
+    let mut w = TableWriter::new(kind.label, &headers).unwrap();
+    for n in 0..rows {
+        w.push(&row(&headers, t, n)).unwrap();
+    }
+    w.finish().unwrap()
+}
+
+fn fazhi(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fazhi"));
+    c.args(["--data-dir", &dir.display().to_string()]).args(args).env("RUST_LOG", "warn");
+    c
+}
+
+struct Measured {
+    import_s: f64,
+    import_mb: f64,
+    export_s: f64,
+    export_mb: f64,
+    recount_s: f64,
+    recount_out: String,
+}
+
+async fn seed(db: &Db, dir: &Path) -> Measured {
+    let actor = Actor::system();
+    let all = Scope::everything();
+    let new_org = |name: String, kind: &str, parent: Option<i64>, i: usize| NewOrg {
+        name,
+        kind: kind.into(),
+        parent_id: parent,
+        sort_order: i as i32,
+    };
+    let district = orgs::create(db, &actor, &all, new_org("基准区".into(), "district", None, 0)).await.unwrap();
+    let mut townships = Vec::new();
+    for t in 0..TOWNSHIPS {
+        let org = orgs::create(db, &actor, &all, new_org(format!("乡镇{t:02}"), "township", Some(district.id), t))
+            .await
+            .unwrap();
+        townships.push(org);
+    }
+    for (name, org, role) in
+        [("bench_clerk", townships[5].id, Role::Clerk), ("bench_supervisor", district.id, Role::Supervisor)]
+    {
+        let user = NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            org_id: org,
+            roles: vec![role],
+            password: PASSWORD.into(),
+            must_change_password: false,
+        };
+        users::create(db, &actor, &all, user).await.unwrap();
+    }
+
+    // Township 00: 100,000 documents, imported by the command line in its own process.
+    let big = dir.join("big.xlsx");
+    std::fs::write(&big, sheet(&normative_documents::KIND, 0, BIG, document_row)).unwrap();
+    let big = big.display().to_string();
+    let (import, import_rss, status, out) =
+        timed(&mut fazhi(dir, &["import", "--kind", "normative_documents", "--org", "乡镇00", &big]));
+    assert!(status.success(), "{out}");
+    eprintln!("township 00: {out}");
+    let exported = dir.join("export.xlsx").display().to_string();
+    let (export, export_rss, status, out) = timed(&mut fazhi(
+        dir,
+        &["export", "--kind", "normative_documents", "--org", "乡镇00", "--with-personal-data", &exported],
+    ));
+    assert!(status.success(), "{out}");
+    assert!(out.contains(&format!("{BIG} 条")), "{out}");
+
+    // The other 900,000, two documents for each decision, imported in this process.
+    let per_township = (TOTAL - BIG) / (TOWNSHIPS - 1);
+    let rules = fazhi_store::rules::current(db).await.unwrap();
+    let started = Instant::now();
+    for (t, org) in townships.iter().enumerate().skip(1) {
+        let documents = per_township * 2 / 3;
+        for (kind, rows, row) in [
+            (&normative_documents::KIND, documents, document_row as fn(&[&str], usize, usize) -> Vec<Cell>),
+            (&decisions::KIND, per_township - documents, decision_row),
+        ] {
+            let file = sheet(kind, t, rows, row);
+            let report = fazhi_store::ledger_xlsx::import(db, &actor, &all, kind, org.id, &file, &rules.ctx(), true)
+                .await
+                .unwrap();
+            assert!(report.imported, "{:?}", &report.errors[..report.errors.len().min(3)]);
+        }
+        eprint!("{t} ");
+    }
+    eprintln!("\nseeded {} townships in {:.0} s", TOWNSHIPS - 1, started.elapsed().as_secs_f64());
+
+    // A newly published year: every open deadline is recounted.
+    let notice = dir.join("2027.json");
+    std::fs::write(&notice, r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#)
+        .unwrap();
+    let (recount, _, status, recount_out) =
+        timed(&mut fazhi(dir, &["calendar", "load", &notice.display().to_string()]));
+    assert!(status.success(), "{recount_out}");
+    Measured {
+        import_s: import.as_secs_f64(),
+        import_mb: import_rss as f64 / 1024.0,
+        export_s: export.as_secs_f64(),
+        export_mb: export_rss as f64 / 1024.0,
+        recount_s: recount.as_secs_f64(),
+        recount_out,
+    }
+}
+
+async fn login(base: &str, username: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let kept = std::env::var("FAZHI_BENCH_DIR").ok().map(std::path::PathBuf::from);
+    let dir = kept.unwrap_or_else(|| temp.path().to_owned());
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
+    let measured = runtime.block_on(async {
+        let db = Db::connect(&url).await.unwrap();
+        let seeded = users::find_by_username(&db, "bench_clerk").await.is_ok();
+        let m = if seeded { None } else { Some(seed(&db, &dir).await) };
+        db.conn().clone().close().await.ok();
+        m
+    });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server =
+        Server(fazhi(&dir, &["serve", "--bind", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap());
+    runtime.block_on(async {
+        let c = reqwest::Client::new();
+        while !c.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    let clerk = runtime.block_on(login(&base, "bench_clerk"));
+    let supervisor = runtime.block_on(login(&base, "bench_supervisor"));
+    let pages = [
+        (
+            "township clerk: in force, last handled first",
+            &clerk,
+            "/ledgers/normative_documents?state=in_force&sort=updated",
+        ),
+        ("township clerk: search 第123项", &clerk, "/ledgers/normative_documents?q=%E7%AC%AC123%E9%A1%B9&sort=title"),
+        (
+            "district supervisor: under review, by name",
+            &supervisor,
+            "/ledgers/normative_documents?state=reviewing&sort=title",
+        ),
+        ("township clerk: 我的待办", &clerk, "/todo"),
+        ("district supervisor: 我的待办 (counts)", &supervisor, "/todo"),
+    ];
+    let mut results = Vec::new();
+    for (label, cookie, path) in pages {
+        let url = format!("{base}{path}");
+        let body = runtime.block_on(async {
+            reqwest::Client::new().get(&url).header("cookie", cookie).send().await.unwrap().text().await.unwrap()
+        });
+        assert!(!body.contains("没有符合条件的记录"), "{label}: the page under test lists records");
+        wrk(&url, Some(cookie), 2, 32);
+        results.push((label, wrk(&url, Some(cookie), 10, 32)));
+    }
+    let peak = rss_kib(server.0.id(), "VmHWM:") as f64 / 1024.0;
+
+    println!("\nledgers at scale: {TOTAL} records, {TOWNSHIPS} townships, SQLite, 2 cores shared with the load");
+    if let Some(m) = measured {
+        println!(
+            "fazhi import, {BIG} rows:       {:>6.2} s, peak {:>6.1} MB   (targets ≤ 10 s, ≤ 300 MB)",
+            m.import_s, m.import_mb
+        );
+        println!(
+            "fazhi export, {BIG} rows:       {:>6.2} s, peak {:>6.1} MB   (targets ≤ 5 s, ≤ 300 MB)",
+            m.export_s, m.export_mb
+        );
+        println!("calendar load + recount of all: {:>6.2} s                  (target ≤ 10 s)", m.recount_s);
+        println!("  {}", m.recount_out.trim());
+    } else {
+        println!("(seeded database reused: import, export and recount were measured when it was seeded)");
+    }
+    println!("{:<46} {:>9} {:>8} {:>8}", "list page, 32 connections", "req/s", "p50 ms", "p99 ms");
+    for (label, r) in &results {
+        println!(
+            "{label:<46} {:>9.0} {:>8.2} {:>8.2}{}",
+            r.rps,
+            r.p50_ms,
+            r.p99_ms,
+            if r.non_2xx { "  (errors!)" } else { "" }
+        );
+    }
+    println!("server peak RSS: {peak:.1} MB");
+}
