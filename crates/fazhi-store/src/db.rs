@@ -169,8 +169,10 @@ impl Db {
             txn.execute(schema.create_table_from_entity(ledger_upload::Entity).if_not_exists()).await?;
             // Lists read ids from these indexes alone (filter and order), then fetch one page of
             // rows: a township's list and the whole district's both stay a bounded index walk.
-            txn.execute(&Index::drop().name("idx_ledger_kind_path").table(ledger_record::Entity).if_exists().to_owned())
-                .await?;
+            txn.execute(
+                &Index::drop().name("idx_ledger_kind_path").table(ledger_record::Entity).if_exists().to_owned(),
+            )
+            .await?;
             let ledger = |name: &str, cols: &[ledger_record::Column]| {
                 let mut index = Index::create();
                 index.name(name).table(ledger_record::Entity).if_not_exists();
@@ -207,6 +209,13 @@ impl Db {
                     .to_owned(),
             )
             .await?;
+            if current >= 3 {
+                // Records stored before the deadlines were kept in a table: count theirs now.
+                let calendar = crate::calendar::current_on(&txn).await?;
+                let settings = fazhi_domain::ledger::Settings::default();
+                let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+                crate::ledger::count_deadlines_after(&txn, 0, &ctx).await?;
+            }
         }
         if current < SCHEMA_VERSION {
             let version =

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{ActorFacts, Context, DeadlineStatus, LedgerKind, Refusal, Values, date, text};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use serde::Serialize;
 
@@ -78,22 +78,7 @@ pub async fn create(
         .await?
         .filter(|o| scope.contains_path(&o.path))
         .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
-    let now = crate::now();
-    let saved = ledger_record::ActiveModel {
-        kind: Set(kind.code.to_owned()),
-        org_id: Set(org.id),
-        org_path: Set(org.path),
-        state: Set(kind.initial.to_owned()),
-        title: Set(text(&values, kind.title_field).to_owned()),
-        values_json: Set(serde_json::to_string(&values).expect("values serialize")),
-        search_text: Set(search_text(&values)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let saved = new_record(kind, &org, kind.initial, &values, crate::now()).insert(&txn).await?;
     let org_path = saved.org_path.clone();
     let record = view(kind, saved)?;
     write_deadlines(&txn, kind, &record, &org_path, ctx, true).await?;
@@ -102,6 +87,29 @@ pub async fn create(
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(record)
+}
+
+/// A record about to be stored for the first time, created or imported.
+pub(crate) fn new_record(
+    kind: &LedgerKind,
+    org: &organization::Model,
+    state: &str,
+    values: &Values,
+    now: DateTime<Utc>,
+) -> ledger_record::ActiveModel {
+    ledger_record::ActiveModel {
+        kind: Set(kind.code.to_owned()),
+        org_id: Set(org.id),
+        org_path: Set(org.path.clone()),
+        state: Set(state.to_owned()),
+        title: Set(text(values, kind.title_field).to_owned()),
+        values_json: Set(serde_json::to_string(values).expect("values serialize")),
+        search_text: Set(search_text(values)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 async fn find<C: ConnectionTrait>(
@@ -294,7 +302,11 @@ impl ScopeOrgs {
 
 /// The records of a list, filtered and sorted, without paging: the list pages it, the export
 /// reads it whole. Callers select the id alone first, so the walk stays inside an index.
-pub(crate) fn list_query(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm::Select<ledger_record::Entity> {
+pub(crate) fn list_query(
+    orgs: &ScopeOrgs,
+    kind: &LedgerKind,
+    filter: &ListFilter,
+) -> sea_orm::Select<ledger_record::Entity> {
     let query = filtered(orgs, kind, filter);
     match filter.sort {
         Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
@@ -337,8 +349,12 @@ pub(crate) async fn list_ids<C: ConnectionTrait>(
 }
 
 /// The rows of these ids, in the order given.
-pub(crate) async fn rows_by_id<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<ledger_record::Model>, StoreError> {
-    let mut rows = ledger_record::Entity::find().filter(ledger_record::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
+pub(crate) async fn rows_by_id<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<Vec<ledger_record::Model>, StoreError> {
+    let mut rows =
+        ledger_record::Entity::find().filter(ledger_record::Column::Id.is_in(ids.iter().copied())).all(conn).await?;
     let position: std::collections::HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|m| position.get(&m.id).copied().unwrap_or(usize::MAX));
     Ok(rows)
@@ -350,20 +366,37 @@ pub async fn list(
     scope: &Scope,
     kind: &'static LedgerKind,
     filter: &ListFilter,
-) -> Result<Page<RecordView>, StoreError> {
+) -> Result<Listed, StoreError> {
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let page_size = filter.page_size.clamp(1, 200);
     let page = filter.page.max(1);
-    let total: i64 = filtered(&orgs, kind, filter)
-        .select_only()
-        .column_as(ledger_record::Column::Id.count(), "n")
-        .into_tuple()
-        .one(db.conn())
-        .await?
-        .unwrap_or(0);
+    // Counting a township's whole ledger on every page view costs more than the page itself: the
+    // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it.
+    let cap = (page * page_size).max(COUNT_CAP) + 1;
+    let counted = filtered(&orgs, kind, filter).select_only().column(ledger_record::Column::Id).limit(cap).into_query();
+    let count = sea_orm::sea_query::Query::select()
+        .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .from_subquery(counted, "counted")
+        .to_owned();
+    let total: i64 = match db.conn().query_one(&count).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
     let ids = list_ids(db.conn(), &orgs, kind, filter, (page - 1) * page_size, Some(page_size)).await?;
     let items = rows_by_id(db.conn(), &ids).await?.into_iter().map(|m| view(kind, m)).collect::<Result<_, _>>()?;
-    Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page, page_size })
+    let total = u64::try_from(total).unwrap_or(0);
+    Ok(Listed { page: Page { items, total: total.min(cap - 1), page, page_size }, more: total == cap })
+}
+
+/// Lists count their records exactly up to this many (or up to the page shown, if deeper).
+pub const COUNT_CAP: u64 = 1000;
+
+/// A page of a list, and whether there are more records than its total says.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub page: Page<RecordView>,
+    /// The count stopped at `page.total`: there are more.
+    pub more: bool,
 }
 
 /// Every text of a record, lower-cased, one per line: what a search looks in.
@@ -389,7 +422,12 @@ struct Owner<'a> {
 }
 
 /// The open time limits of a record, as the to-do list reads them.
-fn deadline_rows(kind: &LedgerKind, owner: &Owner<'_>, values: &Values, ctx: &Context<'_>) -> Vec<ledger_deadline::ActiveModel> {
+fn deadline_rows(
+    kind: &LedgerKind,
+    owner: &Owner<'_>,
+    values: &Values,
+    ctx: &Context<'_>,
+) -> Vec<ledger_deadline::ActiveModel> {
     kind.deadlines(values, ctx)
         .into_iter()
         .filter(DeadlineStatus::is_open_limit)
@@ -478,12 +516,85 @@ pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
     Ok((after, open))
 }
 
-/// Recounts every open time limit of every record on the calendar and settings given: after a
-/// calendar year is loaded or a setting changed, inside that change's transaction. Returns how
-/// many limits are open.
-pub(crate) async fn recompute_deadlines<C: ConnectionTrait>(conn: &C, ctx: &Context<'_>) -> Result<usize, StoreError> {
-    ledger_deadline::Entity::delete_many().exec(conn).await?;
-    Ok(count_deadlines_after(conn, 0, ctx).await?.1)
+/// After a calendar year is loaded, inside that transaction: the open limits are the same ones
+/// (whether a limit is open depends on the record, never on the calendar), so each row's due day
+/// is counted again from its own start and period, and only the rows whose day or provisional
+/// mark changed are written. No record is read. Returns how many rows changed.
+pub(crate) async fn recount_due_days<C: ConnectionTrait>(conn: &C, ctx: &Context<'_>) -> Result<usize, StoreError> {
+    type Row = (i64, String, NaiveDate, String, NaiveDate, bool);
+    let rows: Vec<Row> = ledger_deadline::Entity::find()
+        .select_only()
+        .columns([
+            ledger_deadline::Column::RecordId,
+            ledger_deadline::Column::Code,
+            ledger_deadline::Column::Start,
+            ledger_deadline::Column::PeriodJson,
+            ledger_deadline::Column::Due,
+            ledger_deadline::Column::Provisional,
+        ])
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut changed = 0;
+    for (record_id, code, start, period_json, due, provisional) in rows {
+        let period = serde_json::from_str(&period_json)
+            .map_err(|e| StoreError::Internal(format!("台账记录 {record_id} 的期限 {code} 已损坏：{e}")))?;
+        let counted = ctx.calendar.count(start, period);
+        if (counted.due, counted.provisional) == (due, provisional) {
+            continue;
+        }
+        ledger_deadline::Entity::update_many()
+            .col_expr(ledger_deadline::Column::Due, sea_orm::sea_query::Expr::value(counted.due))
+            .col_expr(ledger_deadline::Column::Provisional, sea_orm::sea_query::Expr::value(counted.provisional))
+            .filter(ledger_deadline::Column::RecordId.eq(record_id))
+            .filter(ledger_deadline::Column::Code.eq(code))
+            .exec(conn)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// After a setting changed, inside that transaction: the records with an open limit counted by
+/// that setting get their rows counted again from their values. Returns how many rows that was.
+pub(crate) async fn recount_setting<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    ctx: &Context<'_>,
+) -> Result<usize, StoreError> {
+    let mut recounted = 0;
+    for kind in fazhi_domain::ledgers::ALL {
+        let codes: Vec<&str> = kind.deadlines.iter().filter(|d| d.setting == Some(key)).map(|d| d.code).collect();
+        if codes.is_empty() {
+            continue;
+        }
+        let ids: Vec<i64> = ledger_deadline::Entity::find()
+            .select_only()
+            .column(ledger_deadline::Column::RecordId)
+            .distinct()
+            .filter(ledger_deadline::Column::Kind.eq(kind.code))
+            .filter(ledger_deadline::Column::Code.is_in(codes))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for chunk in ids.chunks(1000) {
+            ledger_deadline::Entity::delete_many()
+                .filter(ledger_deadline::Column::RecordId.is_in(chunk.iter().copied()))
+                .exec(conn)
+                .await?;
+            let mut rows = Vec::new();
+            for m in rows_by_id(conn, chunk).await? {
+                let record = view(kind, m.clone())?;
+                let owner = Owner { record_id: m.id, org_id: m.org_id, org_path: &m.org_path, title: &m.title };
+                rows.extend(deadline_rows(kind, &owner, &record.values, ctx));
+            }
+            recounted += rows.len();
+            for rows in rows.chunks(1000) {
+                ledger_deadline::Entity::insert_many(rows.to_vec()).exec(conn).await?;
+            }
+        }
+    }
+    Ok(recounted)
 }
 
 /// An open time limit as the to-do list shows it.
@@ -559,7 +670,7 @@ pub async fn due_by(
             .filter(side)
             .select_only()
             .column(ledger_deadline::Column::OrgId)
-            .column_as(ledger_deadline::Column::RecordId.count(), "n")
+            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
             .group_by(ledger_deadline::Column::OrgId)
             .into_tuple()
             .all(db.conn())

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::audit::{self, Change};
 use crate::entities::{ledger_record, ledger_upload, organization};
-use crate::ledger::{ListFilter, search_text};
+use crate::ledger::ListFilter;
 use crate::{Actor, Db, Scope, StoreError};
 
 /// A filtered list as a spreadsheet, in the list's order. Personal fields are masked when
@@ -246,19 +246,7 @@ pub async fn import(
             report.preview.push((kind.state_label(state).to_owned(), text(&values, kind.title_field).to_owned()));
         }
         if let (Some(t), 0) = (&txn, error_count) {
-            buffer.push(ledger_record::ActiveModel {
-                kind: Set(kind.code.to_owned()),
-                org_id: Set(org.id),
-                org_path: Set(org.path.clone()),
-                state: Set(state.to_owned()),
-                title: Set(text(&values, kind.title_field).to_owned()),
-                values_json: Set(serde_json::to_string(&values).expect("values serialize")),
-                search_text: Set(search_text(&values)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            });
+            buffer.push(crate::ledger::new_record(kind, &org, state, &values, now));
             // Eleven columns a row, well under the bind-parameter limits of both databases.
             if buffer.len() == 1000 {
                 ledger_record::Entity::insert_many(std::mem::take(&mut buffer)).exec(t).await?;

@@ -130,7 +130,7 @@ pub enum NewValue<'a> {
     Default,
 }
 
-/// Sets one rule and recounts every open deadline on it. Returns how many deadlines are open.
+/// Sets one rule and recounts the open deadlines it counts. Returns how many those are.
 pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Result<usize, StoreError> {
     let (_, spec) = spec(key).ok_or_else(|| StoreError::invalid("key", format!("没有名为 {key} 的设置项")))?;
     let json = match value {
@@ -172,7 +172,8 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Resu
     }
     let settings = settings_on(&txn).await?;
     let calendar = crate::calendar::current_on(&txn).await?;
-    let open = crate::ledger::recompute_deadlines(&txn, &Context { calendar: &calendar, settings: &settings }).await?;
+    let open =
+        crate::ledger::recount_setting(&txn, spec.key, &Context { calendar: &calendar, settings: &settings }).await?;
     let change = Change::new("settings.update", "setting", spec.key)
         .before(serde_json::json!({ "key": spec.key, "value": before }))
         .after(serde_json::json!({ "key": spec.key, "value": json, "deadlines_recounted": open }));

@@ -477,7 +477,10 @@ pub struct LedgerListParams {
 #[derive(Serialize, ToSchema)]
 pub struct RecordPage {
     pub items: Vec<RecordView>,
+    /// The number of records, counted up to 1,000 or the page asked for if deeper; when the count
+    /// stopped there, `total_is_exact` is false and there are more.
     pub total: u64,
+    pub total_is_exact: bool,
     pub page: u64,
     pub page_size: u64,
 }
@@ -517,9 +520,9 @@ pub async fn list_ledger(
         page: q.page.unwrap_or(1),
         page_size: q.page_size.unwrap_or(50),
     };
-    let Page { items, total, page, page_size } =
-        ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await?;
-    Ok(Json(RecordPage { items, total, page, page_size }))
+    let listed = ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await?;
+    let Page { items, total, page, page_size } = listed.page;
+    Ok(Json(RecordPage { items, total, total_is_exact: !listed.more, page, page_size }))
 }
 
 /// Creates a record in the caller's organization: the body is an object of field values.
@@ -674,7 +677,7 @@ pub struct SettingBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct SettingChanged {
-    /// Open time limits after the recount.
+    /// Open time limits counted by this setting, recounted.
     pub open_deadlines: usize,
 }
 

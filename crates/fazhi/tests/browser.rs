@@ -171,7 +171,9 @@ async fn state(b: &fantoccini::Client) -> String {
 
 #[tokio::test]
 async fn a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legality_review_gate() {
-    let Some(browser) = start("a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legality_review_gate").await else {
+    let Some(browser) =
+        start("a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legality_review_gate").await
+    else {
         return;
     };
     // The driver and the database live as long as `browser`: bind it whole, not by fields.
@@ -179,13 +181,7 @@ async fn a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legalit
     // First the catalogue: the new decision is added to this year's, agreed and published again.
     b.goto(&format!("{address}/ledgers/decision_catalogue")).await.unwrap();
     log_in(b, "shanling_clerk", &demo.demo_password).await;
-    b.wait()
-        .for_element(Locator::LinkText("杉岭乡2026年度重大行政决策事项目录"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.wait().for_element(Locator::LinkText("杉岭乡2026年度重大行政决策事项目录")).await.unwrap().click().await.unwrap();
     b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
     assert_eq!(state(b).await, "已公布");
     take_step(

@@ -12,12 +12,7 @@ const NOTICE_2027: &str = r#"{"year": 2027, "days": [
     {"name": "元旦", "date": "2027-01-04", "isOffDay": true}
 ]}"#;
 
-fn fazhi(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let mut all: Vec<String> = app.test_db.backend_args();
-    all.extend(args.iter().map(|a| a.to_string()));
-    let out = common::run_fazhi(&all, None);
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
-}
+use common::fazhi_on as fazhi;
 
 async fn calendar_loads(app: &TestApp) -> usize {
     let filter = fazhi_store::audit::AuditFilter {

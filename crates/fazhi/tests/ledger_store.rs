@@ -89,7 +89,7 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
         ledger::list(&app.db, &their_scope, kind, &ListFilter { page: 1, page_size: 50, ..Default::default() })
             .await
             .unwrap();
-    assert_eq!(listed.total, 0);
+    assert_eq!(listed.page.total, 0);
     let mine = ledger::list(
         &app.db,
         &scope,
@@ -98,7 +98,7 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
     )
     .await
     .unwrap();
-    assert_eq!(mine.total, 1);
+    assert_eq!(mine.page.total, 1);
 }
 
 /// Fifty documents registered at once, half through a second connection pool (a second server
@@ -157,7 +157,8 @@ async fn a_search_finds_a_record_by_any_of_its_words() {
     let rules = fazhi_store::rules::current(&app.db).await.unwrap();
     let kind = &decisions::KIND;
     let scope = Scope::everything();
-    for (title, unit) in [("集镇污水管网建设", "村镇建设办"), ("敬老院改扩建", "社会事务办"), ("LED路灯更换", "党政办")] {
+    for (title, unit) in [("集镇污水管网建设", "村镇建设办"), ("敬老院改扩建", "社会事务办"), ("LED路灯更换", "党政办")]
+    {
         let fields = input(&[("title", title), ("catalogue_year", "2026"), ("lead_unit", unit)]);
         ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &fields, &rules.ctx()).await.unwrap();
     }
@@ -167,7 +168,7 @@ async fn a_search_finds_a_record_by_any_of_its_words() {
         async move {
             let filter = ListFilter { query: Some(words.into()), page: 1, page_size: 50, ..Default::default() };
             let page = ledger::list(&db, &scope, kind, &filter).await.unwrap();
-            page.items.into_iter().map(|r| r.title).collect::<Vec<_>>()
+            page.page.items.into_iter().map(|r| r.title).collect::<Vec<_>>()
         }
     };
     assert_eq!(found("社会事务").await, ["敬老院改扩建"], "by the lead unit, part of a word");

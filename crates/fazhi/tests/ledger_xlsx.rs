@@ -28,9 +28,15 @@ async fn upload(s: &Session, path: &str, file: Vec<u8>) -> (StatusCode, String) 
     (r.status(), r.text().await.unwrap())
 }
 
+/// `POST /api/v1/ledgers/decisions/import` with the file as the body.
+async fn api_import(s: &Session, file: Vec<u8>) -> reqwest::Response {
+    let url = s.url("/api/v1/ledgers/decisions/import");
+    s.client.post(url).header("x-csrf-token", &s.csrf).body(file).send().await.unwrap()
+}
+
 async fn records(db: &Db, org_id: i64, kind: &'static fazhi_domain::ledger::LedgerKind) -> Vec<ledger::RecordView> {
     let filter = ListFilter { page: 1, page_size: 200, sort: ledger::Sort::Title, ..Default::default() };
-    let all = ledger::list(db, &Scope::everything(), kind, &filter).await.unwrap().items;
+    let all = ledger::list(db, &Scope::everything(), kind, &filter).await.unwrap().page.items;
     all.into_iter().filter(|r| r.org_id == org_id).collect()
 }
 
@@ -38,17 +44,7 @@ async fn records(db: &Db, org_id: i64, kind: &'static fazhi_domain::ledger::Ledg
 async fn an_exported_list_imported_into_an_empty_township_gives_the_same_records() {
     let app = TestApp::spawn().await;
     let kind = &normative_documents::KIND;
-    let r = common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
-    let r = common::take_ledger_step(&app.db, kind, r, "register", &[], CLERK).await;
-    common::take_ledger_step(
-        &app.db,
-        kind,
-        r,
-        "publish",
-        &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")],
-        CLERK,
-    )
-    .await;
+    common::published_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法").await;
     common::signed_document(&app.db, app.orgs.township, "杉岭乡集镇管理暂行办法", 2026).await;
 
     let clerk = app.login("t_clerk").await;
@@ -142,14 +138,7 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
     assert!(records(&app.db, app.orgs.township, kind).await.is_empty());
 
     // The API gives the same report with a 400, and stores nothing either.
-    let r = clerk
-        .client
-        .post(clerk.url("/api/v1/ledgers/decisions/import"))
-        .header("x-csrf-token", &clerk.csrf)
-        .body(file)
-        .send()
-        .await
-        .unwrap();
+    let r = api_import(&clerk, file).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let report: serde_json::Value = r.json().await.unwrap();
     assert_eq!(report["imported"], false);
@@ -167,14 +156,7 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
         ["草案拟订中", "集镇污水管网建设", "2026", "村镇建设办"],
         ["草案拟订中", "农村公路养护", "2026", "交通办"],
     ]);
-    let r = clerk
-        .client
-        .post(clerk.url("/api/v1/ledgers/decisions/import"))
-        .header("x-csrf-token", &clerk.csrf)
-        .body(fixed)
-        .send()
-        .await
-        .unwrap();
+    let r = api_import(&clerk, fixed).await;
     assert_eq!(r.status(), StatusCode::OK);
     let titles: Vec<String> = records(&app.db, app.orgs.township, kind).await.into_iter().map(|r| r.title).collect();
     assert_eq!(titles, ["农村公路养护", "集镇污水管网建设"]);
@@ -188,14 +170,7 @@ async fn a_file_saved_by_libreoffice_imports() {
     let file =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/decisions-libreoffice.xlsx")).unwrap();
     let clerk = app.login("t_clerk").await;
-    let r = clerk
-        .client
-        .post(clerk.url("/api/v1/ledgers/decisions/import"))
-        .header("x-csrf-token", &clerk.csrf)
-        .body(file)
-        .send()
-        .await
-        .unwrap();
+    let r = api_import(&clerk, file).await;
     let status = r.status();
     let report: serde_json::Value = r.json().await.unwrap();
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -207,12 +182,7 @@ async fn a_file_saved_by_libreoffice_imports() {
     assert_eq!(found.len(), 3);
 }
 
-fn fazhi(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let mut all: Vec<String> = app.test_db.backend_args();
-    all.extend(args.iter().map(|a| a.to_string()));
-    let out = common::run_fazhi(&all, None);
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
-}
+use common::fazhi_on as fazhi;
 
 /// The same at the command line: `fazhi export` masks personal data unless asked, `fazhi import`
 /// names each bad cell and fails, and a clean file imports.

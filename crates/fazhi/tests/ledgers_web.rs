@@ -127,25 +127,11 @@ async fn a_normative_document_from_draft_to_publication() {
 /// counts against its township on the district's.
 #[tokio::test]
 async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
-    use fazhi_domain::ledger::ActorFacts;
-    use fazhi_domain::role::Role;
     let app = TestApp::spawn().await;
     let clerk = app.login("t_clerk").await;
     assert!(clerk.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
 
-    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
-    let clerk_facts = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
-    let r = common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
-    let r = common::take_ledger_step(&app.db, kind, r, "register", &[], clerk_facts).await;
-    let r = common::take_ledger_step(
-        &app.db,
-        kind,
-        r,
-        "publish",
-        &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")],
-        clerk_facts,
-    )
-    .await;
+    let r = common::published_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法").await;
     assert_eq!(fazhi_domain::ledger::text(&r.values, "doc_number"), "杉岭府规〔2025〕1号");
 
     let page = clerk.get("/todo").await.text().await.unwrap();
@@ -240,22 +226,8 @@ async fn the_api_creates_and_takes_steps() {
 /// name and changes nothing; back to the default, the old day returns. Each change is audited.
 #[tokio::test]
 async fn a_changed_setting_recounts_the_open_deadlines() {
-    use fazhi_domain::ledger::ActorFacts;
-    use fazhi_domain::role::Role;
     let app = TestApp::spawn().await;
-    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
-    let clerk_facts = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
-    let r = common::signed_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法", 2025).await;
-    let r = common::take_ledger_step(&app.db, kind, r, "register", &[], clerk_facts).await;
-    common::take_ledger_step(
-        &app.db,
-        kind,
-        r,
-        "publish",
-        &[("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")],
-        clerk_facts,
-    )
-    .await;
+    common::published_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法").await;
     let clerk = app.login("t_clerk").await;
     assert!(clerk.get("/todo").await.text().await.unwrap().contains("2026-02-04"));
 

@@ -108,9 +108,10 @@ struct ListPage {
     nav: Nav,
     kind: &'static LedgerKind,
     rows: Vec<Row>,
-    total: u64,
+    /// 共 N 条, or 超过 N 条 where the count stopped.
+    total: String,
     page: u64,
-    page_count: u64,
+    has_next: bool,
     prev_href: String,
     next_href: String,
     f_state: String,
@@ -129,6 +130,19 @@ pub struct ListQuery {
     page: Option<u64>,
 }
 
+impl ListQuery {
+    /// The list's filter, 50 to a page (an export takes every page).
+    fn filter(&self) -> ListFilter {
+        ListFilter {
+            state: Some(self.state.clone()).filter(|s| !s.is_empty()),
+            query: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
+            sort: ledger::Sort::parse(&self.sort),
+            page: self.page.unwrap_or(1),
+            page_size: 50,
+        }
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
@@ -136,15 +150,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let filter = ListFilter {
-        state: Some(q.state.clone()).filter(|s| !s.is_empty()),
-        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
-        sort: ledger::Sort::parse(&q.sort),
-        page: q.page.unwrap_or(1),
-        page_size: 50,
-    };
-    let found = match ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await {
-        Ok(p) => p,
+    let filter = q.filter();
+    let (found, more) = match ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await {
+        Ok(listed) => (listed.page, listed.more),
         Err(e) => return store_error_page(&identity, e),
     };
     let href = |n: u64| {
@@ -167,9 +175,9 @@ pub async fn list(
             .iter()
             .map(|r| Row { id: r.id, title: r.title.clone(), state: r.state_label, updated: fmt_time(r.updated_at) })
             .collect(),
-        total: found.total,
+        total: if more { format!("超过 {} 条", found.total) } else { format!("共 {} 条", found.total) },
         page: found.page,
-        page_count: found.page_count(),
+        has_next: more || found.page < found.page_count(),
         prev_href: href(found.page.saturating_sub(1).max(1)),
         next_href: href(found.page + 1),
         f_state: q.state,
@@ -493,12 +501,7 @@ pub async fn export(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let filter = ListFilter {
-        state: Some(q.state.clone()).filter(|s| !s.is_empty()),
-        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
-        sort: ledger::Sort::parse(&q.sort),
-        ..Default::default()
-    };
+    let filter = q.filter();
     let p = &identity.principal;
     let masked = !sees_personal_data(&identity);
     match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await {

@@ -79,7 +79,7 @@ pub async fn change(
     };
     match rules::set(&state.db, &identity.principal.actor(&ip), key, value).await {
         Ok(open) => {
-            let notice = format!("已保存；按新设置重算了全部未完成的期限（{open} 项）。");
+            let notice = format!("已保存；按新设置重算了受影响的未完成期限（{open} 项）。");
             render(&state, &identity, Some(notice), None, StatusCode::OK).await
         }
         Err(e) => {

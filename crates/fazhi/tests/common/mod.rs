@@ -249,6 +249,14 @@ impl Session {
     }
 }
 
+/// Runs the real `fazhi` binary on the test app's database: success, standard output and error.
+pub fn fazhi_on(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut all: Vec<String> = app.test_db.backend_args();
+    all.extend(args.iter().map(|a| a.to_string()));
+    let out = run_fazhi(&all, None);
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
 /// Runs the real `fazhi` binary with these arguments, writing `stdin` to it, and waits.
 pub fn run_fazhi<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fazhi"))
@@ -338,4 +346,16 @@ pub async fn signed_document(db: &Db, org: i64, title: &str, year: i32) -> fazhi
     }
     assert_eq!(r.state, "signed");
     r
+}
+
+/// A normative document signed in 2025, registered (its number 〔2025〕n号) and published on
+/// 2026-01-05 — so its 30-day filing deadline has passed.
+pub async fn published_document(db: &Db, org: i64, title: &str) -> fazhi_store::ledger::RecordView {
+    use fazhi_domain::ledger::ActorFacts;
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let r = signed_document(db, org, title, 2025).await;
+    let r = take_ledger_step(db, kind, r, "register", &[], clerk).await;
+    let published = [("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")];
+    take_ledger_step(db, kind, r, "publish", &published, clerk).await
 }
