@@ -37,8 +37,8 @@ fn document_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
     let text = |s: String| Cell::Text(s);
     let stage = n % 20;
     let state = match stage {
-        0..=9 => "有效",
-        10..=13 => "有效",
+        // 0..=9 filed, 10..=13 waiting to be filed: an open filing deadline.
+        0..=13 => "有效",
         14..=16 => "合法性审核中",
         _ => "起草中",
     };
@@ -48,7 +48,9 @@ fn document_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
             "状态" => text(state.into()),
             "文件名称" => text(format!("乡镇{t:02}关于加强第{n}项工作管理的规定")),
             "起草单位" => text(["党政办", "司法所", "村镇建设办", "社会事务办"][n % 4].into()),
-            "与市场主体生产经营活动密切相关" => text(if n % 7 == 0 { "是" } else { "否" }.into()),
+            "与市场主体生产经营活动密切相关" => {
+                text(if n.is_multiple_of(7) { "是" } else { "否" }.into())
+            }
             "草案版本" => Cell::Integer(1),
             "征求意见稿公布日期" => day(3, 2),
             "征求意见结束日期" if stage < 17 => day(4, 6),
@@ -78,14 +80,14 @@ fn decision_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
     headers
         .iter()
         .map(|h| match *h {
-            "状态" => Cell::Text(if n % 3 == 0 { "征求意见中" } else { "草案拟订中" }.into()),
+            "状态" => Cell::Text(if n.is_multiple_of(3) { "征求意见中" } else { "草案拟订中" }.into()),
             "决策事项" => Cell::Text(format!("乡镇{t:02}第{n}号重大事项")),
             "目录年度" => Cell::Integer(2018 + (n % 9) as i64),
             "承办单位" => Cell::Text("党政办".into()),
-            "草案公布日期" if n % 3 == 0 => {
+            "草案公布日期" if n.is_multiple_of(3) => {
                 Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 1 + (n % 28) as u32).unwrap())
             }
-            "征求意见期限（日）" if n % 3 == 0 => Cell::Integer(30),
+            "征求意见期限（日）" if n.is_multiple_of(3) => Cell::Integer(30),
             _ => Cell::Empty,
         })
         .collect()

@@ -132,7 +132,7 @@ mod tests {
         ]);
         let (values, state) = KIND.take("adjust", state, &values, &change, CLERK, &c).unwrap();
         assert_eq!(state, "drafting");
-        assert!(values.get("published_on").is_none(), "the adjusted catalogue is published anew");
+        assert!(!values.contains_key("published_on"), "the adjusted catalogue is published anew");
         assert_eq!(published_on(state, &values), None);
     }
 }

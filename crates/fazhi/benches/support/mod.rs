@@ -64,6 +64,8 @@ pub fn wrk(url: &str, cookie: Option<&str>, seconds: u32, connections: u32) -> W
 
 /// Runs a command to its end and returns how long it took and its peak resident memory, from the
 /// kernel's own account of that one child (wait4), not a sample.
+// The child is reaped by wait4 below, which std does not know of.
+#[allow(clippy::zombie_processes)]
 pub fn timed(cmd: &mut Command) -> (std::time::Duration, u64, std::process::ExitStatus, String) {
     use std::os::unix::process::ExitStatusExt;
     let started = std::time::Instant::now();
