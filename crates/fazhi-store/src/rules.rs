@@ -1,6 +1,6 @@
 //! The rules deadlines are counted by: the calendar in force and the locality's settings of the
-//! rules the ledger kinds declare as settings. A setting changed here recounts every open deadline
-//! in the same transaction, as a calendar load does.
+//! rules the ledger kinds declare as settings. A setting changed here recounts, in the same
+//! transaction, the open deadlines that setting governs.
 
 use chrono::{DateTime, Utc};
 use fazhi_domain::calendar::{Calendar, Period};

@@ -3,7 +3,7 @@
 //! (《重大行政决策程序暂行条例》第3条第3款; legal-rules.md `zdjc_catalog_publish`). The decisions
 //! themselves are the `decisions` ledger, filed under the catalogue's year.
 
-use crate::ledger::{Actors, Field, FieldType, Guard, LedgerKind, State, Transition, date, in_order, text};
+use crate::ledger::{Actors, Field, FieldType, Guard, LedgerKind, State, Transition, in_order};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -88,15 +88,10 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
 };
 
-/// Whether a catalogue is published, and since when: what the list and the decisions' pages show.
-pub fn published_on(state: &str, values: &crate::ledger::Values) -> Option<chrono::NaiveDate> {
-    (state == "published").then(|| date(values, "published_on")).flatten().filter(|_| !text(values, "items").is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::{ActorFacts, Refusal};
+    use crate::ledger::{ActorFacts, Refusal, date};
     use crate::ledgers::testing::{ctx, input};
 
     const CLERK: ActorFacts<'static> = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
@@ -123,7 +118,7 @@ mod tests {
 
         let on_time = input(&[("published_on", "2026-02-12"), ("publish_channel", "乡政府网站")]);
         let (values, state) = KIND.take("publish", state, &values, &on_time, CLERK, &c).unwrap();
-        assert_eq!(published_on(state, &values), chrono::NaiveDate::from_ymd_opt(2026, 2, 12));
+        assert_eq!((state, date(&values, "published_on")), ("published", chrono::NaiveDate::from_ymd_opt(2026, 2, 12)));
 
         let change = input(&[
             ("adjusted_on", "2026-06-01"),
@@ -133,6 +128,6 @@ mod tests {
         let (values, state) = KIND.take("adjust", state, &values, &change, CLERK, &c).unwrap();
         assert_eq!(state, "drafting");
         assert!(!values.contains_key("published_on"), "the adjusted catalogue is published anew");
-        assert_eq!(published_on(state, &values), None);
+        assert_eq!(date(&values, "published_on"), None);
     }
 }
