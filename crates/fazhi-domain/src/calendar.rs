@@ -174,6 +174,13 @@ impl Calendar {
 
     /// Counts a period under the rules of legal-rules.md §0 and says how.
     pub fn count(&self, start: NaiveDate, period: Period) -> Counted {
+        self.count_paused(start, period, &[])
+    }
+
+    /// Counts a period whose clock stood still over some spans (a third party consulted: 政府信息
+    /// 公开条例 第33条第3款). The days after a span's first day up to and including its last are
+    /// not counted; a period counted back from an event has no pauses.
+    pub fn count_paused(&self, start: NaiveDate, period: Period, pauses: &[PauseSpan]) -> Counted {
         let mut counted = Counted {
             start,
             period,
@@ -183,6 +190,20 @@ impl Calendar {
             make_up_days_counted: Vec::new(),
             rolled_from: None,
             provisional: false,
+            pauses: pauses.iter().map(|p| (*p, 0)).collect(),
+        };
+        let forward = period.direction == Direction::After;
+        let paused = |counted: &mut Counted, d: NaiveDate| -> bool {
+            if !forward {
+                return false;
+            }
+            match counted.pauses.iter_mut().find(|(p, _)| p.from < d && d <= p.to) {
+                Some((_, n)) => {
+                    *n += 1;
+                    true
+                }
+                None => false,
+            }
         };
         match period.unit {
             Unit::WorkingDays => {
@@ -193,7 +214,11 @@ impl Calendar {
                 while left > 0 {
                     d += Duration::days(step);
                     counted.provisional |= !self.covers(d);
-                    match self.kind(d) {
+                    let kind = self.kind(d);
+                    if matches!(kind, DayKind::Workday | DayKind::MakeUpWorkday) && paused(&mut counted, d) {
+                        continue;
+                    }
+                    match kind {
                         DayKind::Workday => left -= 1,
                         DayKind::MakeUpWorkday => {
                             left -= 1;
@@ -212,6 +237,16 @@ impl Calendar {
                 } else {
                     start + Duration::days(step)
                 };
+                if forward && !pauses.is_empty() {
+                    let mut left = period.length;
+                    due = start;
+                    while left > 0 {
+                        due += Duration::days(1);
+                        if !paused(&mut counted, due) {
+                            left -= 1;
+                        }
+                    }
+                }
                 // The last day of a period to act within moves off a rest day to the next workday
                 // (民法典 第203条). A minimum period, or one counted back from an event, does not
                 // move: moving it would shorten the time it guarantees.
@@ -321,6 +356,16 @@ pub struct Counted {
     pub rolled_from: Option<NaiveDate>,
     /// The count ran into a year whose holiday notice is not loaded.
     pub provisional: bool,
+    /// The spans the clock stood still, each with the days (of the period's unit) not counted.
+    pub pauses: Vec<(PauseSpan, u32)>,
+}
+
+/// A span over which a period's clock stands still: from the day something was sent out to the day
+/// it came back. Days after `from` up to and including `to` are not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PauseSpan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 impl Counted {
@@ -363,6 +408,13 @@ impl Counted {
         if !self.make_up_days_counted.is_empty() {
             let days: Vec<String> = self.make_up_days_counted.iter().map(|d| ymd(*d)).collect();
             lines.push(format!("调休上班日计为工作日：{}", days.join("、")));
+        }
+        for (span, n) in &self.pauses {
+            let unit = match self.period.unit {
+                Unit::WorkingDays => "个工作日",
+                Unit::CalendarDays => "天",
+            };
+            lines.push(format!("{}至{}暂停计算，其间 {n}{unit}不计入期限", ymd(span.from), ymd(span.to)));
         }
         if let Some(from) = self.rolled_from {
             lines.push(format!("期限末日 {} 为休息日，顺延至其后第一个工作日", ymd(from)));

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::FieldError;
-use crate::calendar::{Calendar, Counted, Period, Unit};
+use crate::calendar::{Calendar, Counted, PauseSpan, Period, Unit};
 use crate::role::Role;
 
 /// A record's field values, by field key: strings, integers, booleans, dates as `YYYY-MM-DD`.
@@ -159,6 +159,61 @@ pub struct Deadline {
     pub setting: Option<&'static str>,
     /// Whether this deadline applies to the record at all (e.g. a business-related document).
     pub applies: Option<fn(&Values) -> bool>,
+    /// A date field that, once filled, restarts the count from itself (a request corrected by the
+    /// applicant is counted from the correction's receipt).
+    pub restart: Option<&'static str>,
+    /// How the period may be extended, and who approves.
+    pub extension: Option<Extension>,
+    /// Spans over which the clock stands still.
+    pub pauses: &'static [Pause],
+}
+
+impl Deadline {
+    /// A deadline with neither restart, extension nor pause, for the declarations to spread.
+    pub const PLAIN: Deadline = Deadline {
+        code: "",
+        label: "",
+        rule: "",
+        article: "",
+        start: "",
+        done: "",
+        default_period: Period::within(0, Unit::CalendarDays),
+        period_from: None,
+        setting: None,
+        applies: None,
+        restart: None,
+        extension: None,
+        pauses: &[],
+    };
+}
+
+/// An extension of a period the law allows with someone's approval (政府信息公开条例 第33条第2款:
+/// up to 20 more working days with the consent of the head of the disclosure office). It is
+/// granted by taking `step`, whose actors are those who may approve; the step records how long
+/// the extension is (in the period's unit), why, and who approved it.
+#[derive(Debug, Clone, Copy)]
+pub struct Extension {
+    pub step: &'static str,
+    /// An integer field: the days or working days added.
+    pub length_field: &'static str,
+    pub reason_field: &'static str,
+    /// Stamped with the approver's name by the step.
+    pub approver_field: &'static str,
+    /// The longest extension the law allows.
+    pub max: u32,
+    pub rule: &'static str,
+    pub article: &'static str,
+}
+
+/// A span over which a period's clock stands still, between two date fields of the record (the day
+/// a third party was consulted, the day its opinion came back). While `to` is empty the clock is
+/// stopped and nothing falls due.
+#[derive(Debug, Clone, Copy)]
+pub struct Pause {
+    pub label: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub article: &'static str,
 }
 
 /// A rule a locality may set differently (legal-rules.md marks it U, or local): its key, what the
@@ -426,6 +481,18 @@ impl LedgerKind {
         if let Some(effect) = t.effect {
             effect(&mut after, ctx);
         }
+        for d in self.deadlines {
+            let Some(e) = d.extension.filter(|e| e.step == t.code) else { continue };
+            let granted = integer(&after, e.length_field).unwrap_or(0);
+            if granted > i64::from(e.max) {
+                let unit = self.deadline_unit(d, &after, ctx).label();
+                return Err(Refusal::Rule {
+                    rule: e.rule,
+                    article: e.article,
+                    message: format!("不能{}：{}最多延长{}{unit}，本次填写 {granted}", t.label, d.label, e.max),
+                });
+            }
+        }
         for g in t.guards {
             if !(g.holds)(&after, ctx) {
                 return Err(Refusal::Rule {
@@ -438,24 +505,69 @@ impl LedgerKind {
         Ok((after, t.to))
     }
 
-    /// Every deadline of a record, counted on the calendar, with the settings' periods.
+    /// The period of a deadline before any extension: the record's own, the setting's, or the
+    /// default.
+    fn base_period(&self, d: &Deadline, values: &Values, ctx: &Context<'_>) -> Period {
+        d.period_from
+            .and_then(|from| from(values))
+            .or_else(|| d.setting.and_then(|s| ctx.settings.period(s)))
+            .unwrap_or(d.default_period)
+    }
+
+    fn deadline_unit(&self, d: &Deadline, values: &Values, ctx: &Context<'_>) -> Unit {
+        self.base_period(d, values, ctx).unit
+    }
+
+    /// Every deadline of a record, counted on the calendar, with the settings' periods, the
+    /// extensions granted and the spans the clock stood still.
     pub fn deadlines(&self, values: &Values, ctx: &Context<'_>) -> Vec<DeadlineStatus> {
-        let (calendar, settings) = (ctx.calendar, ctx.settings);
         self.deadlines
             .iter()
             .filter(|d| d.applies.is_none_or(|applies| applies(values)))
             .filter_map(|d| {
-                let start = date(values, d.start)?;
-                let period = d
-                    .period_from
-                    .and_then(|from| from(values))
-                    .or_else(|| d.setting.and_then(|s| settings.period(s)))
-                    .unwrap_or(d.default_period);
-                let counted = calendar.count(start, period);
-                Some(DeadlineStatus { deadline: *d, met_on: date(values, d.done), counted })
+                let start = d.restart.and_then(|r| date(values, r)).or_else(|| date(values, d.start))?;
+                let mut period = self.base_period(d, values, ctx);
+                let extension = d.extension.and_then(|e| {
+                    let length =
+                        integer(values, e.length_field).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)?;
+                    Some(Granted {
+                        length,
+                        reason: text(values, e.reason_field).to_owned(),
+                        approver: text(values, e.approver_field).to_owned(),
+                    })
+                });
+                if let Some(g) = &extension {
+                    period.length += g.length;
+                }
+                let mut spans = Vec::new();
+                let mut paused_since = None;
+                for p in d.pauses {
+                    match (date(values, p.from), date(values, p.to)) {
+                        (Some(from), Some(to)) if to >= from => spans.push(PauseSpan { from, to }),
+                        (Some(from), None) => paused_since = Some((from, p.label)),
+                        _ => {}
+                    }
+                }
+                let counted = ctx.calendar.count_paused(start, period, &spans);
+                Some(DeadlineStatus {
+                    deadline: *d,
+                    met_on: date(values, d.done),
+                    counted,
+                    restarted: d.restart.is_some_and(|r| values.contains_key(r)),
+                    extension,
+                    paused_since,
+                })
             })
             .collect()
     }
+}
+
+/// An extension as granted on a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    pub length: u32,
+    pub reason: String,
+    pub approver: String,
 }
 
 impl Field {
@@ -578,6 +690,11 @@ pub struct DeadlineStatus {
     pub deadline: Deadline,
     pub counted: Counted,
     pub met_on: Option<NaiveDate>,
+    /// Counted from the restart field (a corrected request) rather than the start.
+    pub restarted: bool,
+    pub extension: Option<Granted>,
+    /// The clock stands still since this day, for this reason: nothing falls due meanwhile.
+    pub paused_since: Option<(NaiveDate, &'static str)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -594,7 +711,33 @@ pub enum Urgency {
 impl DeadlineStatus {
     /// A time limit not yet met: what the to-do list watches. Minimum periods never fall due.
     pub fn is_open_limit(&self) -> bool {
-        self.met_on.is_none() && self.counted.period.limits()
+        self.met_on.is_none() && !self.is_paused() && self.counted.period.limits()
+    }
+
+    /// The clock stands still and the period is not met yet.
+    pub fn is_paused(&self) -> bool {
+        self.met_on.is_none() && self.paused_since.is_some()
+    }
+
+    /// How the deadline was counted, line by line: the rule, the start, the extension granted, the
+    /// spans not counted, the holidays skipped.
+    pub fn explain(&self) -> Vec<String> {
+        let d = &self.deadline;
+        let mut lines = vec![format!("依据：{}", d.article)];
+        if self.restarted {
+            lines.push("申请人补正后，期限自收到补正之日起重新计算".into());
+        }
+        if let (Some(g), Some(e)) = (&self.extension, d.extension) {
+            let unit = self.counted.period.unit.label();
+            let who = if g.approver.is_empty() { String::new() } else { format!("经{}批准", g.approver) };
+            let why = if g.reason.is_empty() { String::new() } else { format!("，理由：{}", g.reason) };
+            lines.push(format!("{who}延长{}{unit}（{}，最多{}{unit}）{why}", g.length, e.article, e.max));
+        }
+        lines.extend(self.counted.explain());
+        if let Some((since, label)) = self.paused_since {
+            lines.push(format!("自{}起{}，暂停计算，待恢复后继续计算", since.format("%Y年%-m月%-d日"), label));
+        }
+        lines
     }
 
     pub fn urgency(&self, today: NaiveDate, calendar: &Calendar) -> Urgency {
@@ -602,6 +745,9 @@ impl DeadlineStatus {
         // A time limit, or a latest day before an event: done by the due day. A minimum period:
         // not closed before it.
         let by_due = self.counted.period.limits();
+        if self.is_paused() {
+            return Urgency::Open;
+        }
         match self.met_on {
             Some(on) if by_due && on > due => Urgency::MetLate,
             Some(on) if !by_due && on < due => Urgency::MetLate,

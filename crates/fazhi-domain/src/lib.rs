@@ -1,6 +1,7 @@
 //! Domain rules of Fazhi. Everything here is pure: no database, no network, no clock.
 //! Types validate themselves when built (`parse`), so the layers above cannot hold an invalid value.
 
+pub mod attachment;
 pub mod audit;
 pub mod auth_policy;
 pub mod calendar;

@@ -262,6 +262,8 @@ pub fn action_label(action: &str) -> &'static str {
         "settings.update" => "修改规则设置",
         "ledger.import" => "导入台账",
         "ledger.export" => "导出台账",
+        "ledger.attach" => "上传附件",
+        "ledger.detach" => "删除附件",
         "audit.export" => "导出审计日志",
         _ => "其他",
     }

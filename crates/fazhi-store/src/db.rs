@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 #[derive(Clone)]
 pub struct Db {
@@ -216,6 +216,18 @@ impl Db {
                 let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
                 crate::ledger::count_deadlines_after(&txn, 0, &ctx).await?;
             }
+        }
+        if current < 5 {
+            txn.execute(schema.create_table_from_entity(ledger_attachment::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_attachments_record")
+                    .table(ledger_attachment::Entity)
+                    .col(ledger_attachment::Column::RecordId)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
         }
         if current < SCHEMA_VERSION {
             let version =

@@ -165,7 +165,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
 async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
-    use fazhi_domain::ledgers::{decision_catalogue, decisions, normative_documents};
+    use fazhi_domain::ledgers::{decision_catalogue, decisions, disclosure_requests, normative_documents};
 
     const CLERK: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡经办人", roles: &[Role::Clerk], principal_leader: false };
@@ -257,6 +257,59 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         &decisions::KIND,
         &[("title", "杉岭乡人居环境整治三年行动方案"), ("catalogue_year", "2026"), ("lead_unit", "党政办")],
         &[],
+    )
+    .await?;
+    walk(
+        &disclosure_requests::KIND,
+        &[
+            ("title", "2025年度杉岭村低保对象名单"),
+            ("applicant", "张某"),
+            ("channel", "网络"),
+            ("received_on", "2026-11-10"),
+        ],
+        &[],
+    )
+    .await?;
+    walk(
+        &disclosure_requests::KIND,
+        &[
+            ("title", "集镇污水管网建设项目招标文件"),
+            ("applicant", "某建设公司"),
+            ("channel", "邮寄"),
+            ("received_on", "2026-10-19"),
+        ],
+        &[
+            ("consult", &[("consulted_party", "中标单位"), ("consultation_sent_on", "2026-10-22")], CLERK),
+            (
+                "close_consultation",
+                &[("consultation_closed_on", "2026-11-05"), ("consultation_result", "同意公开，涉及商业秘密部分除外")],
+                CLERK,
+            ),
+            (
+                "extend",
+                &[
+                    ("extension_days", "10"),
+                    ("extension_reason", "需与区住建委共同确认可公开范围"),
+                    ("extension_notified_on", "2026-11-20"),
+                ],
+                HEAD,
+            ),
+        ],
+    )
+    .await?;
+    walk(
+        &disclosure_requests::KIND,
+        &[
+            ("title", "2026年农村公路养护资金使用情况"),
+            ("applicant", "李某"),
+            ("channel", "当面"),
+            ("received_on", "2026-09-07"),
+        ],
+        &[(
+            "reply",
+            &[("replied_on", "2026-09-25"), ("reply_type", "予以公开"), ("reply_note", "已提供资金使用明细")],
+            CLERK,
+        )],
     )
     .await?;
     Ok(())

@@ -291,7 +291,7 @@ pub mod ledger_deadline {
         pub org_path: String,
         pub title: String,
         pub start: Date,
-        /// The period counted, as `fazhi_domain::calendar::Period` JSON.
+        /// The period counted (with any extension) and the spans its clock stood still, as JSON.
         pub period_json: String,
         pub due: Date,
         pub provisional: bool,
@@ -341,6 +341,35 @@ pub mod ledger_upload {
         #[sea_orm(column_type = "VarBinary(StringLen::None)")]
         pub bytes: Vec<u8>,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod ledger_attachment {
+    use sea_orm::entity::prelude::*;
+
+    /// A file attached to a ledger record. The content lives under the data folder, named by its
+    /// SM3 digest, so a file attached twice is stored once; the row says which record holds it,
+    /// under which name. Removing an attachment marks the row; the file stays for the audit trail.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub record_id: i64,
+        pub kind: String,
+        pub org_id: i64,
+        pub file_name: String,
+        pub media_type: String,
+        pub size: i64,
+        pub digest: String,
+        pub uploaded_by: String,
+        pub uploaded_at: DateTimeUtc,
+        pub removed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

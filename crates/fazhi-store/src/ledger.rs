@@ -112,7 +112,7 @@ pub(crate) fn new_record(
     }
 }
 
-async fn find<C: ConnectionTrait>(
+pub(crate) async fn find<C: ConnectionTrait>(
     conn: &C,
     scope: &Scope,
     kind: &LedgerKind,
@@ -413,6 +413,28 @@ pub(crate) fn search_text(values: &Values) -> String {
     out
 }
 
+/// How a deadline row keeps its period: the period with any extension, and the spans its clock
+/// stood still, so a calendar load recounts it without reading the record. Rows written before
+/// pauses existed hold the period alone, which reads the same.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredPeriod {
+    #[serde(flatten)]
+    period: fazhi_domain::calendar::Period,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pauses: Vec<fazhi_domain::calendar::PauseSpan>,
+}
+
+impl StoredPeriod {
+    fn parse(json: &str, record_id: i64, code: &str) -> Result<StoredPeriod, StoreError> {
+        serde_json::from_str(json)
+            .map_err(|e| StoreError::Internal(format!("台账记录 {record_id} 的期限 {code} 已损坏：{e}")))
+    }
+
+    fn count(&self, ctx: &Context<'_>, start: NaiveDate) -> fazhi_domain::calendar::Counted {
+        ctx.calendar.count_paused(start, self.period, &self.pauses)
+    }
+}
+
 /// Where a record's deadline rows belong.
 struct Owner<'a> {
     record_id: i64,
@@ -439,7 +461,11 @@ fn deadline_rows(
             org_path: Set(owner.org_path.to_owned()),
             title: Set(owner.title.to_owned()),
             start: Set(d.counted.start),
-            period_json: Set(serde_json::to_string(&d.counted.period).expect("period serializes")),
+            period_json: Set(serde_json::to_string(&StoredPeriod {
+                period: d.counted.period,
+                pauses: d.counted.pauses.iter().map(|(span, _)| *span).collect(),
+            })
+            .expect("period serializes")),
             due: Set(d.counted.due),
             provisional: Set(d.counted.provisional),
         })
@@ -537,9 +563,7 @@ pub(crate) async fn recount_due_days<C: ConnectionTrait>(conn: &C, ctx: &Context
         .await?;
     let mut changed = 0;
     for (record_id, code, start, period_json, due, provisional) in rows {
-        let period = serde_json::from_str(&period_json)
-            .map_err(|e| StoreError::Internal(format!("台账记录 {record_id} 的期限 {code} 已损坏：{e}")))?;
-        let counted = ctx.calendar.count(start, period);
+        let counted = StoredPeriod::parse(&period_json, record_id, &code)?.count(ctx, start);
         if (counted.due, counted.provisional) == (due, provisional) {
             continue;
         }
@@ -642,8 +666,7 @@ pub async fn due_by(
         .filter_map(|row| {
             let kind = fazhi_domain::ledgers::by_code(&row.kind)?;
             let deadline = kind.deadlines.iter().find(|d| d.code == row.code)?;
-            let period = serde_json::from_str(&row.period_json).ok()?;
-            let counted = ctx.calendar.count(row.start, period);
+            let counted = StoredPeriod::parse(&row.period_json, row.record_id, &row.code).ok()?.count(ctx, row.start);
             let mut how = vec![format!("依据：{}（{}）", deadline.rule, deadline.article)];
             how.extend(counted.explain());
             Some(DueItem {

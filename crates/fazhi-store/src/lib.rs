@@ -6,6 +6,7 @@
 //! together or not at all.
 
 pub mod api_tokens;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 mod db;

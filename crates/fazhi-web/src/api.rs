@@ -9,6 +9,7 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use fazhi_domain::role::Role;
 use fazhi_store::api_tokens::{self, TokenView};
+use fazhi_store::attachments::{self, AttachmentView};
 use fazhi_store::audit::{self, AuditFilter, AuditView};
 use fazhi_store::calendar::{self, YearView};
 use fazhi_store::ledger::{self, RecordView};
@@ -612,6 +613,68 @@ pub async fn get_ledger_record(
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
     Ok(Json(ledger::get(&state.db, &identity.principal.scope(), kind, id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AttachParams {
+    /// The file's name, with its extension: 会议纪要.pdf.
+    pub name: String,
+}
+
+/// The attachments of a record, oldest first.
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}/attachments", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), responses((status = 200, body = Vec<AttachmentView>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_attachments(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((kind, id)): Path<(String, i64)>,
+) -> ApiResult<Vec<AttachmentView>> {
+    let kind = ledger_kind(&kind)?;
+    Ok(Json(attachments::list(&state.db, &identity.principal.scope(), kind, id).await?))
+}
+
+/// Attaches a file (the request body) to a record. Accepted: PDF, OFD, Word, Excel, WPS, JPEG and
+/// PNG, up to 20 MB, whose content matches the name's extension.
+#[utoipa::path(post, path = "/api/v1/ledgers/{kind}/{id}/attachments", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), AttachParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 201, body = AttachmentView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((kind, id)): Path<(String, i64)>,
+    Query(q): Query<AttachParams>,
+    file: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let kind = ledger_kind(&kind)?;
+    let p = &identity.principal;
+    let saved =
+        attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &q.name, &file).await?;
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
+}
+
+/// An attachment's content, as a download under its media type.
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("attachment" = i64, Path)), responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ApiErrorBody)))]
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((kind, id, attachment)): Path<(String, i64, i64)>,
+) -> Result<Response, ApiError> {
+    let kind = ledger_kind(&kind)?;
+    let (a, bytes) =
+        attachments::open(&state.db, &state.files, &identity.principal.scope(), kind, id, attachment).await?;
+    Ok(crate::pages::ledgers::attachment_download(&a, bytes))
+}
+
+/// Removes an attachment from its record (the audit trail keeps what it was).
+#[utoipa::path(delete, path = "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("attachment" = i64, Path)), responses((status = 204), (status = 404, body = ApiErrorBody)))]
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((kind, id, attachment)): Path<(String, i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    let kind = ledger_kind(&kind)?;
+    let p = &identity.principal;
+    attachments::remove(&state.db, &p.actor(&ip), &p.scope(), kind, id, attachment).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Takes one step of a record's procedure. The body holds the step's fields and `version`, the

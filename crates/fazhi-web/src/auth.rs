@@ -118,12 +118,15 @@ async fn presented_csrf(request: Request) -> Result<(Request, Option<String>), R
 
 /// The largest request body accepted, but for spreadsheet imports.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The largest spreadsheet an import accepts, with room for the multipart framing.
-pub const MAX_UPLOAD_BYTES: usize = fazhi_office::xlsx::MAX_FILE_BYTES + 64 * 1024;
+/// The largest spreadsheet or attachment accepted, with room for the multipart framing.
+pub const MAX_UPLOAD_BYTES: usize = {
+    let (sheet, attachment) = (fazhi_office::xlsx::MAX_FILE_BYTES, fazhi_domain::attachment::MAX_ATTACHMENT_BYTES);
+    (if sheet > attachment { sheet } else { attachment }) + 64 * 1024
+};
 
-/// Only the import routes take large bodies.
+/// Only the import and attachment routes take large bodies.
 pub fn body_limit(path: &str) -> usize {
-    if path.ends_with("/import") { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES }
+    if path.ends_with("/import") || path.ends_with("/attachments") { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES }
 }
 
 /// The text of one field of a multipart body, if it has one.

@@ -32,6 +32,8 @@ pub struct WebConfig {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
+    /// Where attachments' contents are kept.
+    pub files: fazhi_store::attachments::FileStore,
 }
 
 pub fn app(state: AppState) -> Router {

@@ -66,9 +66,15 @@ static RULES: std::sync::OnceLock<Vec<RouteRule>> = std::sync::OnceLock::new();
 
 /// Whether a user with these roles may open the page at `path`: the menu shows only such pages.
 pub(crate) fn may_get(path: &str, roles: &[Role]) -> bool {
+    may(&Method::GET, path, roles)
+}
+
+/// Whether a user with these roles may send this request: pages show a form only to those who
+/// may submit it.
+pub(crate) fn may(method: &Method, path: &str, roles: &[Role]) -> bool {
     RULES
         .get()
-        .and_then(|rules| rules.iter().find(|r| r.method == Method::GET && matches_template(r.path, path)))
+        .and_then(|rules| rules.iter().find(|r| r.method == *method && matches_template(r.path, path)))
         .is_some_and(|r| r.allows(roles))
 }
 
@@ -192,6 +198,19 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/ledgers/{kind}/import/{id}", Roles(LEDGER_WRITERS), pages::ledgers::import_confirm)
         .page(get.clone(), "/ledgers/{kind}/{id}", Roles(LEDGER_READERS), pages::ledgers::detail)
         .page(post.clone(), "/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), pages::ledgers::take_step)
+        .page(post.clone(), "/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), pages::ledgers::attach)
+        .page(
+            get.clone(),
+            "/ledgers/{kind}/{id}/attachments/{attachment}",
+            Roles(LEDGER_READERS),
+            pages::ledgers::download_attachment,
+        )
+        .page(
+            post.clone(),
+            "/ledgers/{kind}/{id}/attachments/{attachment}/remove",
+            Roles(LEDGER_WRITERS),
+            pages::ledgers::remove_attachment,
+        )
         // Working-day calendar
         .page(get.clone(), "/calendar", Roles(ORG_READERS), pages::calendar::show)
         .page(post.clone(), "/calendar", Roles(ADMIN), pages::calendar::load)
@@ -223,6 +242,20 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(post.clone(), "/api/v1/ledgers/{kind}/import", Roles(LEDGER_WRITERS), api::import_ledger)
         .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::get_ledger_record)
         .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), api::take_ledger_step)
+        .api(get.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_READERS), api::list_attachments)
+        .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), api::attach)
+        .api(
+            get.clone(),
+            "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}",
+            Roles(LEDGER_READERS),
+            api::download_attachment,
+        )
+        .api(
+            delete.clone(),
+            "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}",
+            Roles(LEDGER_WRITERS),
+            api::remove_attachment,
+        )
         .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::list_calendar)
         .api(post.clone(), "/api/v1/calendar", Roles(ADMIN), api::load_calendar)
         .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::count_period)

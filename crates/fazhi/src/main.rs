@@ -359,7 +359,11 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     use std::io::Write;
     std::io::stdout().flush().ok();
     let secure = args.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-    let state = AppState { db, config: Arc::new(WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }) };
+    let state = AppState {
+        db,
+        config: Arc::new(WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }),
+        files: fazhi_store::attachments::FileStore::under(&database.data_dir),
+    };
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/ledgers/{kind}/import/{id}", "leader|clerk"),
     ("GET", "/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
+    ("POST", "/ledgers/{kind}/{id}/attachments", "leader|clerk"),
+    ("GET", "/ledgers/{kind}/{id}/attachments/{attachment}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/ledgers/{kind}/{id}/attachments/{attachment}/remove", "leader|clerk"),
     ("GET", "/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/calendar", "admin"),
     ("GET", "/settings", "admin|supervisor|leader|clerk|adviser"),
@@ -74,6 +77,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/ledgers/{kind}/import", "leader|clerk"),
     ("GET", "/api/v1/ledgers/{kind}/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/ledgers/{kind}/{id}/steps/{step}", "leader|clerk|adviser"),
+    ("GET", "/api/v1/ledgers/{kind}/{id}/attachments", "supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/ledgers/{kind}/{id}/attachments", "leader|clerk"),
+    ("GET", "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", "supervisor|leader|clerk|adviser"),
+    ("DELETE", "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", "leader|clerk"),
     ("GET", "/api/v1/calendar", "admin|supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/calendar", "admin"),
     ("GET", "/api/v1/calendar/count", "admin|supervisor|leader|clerk|adviser"),
@@ -100,7 +107,8 @@ fn ends_session(method: &str, path: &str) -> bool {
 #[tokio::test]
 async fn the_route_table_and_these_expectations_agree() {
     let app = TestApp::spawn().await;
-    let state = fazhi_web::AppState { db: app.db.clone(), config: Default::default() };
+    let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+    let state = fazhi_web::AppState { db: app.db.clone(), config: Default::default(), files };
     let actual: BTreeSet<(String, String, String)> = fazhi_web::route_rules(state)
         .into_iter()
         .map(|r| {
@@ -193,7 +201,27 @@ async fn every_route_answers_every_role_as_expected() {
                 }
             };
             // A step that is not due in the record's state: allowed roles get a 400, not a refusal.
+            // Each attachment route gets an attachment of its own: an allowed removal takes one away.
+            let attachment = if path.contains("{attachment}") {
+                let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+                let a = fazhi_store::attachments::attach(
+                    &app.db,
+                    &files,
+                    &fazhi_store::Actor::system(),
+                    &fazhi_store::Scope::everything(),
+                    &fazhi_domain::ledgers::decisions::KIND,
+                    record.id,
+                    "授权测试.pdf",
+                    b"%PDF-1.4",
+                )
+                .await
+                .unwrap();
+                a.id.to_string()
+            } else {
+                String::new()
+            };
             let concrete = path
+                .replace("{attachment}", &attachment)
                 .replace("{id}", &id_for(path))
                 .replace("{kind}", "decisions")
                 .replace("{step}", "record_review")

@@ -257,3 +257,70 @@ async fn a_changed_setting_recounts_the_open_deadlines() {
     let (status, _) = post(&clerk, "/settings", &[("key", key), ("length", "15"), ("unit", "calendar_days")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_disclosure_request_extended_by_the_leader_and_paused_for_a_third_party() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let r = clerk
+        .post_form(
+            "/ledgers/disclosure_requests",
+            &[
+                ("title", "某村2025年低保名单"),
+                ("applicant", "张三"),
+                ("channel", "邮寄"),
+                ("received_on", "2026-11-02"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let at = |s: &str| format!("{record}/steps/{s}");
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("答复期限") && page.contains("2026-11-30"), "20 working days from receipt: {page}");
+
+    // Only the leader approves an extension; the refusal says who may.
+    let extension =
+        [("extension_days", "10"), ("extension_reason", "需调取历年档案"), ("extension_notified_on", "2026-11-25")];
+    let (status, page) = step(&clerk, &at("extend"), &extension).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("乡镇负责人"), "{page}");
+    let leader = app.login("t_leader").await;
+    let (status, page) = step(&leader, &at("extend"), &extension).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(page.contains("2026-12-14") && page.contains("经测试t_leader批准延长10个工作日"), "{page}");
+    assert!(page.contains("第三十三条第二款"), "{page}");
+
+    // While a third party is consulted the clock stands still and nothing is due.
+    let (status, page) =
+        step(&clerk, &at("consult"), &[("consulted_party", "某合作社"), ("consultation_sent_on", "2026-11-09")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(page.contains("暂停计算"), "{page}");
+    assert_eq!(
+        open_limits(&app).await,
+        vec![("第三方提出意见期限", "2026-11-30".to_owned())],
+        "the reply's stopped clock is not on the to-do list; the third party's 15 working days are"
+    );
+    let (status, page) = step(
+        &clerk,
+        &at("close_consultation"),
+        &[("consultation_closed_on", "2026-11-16"), ("consultation_result", "不同意公开")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Five working days not counted: 12-14 becomes 12-21.
+    assert!(page.contains("2026-12-21") && page.contains("其间 5个工作日不计入期限"), "{page}");
+    assert_eq!(open_limits(&app).await, vec![("答复期限", "2026-12-21".to_owned())]);
+}
+
+/// Every open limit of the test township as the to-do list reads them, by label and due day.
+async fn open_limits(app: &TestApp) -> Vec<(&'static str, String)> {
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let scope = fazhi_store::Scope::everything();
+    let (items, _) =
+        fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-01"), day("2099-12-31"), 100, &rules.ctx())
+            .await
+            .unwrap();
+    items.into_iter().map(|i| (i.label, i.due.to_string())).collect()
+}

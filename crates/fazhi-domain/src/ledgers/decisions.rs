@@ -267,6 +267,7 @@ const DEADLINES: &[Deadline] = &[
         }),
         setting: None,
         applies: None,
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "hearing_notice",
@@ -279,6 +280,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: None,
         applies: None,
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "legality_review_time",
@@ -291,6 +293,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: None,
         applies: None,
+        ..Deadline::PLAIN
     },
 ];
 

@@ -296,6 +296,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: Some(SETTING_COMMENT),
         applies: Some(|v| !flag(v, "business_related")),
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "public_comment_market",
@@ -308,6 +309,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: None,
         applies: Some(|v| flag(v, "business_related")),
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "review_min",
@@ -320,6 +322,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: Some(SETTING_REVIEW_MIN),
         applies: None,
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "review_max",
@@ -332,6 +335,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: Some(SETTING_REVIEW_MAX),
         applies: None,
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "filing",
@@ -344,6 +348,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: Some(SETTING_FILING),
         applies: None,
+        ..Deadline::PLAIN
     },
     Deadline {
         code: "expiry_review",
@@ -356,6 +361,7 @@ const DEADLINES: &[Deadline] = &[
         period_from: None,
         setting: Some(SETTING_EXPIRY_NOTICE),
         applies: None,
+        ..Deadline::PLAIN
     },
 ];
 

@@ -9,15 +9,16 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, Utc};
+use fazhi_domain::attachment;
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, ListFilter, RecordView};
 use fazhi_store::ledger_xlsx::{self, ImportReport};
-use fazhi_store::{StoreError, audit, orgs, rules};
+use fazhi_store::{StoreError, attachments, audit, orgs, rules};
 use serde::Deserialize;
 
 use super::{FormErrors, Nav, fmt_time, store_error_page};
@@ -290,6 +291,30 @@ struct DetailPage {
     history: Vec<HistoryRow>,
     /// 行政规范性文件 not (or no longer) in force: say it is no basis of administration.
     not_a_basis: bool,
+    attachments: Vec<AttachmentRow>,
+    /// The user may attach and remove files (a township's clerk or leader).
+    can_attach: bool,
+    allowed_files: String,
+    attach_error: Option<String>,
+    /// A refused step the user has no form for (one another role takes): said at the top.
+    refusal: Option<String>,
+}
+
+pub struct AttachmentRow {
+    id: i64,
+    name: String,
+    size: String,
+    by: String,
+    at: String,
+}
+
+/// 1.2 MB, 340 KB.
+fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
 }
 
 async fn facts_for(
@@ -310,6 +335,7 @@ async fn detail_page(
     kind: &'static LedgerKind,
     id: i64,
     failed_step: Option<(&str, &BTreeMap<String, String>, FormErrors)>,
+    attach_error: Option<String>,
     status: StatusCode,
 ) -> Response {
     let scope = identity.principal.scope();
@@ -328,7 +354,8 @@ async fn detail_page(
         .deadlines(&record.values, &ctx)
         .into_iter()
         .map(|d| {
-            let (tone, status) = tone(d.urgency(today, &rules.calendar));
+            let (tone, status) =
+                if d.is_paused() { ("grey", "暂停计算") } else { tone(d.urgency(today, &rules.calendar)) };
             DeadlineRow {
                 label: d.deadline.label,
                 article: d.deadline.article,
@@ -336,13 +363,13 @@ async fn detail_page(
                 tone,
                 status,
                 provisional: d.counted.provisional,
-                explanation: d.counted.explain(),
+                explanation: d.explain(),
             }
         })
         .collect();
     let facts = ActorFacts { name: &identity.principal.display_name, roles: &roles, principal_leader: principal };
     let empty = BTreeMap::new();
-    let steps = kind
+    let steps: Vec<StepForm> = kind
         .available(&record.state, facts)
         .map(|t| {
             let (form, errors) = match &failed_step {
@@ -367,6 +394,12 @@ async fn detail_page(
             }
         })
         .collect();
+    let refusal = match &failed_step {
+        Some((code, _, errors)) if !steps.iter().any(|s| s.code == *code) => {
+            errors.general.clone().or_else(|| errors.fields.values().next().cloned())
+        }
+        _ => None,
+    };
     let filter = audit::AuditFilter {
         object_type: Some(kind.code.to_owned()),
         object_id: Some(id.to_string()),
@@ -402,6 +435,21 @@ async fn detail_page(
         .iter()
         .filter_map(|f| shown(f, &record.values).map(|value| ValueRow { label: f.label, value }))
         .collect();
+    let attachments = match attachments::list(&state.db, &scope, kind, id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|a| AttachmentRow {
+                id: a.id,
+                name: a.file_name,
+                size: human_size(a.size),
+                by: a.uploaded_by,
+                at: fmt_time(a.uploaded_at),
+            })
+            .collect(),
+        Err(e) => return store_error_page(identity, e),
+    };
+    let roles: Vec<Role> = identity.principal.roles.iter().collect();
+    let can_attach = crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code), &roles);
     let page = DetailPage {
         nav: Nav::new(
             identity,
@@ -416,6 +464,11 @@ async fn detail_page(
         deadlines,
         steps,
         history,
+        attachments,
+        can_attach,
+        allowed_files: attachment::allowed_description(),
+        attach_error,
+        refusal,
     };
     (status, page).into_response()
 }
@@ -426,7 +479,7 @@ pub async fn detail(
     Path((code, id)): Path<(String, i64)>,
 ) -> Response {
     match ledgers::by_code(&code) {
-        Some(kind) => detail_page(&state, &identity, kind, id, None, StatusCode::OK).await,
+        Some(kind) => detail_page(&state, &identity, kind, id, None, None, StatusCode::OK).await,
         None => unknown_kind(&identity),
     }
 }
@@ -466,7 +519,7 @@ pub async fn take_step(
                 _ => StatusCode::BAD_REQUEST,
             };
             let errors = FormErrors::from_store(e);
-            detail_page(&state, &identity, kind, id, Some((&step, &form, errors)), status).await
+            detail_page(&state, &identity, kind, id, Some((&step, &form, errors)), None, status).await
         }
     }
 }
@@ -622,6 +675,82 @@ pub async fn import_confirm(
             page.error = Some("没有找到待确认的导入文件（可能已超过一天或已导入）：请重新上传".into());
             (StatusCode::BAD_REQUEST, page).into_response()
         }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+/// Attaches the uploaded file to the record and returns to its page; a refused file is named there.
+pub async fn attach(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, id)): Path<(String, i64)>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let (name, bytes) = uploaded_file(form).await.unwrap_or_default();
+    let p = &identity.principal;
+    match attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &name, &bytes).await {
+        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
+        Err(StoreError::Invalid(e)) => {
+            detail_page(&state, &identity, kind, id, None, Some(e.message), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+/// The `file` part of a multipart form: its name as the browser sent it, and its bytes.
+pub(crate) async fn uploaded_file(form: Result<Multipart, MultipartRejection>) -> Option<(String, Vec<u8>)> {
+    let mut form = form.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            return field.bytes().await.ok().map(|b| (name, b.to_vec()));
+        }
+    }
+    None
+}
+
+/// An attachment, always as a download under its listed type: never shown inline, never sniffed,
+/// and sandboxed should a browser open it anyway.
+pub(crate) fn attachment_download(a: &fazhi_store::attachments::AttachmentView, bytes: Vec<u8>) -> Response {
+    let ascii: String =
+        a.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(&a.file_name));
+    (
+        [
+            (header::CONTENT_TYPE, a.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((code, id, attachment)): Path<(String, i64, i64)>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    match attachments::open(&state.db, &state.files, &identity.principal.scope(), kind, id, attachment).await {
+        Ok((a, bytes)) => attachment_download(&a, bytes),
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, id, attachment)): Path<(String, i64, i64)>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let p = &identity.principal;
+    match attachments::remove(&state.db, &p.actor(&ip), &p.scope(), kind, id, attachment).await {
+        Ok(()) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
         Err(e) => store_error_page(&identity, e),
     }
 }

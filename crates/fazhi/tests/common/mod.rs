@@ -119,7 +119,7 @@ impl TestApp {
             accounts.push((role, name.to_owned()));
         }
         add_user(&db, "t_other_clerk", orgs.other_township, vec![Role::Clerk], false).await;
-        let address = serve(db.clone()).await;
+        let address = serve_with_files(db.clone(), test_db.data_dir.path()).await;
         TestApp { address, db, test_db, orgs, accounts }
     }
 
@@ -198,9 +198,16 @@ pub async fn add_user(db: &Db, username: &str, org_id: i64, roles: Vec<Role>, mu
 
 /// Starts the real application on a random port of the loopback interface.
 pub async fn serve(db: Db) -> String {
+    let files = std::env::temp_dir().join(format!("fazhi-test-files-{}", std::process::id()));
+    serve_with_files(db, &files).await
+}
+
+/// Starts the application with attachments kept under `data_dir`.
+pub async fn serve_with_files(db: Db, data_dir: &std::path::Path) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState { db, config: Arc::new(WebConfig::default()) };
+    let files = fazhi_store::attachments::FileStore::under(data_dir);
+    let state = AppState { db, config: Arc::new(WebConfig::default()), files };
     tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
     address
 }
