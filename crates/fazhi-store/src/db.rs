@@ -218,6 +218,23 @@ impl Db {
             }
         }
         if current < 5 {
+            // The district's to-do walks the open limits in due order and counts them per
+            // organization: an index on (due, record_id, org_id) gives both from the index alone.
+            txn.execute(
+                &Index::drop().name("idx_ledger_deadline_due").table(ledger_deadline::Entity).if_exists().to_owned(),
+            )
+            .await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_deadline_due_record_org")
+                    .table(ledger_deadline::Entity)
+                    .col(ledger_deadline::Column::Due)
+                    .col(ledger_deadline::Column::RecordId)
+                    .col(ledger_deadline::Column::OrgId)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
             txn.execute(schema.create_table_from_entity(ledger_attachment::Entity).if_not_exists()).await?;
             txn.execute(
                 &Index::create()

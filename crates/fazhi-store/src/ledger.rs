@@ -360,19 +360,39 @@ pub(crate) async fn rows_by_id<C: ConnectionTrait>(
     Ok(rows)
 }
 
-/// A page of a kind's records in the caller's scope.
-pub async fn list(
-    db: &Db,
-    scope: &Scope,
-    kind: &'static LedgerKind,
-    filter: &ListFilter,
-) -> Result<Listed, StoreError> {
+/// Which page of a list: the ids on it in order, and how many records the list holds (up to the
+/// cap).
+struct Window {
+    ids: Vec<i64>,
+    total: u64,
+    page: u64,
+    page_size: u64,
+    more: bool,
+}
+
+async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) -> Result<Window, StoreError> {
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let page_size = filter.page_size.clamp(1, 200);
     let page = filter.page.max(1);
     // Counting a township's whole ledger on every page view costs more than the page itself: the
     // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it.
     let cap = (page * page_size).max(COUNT_CAP) + 1;
+    let offset = (page - 1) * page_size;
+    if filter.query.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        // A search reads each row's text: one walk finds both the count and the page.
+        let all = list_ids(db.conn(), &orgs, kind, filter, 0, Some(cap)).await?;
+        let total = all.len() as u64;
+        let from = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
+        let to = usize::try_from(offset + page_size).unwrap_or(usize::MAX).min(all.len());
+        return Ok(Window {
+            ids: all[from..to].to_vec(),
+            total: total.min(cap - 1),
+            page,
+            page_size,
+            more: total == cap,
+        });
+    }
+    // Otherwise the count walks an index inside the database, cheaper than bringing the ids out.
     let counted = filtered(&orgs, kind, filter).select_only().column(ledger_record::Column::Id).limit(cap).into_query();
     let count = sea_orm::sea_query::Query::select()
         .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
@@ -382,10 +402,60 @@ pub async fn list(
         Some(row) => row.try_get("", "n")?,
         None => 0,
     };
-    let ids = list_ids(db.conn(), &orgs, kind, filter, (page - 1) * page_size, Some(page_size)).await?;
-    let items = rows_by_id(db.conn(), &ids).await?.into_iter().map(|m| view(kind, m)).collect::<Result<_, _>>()?;
     let total = u64::try_from(total).unwrap_or(0);
-    Ok(Listed { page: Page { items, total: total.min(cap - 1), page, page_size }, more: total == cap })
+    let ids = list_ids(db.conn(), &orgs, kind, filter, offset, Some(page_size)).await?;
+    Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap })
+}
+
+/// A page of a kind's records in the caller's scope, with all their values.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    filter: &ListFilter,
+) -> Result<Listed<RecordView>, StoreError> {
+    let w = window(db, scope, kind, filter).await?;
+    let items = rows_by_id(db.conn(), &w.ids).await?.into_iter().map(|m| view(kind, m)).collect::<Result<_, _>>()?;
+    Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
+}
+
+/// A record as a list page shows it: no values, so none are read or parsed.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub id: i64,
+    pub title: String,
+    pub state_label: &'static str,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of a kind's records in the caller's scope, as the list page shows them.
+pub async fn list_summaries(
+    db: &Db,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    filter: &ListFilter,
+) -> Result<Listed<Summary>, StoreError> {
+    let w = window(db, scope, kind, filter).await?;
+    let rows: Vec<(i64, String, String, DateTime<Utc>)> = ledger_record::Entity::find()
+        .select_only()
+        .columns([
+            ledger_record::Column::Id,
+            ledger_record::Column::Title,
+            ledger_record::Column::State,
+            ledger_record::Column::UpdatedAt,
+        ])
+        .filter(ledger_record::Column::Id.is_in(w.ids.iter().copied()))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let mut by_id: std::collections::HashMap<i64, Summary> = rows
+        .into_iter()
+        .map(|(id, title, state, updated_at)| {
+            (id, Summary { id, title, state_label: kind.state_label(&state), updated_at })
+        })
+        .collect();
+    let items = w.ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
 }
 
 /// Lists count their records exactly up to this many (or up to the page shown, if deeper).
@@ -393,8 +463,8 @@ pub const COUNT_CAP: u64 = 1000;
 
 /// A page of a list, and whether there are more records than its total says.
 #[derive(Debug, Clone)]
-pub struct Listed {
-    pub page: Page<RecordView>,
+pub struct Listed<T> {
+    pub page: Page<T>,
     /// The count stopped at `page.total`: there are more.
     pub more: bool,
 }
@@ -685,24 +755,23 @@ pub async fn due_by(
             })
         })
         .collect();
+    // One walk of the (due, org_id) index counts both sides per organization.
+    let overdue = sea_orm::sea_query::Expr::cust_with_values("SUM(CASE WHEN due < ? THEN 1 ELSE 0 END)", [today]);
+    let counts: Vec<(i64, i64, Option<i64>)> = in_scope()
+        .select_only()
+        .column(ledger_deadline::Column::OrgId)
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .column_as(overdue, "overdue")
+        .group_by(ledger_deadline::Column::OrgId)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
     let mut per_path: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for overdue in [false, true] {
-        let side =
-            if overdue { ledger_deadline::Column::Due.lt(today) } else { ledger_deadline::Column::Due.gte(today) };
-        let counts: Vec<(i64, i64)> = in_scope()
-            .filter(side)
-            .select_only()
-            .column(ledger_deadline::Column::OrgId)
-            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
-            .group_by(ledger_deadline::Column::OrgId)
-            .into_tuple()
-            .all(db.conn())
-            .await?;
-        for (org_id, n) in counts {
-            let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
-            let n = u64::try_from(n).unwrap_or(0);
-            if overdue { entry.1 += n } else { entry.0 += n }
-        }
+    for (org_id, n, overdue) in counts {
+        let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
+        let overdue = u64::try_from(overdue.unwrap_or(0)).unwrap_or(0);
+        entry.0 += u64::try_from(n).unwrap_or(0).saturating_sub(overdue);
+        entry.1 += overdue;
     }
     Ok((items, per_path.into_iter().map(|(p, (soon, overdue))| (p, soon, overdue)).collect()))
 }

@@ -6,7 +6,8 @@
 //! - a filtered, sorted list page under 32 concurrent clients (wrk): p99 ≤ 50 ms.
 //!
 //! Run: `cargo bench -p fazhi --bench ledger_scale` (needs `wrk`, Debian's package). Seeding takes
-//! a few minutes; FAZHI_BENCH_DIR keeps the seeded database for the next run.
+//! a few minutes; FAZHI_BENCH_DIR keeps the seeded database for the next run, and FAZHI_BIN runs
+//! another build of `fazhi` (a baseline) in place of this one.
 
 mod support;
 
@@ -103,7 +104,8 @@ fn sheet(kind: &LedgerKind, t: usize, rows: usize, row: fn(&[&str], usize, usize
 }
 
 fn fazhi(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fazhi"));
+    // FAZHI_BIN measures another build (a baseline) on the same data, side by side.
+    let mut c = Command::new(std::env::var_os("FAZHI_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_fazhi").into()));
     c.args(["--data-dir", &dir.display().to_string()]).args(args).env("RUST_LOG", "warn");
     c
 }

@@ -152,7 +152,7 @@ pub async fn list(
 ) -> Response {
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let filter = q.filter();
-    let (found, more) = match ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await {
+    let (found, more) = match ledger::list_summaries(&state.db, &identity.principal.scope(), kind, &filter).await {
         Ok(listed) => (listed.page, listed.more),
         Err(e) => return store_error_page(&identity, e),
     };
