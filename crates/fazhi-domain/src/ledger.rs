@@ -396,6 +396,19 @@ impl LedgerKind {
         self.transitions.iter().filter(move |t| t.from.contains(&state) && permits(t.actors, actor))
     }
 
+    /// Whether someone with these roles may take a step that meets the deadline (records its
+    /// `done` field): then it is on their to-do list. A deadline no step meets is everyone's.
+    pub fn deadline_is_for(&self, d: &Deadline, roles: &[Role]) -> bool {
+        let mut steps = self.transitions.iter().filter(|t| t.inputs.contains(&d.done)).peekable();
+        if steps.peek().is_none() {
+            return true;
+        }
+        steps.any(|t| match t.actors {
+            Actors::Roles(allowed) => allowed.iter().any(|r| roles.contains(r)),
+            Actors::PrincipalLeader => roles.contains(&Role::Leader),
+        })
+    }
+
     /// Parses form or import input (text by field key) for the fields given, in declaration order.
     /// Every field is checked; all the errors come back at once.
     pub fn parse_fields(&self, keys: &[&str], input: &BTreeMap<String, String>) -> Result<Values, Vec<FieldError>> {
@@ -434,6 +447,28 @@ impl LedgerKind {
             .map(|f| FieldError::new(f.key, format!("请填写“{}”", f.label)))
             .collect();
         if missing.is_empty() { Ok(values) } else { Err(missing) }
+    }
+
+    /// Corrects a record's own fields (those it was created with) while it is still in its first
+    /// state; what the steps recorded is changed only by taking steps. Returns the values after.
+    pub fn edit(&self, state: &str, values: &Values, input: &BTreeMap<String, String>) -> Result<Values, Refusal> {
+        if state != self.initial {
+            return Err(Refusal::NotNow {
+                message: format!(
+                    "记录已进入办理程序（当前状态为“{}”），基本信息不能再修改；各环节内容通过办理相应环节记录",
+                    self.state_label(state)
+                ),
+            });
+        }
+        let entered = self.parse_new(input).map_err(Refusal::Invalid)?;
+        let mut after = values.clone();
+        for f in self.create_fields() {
+            match entered.get(f.key) {
+                Some(v) => after.insert(f.key.to_owned(), v.clone()),
+                None => after.remove(f.key),
+            };
+        }
+        Ok(after)
     }
 
     /// Takes a step: checks the state, the actor, the step's inputs and its statutory conditions,

@@ -262,6 +262,7 @@ pub fn action_label(action: &str) -> &'static str {
         "settings.update" => "修改规则设置",
         "ledger.import" => "导入台账",
         "ledger.export" => "导出台账",
+        "ledger.update" => "修改基本信息",
         "ledger.attach" => "上传附件",
         "ledger.detach" => "删除附件",
         "audit.export" => "导出审计日志",
@@ -291,8 +292,11 @@ pub const ACTIONS: &[&str] = &[
     "settings.update",
     "ledger.create",
     "ledger.transition",
+    "ledger.update",
     "ledger.import",
     "ledger.export",
+    "ledger.attach",
+    "ledger.detach",
 ];
 
 /// Records since midnight, Beijing time, optionally of one action.

@@ -179,6 +179,44 @@ pub async fn take(
     Ok(saved)
 }
 
+/// Corrects a record's own fields while it is in its first state (`LedgerKind::edit`), as the
+/// caller saw it at `version`; audited with the values before and after.
+#[allow(clippy::too_many_arguments)]
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    id: i64,
+    version: i64,
+    input: &BTreeMap<String, String>,
+    ctx: &Context<'_>,
+) -> Result<RecordView, StoreError> {
+    let txn = db.begin_write().await?;
+    let current = find(&txn, scope, kind, id).await?;
+    if current.version != version {
+        return Err(StoreError::Conflict);
+    }
+    let before = view(kind, current.clone())?;
+    let values = kind.edit(&before.state, &before.values, input).map_err(refusal)?;
+    let mut active = current.into_active_model();
+    active.title = Set(text(&values, kind.title_field).to_owned());
+    active.values_json = Set(serde_json::to_string(&values).expect("values serialize"));
+    active.search_text = Set(search_text(&values));
+    active.version = Set(version + 1);
+    active.updated_at = Set(crate::now());
+    let saved = active.update(&txn).await?;
+    let org_path = saved.org_path.clone();
+    let saved = view(kind, saved)?;
+    write_deadlines(&txn, kind, &saved, &org_path, ctx, false).await?;
+    let change = Change::new("ledger.update", kind.code, id)
+        .before(serde_json::json!({ "values": before.values }))
+        .after(serde_json::json!({ "values": saved.values }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// The next number of a kind for an organization and year. Every write transaction holds the
 /// audit chain's lock from its start, so two of these never interleave, on one server or several
 /// sharing a PostgreSQL: numbers are consecutive, and a rolled-back step returns its number.
@@ -710,20 +748,36 @@ pub struct DueItem {
 }
 
 /// The limits in the caller's scope that fall due by `until` (overdue ones included), soonest
-/// first, at most `limit` of them; and the number of such limits per organization path, overdue
+/// first, at most `limit` of them, only of the (kind, code) pairs in `only` if given; and the number of such limits per organization path, overdue
 /// and not.
+#[allow(clippy::too_many_arguments)]
 pub async fn due_by(
     db: &Db,
     scope: &Scope,
     today: NaiveDate,
     until: NaiveDate,
     limit: u64,
+    only: Option<&[(&str, &str)]>,
     ctx: &Context<'_>,
 ) -> Result<(Vec<DueItem>, Vec<(String, u64, u64)>), StoreError> {
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let in_scope = || {
-        let query = ledger_deadline::Entity::find().filter(ledger_deadline::Column::Due.lte(until));
-        if orgs.everything { query } else { query.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids())) }
+        let mut query = ledger_deadline::Entity::find().filter(ledger_deadline::Column::Due.lte(until));
+        if !orgs.everything {
+            query = query.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids()));
+        }
+        if let Some(only) = only {
+            let mut any = sea_orm::Condition::any();
+            for (kind, code) in only {
+                any = any.add(
+                    sea_orm::Condition::all()
+                        .add(ledger_deadline::Column::Kind.eq(*kind))
+                        .add(ledger_deadline::Column::Code.eq(*code)),
+                );
+            }
+            query = query.filter(any);
+        }
+        query
     };
     let rows = in_scope()
         .order_by_asc(ledger_deadline::Column::Due)

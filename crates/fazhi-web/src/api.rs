@@ -621,6 +621,46 @@ pub struct AttachParams {
     pub name: String,
 }
 
+/// Corrects a record's own fields (those it is created with) while it is in its first state. The
+/// body holds every such field, as on creation, and `version`, the record's version as read.
+#[utoipa::path(put, path = "/api/v1/ledgers/{kind}/{id}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), request_body(content = Object), responses((status = 200, body = RecordView), (status = 400, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn update_ledger_record(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((kind, id)): Path<(String, i64)>,
+    input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(&kind)?;
+    let fields = text_fields(body(input)?);
+    let version = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::invalid("version", "请提供记录的 version"))?;
+    let p = &identity.principal;
+    let rules = rules::current(&state.db).await?;
+    let saved = ledger::update(&state.db, &p.actor(&ip), &p.scope(), kind, id, version, &fields, &rules.ctx()).await?;
+    Ok(Json(saved))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TodoView {
+    /// Due within five working days or overdue, soonest first (at most 200), each with how its
+    /// due day was counted.
+    pub items: Vec<ledger::DueItem>,
+    /// For the district: per township, how many are due soon and how many overdue.
+    pub counts: Vec<crate::pages::todo::OrgCount>,
+    pub total: u64,
+}
+
+/// 我的待办: the caller's deadlines due within five working days and the overdue ones. A township
+/// leader and the district see all of their scope's; clerks and advisers those they may meet.
+#[utoipa::path(get, path = "/api/v1/todo", tag = "台账", responses((status = 200, body = TodoView)))]
+pub async fn todo(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> ApiResult<TodoView> {
+    let due = crate::pages::todo::due_for(&state, &identity).await?;
+    Ok(Json(TodoView { items: due.items, counts: due.counts, total: due.total }))
+}
+
 /// The attachments of a record, oldest first.
 #[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}/attachments", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), responses((status = 200, body = Vec<AttachmentView>), (status = 404, body = ApiErrorBody)))]
 pub async fn list_attachments(

@@ -195,7 +195,7 @@ async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
         let rules = fazhi_store::rules::current(&app.db).await.unwrap();
         let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let (items, _) =
-            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-12-22"), day("2028-12-31"), 10, &rules.ctx())
+            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-12-22"), day("2028-12-31"), 10, None, &rules.ctx())
                 .await
                 .unwrap();
         let item = items.into_iter().find(|i| i.code == "review_max").expect("the review limit is open");

@@ -139,11 +139,64 @@ async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
     assert!(page.contains("2026-02-04"), "30 days from 2026-01-05: {page}");
     let other = app.login("t_other_clerk").await;
     assert!(other.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
+    // Filing is the clerk's step and the leader sees the township's all; the adviser's list holds
+    // only the reviews the adviser may record.
+    let leader = app.login("t_leader").await;
+    assert!(leader.get("/todo").await.text().await.unwrap().contains("杉岭乡殡葬管理办法"));
+    let adviser = app.login("t_adviser").await;
+    assert!(adviser.get("/todo").await.text().await.unwrap().contains("id=\"todo-empty\""));
+    let clerk_steps = |fields: &[(&str, &str)]| fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let all = fazhi_store::Scope::everything();
+    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
+    let facts = fazhi_domain::ledger::ActorFacts {
+        name: "经办人",
+        roles: &[fazhi_domain::role::Role::Clerk],
+        principal_leader: false,
+    };
+    let mut draft = fazhi_store::ledger::create(
+        &app.db,
+        &fazhi_store::Actor::system(),
+        &all,
+        kind,
+        app.orgs.township,
+        &clerk_steps(&[("title", "杉岭乡河道管理办法"), ("drafting_unit", "水利站")]),
+        &rules.ctx(),
+    )
+    .await
+    .unwrap();
+    for (step, fields) in [
+        ("publish_draft", &[("draft_published_on", "2026-03-02")][..]),
+        ("close_consultation", &[("comment_closed_on", "2026-03-20"), ("comments_adoption", "无")][..]),
+        ("submit_review", &[("review_submitted_on", "2026-03-23"), ("reviewer", "法律顾问")][..]),
+    ] {
+        draft = fazhi_store::ledger::take(
+            &app.db,
+            &fazhi_store::Actor::system(),
+            facts,
+            &all,
+            kind,
+            draft.id,
+            draft.version,
+            step,
+            &clerk_steps(fields),
+            &rules.ctx(),
+        )
+        .await
+        .unwrap();
+    }
+    let page = adviser.get("/todo").await.text().await.unwrap();
+    assert!(page.contains("杉岭乡河道管理办法") && page.contains("合法性审核期限"), "{page}");
+    assert!(!page.contains("杉岭乡殡葬管理办法"), "filing is not the adviser's: {page}");
+    let listed: serde_json::Value = adviser.api(reqwest::Method::GET, "/api/v1/todo", None).await.json().await.unwrap();
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["label"], "合法性审核期限");
+    assert!(listed["items"][0]["how"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("起算日")));
     let supervisor = app.login("t_supervisor").await;
     let page = supervisor.get("/todo").await.text().await.unwrap();
     let counts = page.split("id=\"todo-counts\"").nth(1).expect("the district sees counts per township");
     let shanling = counts.split("<td>杉岭乡</td>").nth(1).unwrap();
-    assert!(shanling.split("</tr>").next().unwrap().contains("tag red\">1<"), "{page}");
+    assert!(shanling.split("</tr>").next().unwrap().contains("tag red\">2<"), "{page}");
 }
 
 /// The same engine through the JSON API: field errors name the field, a statutory refusal carries
@@ -319,8 +372,57 @@ async fn open_limits(app: &TestApp) -> Vec<(&'static str, String)> {
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let scope = fazhi_store::Scope::everything();
     let (items, _) =
-        fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-01"), day("2099-12-31"), 100, &rules.ctx())
+        fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-01"), day("2099-12-31"), 100, None, &rules.ctx())
             .await
             .unwrap();
     items.into_iter().map(|i| (i.label, i.due.to_string())).collect()
+}
+
+/// A mistyped name is corrected while the record is a draft; once its procedure has begun, only
+/// steps change it. A stale form is a 409 and changes nothing.
+#[tokio::test]
+async fn a_draft_is_corrected_and_a_record_in_procedure_is_not() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let r = clerk
+        .post_form("/ledgers/normative_documents", &[("title", "杉岭乡村规民约管里办法"), ("drafting_unit", "党政办")])
+        .await;
+    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("id=\"edit-record\""), "a draft offers the correction");
+    let form = clerk.get(&format!("{record}/edit")).await.text().await.unwrap();
+    assert!(form.contains("杉岭乡村规民约管里办法") && form.contains("name=\"version\" value=\"1\""), "{form}");
+
+    let fix = [("title", "杉岭乡村规民约管理办法"), ("drafting_unit", "党政办"), ("version", "1")];
+    let (status, page) =
+        post(&clerk, &format!("{record}/edit"), &[("title", ""), ("drafting_unit", "党政办"), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("请填写“文件名称”"), "{page}");
+    let (status, _) = post(&clerk, &format!("{record}/edit"), &fix).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("杉岭乡村规民约管理办法") && page.contains("修改基本信息"), "{page}");
+    let (status, page) = post(&clerk, &format!("{record}/edit"), &fix).await;
+    assert_eq!(status, StatusCode::CONFLICT, "version 1 is stale now");
+    assert!(page.contains("已被他人修改"), "{page}");
+
+    let (status, _) =
+        step(&clerk, &format!("{record}/steps/publish_draft"), &[("draft_published_on", "2026-09-28")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(!page.contains("id=\"edit-record\""));
+    let late = [("title", "改名"), ("drafting_unit", "党政办"), ("version", "3")];
+    let (status, page) = post(&clerk, &format!("{record}/edit"), &late).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("基本信息不能再修改"), "{page}");
+    assert!(!clerk.get(&record).await.text().await.unwrap().contains("改名"));
+
+    // The API: the same rule, and the supervisor may not edit.
+    let id = record.rsplit('/').next().unwrap();
+    let body = serde_json::json!({"title": "改名", "drafting_unit": "党政办", "version": 3});
+    let path = format!("/api/v1/ledgers/normative_documents/{id}");
+    let r = clerk.api(reqwest::Method::PUT, &path, Some(body.clone())).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let supervisor = app.login("t_supervisor").await;
+    assert_eq!(supervisor.api(reqwest::Method::PUT, &path, Some(body)).await.status(), StatusCode::FORBIDDEN);
 }

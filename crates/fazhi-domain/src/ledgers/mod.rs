@@ -17,3 +17,31 @@ pub const ALL: &[&LedgerKind] =
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
     ALL.iter().copied().find(|k| k.code == code)
 }
+
+/// The deadlines, as (kind, code), on the to-do list of someone with these roles: those they may
+/// meet by a step of their own (a legal adviser's are the reviews).
+pub fn deadlines_for(roles: &[crate::role::Role]) -> Vec<(&'static str, &'static str)> {
+    ALL.iter()
+        .flat_map(|k| k.deadlines.iter().filter(|d| k.deadline_is_for(d, roles)).map(|d| (k.code, d.code)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::role::Role;
+
+    #[test]
+    fn an_adviser_is_given_the_reviews_a_clerk_everything_the_township_does() {
+        let adviser = deadlines_for(&[Role::Adviser]);
+        assert!(adviser.contains(&("normative_documents", "review_max")));
+        assert!(!adviser.contains(&("normative_documents", "filing")));
+        assert!(!adviser.contains(&("disclosure_requests", "reply")));
+        let clerk = deadlines_for(&[Role::Clerk]);
+        for d in
+            [("normative_documents", "filing"), ("normative_documents", "review_max"), ("disclosure_requests", "reply")]
+        {
+            assert!(clerk.contains(&d), "{d:?}");
+        }
+    }
+}

@@ -193,7 +193,11 @@ pub async fn list(
 #[template(path = "ledger_new.html")]
 struct NewPage {
     nav: Nav,
-    kind: &'static LedgerKind,
+    heading: String,
+    action: String,
+    back: String,
+    /// Editing: the version the form was read at.
+    version: Option<i64>,
     inputs: Vec<Input>,
     general_error: Option<String>,
 }
@@ -204,14 +208,92 @@ fn new_page(
     form: &BTreeMap<String, String>,
     errors: FormErrors,
 ) -> NewPage {
+    let list = format!("/ledgers/{}", kind.code);
     NewPage {
-        nav: Nav::new(identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, ""), ("新建", "")]),
-        kind,
+        nav: Nav::new(identity, &list, &[("台账", ""), (kind.label, &list), ("新建", "")]),
+        heading: format!("新建{}", kind.label),
+        action: list.clone(),
+        back: list,
+        version: None,
         inputs: kind
             .create_fields()
             .map(|f| input(f, form.get(f.key).cloned().unwrap_or_default(), f.required, &errors.fields))
             .collect(),
         general_error: errors.general,
+    }
+}
+
+/// The form correcting a record's own fields, filled with what was typed or what is stored.
+fn edit_page(
+    identity: &Identity,
+    kind: &'static LedgerKind,
+    record: &RecordView,
+    form: Option<&BTreeMap<String, String>>,
+    errors: FormErrors,
+) -> NewPage {
+    let list = format!("/ledgers/{}", kind.code);
+    let page = format!("{list}/{}", record.id);
+    NewPage {
+        nav: Nav::new(identity, &list, &[("台账", ""), (kind.label, &list), ("修改基本信息", "")]),
+        heading: format!("修改基本信息：{}", record.title),
+        action: format!("{page}/edit"),
+        back: page,
+        version: Some(record.version),
+        inputs: kind
+            .create_fields()
+            .map(|f| {
+                let value = match form {
+                    Some(form) => form.get(f.key).cloned().unwrap_or_default(),
+                    None => shown(f, &record.values).unwrap_or_default(),
+                };
+                input(f, value, f.required, &errors.fields)
+            })
+            .collect(),
+        general_error: errors.general,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((code, id)): Path<(String, i64)>,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    match ledger::get(&state.db, &identity.principal.scope(), kind, id).await {
+        Ok(record) => edit_page(&identity, kind, &record, None, FormErrors::default()).into_response(),
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, id)): Path<(String, i64)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let form = form_fields(&body);
+    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let p = &identity.principal;
+    let rules = match rules::current(&state.db).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let scope = p.scope();
+    match ledger::update(&state.db, &p.actor(&ip), &scope, kind, id, version, &form, &rules.ctx()).await {
+        Ok(r) => super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id)),
+        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
+            store_error_page(&identity, e)
+        }
+        Err(e) => {
+            let status = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            match ledger::get(&state.db, &scope, kind, id).await {
+                Ok(record) => (status, edit_page(&identity, kind, &record, Some(&form), FormErrors::from_store(e)))
+                    .into_response(),
+                Err(e) => store_error_page(&identity, e),
+            }
+        }
     }
 }
 
@@ -298,6 +380,8 @@ struct DetailPage {
     attach_error: Option<String>,
     /// A refused step the user has no form for (one another role takes): said at the top.
     refusal: Option<String>,
+    /// The record is in its first state and the user may correct its own fields.
+    can_edit: bool,
 }
 
 pub struct AttachmentRow {
@@ -450,6 +534,8 @@ async fn detail_page(
     };
     let roles: Vec<Role> = identity.principal.roles.iter().collect();
     let can_attach = crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code), &roles);
+    let can_edit = record.state == kind.initial
+        && crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code), &roles);
     let page = DetailPage {
         nav: Nav::new(
             identity,
@@ -469,6 +555,7 @@ async fn detail_page(
         allowed_files: attachment::allowed_description(),
         attach_error,
         refusal,
+        can_edit,
     };
     (status, page).into_response()
 }
