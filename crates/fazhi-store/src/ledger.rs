@@ -810,7 +810,10 @@ pub async fn due_by(
         })
         .collect();
     // One walk of the (due, org_id) index counts both sides per organization.
-    let overdue = sea_orm::sea_query::Expr::cust_with_values("SUM(CASE WHEN due < ? THEN 1 ELSE 0 END)", [today]);
+    let is_overdue: sea_orm::sea_query::Expr =
+        sea_orm::sea_query::Expr::case(ledger_deadline::Column::Due.lt(today), 1i32).finally(0i32).into();
+    // SUM of 32-bit integers is a 64-bit integer on PostgreSQL (of 64-bit ones, a NUMERIC).
+    let overdue: sea_orm::sea_query::Expr = sea_orm::sea_query::Func::sum(is_overdue).into();
     let counts: Vec<(i64, i64, Option<i64>)> = in_scope()
         .select_only()
         .column(ledger_deadline::Column::OrgId)
