@@ -49,6 +49,18 @@ pub fn mask(value: &str) -> String {
 }
 
 impl LedgerKind {
+    /// The values with every personal text (names, contacts) masked: what is shown outside the
+    /// township, to the district.
+    pub fn masked(&self, values: &Values) -> Values {
+        let mut out = values.clone();
+        for f in self.fields.iter().filter(|f| f.personal) {
+            if let Some(serde_json::Value::String(s)) = out.get_mut(f.key) {
+                *s = mask(s);
+            }
+        }
+        out
+    }
+
     /// 状态, then every field's label in declaration order.
     pub fn table_headers(&self) -> Vec<&'static str> {
         std::iter::once(STATE_HEADER).chain(self.fields.iter().map(|f| f.label)).collect()
@@ -225,5 +237,12 @@ mod tests {
     fn masking_keeps_the_first_character() {
         assert_eq!(mask("张三丰"), "张**");
         assert_eq!(mask(""), "");
+        let kind = &crate::ledgers::disclosure_requests::KIND;
+        let mut values = Values::new();
+        values.insert("applicant".into(), "张三".into());
+        values.insert("title".into(), "低保名单".into());
+        let masked = kind.masked(&values);
+        assert_eq!(masked["applicant"], "张*");
+        assert_eq!(masked["title"], "低保名单");
     }
 }

@@ -522,7 +522,12 @@ pub async fn list_ledger(
         page_size: q.page_size.unwrap_or(50),
     };
     let listed = ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await?;
-    let Page { items, total, page, page_size } = listed.page;
+    let Page { mut items, total, page, page_size } = listed.page;
+    if !crate::pages::ledgers::sees_personal_data(&identity) {
+        for r in &mut items {
+            r.values = kind.masked(&r.values);
+        }
+    }
     Ok(Json(RecordPage { items, total, total_is_exact: !listed.more, page, page_size }))
 }
 
@@ -572,7 +577,7 @@ pub async fn export_ledger(
         ..Default::default()
     };
     let p = &identity.principal;
-    let masked = !(p.roles.contains(Role::Leader) || p.roles.contains(Role::Clerk) || p.roles.contains(Role::Adviser));
+    let masked = !crate::pages::ledgers::sees_personal_data(&identity);
     let (bytes, _) = ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await?;
     Ok(crate::pages::ledgers::xlsx_download(&format!("{}台账.xlsx", kind.label), bytes))
 }
@@ -612,7 +617,12 @@ pub async fn get_ledger_record(
     Path((kind, id)): Path<(String, i64)>,
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
-    Ok(Json(ledger::get(&state.db, &identity.principal.scope(), kind, id).await?))
+    let mut record = ledger::get(&state.db, &identity.principal.scope(), kind, id).await?;
+    // The district sees the township's records with names and contacts masked.
+    if !crate::pages::ledgers::sees_personal_data(&identity) {
+        record.values = kind.masked(&record.values);
+    }
+    Ok(Json(record))
 }
 
 #[derive(Deserialize, IntoParams)]

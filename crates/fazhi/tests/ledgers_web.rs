@@ -331,6 +331,22 @@ async fn a_disclosure_request_extended_by_the_leader_and_paused_for_a_third_part
     let at = |s: &str| format!("{record}/steps/{s}");
     let page = clerk.get(&record).await.text().await.unwrap();
     assert!(page.contains("答复期限") && page.contains("2026-11-30"), "20 working days from receipt: {page}");
+    assert!(page.contains("张三"), "the township sees the applicant");
+    // The district sees the record with the applicant's name masked, on the page and in the API.
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get(&record).await.text().await.unwrap();
+    assert!(page.contains("张*") && !page.contains("张三"), "{page}");
+    let id = record.rsplit('/').next().unwrap();
+    let api: serde_json::Value = supervisor
+        .api(reqwest::Method::GET, &format!("/api/v1/ledgers/disclosure_requests/{id}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["values"]["applicant"], "张*");
+    let listed: serde_json::Value =
+        supervisor.api(reqwest::Method::GET, "/api/v1/ledgers/disclosure_requests", None).await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["values"]["applicant"], "张*");
 
     // Only the leader approves an extension; the refusal says who may.
     let extension =

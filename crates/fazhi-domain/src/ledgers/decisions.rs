@@ -48,6 +48,19 @@ const FIELDS: &[Field] = &[
     Field::new("publish_channel", "公布渠道", FieldType::Text(100)),
     Field::new("archived_on", "归档日期", FieldType::Date),
     Field::new("archive_number", "档案号", FieldType::Text(50)).optional(),
+    Field::new("executing_unit", "决策执行单位", FieldType::Text(50)),
+    Field::new("execution_reported_on", "执行情况报告日期", FieldType::Date),
+    Field::new("execution_report", "执行情况", FieldType::LongText),
+    Field::new(
+        "evaluation_trigger",
+        "后评估原因",
+        FieldType::Choice(&["实施后明显未达到预期效果", "公众提出较多意见", "决策机关认为有必要"]),
+    ),
+    Field::new("evaluated_by", "后评估实施单位", FieldType::Text(100)),
+    Field::new("evaluated_on", "后评估日期", FieldType::Date),
+    Field::new("evaluation_result", "后评估结论", FieldType::LongText),
+    Field::new("suspended_on", "中止执行日期", FieldType::Date),
+    Field::new("suspension_reason", "中止执行的紧急情况", FieldType::LongText),
 ];
 
 const STATES: &[State] = &[
@@ -60,6 +73,9 @@ const STATES: &[State] = &[
     State { code: "reported", label: "已向党委请示报告" },
     State { code: "published", label: "已公布" },
     State { code: "archived", label: "已归档" },
+    State { code: "implementing", label: "执行中" },
+    State { code: "evaluated", label: "已后评估" },
+    State { code: "suspended", label: "已中止执行" },
 ];
 
 /// 第25条: no discussion without a positive legality review of the current draft.
@@ -249,6 +265,55 @@ const TRANSITIONS: &[Transition] = &[
         effect: None,
         stamp_actor: None,
     },
+    Transition {
+        code: "report_execution",
+        label: "报告执行情况",
+        from: &["published", "archived", "implementing"],
+        to: "implementing",
+        actors: Actors::Roles(CLERKS),
+        inputs: &["executing_unit", "execution_reported_on", "execution_report"],
+        guards: &[Guard {
+            rule: "zdjc_execution_report",
+            article: "《重大行政决策程序暂行条例》第三十四条、第三十五条",
+            message: "执行情况报告日期早于决策公布日期",
+            holds: |v, _| in_order(v, "published_on", "execution_reported_on"),
+        }],
+        effect: None,
+        stamp_actor: None,
+    },
+    Transition {
+        code: "evaluate",
+        label: "记录决策后评估",
+        from: &["archived", "implementing"],
+        to: "evaluated",
+        actors: Actors::Roles(CLERKS),
+        inputs: &["evaluation_trigger", "evaluated_by", "evaluated_on", "evaluation_result"],
+        guards: &[Guard {
+            rule: "zdjc_post_evaluation",
+            article: "《重大行政决策程序暂行条例》第三十六条",
+            message: "后评估日期早于决策公布日期",
+            holds: |v, _| in_order(v, "published_on", "evaluated_on"),
+        }],
+        effect: None,
+        stamp_actor: None,
+    },
+    Transition {
+        code: "suspend",
+        label: "决定中止执行",
+        from: &["published", "archived", "implementing", "evaluated"],
+        to: "suspended",
+        // 第37条: in an emergency the head of the government may suspend first.
+        actors: Actors::Roles(&[Role::Leader]),
+        inputs: &["suspended_on", "suspension_reason"],
+        guards: &[Guard {
+            rule: "zdjc_change_or_suspend",
+            article: "《重大行政决策程序暂行条例》第三十七条",
+            message: "中止执行日期早于决策公布日期",
+            holds: |v, _| in_order(v, "published_on", "suspended_on"),
+        }],
+        effect: None,
+        stamp_actor: None,
+    },
 ];
 
 const DEADLINES: &[Deadline] = &[
@@ -299,7 +364,9 @@ const DEADLINES: &[Deadline] = &[
 
 const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "decisions.count",
-    counts: |state, _| matches!(state, "decided" | "reported" | "published" | "archived"),
+    counts: |state, _| {
+        matches!(state, "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended")
+    },
 }];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -569,5 +636,50 @@ mod tests {
             review.urgency(chrono::NaiveDate::from_ymd_opt(2026, 4, 5).unwrap(), &Calendar::shipped()),
             Urgency::Met
         );
+    }
+
+    #[test]
+    fn after_publication_execution_is_reported_evaluated_and_only_the_head_suspends() {
+        let (values, state) = up_to_review();
+        let mut walked = (values, state);
+        let head = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
+        for (step, fields, who) in [
+            (
+                "record_review",
+                &[("reviewer_name", "王律师"), ("review_on", "2026-04-14"), ("review_opinion", "合法")][..],
+                ADVISER,
+            ),
+            ("decide", MEETING, CLERK),
+            ("report_party", &[("party_reported_on", "2026-04-22")][..], CLERK),
+            ("publish", &[("published_on", "2026-04-24"), ("publish_channel", "乡政府网站")][..], CLERK),
+        ] {
+            let (v, s) = KIND.take(step, walked.1, &walked.0, &input(fields), who, &ctx()).unwrap();
+            walked = (v, s);
+        }
+        let (published, state) = walked;
+        let report = [
+            ("executing_unit", "村镇建设办"),
+            ("execution_reported_on", "2026-09-30"),
+            ("execution_report", "管网已完成60%"),
+        ];
+        let (v, s) = KIND.take("report_execution", state, &published, &input(&report), CLERK, &ctx()).unwrap();
+        assert_eq!(s, "implementing");
+        let early =
+            [("executing_unit", "村镇建设办"), ("execution_reported_on", "2026-04-01"), ("execution_report", "x")];
+        let refused = KIND.take("report_execution", s, &v, &input(&early), CLERK, &ctx()).unwrap_err();
+        assert!(matches!(refused, Refusal::Rule { rule: "zdjc_execution_report", .. }), "{refused:?}");
+
+        let suspend = [("suspended_on", "2026-10-08"), ("suspension_reason", "暴雨致管线工程存在安全隐患")];
+        let refused = KIND.take("suspend", s, &v, &input(&suspend), CLERK, &ctx()).unwrap_err();
+        assert!(matches!(refused, Refusal::NotAllowed { .. }), "第37条: the head decides");
+        assert_eq!(KIND.take("suspend", s, &v, &input(&suspend), head, &ctx()).unwrap().1, "suspended");
+
+        let evaluation = [
+            ("evaluation_trigger", "公众提出较多意见"),
+            ("evaluated_by", "区法学会"),
+            ("evaluated_on", "2026-12-15"),
+            ("evaluation_result", "基本达到预期"),
+        ];
+        assert_eq!(KIND.take("evaluate", s, &v, &input(&evaluation), CLERK, &ctx()).unwrap().1, "evaluated");
     }
 }

@@ -514,6 +514,10 @@ async fn detail_page(
             .collect(),
         Err(e) => return store_error_page(identity, e),
     };
+    let mut record = record;
+    if !sees_personal_data(identity) {
+        record.values = kind.masked(&record.values);
+    }
     let values = kind
         .fields
         .iter()
@@ -613,7 +617,7 @@ pub async fn take_step(
 
 /// Whether the caller works inside a township and so sees its people's names; the district sees
 /// them masked.
-fn sees_personal_data(identity: &Identity) -> bool {
+pub(crate) fn sees_personal_data(identity: &Identity) -> bool {
     let roles = &identity.principal.roles;
     roles.contains(Role::Leader) || roles.contains(Role::Clerk) || roles.contains(Role::Adviser)
 }
