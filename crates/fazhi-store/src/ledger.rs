@@ -160,22 +160,37 @@ pub async fn take(
         let number = numbering.format(&numbering.prefix(&org.name), year, sequence);
         values.insert(numbering.field.to_owned(), number.into());
     }
-    let mut active = current.into_active_model();
-    active.state = Set(state.to_owned());
-    active.title = Set(text(&values, kind.title_field).to_owned());
-    active.values_json = Set(serde_json::to_string(&values).expect("values serialize"));
-    active.search_text = Set(search_text(&values));
-    active.version = Set(version + 1);
-    active.updated_at = Set(crate::now());
-    let saved = active.update(&txn).await?;
-    let org_path = saved.org_path.clone();
-    let saved = view(kind, saved)?;
-    write_deadlines(&txn, kind, &saved, &org_path, ctx, false).await?;
+    let saved = save(&txn, kind, current, state, &values, ctx).await?;
     let change = Change::new("ledger.transition", kind.code, id)
         .before(serde_json::json!({ "state": before.state, "values": before.values }))
         .after(serde_json::json!({ "step": transition, "state": saved.state, "values": saved.values }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
+    Ok(saved)
+}
+
+/// Stores a record's new state and values, one version on, with its title, search text and
+/// deadline rows: what a step and a correction both write.
+async fn save<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    current: ledger_record::Model,
+    state: &str,
+    values: &Values,
+    ctx: &Context<'_>,
+) -> Result<RecordView, StoreError> {
+    let version = current.version;
+    let mut active = current.into_active_model();
+    active.state = Set(state.to_owned());
+    active.title = Set(text(values, kind.title_field).to_owned());
+    active.values_json = Set(serde_json::to_string(values).expect("values serialize"));
+    active.search_text = Set(search_text(values));
+    active.version = Set(version + 1);
+    active.updated_at = Set(crate::now());
+    let saved = active.update(conn).await?;
+    let org_path = saved.org_path.clone();
+    let saved = view(kind, saved)?;
+    write_deadlines(conn, kind, &saved, &org_path, ctx, false).await?;
     Ok(saved)
 }
 
@@ -199,16 +214,7 @@ pub async fn update(
     }
     let before = view(kind, current.clone())?;
     let values = kind.edit(&before.state, &before.values, input).map_err(refusal)?;
-    let mut active = current.into_active_model();
-    active.title = Set(text(&values, kind.title_field).to_owned());
-    active.values_json = Set(serde_json::to_string(&values).expect("values serialize"));
-    active.search_text = Set(search_text(&values));
-    active.version = Set(version + 1);
-    active.updated_at = Set(crate::now());
-    let saved = active.update(&txn).await?;
-    let org_path = saved.org_path.clone();
-    let saved = view(kind, saved)?;
-    write_deadlines(&txn, kind, &saved, &org_path, ctx, false).await?;
+    let saved = save(&txn, kind, current, &before.state, &values, ctx).await?;
     let change = Change::new("ledger.update", kind.code, id)
         .before(serde_json::json!({ "values": before.values }))
         .after(serde_json::json!({ "values": saved.values }));

@@ -631,6 +631,14 @@ pub struct AttachParams {
     pub name: String,
 }
 
+/// The record's version the caller read, which a change must name.
+fn version_of(fields: &std::collections::BTreeMap<String, String>) -> Result<i64, ApiError> {
+    fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::invalid("version", "请提供记录的 version"))
+}
+
 /// Corrects a record's own fields (those it is created with) while it is in its first state. The
 /// body holds every such field, as on creation, and `version`, the record's version as read.
 #[utoipa::path(put, path = "/api/v1/ledgers/{kind}/{id}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path)), request_body(content = Object), responses((status = 200, body = RecordView), (status = 400, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
@@ -643,10 +651,7 @@ pub async fn update_ledger_record(
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
     let fields = text_fields(body(input)?);
-    let version = fields
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::invalid("version", "请提供记录的 version"))?;
+    let version = version_of(&fields)?;
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
     let saved = ledger::update(&state.db, &p.actor(&ip), &p.scope(), kind, id, version, &fields, &rules.ctx()).await?;
@@ -739,10 +744,7 @@ pub async fn take_ledger_step(
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
     let fields = text_fields(body(input)?);
-    let version = fields
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::invalid("version", "请提供记录的 version"))?;
+    let version = version_of(&fields)?;
     let p = &identity.principal;
     let scope = p.scope();
     let record = ledger::get(&state.db, &scope, kind, id).await?;
