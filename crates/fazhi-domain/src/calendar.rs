@@ -558,4 +558,21 @@ mod tests {
                 .contains("重复")
         );
     }
+
+    #[test]
+    fn paused_days_are_not_counted_in_either_unit() {
+        let c = Calendar::shipped();
+        let pause = [PauseSpan { from: d("2026-11-05"), to: d("2026-11-10") }];
+        // 15 days from 11-02 end on 11-17; five paused days move it to Sunday 11-22, and a time
+        // limit ending on a rest day moves to Monday.
+        let counted = c.count_paused(d("2026-11-02"), Period::within(15, Unit::CalendarDays), &pause);
+        assert_eq!(counted.due, d("2026-11-23"));
+        assert_eq!(counted.pauses, vec![(pause[0], 5)]);
+        assert_eq!(counted.rolled_from, Some(d("2026-11-22")));
+        // In working days only the workdays of the span count: 11-06, 11-09, 11-10.
+        let counted = c.count_paused(d("2026-11-02"), Period::within(10, Unit::WorkingDays), &pause);
+        assert_eq!(counted.pauses, vec![(pause[0], 3)]);
+        assert_eq!(counted.due, d("2026-11-19"), "11-16 plus three working days");
+        assert!(counted.explain().iter().any(|l| l.contains("其间 3个工作日不计入期限")));
+    }
 }
