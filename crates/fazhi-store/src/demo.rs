@@ -165,7 +165,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
 async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
-    use fazhi_domain::ledgers::{decision_catalogue, decisions, disclosure_requests, normative_documents};
+    use fazhi_domain::ledgers::{decision_catalogue, decisions, disclosure_requests, normative_documents, petitions};
 
     const CLERK: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡经办人", roles: &[Role::Clerk], principal_leader: false };
@@ -310,6 +310,52 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             &[("replied_on", "2026-09-25"), ("reply_type", "予以公开"), ("reply_note", "已提供资金使用明细")],
             CLERK,
         )],
+    )
+    .await?;
+    walk(
+        &petitions::KIND,
+        &[
+            ("title", "反映杉岭村土地流转费用未足额兑付"),
+            ("petitioner", "王某"),
+            ("channel", "来访"),
+            ("topic", "土地权属"),
+            ("source", "信访人直接提出"),
+            ("received_on", "2026-09-14"),
+        ],
+        &[
+            ("accept", &[("accepted_on", "2026-09-15"), ("handler", "信访办")], CLERK),
+            (
+                "conclude",
+                &[("concluded_on", "2026-10-20"), ("opinion", "已协调村委会兑付"), ("satisfaction", "满意")],
+                CLERK,
+            ),
+        ],
+    )
+    .await?;
+    walk(
+        &petitions::KIND,
+        &[
+            ("title", "反映集镇夜间施工噪音扰民"),
+            ("petitioner", "赵某"),
+            ("channel", "网上投诉"),
+            ("topic", "环境污染"),
+            ("source", "上级转送交办"),
+            ("received_on", "2026-11-16"),
+        ],
+        &[("accept", &[("accepted_on", "2026-11-17"), ("handler", "村镇建设办")], CLERK)],
+    )
+    .await?;
+    walk(
+        &petitions::KIND,
+        &[
+            ("title", "要求撤销区人社局工伤认定"),
+            ("petitioner", "钱某"),
+            ("channel", "来信"),
+            ("topic", "涉法涉诉"),
+            ("source", "信访人直接提出"),
+            ("received_on", "2026-11-02"),
+        ],
+        &[("route", &[("routed_to", "行政复议"), ("routed_on", "2026-11-04")], CLERK)],
     )
     .await?;
     Ok(())

@@ -332,6 +332,9 @@ async fn a_disclosure_request_extended_by_the_leader_and_paused_for_a_third_part
     let page = clerk.get(&record).await.text().await.unwrap();
     assert!(page.contains("答复期限") && page.contains("2026-11-30"), "20 working days from receipt: {page}");
     assert!(page.contains("张三"), "the township sees the applicant");
+    for kind in fazhi_domain::ledgers::ALL {
+        assert!(page.contains(&format!("href=\"/ledgers/{}\"", kind.code)), "the menu lists {}", kind.label);
+    }
     // The district sees the record with the applicant's name masked, on the page and in the API.
     let supervisor = app.login("t_supervisor").await;
     let page = supervisor.get(&record).await.text().await.unwrap();

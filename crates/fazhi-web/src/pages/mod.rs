@@ -28,7 +28,7 @@ use crate::auth::Identity;
 
 pub struct MenuItem {
     pub label: &'static str,
-    pub href: &'static str,
+    pub href: String,
     pub active: bool,
 }
 
@@ -49,14 +49,8 @@ pub struct Nav {
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
     ("工作台", &[("首页", "/"), ("我的待办", "/todo")]),
-    (
-        "台账",
-        &[
-            ("决策事项目录", "/ledgers/decision_catalogue"),
-            ("重大行政决策", "/ledgers/decisions"),
-            ("行政规范性文件", "/ledgers/normative_documents"),
-        ],
-    ),
+    // Filled with every ledger kind, in the order of `ledgers::ALL`.
+    ("台账", &[]),
     (
         "系统管理",
         &[
@@ -75,15 +69,24 @@ impl Nav {
     pub fn new(identity: &Identity, active: &str, breadcrumb: &[(&str, &str)]) -> Nav {
         let p = &identity.principal;
         let roles: Vec<Role> = p.roles.iter().collect();
+        let ledgers: Vec<(&'static str, String)> =
+            fazhi_domain::ledgers::ALL.iter().map(|k| (k.label, format!("/ledgers/{}", k.code))).collect();
         let menu = MENU
             .iter()
-            .map(|(label, items)| MenuGroup {
-                label,
-                items: items
-                    .iter()
-                    .filter(|(_, href)| crate::routes::may_get(href, &roles))
-                    .map(|(label, href)| MenuItem { label, href, active: *href == active })
-                    .collect(),
+            .map(|(label, items)| {
+                let items: Vec<(&'static str, String)> = if *label == "台账" {
+                    ledgers.clone()
+                } else {
+                    items.iter().map(|(l, h)| (*l, (*h).to_owned())).collect()
+                };
+                MenuGroup {
+                    label,
+                    items: items
+                        .into_iter()
+                        .filter(|(_, href)| crate::routes::may_get(href, &roles))
+                        .map(|(label, href)| MenuItem { label, active: href == active, href })
+                        .collect(),
+                }
             })
             .filter(|g| !g.items.is_empty())
             .collect();
