@@ -165,7 +165,9 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
 async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
-    use fazhi_domain::ledgers::{decision_catalogue, decisions, disclosure_requests, normative_documents, petitions};
+    use fazhi_domain::ledgers::{
+        contract_reviews, decision_catalogue, decisions, disclosure_requests, normative_documents, petitions,
+    };
 
     const CLERK: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡经办人", roles: &[Role::Clerk], principal_leader: false };
@@ -356,6 +358,38 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("received_on", "2026-11-02"),
         ],
         &[("route", &[("routed_to", "行政复议"), ("routed_on", "2026-11-04")], CLERK)],
+    )
+    .await?;
+    walk(
+        &contract_reviews::KIND,
+        &[
+            ("title", "杉岭村道路硬化工程施工合同"),
+            ("counterparty", "某建筑工程有限公司"),
+            ("category", "工程建设"),
+            ("amount", "860000"),
+            ("review_required", "是"),
+        ],
+        &[
+            ("submit_review", &[("submitted_on", "2026-04-27"), ("adviser", "杉岭乡法律顾问")], CLERK),
+            (
+                "record_review",
+                &[("reviewed_on", "2026-04-29"), ("opinion", "修改后签订"), ("opinion_note", "补充工期违约条款")],
+                ADVISER,
+            ),
+            ("sign", &[("signed_on", "2026-05-06"), ("revisions", "已补充工期违约条款")], CLERK),
+        ],
+    )
+    .await?;
+    walk(
+        &contract_reviews::KIND,
+        &[
+            ("title", "集镇农贸市场摊位租赁合同"),
+            ("counterparty", "某商贸公司"),
+            ("category", "资产租赁"),
+            ("amount", "120000"),
+            ("review_required", "是"),
+        ],
+        &[("submit_review", &[("submitted_on", "2026-11-18"), ("adviser", "杉岭乡法律顾问")], CLERK)],
     )
     .await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! The ledger kinds of Fazhi, each a declaration over [`crate::ledger`].
 
+pub mod contract_reviews;
 pub mod decision_catalogue;
 pub mod decisions;
 pub mod disclosure_requests;
@@ -18,6 +19,7 @@ pub const ALL: &[&LedgerKind] = &[
     &normative_documents::KIND,
     &disclosure_requests::KIND,
     &petitions::KIND,
+    &contract_reviews::KIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
