@@ -1,5 +1,7 @@
-//! End to end in a real headless Chromium: log in with a demo account, open the organization
-//! tree, log out. Needs Debian's `chromium` and `chromium-driver`; skips (or fails, in CI) without.
+//! End to end in a real headless Chromium on the demo data: log in, open the organization tree, log
+//! out; walk a decision from the catalogue to publication past the legality-review gate; walk a
+//! petition through acceptance, an attachment, the leader's extension and conclusion. Needs
+//! Debian's `chromium` and `chromium-driver`; skips (or fails, in CI) without.
 
 mod common;
 
@@ -290,5 +292,96 @@ async fn a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legalit
         take_step(b, "publish", &[("published_on", "2026-08-03"), ("publish_channel", "区政府网站乡镇专栏")]).await;
     assert_eq!(state(b).await, "已公布");
     assert!(page.contains("公布决策") && page.contains("记录集体讨论决定"), "the history lists the steps: {page}");
+    b.clone().close().await.unwrap();
+}
+
+/// Clicks a button whose submission loads a new page, and waits for that page.
+async fn submit_and_wait(b: &fantoccini::Client, button: &str) {
+    b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
+    b.find(Locator::Css(button)).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        let loaded = b
+            .execute("return window.fazhiOldPage === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no new page after {button}");
+}
+
+/// A petition from registration to conclusion: the clerk registers and accepts it and attaches the
+/// visit record; only the leader may extend the handling period, and the record's page shows who
+/// approved and the new due day; the clerk concludes it.
+#[tokio::test]
+async fn a_petition_is_accepted_extended_by_the_leader_and_concluded() {
+    let Some(browser) = start("a_petition_is_accepted_extended_by_the_leader_and_concluded").await else { return };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    b.goto(&format!("{address}/ledgers/petitions/new")).await.unwrap();
+    log_in(b, "shanling_clerk", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#new-form")).await.unwrap();
+    b.find(Locator::Css("#new-title")).await.unwrap().send_keys("反映杉岭村灌溉水渠年久失修").await.unwrap();
+    b.find(Locator::Css("#new-petitioner")).await.unwrap().send_keys("孙某").await.unwrap();
+    for (id, value) in [("new-channel", "来访"), ("new-topic", "城乡建设"), ("new-source", "信访人直接提出")]
+    {
+        fill(b, id, value).await;
+    }
+    fill(b, "new-received_on", "2026-03-02").await;
+    submit_and_wait(b, "#new-form button[type=submit]").await;
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    assert_eq!(state(b).await, "已登记");
+    let record = b.current_url().await.unwrap().path().to_owned();
+
+    let page = take_step(b, "accept", &[("accepted_on", "2026-03-03"), ("handler", "水利站")]).await;
+    assert_eq!(state(b).await, "办理中");
+    assert!(page.contains("2026-05-06"), "60 days end on 05-02, in the 劳动节 holiday: {page}");
+    assert!(b.find(Locator::Css("#step-extend")).await.is_err(), "the clerk is not offered the extension");
+
+    // The visit record, attached from a file on disk, as a clerk would.
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("来访登记表.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n%%EOF\n").unwrap();
+    b.find(Locator::Css("#attachments input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    submit_and_wait(b, "#attachments form.form button[type=submit]").await;
+    let attached = b.wait().for_element(Locator::Css("#record-attachments")).await.unwrap().text().await.unwrap();
+    assert!(attached.contains("来访登记表.pdf"), "{attached}");
+
+    b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+    b.goto(&format!("{address}{record}")).await.unwrap();
+    log_in(b, "shanling_leader", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    let page = take_step(
+        b,
+        "extend",
+        &[
+            ("extension_days", "30"),
+            ("extension_reason", "需水利部门现场勘查"),
+            ("extension_notified_on", "2026-04-28"),
+        ],
+    )
+    .await;
+    assert!(page.contains("2026-06-01"), "{page}");
+    // How it was counted, folded under 如何计算: who approved, and by how much.
+    let source = b.source().await.unwrap();
+    assert!(source.contains("经杉岭乡负责人批准延长30日"), "{source}");
+
+    b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+    b.goto(&format!("{address}{record}")).await.unwrap();
+    log_in(b, "shanling_clerk", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    take_step(b, "conclude", &[("concluded_on", "2026-05-20"), ("opinion", "已维修水渠"), ("satisfaction", "满意")])
+        .await;
+    assert_eq!(state(b).await, "已办结");
     b.clone().close().await.unwrap();
 }
