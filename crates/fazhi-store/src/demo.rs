@@ -166,7 +166,8 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
-        contract_reviews, decision_catalogue, decisions, disclosure_requests, normative_documents, petitions,
+        contract_reviews, decision_catalogue, decisions, disclosure_requests, legal_advisers, normative_documents,
+        petitions,
     };
 
     const CLERK: ActorFacts<'static> =
@@ -390,6 +391,19 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("review_required", "是"),
         ],
         &[("submit_review", &[("submitted_on", "2026-11-18"), ("adviser", "杉岭乡法律顾问")], CLERK)],
+    )
+    .await?;
+    walk(
+        &legal_advisers::KIND,
+        &[
+            ("lawyer", "杉岭乡法律顾问"),
+            ("firm", "君之合律师事务所"),
+            ("term_start", "2025-01-01"),
+            ("term_end", "2026-12-31"),
+            ("villages", "杉岭村、石门村、龙井村"),
+            ("villages_count", "3"),
+        ],
+        &[("assess", &[("assessed_year", "2025"), ("assessment", "称职")], CLERK)],
     )
     .await?;
     Ok(())

@@ -4,6 +4,7 @@ pub mod contract_reviews;
 pub mod decision_catalogue;
 pub mod decisions;
 pub mod disclosure_requests;
+pub mod legal_advisers;
 pub mod legality_review;
 pub mod normative_documents;
 pub mod petitions;
@@ -20,6 +21,7 @@ pub const ALL: &[&LedgerKind] = &[
     &disclosure_requests::KIND,
     &petitions::KIND,
     &contract_reviews::KIND,
+    &legal_advisers::KIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
