@@ -166,8 +166,8 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
-        contract_reviews, decision_catalogue, decisions, disclosure_requests, legal_advisers, normative_documents,
-        petitions,
+        contract_reviews, decision_catalogue, decisions, disclosure_requests, lawsuits, legal_advisers,
+        normative_documents, petitions,
     };
 
     const CLERK: ActorFacts<'static> =
@@ -404,6 +404,26 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("villages_count", "3"),
         ],
         &[("assess", &[("assessed_year", "2025"), ("assessment", "称职")], CLERK)],
+    )
+    .await?;
+    walk(
+        &lawsuits::KIND,
+        &[
+            ("title", "不服限期拆除违法建筑决定"),
+            ("plaintiff", "周某"),
+            ("court", "某区人民法院"),
+            ("served_on", "2026-03-09"),
+        ],
+        &[
+            ("answer", &[("answered_on", "2026-03-20"), ("case_number", "（2026）渝0101行初15号")], CLERK),
+            (
+                "hear",
+                &[("hearing_on", "2026-05-12"), ("appeared_as", "行政机关负责人"), ("appeared_name", "杉岭乡负责人")],
+                CLERK,
+            ),
+            ("record_judgment", &[("judged_on", "2026-06-08"), ("outcome", "胜诉")], CLERK),
+            ("close", &[("closed_on", "2026-06-30")], CLERK),
+        ],
     )
     .await?;
     Ok(())

@@ -4,6 +4,7 @@ pub mod contract_reviews;
 pub mod decision_catalogue;
 pub mod decisions;
 pub mod disclosure_requests;
+pub mod lawsuits;
 pub mod legal_advisers;
 pub mod legality_review;
 pub mod normative_documents;
@@ -22,6 +23,7 @@ pub const ALL: &[&LedgerKind] = &[
     &petitions::KIND,
     &contract_reviews::KIND,
     &legal_advisers::KIND,
+    &lawsuits::KIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
