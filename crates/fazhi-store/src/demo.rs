@@ -166,8 +166,8 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
-        contract_reviews, decision_catalogue, decisions, disclosure_requests, lawsuits, legal_advisers,
-        normative_documents, petitions,
+        contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, lawsuits,
+        legal_advisers, normative_documents, petitions,
     };
 
     const CLERK: ActorFacts<'static> =
@@ -424,6 +424,18 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("record_judgment", &[("judged_on", "2026-06-08"), ("outcome", "胜诉")], CLERK),
             ("close", &[("closed_on", "2026-06-30")], CLERK),
         ],
+    )
+    .await?;
+    walk(
+        &disclosure_items::KIND,
+        &[("title", "杉岭乡2026年城乡低保对象名单"), ("category", "社会救助"), ("formed_on", "2026-10-12")],
+        &[("publish", &[("published_on", "2026-10-16"), ("channel", "政务公开栏")], CLERK)],
+    )
+    .await?;
+    walk(
+        &disclosure_items::KIND,
+        &[("title", "杉岭乡2027年度财政预算"), ("category", "财政预决算"), ("formed_on", "2026-11-10")],
+        &[],
     )
     .await?;
     Ok(())

@@ -3,6 +3,7 @@
 pub mod contract_reviews;
 pub mod decision_catalogue;
 pub mod decisions;
+pub mod disclosure_items;
 pub mod disclosure_requests;
 pub mod lawsuits;
 pub mod legal_advisers;
@@ -19,6 +20,7 @@ pub const ALL: &[&LedgerKind] = &[
     &decision_catalogue::KIND,
     &decisions::KIND,
     &normative_documents::KIND,
+    &disclosure_items::KIND,
     &disclosure_requests::KIND,
     &petitions::KIND,
     &contract_reviews::KIND,
