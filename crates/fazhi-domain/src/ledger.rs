@@ -201,6 +201,8 @@ pub struct Extension {
     pub approver_field: &'static str,
     /// The longest extension the law allows.
     pub max: u32,
+    /// The law allows one extension only: a second is refused.
+    pub once: bool,
     pub rule: &'static str,
     pub article: &'static str,
 }
@@ -518,6 +520,13 @@ impl LedgerKind {
         }
         for d in self.deadlines {
             let Some(e) = d.extension.filter(|e| e.step == t.code) else { continue };
+            if e.once && values.contains_key(e.approver_field) {
+                return Err(Refusal::Rule {
+                    rule: e.rule,
+                    article: e.article,
+                    message: format!("不能{}：{}只能延长一次，本记录已延长过", t.label, d.label),
+                });
+            }
             let granted = integer(&after, e.length_field).unwrap_or(0);
             if granted > i64::from(e.max) {
                 let unit = self.deadline_unit(d, &after, ctx).label();

@@ -6,7 +6,7 @@
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Deadline, Extension, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Pause, State, Transition, date,
-    in_order, integer,
+    in_order,
 };
 use crate::role::Role;
 
@@ -44,7 +44,6 @@ const FIELDS: &[Field] = &[
     Field::new("extension_days", "延长答复期限（工作日）", FieldType::Integer(1, 20)),
     Field::new("extension_reason", "延长理由", FieldType::LongText),
     Field::new("extension_approver", "延期批准人", FieldType::Text(50)).system(),
-    Field::new("extensions_granted", "延期次数", FieldType::Integer(0, 99)).system(),
     Field::new("extension_notified_on", "告知申请人延期日期", FieldType::Date),
     Field::new("replied_on", "答复日期", FieldType::Date),
     Field::new("reply_type", "答复类型", FieldType::Choice(REPLY_TYPES)),
@@ -161,16 +160,8 @@ const TRANSITIONS: &[Transition] = &[
         to: "registered",
         actors: Actors::Roles(APPROVERS),
         inputs: &["extension_days", "extension_reason", "extension_notified_on"],
-        guards: &[Guard {
-            rule: "xxgk_reply_20wd",
-            article: "《政府信息公开条例》第三十三条第二款",
-            message: "答复期限只能延长一次，本申请已延长过",
-            holds: |v, _| integer(v, "extensions_granted") == Some(1),
-        }],
-        effect: Some(|v, _| {
-            let granted = integer(v, "extensions_granted").unwrap_or(0) + 1;
-            v.insert("extensions_granted".into(), granted.into());
-        }),
+        guards: &[],
+        effect: None,
         stamp_actor: Some("extension_approver"),
     },
     Transition {
@@ -210,6 +201,7 @@ const REPLY_EXTENSION: Extension = Extension {
     reason_field: "extension_reason",
     approver_field: "extension_approver",
     max: 20,
+    once: true,
     rule: "xxgk_reply_20wd",
     article: "《政府信息公开条例》第三十三条第二款",
 };

@@ -8,7 +8,7 @@
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Deadline, Extension, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, date,
-    in_order, integer, text,
+    in_order, text,
 };
 use crate::role::Role;
 
@@ -52,7 +52,6 @@ const FIELDS: &[Field] = &[
     Field::new("extension_reason", "延长理由", FieldType::LongText),
     Field::new("extension_notified_on", "告知信访人延期日期", FieldType::Date),
     Field::new("extension_approver", "延期批准人", FieldType::Text(50)).system(),
-    Field::new("extensions_granted", "延期次数", FieldType::Integer(0, 99)).system(),
     Field::new("concluded_on", "办结日期", FieldType::Date),
     Field::new("opinion", "信访处理意见", FieldType::LongText),
     Field::new("satisfaction", "信访人评价", FieldType::Choice(&["满意", "基本满意", "不满意", "未评价"])),
@@ -162,16 +161,8 @@ const TRANSITIONS: &[Transition] = &[
         to: "accepted",
         actors: Actors::Roles(HEADS),
         inputs: &["extension_days", "extension_reason", "extension_notified_on"],
-        guards: &[Guard {
-            rule: "xf_handle_60d",
-            article: "《信访工作条例》第三十四条",
-            message: "办理期限只能延长一次，本事项已延长过",
-            holds: |v, _| integer(v, "extensions_granted") == Some(1),
-        }],
-        effect: Some(|v, _| {
-            let granted = integer(v, "extensions_granted").unwrap_or(0) + 1;
-            v.insert("extensions_granted".into(), granted.into());
-        }),
+        guards: &[],
+        effect: None,
         stamp_actor: Some("extension_approver"),
     },
     Transition {
@@ -265,6 +256,7 @@ const DEADLINES: &[Deadline] = &[
             reason_field: "extension_reason",
             approver_field: "extension_approver",
             max: 30,
+            once: true,
             rule: "xf_handle_60d",
             article: "《信访工作条例》第三十四条",
         }),
