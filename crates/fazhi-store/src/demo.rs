@@ -167,7 +167,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
         contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, lawsuits,
-        legal_advisers, normative_documents, petitions,
+        legal_advisers, normative_documents, petitions, reconsiderations,
     };
 
     const CLERK: ActorFacts<'static> =
@@ -435,6 +435,17 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     walk(
         &disclosure_items::KIND,
         &[("title", "杉岭乡2027年度财政预算"), ("category", "财政预决算"), ("formed_on", "2026-11-10")],
+        &[],
+    )
+    .await?;
+    walk(
+        &reconsiderations::KIND,
+        &[
+            ("title", "不服责令限期改正通知"),
+            ("applicant", "吴某"),
+            ("body", "某区人民政府"),
+            ("copy_received_on", "2026-11-16"),
+        ],
         &[],
     )
     .await?;

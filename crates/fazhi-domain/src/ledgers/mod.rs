@@ -10,6 +10,7 @@ pub mod legal_advisers;
 pub mod legality_review;
 pub mod normative_documents;
 pub mod petitions;
+pub mod reconsiderations;
 #[cfg(test)]
 mod testing;
 
@@ -25,6 +26,7 @@ pub const ALL: &[&LedgerKind] = &[
     &petitions::KIND,
     &contract_reviews::KIND,
     &legal_advisers::KIND,
+    &reconsiderations::KIND,
     &lawsuits::KIND,
 ];
 
