@@ -166,7 +166,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
-        contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, lawsuits,
+        contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, law_study, lawsuits,
         legal_advisers, normative_documents, petitions, reconsiderations,
     };
 
@@ -446,6 +446,22 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("body", "某区人民政府"),
             ("copy_received_on", "2026-11-16"),
         ],
+        &[],
+    )
+    .await?;
+    walk(
+        &law_study::KIND,
+        &[("title", "学习《中华人民共和国民法典》"), ("session_type", "集中学法"), ("planned_on", "2026-03-10")],
+        &[(
+            "hold",
+            &[("held_on", "2026-03-10"), ("teacher", "杉岭乡法律顾问"), ("attendees", "62"), ("staff", "66")],
+            CLERK,
+        )],
+    )
+    .await?;
+    walk(
+        &law_study::KIND,
+        &[("title", "宪法宣传周专题学法"), ("session_type", "专题学法"), ("planned_on", "2026-12-04")],
         &[],
     )
     .await?;

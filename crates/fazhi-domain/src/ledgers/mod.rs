@@ -5,6 +5,7 @@ pub mod decision_catalogue;
 pub mod decisions;
 pub mod disclosure_items;
 pub mod disclosure_requests;
+pub mod law_study;
 pub mod lawsuits;
 pub mod legal_advisers;
 pub mod legality_review;
@@ -28,6 +29,7 @@ pub const ALL: &[&LedgerKind] = &[
     &legal_advisers::KIND,
     &reconsiderations::KIND,
     &lawsuits::KIND,
+    &law_study::KIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
