@@ -628,6 +628,7 @@ pub async fn get_ledger_record(
 #[derive(Deserialize, IntoParams)]
 pub struct AttachParams {
     /// The file's name, with its extension: 会议纪要.pdf.
+    #[serde(default)]
     pub name: String,
 }
 
@@ -699,6 +700,9 @@ pub async fn attach(
     file: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let kind = ledger_kind(&kind)?;
+    if q.name.trim().is_empty() {
+        return Err(ApiError::invalid("name", "请在查询参数 name 中给出附件的文件名（含扩展名），如 会议纪要.pdf"));
+    }
     let p = &identity.principal;
     let saved =
         attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &q.name, &file).await?;

@@ -166,6 +166,14 @@ async fn the_api_attaches_lists_downloads_and_removes_with_an_audit_record() {
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["field"], "file", "{body}");
+    let nameless =
+        clerk.client.post(clerk.url(&base)).header("x-csrf-token", &clerk.csrf).body(png.clone()).send().await.unwrap();
+    assert_eq!(nameless.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = nameless.json().await.unwrap();
+    assert_eq!(body["field"], "name", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("文件名"), "{body}");
+    let listed: serde_json::Value = clerk.api(reqwest::Method::GET, &base, None).await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing stored by the refused uploads");
 
     let supervisor = app.login("t_supervisor").await;
     let r = supervisor.api(reqwest::Method::DELETE, &format!("{base}/{aid}"), None).await;
