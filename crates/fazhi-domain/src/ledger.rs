@@ -28,6 +28,80 @@ pub enum FieldType {
     /// One of these values, stored as written.
     Choice(&'static [&'static str]),
     Flag,
+    /// Records of another kind of the same township, named by one of their fields (the officers
+    /// of a case by their certificate numbers), stored as written, separated by 、.
+    Refs(&'static RefSpec),
+}
+
+/// How a record names records of another kind, and what those must be on the days of its acts:
+/// an enforcement case names at least two officers, each holding a certificate valid on the day of
+/// every act (行政处罚法 第42条).
+#[derive(Debug)]
+pub struct RefSpec {
+    /// The kind referred to.
+    pub kind: &'static str,
+    /// The field of that kind a reference gives: a certificate number.
+    pub by: &'static str,
+    /// What a referenced record is called in messages: 执法人员.
+    pub noun: &'static str,
+    pub min: usize,
+    /// Date fields of the referring record: the acts on whose days each referenced record must be
+    /// valid.
+    pub acts: &'static [&'static str],
+    /// Why the referenced record (its state and values) was not valid on a day, if it was not.
+    pub valid_on: fn(state: &str, values: &Values, day: NaiveDate) -> Result<(), String>,
+    pub rule: &'static str,
+    pub article: &'static str,
+}
+
+impl PartialEq for RefSpec {
+    fn eq(&self, other: &RefSpec) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for RefSpec {}
+
+/// The references of a `Refs` value: 渝执001、渝执002 → [渝执001, 渝执002].
+pub fn refs<'a>(values: &'a Values, key: &str) -> impl Iterator<Item = &'a str> + 'a {
+    text(values, key).split('、').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// References as typed: separated by 、 , ， ; or spaces, each once.
+pub fn split_refs(raw: &str) -> Vec<&str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for key in raw.split(['、', ',', '，', ';', '；', ' ', '\n', '\t', '\u{3000}']).map(str::trim) {
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// A record another one refers to, as the store found it in the same township.
+#[derive(Debug, Clone)]
+pub struct LinkedRecord {
+    pub kind: String,
+    pub key: String,
+    pub title: String,
+    pub state: String,
+    pub values: Values,
+}
+
+/// What lies beside a record and its rules may consult: the records it refers to, and the names of
+/// its attachments (a case is closed with its full-process record filed).
+#[derive(Debug, Clone, Default)]
+pub struct Linked {
+    pub records: Vec<LinkedRecord>,
+    pub attachments: Vec<String>,
+}
+
+static NOTHING_LINKED: Linked = Linked { records: Vec::new(), attachments: Vec::new() };
+
+impl Linked {
+    pub fn record(&self, kind: &str, key: &str) -> Option<&LinkedRecord> {
+        self.records.iter().find(|r| r.kind == kind && r.key == key)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,9 +174,19 @@ pub struct Guard {
 pub struct Context<'a> {
     pub calendar: &'a Calendar,
     pub settings: &'a Settings,
+    pub linked: &'a Linked,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A context with nothing linked: for what needs no other record.
+    pub fn new(calendar: &'a Calendar, settings: &'a Settings) -> Context<'a> {
+        Context { calendar, settings, linked: &NOTHING_LINKED }
+    }
+
+    pub fn with_linked(self, linked: &'a Linked) -> Context<'a> {
+        Context { linked, ..self }
+    }
+
     /// A period: the setting's if one is set, else the default.
     pub fn period(&self, setting: &str, default: Period) -> Period {
         self.settings.period(setting).unwrap_or(default)
@@ -282,6 +366,23 @@ impl SettingSpec {
 pub struct IndicatorFeed {
     pub id: &'static str,
     pub counts: fn(state: &str, values: &Values) -> bool,
+    /// An integer field summed over the records counted (materials distributed, people advised);
+    /// without it the indicator is the number of records.
+    pub sums: Option<&'static str>,
+}
+
+impl IndicatorFeed {
+    /// The indicator's value over some records (state, values).
+    pub fn value<'a>(&self, records: impl IntoIterator<Item = (&'a str, &'a Values)>) -> i64 {
+        records
+            .into_iter()
+            .filter(|(state, values)| (self.counts)(state, values))
+            .map(|(_, values)| match self.sums {
+                Some(key) => integer(values, key).unwrap_or(0),
+                None => 1,
+            })
+            .sum()
+    }
 }
 
 /// A ledger whose records get a unified number (文号) when one step is taken.
@@ -537,6 +638,7 @@ impl LedgerKind {
                 });
             }
         }
+        self.check_refs(values, &after, ctx)?;
         for g in t.guards {
             if !(g.holds)(&after, ctx) {
                 return Err(Refusal::Rule {
@@ -547,6 +649,62 @@ impl LedgerKind {
             }
         }
         Ok((after, t.to))
+    }
+
+    /// Checks the references a record makes, where they or the days of its acts changed from
+    /// `before` to `after`: enough of them, each found in the township's ledger (`ctx.linked`),
+    /// each valid on the day of every act recorded.
+    pub fn check_refs(&self, before: &Values, after: &Values, ctx: &Context<'_>) -> Result<(), Refusal> {
+        for field in self.fields {
+            let FieldType::Refs(spec) = field.ty else { continue };
+            let changed = |key: &str| before.get(key) != after.get(key);
+            if !changed(field.key) && !spec.acts.iter().any(|a| changed(a)) {
+                continue;
+            }
+            let keys: Vec<&str> = refs(after, field.key).collect();
+            if keys.is_empty() && !after.contains_key(field.key) && !spec.acts.iter().any(|a| after.contains_key(*a)) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for key in &keys {
+                match ctx.linked.record(spec.kind, key) {
+                    Some(r) => found.push(r),
+                    None => {
+                        return Err(Refusal::Invalid(vec![FieldError::new(
+                            field.key,
+                            format!("“{}”中的“{key}”不在本乡镇的{}台账中，请先登记", field.label, spec.noun),
+                        )]));
+                    }
+                }
+            }
+            if found.len() < spec.min {
+                return Err(Refusal::Rule {
+                    rule: spec.rule,
+                    article: spec.article,
+                    message: format!("{}不得少于{}名，本记录填写了{}名", spec.noun, spec.min, found.len()),
+                });
+            }
+            for act in spec.acts {
+                let Some(day) = date(after, act) else { continue };
+                let label = self.field(act).map(|f| f.label).unwrap_or(act);
+                for r in &found {
+                    if let Err(why) = (spec.valid_on)(&r.state, &r.values, day) {
+                        return Err(Refusal::Rule {
+                            rule: spec.rule,
+                            article: spec.article,
+                            message: format!(
+                                "{}{}（{}）在{}（{label}）{why}",
+                                spec.noun,
+                                r.title,
+                                r.key,
+                                day.format("%Y年%-m月%-d日")
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The period of a deadline before any extension: the record's own, the setting's, or the
@@ -660,6 +818,7 @@ pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, Str
                 Err(format!("“{label}”应为以下之一：{}", choices.join("、")))
             }
         }
+        FieldType::Refs(_) => Ok(Some(Value::String(split_refs(raw).join("、")))),
         FieldType::Flag => match raw {
             "1" | "true" | "on" | "是" => Ok(Some(Value::Bool(true))),
             "0" | "false" | "off" | "否" => Ok(Some(Value::Bool(false))),

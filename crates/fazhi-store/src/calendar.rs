@@ -102,8 +102,7 @@ pub async fn load_year(db: &Db, actor: &Actor, json: &str) -> Result<YearView, S
     }
     let settings = crate::rules::settings_on(&txn).await?;
     let calendar = current_on(&txn).await?;
-    let recounted =
-        crate::ledger::recount_due_days(&txn, &Context { calendar: &calendar, settings: &settings }).await?;
+    let recounted = crate::ledger::recount_due_days(&txn, &Context::new(&calendar, &settings)).await?;
     change = change.after(serde_json::json!({
         "year": year.year, "days_off": off, "make_up_workdays": year.days.len() - off, "deadlines_moved": recounted
     }));

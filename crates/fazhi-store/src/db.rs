@@ -213,7 +213,7 @@ impl Db {
                 // Records stored before the deadlines were kept in a table: count theirs now.
                 let calendar = crate::calendar::current_on(&txn).await?;
                 let settings = fazhi_domain::ledger::Settings::default();
-                let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+                let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
                 crate::ledger::count_deadlines_after(&txn, 0, &ctx).await?;
             }
         }

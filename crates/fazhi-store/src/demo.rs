@@ -166,8 +166,10 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     use fazhi_domain::calendar::Calendar;
     use fazhi_domain::ledger::{ActorFacts, Context, LedgerKind, Settings};
     use fazhi_domain::ledgers::{
-        contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, law_study, lawsuits,
-        legal_advisers, normative_documents, petitions, reconsiderations,
+        contract_reviews, decision_catalogue, decisions, disclosure_items, disclosure_requests, dispute_screenings,
+        disputes, enforcement_cases, enforcement_officers, law_exams, law_study, lawsuits, leadership_meetings,
+        leading_group, legal_advisers, mediation_committees, mediators, normative_documents, petitions,
+        publicity_duties, publicity_events, reconsiderations,
     };
 
     const CLERK: ActorFacts<'static> =
@@ -177,7 +179,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     const ADVISER: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡法律顾问", roles: &[Role::Adviser], principal_leader: false };
     let (calendar, settings) = (Calendar::shipped(), Settings::default());
-    let ctx = Context { calendar: &calendar, settings: &settings };
+    let ctx = Context::new(&calendar, &settings);
     let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| {
         walk_record(db, township, kind, start, steps, ctx)
     };
@@ -463,6 +465,257 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         &law_study::KIND,
         &[("title", "宪法宣传周专题学法"), ("session_type", "专题学法"), ("planned_on", "2026-12-04")],
         &[],
+    )
+    .await?;
+    for (name, no, issued, expires) in [
+        ("王强", "渝执0012345", "2022-03-01", "2027-02-28"),
+        ("刘敏", "渝执0012346", "2022-03-01", "2027-02-28"),
+        ("陈刚", "渝执0012347", "2021-12-01", "2026-11-30"),
+    ] {
+        let officer = [
+            ("name", name),
+            ("unit", "杉岭乡综合行政执法大队"),
+            ("certificate_no", no),
+            ("issuer", "区人民政府"),
+            ("issued_on", issued),
+            ("expires_on", expires),
+        ];
+        walk_record(db, township, &enforcement_officers::KIND, &officer, &[], ctx).await?;
+    }
+    walk(
+        &enforcement_officers::KIND,
+        &[
+            ("name", "周平"),
+            ("unit", "杉岭乡综合行政执法大队"),
+            ("certificate_no", "渝执0009871"),
+            ("issuer", "区人民政府"),
+            ("issued_on", "2020-06-01"),
+            ("expires_on", "2025-05-31"),
+        ],
+        &[
+            (
+                "record_training",
+                &[("training_year", "2024"), ("training_hours", "64"), ("exam_score", "88"), ("exam_passed", "是")],
+                CLERK,
+            ),
+            ("cancel", &[("left_on", "2025-03-31"), ("leave_reason", "退休")], CLERK),
+        ],
+    )
+    .await?;
+    walk(
+        &enforcement_cases::KIND,
+        &[
+            ("title", "集镇占道经营"),
+            ("case_type", "行政处罚"),
+            ("party", "赵某"),
+            ("officers", "渝执0012345、渝执0012346"),
+            ("filed_on", "2026-09-01"),
+        ],
+        &[
+            ("notify", &[("notified_on", "2026-09-08")], CLERK),
+            ("decide", &[("decided_on", "2026-09-18"), ("decision", "警告，责令改正")], HEAD),
+            ("serve", &[("served_on", "2026-09-21")], CLERK),
+            ("publish", &[("published_on", "2026-09-24")], CLERK),
+        ],
+    )
+    .await?;
+    walk(
+        &enforcement_cases::KIND,
+        &[
+            ("title", "违规搭建临时建筑"),
+            ("case_type", "行政处罚"),
+            ("party", "孙某"),
+            ("officers", "渝执0012345、渝执0012347"),
+            ("filed_on", "2026-10-12"),
+            ("major", "是"),
+        ],
+        &[("notify", &[("notified_on", "2026-10-20")], CLERK)],
+    )
+    .await?;
+    walk(
+        &enforcement_cases::KIND,
+        &[
+            ("title", "集贸市场消防安全检查"),
+            ("case_type", "行政检查"),
+            ("party", "杉岭集贸市场"),
+            ("officers", "渝执0012346、渝执0012347"),
+            ("filed_on", "2026-10-26"),
+        ],
+        &[
+            ("decide", &[("decided_on", "2026-10-28"), ("decision", "责令限期整改消防通道")], HEAD),
+            ("serve", &[("served_on", "2026-10-29")], CLERK),
+        ],
+    )
+    .await?;
+    for (name, kind, appointed) in [
+        ("周德明", "乡贤调解员", "2023-01-01"),
+        ("李芳", "专职人民调解员", "2021-05-01"),
+        ("何文", "兼职人民调解员", "2024-03-01"),
+    ] {
+        let mediator = [
+            ("name", name),
+            ("committee", "杉岭乡人民调解委员会"),
+            ("mediator_type", kind),
+            ("appointed_on", appointed),
+        ];
+        walk_record(db, township, &mediators::KIND, &mediator, &[], ctx).await?;
+    }
+    walk(
+        &mediation_committees::KIND,
+        &[
+            ("name", "杉岭乡人民调解委员会"),
+            ("village", "杉岭乡"),
+            ("elected_on", "2024-01-10"),
+            ("term_ends_on", "2027-01-09"),
+            ("members", "7"),
+            ("women", "2"),
+            ("director", "李芳"),
+        ],
+        &[],
+    )
+    .await?;
+    for (village, found) in [("杉岭村", "2"), ("枫香村", "0"), ("三台村", "1")] {
+        let round = [
+            ("village", village),
+            ("month", "2026-10"),
+            ("screened_on", "2026-10-26"),
+            ("found", found),
+            ("screener", "网格员"),
+        ];
+        walk_record(db, township, &dispute_screenings::KIND, &round, &[], ctx).await?;
+    }
+    walk(
+        &disputes::KIND,
+        &[
+            ("title", "宅基地边界纠纷"),
+            ("category", "邻里纠纷"),
+            ("parties", "郑某、王某"),
+            ("village", "杉岭村"),
+            ("source", "排查发现"),
+            ("risk", "一般"),
+            ("received_on", "2026-10-27"),
+        ],
+        &[
+            ("mediate", &[("mediators", "周德明、李芳"), ("mediation_started_on", "2026-10-29")], CLERK),
+            (
+                "agree",
+                &[
+                    ("ended_on", "2026-11-05"),
+                    ("agreement", "书面协议"),
+                    ("agreement_terms", "按1998年确权界址重新埋设界桩"),
+                    ("confirmation_wanted", "是"),
+                ],
+                CLERK,
+            ),
+        ],
+    )
+    .await?;
+    walk(
+        &disputes::KIND,
+        &[
+            ("title", "务工工资结算纠纷"),
+            ("category", "劳资纠纷"),
+            ("parties", "冯某、某建筑队"),
+            ("village", "三台村"),
+            ("source", "群众来访"),
+            ("risk", "较大"),
+            ("received_on", "2026-11-18"),
+        ],
+        &[],
+    )
+    .await?;
+    walk(
+        &publicity_events::KIND,
+        &[
+            ("title", "3·15消费者权益保护法宣传"),
+            ("planned_on", "2026-03-15"),
+            ("occasion", "3·15消费者权益日"),
+            ("audience", "进乡村"),
+            ("organizer", "杉岭乡综合行政执法大队"),
+            ("by_enforcer", "是"),
+        ],
+        &[(
+            "hold",
+            &[
+                ("held_on", "2026-03-15"),
+                ("place", "杉岭集镇"),
+                ("participants", "260"),
+                ("consultations", "45"),
+                ("materials", "1200"),
+                ("banners", "4"),
+                ("screens", "2"),
+            ],
+            CLERK,
+        )],
+    )
+    .await?;
+    walk(
+        &publicity_events::KIND,
+        &[
+            ("title", "宪法进校园"),
+            ("planned_on", "2026-12-04"),
+            ("occasion", "12·4国家宪法日"),
+            ("audience", "进学校"),
+            ("organizer", "杉岭乡司法所"),
+        ],
+        &[],
+    )
+    .await?;
+    walk(
+        &publicity_duties::KIND,
+        &[
+            ("unit", "杉岭乡综合行政执法大队"),
+            ("year", "2026"),
+            ("laws", "《行政处罚法》《城乡规划法》《消防法》"),
+            ("measures", "执法过程中以案释法；每季度开展一次集中宣传"),
+            ("listed_on", "2026-02-20"),
+        ],
+        &[],
+    )
+    .await?;
+    walk(
+        &law_exams::KIND,
+        &[("title", "2026年度法治理论考试"), ("planned_on", "2026-11-20"), ("exam_type", "闭卷考试")],
+        &[(
+            "record_results",
+            &[("held_on", "2026-11-20"), ("participants", "62"), ("passed", "62"), ("average", "91")],
+            CLERK,
+        )],
+    )
+    .await?;
+    walk(
+        &leading_group::KIND,
+        &[("name", "杉岭乡党委书记"), ("position", "党委书记"), ("group_role", "组长"), ("joined_on", "2024-01-05")],
+        &[],
+    )
+    .await?;
+    walk(
+        &leading_group::KIND,
+        &[
+            ("name", "杉岭乡乡长"),
+            ("position", "党委副书记、乡长"),
+            ("group_role", "副组长"),
+            ("joined_on", "2024-01-05"),
+        ],
+        &[],
+    )
+    .await?;
+    walk(
+        &leadership_meetings::KIND,
+        &[
+            ("title", "乡党委会听取2025年度法治政府建设情况汇报"),
+            ("meeting_type", "党委会"),
+            ("held_on", "2026-02-26"),
+            ("chair", "杉岭乡党委书记"),
+            ("chaired_by_principal", "是"),
+            ("topics", "听取2025年度法治政府建设工作汇报，审议年度报告"),
+            ("heard_report", "是"),
+        ],
+        &[(
+            "minute",
+            &[("decisions", "原则同意年度报告，按期公开并报区政府"), ("minutes_no", "杉岭党委纪〔2026〕3号")],
+            CLERK,
+        )],
     )
     .await?;
     Ok(())

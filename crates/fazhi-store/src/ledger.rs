@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use fazhi_domain::ledger::{ActorFacts, Context, DeadlineStatus, LedgerKind, Refusal, Values, date, text};
+use fazhi_domain::ledger::{
+    ActorFacts, Context, DeadlineStatus, FieldType, LedgerKind, Linked, LinkedRecord, Refusal, Values, date, refs,
+    split_refs, text,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
@@ -13,7 +16,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::audit::{self, Change};
-use crate::entities::{ledger_deadline, ledger_record, ledger_sequence, organization};
+use crate::entities::{ledger_attachment, ledger_deadline, ledger_record, ledger_sequence, organization};
 use crate::{Actor, Db, Page, Scope, StoreError};
 
 /// A ledger record as pages and the API show it.
@@ -78,6 +81,8 @@ pub async fn create(
         .await?
         .filter(|o| scope.contains_path(&o.path))
         .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
+    let linked = linked(&txn, kind, &org.path, None, &Values::new(), input).await?;
+    kind.check_refs(&Values::new(), &values, &ctx.with_linked(&linked)).map_err(refusal)?;
     let saved = new_record(kind, &org, kind.initial, &values, crate::now()).insert(&txn).await?;
     let org_path = saved.org_path.clone();
     let record = view(kind, saved)?;
@@ -151,6 +156,8 @@ pub async fn take(
         return Err(StoreError::Conflict);
     }
     let before = view(kind, current.clone())?;
+    let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
+    let ctx = &ctx.with_linked(&linked);
     let (mut values, state) =
         kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
     if let Some(numbering) = kind.numbering.filter(|n| n.transition == transition) {
@@ -167,6 +174,62 @@ pub async fn take(
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The township's part of an organization path: `/1/4/9/` → `/1/4/`. Townships stand right under
+/// the district, and a township's offices keep ledgers for it.
+fn township_path(org_path: &str) -> &str {
+    let mut slashes = org_path.match_indices('/').map(|(i, _)| i);
+    match slashes.nth(2) {
+        Some(end) => &org_path[..=end],
+        None => org_path,
+    }
+}
+
+/// What a record's rules consult besides the record: the records its `Refs` fields name (as stored
+/// and as entered now), found in its township, and the names of its attachments.
+async fn linked<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    org_path: &str,
+    record_id: Option<i64>,
+    before: &Values,
+    input: &BTreeMap<String, String>,
+) -> Result<Linked, StoreError> {
+    let mut linked = Linked::default();
+    for field in kind.fields {
+        let FieldType::Refs(spec) = field.ty else { continue };
+        let mut keys: Vec<&str> = refs(before, field.key).collect();
+        keys.extend(input.get(field.key).map(|raw| split_refs(raw)).unwrap_or_default());
+        if keys.is_empty() {
+            continue;
+        }
+        // The referenced kinds are small registers (officers, mediators): read the township's.
+        let rows = ledger_record::Entity::find()
+            .filter(ledger_record::Column::Kind.eq(spec.kind))
+            .filter(ledger_record::Column::OrgPath.starts_with(township_path(org_path)))
+            .all(conn)
+            .await?;
+        for row in rows {
+            let values: Values = serde_json::from_str(&row.values_json)
+                .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", row.id)))?;
+            let key = text(&values, spec.by).to_owned();
+            if keys.contains(&key.as_str()) {
+                linked.records.push(LinkedRecord { kind: row.kind, key, title: row.title, state: row.state, values });
+            }
+        }
+    }
+    if let Some(id) = record_id {
+        linked.attachments = ledger_attachment::Entity::find()
+            .filter(ledger_attachment::Column::RecordId.eq(id))
+            .filter(ledger_attachment::Column::RemovedAt.is_null())
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|a| a.file_name)
+            .collect();
+    }
+    Ok(linked)
 }
 
 /// Stores a record's new state and values, one version on, with its title, search text and
@@ -214,6 +277,8 @@ pub async fn update(
     }
     let before = view(kind, current.clone())?;
     let values = kind.edit(&before.state, &before.values, input).map_err(refusal)?;
+    let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
+    kind.check_refs(&before.values, &values, &ctx.with_linked(&linked)).map_err(refusal)?;
     let saved = save(&txn, kind, current, &before.state, &values, ctx).await?;
     let change = Change::new("ledger.update", kind.code, id)
         .before(serde_json::json!({ "values": before.values }))

@@ -20,7 +20,7 @@ pub struct Rules {
 
 impl Rules {
     pub fn ctx(&self) -> Context<'_> {
-        Context { calendar: &self.calendar, settings: &self.settings }
+        Context::new(&self.calendar, &self.settings)
     }
 }
 
@@ -172,8 +172,7 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Resu
     }
     let settings = settings_on(&txn).await?;
     let calendar = crate::calendar::current_on(&txn).await?;
-    let open =
-        crate::ledger::recount_setting(&txn, spec.key, &Context { calendar: &calendar, settings: &settings }).await?;
+    let open = crate::ledger::recount_setting(&txn, spec.key, &Context::new(&calendar, &settings)).await?;
     let change = Change::new("settings.update", "setting", spec.key)
         .before(serde_json::json!({ "key": spec.key, "value": before }))
         .after(serde_json::json!({ "key": spec.key, "value": json, "deadlines_recounted": open }));

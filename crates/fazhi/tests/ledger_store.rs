@@ -32,7 +32,7 @@ async fn audit_count(db: &Db) -> u64 {
 async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
     let app = TestApp::spawn().await;
     let (calendar, settings) = (Calendar::shipped(), Settings::default());
-    let ctx = Context { calendar: &calendar, settings: &settings };
+    let ctx = Context::new(&calendar, &settings);
     let kind = &decisions::KIND;
     let scope = Scope::everything();
 
@@ -116,7 +116,7 @@ async fn fifty_concurrent_registrations_get_fifty_consecutive_numbers() {
         let db = if n % 2 == 0 { app.db.clone() } else { second.clone() };
         tasks.push(tokio::spawn(async move {
             let (calendar, settings) = (Calendar::shipped(), Settings::default());
-            let ctx = Context { calendar: &calendar, settings: &settings };
+            let ctx = Context::new(&calendar, &settings);
             ledger::take(
                 &db,
                 &actor(),

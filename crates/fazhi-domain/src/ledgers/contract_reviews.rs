@@ -142,7 +142,7 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "contracts.reviewed", counts: |_, v| v.contains_key("reviewed_on") }];
+    &[IndicatorFeed { id: "contracts.reviewed", counts: |_, v| v.contains_key("reviewed_on"), sums: None }];
 
 const SETTINGS: &[SettingSpec] = &[SettingSpec {
     key: SETTING_REVIEW_PERIOD,

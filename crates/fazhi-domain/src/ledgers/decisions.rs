@@ -367,6 +367,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     counts: |state, _| {
         matches!(state, "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended")
     },
+    sums: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {

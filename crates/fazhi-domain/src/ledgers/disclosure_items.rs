@@ -92,8 +92,11 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "disclosure.items", counts: |state, _| matches!(state, "published" | "withdrawn") }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
+    id: "disclosure.items",
+    counts: |state, _| matches!(state, "published" | "withdrawn"),
+    sums: None,
+}];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_items",

@@ -252,7 +252,7 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_requests",

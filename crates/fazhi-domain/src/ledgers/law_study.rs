@@ -47,10 +47,10 @@ fn held_as(v: &Values, state: &str, kind: &str) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held" },
-    IndicatorFeed { id: "study.thematic_sessions", counts: |state, v| held_as(v, state, "专题学法") },
-    IndicatorFeed { id: "study.collective_sessions", counts: |state, v| held_as(v, state, "集中学法") },
-    IndicatorFeed { id: "study.warning_education", counts: |state, v| held_as(v, state, "警示教育") },
+    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", sums: None },
+    IndicatorFeed { id: "study.thematic_sessions", counts: |state, v| held_as(v, state, "专题学法"), sums: None },
+    IndicatorFeed { id: "study.collective_sessions", counts: |state, v| held_as(v, state, "集中学法"), sums: None },
+    IndicatorFeed { id: "study.warning_education", counts: |state, v| held_as(v, state, "警示教育"), sums: None },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

@@ -161,10 +161,14 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "litigation.cases", counts: |_, _| true },
-    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉" },
-    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v) },
-    IndicatorFeed { id: "litigation.head_appeared", counts: |_, v| crate::ledger::flag(v, "head_appeared") },
+    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None },
+    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", sums: None },
+    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None },
+    IndicatorFeed {
+        id: "litigation.head_appeared",
+        counts: |_, v| crate::ledger::flag(v, "head_appeared"),
+        sums: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

@@ -89,7 +89,8 @@ const TRANSITIONS: &[Transition] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged" }];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "legal_advisers",

@@ -5,12 +5,23 @@ pub mod decision_catalogue;
 pub mod decisions;
 pub mod disclosure_items;
 pub mod disclosure_requests;
+pub mod dispute_screenings;
+pub mod disputes;
+pub mod enforcement_cases;
+pub mod enforcement_officers;
+pub mod law_exams;
 pub mod law_study;
 pub mod lawsuits;
+pub mod leadership_meetings;
+pub mod leading_group;
 pub mod legal_advisers;
 pub mod legality_review;
+pub mod mediation_committees;
+pub mod mediators;
 pub mod normative_documents;
 pub mod petitions;
+pub mod publicity_duties;
+pub mod publicity_events;
 pub mod reconsiderations;
 #[cfg(test)]
 mod testing;
@@ -22,14 +33,25 @@ pub const ALL: &[&LedgerKind] = &[
     &decision_catalogue::KIND,
     &decisions::KIND,
     &normative_documents::KIND,
+    &enforcement_officers::KIND,
+    &enforcement_cases::KIND,
     &disclosure_items::KIND,
     &disclosure_requests::KIND,
     &petitions::KIND,
+    &dispute_screenings::KIND,
+    &disputes::KIND,
+    &mediation_committees::KIND,
+    &mediators::KIND,
     &contract_reviews::KIND,
     &legal_advisers::KIND,
     &reconsiderations::KIND,
     &lawsuits::KIND,
+    &publicity_events::KIND,
+    &publicity_duties::KIND,
     &law_study::KIND,
+    &law_exams::KIND,
+    &leading_group::KIND,
+    &leadership_meetings::KIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {

@@ -368,6 +368,7 @@ const DEADLINES: &[Deadline] = &[
 const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "normative_documents.count",
     counts: |state, _| matches!(state, "in_force" | "expired" | "repealed"),
+    sums: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -603,7 +604,7 @@ mod tests {
         let mut settings = Settings::default();
         settings.set_period(SETTING_FILING, Period::within(15, Unit::CalendarDays));
         let calendar = Calendar::shipped();
-        let ctx = Context { calendar: &calendar, settings: &settings };
+        let ctx = Context::new(&calendar, &settings);
         let mut v = Values::new();
         v.insert("published_on".into(), "2026-11-05".into());
         let status = KIND.deadlines(&v, &ctx);

@@ -280,10 +280,12 @@ fn counted(v: &Values) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v) },
-    IndicatorFeed { id: "petitions.online", counts: |_, v| counted(v) && text(v, "channel") == "网上投诉" },
-    IndicatorFeed { id: "petitions.letters", counts: |_, v| counted(v) && text(v, "channel") == "来信" },
-    IndicatorFeed { id: "petitions.visits", counts: |_, v| counted(v) && text(v, "channel") == "来访" },
+    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None },
+    IndicatorFeed {
+        id: "petitions.online", counts: |_, v| counted(v) && text(v, "channel") == "网上投诉", sums: None
+    },
+    IndicatorFeed { id: "petitions.letters", counts: |_, v| counted(v) && text(v, "channel") == "来信", sums: None },
+    IndicatorFeed { id: "petitions.visits", counts: |_, v| counted(v) && text(v, "channel") == "来访", sums: None },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

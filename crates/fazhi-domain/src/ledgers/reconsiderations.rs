@@ -140,7 +140,7 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "reconsiderations",

@@ -9,7 +9,7 @@ use crate::ledger::{Context, Settings};
 pub fn ctx() -> Context<'static> {
     static CALENDAR: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(Calendar::shipped);
     static SETTINGS: std::sync::LazyLock<Settings> = std::sync::LazyLock::new(Settings::default);
-    Context { calendar: &CALENDAR, settings: &SETTINGS }
+    Context::new(&CALENDAR, &SETTINGS)
 }
 
 pub fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -48,6 +48,7 @@ fn input(field: &Field, value: String, required: bool, errors: &HashMap<String, 
         FieldType::Integer(min, max) => ("number", &[][..], min, max),
         FieldType::Choice(c) => ("select", c, 0, 0),
         FieldType::Flag => ("checkbox", &[][..], 0, 0),
+        FieldType::Refs(_) => ("text", &[][..], 0, 0),
     };
     Input {
         key: field.key,

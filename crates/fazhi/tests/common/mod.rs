@@ -290,7 +290,7 @@ pub async fn take_ledger_step(
     who: fazhi_domain::ledger::ActorFacts<'_>,
 ) -> fazhi_store::ledger::RecordView {
     let (calendar, settings) = (fazhi_domain::calendar::Calendar::shipped(), fazhi_domain::ledger::Settings::default());
-    let ctx = fazhi_domain::ledger::Context { calendar: &calendar, settings: &settings };
+    let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
     let input = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     fazhi_store::ledger::take(
         db,

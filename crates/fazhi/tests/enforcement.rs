@@ -1,0 +1,158 @@
+//! The enforcement ledgers over HTTP, as a township's clerk and leader use them: officers and their
+//! certificates, a case that names its officers by certificate number — found only in the
+//! township's own ledger, at least two, each certified on the day of every act — and a case closed
+//! only with its full-process record attached. The same engine reference serves mediation: a
+//! dispute is mediated by a mediator serving that day.
+
+mod common;
+
+use common::{Session, TestApp};
+use reqwest::StatusCode;
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let page = s.get(record).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(&format!("{record}/steps/{code}"), &all).await;
+    let status = r.status();
+    let body = if status == StatusCode::SEE_OTHER {
+        s.get(record).await.text().await.unwrap()
+    } else {
+        r.text().await.unwrap()
+    };
+    (status, body)
+}
+
+async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> Result<String, String> {
+    let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
+    if r.status() == StatusCode::SEE_OTHER {
+        Ok(r.headers()["location"].to_str().unwrap().to_owned())
+    } else {
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        Err(r.text().await.unwrap())
+    }
+}
+
+async fn officer(s: &Session, name: &str, no: &str) -> String {
+    create(
+        s,
+        "enforcement_officers",
+        &[
+            ("name", name),
+            ("unit", "综合行政执法大队"),
+            ("certificate_no", no),
+            ("issuer", "区人民政府"),
+            ("issued_on", "2022-01-01"),
+            ("expires_on", "2027-12-31"),
+        ],
+    )
+    .await
+    .unwrap()
+}
+
+fn case(officers: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("title", "占道经营"),
+        ("case_type", "行政处罚"),
+        ("party", "赵某"),
+        ("officers", officers),
+        ("filed_on", "2026-09-01"),
+    ]
+}
+
+#[tokio::test]
+async fn a_case_names_two_officers_of_the_township_certified_on_every_act_day_and_closes_with_its_record() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let leader = app.login("t_leader").await;
+    let other = app.login("t_other_clerk").await;
+    officer(&clerk, "王强", "A-001").await;
+    let liu = officer(&clerk, "刘敏", "A-002").await;
+    officer(&other, "外镇队员", "B-001").await;
+
+    let page = create(&clerk, "enforcement_cases", &case("A-001")).await.unwrap_err();
+    assert!(page.contains("执法人员不得少于2名") && page.contains("第四十二条"), "{page}");
+    let page = create(&clerk, "enforcement_cases", &case("A-001、B-001")).await.unwrap_err();
+    assert!(page.contains("“B-001”不在本乡镇的执法人员台账中"), "another township's officer: {page}");
+    let record = create(&clerk, "enforcement_cases", &case("A-001，A-002")).await.unwrap();
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("A-001、A-002"), "stored as one list");
+
+    // 刘敏 leaves the post: the certificate is cancelled that day, and the notice after it is
+    // refused, naming her and the day. Nothing of the case changed.
+    let (status, _) = step(&clerk, &liu, "cancel", &[("left_on", "2026-09-05"), ("leave_reason", "调离")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = step(&clerk, &record, "notify", &[("notified_on", "2026-09-08")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert!(page.contains("刘敏（A-002）在2026年9月8日（告知日期）执法证已于2026年9月5日注销"), "{page}");
+    let stored = clerk.get(&record).await.text().await.unwrap();
+    assert!(stored.contains("已立案"), "still filed");
+
+    // A replacement officer is named while the case is a draft, and the procedure goes on.
+    officer(&clerk, "陈刚", "A-003").await;
+    let mut fields = case("A-001、A-003");
+    let version = stored.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    fields.push(("version", &version));
+    let r = clerk.post_form(&format!("{record}/edit"), &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(step(&clerk, &record, "notify", &[("notified_on", "2026-09-08")]).await.0, StatusCode::SEE_OTHER);
+    let (status, page) = step(&clerk, &record, "decide", &[("decided_on", "2026-09-18"), ("decision", "警告")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a clerk does not decide");
+    assert!(page.contains("“作出决定”须由乡镇负责人办理"), "{page}");
+    let (status, page) = step(&leader, &record, "decide", &[("decided_on", "2026-09-18"), ("decision", "警告")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(step(&clerk, &record, "publish", &[("published_on", "2026-09-24")]).await.0, StatusCode::SEE_OTHER);
+
+    let (status, page) = step(&clerk, &record, "close", &[("closed_on", "2026-09-30")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("全过程记录"), "{page}");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", clerk.csrf.clone())
+        .part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("现场检查笔录.pdf"));
+    let r = clerk.client.post(clerk.url(&format!("{record}/attachments"))).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = step(&clerk, &record, "close", &[("closed_on", "2026-09-30")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(page.contains("已结案"));
+}
+
+#[tokio::test]
+async fn a_dispute_is_mediated_by_a_mediator_serving_that_day() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let mediator = create(
+        &clerk,
+        "mediators",
+        &[
+            ("name", "周德明"),
+            ("committee", "杉岭乡人民调解委员会"),
+            ("mediator_type", "乡贤调解员"),
+            ("appointed_on", "2023-01-01"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(step(&clerk, &mediator, "leave", &[("left_on", "2026-06-30")]).await.0, StatusCode::SEE_OTHER);
+    let dispute = create(
+        &clerk,
+        "disputes",
+        &[
+            ("title", "宅基地边界纠纷"),
+            ("category", "邻里纠纷"),
+            ("parties", "郑某、王某"),
+            ("village", "杉岭村"),
+            ("source", "排查发现"),
+            ("risk", "一般"),
+            ("received_on", "2026-10-27"),
+        ],
+    )
+    .await
+    .unwrap();
+    let (status, page) =
+        step(&clerk, &dispute, "mediate", &[("mediators", "周德明"), ("mediation_started_on", "2026-10-29")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("周德明") && page.contains("已于2026年6月30日离任"), "{page}");
+}
