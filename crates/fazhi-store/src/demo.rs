@@ -145,6 +145,12 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
         accounts.push(DemoAccount { username, display_name, roles: labels, org: org.to_owned() });
     }
     ledger_samples(db, shanling_id).await?;
+    let (calendar, settings) = (fazhi_domain::calendar::Calendar::shipped(), fazhi_domain::ledger::Settings::default());
+    let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
+    for (i, (id, _, _)) in township_ids.iter().enumerate() {
+        let villages: Vec<&str> = TOWNSHIPS[i].2.iter().map(|(v, _)| *v).collect();
+        crate::demo_history::generate(db, *id, &format!("{:02}", i + 1), &villages, 2021 + i as u64, &ctx).await?;
+    }
     audit::record(
         db,
         &actor,

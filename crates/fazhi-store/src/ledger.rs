@@ -176,6 +176,18 @@ pub async fn take(
     Ok(saved)
 }
 
+/// The highest record id so far: under the write lock, every record after it is the caller's.
+pub(crate) async fn last_record_id<C: ConnectionTrait>(conn: &C) -> Result<i64, StoreError> {
+    Ok(ledger_record::Entity::find()
+        .select_only()
+        .column_as(ledger_record::Column::Id.max(), "m")
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
 /// The township's part of an organization path: `/1/4/9/` → `/1/4/`. Townships stand right under
 /// the district, and a township's offices keep ledgers for it.
 fn township_path(org_path: &str) -> &str {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calendar;
 mod db;
 pub mod demo;
+mod demo_history;
 mod entities;
 mod error;
 pub mod ledger;

@@ -143,7 +143,8 @@ const TRANSITIONS: &[Transition] = &[
     Transition {
         code: "record_assessments",
         label: "记录专家论证和风险评估",
-        from: &["consulting", "consulted"],
+        // Not while consulting: that would move the record past the consultation without closing it.
+        from: &["consulted"],
         to: "consulted",
         actors: Actors::Roles(CLERKS),
         inputs: &["expert_review", "expert_review_note", "risk_assessment", "risk_assessment_note"],
