@@ -1,6 +1,7 @@
 //! End to end in a real headless Chromium on the demo data: log in, open the organization tree, log
 //! out; walk a decision from the catalogue to publication past the legality-review gate; walk a
-//! petition through acceptance, an attachment, the leader's extension and conclusion. Needs
+//! petition through acceptance, an attachment, the leader's extension and conclusion; and one record
+//! of every other ledger family from its form to its last step. Needs
 //! Debian's `chromium` and `chromium-driver`; skips (or fails, in CI) without.
 
 mod common;
@@ -130,7 +131,9 @@ async fn log_in_open_the_organization_tree_and_log_out() {
 /// the page's locale when typed, so dates are set the way a date picker sets them).
 async fn fill(b: &fantoccini::Client, id: &str, value: &str) {
     b.execute(
-        "const e = document.getElementById(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+        "const e = document.getElementById(arguments[0]); \
+         if (e.type === 'checkbox') { e.checked = arguments[1] === '是'; } else { e.value = arguments[1]; } \
+         e.dispatchEvent(new Event('change'));",
         vec![json!(id), json!(value)],
     )
     .await
@@ -383,5 +386,271 @@ async fn a_petition_is_accepted_extended_by_the_leader_and_concluded() {
     take_step(b, "conclude", &[("concluded_on", "2026-05-20"), ("opinion", "已维修水渠"), ("satisfaction", "满意")])
         .await;
     assert_eq!(state(b).await, "已办结");
+    b.clone().close().await.unwrap();
+}
+
+/// Opens a kind's form (signing in as `user` on the way, if no one is), fills it and submits it;
+/// returns the new record's path, or the refused form's text.
+async fn create_record(
+    b: &fantoccini::Client,
+    address: &str,
+    kind: &str,
+    fields: &[(&str, &str)],
+) -> Result<String, String> {
+    b.goto(&format!("{address}/ledgers/{kind}/new")).await.unwrap();
+    b.wait().for_element(Locator::Css("#new-form")).await.unwrap();
+    for (key, value) in fields {
+        fill(b, &format!("new-{key}"), value).await;
+    }
+    submit_and_wait(b, "#new-form button[type=submit]").await;
+    if b.find(Locator::Css("#record-state")).await.is_ok() {
+        Ok(b.current_url().await.unwrap().path().to_owned())
+    } else {
+        Err(b.find(Locator::Css("main")).await.unwrap().text().await.unwrap())
+    }
+}
+
+/// Signs out and back in as another user, landing on `path`.
+async fn switch_user(b: &fantoccini::Client, address: &str, path: &str, user: &str, password: &str) {
+    if b.find(Locator::Css("#logout")).await.is_ok() {
+        b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+    }
+    b.goto(&format!("{address}{path}")).await.unwrap();
+    log_in(b, user, password).await;
+    b.wait().for_element(Locator::Css("#current-user")).await.unwrap();
+}
+
+/// Attaches a small PDF on the record's page.
+async fn attach(b: &fantoccini::Client, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, b"%PDF-1.4\n%%EOF\n").unwrap();
+    b.find(Locator::Css("#attachments input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    submit_and_wait(b, "#attachments form.form button[type=submit]").await;
+}
+
+/// An enforcement case from filing to closure: a case with one officer is refused on its form;
+/// two of the township's certified officers are named; the leader decides; the clerk serves,
+/// publishes, attaches the record and closes it.
+#[tokio::test]
+async fn an_enforcement_case_is_filed_with_two_officers_decided_published_and_closed() {
+    let Some(browser) = start("an_enforcement_case_is_filed_with_two_officers_decided_published_and_closed").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    switch_user(b, address, "/ledgers/enforcement_cases", "shanling_clerk", &demo.demo_password).await;
+    let case = |officers: &'static str| {
+        [
+            ("title", "集镇占道经营"),
+            ("case_type", "行政处罚"),
+            ("party", "钱某"),
+            ("officers", officers),
+            ("filed_on", "2026-11-02"),
+        ]
+    };
+    let refused = create_record(b, address, "enforcement_cases", &case("渝执0012345")).await.unwrap_err();
+    assert!(refused.contains("执法人员不得少于2名"), "{refused}");
+    let record = create_record(b, address, "enforcement_cases", &case("渝执0012345、渝执0012346")).await.unwrap();
+    assert_eq!(state(b).await, "已立案");
+    take_step(b, "notify", &[("notified_on", "2026-11-03")]).await;
+    assert_eq!(state(b).await, "已告知");
+    assert!(b.find(Locator::Css("#step-decide")).await.is_err(), "the clerk is not offered the decision");
+
+    switch_user(b, address, &record, "shanling_leader", &demo.demo_password).await;
+    take_step(b, "decide", &[("decided_on", "2026-11-10"), ("decision", "警告，责令改正")]).await;
+    assert_eq!(state(b).await, "已决定");
+
+    switch_user(b, address, &record, "shanling_clerk", &demo.demo_password).await;
+    take_step(b, "serve", &[("served_on", "2026-11-11")]).await;
+    take_step(b, "publish", &[("published_on", "2026-11-12")]).await;
+    let page = take_step(b, "close", &[("closed_on", "2026-11-13")]).await;
+    assert!(page.contains("全过程记录"), "closing asks for the record first: {page}");
+    attach(b, "现场执法记录.pdf").await;
+    take_step(b, "close", &[("closed_on", "2026-11-13")]).await;
+    assert_eq!(state(b).await, "已结案");
+    b.clone().close().await.unwrap();
+}
+
+/// A dispute found by screening, mediated by two of the township's mediators, agreed in writing and
+/// followed up to closure.
+#[tokio::test]
+async fn a_dispute_is_mediated_to_a_written_agreement_and_followed_up() {
+    let Some(browser) = start("a_dispute_is_mediated_to_a_written_agreement_and_followed_up").await else { return };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    switch_user(b, address, "/ledgers/disputes", "shanling_clerk", &demo.demo_password).await;
+    create_record(
+        b,
+        address,
+        "disputes",
+        &[
+            ("title", "山林界址纠纷"),
+            ("category", "山林水利"),
+            ("parties", "褚某、卫某"),
+            ("village", "枫香村"),
+            ("source", "排查发现"),
+            ("risk", "一般"),
+            ("received_on", "2026-11-02"),
+        ],
+    )
+    .await
+    .unwrap();
+    take_step(b, "mediate", &[("mediators", "周德明、李芳"), ("mediation_started_on", "2026-11-04")]).await;
+    assert_eq!(state(b).await, "调解中");
+    let page = take_step(
+        b,
+        "agree",
+        &[
+            ("ended_on", "2026-11-09"),
+            ("agreement", "书面协议"),
+            ("agreement_terms", "以山脊为界"),
+            ("confirmation_wanted", "是"),
+        ],
+    )
+    .await;
+    assert_eq!(state(b).await, "调解成功");
+    assert!(page.contains("申请司法确认期限") && page.contains("2026-12-09"), "{page}");
+    take_step(b, "close", &[("followed_up_on", "2026-11-20"), ("performed", "是"), ("closed_on", "2026-11-20")]).await;
+    assert_eq!(state(b).await, "已结案");
+    b.clone().close().await.unwrap();
+}
+
+/// The families whose records are a form and one or two steps: publicity, study, leadership,
+/// disclosure, contracts with the adviser's review, and litigation with the head in court.
+#[tokio::test]
+async fn publicity_study_leadership_disclosure_contract_and_lawsuit_records_are_walked_to_their_end() {
+    let Some(browser) =
+        start("publicity_study_leadership_disclosure_contract_and_lawsuit_records_are_walked_to_their_end").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    switch_user(b, address, "/ledgers/publicity_events", "shanling_clerk", &demo.demo_password).await;
+
+    create_record(
+        b,
+        address,
+        "publicity_events",
+        &[
+            ("title", "民法典进社区"),
+            ("planned_on", "2026-11-10"),
+            ("occasion", "民法典宣传月"),
+            ("audience", "进乡村"),
+            ("organizer", "杉岭乡司法所"),
+        ],
+    )
+    .await
+    .unwrap();
+    let page = take_step(
+        b,
+        "hold",
+        &[
+            ("held_on", "2026-11-10"),
+            ("place", "杉岭村文化室"),
+            ("participants", "80"),
+            ("consultations", "12"),
+            ("materials", "300"),
+        ],
+    )
+    .await;
+    assert_eq!(state(b).await, "已开展");
+    assert!(page.contains("300"), "{page}");
+
+    create_record(
+        b,
+        address,
+        "law_exams",
+        &[("title", "民法典知识测试"), ("planned_on", "2026-11-18"), ("exam_type", "闭卷考试")],
+    )
+    .await
+    .unwrap();
+    take_step(b, "record_results", &[("held_on", "2026-11-18"), ("participants", "60"), ("passed", "58")]).await;
+    assert_eq!(state(b).await, "已考试");
+
+    create_record(
+        b,
+        address,
+        "leadership_meetings",
+        &[
+            ("title", "政府常务会议研究法治建设"),
+            ("meeting_type", "政府常务会议"),
+            ("held_on", "2026-11-16"),
+            ("chair", "杉岭乡乡长"),
+            ("chaired_by_principal", "是"),
+            ("topics", "听取法治政府建设工作汇报"),
+            ("heard_report", "是"),
+        ],
+    )
+    .await
+    .unwrap();
+    take_step(b, "minute", &[("decisions", "年底前完成规范性文件清理"), ("minutes_no", "杉岭府纪〔2026〕21号")]).await;
+    assert_eq!(state(b).await, "已形成纪要");
+
+    create_record(
+        b,
+        address,
+        "disclosure_requests",
+        &[("title", "申请公开集镇规划"), ("applicant", "蒋某"), ("channel", "网络"), ("received_on", "2026-11-02")],
+    )
+    .await
+    .unwrap();
+    take_step(b, "reply", &[("replied_on", "2026-11-12"), ("reply_type", "予以公开"), ("reply_note", "提供规划文本")])
+        .await;
+    take_step(b, "archive", &[("archived_on", "2026-11-13")]).await;
+    assert_eq!(state(b).await, "已归档");
+
+    let contract = create_record(
+        b,
+        address,
+        "contract_reviews",
+        &[
+            ("title", "村道硬化工程施工合同"),
+            ("counterparty", "某建设公司"),
+            ("category", "工程建设"),
+            ("amount", "380000"),
+            ("review_required", "是"),
+        ],
+    )
+    .await
+    .unwrap();
+    take_step(b, "submit_review", &[("submitted_on", "2026-11-02"), ("adviser", "杉岭乡法律顾问")]).await;
+    switch_user(b, address, &contract, "shanling_adviser", &demo.demo_password).await;
+    take_step(b, "record_review", &[("reviewed_on", "2026-11-05"), ("opinion", "同意签订")]).await;
+    switch_user(b, address, &contract, "shanling_clerk", &demo.demo_password).await;
+    take_step(b, "sign", &[("signed_on", "2026-11-09")]).await;
+    take_step(b, "archive", &[("archived_on", "2026-11-10")]).await;
+    assert_eq!(state(b).await, "已归档");
+
+    create_record(
+        b,
+        address,
+        "lawsuits",
+        &[("title", "不服行政处罚决定"), ("plaintiff", "沈某"), ("court", "区人民法院"), ("served_on", "2026-10-12")],
+    )
+    .await
+    .unwrap();
+    take_step(b, "answer", &[("answered_on", "2026-10-20")]).await;
+    let page = take_step(
+        b,
+        "hear",
+        &[("hearing_on", "2026-11-06"), ("appeared_as", "仅委托律师"), ("appeared_name", "某律师")],
+    )
+    .await;
+    assert!(page.contains("不得仅委托律师出庭"), "{page}");
+    take_step(
+        b,
+        "hear",
+        &[("hearing_on", "2026-11-06"), ("appeared_as", "行政机关负责人"), ("appeared_name", "杉岭乡乡长")],
+    )
+    .await;
+    take_step(b, "record_judgment", &[("judged_on", "2026-11-20"), ("outcome", "胜诉")]).await;
+    take_step(b, "close", &[("closed_on", "2026-11-23")]).await;
+    assert_eq!(state(b).await, "已结案");
     b.clone().close().await.unwrap();
 }

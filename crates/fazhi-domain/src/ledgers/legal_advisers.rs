@@ -89,8 +89,14 @@ const TRANSITIONS: &[Transition] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None }];
+const INDICATORS: &[IndicatorFeed] = &[
+    IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None },
+    IndicatorFeed {
+        id: "advisers.villages_covered",
+        counts: |state, _| state == "engaged",
+        sums: Some("villages_count"),
+    },
+];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "legal_advisers",
@@ -160,5 +166,11 @@ mod tests {
             .take("end", s, &renewed, &input(&[("ended_on", "2027-06-30"), ("end_reason", "辞聘")]), CLERK, &ctx())
             .unwrap();
         assert!(!(INDICATORS[0].counts)(s, &ended), "an adviser who left is not counted");
+        let villages = INDICATORS.iter().find(|f| f.id == "advisers.villages_covered").unwrap();
+        assert_eq!(
+            villages.value([("engaged", &renewed), ("engaged", &v), (s, &ended)]),
+            10,
+            "5 + 5, not the one who left"
+        );
     }
 }

@@ -31,10 +31,10 @@ const FIELDS: &[Field] = &[
     Field::new("held_on", "举办日期", FieldType::Date),
     Field::new("place", "地点", FieldType::Text(100)),
     Field::new("participants", "参加人数", FieldType::Integer(0, 1_000_000)),
-    Field::new("consultations", "接受咨询（人次）", FieldType::Integer(0, 1_000_000)),
-    Field::new("materials", "发放资料（份）", FieldType::Integer(0, 10_000_000)),
-    Field::new("banners", "悬挂横幅（条）", FieldType::Integer(0, 100_000)),
-    Field::new("screens", "LED屏滚动播放（条）", FieldType::Integer(0, 100_000)),
+    Field::new("consultations", "接受咨询（人次）", FieldType::Integer(0, 1_000_000)).optional(),
+    Field::new("materials", "发放资料（份）", FieldType::Integer(0, 10_000_000)).optional(),
+    Field::new("banners", "悬挂横幅（条）", FieldType::Integer(0, 100_000)).optional(),
+    Field::new("screens", "LED屏滚动播放（条）", FieldType::Integer(0, 100_000)).optional(),
     Field::new("summary", "活动情况", FieldType::LongText).optional(),
 ];
 
