@@ -441,6 +441,20 @@ pub struct LedgerKind {
     pub title_field: &'static str,
     /// The rules of this kind a locality may set.
     pub settings: &'static [SettingSpec],
+    /// Records that need attention though no deadline says so: certificates to clean up, officers
+    /// short of training, committees not lawfully composed.
+    pub watch_lists: &'static [WatchList],
+}
+
+/// A list of records a periodic review (清理) looks for, with the rule behind it.
+#[derive(Debug, Clone, Copy)]
+pub struct WatchList {
+    pub code: &'static str,
+    /// 需注销的执法证
+    pub label: &'static str,
+    pub rule: &'static str,
+    pub article: &'static str,
+    pub holds: fn(state: &str, values: &Values, ctx: &Context<'_>, today: NaiveDate) -> bool,
 }
 
 /// Who is acting, as far as a transition cares.

@@ -579,6 +579,47 @@ pub async fn list_summaries(
     Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
 }
 
+/// The records of each watch list of a kind in the caller's scope, in the lists' order. Only
+/// registers declare watch lists (officers, committees), so the kind's records are read whole.
+pub async fn watched(
+    db: &Db,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    today: NaiveDate,
+    ctx: &Context<'_>,
+) -> Result<Vec<(&'static fazhi_domain::ledger::WatchList, Vec<Summary>)>, StoreError> {
+    if kind.watch_lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = ledger_record::Entity::find()
+        .filter(ledger_record::Column::Kind.eq(kind.code))
+        .filter(ledger_record::Column::OrgPath.starts_with(&scope.org_path))
+        .order_by_asc(ledger_record::Column::Id)
+        .all(db.conn())
+        .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        records.push(view(kind, row)?);
+    }
+    Ok(kind
+        .watch_lists
+        .iter()
+        .map(|w| {
+            let found = records
+                .iter()
+                .filter(|r| (w.holds)(&r.state, &r.values, ctx, today))
+                .map(|r| Summary {
+                    id: r.id,
+                    title: r.title.clone(),
+                    state_label: r.state_label,
+                    updated_at: r.updated_at,
+                })
+                .collect();
+            (w, found)
+        })
+        .collect())
+}
+
 /// Lists count their records exactly up to this many (or up to the page shown, if deeper).
 pub const COUNT_CAP: u64 = 1000;
 

@@ -156,3 +156,41 @@ async fn a_dispute_is_mediated_by_a_mediator_serving_that_day() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("周德明") && page.contains("已于2026年6月30日离任"), "{page}");
 }
+
+#[tokio::test]
+async fn the_officers_list_shows_the_certificates_to_clean_up_until_they_are_cancelled() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    officer(&clerk, "王强", "A-001").await;
+    let expired = create(
+        &clerk,
+        "enforcement_officers",
+        &[
+            ("name", "周平"),
+            ("unit", "综合行政执法大队"),
+            ("certificate_no", "A-009"),
+            ("issuer", "区人民政府"),
+            ("issued_on", "2019-01-01"),
+            ("expires_on", "2023-12-31"),
+        ],
+    )
+    .await
+    .unwrap();
+    let section = |page: &str| {
+        let start = page.find("id=\"watch-expired\"").expect("the cleanup list is shown");
+        page[start..].split("</details>").next().unwrap().to_owned()
+    };
+    let page = clerk.get("/ledgers/enforcement_officers").await.text().await.unwrap();
+    let list = section(&page);
+    assert!(list.contains("已过有效期未注销或换证") && list.contains("周平") && !list.contains("王强"), "{list}");
+    // The district sees the same list for every township.
+    let supervisor = app.login("t_supervisor").await;
+    assert!(section(&supervisor.get("/ledgers/enforcement_officers").await.text().await.unwrap()).contains("周平"));
+
+    assert_eq!(
+        step(&clerk, &expired, "cancel", &[("left_on", "2024-01-02"), ("leave_reason", "到期未换证")]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let list = section(&clerk.get("/ledgers/enforcement_officers").await.text().await.unwrap());
+    assert!(!list.contains("周平") && list.contains("没有需要处理的记录"), "{list}");
+}

@@ -163,6 +163,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: SETTINGS,
+    watch_lists: &[],
 };
 
 #[cfg(test)]

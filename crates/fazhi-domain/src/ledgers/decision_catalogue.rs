@@ -86,6 +86,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

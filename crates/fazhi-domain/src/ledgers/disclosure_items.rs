@@ -110,6 +110,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "village",
     settings: &[],
+    watch_lists: &[],
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

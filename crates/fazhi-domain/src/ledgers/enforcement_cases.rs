@@ -408,6 +408,7 @@ pub static KIND: LedgerKind = LedgerKind {
             default: SettingDefault::Period(Period::within(20, Unit::WorkingDays)),
         },
     ],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, SettingDefault, SettingSpec, State,
-    Transition, Values, date, flag, in_order, integer, text,
+    Transition, Values, WatchList, date, flag, in_order, integer, text,
 };
 use crate::role::Role;
 
@@ -198,6 +198,28 @@ pub static KIND: LedgerKind = LedgerKind {
         article: "提升行政执法质量三年行动计划（国办发〔2023〕27号）",
         default: SettingDefault::Number { default: 60, min: 1, max: 500 },
     }],
+    watch_lists: &[
+        WatchList {
+            code: "expired",
+            label: "已过有效期未注销或换证",
+            rule: "zjz_validity",
+            article: "行政执法证件管理办法（证件有效期、年度清理）",
+            holds: |state, v, _, today| state != "cancelled" && date(v, "expires_on").is_some_and(|d| d < today),
+        },
+        WatchList {
+            code: "short_of_training",
+            label: "上一年度培训学时不足",
+            rule: "zjz_training_hours",
+            article: "提升行政执法质量三年行动计划（国办发〔2023〕27号）",
+            holds: |state, v, ctx, today| {
+                let last_year = today.year() - 1;
+                let certified_then = date(v, "issued_on").is_some_and(|d| d.year() <= last_year);
+                state != "cancelled"
+                    && certified_then
+                    && short_of_training(v, last_year, ctx.settings.number(TRAINING_HOURS, 60))
+            },
+        },
+    ],
 };
 
 #[cfg(test)]
@@ -257,6 +279,33 @@ mod tests {
         let why = valid_on(s, &left, d("2025-01-15")).unwrap_err();
         assert!(why.contains("注销") && why.contains("退休"), "{why}");
         assert!(valid_on(s, &left, d("2025-01-14")).is_ok());
+    }
+
+    #[test]
+    fn the_cleanup_lists_expired_certificates_and_last_years_short_training() {
+        let list = |code: &str| KIND.watch_lists.iter().find(|w| w.code == code).unwrap();
+        let today = d("2027-03-01");
+        let v = officer();
+        assert!((list("expired").holds)("valid", &v, &ctx(), today), "expired 2027-02-28, still valid in the ledger");
+        assert!(!(list("expired").holds)("cancelled", &v, &ctx(), today));
+        assert!(!(list("expired").holds)("valid", &v, &ctx(), d("2027-02-28")));
+        let (trained, s) = KIND
+            .take(
+                "record_training",
+                "valid",
+                &v,
+                &input(&[("training_year", "2026"), ("training_hours", "64")]),
+                CLERK,
+                &ctx(),
+            )
+            .unwrap();
+        assert!(!(list("short_of_training").holds)(s, &trained, &ctx(), today));
+        assert!((list("short_of_training").holds)("valid", &v, &ctx(), today), "nothing recorded for 2026");
+        let mut settings = crate::ledger::Settings::default();
+        settings.set_number(TRAINING_HOURS, 80);
+        let calendar = crate::calendar::Calendar::shipped();
+        let strict = crate::ledger::Context::new(&calendar, &settings);
+        assert!((list("short_of_training").holds)(s, &trained, &strict, today), "64 of the 80 hours the setting asks");
     }
 
     #[test]

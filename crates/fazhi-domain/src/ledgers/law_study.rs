@@ -65,6 +65,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "name",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, date, in_order,
-    integer,
+    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, WatchList, date,
+    in_order, integer,
 };
 use crate::role::Role;
 
@@ -117,6 +117,13 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "name",
     settings: &[],
+    watch_lists: &[WatchList {
+        code: "composition",
+        label: "组成不符合规定",
+        rule: "tj_committee_composition",
+        article: "《人民调解法》第九条",
+        holds: |state, v, _, _| state == "active" && !lawful(v),
+    }],
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

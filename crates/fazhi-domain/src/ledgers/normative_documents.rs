@@ -385,6 +385,7 @@ pub static KIND: LedgerKind = LedgerKind {
     }),
     title_field: "title",
     settings: SETTINGS,
+    watch_lists: &[],
 };
 
 const SETTINGS: &[SettingSpec] = &[

@@ -300,6 +300,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "unit",
     settings: &[],
+    watch_lists: &[],
 };
 
 #[cfg(test)]

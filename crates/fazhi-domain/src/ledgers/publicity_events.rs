@@ -92,6 +92,7 @@ pub static KIND: LedgerKind = LedgerKind {
     numbering: None,
     title_field: "title",
     settings: &[],
+    watch_lists: &[],
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

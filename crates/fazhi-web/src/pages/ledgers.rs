@@ -120,6 +120,7 @@ struct ListPage {
     f_q: String,
     f_sort: String,
     may_create: bool,
+    watched: Vec<WatchRows>,
     export_href: String,
 }
 
@@ -157,6 +158,34 @@ pub async fn list(
         Ok(listed) => (listed.page, listed.more),
         Err(e) => return store_error_page(&identity, e),
     };
+    let watched = if kind.watch_lists.is_empty() {
+        Vec::new()
+    } else {
+        let rules = match rules::current(&state.db).await {
+            Ok(r) => r,
+            Err(e) => return store_error_page(&identity, e),
+        };
+        match ledger::watched(&state.db, &identity.principal.scope(), kind, beijing_today(), &rules.ctx()).await {
+            Ok(lists) => lists
+                .into_iter()
+                .map(|(w, found)| WatchRows {
+                    code: w.code,
+                    label: w.label,
+                    article: w.article,
+                    rows: found
+                        .into_iter()
+                        .map(|r| Row {
+                            id: r.id,
+                            title: r.title,
+                            state: r.state_label,
+                            updated: fmt_time(r.updated_at),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            Err(e) => return store_error_page(&identity, e),
+        }
+    };
     let href = |n: u64| {
         let (state, words, sort) = (url_encode(&q.state), url_encode(&q.q), url_encode(&q.sort));
         format!("/ledgers/{}?state={state}&q={words}&sort={sort}&page={n}", kind.code)
@@ -186,8 +215,17 @@ pub async fn list(
         f_q: q.q,
         f_sort: q.sort,
         may_create: may_record(&identity),
+        watched,
     }
     .into_response()
+}
+
+/// A watch list of the kind with the records on it now.
+pub struct WatchRows {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub article: &'static str,
+    pub rows: Vec<Row>,
 }
 
 #[derive(Template, WebTemplate)]
