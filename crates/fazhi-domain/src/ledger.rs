@@ -369,9 +369,25 @@ pub struct IndicatorFeed {
     /// An integer field summed over the records counted (materials distributed, people advised);
     /// without it the indicator is the number of records.
     pub sums: Option<&'static str>,
+    /// The year this indicator counts a record in, where it is not the kind's (`LedgerKind::dated`):
+    /// officers trained count in their training year, certificates withdrawn in the year cancelled.
+    pub dated_by: Option<Dated>,
 }
 
 impl IndicatorFeed {
+    /// What one record adds to the indicator in a year of a kind: nothing, one, or its field's
+    /// amount.
+    pub fn adds(&self, kind: &LedgerKind, state: &str, values: &Values, year: i32) -> Option<i64> {
+        let dated = self.dated_by.unwrap_or(kind.dated);
+        if !dated.in_year(values, year) || !(self.counts)(state, values) {
+            return None;
+        }
+        Some(match self.sums {
+            Some(key) => integer(values, key).unwrap_or(0),
+            None => 1,
+        })
+    }
+
     /// The indicator's value over some records (state, values).
     pub fn value<'a>(&self, records: impl IntoIterator<Item = (&'a str, &'a Values)>) -> i64 {
         records
@@ -444,6 +460,31 @@ pub struct LedgerKind {
     /// Records that need attention though no deadline says so: certificates to clean up, officers
     /// short of training, committees not lawfully composed.
     pub watch_lists: &'static [WatchList],
+    /// Which year a record belongs to, for the year's figures.
+    pub dated: Dated,
+}
+
+/// Which year a record counts in: the year of one field (a date, or a year as a number), or every
+/// year from one date field until another (an officer serving, a lawyer engaged), the year of the
+/// latter included.
+#[derive(Debug, Clone, Copy)]
+pub enum Dated {
+    On(&'static str),
+    During { from: &'static str, until: &'static str },
+}
+
+impl Dated {
+    pub fn in_year(&self, values: &Values, year: i32) -> bool {
+        use chrono::Datelike;
+        let year_of =
+            |key: &str| date(values, key).map(|d| d.year()).or_else(|| integer(values, key).map(|y| y as i32));
+        match *self {
+            Dated::On(key) => year_of(key) == Some(year),
+            Dated::During { from, until } => {
+                year_of(from).is_some_and(|y| y <= year) && year_of(until).is_none_or(|y| y >= year)
+            }
+        }
+    }
 }
 
 /// A list of records a periodic review (清理) looks for, with the rule behind it.

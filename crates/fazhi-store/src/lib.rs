@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_history;
 mod entities;
 mod error;
+pub mod indicators;
 pub mod ledger;
 pub mod ledger_xlsx;
 pub mod orgs;

@@ -189,6 +189,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // Ledgers: every kind through the same handlers; each step's own actors are checked by the
         // ledger engine (a 403 names who may take it).
         .page(get.clone(), "/todo", Roles(LEDGER_READERS), pages::todo::show)
+        .page(get.clone(), "/duties", Roles(LEDGER_READERS), pages::duties::show)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
         .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_WRITERS), pages::ledgers::new_form)
         .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_WRITERS), pages::ledgers::create)

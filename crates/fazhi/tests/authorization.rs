@@ -37,6 +37,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/tokens/{id}/revoke", "admin"),
     ("GET", "/audit", "auditor"),
     ("GET", "/todo", "supervisor|leader|clerk|adviser"),
+    ("GET", "/duties", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}/new", "leader|clerk"),
     ("POST", "/ledgers/{kind}", "leader|clerk"),

@@ -141,8 +141,12 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "contracts.reviewed", counts: |_, v| v.contains_key("reviewed_on"), sums: None }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
+    id: "contracts.reviewed",
+    counts: |_, v| v.contains_key("reviewed_on"),
+    sums: None,
+    dated_by: None,
+}];
 
 const SETTINGS: &[SettingSpec] = &[SettingSpec {
     key: SETTING_REVIEW_PERIOD,
@@ -164,6 +168,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: SETTINGS,
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("reviewed_on"),
 };
 
 #[cfg(test)]

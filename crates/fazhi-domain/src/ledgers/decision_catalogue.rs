@@ -87,6 +87,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("catalogue_year"),
 };
 
 #[cfg(test)]

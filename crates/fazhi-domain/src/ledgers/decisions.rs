@@ -369,6 +369,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
         matches!(state, "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended")
     },
     sums: None,
+    dated_by: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -384,6 +385,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("meeting_on"),
 };
 
 #[cfg(test)]

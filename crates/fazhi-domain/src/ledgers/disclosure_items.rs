@@ -96,6 +96,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "disclosure.items",
     counts: |state, _| matches!(state, "published" | "withdrawn"),
     sums: None,
+    dated_by: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -111,6 +112,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("published_on"),
 };
 
 #[cfg(test)]

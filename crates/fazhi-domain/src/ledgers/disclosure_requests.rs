@@ -252,7 +252,8 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None }];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None, dated_by: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_requests",
@@ -267,6 +268,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("received_on"),
 };
 
 #[cfg(test)]

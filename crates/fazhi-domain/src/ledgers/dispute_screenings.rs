@@ -49,9 +49,14 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, sums: None },
-    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found") },
-    IndicatorFeed { id: "disputes.zero_returns", counts: |_, v| integer(v, "found") == Some(0), sums: None },
+    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), dated_by: None },
+    IndicatorFeed {
+        id: "disputes.zero_returns",
+        counts: |_, v| integer(v, "found") == Some(0),
+        sums: None,
+        dated_by: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -67,6 +72,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "village",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("screened_on"),
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

@@ -191,8 +191,8 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.received", counts: |_, _| true, sums: None },
-    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), sums: None },
+    IndicatorFeed { id: "disputes.received", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), sums: None, dated_by: None },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -208,6 +208,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("received_on"),
 };
 
 #[cfg(test)]

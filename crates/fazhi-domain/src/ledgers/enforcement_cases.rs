@@ -374,13 +374,19 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, sums: None },
+    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, sums: None, dated_by: None },
     IndicatorFeed {
         id: "enforcement.penalties",
         counts: |_, v| penalty(v) && v.contains_key("decided_on"),
         sums: None,
+        dated_by: None,
     },
-    IndicatorFeed { id: "enforcement.legal_reviews", counts: |_, v| v.contains_key("reviewed_on"), sums: None },
+    IndicatorFeed {
+        id: "enforcement.legal_reviews",
+        counts: |_, v| v.contains_key("reviewed_on"),
+        sums: None,
+        dated_by: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -409,6 +415,7 @@ pub static KIND: LedgerKind = LedgerKind {
         },
     ],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("filed_on"),
 };
 
 #[cfg(test)]

@@ -169,9 +169,20 @@ const INDICATORS: &[IndicatorFeed] = &[
         id: "enforcement.officers_trained",
         counts: |_, v| flag(v, "exam_passed") && integer(v, "training_year").is_some(),
         sums: None,
+        dated_by: Some(crate::ledger::Dated::On("training_year")),
     },
-    IndicatorFeed { id: "enforcement.certificates_withdrawn", counts: |state, _| state == "cancelled", sums: None },
-    IndicatorFeed { id: "enforcement.certificates_new", counts: |_, v| year_of(v, "issued_on").is_some(), sums: None },
+    IndicatorFeed {
+        id: "enforcement.certificates_withdrawn",
+        counts: |state, _| state == "cancelled",
+        sums: None,
+        dated_by: Some(crate::ledger::Dated::On("cancelled_on")),
+    },
+    IndicatorFeed {
+        id: "enforcement.certificates_new",
+        counts: |_, v| year_of(v, "issued_on").is_some(),
+        sums: None,
+        dated_by: Some(crate::ledger::Dated::On("issued_on")),
+    },
 ];
 
 /// Whether an officer trained fewer hours in a year than the setting asks: the cleanup's second
@@ -220,6 +231,7 @@ pub static KIND: LedgerKind = LedgerKind {
             },
         },
     ],
+    dated: crate::ledger::Dated::During { from: "issued_on", until: "cancelled_on" },
 };
 
 #[cfg(test)]

@@ -36,9 +36,14 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", sums: None },
-    IndicatorFeed { id: "study.exam_participants", counts: |s, _| s == "held", sums: Some("participants") },
-    IndicatorFeed { id: "study.exam_passed", counts: |s, _| s == "held", sums: Some("passed") },
+    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "study.exam_participants",
+        counts: |s, _| s == "held",
+        sums: Some("participants"),
+        dated_by: None,
+    },
+    IndicatorFeed { id: "study.exam_passed", counts: |s, _| s == "held", sums: Some("passed"), dated_by: None },
 ];
 
 /// The pass rate in percent of the exams given, rounded down; none without participants.
@@ -59,6 +64,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("held_on"),
 };
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ const FIELDS: &[Field] = &[
     Field::new("laws", "学习的法律法规", FieldType::LongText),
     Field::new("held_on", "举办日期", FieldType::Date),
     Field::new("teacher", "授课人", FieldType::Text(50)).optional(),
+    Field::new("led_by_principal", "主要负责人领学或讲课", FieldType::Flag)
+        .help("书记或乡镇长带头领学、讲法治课的，记入第一责任人履职情况"),
     Field::new("attendees", "参加人数", FieldType::Integer(1, 10_000)),
     Field::new("staff", "应参加人数", FieldType::Integer(1, 10_000)),
 ];
@@ -31,7 +33,7 @@ const TRANSITIONS: &[Transition] = &[Transition {
     from: &["planned"],
     to: "held",
     actors: Actors::Roles(CLERKS),
-    inputs: &["held_on", "teacher", "attendees", "staff"],
+    inputs: &["held_on", "teacher", "led_by_principal", "attendees", "staff"],
     guards: &[Guard {
         rule: "study_attendance",
         article: "领导干部学法制度",
@@ -47,10 +49,31 @@ fn held_as(v: &Values, state: &str, kind: &str) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", sums: None },
-    IndicatorFeed { id: "study.thematic_sessions", counts: |state, v| held_as(v, state, "专题学法"), sums: None },
-    IndicatorFeed { id: "study.collective_sessions", counts: |state, v| held_as(v, state, "集中学法"), sums: None },
-    IndicatorFeed { id: "study.warning_education", counts: |state, v| held_as(v, state, "警示教育"), sums: None },
+    IndicatorFeed {
+        id: "study.led_by_principal",
+        counts: |state, v| state == "held" && crate::ledger::flag(v, "led_by_principal"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "study.thematic_sessions",
+        counts: |state, v| held_as(v, state, "专题学法"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed {
+        id: "study.collective_sessions",
+        counts: |state, v| held_as(v, state, "集中学法"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed {
+        id: "study.warning_education",
+        counts: |state, v| held_as(v, state, "警示教育"),
+        sums: None,
+        dated_by: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -66,6 +89,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("held_on"),
 };
 
 #[cfg(test)]

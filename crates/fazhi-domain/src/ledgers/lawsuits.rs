@@ -161,13 +161,14 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None },
-    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", sums: None },
-    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None },
+    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", sums: None, dated_by: None },
+    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None, dated_by: None },
     IndicatorFeed {
         id: "litigation.head_appeared",
         counts: |_, v| crate::ledger::flag(v, "head_appeared"),
         sums: None,
+        dated_by: None,
     },
 ];
 
@@ -184,6 +185,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("served_on"),
 };
 
 #[cfg(test)]

@@ -42,11 +42,24 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "leadership.briefings_heard", counts: |_, v| flag(v, "heard_report"), sums: None },
-    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, sums: None },
-    IndicatorFeed { id: "leadership.meetings_chaired", counts: |_, v| flag(v, "chaired_by_principal"), sums: None },
     IndicatorFeed {
-        id: "leadership.law_reports", counts: |_, v| text(v, "meeting_type") == "述法会议", sums: None
+        id: "leadership.briefings_heard",
+        counts: |_, v| flag(v, "heard_report"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "leadership.meetings_chaired",
+        counts: |_, v| flag(v, "chaired_by_principal"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed {
+        id: "leadership.law_reports",
+        counts: |_, v| text(v, "meeting_type") == "述法会议",
+        sums: None,
+        dated_by: None,
     },
 ];
 
@@ -63,6 +76,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("held_on"),
 };
 
 #[cfg(test)]

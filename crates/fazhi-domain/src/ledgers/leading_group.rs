@@ -39,11 +39,12 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "leadership.group_members", counts: |s, _| s == "serving", sums: None },
+    IndicatorFeed { id: "leadership.group_members", counts: |s, _| s == "serving", sums: None, dated_by: None },
     IndicatorFeed {
         id: "leadership.group_led",
         counts: |s, v| s == "serving" && text(v, "group_role") == "组长",
         sums: None,
+        dated_by: None,
     },
 ];
 
@@ -60,6 +61,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "name",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::During { from: "joined_on", until: "left_on" },
 };
 
 #[cfg(test)]

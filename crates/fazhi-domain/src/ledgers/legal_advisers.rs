@@ -90,11 +90,12 @@ const TRANSITIONS: &[Transition] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None },
+    IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None, dated_by: None },
     IndicatorFeed {
         id: "advisers.villages_covered",
         counts: |state, _| state == "engaged",
         sums: Some("villages_count"),
+        dated_by: None,
     },
 ];
 
@@ -111,6 +112,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "lawyer",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::During { from: "term_start", until: "ended_on" },
 };
 
 #[cfg(test)]

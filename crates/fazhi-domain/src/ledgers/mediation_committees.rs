@@ -103,7 +103,7 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "mediation.committees", counts: |state, _| state == "active", sums: None }];
+    &[IndicatorFeed { id: "mediation.committees", counts: |state, _| state == "active", sums: None, dated_by: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "mediation_committees",
@@ -124,6 +124,7 @@ pub static KIND: LedgerKind = LedgerKind {
         article: "《人民调解法》第九条",
         holds: |state, v, _, _| state == "active" && !lawful(v),
     }],
+    dated: crate::ledger::Dated::During { from: "elected_on", until: "dissolved_on" },
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

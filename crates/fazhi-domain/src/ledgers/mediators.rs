@@ -54,11 +54,12 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "mediation.mediators", counts: |state, _| state == "serving", sums: None },
+    IndicatorFeed { id: "mediation.mediators", counts: |state, _| state == "serving", sums: None, dated_by: None },
     IndicatorFeed {
         id: "mediation.elders",
         counts: |state, v| state == "serving" && text(v, "mediator_type") == "乡贤调解员",
         sums: None,
+        dated_by: None,
     },
 ];
 
@@ -75,6 +76,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "name",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::During { from: "appointed_on", until: "left_on" },
 };
 
 #[cfg(test)]

@@ -369,6 +369,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "normative_documents.count",
     counts: |state, _| matches!(state, "in_force" | "expired" | "repealed"),
     sums: None,
+    dated_by: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -386,6 +387,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: SETTINGS,
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("signed_on"),
 };
 
 const SETTINGS: &[SettingSpec] = &[

@@ -280,12 +280,25 @@ fn counted(v: &Values) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None },
+    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None, dated_by: None },
     IndicatorFeed {
-        id: "petitions.online", counts: |_, v| counted(v) && text(v, "channel") == "网上投诉", sums: None
+        id: "petitions.online",
+        counts: |_, v| counted(v) && text(v, "channel") == "网上投诉",
+        sums: None,
+        dated_by: None,
     },
-    IndicatorFeed { id: "petitions.letters", counts: |_, v| counted(v) && text(v, "channel") == "来信", sums: None },
-    IndicatorFeed { id: "petitions.visits", counts: |_, v| counted(v) && text(v, "channel") == "来访", sums: None },
+    IndicatorFeed {
+        id: "petitions.letters",
+        counts: |_, v| counted(v) && text(v, "channel") == "来信",
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed {
+        id: "petitions.visits",
+        counts: |_, v| counted(v) && text(v, "channel") == "来访",
+        sums: None,
+        dated_by: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -301,6 +314,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("received_on"),
 };
 
 #[cfg(test)]

@@ -36,7 +36,8 @@ const TRANSITIONS: &[Transition] = &[Transition {
     stamp_actor: None,
 }];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, sums: None }];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, sums: None, dated_by: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "publicity_duties",
@@ -51,6 +52,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "unit",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("year"),
 };
 
 #[cfg(test)]

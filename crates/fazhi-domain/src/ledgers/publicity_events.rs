@@ -62,21 +62,33 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "publicity.events", counts: |s, _| held(s), sums: None },
+    IndicatorFeed { id: "publicity.events", counts: |s, _| held(s), sums: None, dated_by: None },
     IndicatorFeed {
         id: "publicity.school_events",
         counts: |s, v| held(s) && text(v, "audience") == "进学校",
         sums: None,
+        dated_by: None,
     },
-    IndicatorFeed { id: "enforcement.publicity_events", counts: |s, v| held(s) && flag(v, "by_enforcer"), sums: None },
-    IndicatorFeed { id: "publicity.materials", counts: |s, _| held(s), sums: Some("materials") },
-    IndicatorFeed { id: "publicity.consultations", counts: |s, _| held(s), sums: Some("consultations") },
-    IndicatorFeed { id: "publicity.banners", counts: |s, _| held(s), sums: Some("banners") },
-    IndicatorFeed { id: "publicity.screens", counts: |s, _| held(s), sums: Some("screens") },
+    IndicatorFeed {
+        id: "enforcement.publicity_events",
+        counts: |s, v| held(s) && flag(v, "by_enforcer"),
+        sums: None,
+        dated_by: None,
+    },
+    IndicatorFeed { id: "publicity.materials", counts: |s, _| held(s), sums: Some("materials"), dated_by: None },
+    IndicatorFeed {
+        id: "publicity.consultations",
+        counts: |s, _| held(s),
+        sums: Some("consultations"),
+        dated_by: None,
+    },
+    IndicatorFeed { id: "publicity.banners", counts: |s, _| held(s), sums: Some("banners"), dated_by: None },
+    IndicatorFeed { id: "publicity.screens", counts: |s, _| held(s), sums: Some("screens"), dated_by: None },
     IndicatorFeed {
         id: "publicity.constitution_day_events",
         counts: |s, v| held(s) && text(v, "occasion") == "12·4国家宪法日",
         sums: None,
+        dated_by: None,
     },
 ];
 
@@ -93,6 +105,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("held_on"),
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

@@ -140,7 +140,8 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None }];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None, dated_by: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "reconsiderations",
@@ -155,6 +156,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "title",
     settings: &[],
     watch_lists: &[],
+    dated: crate::ledger::Dated::On("copy_received_on"),
 };
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod duties;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
@@ -48,7 +49,7 @@ pub struct Nav {
 }
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
-    ("工作台", &[("首页", "/"), ("我的待办", "/todo")]),
+    ("工作台", &[("首页", "/"), ("我的待办", "/todo"), ("第一责任人履职", "/duties")]),
     // Filled with every ledger kind, in the order of `ledgers::ALL`.
     ("台账", &[]),
     (

@@ -1,0 +1,106 @@
+//! 第一责任人履职情况: how the principal leaders fulfilled their duties in a year, counted from the
+//! ledgers where each duty leaves its record — the meetings they chaired, the rule-of-law reports
+//! heard, 述法, their court appearances, the study sessions they led — never typed a second time.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use fazhi_store::{indicators, orgs};
+use serde::Deserialize;
+
+use super::{Nav, store_error_page};
+use crate::AppState;
+use crate::auth::Identity;
+
+/// The duties, each with the indicator that counts it and what the report calls it.
+pub const DUTIES: &[(&str, &str)] = &[
+    ("leadership.meetings_chaired", "主持召开研究法治建设的会议"),
+    ("leadership.briefings_heard", "听取法治建设工作汇报"),
+    ("leadership.law_reports", "年终述法"),
+    ("litigation.head_appeared", "出庭应诉"),
+    ("study.led_by_principal", "带头学法、讲法治课"),
+];
+
+#[derive(Deserialize, Default)]
+pub struct DutiesQuery {
+    #[serde(default)]
+    org: Option<i64>,
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+pub struct Duty {
+    pub label: &'static str,
+    pub value: i64,
+    pub records: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "duties.html")]
+struct DutiesPage {
+    nav: Nav,
+    townships: Vec<(i64, String)>,
+    org: i64,
+    org_name: String,
+    year: i32,
+    years: Vec<i32>,
+    duties: Vec<Duty>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Query(q): Query<DutiesQuery>,
+) -> Response {
+    let scope = identity.principal.scope();
+    let org_list = match orgs::list(&state.db, &scope).await {
+        Ok(list) => list,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let townships: Vec<(i64, String)> = org_list
+        .iter()
+        .filter(|o| o.kind == "township" || o.kind == "street")
+        .map(|o| (o.id, o.name.clone()))
+        .collect();
+    let this_year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+    let year = q.year.filter(|y| (2000..=this_year).contains(y)).unwrap_or(this_year);
+    // A township's people see their township; the district picks one (its first by default).
+    let Some((org, org_name)) =
+        q.org.and_then(|id| townships.iter().find(|(t, _)| *t == id).cloned()).or_else(|| townships.first().cloned())
+    else {
+        return store_error_page(&identity, fazhi_store::StoreError::NotFound);
+    };
+    let figures = match indicators::for_year(&state.db, &scope, org, year).await {
+        Ok(f) => f,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let duties = DUTIES
+        .iter()
+        .map(|(id, label)| {
+            let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == *id).collect();
+            Duty {
+                label,
+                value: found.iter().map(|f| f.value).sum(),
+                records: found
+                    .iter()
+                    .flat_map(|f| {
+                        f.records.iter().map(move |r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title.clone()))
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    DutiesPage {
+        nav: Nav::new(&identity, "/duties", &[("第一责任人履职", "")]),
+        townships,
+        org,
+        org_name,
+        year,
+        years: (this_year - 5..=this_year).rev().collect(),
+        duties,
+    }
+    .into_response()
+}

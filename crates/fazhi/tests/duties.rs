@@ -1,0 +1,165 @@
+//! The principal leaders' duties and the year's figures, counted from the ledgers: meetings chaired,
+//! reports heard, court appearances and study led are recorded once, in their own ledgers, and the
+//! 第一责任人 page counts them by year with links to the records; no other township's records
+//! reach it.
+
+mod common;
+
+use common::{Session, TestApp};
+use fazhi_store::{Scope, indicators};
+use reqwest::StatusCode;
+
+async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> String {
+    let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) {
+    let page = s.get(record).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(&format!("{record}/steps/{code}"), &all).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{code}: {}", r.text().await.unwrap());
+}
+
+async fn meeting(s: &Session, title: &str, on: &str, principal: &str, heard: &str) -> String {
+    create(
+        s,
+        "leadership_meetings",
+        &[
+            ("title", title),
+            ("meeting_type", "党委会"),
+            ("held_on", on),
+            ("chair", "王书记"),
+            ("chaired_by_principal", principal),
+            ("topics", "法治建设"),
+            ("heard_report", heard),
+        ],
+    )
+    .await
+}
+
+/// The count and the record titles of one duty's row.
+fn row(page: &str, label: &str) -> (i64, String) {
+    let start = page.find(&format!("<td>{label}</td>")).unwrap_or_else(|| panic!("{label} is listed"));
+    let row = page[start..].split("</tr>").next().unwrap();
+    let count = row.split("class=\"num\">").nth(1).unwrap().split('<').next().unwrap().trim().parse().unwrap();
+    (count, row.to_owned())
+}
+
+#[tokio::test]
+async fn duties_are_counted_by_year_from_the_ledgers_with_their_records() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let chaired = meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
+    meeting(&clerk, "专题会议", "2026-05-10", "否", "否").await;
+    meeting(&clerk, "去年的党委会", "2025-12-30", "是", "否").await;
+    let lawsuit = create(
+        &clerk,
+        "lawsuits",
+        &[("title", "不服行政处罚"), ("plaintiff", "沈某"), ("court", "区人民法院"), ("served_on", "2026-04-01")],
+    )
+    .await;
+    step(&clerk, &lawsuit, "answer", &[("answered_on", "2026-04-10")]).await;
+    step(
+        &clerk,
+        &lawsuit,
+        "hear",
+        &[("hearing_on", "2026-05-20"), ("appeared_as", "行政机关负责人"), ("appeared_name", "李乡长")],
+    )
+    .await;
+    let study = create(
+        &clerk,
+        "law_study",
+        &[("title", "学习宪法"), ("session_type", "集中学法"), ("planned_on", "2026-06-01")],
+    )
+    .await;
+    step(
+        &clerk,
+        &study,
+        "hold",
+        &[("held_on", "2026-06-01"), ("led_by_principal", "是"), ("attendees", "40"), ("staff", "45")],
+    )
+    .await;
+
+    let leader = app.login("t_leader").await;
+    let page = leader.get("/duties?year=2026").await.text().await.unwrap();
+    let (n, chaired_row) = row(&page, "主持召开研究法治建设的会议");
+    assert_eq!(n, 1, "the 2025 meeting and the one another chaired are not counted: {chaired_row}");
+    assert!(chaired_row.contains(&format!("href=\"{chaired}\"")) && chaired_row.contains("党委会研究法治建设"));
+    assert_eq!(row(&page, "听取法治建设工作汇报").0, 1);
+    assert_eq!(row(&page, "出庭应诉").0, 1);
+    assert!(row(&page, "出庭应诉").1.contains(&format!("href=\"{lawsuit}\"")));
+    assert_eq!(row(&page, "带头学法、讲法治课").0, 1);
+    let (n, law_reports) = row(&page, "年终述法");
+    assert_eq!(n, 0);
+    assert!(law_reports.contains("台账中没有记录"), "an empty duty is said so");
+    assert_eq!(row(&leader.get("/duties?year=2025").await.text().await.unwrap(), "主持召开研究法治建设的会议").0, 1);
+
+    // Another township's clerk sees their own township, even when asking for this one.
+    let other = app.login("t_other_clerk").await;
+    let page = other.get(&format!("/duties?year=2026&org={}", app.orgs.township)).await.text().await.unwrap();
+    assert!(page.contains("安稳镇") && !page.contains("杉岭乡2026"), "{page}");
+    assert_eq!(row(&page, "主持召开研究法治建设的会议").0, 0);
+    // The district picks the township.
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get(&format!("/duties?year=2026&org={}", app.orgs.township)).await.text().await.unwrap();
+    assert_eq!(row(&page, "出庭应诉").0, 1);
+}
+
+#[tokio::test]
+async fn each_figure_of_a_year_is_the_count_or_sum_of_its_records() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let mut held = Vec::new();
+    for (title, on, materials) in
+        [("宪法宣传", "2026-12-04", "500"), ("禁毒宣传", "2026-06-26", "300"), ("去年", "2025-12-04", "900")]
+    {
+        let r = create(
+            &clerk,
+            "publicity_events",
+            &[
+                ("title", title),
+                ("planned_on", on),
+                ("occasion", "日常普法"),
+                ("audience", "进学校"),
+                ("organizer", "司法所"),
+            ],
+        )
+        .await;
+        step(
+            &clerk,
+            &r,
+            "hold",
+            &[("held_on", on), ("place", "杉岭小学"), ("participants", "100"), ("materials", materials)],
+        )
+        .await;
+        held.push(r);
+    }
+    create(
+        &clerk,
+        "publicity_events",
+        &[
+            ("title", "计划中"),
+            ("planned_on", "2026-12-20"),
+            ("occasion", "日常普法"),
+            ("audience", "进乡村"),
+            ("organizer", "司法所"),
+        ],
+    )
+    .await;
+    let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    let figure = |id: &str| figures.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{id}"));
+    let id_of = |path: &str| path.rsplit('/').next().unwrap().parse::<i64>().unwrap();
+    assert_eq!(figure("publicity.events").value, 2);
+    assert_eq!(figure("publicity.school_events").value, 2);
+    assert_eq!(figure("publicity.materials").value, 800, "500 + 300; last year's 900 is not this year's");
+    let ids: Vec<i64> = figure("publicity.materials").records.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![id_of(&held[0]), id_of(&held[1])]);
+    assert_eq!(figure("petitions.total").value, 0, "an empty ledger is stated as 0");
+    // Another township's figures hold none of these.
+    let other = indicators::for_year(&app.db, &Scope::everything(), app.orgs.other_township, 2026).await.unwrap();
+    assert!(other.iter().all(|f| f.value == 0));
+}
