@@ -149,7 +149,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
     let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
     for (i, (id, _, _)) in township_ids.iter().enumerate() {
         let villages: Vec<&str> = TOWNSHIPS[i].2.iter().map(|(v, _)| *v).collect();
-        crate::demo_history::generate(db, *id, &format!("{:02}", i + 1), &villages, 2021 + i as u64, &ctx).await?;
+        crate::demo_history::generate(db, *id, &format!("{:02}", i + 1), &villages, 2021 + i as u64, 1.0, &ctx).await?;
     }
     audit::record(
         db,
@@ -164,6 +164,20 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
     )
     .await?;
     Ok(Some(DemoLoaded { admin_password, demo_password, accounts }))
+}
+
+/// The ledgers of a township's past years as the demo makes them, `scale` times the seeds'
+/// volumes: the benchmark's million records are made this way.
+pub async fn generate_history(
+    db: &Db,
+    org_id: i64,
+    code: &str,
+    villages: &[&str],
+    seed: u64,
+    scale: f64,
+) -> Result<usize, StoreError> {
+    let rules = crate::rules::current(db).await?;
+    crate::demo_history::generate(db, org_id, code, villages, seed, scale, &rules.ctx()).await
 }
 
 /// A few records of 杉岭乡 at different steps, taken through the ledger engine as the township's

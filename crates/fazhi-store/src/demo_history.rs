@@ -187,7 +187,15 @@ impl Generator<'_> {
     }
 
     /// A value for a field as a clerk would enter it; dates come from `day`.
-    fn value(&mut self, kind: &LedgerKind, f: &Field, year: i32, n: u32, day: NaiveDate) -> Option<String> {
+    fn value(
+        &mut self,
+        kind: &LedgerKind,
+        f: &Field,
+        year: i32,
+        n: u32,
+        day: NaiveDate,
+        linked: &Linked,
+    ) -> Option<String> {
         let t = self.town.name;
         if f.key == kind.title_field
             && matches!(f.ty, FieldType::Text(_))
@@ -204,14 +212,14 @@ impl Generator<'_> {
             FieldType::Integer(min, max) if f.key.contains("year") => year.clamp(min as i32, max as i32).to_string(),
             FieldType::Integer(min, max) => self.rng.i64(min..=max.min(min + 40)).to_string(),
             FieldType::Refs(spec) => {
-                let keys: Vec<String> =
-                    self.linked.records.iter().filter(|r| r.kind == spec.kind).map(|r| r.key.clone()).collect();
+                let keys: Vec<&str> =
+                    linked.records.iter().filter(|r| r.kind == spec.kind).map(|r| r.key.as_str()).collect();
                 if keys.is_empty() {
                     return None;
                 }
-                let mut chosen: Vec<String> = Vec::new();
+                let mut chosen: Vec<&str> = Vec::new();
                 while chosen.len() < spec.min.max(2).min(keys.len()) {
-                    let k = keys[self.rng.usize(..keys.len())].clone();
+                    let k = keys[self.rng.usize(..keys.len())];
                     if !chosen.contains(&k) {
                         chosen.push(k);
                     }
@@ -250,11 +258,12 @@ impl Generator<'_> {
         n: u32,
         ctx: &Context<'_>,
     ) -> Option<(&'static str, Values)> {
+        let linked = ctx.linked;
         let start = self.day_in(year);
         let mut input = BTreeMap::new();
         let mut day = start;
         for f in kind.create_fields() {
-            if let Some(v) = self.value(kind, f, year, n, day) {
+            if let Some(v) = self.value(kind, f, year, n, day, linked) {
                 input.insert(f.key.to_owned(), v);
             }
             if matches!(f.ty, FieldType::Date) {
@@ -325,7 +334,7 @@ impl Generator<'_> {
                 if f.optional && self.rng.u8(..100) < 75 {
                     continue;
                 }
-                if let Some(v) = self.value(kind, f, year, n, at) {
+                if let Some(v) = self.value(kind, f, year, n, at, linked) {
                     step.insert((*key).to_owned(), v);
                 }
                 if matches!(f.ty, FieldType::Date) {
@@ -359,12 +368,15 @@ impl Generator<'_> {
 }
 
 /// Generates and stores the past years of one township; returns the records stored.
+/// `scale` multiplies the yearly volumes of all but the registers: 1 for the demo, more for a
+/// benchmark's million records.
 pub async fn generate(
     db: &Db,
     org_id: i64,
     code: &str,
     villages: &[&str],
     seed: u64,
+    scale: f64,
     ctx: &Context<'_>,
 ) -> Result<usize, StoreError> {
     let txn = db.begin_write().await?;
@@ -387,11 +399,13 @@ pub async fn generate(
                 continue;
             }
             let kind = ledgers::by_code(code).expect("a declared kind");
-            let n_records = (*per_year as f64 * (0.75 + g.rng.f64() * 0.5)).round().max(1.0) as u32;
+            let scale = if *once { 1.0 } else { scale };
+            let n_records = (*per_year as f64 * scale * (0.75 + g.rng.f64() * 0.5)).round().max(1.0) as u32;
             for n in 1..=n_records {
                 // The registers a record may name, as they stand before it.
-                let linked = g.linked.clone();
+                let linked = std::mem::take(&mut g.linked);
                 let made = g.record(kind, year, n, &ctx.with_linked(&linked));
+                g.linked = linked;
                 let Some((state, values)) = made else { continue };
                 // A past year's record left with an open time limit is overdue today: a handful
                 // keep the to-do lists alive, the rest are not kept.
@@ -483,8 +497,9 @@ mod tests {
             for (code, _, _) in VOLUMES {
                 let kind = ledgers::by_code(code).unwrap();
                 for n in 1..=6 {
-                    let linked = g.linked.clone();
+                    let linked = std::mem::take(&mut g.linked);
                     let made = g.record(kind, 2022, n, &ctx.with_linked(&linked));
+                    g.linked = linked;
                     if let Some((state, values)) = made {
                         if let Some(by) = referred_by(code) {
                             g.linked.records.push(LinkedRecord {
