@@ -2,10 +2,12 @@
 //! forms townships publish it, finds its structure, points at its defects like a compiler and
 //! extracts its indicators. Pure: the only I/O is reading the file named in [`read_path`].
 
+pub mod draft;
 pub mod indicators;
 pub mod input;
 pub mod model;
 pub mod numerals;
+pub mod privacy;
 pub mod render;
 pub mod rules;
 pub mod structure;

@@ -1,10 +1,10 @@
 //! What the checker reports, in the shape of the JSON contract (`fazhi check --format json`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::numerals::Qualifier;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum PartKind {
     Measures,

@@ -12,7 +12,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 #[derive(Clone)]
 pub struct Db {
@@ -241,6 +241,32 @@ impl Db {
                     .name("idx_ledger_attachments_record")
                     .table(ledger_attachment::Entity)
                     .col(ledger_attachment::Column::RecordId)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        }
+        if current < 6 {
+            txn.execute(schema.create_table_from_entity(annual_report::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_annual_reports_org_year")
+                    .table(annual_report::Entity)
+                    .col(annual_report::Column::OrgId)
+                    .col(annual_report::Column::Year)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+            txn.execute(schema.create_table_from_entity(annual_report_version::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_annual_report_versions_report")
+                    .table(annual_report_version::Entity)
+                    .col(annual_report_version::Column::ReportId)
+                    .col(annual_report_version::Column::Number)
+                    .unique()
                     .if_not_exists()
                     .to_owned(),
             )

@@ -378,6 +378,70 @@ pub mod ledger_attachment {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod annual_report {
+    use sea_orm::entity::prelude::*;
+
+    /// A township's annual rule-of-law report for a year: the draft being written (the five parts
+    /// as JSON, figures as references to their indicators), its state, and where it stands with
+    /// the leader, the public and the district. Approved texts are kept in `annual_report_versions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "annual_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub year: i32,
+        /// draft, reviewing, returned, approved
+        pub state: String,
+        #[sea_orm(column_type = "Text")]
+        pub body_json: String,
+        pub version: i64,
+        /// The leader's or the district's comments when it was returned.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub comment: Option<String>,
+        /// The number of the last approved version.
+        pub approved_number: Option<i32>,
+        pub published_at: Option<DateTimeUtc>,
+        /// The number of the version published.
+        pub published_number: Option<i32>,
+        /// The published version with personal data masked: what the public page shows.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub public_json: Option<String>,
+        pub reported_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod annual_report_version {
+    use sea_orm::entity::prelude::*;
+
+    /// An approved text of a report, numbered from 1, frozen with its figures.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "annual_report_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub report_id: i64,
+        pub number: i32,
+        #[sea_orm(column_type = "Text")]
+        pub body_json: String,
+        pub approved_by: String,
+        pub approved_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

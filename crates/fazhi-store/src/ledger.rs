@@ -176,6 +176,43 @@ pub async fn take(
     Ok(saved)
 }
 
+/// The names of citizens an organization's records hold in their personal fields (petitioners,
+/// parties, applicants, plaintiffs): what a published report must not show. Values are split at
+/// the separators clerks use; what looks like a name (two to four Chinese characters) is kept.
+pub async fn personal_names(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<String>, StoreError> {
+    let org = organization::Entity::find_by_id(org_id)
+        .one(db.conn())
+        .await?
+        .filter(|o| scope.contains_path(&o.path))
+        .ok_or(StoreError::NotFound)?;
+    let kinds: Vec<&str> =
+        fazhi_domain::ledgers::ALL.iter().filter(|k| k.fields.iter().any(|f| f.personal)).map(|k| k.code).collect();
+    let rows: Vec<(String, String)> = ledger_record::Entity::find()
+        .select_only()
+        .columns([ledger_record::Column::Kind, ledger_record::Column::ValuesJson])
+        .filter(ledger_record::Column::OrgPath.starts_with(&org.path))
+        .filter(ledger_record::Column::Kind.is_in(kinds))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let mut names = std::collections::BTreeSet::new();
+    for (code, json) in rows {
+        let (Some(kind), Ok(values)) = (fazhi_domain::ledgers::by_code(&code), serde_json::from_str::<Values>(&json))
+        else {
+            continue;
+        };
+        for f in kind.fields.iter().filter(|f| f.personal) {
+            for part in text(&values, f.key).split(['、', ',', '，', ';', '；', ' ', '/']) {
+                let n = part.chars().count();
+                if (2..=4).contains(&n) && part.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                    names.insert(part.to_owned());
+                }
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}
+
 /// The highest record id so far: under the write lock, every record after it is the caller's.
 pub(crate) async fn last_record_id<C: ConnectionTrait>(conn: &C) -> Result<i64, StoreError> {
     Ok(ledger_record::Entity::find()

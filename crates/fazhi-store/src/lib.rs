@@ -5,6 +5,7 @@
 //! its audit record inside that same transaction, so a change and its audit record are stored
 //! together or not at all.
 
+pub mod annual_reports;
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;

@@ -3,9 +3,11 @@
 //! Every route is registered through [`routes::Routes`] together with the roles that may use it,
 //! so no route exists without an authorization rule; [`route_rules`] lists them for the tests.
 
+pub mod annual_report;
 mod api;
 mod auth;
 mod error;
+pub mod export;
 mod openapi;
 mod pages;
 mod routes;

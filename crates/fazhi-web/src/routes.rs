@@ -59,6 +59,10 @@ const ORG_READERS: &[Role] = &[Role::Admin, Role::Supervisor, Role::Leader, Role
 /// (users and organizations only) nor the auditor (the trail only).
 const LEDGER_READERS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser];
 const LEDGER_WRITERS: &[Role] = &[Role::Leader, Role::Clerk];
+/// The township's leaders approve its annual report.
+const LEADERS: &[Role] = &[Role::Leader];
+/// The district returns a reported annual report.
+const SUPERVISORS: &[Role] = &[Role::Supervisor];
 /// Who takes steps: the township's people, and legal advisers for the reviews assigned to them.
 const LEDGER_ACTORS: &[Role] = &[Role::Leader, Role::Clerk, Role::Adviser];
 
@@ -190,6 +194,22 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // ledger engine (a 403 names who may take it).
         .page(get.clone(), "/todo", Roles(LEDGER_READERS), pages::todo::show)
         .page(get.clone(), "/duties", Roles(LEDGER_READERS), pages::duties::show)
+        .page(get.clone(), "/reports", Roles(LEDGER_READERS), pages::reports::list)
+        .page(post.clone(), "/reports", Roles(LEDGER_WRITERS), pages::reports::start)
+        .page(get.clone(), "/reports/{id}", Roles(LEDGER_READERS), pages::reports::show)
+        .page(post.clone(), "/reports/{id}/save", Roles(LEDGER_WRITERS), pages::reports::save)
+        .page(post.clone(), "/reports/{id}/submit", Roles(LEDGER_WRITERS), pages::reports::submit)
+        .page(post.clone(), "/reports/{id}/approve", Roles(LEADERS), pages::reports::approve)
+        .page(post.clone(), "/reports/{id}/return", Roles(LEADERS), pages::reports::return_for_changes)
+        .page(post.clone(), "/reports/{id}/publish", Roles(LEDGER_WRITERS), pages::reports::publish)
+        .page(post.clone(), "/reports/{id}/report", Roles(LEDGER_WRITERS), pages::reports::report_to_district)
+        .page(post.clone(), "/reports/{id}/district-return", Roles(SUPERVISORS), pages::reports::district_return)
+        .page(get.clone(), "/reports/{id}/figures/{figure}", Roles(LEDGER_READERS), pages::reports::figure)
+        .page(get.clone(), "/reports/{id}/export/{format}", Roles(LEDGER_READERS), pages::reports::export_file)
+        .page(get.clone(), "/reports/{id}/compare", Roles(LEDGER_READERS), pages::reports::compare)
+        .page(get.clone(), "/gongkai", Public, pages::reports::public_list)
+        .page(get.clone(), "/gongkai/{org}/{year}", Public, pages::reports::public_report)
+        .page(get.clone(), "/static/report-editor.js", Public, pages::reports::editor_script)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
         .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_WRITERS), pages::ledgers::new_form)
         .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_WRITERS), pages::ledgers::create)

@@ -38,6 +38,22 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/audit", "auditor"),
     ("GET", "/todo", "supervisor|leader|clerk|adviser"),
     ("GET", "/duties", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports", "supervisor|leader|clerk|adviser"),
+    ("POST", "/reports", "leader|clerk"),
+    ("GET", "/reports/{id}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/reports/{id}/save", "leader|clerk"),
+    ("POST", "/reports/{id}/submit", "leader|clerk"),
+    ("POST", "/reports/{id}/approve", "leader"),
+    ("POST", "/reports/{id}/return", "leader"),
+    ("POST", "/reports/{id}/publish", "leader|clerk"),
+    ("POST", "/reports/{id}/report", "leader|clerk"),
+    ("POST", "/reports/{id}/district-return", "supervisor"),
+    ("GET", "/reports/{id}/figures/{figure}", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports/{id}/export/{format}", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports/{id}/compare", "supervisor|leader|clerk|adviser"),
+    ("GET", "/gongkai", "public"),
+    ("GET", "/gongkai/{org}/{year}", "public"),
+    ("GET", "/static/report-editor.js", "public"),
     ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}/new", "leader|clerk"),
     ("POST", "/ledgers/{kind}", "leader|clerk"),
@@ -168,8 +184,32 @@ async fn every_route_answers_every_role_as_expected() {
     )
     .await
     .unwrap();
+    // A report published and reported to the district, so every reader may open it.
+    let report = {
+        let all = fazhi_store::Scope::everything();
+        let actor = fazhi_store::Actor::system();
+        let draft = fazhi_web::annual_report::new_draft(&app.db, &all, app.orgs.township, 2026).await.unwrap();
+        let json = fazhi_web::annual_report::body_json(&draft);
+        let r =
+            fazhi_store::annual_reports::create(&app.db, &actor, &all, app.orgs.township, 2026, &json).await.unwrap();
+        let mut version = r.version;
+        for step in [
+            fazhi_store::annual_reports::Step::Submit,
+            fazhi_store::annual_reports::Step::Approve,
+            fazhi_store::annual_reports::Step::Publish,
+            fazhi_store::annual_reports::Step::Report,
+        ] {
+            version = fazhi_store::annual_reports::take(&app.db, &actor, &all, r.id, version, step, None, Some(&json))
+                .await
+                .unwrap()
+                .version;
+        }
+        r.id
+    };
     let id_for = |path: &str| -> String {
-        if path.contains("/ledgers/") {
+        if path.contains("/reports/") {
+            report.to_string()
+        } else if path.contains("/ledgers/") {
             record.id.to_string()
         } else if path.contains("/orgs/") {
             app.orgs.township.to_string()
@@ -230,7 +270,11 @@ async fn every_route_answers_every_role_as_expected() {
                 .replace("{id}", &id_for(path))
                 .replace("{kind}", "decisions")
                 .replace("{step}", "record_review")
-                .replace("{key}", "normative_documents.filing_period");
+                .replace("{key}", "normative_documents.filing_period")
+                .replace("{figure}", "petitions.total")
+                .replace("{format}", "docx")
+                .replace("{org}", &app.orgs.township.to_string())
+                .replace("{year}", "2026");
             let api = path.starts_with("/api/");
             let method: Method = method.parse().unwrap();
             let mut request = client.request(method.clone(), app.url(&concrete));

@@ -49,6 +49,14 @@ fn held_as(v: &Values, state: &str, kind: &str) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
+    // The year's study plan: every session planned for it, held or not; its completion is the
+    // sessions held over these.
+    IndicatorFeed {
+        id: "study.planned_sessions",
+        counts: |_, _| true,
+        sums: None,
+        dated_by: Some(crate::ledger::Dated::On("planned_on")),
+    },
     IndicatorFeed {
         id: "study.led_by_principal",
         counts: |state, v| state == "held" && crate::ledger::flag(v, "led_by_principal"),
@@ -132,5 +140,9 @@ mod tests {
         assert_eq!(count("study.collective_sessions"), 2);
         assert_eq!(count("study.thematic_sessions"), 1);
         assert_eq!(count("study.warning_education"), 1);
+        assert_eq!(count("study.planned_sessions"), 5, "the plan holds the held sessions and the one still planned");
+        let planned = INDICATORS.iter().find(|f| f.id == "study.planned_sessions").unwrap();
+        assert_eq!(planned.adds(&KIND, "planned", &session("集中学法"), 2026), Some(1));
+        assert_eq!(planned.adds(&KIND, "planned", &session("集中学法"), 2025), None, "planned for 2026");
     }
 }

@@ -299,6 +299,12 @@ const INDICATORS: &[IndicatorFeed] = &[
         sums: None,
         dated_by: None,
     },
+    IndicatorFeed {
+        id: "petitions.calls",
+        counts: |_, v| counted(v) && text(v, "channel") == "来电",
+        sums: None,
+        dated_by: None,
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {
@@ -438,7 +444,13 @@ mod tests {
         let online = petition("网上投诉", "信访人直接提出", "2026-03-21");
         assert_eq!(
             counts(&[first, again, online]),
-            [("petitions.total", 2), ("petitions.online", 1), ("petitions.letters", 0), ("petitions.visits", 1)]
+            [
+                ("petitions.total", 2),
+                ("petitions.online", 1),
+                ("petitions.letters", 0),
+                ("petitions.visits", 1),
+                ("petitions.calls", 0)
+            ]
         );
     }
 

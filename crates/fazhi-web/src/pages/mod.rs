@@ -9,6 +9,7 @@ pub mod duties;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
+pub mod reports;
 pub mod settings;
 pub mod todo;
 pub mod tokens;
@@ -49,7 +50,7 @@ pub struct Nav {
 }
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
-    ("工作台", &[("首页", "/"), ("我的待办", "/todo"), ("第一责任人履职", "/duties")]),
+    ("工作台", &[("首页", "/"), ("我的待办", "/todo"), ("年度报告", "/reports"), ("第一责任人履职", "/duties")]),
     // Filled with every ledger kind, in the order of `ledgers::ALL`.
     ("台账", &[]),
     (

@@ -1,0 +1,129 @@
+//! The annual report's work, between the ledgers and the report engine: the facts of a township's
+//! year counted from its ledgers (figures, and the shortcomings the deadlines show), the draft the
+//! engine writes from them, a saved draft's figures brought up to date, and the checker run before
+//! submission. Pages, the API and the command line share these.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use fazhi_report::draft::{self, Draft, Facts, Segment};
+use fazhi_store::{Db, Scope, StoreError, annual_reports, indicators, ledger, orgs};
+
+/// The issuing body as a report signs: 杉岭乡 → 杉岭乡人民政府, 城关街道 → 城关街道办事处.
+pub fn issuer(org_name: &str) -> String {
+    let name = org_name.trim();
+    if name.ends_with("人民政府") || name.ends_with("办事处") {
+        name.to_owned()
+    } else if name.ends_with("街道") {
+        format!("{name}办事处")
+    } else {
+        format!("{name}人民政府")
+    }
+}
+
+pub fn beijing_today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The facts of a township's year, counted from its ledgers now.
+pub async fn facts(
+    db: &Db,
+    scope: &Scope,
+    org_id: i64,
+    year: i32,
+) -> Result<(Facts, Vec<indicators::Figure>), StoreError> {
+    let org = orgs::get(db, scope, org_id).await?;
+    let figures = indicators::for_year(db, scope, org_id, year).await?;
+    let mut values: BTreeMap<String, i64> = BTreeMap::new();
+    for f in &figures {
+        *values.entry(f.id.to_owned()).or_default() += f.value;
+    }
+    // What went wrong, as the deadlines show it: limits of the year still open past their day.
+    let today = beijing_today();
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a year");
+    let rules = fazhi_store::rules::current(db).await?;
+    let org_scope = Scope { org_path: org.path.clone() };
+    let (due, _) = ledger::due_by(db, &org_scope, today, today.min(year_end), 10_000, None, &rules.ctx()).await?;
+    let mut late: BTreeMap<String, i64> = BTreeMap::new();
+    for item in due.iter().filter(|d| d.overdue && d.due.year() == year) {
+        *late.entry(format!("{}“{}”逾期未办结的事项", item.kind_label, item.label)).or_default() += 1;
+    }
+    let mut shortcomings: Vec<(String, i64)> = late.into_iter().collect();
+    let empty = figures
+        .iter()
+        .filter(|f| {
+            matches!(f.id, "decisions.count" | "normative_documents.count" | "study.sessions" | "publicity.events")
+        })
+        .filter(|f| f.value == 0)
+        .count() as i64;
+    if empty > 0 {
+        shortcomings.push(("全年台账中没有记录的重点工作".into(), empty));
+    }
+    let signed = if today.year() > year { today } else { NaiveDate::from_ymd_opt(year + 1, 1, 15).expect("a date") };
+    Ok((
+        Facts {
+            issuer: issuer(&org.name),
+            year,
+            figures: values,
+            shortcomings,
+            signed_on: (signed.year(), signed.month(), signed.day()),
+        },
+        figures,
+    ))
+}
+
+pub fn parse_body(json: &str) -> Result<Draft, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Internal(format!("年度报告的内容已损坏：{e}")))
+}
+
+pub fn body_json(draft: &Draft) -> String {
+    serde_json::to_string(draft).expect("a draft serializes")
+}
+
+/// A new draft from the ledgers.
+pub async fn new_draft(db: &Db, scope: &Scope, org_id: i64, year: i32) -> Result<Draft, StoreError> {
+    let (facts, _) = facts(db, scope, org_id, year).await?;
+    Ok(draft::draft(&facts))
+}
+
+/// An edited draft as the editor sent it, checked against the ledgers: its parts must be the five
+/// statutory parts in order, and a figure not marked as typed by hand takes the ledgers' value, so
+/// none is overwritten silently.
+pub async fn accept_edit(
+    db: &Db,
+    scope: &Scope,
+    report: &annual_reports::ReportRow,
+    json: &str,
+) -> Result<Draft, StoreError> {
+    let mut edited: Draft = serde_json::from_str(json)
+        .map_err(|_| StoreError::invalid("body", "报告内容格式不正确，请刷新页面后重新编辑"))?;
+    let saved = parse_body(&report.body_json)?;
+    let kinds = |d: &Draft| d.parts.iter().map(|p| p.kind).collect::<Vec<_>>();
+    if kinds(&edited) != kinds(&saved) {
+        return Err(StoreError::invalid("body", "报告的五个部分不能删除或调换顺序"));
+    }
+    if edited.title.trim().is_empty() {
+        return Err(StoreError::invalid("title", "请填写报告标题"));
+    }
+    for part in &mut edited.parts {
+        for s in &mut part.sections {
+            for p in &mut s.paragraphs {
+                for seg in &mut p.segments {
+                    if let Segment::Figure { id, edited: false, .. } = seg
+                        && !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                    {
+                        return Err(StoreError::invalid("body", "报告中有无法识别的数字引用"));
+                    }
+                }
+            }
+        }
+    }
+    let (facts, _) = facts(db, scope, report.org_id, report.year).await?;
+    edited.refresh(&facts);
+    Ok(edited)
+}
+
+/// The checker's findings on a draft's text.
+pub fn check(draft: &Draft) -> fazhi_report::Report {
+    fazhi_report::check_text("年度报告", &draft.to_text())
+}

@@ -1,0 +1,781 @@
+//! 年度报告: the township drafts its annual report from its ledgers, edits it (every figure a link
+//! to its records, following the ledgers unless typed over by hand, which is marked), submits it
+//! past the checker, the leader approves it into a numbered version or returns it, the clerk
+//! publishes it and reports it to the district, which may return it. Exports as .docx (GB/T
+//! 9704), .md and .html. The district sees a township's report once reported, and each
+//! township's status against the first quarter's deadline.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use fazhi_domain::role::Role;
+use fazhi_report::Severity;
+use fazhi_report::draft::{Draft, Place, Segment, chinese_number};
+use fazhi_store::annual_reports::{self, ReportRow, Step};
+use fazhi_store::{StoreError, indicators, orgs};
+use serde::Deserialize;
+
+use super::{Nav, fmt_opt_time, fmt_time, see_other, store_error_page};
+use crate::AppState;
+use crate::annual_report::{self as service, beijing_today};
+use crate::auth::{ClientIp, Identity};
+use crate::export;
+
+fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
+}
+
+fn is_township_user(identity: &Identity) -> bool {
+    let r = &identity.principal.roles;
+    r.contains(Role::Clerk) || r.contains(Role::Leader) || r.contains(Role::Adviser)
+}
+
+/// The district sees a report once it was reported to it (or published); a township's people see
+/// their own at every stage.
+fn may_read(identity: &Identity, report: &ReportRow) -> bool {
+    is_township_user(identity) || report.reported_at.is_some() || report.published_at.is_some()
+}
+
+/// Where a year's report stands against the first quarter: published (and when), or a warning
+/// from 1 March, or late after 31 March of the following year.
+pub fn deadline_status(year: i32, published: Option<NaiveDate>, today: NaiveDate) -> (&'static str, String) {
+    let due = NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a date");
+    let warn = NaiveDate::from_ymd_opt(year + 1, 3, 1).expect("a date");
+    match published {
+        Some(on) if on <= due => ("green", format!("{}公开", on.format("%Y-%m-%d"))),
+        Some(on) => ("orange", format!("{}公开（逾期）", on.format("%Y-%m-%d"))),
+        None if today > due => ("red", format!("逾期未公开（应于{}年3月31日前）", year + 1)),
+        None if today >= warn => ("orange", format!("请于{}年3月31日前公开", year + 1)),
+        None => ("grey", format!("应于{}年第一季度公开", year + 1)),
+    }
+}
+
+pub struct ListRow {
+    pub org_name: String,
+    pub year: i32,
+    pub href: Option<String>,
+    pub state: String,
+    pub state_tone: &'static str,
+    pub reported: String,
+    pub deadline_tone: &'static str,
+    pub deadline: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+struct ListPage {
+    nav: Nav,
+    rows: Vec<ListRow>,
+    may_start: bool,
+    years: Vec<i32>,
+    error: Option<String>,
+}
+
+fn tone(state: &str) -> &'static str {
+    match state {
+        "draft" => "grey",
+        "reviewing" => "blue",
+        "returned" => "orange",
+        "approved" => "green",
+        _ => "grey",
+    }
+}
+
+async fn list_page(state: &AppState, identity: &Identity, error: Option<String>) -> Response {
+    let scope = identity.principal.scope();
+    let (reports, org_list) = match (annual_reports::list(&state.db, &scope).await, orgs::list(&state.db, &scope).await)
+    {
+        (Ok(r), Ok(o)) => (r, o),
+        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+    };
+    let today = beijing_today();
+    let last_year = today.year() - 1;
+    let townships: Vec<&orgs::OrgView> =
+        org_list.iter().filter(|o| o.kind == "township" || o.kind == "street").collect();
+    let mut rows = Vec::new();
+    // Last year's report of every township, started or not: what the district watches.
+    for t in &townships {
+        if !reports.iter().any(|r| r.org_id == t.id && r.year == last_year) {
+            let (deadline_tone, deadline) = deadline_status(last_year, None, today);
+            rows.push(ListRow {
+                org_name: t.name.clone(),
+                year: last_year,
+                href: None,
+                state: "未起草".into(),
+                state_tone: "grey",
+                reported: "—".into(),
+                deadline_tone,
+                deadline,
+            });
+        }
+    }
+    for r in &reports {
+        let published = r.published_at.map(|t| (t + chrono::Duration::hours(8)).date_naive());
+        let (deadline_tone, deadline) = deadline_status(r.year, published, today);
+        rows.push(ListRow {
+            org_name: r.org_name.clone(),
+            year: r.year,
+            href: may_read(identity, r).then(|| format!("/reports/{}", r.id)),
+            state: r.state_label.to_owned(),
+            state_tone: tone(&r.state),
+            reported: fmt_opt_time(r.reported_at),
+            deadline_tone,
+            deadline,
+        });
+    }
+    rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.org_name.cmp(&b.org_name)));
+    ListPage {
+        nav: Nav::new(identity, "/reports", &[("年度报告", "")]),
+        rows,
+        may_start: crate::routes::may(
+            &axum::http::Method::POST,
+            "/reports",
+            &identity.principal.roles.iter().collect::<Vec<_>>(),
+        ),
+        years: (today.year() - 5..today.year()).rev().collect(),
+        error,
+    }
+    .into_response()
+}
+
+pub async fn list(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    list_page(&state, &identity, None).await
+}
+
+/// Starts (or opens) the user's township's report for a year, drafted from its ledgers.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form = form_fields(&body);
+    let p = &identity.principal;
+    let scope = p.scope();
+    let Some(year) = form
+        .get("year")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=beijing_today().year()).contains(y))
+    else {
+        return (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some("请选择报告年度".into())).await)
+            .into_response();
+    };
+    match annual_reports::find(&state.db, &scope, p.org_id, year).await {
+        Ok(Some(r)) => return see_other(&format!("/reports/{}", r.id)),
+        Ok(None) => {}
+        Err(e) => return store_error_page(&identity, e),
+    }
+    let draft = match service::new_draft(&state.db, &scope, p.org_id, year).await {
+        Ok(d) => d,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    match annual_reports::create(&state.db, &p.actor(&ip), &scope, p.org_id, year, &service::body_json(&draft)).await {
+        Ok(r) => see_other(&format!("/reports/{}", r.id)),
+        Err(e @ StoreError::Invalid(_)) => {
+            (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some(e.to_string())).await).into_response()
+        }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+pub struct FigureView {
+    pub id: String,
+    pub value: i64,
+    pub unit: String,
+    pub edited: bool,
+}
+
+pub enum SegView {
+    Text(String),
+    Figure(FigureView),
+}
+
+pub struct ParaView {
+    pub key: String,
+    pub segments: Vec<SegView>,
+    pub findings: Vec<(&'static str, String)>,
+}
+
+pub struct SectionView {
+    pub number: String,
+    pub heading: Option<String>,
+    pub key: String,
+    pub paragraphs: Vec<ParaView>,
+}
+
+pub struct PartView {
+    pub number: String,
+    pub kind: String,
+    pub heading: String,
+    pub findings: Vec<(&'static str, String)>,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    nav: Nav,
+    report: ReportRow,
+    title: String,
+    preamble: ParaView,
+    parts: Vec<PartView>,
+    signature: String,
+    date: String,
+    other_findings: Vec<(&'static str, String)>,
+    errors: usize,
+    warnings: usize,
+    updated_figures: usize,
+    hand_edited: usize,
+    versions: Vec<annual_reports::VersionRow>,
+    may_edit: bool,
+    may_submit: bool,
+    may_approve: bool,
+    may_publish: bool,
+    may_report: bool,
+    may_district_return: bool,
+    refusal: Option<String>,
+}
+
+fn para_view(key: String, p: &fazhi_report::draft::Paragraph, findings: Vec<(&'static str, String)>) -> ParaView {
+    ParaView {
+        key,
+        segments: p
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Text { text } => SegView::Text(text.clone()),
+                Segment::Figure { id, value, unit, edited } => {
+                    SegView::Figure(FigureView { id: id.clone(), value: *value, unit: unit.clone(), edited: *edited })
+                }
+            })
+            .collect(),
+        findings,
+    }
+}
+
+fn severity_tone(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "red",
+        Severity::Warning => "orange",
+        Severity::Info => "grey",
+    }
+}
+
+/// The report as the page shows it: the saved draft with today's ledger figures, the checker's
+/// findings beside the paragraphs they concern.
+async fn report_page(state: &AppState, identity: &Identity, id: i64, refusal: Option<String>) -> Response {
+    let scope = identity.principal.scope();
+    let report = match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) if may_read(identity, &r) => r,
+        Ok(_) => return store_error_page(identity, StoreError::NotFound),
+        Err(e) => return store_error_page(identity, e),
+    };
+    let mut draft = match service::parse_body(&report.body_json) {
+        Ok(d) => d,
+        Err(e) => return store_error_page(identity, e),
+    };
+    let editable = matches!(report.state.as_str(), "draft" | "returned");
+    let mut updated_figures = 0;
+    if editable {
+        match service::facts(&state.db, &scope, report.org_id, report.year).await {
+            Ok((facts, _)) => updated_figures = draft.refresh(&facts),
+            Err(e) => return store_error_page(identity, e),
+        }
+    }
+    let checked = service::check(&draft);
+    let places = draft.places();
+    let mut by_place: BTreeMap<usize, Vec<(&'static str, String)>> = BTreeMap::new();
+    let (mut errors, mut warnings) = (0, 0);
+    let mut other_findings = Vec::new();
+    for d in &checked.diagnostics {
+        match d.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+            Severity::Info => {}
+        }
+        let finding = (severity_tone(d.severity), d.message.clone());
+        match places.get(d.line.saturating_sub(1)) {
+            Some(place @ (Place::Paragraph(..) | Place::Preamble | Place::PartHeading(_))) => {
+                let key = places.iter().position(|p| p == place).unwrap_or(0);
+                by_place.entry(key).or_default().push(finding);
+            }
+            _ => other_findings.push(finding),
+        }
+    }
+    let mut take_findings =
+        |place: Place| places.iter().position(|p| *p == place).and_then(|i| by_place.remove(&i)).unwrap_or_default();
+    let preamble = para_view("preamble".into(), &draft.preamble, take_findings(Place::Preamble));
+    let parts = draft
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mut sub = 0;
+            PartView {
+                number: chinese_number(i + 1),
+                kind: serde_json::to_value(part.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                heading: part.heading.clone(),
+                findings: take_findings(Place::PartHeading(i)),
+                sections: part
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .map(|(j, s)| {
+                        let number = if s.heading.is_some() {
+                            sub += 1;
+                            chinese_number(sub)
+                        } else {
+                            String::new()
+                        };
+                        SectionView {
+                            number,
+                            heading: s.heading.clone(),
+                            key: format!("{i}-{j}"),
+                            paragraphs: s
+                                .paragraphs
+                                .iter()
+                                .enumerate()
+                                .map(|(k, p)| {
+                                    para_view(format!("{i}-{j}-{k}"), p, take_findings(Place::Paragraph(i, j, k)))
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let versions = annual_reports::versions(&state.db, &scope, id).await.unwrap_or_default();
+    let roles: Vec<Role> = identity.principal.roles.iter().collect();
+    let may = |path: &str| crate::routes::may(&axum::http::Method::POST, &format!("/reports/{id}/{path}"), &roles);
+    let hand_edited = draft.figures().filter(|f| f.2).count();
+    ReportPage {
+        nav: Nav::new(
+            identity,
+            "/reports",
+            &[("年度报告", "/reports"), (&format!("{}{}年", report.org_name, report.year), "")],
+        ),
+        title: draft.title.clone(),
+        signature: draft.signature.clone(),
+        date: draft.date.clone(),
+        preamble,
+        parts,
+        other_findings,
+        errors,
+        warnings,
+        updated_figures,
+        hand_edited,
+        versions,
+        may_edit: editable && may("save"),
+        may_submit: editable && may("submit"),
+        may_approve: report.state == "reviewing" && may("approve"),
+        may_publish: report.awaits_publication() && may("publish"),
+        may_report: report.state == "approved" && report.reported_at.is_none() && may("report"),
+        may_district_return: report.reported_at.is_some() && may("district-return"),
+        refusal,
+        report,
+    }
+    .into_response()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+) -> Response {
+    report_page(&state, &identity, id, None).await
+}
+
+fn version_of(form: &BTreeMap<String, String>) -> i64 {
+    form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// Saves the editor's draft: its figures not marked as typed by hand take the ledgers' values.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form = form_fields(&body);
+    let p = &identity.principal;
+    let scope = p.scope();
+    let report = match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let edited = match service::accept_edit(
+        &state.db,
+        &scope,
+        &report,
+        form.get("body").map(String::as_str).unwrap_or(""),
+    )
+    .await
+    {
+        Ok(d) => d,
+        Err(e @ StoreError::Invalid(_)) => {
+            return (StatusCode::BAD_REQUEST, report_page(&state, &identity, id, Some(e.to_string())).await)
+                .into_response();
+        }
+        Err(e) => return store_error_page(&identity, e),
+    };
+    match annual_reports::save(&state.db, &p.actor(&ip), &scope, id, version_of(&form), &service::body_json(&edited))
+        .await
+    {
+        Ok(_) => see_other(&format!("/reports/{id}")),
+        Err(e @ StoreError::Refused { .. }) => {
+            (StatusCode::BAD_REQUEST, report_page(&state, &identity, id, Some(e.to_string())).await).into_response()
+        }
+        Err(e) => store_error_page(&identity, e),
+    }
+}
+
+async fn step(
+    state: &AppState,
+    identity: &Identity,
+    ip: &str,
+    id: i64,
+    form: &BTreeMap<String, String>,
+    step: Step,
+) -> Response {
+    let p = &identity.principal;
+    let scope = p.scope();
+    let report = match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) if may_read(identity, &r) => r,
+        Ok(_) => return store_error_page(identity, StoreError::NotFound),
+        Err(e) => return store_error_page(identity, e),
+    };
+    if step == Step::Submit {
+        // The draft as it will be read: with the ledgers' figures now, saved, then checked.
+        let mut draft = match service::parse_body(&report.body_json) {
+            Ok(d) => d,
+            Err(e) => return store_error_page(identity, e),
+        };
+        let facts = match service::facts(&state.db, &scope, report.org_id, report.year).await {
+            Ok((f, _)) => f,
+            Err(e) => return store_error_page(identity, e),
+        };
+        let mut version = version_of(form);
+        if draft.refresh(&facts) > 0 {
+            match annual_reports::save(&state.db, &p.actor(ip), &scope, id, version, &service::body_json(&draft)).await
+            {
+                Ok(saved) => version = saved.version,
+                Err(e) => return store_error_page(identity, e),
+            }
+        }
+        let errors = service::check(&draft).diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        if errors > 0 {
+            let why = format!("报告检查发现 {errors} 处错误，请按各段旁的提示修改后再提交审核");
+            return (StatusCode::BAD_REQUEST, report_page(state, identity, id, Some(why)).await).into_response();
+        }
+        return match annual_reports::take(&state.db, &p.actor(ip), &scope, id, version, step, None, None).await {
+            Ok(_) => see_other(&format!("/reports/{id}")),
+            Err(e) => refused(state, identity, id, e).await,
+        };
+    }
+    let comment = form.get("comment").map(String::as_str);
+    // What goes public is the approved text with personal data masked, fixed now.
+    let public = if step == Step::Publish {
+        match public_text(state, &scope, &report).await {
+            Ok(json) => Some(json),
+            Err(e) => return store_error_page(identity, e),
+        }
+    } else {
+        None
+    };
+    match annual_reports::take(&state.db, &p.actor(ip), &scope, id, version_of(form), step, comment, public.as_deref())
+        .await
+    {
+        Ok(_) => see_other(&format!("/reports/{id}")),
+        Err(e) => refused(state, identity, id, e).await,
+    }
+}
+
+/// The last approved version with the township's citizens' names, identity and telephone numbers
+/// and addresses masked.
+async fn public_text(state: &AppState, scope: &fazhi_store::Scope, report: &ReportRow) -> Result<String, StoreError> {
+    let versions = annual_reports::versions(&state.db, scope, report.id).await?;
+    let approved = versions
+        .iter()
+        .find(|v| Some(v.number) == report.approved_number)
+        .ok_or_else(|| StoreError::Refused { rule: None, message: "报告尚未审核通过，不能公开".into() })?;
+    let names = fazhi_store::ledger::personal_names(&state.db, scope, report.org_id).await?;
+    Ok(service::body_json(&export::masked_with(&service::parse_body(&approved.body_json)?, &names)))
+}
+
+async fn refused(state: &AppState, identity: &Identity, id: i64, e: StoreError) -> Response {
+    match e {
+        StoreError::Refused { .. } | StoreError::Invalid(_) | StoreError::Conflict => {
+            let status = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let message = if matches!(e, StoreError::Conflict) {
+                "报告已被他人修改，请查看最新内容后重新操作".to_owned()
+            } else {
+                e.to_string()
+            };
+            (status, report_page(state, identity, id, Some(message)).await).into_response()
+        }
+        e => store_error_page(identity, e),
+    }
+}
+
+macro_rules! step_handler {
+    ($name:ident, $step:expr) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            Extension(identity): Extension<Identity>,
+            Extension(ClientIp(ip)): Extension<ClientIp>,
+            Path(id): Path<i64>,
+            body: axum::body::Bytes,
+        ) -> Response {
+            step(&state, &identity, &ip, id, &form_fields(&body), $step).await
+        }
+    };
+}
+
+step_handler!(submit, Step::Submit);
+step_handler!(approve, Step::Approve);
+step_handler!(return_for_changes, Step::Return);
+step_handler!(publish, Step::Publish);
+step_handler!(report_to_district, Step::Report);
+step_handler!(district_return, Step::DistrictReturn);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_figure.html")]
+struct FigurePage {
+    nav: Nav,
+    report_href: String,
+    label: String,
+    value: i64,
+    records: Vec<(String, String)>,
+}
+
+/// The records behind one figure of a report.
+pub async fn figure(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((id, figure)): Path<(i64, String)>,
+) -> Response {
+    let scope = identity.principal.scope();
+    let report = match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) if may_read(&identity, &r) => r,
+        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let figures = match indicators::for_year(&state.db, &scope, report.org_id, report.year).await {
+        Ok(f) => f,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == figure).collect();
+    if found.is_empty() {
+        return store_error_page(&identity, StoreError::NotFound);
+    }
+    let label = found
+        .iter()
+        .map(|f| fazhi_domain::ledgers::by_code(f.kind).map(|k| k.label).unwrap_or(f.kind))
+        .collect::<Vec<_>>()
+        .join("、");
+    FigurePage {
+        nav: Nav::new(&identity, "/reports", &[("年度报告", "/reports"), ("数字来源", "")]),
+        report_href: format!("/reports/{id}"),
+        label: format!("{}{}年 {}（{}台账）", report.org_name, report.year, figure, label),
+        value: found.iter().map(|f| f.value).sum(),
+        records: found
+            .iter()
+            .flat_map(|f| f.records.iter().map(move |r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title.clone())))
+            .collect(),
+    }
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+/// The report, or one of its approved versions, as .docx, .md or .html.
+pub async fn export_file(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path((id, format)): Path<(i64, String)>,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    let scope = identity.principal.scope();
+    let report = match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) if may_read(&identity, &r) => r,
+        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let body = match q.version {
+        Some(n) => match annual_reports::versions(&state.db, &scope, id).await {
+            Ok(v) => match v.into_iter().find(|v| v.number == n) {
+                Some(v) => v.body_json,
+                None => return store_error_page(&identity, StoreError::NotFound),
+            },
+            Err(e) => return store_error_page(&identity, e),
+        },
+        None => report.body_json.clone(),
+    };
+    let draft = match service::parse_body(&body) {
+        Ok(d) => d,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    // Outside the township, the report leaves with personal data removed.
+    let draft = if is_township_user(&identity) {
+        draft
+    } else {
+        match fazhi_store::ledger::personal_names(&state.db, &scope, report.org_id).await {
+            Ok(names) => export::masked_with(&draft, &names),
+            Err(e) => return store_error_page(&identity, e),
+        }
+    };
+    file_response(&draft, &format, &format!("{}{}年法治政府建设年度报告", report.org_name, report.year))
+}
+
+pub fn file_response(draft: &Draft, format: &str, name: &str) -> Response {
+    let (bytes, media, ext) = match format {
+        "docx" => {
+            (export::docx(draft), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+        }
+        "md" => (export::markdown(draft).into_bytes(), "text/markdown; charset=utf-8", "md"),
+        "html" => (export::html(draft).into_bytes(), "text/html; charset=utf-8", "html"),
+        _ => return (StatusCode::NOT_FOUND, "不支持的格式：可导出 docx、md、html").into_response(),
+    };
+    let file = format!("{name}.{ext}");
+    (
+        [
+            (header::CONTENT_TYPE, media.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", crate::auth::url_encode(&file))),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_compare.html")]
+struct ComparePage {
+    nav: Nav,
+    report_href: String,
+    a: i32,
+    b: i32,
+    rows: Vec<(String, String, bool)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CompareQuery {
+    a: i32,
+    b: i32,
+}
+
+/// Two approved versions side by side, line by line, the changed lines marked.
+pub async fn compare(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    let scope = identity.principal.scope();
+    match annual_reports::get(&state.db, &scope, id).await {
+        Ok(r) if may_read(&identity, &r) => {}
+        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
+        Err(e) => return store_error_page(&identity, e),
+    }
+    let versions = match annual_reports::versions(&state.db, &scope, id).await {
+        Ok(v) => v,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let text = |n: i32| {
+        versions
+            .iter()
+            .find(|v| v.number == n)
+            .and_then(|v| service::parse_body(&v.body_json).ok())
+            .map(|d| d.to_text())
+    };
+    let (Some(a), Some(b)) = (text(q.a), text(q.b)) else {
+        return store_error_page(&identity, StoreError::NotFound);
+    };
+    let (left, right): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let rows = (0..left.len().max(right.len()))
+        .map(|i| {
+            let (l, r) = (left.get(i).copied().unwrap_or(""), right.get(i).copied().unwrap_or(""));
+            (l.to_owned(), r.to_owned(), l != r)
+        })
+        .collect();
+    ComparePage {
+        nav: Nav::new(&identity, "/reports", &[("年度报告", "/reports"), ("版本对比", "")]),
+        report_href: format!("/reports/{id}"),
+        a: q.a,
+        b: q.b,
+        rows,
+    }
+    .into_response()
+}
+
+pub async fn editor_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/report-editor.js"),
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "gongkai.html")]
+struct PublicList {
+    /// Organization id, township, year, district, publication day.
+    reports: Vec<(i64, String, i32, String, String)>,
+}
+
+/// 公开: the published reports, by district, township and year; no login.
+pub async fn public_list(State(state): State<AppState>) -> Response {
+    match annual_reports::published(&state.db).await {
+        Ok(list) => PublicList {
+            reports: list
+                .into_iter()
+                .map(|p| (p.org_id, p.org_name, p.year, p.district_name, fmt_time(p.published_at)[..10].to_owned()))
+                .collect(),
+        }
+        .into_response(),
+        Err(e) => {
+            tracing::error!("public list: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+        }
+    }
+}
+
+/// One published report, as published: masked, readable on a phone, printable.
+pub async fn public_report(State(state): State<AppState>, Path((org, year)): Path<(i64, i32)>) -> Response {
+    let not_found = || {
+        (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>未找到</title><p>没有找到这份公开的年度报告。<a href=\"/gongkai\">全部公开报告</a></p>")).into_response()
+    };
+    match annual_reports::published_one(&state.db, org, year).await {
+        Ok(Some(p)) => match service::parse_body(&p.public_json) {
+            Ok(draft) => {
+                let html = draft.to_html().replacen(
+                    "</body>",
+                    &format!("<p style=\"text-align:right;text-indent:0;color:#555\">{}公开 · <a href=\"/gongkai\">全部公开报告</a></p>\n</body>", &fmt_time(p.published_at)[..10]),
+                    1,
+                );
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+            }
+            Err(_) => not_found(),
+        },
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!("public report: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// The annual report's editor: paragraphs are edited in place; figures are links to their records
+// and cannot be typed over. "改" turns a figure into one typed by hand, marked as such. On save the
+// page is read back into the report's JSON.
+(function () {
+  var form = document.getElementById('report-form');
+  if (!form || !document.querySelector('.para[contenteditable="true"]')) return;
+
+  document.querySelectorAll('.para[contenteditable="true"] .figure').forEach(function (chip) {
+    var edit = document.createElement('button');
+    edit.type = 'button';
+    edit.className = 'figure-edit';
+    edit.textContent = '改';
+    edit.title = '改为手工填写的数字（不再随台账更新）';
+    edit.addEventListener('click', function () {
+      var value = window.prompt('手工填写的数字（审核时会标出，且不再随台账更新）：', chip.dataset.value);
+      if (value === null) return;
+      value = value.trim();
+      if (!/^\d+$/.test(value)) { window.alert('请填写整数'); return; }
+      chip.dataset.value = value;
+      chip.dataset.edited = 'true';
+      chip.classList.add('edited');
+      chip.querySelector('a').textContent = value + chip.dataset.unit;
+    });
+    chip.appendChild(edit);
+  });
+
+  function paragraph(el) {
+    var segments = [];
+    function text(t) {
+      if (!t) return;
+      var last = segments[segments.length - 1];
+      if (last && last.type === 'text') last.text += t; else segments.push({ type: 'text', text: t });
+    }
+    el.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.classList.contains('figure')) {
+        segments.push({ type: 'figure', id: node.dataset.id, value: parseInt(node.dataset.value, 10),
+                        unit: node.dataset.unit, edited: node.dataset.edited === 'true' });
+      } else {
+        text(node.textContent.replace(/\s*\n\s*/g, ''));
+      }
+    });
+    return { segments: segments };
+  }
+
+  form.addEventListener('submit', function () {
+    var parts = [];
+    document.querySelectorAll('.report-part').forEach(function (part) {
+      var sections = [];
+      part.querySelectorAll('.report-section').forEach(function (s) {
+        var heading = s.querySelector('.section-heading');
+        sections.push({
+          heading: heading ? heading.value : null,
+          paragraphs: Array.prototype.map.call(s.querySelectorAll('.para'), paragraph)
+        });
+      });
+      parts.push({ kind: part.dataset.kind, heading: part.querySelector('.part-heading').value, sections: sections });
+    });
+    document.getElementById('report-body').value = JSON.stringify({
+      title: document.getElementById('report-title').value,
+      preamble: paragraph(document.getElementById('para-preamble')),
+      parts: parts,
+      signature: document.getElementById('report-signature').value,
+      date: document.getElementById('report-date').value
+    });
+  });
+})();

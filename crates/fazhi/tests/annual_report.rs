@@ -1,0 +1,309 @@
+//! The annual report from the ledgers, over HTTP as the township and the district use it: a draft
+//! whose figures are the counts of the year's records, each traceable to them; an edit that types
+//! over a figure marks it, one that changes a figure silently is undone; the checker blocks a
+//! defective draft; the leader approves versions and returns with comments; the published page and
+//! every file that leaves the township hold no personal data; the district sees the report once it
+//! is reported and may return it; the .docx reads back with the same parts and figures.
+
+mod common;
+
+use std::io::Read;
+
+use common::{Session, TestApp};
+use fazhi_report::draft::{Draft, Segment};
+use fazhi_store::{Scope, annual_reports, indicators};
+use reqwest::StatusCode;
+
+async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> String {
+    let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) {
+    let page = s.get(record).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(&format!("{record}/steps/{code}"), &all).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{code}: {}", r.text().await.unwrap());
+}
+
+/// The year's ledgers of the township: petitions (one from a citizen whose name, identity number
+/// and mobile number the record holds), publicity events and a meeting.
+async fn ledgers(clerk: &Session) {
+    for (title, channel, who) in
+        [("反映道路破损", "网上投诉", "王五"), ("反映拖欠工资", "来访", "赵六"), ("反映灌溉", "来信", "孙七")]
+    {
+        create(
+            clerk,
+            "petitions",
+            &[
+                ("title", title),
+                ("petitioner", who),
+                ("contact", "13812345678"),
+                ("address", "杉岭村3组12号"),
+                ("channel", channel),
+                ("topic", "其他"),
+                ("source", "信访人直接提出"),
+                ("received_on", "2026-05-06"),
+            ],
+        )
+        .await;
+    }
+    for (title, materials) in [("宪法宣传", "500"), ("禁毒宣传", "300")] {
+        let r = create(
+            clerk,
+            "publicity_events",
+            &[
+                ("title", title),
+                ("planned_on", "2026-06-26"),
+                ("occasion", "日常普法"),
+                ("audience", "进学校"),
+                ("organizer", "司法所"),
+            ],
+        )
+        .await;
+        step(
+            clerk,
+            &r,
+            "hold",
+            &[("held_on", "2026-06-26"), ("place", "杉岭小学"), ("participants", "100"), ("materials", materials)],
+        )
+        .await;
+    }
+}
+
+async fn stored(app: &TestApp, id: i64) -> (Draft, i64) {
+    let r = annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap();
+    (serde_json::from_str(&r.body_json).unwrap(), r.version)
+}
+
+fn figure(d: &Draft, id: &str) -> (i64, bool) {
+    d.figures().find(|f| f.0 == id).map(|f| (f.1, f.2)).unwrap_or_else(|| panic!("{id} is in the draft"))
+}
+
+async fn post(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let r = s.post_form(path, fields).await;
+    let status = r.status();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_report_is_drafted_from_the_ledgers_edited_checked_approved_published_and_reported() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let leader = app.login("t_leader").await;
+    let supervisor = app.login("t_supervisor").await;
+    ledgers(&clerk).await;
+
+    // The draft: each figure is the count (or sum) of the year's records, derived here from them.
+    let r = clerk.post_form("/reports", &[("year", "2026")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let report = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = report.rsplit('/').next().unwrap().parse().unwrap();
+    let (draft, _) = stored(&app, id).await;
+    let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    for (fid, value, _) in draft.figures() {
+        if let Some(f) = figures.iter().find(|f| f.id == fid) {
+            assert_eq!(value, f.value, "{fid}");
+            if f.records.is_empty() {
+                assert_eq!(value, 0, "{fid}: no records, no figure");
+            }
+        }
+    }
+    assert_eq!(figure(&draft, "petitions.total").0, 3);
+    assert_eq!(figure(&draft, "publicity.materials").0, 800);
+    assert_eq!(draft.title, "杉岭乡人民政府2026年法治政府建设年度报告");
+    let page = clerk.get(&report).await.text().await.unwrap();
+    assert!(page.contains("无错误"), "a fresh draft passes the checker");
+    assert!(page.contains(&format!("href=\"/reports/{id}/figures/petitions.total\"")));
+    // A figure's records.
+    let records = clerk.get(&format!("/reports/{id}/figures/publicity.materials")).await.text().await.unwrap();
+    assert!(records.contains("宪法宣传") && records.contains("禁毒宣传") && records.contains("：800"), "{records}");
+
+    // An edit: text changed, one figure typed over (marked), another changed without the mark.
+    let (mut edited, version) = stored(&app, id).await;
+    for part in &mut edited.parts {
+        for s in &mut part.sections {
+            for p in &mut s.paragraphs {
+                for seg in &mut p.segments {
+                    match seg {
+                        Segment::Figure { id, value, edited: e, .. } if id == "publicity.materials" => {
+                            *value = 2000;
+                            *e = true;
+                        }
+                        Segment::Figure { id, value, .. } if id == "petitions.total" => *value = 999,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    edited.preamble.segments.push(Segment::Text {
+        text: "群众王五（身份证号11010519491231002X，电话13912345678）来访。".into(),
+    });
+    let body = serde_json::to_string(&edited).unwrap();
+    let (status, page) =
+        post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (saved, _) = stored(&app, id).await;
+    assert_eq!(figure(&saved, "publicity.materials"), (2000, true), "typed over by hand, and marked");
+    assert_eq!(
+        figure(&saved, "petitions.total"),
+        (3, false),
+        "a figure changed without the mark is the ledgers' again"
+    );
+    let page = clerk.get(&report).await.text().await.unwrap();
+    assert!(page.contains("1 个数字为手工填写"), "the review shows it");
+
+    // A stale version is refused, and a broken draft (no signature, no date) cannot be submitted.
+    let (status, _) =
+        post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (mut broken, version) = stored(&app, id).await;
+    broken.signature.clear();
+    broken.date.clear();
+    let body = serde_json::to_string(&broken).unwrap();
+    assert_eq!(
+        post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let version = stored(&app, id).await.1.to_string();
+    let (status, page) = post(&clerk, &format!("{report}/submit"), &[("version", &version)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("报告检查发现") && page.contains("处错误"), "{page}");
+    let (mut fixed, version) = stored(&app, id).await;
+    fixed.signature = "杉岭乡人民政府".into();
+    fixed.date = "2027年1月15日".into();
+    let body = serde_json::to_string(&fixed).unwrap();
+    assert_eq!(
+        post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    // Submitted; a clerk cannot approve; the leader returns it with a comment, then approves.
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/submit"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/approve"), &[("version", &version)]).await.0, StatusCode::FORBIDDEN);
+    let (status, page) = post(&leader, &format!("{report}/return"), &[("version", &version), ("comment", " ")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a return needs its reasons");
+    assert!(page.contains("请填写退回意见"));
+    assert_eq!(
+        post(&leader, &format!("{report}/return"), &[("version", &version), ("comment", "请补充普法活动情况")]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert!(clerk.get(&report).await.text().await.unwrap().contains("退回意见：请补充普法活动情况"));
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/submit"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&leader, &format!("{report}/approve"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    // Not yet reported: the district does not see it.
+    assert_eq!(supervisor.get(&report).await.status(), StatusCode::NOT_FOUND);
+
+    // Published: the public page, read by anyone, holds no personal data.
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/publish"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let public = common::client().get(app.url(&format!("/gongkai/{}/2026", app.orgs.township))).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    let public = public.text().await.unwrap();
+    assert!(public.contains("杉岭乡人民政府2026年法治政府建设年度报告"));
+    assert!(public.contains("发放宣传资料2000份"), "the approved text, with the figure typed by hand");
+    for secret in ["王五", "11010519491231002X", "13912345678"] {
+        assert!(!public.contains(secret), "{secret} on the public page");
+    }
+    assert!(public.contains("王某") && public.contains("139****5678"), "masked, not dropped");
+    let list = common::client().get(app.url("/gongkai")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("/gongkai/{}/2026", app.orgs.township)));
+
+    // Reported: the district sees it, and every file it takes away is masked.
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/report"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(supervisor.get(&report).await.status(), StatusCode::OK);
+    let docx = supervisor.get(&format!("{report}/export/docx")).await.bytes().await.unwrap();
+    let mut document = String::new();
+    zip::ZipArchive::new(std::io::Cursor::new(docx.to_vec()))
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut document)
+        .unwrap();
+    for format in ["md", "html"] {
+        let text = supervisor.get(&format!("{report}/export/{format}")).await.text().await.unwrap();
+        for secret in ["王五", "11010519491231002X", "13912345678"] {
+            assert!(!text.contains(secret), "{secret} in the district's .{format}");
+        }
+    }
+    for secret in ["王五", "11010519491231002X", "13912345678"] {
+        assert!(!document.contains(secret), "{secret} in the district's .docx");
+    }
+    // The district returns it with comments.
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(
+        post(&clerk, &format!("{report}/district-return"), &[("version", &version), ("comment", "x")]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            &supervisor,
+            &format!("{report}/district-return"),
+            &[("version", &version), ("comment", "请补充复议情况")]
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
+    assert!(clerk.get(&report).await.text().await.unwrap().contains("区县退回：请补充复议情况"));
+    // The published text stays public meanwhile.
+    assert_eq!(
+        common::client().get(app.url(&format!("/gongkai/{}/2026", app.orgs.township))).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // A second version after changes, compared with the first.
+    let (mut again, version) = stored(&app, id).await;
+    again.parts[4].sections[0].paragraphs[0].segments =
+        vec![Segment::Text { text: "本年度无其他需要报告的情况。".into() }];
+    let body = serde_json::to_string(&again).unwrap();
+    assert_eq!(
+        post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/submit"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&leader, &format!("{report}/approve"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let compare = clerk.get(&format!("{report}/compare?a=1&b=2")).await.text().await.unwrap();
+    assert!(compare.contains("本年度无其他需要报告的情况。") && compare.contains("有改动"), "{compare}");
+}
+
+#[tokio::test]
+async fn the_exported_docx_reads_back_with_the_same_parts_and_figures() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    ledgers(&clerk).await;
+    let r = clerk.post_form("/reports", &[("year", "2026")]).await;
+    let report = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = report.rsplit('/').next().unwrap().parse().unwrap();
+    let (draft, _) = stored(&app, id).await;
+    let response = clerk.get(&format!("{report}/export/docx")).await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let bytes = response.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.docx");
+    std::fs::write(&path, &bytes).unwrap();
+    let read = fazhi_report::check_path(&path).unwrap();
+    let from_text = fazhi_report::check_text("draft.txt", &draft.to_text());
+    let kinds = |r: &fazhi_report::Report| r.parts.iter().map(|p| p.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(&read), kinds(&from_text));
+    assert_eq!(read.parts.len(), 5);
+    let values = |r: &fazhi_report::Report| r.indicators.iter().map(|i| (i.id, i.number as i64)).collect::<Vec<_>>();
+    assert_eq!(values(&read), values(&from_text), "the same figures");
+    assert!(!read.indicators.is_empty());
+    assert_eq!(read.year, Some(2026));
+    assert!(read.diagnostics.iter().all(|d| d.severity != fazhi_report::Severity::Error), "{:?}", read.diagnostics);
+}
