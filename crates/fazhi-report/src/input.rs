@@ -63,7 +63,26 @@ pub fn decode(name: &str, ext: &str, bytes: &[u8]) -> Result<String, ReadError> 
     if !matches!(ext, "txt" | "text" | "md" | "") {
         return Err(ReadError(format!("{name}：不支持的文件类型 .{ext}；请提供 .txt、.docx 或 .html 文件")));
     }
+    if ext == "md" {
+        return Ok(markdown_to_text(&text));
+    }
     Ok(text)
+}
+
+/// Markdown as the text it stands for: heading marks and hard line breaks dropped.
+fn markdown_to_text(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let line = line.trim_end();
+            let unmarked = line.trim_start_matches('#');
+            if unmarked.len() < line.len() && (unmarked.starts_with(' ') || unmarked.is_empty()) {
+                unmarked.trim_start()
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn looks_like_html(text: &str) -> bool {
@@ -493,6 +512,10 @@ mod tests {
         assert!(doc.0.contains("旧报告.doc") && doc.0.contains("另存为"));
         assert!(decode("a.pdf", "pdf", b"%PDF-1.7").unwrap_err().0.contains("PDF"));
         assert!(decode("a.docx", "docx", b"PK\x03\x04garbage").unwrap_err().0.contains("a.docx"));
+        assert_eq!(
+            decode("a.md", "md", "# 标题\n\n## 一、主要举措  \n#号不是标题".as_bytes()).unwrap(),
+            "标题\n\n一、主要举措\n#号不是标题"
+        );
         assert!(decode("a.xlsx", "xlsx", b"plain").unwrap_err().0.contains("不支持"));
     }
 

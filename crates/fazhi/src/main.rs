@@ -105,6 +105,9 @@ enum Command {
         dry_run: bool,
         file: PathBuf,
     },
+    /// The annual rule-of-law report of a township.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Check annual reports (.txt, .docx, .html; files, folders, or stdin) and point at their defects.
     Check {
         paths: Vec<PathBuf>,
@@ -126,6 +129,35 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: report_cli::TableFormat,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Write a township's report for a year: its last approved version, else its draft, else a
+    /// draft made from the ledgers now.
+    Export {
+        /// Township name or id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "docx")]
+        format: ReportFormat,
+        /// Mask personal data (identity and telephone numbers, citizens' names, addresses), as
+        /// for publication.
+        #[arg(long)]
+        masked: bool,
+        /// The file to write; by default 〈township〉〈year〉年法治政府建设年度报告.〈format〉 here.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Docx,
+    Md,
+    Html,
 }
 
 #[derive(Args)]
@@ -286,6 +318,38 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             .await?;
             std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
             println!("已导出{}{}台账 {rows} 条到 {}", org.name, kind.label, output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(ReportCommand::Export { org, year, format, masked, output }) => {
+            let db = cli.database.connect().await?;
+            let org = orgs::resolve(&db, &org).await?;
+            let all = Scope::everything();
+            let body = match fazhi_store::annual_reports::find(&db, &all, org.id, year).await? {
+                Some(r) => {
+                    let versions = fazhi_store::annual_reports::versions(&db, &all, r.id).await?;
+                    match versions.into_iter().find(|v| Some(v.number) == r.approved_number) {
+                        Some(v) => v.body_json,
+                        None => r.body_json,
+                    }
+                }
+                None => fazhi_web::annual_report::body_json(
+                    &fazhi_web::annual_report::new_draft(&db, &all, org.id, year).await?,
+                ),
+            };
+            let mut draft = fazhi_web::annual_report::parse_body(&body)?;
+            if masked {
+                let names = fazhi_store::ledger::personal_names(&db, &all, org.id).await?;
+                draft = fazhi_web::export::masked_with(&draft, &names);
+            }
+            let (bytes, ext) = match format {
+                ReportFormat::Docx => (fazhi_web::export::docx(&draft), "docx"),
+                ReportFormat::Md => (fazhi_web::export::markdown(&draft).into_bytes(), "md"),
+                ReportFormat::Html => (fazhi_web::export::html(&draft).into_bytes(), "html"),
+            };
+            let output =
+                output.unwrap_or_else(|| PathBuf::from(format!("{}{year}年法治政府建设年度报告.{ext}", org.name)));
+            std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
+            println!("已导出{}{year}年法治政府建设年度报告到 {}", org.name, output.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { kind, org, dry_run, file } => {

@@ -307,3 +307,38 @@ async fn the_exported_docx_reads_back_with_the_same_parts_and_figures() {
     assert_eq!(read.year, Some(2026));
     assert!(read.diagnostics.iter().all(|d| d.severity != fazhi_report::Severity::Error), "{:?}", read.diagnostics);
 }
+
+#[tokio::test]
+async fn the_command_line_exports_a_township_year_as_the_page_does() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    ledgers(&clerk).await;
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["docx", "md", "html"] {
+        let out = dir.path().join(format!("report.{format}"));
+        let (ok, stdout, stderr) = common::fazhi_on(
+            &app,
+            &[
+                "report",
+                "export",
+                "--org",
+                "杉岭乡",
+                "--year",
+                "2026",
+                "--format",
+                format,
+                "--masked",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("已导出杉岭乡2026年法治政府建设年度报告"), "{stdout}");
+        let read = fazhi_report::check_path(&out).unwrap();
+        assert_eq!(read.parts.len(), 5, "{format}");
+        let total = read.indicators.iter().find(|i| i.id == "petitions.total").map(|i| i.number as i64);
+        assert_eq!(total, Some(3), "{format}: the ledgers' count");
+    }
+    let (ok, _, stderr) = common::fazhi_on(&app, &["report", "export", "--org", "不存在的乡", "--year", "2026"]);
+    assert!(!ok && stderr.contains("不存在的乡"), "{stderr}");
+}
