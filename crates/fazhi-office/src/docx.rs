@@ -5,7 +5,7 @@
 //! edge (right on odd pages, left on even ones).
 //!
 //! Written as WordprocessingML directly, not through a document library: the layout rests on a
-//! document grid (lines and characters per page) and on odd and even footers, which must be exact,
+//! line grid (22 lines a page), character spacing and odd and even footers, which must be exact,
 //! and the East Asian font of every run must be named (a run without `w:eastAsia` falls back to
 //! the theme's font, stack-notes.md). The fonts are named, not embedded; Word and WPS on an office
 //! PC have them.
@@ -67,8 +67,12 @@ fn escape(text: &str) -> String {
 }
 
 fn run(text: &str, font: &str, size: u32) -> String {
+    // 28 characters of 3号 (16 pt, 5.64 mm) fill the 156 mm line when each gives up 0.2 pt
+    // (GB/T 9704 §5.2.2: "一般每行排28个字"); a character grid would do the same in Word but is
+    // read differently by other programs, so the spacing is set on the text itself.
+    let spacing = if size == BODY_SIZE { r#"<w:spacing w:val="-4"/>"# } else { "" };
     format!(
-        r#"<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
+        r#"<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>{spacing}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
         escape(text)
     )
 }
@@ -77,13 +81,38 @@ fn paragraph(properties: &str, runs: &str) -> String {
     format!("<w:p><w:pPr>{properties}</w:pPr>{runs}</w:p>")
 }
 
+/// A title's lines: 20 characters of 2号 fill the line, and a longer title breaks where the
+/// words allow (GB/T 9704 §7.3.3: 回行时要做到词意完整): after the issuing body, before 关于,
+/// else in the middle.
+pub fn title_lines(title: &str) -> Vec<String> {
+    const PER_LINE: usize = 20;
+    let chars: Vec<char> = title.chars().collect();
+    if chars.len() <= PER_LINE {
+        return vec![title.to_owned()];
+    }
+    let head: String = chars[..PER_LINE].iter().collect();
+    let at = ["人民政府", "办事处"]
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| head[..i].chars().count() + w.chars().count()))
+        .chain(head.rfind("关于").map(|i| head[..i].chars().count()))
+        .filter(|n| *n > 0 && *n < chars.len())
+        .max()
+        .unwrap_or(chars.len().div_ceil(2));
+    let (first, rest) = chars.split_at(at);
+    let mut lines = vec![first.iter().collect::<String>()];
+    lines.extend(title_lines(&rest.iter().collect::<String>()));
+    lines
+}
+
 fn body_xml(doc: &OfficialDocument) -> String {
     let mut body = String::new();
     // The title, then a blank line before the body (GB/T 9704 §7.3.3).
-    body.push_str(&paragraph(
-        r#"<w:jc w:val="center"/><w:spacing w:line="700" w:lineRule="exact"/>"#,
-        &run(&doc.title, TITLE_FONT, TITLE_SIZE),
-    ));
+    for line in title_lines(&doc.title) {
+        body.push_str(&paragraph(
+            r#"<w:jc w:val="center"/><w:spacing w:line="700" w:lineRule="exact"/>"#,
+            &run(&line, TITLE_FONT, TITLE_SIZE),
+        ));
+    }
     body.push_str(&paragraph("", ""));
     for block in &doc.blocks {
         body.push_str(&match block {
@@ -110,13 +139,11 @@ fn body_xml(doc: &OfficialDocument) -> String {
             ),
         });
     }
-    // A4; margins around the 156 × 225 mm text block; 22 lines of 28 characters.
+    // A4; margins around the 156 × 225 mm text block; 22 lines a page on a line grid.
     let (top, bottom, left, right) = (mm(37.0), mm(35.0), mm(28.0), mm(26.0));
     let line_pitch = mm(225.0 / 22.0);
-    // Character pitch 156/28 mm against the 16 pt body font, in 4096ths of a point.
-    let char_space = ((156.0_f64 / 28.0 / 25.4 * 72.0 - 16.0) * 4096.0).round() as i64;
     body.push_str(&format!(
-        r#"<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/><w:pgSz w:w="{}" w:h="{}"/><w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" w:header="851" w:footer="{}" w:gutter="0"/><w:pgNumType w:fmt="decimal"/><w:docGrid w:type="linesAndChars" w:linePitch="{line_pitch}" w:charSpace="{char_space}"/></w:sectPr>"#,
+        r#"<w:sectPr><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/><w:pgSz w:w="{}" w:h="{}"/><w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" w:header="851" w:footer="{}" w:gutter="0"/><w:pgNumType w:fmt="decimal"/><w:docGrid w:type="lines" w:linePitch="{line_pitch}"/></w:sectPr>"#,
         mm(210.0),
         mm(297.0),
         // The page number sits 7 mm below the text block.
@@ -210,6 +237,14 @@ mod tests {
         let mut out = String::new();
         std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn a_long_title_breaks_where_the_words_allow() {
+        assert_eq!(title_lines("杉岭乡人民政府2026年法治政府建设年度报告"), ["杉岭乡人民政府", "2026年法治政府建设年度报告"]);
+        assert_eq!(title_lines("城关街道办事处2026年法治政府建设年度报告"), ["城关街道办事处", "2026年法治政府建设年度报告"]);
+        assert_eq!(title_lines("短标题"), ["短标题"]);
+        assert!(title_lines("一二三四五六七八九十一二三四五六七八九十一二三四五").iter().all(|l| l.chars().count() <= 20));
     }
 
     #[test]

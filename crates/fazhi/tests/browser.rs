@@ -654,3 +654,70 @@ async fn publicity_study_leadership_disclosure_contract_and_lawsuit_records_are_
     assert_eq!(state(b).await, "已结案");
     b.clone().close().await.unwrap();
 }
+
+/// The annual report in the browser: the clerk drafts 2023's from the demo ledgers, adds a
+/// sentence, types one figure over by hand (marked), saves and submits it; the leader approves and
+/// publishes it; an anonymous visitor reads it on the public page.
+#[tokio::test]
+async fn a_report_is_drafted_edited_submitted_approved_published_and_read_by_the_public() {
+    let Some(browser) =
+        start("a_report_is_drafted_edited_submitted_approved_published_and_read_by_the_public").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    switch_user(b, address, "/reports", "shanling_clerk", &demo.demo_password).await;
+    fill(b, "start-year", "2023").await;
+    submit_and_wait(b, "#start-report button[type=submit]").await;
+    if b.find(Locator::Css("#report-state")).await.is_err() {
+        panic!("no report page: {}", b.find(Locator::Css("body")).await.unwrap().text().await.unwrap());
+    }
+    let report = b.current_url().await.unwrap().path().to_owned();
+    let summary = b.find(Locator::Css("#report-summary")).await.unwrap().text().await.unwrap();
+    assert!(summary.contains("无错误"), "{summary}");
+    let title = b.find(Locator::Css("#report-title")).await.unwrap().prop("value").await.unwrap().unwrap();
+    assert_eq!(title, "杉岭乡人民政府2023年法治政府建设年度报告");
+
+    // A sentence added at the end of the petitions paragraph.
+    b.execute(
+        "const e = document.getElementById('para-0-7-0'); e.focus(); const r = document.createRange(); \
+         r.selectNodeContents(e); r.collapse(false); const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css("#para-0-7-0")).await.unwrap().send_keys("群众满意率明显提高。").await.unwrap();
+    // The materials figure typed over by hand.
+    b.find(Locator::Css("#para-0-9-0 .figure[data-id='publicity.materials'] .figure-edit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.send_alert_text("12345").await.unwrap();
+    b.accept_alert().await.unwrap();
+    submit_and_wait(b, "#save-report").await;
+    b.wait().for_element(Locator::Css("#report-state")).await.unwrap();
+    let page = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("群众满意率明显提高。"), "the sentence is saved");
+    assert!(page.contains("1 个数字为手工填写") && page.contains("12345份"), "{page}");
+
+    submit_and_wait(b, "#submit-report").await;
+    assert_eq!(b.find(Locator::Css("#report-state")).await.unwrap().text().await.unwrap(), "审核中");
+
+    switch_user(b, address, &report, "shanling_leader", &demo.demo_password).await;
+    submit_and_wait(b, "#approve-report").await;
+    assert_eq!(b.find(Locator::Css("#report-state")).await.unwrap().text().await.unwrap(), "已通过");
+    submit_and_wait(b, "#publish-report").await;
+    b.wait().for_element(Locator::Css("#published")).await.unwrap();
+
+    // An anonymous visitor.
+    b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+    b.goto(&format!("{address}/gongkai")).await.unwrap();
+    b.find(Locator::XPath("//a[contains(., '杉岭乡2023年法治政府建设年度报告')]")).await.unwrap_or_else(|_| panic!("listed")).click().await.unwrap();
+    let text = b.wait().for_element(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("杉岭乡人民政府2023年法治政府建设年度报告"), "{text}");
+    assert!(text.contains("群众满意率明显提高。") && text.contains("12345份"), "{text}");
+    b.clone().close().await.unwrap();
+}
