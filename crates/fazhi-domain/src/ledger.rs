@@ -374,6 +374,24 @@ pub struct IndicatorFeed {
     pub dated_by: Option<Dated>,
 }
 
+impl LedgerKind {
+    /// What a record adds to each indicator it feeds, and in which years.
+    pub fn figure_spans(&self, state: &str, values: &Values) -> Vec<FigureSpan> {
+        self.indicators
+            .iter()
+            .filter(|feed| (feed.counts)(state, values))
+            .filter_map(|feed| {
+                let (from_year, to_year) = feed.dated_by.unwrap_or(self.dated).span(values)?;
+                let amount = match feed.sums {
+                    Some(key) => integer(values, key).unwrap_or(0),
+                    None => 1,
+                };
+                Some(FigureSpan { indicator: feed.id, from_year, to_year, amount })
+            })
+            .collect()
+    }
+}
+
 impl IndicatorFeed {
     /// What one record adds to the indicator in a year of a kind: nothing, one, or its field's
     /// amount.
@@ -473,7 +491,29 @@ pub enum Dated {
     During { from: &'static str, until: &'static str },
 }
 
+/// The years an indicator counts a record in, and what it adds: stored beside the record so a
+/// year's figures are a sum over an index, not a read of every record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureSpan {
+    pub indicator: &'static str,
+    pub from_year: i32,
+    /// The last year, or none while the span is open (an officer still serving).
+    pub to_year: Option<i32>,
+    pub amount: i64,
+}
+
 impl Dated {
+    /// The first and last year of a record: none when its date is not recorded yet.
+    pub fn span(&self, values: &Values) -> Option<(i32, Option<i32>)> {
+        use chrono::Datelike;
+        let year_of =
+            |key: &str| date(values, key).map(|d| d.year()).or_else(|| integer(values, key).map(|y| y as i32));
+        match *self {
+            Dated::On(key) => year_of(key).map(|y| (y, Some(y))),
+            Dated::During { from, until } => year_of(from).map(|y| (y, year_of(until))),
+        }
+    }
+
     pub fn in_year(&self, values: &Values, year: i32) -> bool {
         use chrono::Datelike;
         let year_of =

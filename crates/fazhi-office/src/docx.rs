@@ -241,10 +241,18 @@ mod tests {
 
     #[test]
     fn a_long_title_breaks_where_the_words_allow() {
-        assert_eq!(title_lines("杉岭乡人民政府2026年法治政府建设年度报告"), ["杉岭乡人民政府", "2026年法治政府建设年度报告"]);
-        assert_eq!(title_lines("城关街道办事处2026年法治政府建设年度报告"), ["城关街道办事处", "2026年法治政府建设年度报告"]);
+        assert_eq!(
+            title_lines("杉岭乡人民政府2026年法治政府建设年度报告"),
+            ["杉岭乡人民政府", "2026年法治政府建设年度报告"]
+        );
+        assert_eq!(
+            title_lines("城关街道办事处2026年法治政府建设年度报告"),
+            ["城关街道办事处", "2026年法治政府建设年度报告"]
+        );
         assert_eq!(title_lines("短标题"), ["短标题"]);
-        assert!(title_lines("一二三四五六七八九十一二三四五六七八九十一二三四五").iter().all(|l| l.chars().count() <= 20));
+        assert!(
+            title_lines("一二三四五六七八九十一二三四五六七八九十一二三四五").iter().all(|l| l.chars().count() <= 20)
+        );
     }
 
     #[test]

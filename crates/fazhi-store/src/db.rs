@@ -247,6 +247,28 @@ impl Db {
             .await?;
         }
         if current < 6 {
+            txn.execute(schema.create_table_from_entity(ledger_figure::Entity).if_not_exists()).await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_figures_org_year")
+                    .table(ledger_figure::Entity)
+                    .col(ledger_figure::Column::OrgId)
+                    .col(ledger_figure::Column::FromYear)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+            txn.execute(
+                &Index::create()
+                    .name("idx_ledger_figures_record")
+                    .table(ledger_figure::Entity)
+                    .col(ledger_figure::Column::RecordId)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+            // The figures of every record stored before they were kept in a table.
+            crate::ledger::count_figures_after(&txn, 0).await?;
             txn.execute(schema.create_table_from_entity(annual_report::Entity).if_not_exists()).await?;
             txn.execute(
                 &Index::create()

@@ -459,6 +459,7 @@ pub async fn generate(
         crate::ledger::raise_sequence(&txn, kind, org.id, *year, *top).await?;
     }
     let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
+    crate::ledger::count_figures_after(&txn, before).await?;
     let change = Change::new("demo.history", "organization", org.id).after(serde_json::json!({
         "org": org.name, "years": format!("{}–{}", YEARS.start(), YEARS.end()), "records": stored,
         "after_id": before, "last_id": last_id, "seed": seed,

@@ -378,6 +378,31 @@ pub mod ledger_attachment {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod ledger_figure {
+    use sea_orm::entity::prelude::*;
+
+    /// What a record adds to an indicator, in the years from `from_year` to `to_year` (open while
+    /// `None`): written with the record, so a township's figures for a year are one indexed sum.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ledger_figures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub record_id: i64,
+        pub org_id: i64,
+        pub kind: String,
+        pub indicator: String,
+        pub from_year: i32,
+        pub to_year: Option<i32>,
+        pub amount: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod annual_report {
     use sea_orm::entity::prelude::*;
 

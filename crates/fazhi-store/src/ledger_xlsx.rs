@@ -281,6 +281,7 @@ pub async fn import(
     }
     // The write lock is held: every record after `before` is this import's.
     let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
+    crate::ledger::count_figures_after(&txn, before).await?;
     let change = Change::new("ledger.import", kind.code, org.id).after(serde_json::json!({
         "rows": report.rows, "org": org.name, "after_id": before, "last_id": last_id, "file_bytes": bytes.len()
     }));

@@ -660,8 +660,7 @@ async fn publicity_study_leadership_disclosure_contract_and_lawsuit_records_are_
 /// publishes it; an anonymous visitor reads it on the public page.
 #[tokio::test]
 async fn a_report_is_drafted_edited_submitted_approved_published_and_read_by_the_public() {
-    let Some(browser) =
-        start("a_report_is_drafted_edited_submitted_approved_published_and_read_by_the_public").await
+    let Some(browser) = start("a_report_is_drafted_edited_submitted_approved_published_and_read_by_the_public").await
     else {
         return;
     };
@@ -715,7 +714,12 @@ async fn a_report_is_drafted_edited_submitted_approved_published_and_read_by_the
     b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
     b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
     b.goto(&format!("{address}/gongkai")).await.unwrap();
-    b.find(Locator::XPath("//a[contains(., '杉岭乡2023年法治政府建设年度报告')]")).await.unwrap_or_else(|_| panic!("listed")).click().await.unwrap();
+    b.find(Locator::XPath("//a[contains(., '杉岭乡2023年法治政府建设年度报告')]"))
+        .await
+        .unwrap_or_else(|_| panic!("listed"))
+        .click()
+        .await
+        .unwrap();
     let text = b.wait().for_element(Locator::Css("body")).await.unwrap().text().await.unwrap();
     assert!(text.contains("杉岭乡人民政府2023年法治政府建设年度报告"), "{text}");
     assert!(text.contains("群众满意率明显提高。") && text.contains("12345份"), "{text}");

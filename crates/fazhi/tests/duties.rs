@@ -156,7 +156,7 @@ async fn each_figure_of_a_year_is_the_count_or_sum_of_its_records() {
     assert_eq!(figure("publicity.events").value, 2);
     assert_eq!(figure("publicity.school_events").value, 2);
     assert_eq!(figure("publicity.materials").value, 800, "500 + 300; last year's 900 is not this year's");
-    let ids: Vec<i64> = figure("publicity.materials").records.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = figure("publicity.materials").records.clone();
     assert_eq!(ids, vec![id_of(&held[0]), id_of(&held[1])]);
     assert_eq!(figure("petitions.total").value, 0, "an empty ledger is stated as 0");
     // Another township's figures hold none of these.

@@ -359,6 +359,24 @@ mod tests {
         assert_eq!(count("enforcement.officers_trained"), 2);
         assert_eq!(count("enforcement.certificates_withdrawn"), 1);
         assert_eq!(count("enforcement.certificates_new"), 4);
+        // What is stored beside each record to sum a year: the training year, the issue year.
+        let spans = KIND.figure_spans("valid", &records[0].0);
+        let span = |id: &str| spans.iter().find(|f| f.indicator == id).map(|f| (f.from_year, f.to_year, f.amount));
+        assert_eq!(span("enforcement.officers_trained"), Some((2025, Some(2025), 1)));
+        assert_eq!(span("enforcement.certificates_new"), Some((2022, Some(2022), 1)));
+        assert_eq!(span("enforcement.certificates_withdrawn"), None, "not cancelled");
+        for (v, s) in &records {
+            for year in 2021..=2027 {
+                for feed in INDICATORS {
+                    let stored = KIND
+                        .figure_spans(s, v)
+                        .into_iter()
+                        .find(|f| f.indicator == feed.id && f.from_year <= year && f.to_year.is_none_or(|t| t >= year))
+                        .map(|f| f.amount);
+                    assert_eq!(stored, feed.adds(&KIND, s, v, year), "{} {year}", feed.id);
+                }
+            }
+        }
         let short: Vec<bool> = records.iter().map(|(v, _)| short_of_training(v, 2025, 60)).collect();
         assert_eq!(short, [false, true, false, true]);
     }

@@ -77,22 +77,20 @@ pub async fn show(
         Ok(f) => f,
         Err(e) => return store_error_page(&identity, e),
     };
-    let duties = DUTIES
-        .iter()
-        .map(|(id, label)| {
-            let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == *id).collect();
-            Duty {
-                label,
-                value: found.iter().map(|f| f.value).sum(),
-                records: found
-                    .iter()
-                    .flat_map(|f| {
-                        f.records.iter().map(move |r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title.clone()))
-                    })
-                    .collect(),
+    let mut duties = Vec::new();
+    for (id, label) in DUTIES {
+        let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == *id).collect();
+        let mut records = Vec::new();
+        for f in &found {
+            match indicators::titles(&state.db, &f.records).await {
+                Ok(titles) => {
+                    records.extend(titles.into_iter().map(|r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title)))
+                }
+                Err(e) => return store_error_page(&identity, e),
             }
-        })
-        .collect();
+        }
+        duties.push(Duty { label, value: found.iter().map(|f| f.value).sum(), records });
+    }
     DutiesPage {
         nav: Nav::new(&identity, "/duties", &[("第一责任人履职", "")]),
         townships,

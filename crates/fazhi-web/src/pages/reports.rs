@@ -557,7 +557,11 @@ struct FigurePage {
     label: String,
     value: i64,
     records: Vec<(String, String)>,
+    /// Records counted but not listed.
+    more: usize,
 }
+
+const FIGURE_RECORDS_SHOWN: usize = 500;
 
 /// The records behind one figure of a report.
 pub async fn figure(
@@ -584,15 +588,25 @@ pub async fn figure(
         .map(|f| fazhi_domain::ledgers::by_code(f.kind).map(|k| k.label).unwrap_or(f.kind))
         .collect::<Vec<_>>()
         .join("、");
+    // The first records of each kind: a figure of thousands is summed, not read through.
+    let mut records = Vec::new();
+    let total: usize = found.iter().map(|f| f.records.len()).sum();
+    for f in &found {
+        let shown: Vec<i64> = f.records.iter().copied().take(FIGURE_RECORDS_SHOWN).collect();
+        match indicators::titles(&state.db, &shown).await {
+            Ok(titles) => {
+                records.extend(titles.into_iter().map(|r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title)))
+            }
+            Err(e) => return store_error_page(&identity, e),
+        }
+    }
     FigurePage {
         nav: Nav::new(&identity, "/reports", &[("年度报告", "/reports"), ("数字来源", "")]),
         report_href: format!("/reports/{id}"),
         label: format!("{}{}年 {}（{}台账）", report.org_name, report.year, figure, label),
         value: found.iter().map(|f| f.value).sum(),
-        records: found
-            .iter()
-            .flat_map(|f| f.records.iter().map(move |r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title.clone())))
-            .collect(),
+        more: total.saturating_sub(records.len()),
+        records,
     }
     .into_response()
 }
