@@ -43,6 +43,28 @@ pub async fn home(State(state): State<AppState>, Extension(identity): Extension<
             cards.push(card("管辖乡镇（街道）", townships, "/orgs", false));
             cards.push(card("村（社区）", villages, "/orgs", false));
         }
+        if p.roles.any_of(&[Role::Supervisor, Role::Leader, Role::Clerk]) {
+            // Last year's annual report against the first quarter: a card per township in scope.
+            let today = crate::annual_report::beijing_today();
+            let year = chrono::Datelike::year(&today) - 1;
+            let reports = fazhi_store::annual_reports::list(&state.db, &scope).await?;
+            let townships: Vec<_> =
+                orgs::list(&state.db, &scope).await?.into_iter().filter(|o| o.kind().is_township()).collect();
+            let late = townships
+                .iter()
+                .filter(|t| {
+                    let published = reports
+                        .iter()
+                        .find(|r| r.org_id == t.id && r.year == year)
+                        .and_then(|r| r.published_at)
+                        .map(|at| (at + chrono::Duration::hours(8)).date_naive());
+                    super::reports::deadline_status(year, published, today).0 != "green"
+                })
+                .count();
+            let label = format!("{year}年度报告未公开的乡镇");
+            let warn = today >= chrono::NaiveDate::from_ymd_opt(year + 1, 3, 1).expect("a date");
+            cards.push(card(&label, late, "/reports", late > 0 && warn));
+        }
         if p.roles.contains(Role::Admin) {
             let stats = users::stats(&state.db, &scope).await?;
             cards.push(card("用户总数", stats.total, "/users", false));

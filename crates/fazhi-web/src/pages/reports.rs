@@ -793,3 +793,22 @@ pub async fn public_report(State(state): State<AppState>, Path((org, year)): Pat
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_report_is_due_in_the_first_quarter_warned_from_march_and_late_after_it() {
+        assert_eq!(deadline_status(2026, None, d("2027-02-28")).0, "grey");
+        assert_eq!(deadline_status(2026, None, d("2027-03-01")).0, "orange");
+        let (tone, text) = deadline_status(2026, None, d("2027-04-01"));
+        assert_eq!((tone, text.as_str()), ("red", "逾期未公开（应于2027年3月31日前）"));
+        assert_eq!(deadline_status(2026, Some(d("2027-03-31")), d("2027-04-01")).0, "green");
+        assert_eq!(deadline_status(2026, Some(d("2027-04-02")), d("2027-05-01")).1, "2027-04-02公开（逾期）");
+    }
+}
