@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use fazhi_report::draft::{self, Draft, Facts, Segment};
-use fazhi_store::{Db, Scope, StoreError, annual_reports, indicators, ledger, orgs};
+use fazhi_store::annual_reports::{ReportRow, Step};
+use fazhi_store::{Actor, Db, Scope, StoreError, annual_reports, indicators, ledger, orgs};
 
 /// The issuing body as a report signs: 杉岭乡 → 杉岭乡人民政府, 城关街道 → 城关街道办事处.
 pub fn issuer(org_name: &str) -> String {
@@ -126,4 +127,75 @@ pub async fn accept_edit(
 /// The checker's findings on a draft's text.
 pub fn check(draft: &Draft) -> fazhi_report::Report {
     fazhi_report::check_text("年度报告", &draft.to_text())
+}
+
+/// Whether the caller may read a report: a township's people their own at every stage, the
+/// district once it was reported to it or published.
+pub fn may_read(township_user: bool, report: &ReportRow) -> bool {
+    township_user || report.reported_at.is_some() || report.published_at.is_some()
+}
+
+/// Starts a township's report for a year with a draft from its ledgers.
+pub async fn start(db: &Db, actor: &Actor, scope: &Scope, org_id: i64, year: i32) -> Result<ReportRow, StoreError> {
+    if let Some(r) = annual_reports::find(db, scope, org_id, year).await? {
+        return Ok(r);
+    }
+    let draft = new_draft(db, scope, org_id, year).await?;
+    annual_reports::create(db, actor, scope, org_id, year, &body_json(&draft)).await
+}
+
+/// Saves an edited draft (`accept_edit`).
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    report: &ReportRow,
+    version: i64,
+    json: &str,
+) -> Result<ReportRow, StoreError> {
+    let edited = accept_edit(db, scope, report, json).await?;
+    annual_reports::save(db, actor, scope, report.id, version, &body_json(&edited)).await
+}
+
+/// Takes a step of a report's procedure. Submission saves the draft with the ledgers' figures now
+/// and is refused while the checker finds an error; publication fixes the approved text with
+/// personal data masked.
+pub async fn take_step(
+    db: &Db,
+    actor: &Actor,
+    scope: &Scope,
+    report: &ReportRow,
+    version: i64,
+    step: Step,
+    comment: Option<&str>,
+) -> Result<ReportRow, StoreError> {
+    let mut version = version;
+    let mut public = None;
+    match step {
+        Step::Submit => {
+            let mut draft = parse_body(&report.body_json)?;
+            let (facts, _) = facts(db, scope, report.org_id, report.year).await?;
+            if draft.refresh(&facts) > 0 {
+                version = annual_reports::save(db, actor, scope, report.id, version, &body_json(&draft)).await?.version;
+            }
+            let errors =
+                check(&draft).diagnostics.iter().filter(|d| d.severity == fazhi_report::Severity::Error).count();
+            if errors > 0 {
+                return Err(StoreError::Refused {
+                    rule: Some("report-check"),
+                    message: format!("报告检查发现 {errors} 处错误，请按各段旁的提示修改后再提交审核"),
+                });
+            }
+        }
+        Step::Publish => {
+            let versions = annual_reports::versions(db, scope, report.id).await?;
+            let approved = versions.iter().find(|v| Some(v.number) == report.approved_number).ok_or_else(|| {
+                StoreError::Refused { rule: None, message: "报告尚未审核通过，不能公开".into() }
+            })?;
+            let names = ledger::personal_names(db, scope, report.org_id).await?;
+            public = Some(body_json(&crate::export::masked_with(&parse_body(&approved.body_json)?, &names)));
+        }
+        _ => {}
+    }
+    annual_reports::take(db, actor, scope, report.id, version, step, comment, public.as_deref()).await
 }

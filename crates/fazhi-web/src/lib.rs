@@ -5,6 +5,7 @@
 
 pub mod annual_report;
 mod api;
+mod api_reports;
 mod auth;
 mod error;
 pub mod export;

@@ -2,7 +2,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::{api, api_reports};
 
 struct BearerToken;
 
@@ -26,6 +26,9 @@ impl Modify for BearerToken {
         api::list_audit, api::list_calendar, api::load_calendar, api::count_period,
         api::list_settings, api::change_setting,
         api::list_tokens, api::issue_token, api::revoke_token,
+        api_reports::list, api_reports::start, api_reports::get, api_reports::save, api_reports::submit,
+        api_reports::approve, api_reports::return_for_changes, api_reports::publish, api_reports::report,
+        api_reports::district_return,
     ),
     modifiers(&BearerToken),
     security(("api_token" = []))

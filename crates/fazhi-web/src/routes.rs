@@ -12,7 +12,7 @@ use fazhi_domain::role::Role;
 
 use crate::auth::{self, Identity};
 use crate::error::ApiError;
-use crate::{AppState, api, openapi, pages};
+use crate::{AppState, api, api_reports, openapi, pages};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -260,6 +260,16 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(post.clone(), "/api/v1/users/{id}/password", Roles(ADMIN), api::reset_password)
         .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::list_audit)
         .api(get.clone(), "/api/v1/todo", Roles(LEDGER_READERS), api::todo)
+        .api(get.clone(), "/api/v1/reports", Roles(LEDGER_READERS), api_reports::list)
+        .api(post.clone(), "/api/v1/reports", Roles(LEDGER_WRITERS), api_reports::start)
+        .api(get.clone(), "/api/v1/reports/{id}", Roles(LEDGER_READERS), api_reports::get)
+        .api(put.clone(), "/api/v1/reports/{id}", Roles(LEDGER_WRITERS), api_reports::save)
+        .api(post.clone(), "/api/v1/reports/{id}/submit", Roles(LEDGER_WRITERS), api_reports::submit)
+        .api(post.clone(), "/api/v1/reports/{id}/approve", Roles(LEADERS), api_reports::approve)
+        .api(post.clone(), "/api/v1/reports/{id}/return", Roles(LEADERS), api_reports::return_for_changes)
+        .api(post.clone(), "/api/v1/reports/{id}/publish", Roles(LEDGER_WRITERS), api_reports::publish)
+        .api(post.clone(), "/api/v1/reports/{id}/report", Roles(LEDGER_WRITERS), api_reports::report)
+        .api(post.clone(), "/api/v1/reports/{id}/district-return", Roles(SUPERVISORS), api_reports::district_return)
         .api(get.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_READERS), api::list_ledger)
         .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_WRITERS), api::create_ledger_record)
         .api(get.clone(), "/api/v1/ledgers/{kind}/export", Roles(LEDGER_READERS), api::export_ledger)

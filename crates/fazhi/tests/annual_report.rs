@@ -342,3 +342,76 @@ async fn the_command_line_exports_a_township_year_as_the_page_does() {
     let (ok, _, stderr) = common::fazhi_on(&app, &["report", "export", "--org", "不存在的乡", "--year", "2026"]);
     assert!(!ok && stderr.contains("不存在的乡"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_api_drafts_saves_checks_and_approves_like_the_pages() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let leader = app.login("t_leader").await;
+    let supervisor = app.login("t_supervisor").await;
+    ledgers(&clerk).await;
+    let r = clerk.api(Method::POST, "/api/v1/reports", Some(json!({"year": 1999}))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "year");
+    let report: serde_json::Value =
+        clerk.api(Method::POST, "/api/v1/reports", Some(json!({"year": 2026}))).await.json().await.unwrap();
+    let id = report["id"].as_i64().unwrap();
+    let detail: serde_json::Value =
+        clerk.api(Method::GET, &format!("/api/v1/reports/{id}"), None).await.json().await.unwrap();
+    assert!(detail["text"].as_str().unwrap().contains("办结信访、来访共3件次"));
+    assert!(detail["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{}", detail["findings"]);
+    let petitions =
+        detail["figures"].as_array().unwrap().iter().find(|f| f["id"] == "petitions.total").unwrap().clone();
+    assert_eq!(petitions["records"].as_array().unwrap().len(), 3);
+    // The district does not read a draft.
+    assert_eq!(
+        supervisor.api(Method::GET, &format!("/api/v1/reports/{id}"), None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        supervisor
+            .api(Method::GET, "/api/v1/reports", None)
+            .await
+            .json::<Vec<serde_json::Value>>()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A draft without its date cannot be submitted; with it, it can, and the leader approves.
+    let mut draft = detail["draft"].clone();
+    draft["date"] = json!("");
+    let version = detail["report"]["version"].as_i64().unwrap();
+    let saved: serde_json::Value = clerk
+        .api(Method::PUT, &format!("/api/v1/reports/{id}"), Some(json!({"version": version, "draft": draft})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let version = saved["version"].as_i64().unwrap();
+    let r = clerk.api(Method::POST, &format!("/api/v1/reports/{id}/submit"), Some(json!({"version": version}))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "report-check");
+    draft["date"] = json!("2027年1月15日");
+    let saved: serde_json::Value = clerk
+        .api(Method::PUT, &format!("/api/v1/reports/{id}"), Some(json!({"version": version, "draft": draft})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let version = saved["version"].as_i64().unwrap();
+    let r = clerk.api(Method::POST, &format!("/api/v1/reports/{id}/submit"), Some(json!({"version": version}))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let version = r.json::<serde_json::Value>().await.unwrap()["version"].as_i64().unwrap();
+    let r = clerk.api(Method::POST, &format!("/api/v1/reports/{id}/approve"), Some(json!({"version": version}))).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let approved: serde_json::Value = leader
+        .api(Method::POST, &format!("/api/v1/reports/{id}/approve"), Some(json!({"version": version})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((approved["state"].as_str(), approved["approved_number"].as_i64()), (Some("approved"), Some(1)));
+}

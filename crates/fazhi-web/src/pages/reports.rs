@@ -36,10 +36,8 @@ fn is_township_user(identity: &Identity) -> bool {
     r.contains(Role::Clerk) || r.contains(Role::Leader) || r.contains(Role::Adviser)
 }
 
-/// The district sees a report once it was reported to it (or published); a township's people see
-/// their own at every stage.
 fn may_read(identity: &Identity, report: &ReportRow) -> bool {
-    is_township_user(identity) || report.reported_at.is_some() || report.published_at.is_some()
+    service::may_read(is_township_user(identity), report)
 }
 
 /// Where a year's report stands against the first quarter: published (and when), or a warning
@@ -166,16 +164,7 @@ pub async fn start(
         return (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some("请选择报告年度".into())).await)
             .into_response();
     };
-    match annual_reports::find(&state.db, &scope, p.org_id, year).await {
-        Ok(Some(r)) => return see_other(&format!("/reports/{}", r.id)),
-        Ok(None) => {}
-        Err(e) => return store_error_page(&identity, e),
-    }
-    let draft = match service::new_draft(&state.db, &scope, p.org_id, year).await {
-        Ok(d) => d,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    match annual_reports::create(&state.db, &p.actor(&ip), &scope, p.org_id, year, &service::body_json(&draft)).await {
+    match service::start(&state.db, &p.actor(&ip), &scope, p.org_id, year).await {
         Ok(r) => see_other(&format!("/reports/{}", r.id)),
         Err(e @ StoreError::Invalid(_)) => {
             (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some(e.to_string())).await).into_response()
@@ -414,29 +403,10 @@ pub async fn save(
         Ok(r) => r,
         Err(e) => return store_error_page(&identity, e),
     };
-    let edited = match service::accept_edit(
-        &state.db,
-        &scope,
-        &report,
-        form.get("body").map(String::as_str).unwrap_or(""),
-    )
-    .await
-    {
-        Ok(d) => d,
-        Err(e @ StoreError::Invalid(_)) => {
-            return (StatusCode::BAD_REQUEST, report_page(&state, &identity, id, Some(e.to_string())).await)
-                .into_response();
-        }
-        Err(e) => return store_error_page(&identity, e),
-    };
-    match annual_reports::save(&state.db, &p.actor(&ip), &scope, id, version_of(&form), &service::body_json(&edited))
-        .await
-    {
+    let json = form.get("body").map(String::as_str).unwrap_or("");
+    match service::save(&state.db, &p.actor(&ip), &scope, &report, version_of(&form), json).await {
         Ok(_) => see_other(&format!("/reports/{id}")),
-        Err(e @ StoreError::Refused { .. }) => {
-            (StatusCode::BAD_REQUEST, report_page(&state, &identity, id, Some(e.to_string())).await).into_response()
-        }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => refused(&state, &identity, id, e).await,
     }
 }
 
@@ -455,62 +425,11 @@ async fn step(
         Ok(_) => return store_error_page(identity, StoreError::NotFound),
         Err(e) => return store_error_page(identity, e),
     };
-    if step == Step::Submit {
-        // The draft as it will be read: with the ledgers' figures now, saved, then checked.
-        let mut draft = match service::parse_body(&report.body_json) {
-            Ok(d) => d,
-            Err(e) => return store_error_page(identity, e),
-        };
-        let facts = match service::facts(&state.db, &scope, report.org_id, report.year).await {
-            Ok((f, _)) => f,
-            Err(e) => return store_error_page(identity, e),
-        };
-        let mut version = version_of(form);
-        if draft.refresh(&facts) > 0 {
-            match annual_reports::save(&state.db, &p.actor(ip), &scope, id, version, &service::body_json(&draft)).await
-            {
-                Ok(saved) => version = saved.version,
-                Err(e) => return store_error_page(identity, e),
-            }
-        }
-        let errors = service::check(&draft).diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        if errors > 0 {
-            let why = format!("报告检查发现 {errors} 处错误，请按各段旁的提示修改后再提交审核");
-            return (StatusCode::BAD_REQUEST, report_page(state, identity, id, Some(why)).await).into_response();
-        }
-        return match annual_reports::take(&state.db, &p.actor(ip), &scope, id, version, step, None, None).await {
-            Ok(_) => see_other(&format!("/reports/{id}")),
-            Err(e) => refused(state, identity, id, e).await,
-        };
-    }
     let comment = form.get("comment").map(String::as_str);
-    // What goes public is the approved text with personal data masked, fixed now.
-    let public = if step == Step::Publish {
-        match public_text(state, &scope, &report).await {
-            Ok(json) => Some(json),
-            Err(e) => return store_error_page(identity, e),
-        }
-    } else {
-        None
-    };
-    match annual_reports::take(&state.db, &p.actor(ip), &scope, id, version_of(form), step, comment, public.as_deref())
-        .await
-    {
+    match service::take_step(&state.db, &p.actor(ip), &scope, &report, version_of(form), step, comment).await {
         Ok(_) => see_other(&format!("/reports/{id}")),
         Err(e) => refused(state, identity, id, e).await,
     }
-}
-
-/// The last approved version with the township's citizens' names, identity and telephone numbers
-/// and addresses masked.
-async fn public_text(state: &AppState, scope: &fazhi_store::Scope, report: &ReportRow) -> Result<String, StoreError> {
-    let versions = annual_reports::versions(&state.db, scope, report.id).await?;
-    let approved = versions
-        .iter()
-        .find(|v| Some(v.number) == report.approved_number)
-        .ok_or_else(|| StoreError::Refused { rule: None, message: "报告尚未审核通过，不能公开".into() })?;
-    let names = fazhi_store::ledger::personal_names(&state.db, scope, report.org_id).await?;
-    Ok(service::body_json(&export::masked_with(&service::parse_body(&approved.body_json)?, &names)))
 }
 
 async fn refused(state: &AppState, identity: &Identity, id: i64, e: StoreError) -> Response {
