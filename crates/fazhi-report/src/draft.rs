@@ -444,7 +444,9 @@ fn advisers(f: &Facts) -> Paragraph {
         .figure("advisers.lawyers", f.get("advisers.lawyers"), "名")
         .text("律师担任法律顾问，为")
         .figure("advisers.villages_covered", f.get("advisers.villages_covered"), "个")
-        .text("村（社区）提供法律服务；全年共审核合同")
+        .text("村（社区）提供法律服务，参与重大行政决策和行政规范性文件合法性审查")
+        .figure("advisers.legality_reviews", f.get("advisers.legality_reviews"), "件")
+        .text("；全年共审核合同")
         .figure("contracts.reviewed", f.get("contracts.reviewed"), "件")
         .text("，做到应审必审。")
 }

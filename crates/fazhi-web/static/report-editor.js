@@ -42,6 +42,43 @@
     return { segments: segments };
   }
 
+  // The figures follow the ledgers while the draft is open: every minute the report is read again
+  // and the figures not typed by hand take the ledgers' values.
+  var id = form.getAttribute('action').split('/')[2];
+  var notice = document.getElementById('report-summary');
+  window.setInterval(function () {
+    fetch('/api/v1/reports/' + id, { credentials: 'same-origin' }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (detail) {
+      if (!detail) return;
+      var values = {};
+      (function walk(node) {
+        if (Array.isArray(node)) { node.forEach(walk); return; }
+        if (node && typeof node === 'object') {
+          if (node.type === 'figure' && !node.edited) values[node.id] = node.value;
+          Object.keys(node).forEach(function (k) { walk(node[k]); });
+        }
+      })(detail.draft);
+      var changed = 0;
+      document.querySelectorAll('.figure').forEach(function (chip) {
+        if (chip.dataset.edited === 'true' || !(chip.dataset.id in values)) return;
+        var now = String(values[chip.dataset.id]);
+        if (chip.dataset.value !== now) {
+          chip.dataset.value = now;
+          chip.querySelector('a').textContent = now + chip.dataset.unit;
+          changed += 1;
+        }
+      });
+      if (changed > 0 && notice && !document.getElementById('figures-live')) {
+        var tag = document.createElement('span');
+        tag.className = 'tag blue';
+        tag.id = 'figures-live';
+        tag.textContent = '台账数字已更新，保存后生效';
+        notice.appendChild(tag);
+      }
+    }).catch(function () {});
+  }, 60000);
+
   form.addEventListener('submit', function () {
     var parts = [];
     document.querySelectorAll('.report-part').forEach(function (part) {

@@ -363,14 +363,27 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
-    id: "decisions.count",
-    counts: |state, _| {
-        matches!(state, "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended")
+const INDICATORS: &[IndicatorFeed] = &[
+    IndicatorFeed {
+        id: "decisions.count",
+        counts: |state, _| {
+            matches!(
+                state,
+                "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended"
+            )
+        },
+        sums: None,
+        dated_by: None,
     },
-    sums: None,
-    dated_by: None,
-}];
+    // The legal adviser's part in the township's decisions and documents, counted here rather
+    // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
+    IndicatorFeed {
+        id: "advisers.legality_reviews",
+        counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
+        sums: None,
+        dated_by: Some(crate::ledger::Dated::On("review_on")),
+    },
+];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "decisions",

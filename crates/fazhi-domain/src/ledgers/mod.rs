@@ -84,4 +84,19 @@ mod tests {
             assert!(clerk.contains(&d), "{d:?}");
         }
     }
+
+    #[test]
+    fn an_advisers_legality_reviews_are_counted_from_the_decisions_and_documents_they_reviewed() {
+        use crate::ledger::Values;
+        for kind in [&decisions::KIND, &normative_documents::KIND] {
+            let mut v = Values::new();
+            v.insert("reviewer".into(), "法律顾问".into());
+            v.insert("review_on".into(), "2026-04-14".into());
+            let spans = kind.figure_spans("reviewed", &v);
+            let review = spans.iter().find(|f| f.indicator == "advisers.legality_reviews");
+            assert_eq!(review.map(|f| (f.from_year, f.to_year)), Some((2026, Some(2026))), "{}", kind.code);
+            v.insert("reviewer".into(), "司法所".into());
+            assert!(kind.figure_spans("reviewed", &v).iter().all(|f| f.indicator != "advisers.legality_reviews"));
+        }
+    }
 }
