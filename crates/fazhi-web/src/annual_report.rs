@@ -50,6 +50,19 @@ pub async fn facts(
         *late.entry(format!("{}“{}”逾期未办结的事项", item.kind_label, item.label)).or_default() += 1;
     }
     let mut shortcomings: Vec<(String, i64)> = late.into_iter().collect();
+    // Certificates the cleanup lists: expired, about to expire, officers short of training.
+    for (list, found) in
+        ledger::watched(db, &org_scope, &fazhi_domain::ledgers::enforcement_officers::KIND, today, &rules.ctx()).await?
+    {
+        let what = match list.code {
+            "expired" => "执法证已过有效期未注销或换证的人员",
+            "expiring" => "执法证将在三个月内到期的人员",
+            _ => "上一年度培训学时不足的执法人员",
+        };
+        if !found.is_empty() {
+            shortcomings.push((what.to_owned(), found.len() as i64));
+        }
+    }
     let empty = figures
         .iter()
         .filter(|f| {

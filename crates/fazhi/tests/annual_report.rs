@@ -415,3 +415,35 @@ async fn the_api_drafts_saves_checks_and_approves_like_the_pages() {
         .unwrap();
     assert_eq!((approved["state"].as_str(), approved["approved_number"].as_i64()), (Some("approved"), Some(1)));
 }
+
+#[tokio::test]
+async fn the_shortcomings_are_what_the_ledgers_show() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let soon = (today + chrono::Duration::days(30)).to_string();
+    create(
+        &clerk,
+        "enforcement_officers",
+        &[
+            ("name", "王强"),
+            ("unit", "综合行政执法大队"),
+            ("certificate_no", "A-001"),
+            ("issuer", "区人民政府"),
+            ("issued_on", "2020-01-01"),
+            ("expires_on", &soon),
+        ],
+    )
+    .await;
+    let year = chrono::Datelike::year(&today);
+    let report: serde_json::Value =
+        clerk.api(Method::POST, "/api/v1/reports", Some(serde_json::json!({"year": year}))).await.json().await.unwrap();
+    let detail: serde_json::Value =
+        clerk.api(Method::GET, &format!("/api/v1/reports/{}", report["id"]), None).await.json().await.unwrap();
+    let text = detail["text"].as_str().unwrap();
+    let part = text.split("存在的不足和原因").nth(1).unwrap().split("三、").next().unwrap();
+    assert!(part.contains("执法证将在三个月内到期的人员1项"), "{part}");
+    assert!(part.contains("全年台账中没有记录的重点工作"), "empty ledgers are a shortcoming: {part}");
+    assert!(part.contains("原因"), "the cause is left for the clerk: {part}");
+}

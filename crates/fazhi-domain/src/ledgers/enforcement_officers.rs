@@ -218,6 +218,16 @@ pub static KIND: LedgerKind = LedgerKind {
             holds: |state, v, _, today| state != "cancelled" && date(v, "expires_on").is_some_and(|d| d < today),
         },
         WatchList {
+            code: "expiring",
+            label: "三个月内到期的执法证",
+            rule: "zjz_validity",
+            article: "行政执法证件管理办法（证件有效期、年度清理）",
+            holds: |state, v, _, today| {
+                state != "cancelled"
+                    && date(v, "expires_on").is_some_and(|d| d >= today && d <= today + chrono::Duration::days(90))
+            },
+        },
+        WatchList {
             code: "short_of_training",
             label: "上一年度培训学时不足",
             rule: "zjz_training_hours",
@@ -301,6 +311,9 @@ mod tests {
         assert!((list("expired").holds)("valid", &v, &ctx(), today), "expired 2027-02-28, still valid in the ledger");
         assert!(!(list("expired").holds)("cancelled", &v, &ctx(), today));
         assert!(!(list("expired").holds)("valid", &v, &ctx(), d("2027-02-28")));
+        assert!((list("expiring").holds)("valid", &v, &ctx(), d("2026-12-01")), "expires 2027-02-28");
+        assert!(!(list("expiring").holds)("valid", &v, &ctx(), d("2026-11-29")), "more than 90 days away");
+        assert!(!(list("expiring").holds)("cancelled", &v, &ctx(), d("2026-12-01")));
         let (trained, s) = KIND
             .take(
                 "record_training",
