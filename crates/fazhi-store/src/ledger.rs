@@ -805,37 +805,51 @@ async fn write_figures<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A record as the batched walks read it: id, kind, organization and its path, title, state,
+/// values as stored.
+type Stored = (i64, String, i64, String, String, String, String);
+
+/// The next records after `after`, in id order, up to 5,000: the walks below read the table in its
+/// own order, a batch at a time, whatever its size.
+async fn batch_after<C: ConnectionTrait>(conn: &C, after: i64) -> Result<Vec<Stored>, StoreError> {
+    Ok(ledger_record::Entity::find()
+        .select_only()
+        .columns([
+            ledger_record::Column::Id,
+            ledger_record::Column::Kind,
+            ledger_record::Column::OrgId,
+            ledger_record::Column::OrgPath,
+            ledger_record::Column::Title,
+            ledger_record::Column::State,
+            ledger_record::Column::ValuesJson,
+        ])
+        .filter(ledger_record::Column::Id.gt(after))
+        .order_by_asc(ledger_record::Column::Id)
+        .limit(5000)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+fn parse_stored(id: i64, json: &str) -> Result<Values, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))
+}
+
 /// Writes the figure rows of every record stored after `after_id`: an import's, the demo's, or all
 /// of them when the table is made.
 pub(crate) async fn count_figures_after<C: ConnectionTrait>(conn: &C, after_id: i64) -> Result<usize, StoreError> {
     let mut after = after_id;
     let mut written = 0;
     loop {
-        let batch: Vec<(i64, String, i64, String, String)> = ledger_record::Entity::find()
-            .select_only()
-            .columns([
-                ledger_record::Column::Id,
-                ledger_record::Column::Kind,
-                ledger_record::Column::OrgId,
-                ledger_record::Column::State,
-                ledger_record::Column::ValuesJson,
-            ])
-            .filter(ledger_record::Column::Id.gt(after))
-            .order_by_asc(ledger_record::Column::Id)
-            .limit(5000)
-            .into_tuple()
-            .all(conn)
-            .await?;
+        let batch = batch_after(conn, after).await?;
         let Some(last) = batch.last() else { break };
         after = last.0;
         let mut rows = Vec::new();
-        for (id, kind, org_id, state, json) in &batch {
+        for (id, kind, org_id, _, _, state, json) in &batch {
             let Some(kind) = fazhi_domain::ledgers::by_code(kind).filter(|k| !k.indicators.is_empty()) else {
                 continue;
             };
-            let values: Values = serde_json::from_str(json)
-                .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
-            rows.extend(figure_rows(kind, *id, *org_id, state, &values));
+            rows.extend(figure_rows(kind, *id, *org_id, state, &parse_stored(*id, json)?));
         }
         written += rows.len();
         // Eight columns a row: well under the bind-parameter limits of both databases.
@@ -847,9 +861,9 @@ pub(crate) async fn count_figures_after<C: ConnectionTrait>(conn: &C, after_id: 
 }
 
 /// Counts the deadline rows of every record stored after `after_id`: all of them after a calendar
-/// or settings change (from 0, the table emptied first), an import's rows after an import. Reads
-/// by id alone, so the walk is the table's own order; kinds without deadlines are skipped before
-/// their values are parsed. Returns the last id read and the number of open limits.
+/// or settings change (from 0, the table emptied first), an import's rows after an import. Kinds
+/// without deadlines are skipped before their values are parsed. Returns the last id read and the
+/// number of open limits.
 pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
     conn: &C,
     after_id: i64,
@@ -858,31 +872,14 @@ pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
     let mut after = after_id;
     let mut open = 0;
     loop {
-        let batch: Vec<(i64, String, i64, String, String, String)> = ledger_record::Entity::find()
-            .select_only()
-            .columns([
-                ledger_record::Column::Id,
-                ledger_record::Column::Kind,
-                ledger_record::Column::OrgId,
-                ledger_record::Column::OrgPath,
-                ledger_record::Column::Title,
-                ledger_record::Column::ValuesJson,
-            ])
-            .filter(ledger_record::Column::Id.gt(after))
-            .order_by_asc(ledger_record::Column::Id)
-            .limit(5000)
-            .into_tuple()
-            .all(conn)
-            .await?;
+        let batch = batch_after(conn, after).await?;
         let Some(last) = batch.last() else { break };
         after = last.0;
         let mut rows = Vec::new();
-        for (id, kind, org_id, org_path, title, json) in &batch {
+        for (id, kind, org_id, org_path, title, _, json) in &batch {
             let Some(kind) = fazhi_domain::ledgers::by_code(kind).filter(|k| !k.deadlines.is_empty()) else { continue };
-            let values: Values = serde_json::from_str(json)
-                .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
             let owner = Owner { record_id: *id, org_id: *org_id, org_path, title };
-            rows.extend(deadline_rows(kind, &owner, &values, ctx));
+            rows.extend(deadline_rows(kind, &owner, &parse_stored(*id, json)?, ctx));
         }
         open += rows.len();
         // Ten columns a row: well under the bind-parameter limits of both databases.

@@ -163,3 +163,22 @@ async fn each_figure_of_a_year_is_the_count_or_sum_of_its_records() {
     let other = indicators::for_year(&app.db, &Scope::everything(), app.orgs.other_township, 2026).await.unwrap();
     assert!(other.iter().all(|f| f.value == 0));
 }
+
+#[tokio::test]
+async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
+    let before = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    // As a schema-5 database is: no figure rows kept beside the records.
+    app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
+    app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
+    let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    assert!(emptied.iter().all(|f| f.value == 0));
+    let db = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    let after = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    let value = |figures: &[indicators::Figure], id: &str| figures.iter().find(|f| f.id == id).unwrap().value;
+    assert_eq!(value(&after, "leadership.briefings_heard"), 1);
+    assert_eq!(value(&after, "leadership.meetings_chaired"), value(&before, "leadership.meetings_chaired"));
+}
