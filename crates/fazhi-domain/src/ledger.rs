@@ -78,6 +78,26 @@ pub fn split_refs(raw: &str) -> Vec<&str> {
     keys
 }
 
+/// The stages of a procedure whose full-process record (文字、音像) must be attached before a step
+/// (行政处罚法 第47条): a stage applies once its date field is recorded, and needs an attachment
+/// filed under it.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordStages {
+    /// The stage as an attachment is filed under it, and the date field that says it happened.
+    pub stages: &'static [(&'static str, &'static str)],
+    /// The step that needs them.
+    pub before: &'static str,
+    pub rule: &'static str,
+    pub article: &'static str,
+}
+
+/// An attachment of a record, as rules see it: its name and the stage it was filed under.
+#[derive(Debug, Clone, Default)]
+pub struct LinkedAttachment {
+    pub name: String,
+    pub stage: Option<String>,
+}
+
 /// A record another one refers to, as the store found it in the same township.
 #[derive(Debug, Clone)]
 pub struct LinkedRecord {
@@ -93,7 +113,7 @@ pub struct LinkedRecord {
 #[derive(Debug, Clone, Default)]
 pub struct Linked {
     pub records: Vec<LinkedRecord>,
-    pub attachments: Vec<String>,
+    pub attachments: Vec<LinkedAttachment>,
 }
 
 static NOTHING_LINKED: Linked = Linked { records: Vec::new(), attachments: Vec::new() };
@@ -480,6 +500,8 @@ pub struct LedgerKind {
     pub watch_lists: &'static [WatchList],
     /// Which year a record belongs to, for the year's figures.
     pub dated: Dated,
+    /// The stages whose record must be attached before a step, if the law asks for it.
+    pub record_stages: Option<RecordStages>,
 }
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every
@@ -734,6 +756,28 @@ impl LedgerKind {
             }
         }
         self.check_refs(values, &after, ctx)?;
+        if let Some(rs) = self.record_stages.filter(|rs| rs.before == t.code) {
+            let missing: Vec<&str> = rs
+                .stages
+                .iter()
+                .filter(|(stage, field)| {
+                    after.contains_key(*field)
+                        && !ctx.linked.attachments.iter().any(|a| a.stage.as_deref() == Some(*stage))
+                })
+                .map(|(stage, _)| *stage)
+                .collect();
+            if !missing.is_empty() {
+                return Err(Refusal::Rule {
+                    rule: rs.rule,
+                    article: rs.article,
+                    message: format!(
+                        "不能{}：以下环节尚无执法全过程记录（文字或音像）附件：{}；请在“附件”中按环节上传",
+                        t.label,
+                        missing.join("、")
+                    ),
+                });
+            }
+        }
         for g in t.guards {
             if !(g.holds)(&after, ctx) {
                 return Err(Refusal::Rule {

@@ -67,6 +67,8 @@ pub struct AttachmentView {
     pub digest: String,
     pub uploaded_by: String,
     pub uploaded_at: DateTime<Utc>,
+    /// The stage of the procedure the file records, where the ledger names stages.
+    pub stage: Option<String>,
 }
 
 impl From<ledger_attachment::Model> for AttachmentView {
@@ -80,6 +82,7 @@ impl From<ledger_attachment::Model> for AttachmentView {
             digest: m.digest,
             uploaded_by: m.uploaded_by,
             uploaded_at: m.uploaded_at,
+            stage: m.stage,
         }
     }
 }
@@ -96,8 +99,25 @@ pub async fn attach(
     kind: &'static LedgerKind,
     record_id: i64,
     file_name: &str,
+    stage: Option<&str>,
     bytes: &[u8],
 ) -> Result<AttachmentView, StoreError> {
+    let stage = stage.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(stage) = stage {
+        let known = kind.record_stages.is_some_and(|rs| rs.stages.iter().any(|(s, _)| *s == stage));
+        if !known {
+            let choices = kind
+                .record_stages
+                .map(|rs| rs.stages.iter().map(|(s, _)| *s).collect::<Vec<_>>().join("、"))
+                .unwrap_or_default();
+            let message = if choices.is_empty() {
+                format!("{}的附件不分办理环节，“{stage}”无效", kind.label)
+            } else {
+                format!("办理环节应为以下之一：{choices}")
+            };
+            return Err(StoreError::invalid("stage", message));
+        }
+    }
     let checked = attachment::check(file_name, bytes).map_err(|m| StoreError::invalid("file", m))?;
     // Refuse before writing anything for a record the caller cannot see.
     crate::ledger::find(db.conn(), scope, kind, record_id).await?;
@@ -118,12 +138,14 @@ pub async fn attach(
         digest: Set(checked.digest.clone()),
         uploaded_by: Set(actor.name.clone()),
         uploaded_at: Set(crate::now()),
+        stage: Set(stage.map(str::to_owned)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
     let change = Change::new("ledger.attach", kind.code, record.id).after(serde_json::json!({
         "attachment": saved.id, "file_name": saved.file_name, "size": saved.size, "sm3": saved.digest,
+        "stage": saved.stage,
     }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;

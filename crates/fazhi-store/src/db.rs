@@ -246,6 +246,17 @@ impl Db {
             )
             .await?;
         }
+        if current == 5 {
+            // Attachments are filed under a stage of the procedure (the table is made with the
+            // column in a new database).
+            txn.execute(
+                &Table::alter()
+                    .table(ledger_attachment::Entity)
+                    .add_column(ColumnDef::new(ledger_attachment::Column::Stage).string().null())
+                    .to_owned(),
+            )
+            .await?;
+        }
         if current < 6 {
             txn.execute(schema.create_table_from_entity(ledger_figure::Entity).if_not_exists()).await?;
             txn.execute(

@@ -370,6 +370,8 @@ pub mod ledger_attachment {
         pub uploaded_by: String,
         pub uploaded_at: DateTimeUtc,
         pub removed_at: Option<DateTimeUtc>,
+        /// The stage of the procedure the file records (立案, 决定 …), where the kind names stages.
+        pub stage: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -277,7 +277,7 @@ async fn linked<C: ConnectionTrait>(
             .all(conn)
             .await?
             .into_iter()
-            .map(|a| a.file_name)
+            .map(|a| fazhi_domain::ledger::LinkedAttachment { name: a.file_name, stage: a.stage })
             .collect();
     }
     Ok(linked)

@@ -630,6 +630,10 @@ pub struct AttachParams {
     /// The file's name, with its extension: 会议纪要.pdf.
     #[serde(default)]
     pub name: String,
+    /// The stage of the procedure the file records, where the ledger names stages (行政执法案件:
+    /// 立案, 告知, 听证, 法制审核, 决定, 送达).
+    #[serde(default)]
+    pub stage: Option<String>,
 }
 
 /// The record's version the caller read, which a change must name.
@@ -704,8 +708,18 @@ pub async fn attach(
         return Err(ApiError::invalid("name", "请在查询参数 name 中给出附件的文件名（含扩展名），如 会议纪要.pdf"));
     }
     let p = &identity.principal;
-    let saved =
-        attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &q.name, &file).await?;
+    let saved = attachments::attach(
+        &state.db,
+        &state.files,
+        &p.actor(&ip),
+        &p.scope(),
+        kind,
+        id,
+        &q.name,
+        q.stage.as_deref(),
+        &file,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 

@@ -267,6 +267,7 @@ async fn every_route_answers_every_role_as_expected() {
                     &fazhi_domain::ledgers::decisions::KIND,
                     record.id,
                     "授权测试.pdf",
+                    None,
                     b"%PDF-1.4",
                 )
                 .await

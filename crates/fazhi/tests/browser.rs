@@ -421,11 +421,14 @@ async fn switch_user(b: &fantoccini::Client, address: &str, path: &str, user: &s
     b.wait().for_element(Locator::Css("#current-user")).await.unwrap();
 }
 
-/// Attaches a small PDF on the record's page.
-async fn attach(b: &fantoccini::Client, name: &str) {
+/// Attaches a small PDF on the record's page, filed under a stage if given.
+async fn attach(b: &fantoccini::Client, name: &str, stage: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(name);
     std::fs::write(&file, b"%PDF-1.4\n%%EOF\n").unwrap();
+    if let Some(stage) = stage {
+        fill(b, "attachment-stage", stage).await;
+    }
     b.find(Locator::Css("#attachments input[type=file]"))
         .await
         .unwrap()
@@ -471,8 +474,14 @@ async fn an_enforcement_case_is_filed_with_two_officers_decided_published_and_cl
     take_step(b, "serve", &[("served_on", "2026-11-11")]).await;
     take_step(b, "publish", &[("published_on", "2026-11-12")]).await;
     let page = take_step(b, "close", &[("closed_on", "2026-11-13")]).await;
-    assert!(page.contains("全过程记录"), "closing asks for the record first: {page}");
-    attach(b, "现场执法记录.pdf").await;
+    assert!(page.contains("立案、告知、决定、送达"), "closing asks for the record of each stage first: {page}");
+    for (name, stage) in
+        [("立案审批表.pdf", "立案"), ("告知书.pdf", "告知"), ("处罚决定书.pdf", "决定"), ("送达回证.pdf", "送达")]
+    {
+        attach(b, name, Some(stage)).await;
+    }
+    let listed = b.find(Locator::Css("#record-attachments")).await.unwrap().text().await.unwrap();
+    assert!(listed.contains("送达回证.pdf") && listed.contains("送达"), "{listed}");
     take_step(b, "close", &[("closed_on", "2026-11-13")]).await;
     assert_eq!(state(b).await, "已结案");
     b.clone().close().await.unwrap();

@@ -171,8 +171,9 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     let clerk = app.login("t_clerk").await;
     meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
     let before = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
-    // As a schema-5 database is: no figure rows kept beside the records.
+    // As a schema-5 database is: no figure rows kept beside the records, attachments without stages.
     app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
+    app.db.conn().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
     app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert!(emptied.iter().all(|f| f.value == 0));
@@ -181,4 +182,30 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     let value = |figures: &[indicators::Figure], id: &str| figures.iter().find(|f| f.id == id).unwrap().value;
     assert_eq!(value(&after, "leadership.briefings_heard"), 1);
     assert_eq!(value(&after, "leadership.meetings_chaired"), value(&before, "leadership.meetings_chaired"));
+    // The attachments gained their stage column: attaching works on the migrated database.
+    let record = fazhi_store::ledger::list_summaries(
+        &db,
+        &Scope::everything(),
+        &fazhi_domain::ledgers::leadership_meetings::KIND,
+        &Default::default(),
+    )
+    .await
+    .unwrap()
+    .page
+    .items[0]
+        .id;
+    let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+    fazhi_store::attachments::attach(
+        &db,
+        &files,
+        &fazhi_store::Actor::system(),
+        &Scope::everything(),
+        &fazhi_domain::ledgers::leadership_meetings::KIND,
+        record,
+        "会议纪要.pdf",
+        None,
+        b"%PDF-1.4",
+    )
+    .await
+    .unwrap();
 }

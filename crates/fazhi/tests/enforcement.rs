@@ -108,12 +108,24 @@ async fn a_case_names_two_officers_of_the_township_certified_on_every_act_day_an
 
     let (status, page) = step(&clerk, &record, "close", &[("closed_on", "2026-09-30")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(page.contains("全过程记录"), "{page}");
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", clerk.csrf.clone())
-        .part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("现场检查笔录.pdf"));
-    let r = clerk.client.post(clerk.url(&format!("{record}/attachments"))).multipart(form).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(page.contains("以下环节尚无执法全过程记录（文字或音像）附件：立案、告知、决定"), "{page}");
+    let upload = |name: &'static str, stage: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", clerk.csrf.clone())
+            .text("stage", stage)
+            .part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name(name));
+        clerk.client.post(clerk.url(&format!("{record}/attachments"))).multipart(form).send()
+    };
+    let r = upload("笔录.pdf", "执行").await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "not a stage of a case");
+    assert!(r.text().await.unwrap().contains("办理环节应为以下之一：立案、告知、听证、法制审核、决定、送达"));
+    for (name, stage) in [("立案审批表.pdf", "立案"), ("告知书.pdf", "告知")] {
+        assert_eq!(upload(name, stage).await.unwrap().status(), StatusCode::SEE_OTHER);
+    }
+    let (status, page) = step(&clerk, &record, "close", &[("closed_on", "2026-09-30")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("附件：决定；"), "立案 and 告知 are recorded now: {page}");
+    assert_eq!(upload("现场检查笔录.pdf", "决定").await.unwrap().status(), StatusCode::SEE_OTHER);
     let (status, page) = step(&clerk, &record, "close", &[("closed_on", "2026-09-30")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     assert!(page.contains("已结案"));

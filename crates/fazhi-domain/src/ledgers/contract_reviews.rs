@@ -169,6 +169,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: SETTINGS,
     watch_lists: &[],
     dated: crate::ledger::Dated::On("reviewed_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("catalogue_year"),
+    record_stages: None,
 };
 
 #[cfg(test)]

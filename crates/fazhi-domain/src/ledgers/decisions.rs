@@ -399,6 +399,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("meeting_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

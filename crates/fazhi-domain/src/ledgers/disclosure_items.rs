@@ -113,6 +113,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("published_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -269,6 +269,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("received_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("screened_on"),
+    record_stages: None,
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

@@ -11,8 +11,8 @@
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, RefSpec, SettingDefault, SettingSpec, State,
-    Transition, Values, date, flag, in_order, text,
+    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, RecordStages, RefSpec, SettingDefault,
+    SettingSpec, State, Transition, Values, date, flag, in_order, text,
 };
 use crate::ledgers::enforcement_officers;
 use crate::role::Role;
@@ -296,20 +296,12 @@ const TRANSITIONS: &[Transition] = &[
         to: "closed",
         actors: Actors::Roles(CLERKS),
         inputs: &["closed_on"],
-        guards: &[
-            Guard {
-                rule: "xzcf_full_record",
-                article: "《行政处罚法》第四十七条",
-                message: "结案前须将执法全过程记录（文字、音像记录）作为附件归档",
-                holds: |_, ctx| !ctx.linked.attachments.is_empty(),
-            },
-            Guard {
-                rule: "zf_publish_decision",
-                article: "国办发〔2018〕118号（执法决定信息公开）",
-                message: "执法决定公示后才能结案",
-                holds: |v, _| v.contains_key("published_on"),
-            },
-        ],
+        guards: &[Guard {
+            rule: "zf_publish_decision",
+            article: "国办发〔2018〕118号（执法决定信息公开）",
+            message: "执法决定公示后才能结案",
+            holds: |v, _| v.contains_key("published_on"),
+        }],
         effect: None,
         stamp_actor: None,
     },
@@ -416,6 +408,19 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("filed_on"),
+    record_stages: Some(RecordStages {
+        stages: &[
+            ("立案", "filed_on"),
+            ("告知", "notified_on"),
+            ("听证", "hearing_on"),
+            ("法制审核", "reviewed_on"),
+            ("决定", "decided_on"),
+            ("送达", "served_on"),
+        ],
+        before: "close",
+        rule: "xzcf_full_record",
+        article: "《行政处罚法》第四十七条",
+    }),
 };
 
 #[cfg(test)]
@@ -710,8 +715,27 @@ mod tests {
         let (published, s) =
             KIND.take("publish", s, &decided, &input(&[("published_on", "2026-03-05")]), CLERK, &w.ctx()).unwrap();
         let no_record = KIND.take("close", s, &published, &input(&[("closed_on", "2026-03-20")]), CLERK, &w.ctx());
-        assert!(message(no_record.unwrap_err()).contains("全过程记录"));
-        w.linked.attachments.push("现场执法记录.pdf".into());
+        let refused = message(no_record.unwrap_err());
+        assert!(
+            refused.contains("全过程记录") && refused.contains("立案、告知、决定") && refused.contains("第四十七条"),
+            "{refused}"
+        );
+        let file = |name: &str, stage: Option<&str>| crate::ledger::LinkedAttachment {
+            name: name.into(),
+            stage: stage.map(Into::into),
+        };
+        w.linked.attachments =
+            vec![file("现场照片.jpg", None), file("立案审批表.pdf", Some("立案")), file("告知书.pdf", Some("告知"))];
+        let refused = message(
+            KIND.take("close", s, &published, &input(&[("closed_on", "2026-03-20")]), CLERK, &w.ctx()).unwrap_err(),
+        );
+        assert!(
+            refused.contains("：决定；")
+                || refused.ends_with("决定；请在“附件”中按环节上传（《行政处罚法》第四十七条）"),
+            "{refused}"
+        );
+        assert!(!refused.contains("听证"), "no hearing was held: {refused}");
+        w.linked.attachments.push(file("处罚决定书.pdf", Some("决定")));
         assert!(KIND.take("close", s, &published, &input(&[("closed_on", "2026-03-20")]), CLERK, &w.ctx()).is_ok());
 
         let (changed, s) = KIND

@@ -242,6 +242,7 @@ pub static KIND: LedgerKind = LedgerKind {
         },
     ],
     dated: crate::ledger::Dated::During { from: "issued_on", until: "cancelled_on" },
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

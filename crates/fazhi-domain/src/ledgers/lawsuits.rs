@@ -186,6 +186,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("served_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

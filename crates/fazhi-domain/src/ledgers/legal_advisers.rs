@@ -113,6 +113,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "term_start", until: "ended_on" },
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -125,6 +125,7 @@ pub static KIND: LedgerKind = LedgerKind {
         holds: |state, v, _, _| state == "active" && !lawful(v),
     }],
     dated: crate::ledger::Dated::During { from: "elected_on", until: "dissolved_on" },
+    record_stages: None,
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

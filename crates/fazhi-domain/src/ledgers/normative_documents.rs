@@ -398,6 +398,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: SETTINGS,
     watch_lists: &[],
     dated: crate::ledger::Dated::On("signed_on"),
+    record_stages: None,
 };
 
 const SETTINGS: &[SettingSpec] = &[

@@ -53,6 +53,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("year"),
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -106,6 +106,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    record_stages: None,
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

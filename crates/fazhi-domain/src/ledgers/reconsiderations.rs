@@ -157,6 +157,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("copy_received_on"),
+    record_stages: None,
 };
 
 #[cfg(test)]

@@ -413,6 +413,8 @@ struct DetailPage {
     /// 行政规范性文件 not (or no longer) in force: say it is no basis of administration.
     not_a_basis: bool,
     attachments: Vec<AttachmentRow>,
+    /// The stages an attachment may be filed under, if the kind names them.
+    stages: Vec<&'static str>,
     /// The user may attach and remove files (a township's clerk or leader).
     can_attach: bool,
     allowed_files: String,
@@ -426,6 +428,7 @@ struct DetailPage {
 pub struct AttachmentRow {
     id: i64,
     name: String,
+    stage: String,
     size: String,
     by: String,
     at: String,
@@ -568,6 +571,7 @@ async fn detail_page(
             .map(|a| AttachmentRow {
                 id: a.id,
                 name: a.file_name,
+                stage: a.stage.unwrap_or_default(),
                 size: human_size(a.size),
                 by: a.uploaded_by,
                 at: fmt_time(a.uploaded_at),
@@ -579,7 +583,10 @@ async fn detail_page(
     let can_attach = crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code), &roles);
     let can_edit = record.state == kind.initial
         && crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code), &roles);
+    let stages: Vec<&'static str> =
+        kind.record_stages.map(|rs| rs.stages.iter().map(|(s, _)| *s).collect()).unwrap_or_default();
     let page = DetailPage {
+        stages,
         nav: Nav::new(
             identity,
             &format!("/ledgers/{}", kind.code),
@@ -818,9 +825,11 @@ pub async fn attach(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let (name, bytes) = uploaded_file(form).await.unwrap_or_default();
+    let (name, stage, bytes) = uploaded_file(form).await.unwrap_or_default();
     let p = &identity.principal;
-    match attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &name, &bytes).await {
+    let stage = Some(stage.as_str()).filter(|s| !s.is_empty());
+    match attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &name, stage, &bytes).await
+    {
         Ok(_) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
         Err(StoreError::Invalid(e)) => {
             detail_page(&state, &identity, kind, id, None, Some(e.message), StatusCode::BAD_REQUEST).await
@@ -829,16 +838,22 @@ pub async fn attach(
     }
 }
 
-/// The `file` part of a multipart form: its name as the browser sent it, and its bytes.
-pub(crate) async fn uploaded_file(form: Result<Multipart, MultipartRejection>) -> Option<(String, Vec<u8>)> {
+/// The `file` part of a multipart form (its name as the browser sent it, and its bytes) and the
+/// `stage` it is filed under, if the form has one.
+pub(crate) async fn uploaded_file(form: Result<Multipart, MultipartRejection>) -> Option<(String, String, Vec<u8>)> {
     let mut form = form.ok()?;
+    let (mut stage, mut file) = (String::new(), None);
     while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_owned();
-            return field.bytes().await.ok().map(|b| (name, b.to_vec()));
+        match field.name() {
+            Some("stage") => stage = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
+            }
+            _ => {}
         }
     }
-    None
+    file.map(|(name, bytes)| (name, stage, bytes))
 }
 
 /// An attachment, always as a download under its listed type: never shown inline, never sniffed,
