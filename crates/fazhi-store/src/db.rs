@@ -278,8 +278,6 @@ impl Db {
                     .to_owned(),
             )
             .await?;
-            // The figures of every record stored before they were kept in a table.
-            crate::ledger::count_figures_after(&txn, 0).await?;
             txn.execute(schema.create_table_from_entity(annual_report::Entity).if_not_exists()).await?;
             txn.execute(
                 &Index::create()
@@ -312,6 +310,21 @@ impl Db {
                 version.update(&txn).await?;
             } else {
                 version.insert(&txn).await?;
+            }
+        }
+        // The figure rows follow the kinds' indicator declarations: when those changed (a feed
+        // added, a year counted differently) since the rows were written, or the rows were never
+        // written (a database from before them), they are written again from the records.
+        let signature = fazhi_domain::ledgers::figures_signature();
+        let written = schema_meta::Entity::find_by_id("figures_signature".to_owned()).one(&txn).await?;
+        if written.as_ref().map(|m| m.value.as_str()) != Some(signature.as_str()) {
+            ledger_figure::Entity::delete_many().exec(&txn).await?;
+            crate::ledger::count_figures_after(&txn, 0).await?;
+            let row = schema_meta::ActiveModel { key: Set("figures_signature".into()), value: Set(signature) };
+            if written.is_some() {
+                row.update(&txn).await?;
+            } else {
+                row.insert(&txn).await?;
             }
         }
         txn.commit().await?;

@@ -175,6 +175,7 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
     app.db.conn().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
     app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
+    app.db.conn().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert!(emptied.iter().all(|f| f.value == 0));
     let db = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
@@ -208,4 +209,36 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn figures_written_under_other_indicator_declarations_are_written_again_on_start() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
+    // As if an earlier build had declared the indicators differently (and counted nothing).
+    app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
+    app.db
+        .conn()
+        .execute_unprepared("UPDATE schema_meta SET value = 'earlier' WHERE key = 'figures_signature'")
+        .await
+        .unwrap();
+    let db = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    let after = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    assert_eq!(after.iter().find(|f| f.id == "leadership.briefings_heard").unwrap().value, 1);
+    // A second start with the same declarations writes nothing again: the rows keep their ids.
+    let rows = |db: &fazhi_store::Db| {
+        let db = db.clone();
+        async move {
+            let count = sea_orm::sea_query::Query::select()
+                .expr_as(sea_orm::sea_query::Expr::cust("MAX(id)"), "n")
+                .from(sea_orm::sea_query::Alias::new("ledger_figures"))
+                .to_owned();
+            db.conn().query_one(&count).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+        }
+    };
+    let before = rows(&db).await;
+    let again = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    assert_eq!(rows(&again).await, before);
 }

@@ -54,6 +54,20 @@ pub const ALL: &[&LedgerKind] = &[
     &leadership_meetings::KIND,
 ];
 
+/// What the stored figure rows depend on: every kind's indicators, what each counts in which year
+/// and what it sums. The store writes the rows again when this changes. The counting functions
+/// themselves cannot be compared: a change to one that keeps its id and dates needs a new id.
+pub fn figures_signature() -> String {
+    let mut out = String::new();
+    for kind in ALL {
+        out.push_str(&format!("{}:{:?};", kind.code, kind.dated));
+        for f in kind.indicators {
+            out.push_str(&format!("{}/{:?}/{:?};", f.id, f.sums, f.dated_by));
+        }
+    }
+    crate::attachment::digest(out.as_bytes())
+}
+
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
     ALL.iter().copied().find(|k| k.code == code)
 }
