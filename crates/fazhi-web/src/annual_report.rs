@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use fazhi_report::draft::{self, Draft, Facts, Segment};
+use fazhi_domain::role::Role;
+use fazhi_report::draft::{self, Draft, Facts};
 use fazhi_store::annual_reports::{ReportRow, Step};
 use fazhi_store::{Actor, Db, Scope, StoreError, annual_reports, indicators, ledger, orgs};
 
@@ -119,18 +120,14 @@ pub async fn accept_edit(
     if edited.title.trim().is_empty() {
         return Err(StoreError::invalid("title", "请填写报告标题"));
     }
-    for part in &mut edited.parts {
-        for s in &mut part.sections {
-            for p in &mut s.paragraphs {
-                for seg in &mut p.segments {
-                    if let Segment::Figure { id, edited: false, .. } = seg
-                        && !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
-                    {
-                        return Err(StoreError::invalid("body", "报告中有无法识别的数字引用"));
-                    }
-                }
-            }
-        }
+    // A figure refers to an indicator the draft already states: the editor moves figures and
+    // marks them as typed, it does not invent references.
+    let known: std::collections::BTreeSet<&str> = saved.figures().map(|f| f.0).collect();
+    if let Some((id, _, _)) = edited.figures().find(|f| !known.contains(f.0)) {
+        return Err(StoreError::invalid(
+            "body",
+            format!("报告中的数字引用“{id}”不是本报告的指标，请刷新页面后重新编辑"),
+        ));
     }
     let (facts, _) = facts(db, scope, report.org_id, report.year).await?;
     edited.refresh(&facts);
@@ -142,10 +139,16 @@ pub fn check(draft: &Draft) -> fazhi_report::Report {
     fazhi_report::check_text("年度报告", &draft.to_text())
 }
 
-/// Whether the caller may read a report: a township's people their own at every stage, the
-/// district once it was reported to it or published.
-pub fn may_read(township_user: bool, report: &ReportRow) -> bool {
-    township_user || report.reported_at.is_some() || report.published_at.is_some()
+/// Whether the caller works in a township (clerk, leader, adviser) rather than at the district:
+/// the township's people see its report at every stage and unmasked.
+pub fn is_township_user(identity: &crate::auth::Identity) -> bool {
+    identity.principal.roles.any_of(&[Role::Clerk, Role::Leader, Role::Adviser])
+}
+
+/// Whether the caller may read a report (in scope already): a township's people their own at
+/// every stage, the district once it was reported to it or published.
+pub fn may_read(identity: &crate::auth::Identity, report: &ReportRow) -> bool {
+    is_township_user(identity) || report.reported_at.is_some() || report.published_at.is_some()
 }
 
 /// Starts a township's report for a year with a draft from its ledgers.

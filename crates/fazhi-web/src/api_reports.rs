@@ -3,7 +3,6 @@
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
-use fazhi_domain::role::Role;
 use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators};
 use serde::{Deserialize, Serialize};
@@ -16,14 +15,9 @@ use crate::error::{ApiError, ApiErrorBody, json_rejection};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-fn township_user(identity: &Identity) -> bool {
-    let r = &identity.principal.roles;
-    r.contains(Role::Clerk) || r.contains(Role::Leader) || r.contains(Role::Adviser)
-}
-
 async fn readable(state: &AppState, identity: &Identity, id: i64) -> Result<ReportRow, ApiError> {
     let r = annual_reports::get(&state.db, &identity.principal.scope(), id).await?;
-    if service::may_read(township_user(identity), &r) { Ok(r) } else { Err(StoreError::NotFound.into()) }
+    if service::may_read(identity, &r) { Ok(r) } else { Err(StoreError::NotFound.into()) }
 }
 
 /// The reports of the caller's scope the caller may read, newest year first.
@@ -33,7 +27,7 @@ pub async fn list(
     Extension(identity): Extension<Identity>,
 ) -> ApiResult<Vec<ReportRow>> {
     let all = annual_reports::list(&state.db, &identity.principal.scope()).await?;
-    Ok(Json(all.into_iter().filter(|r| service::may_read(township_user(&identity), r)).collect()))
+    Ok(Json(all.into_iter().filter(|r| service::may_read(&identity, r)).collect()))
 }
 
 #[derive(Serialize, ToSchema)]

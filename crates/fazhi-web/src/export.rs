@@ -41,9 +41,3 @@ pub fn html(draft: &Draft) -> String {
 pub fn masked_with(draft: &Draft, names: &[String]) -> Draft {
     draft.map_text(|t| privacy::mask(t, names))
 }
-
-/// Masked without a list of names: numbers and addresses only. Used where the ledgers' names are
-/// not at hand; the public page and the district's exports pass the township's names.
-pub fn masked(draft: &Draft) -> Draft {
-    masked_with(draft, &[])
-}

@@ -157,6 +157,20 @@ async fn a_report_is_drafted_from_the_ledgers_edited_checked_approved_published_
     let page = clerk.get(&report).await.text().await.unwrap();
     assert!(page.contains("1 个数字为手工填写"), "the review shows it");
 
+    // A figure the draft does not state is refused, with nothing saved.
+    let (mut invented, current) = stored(&app, id).await;
+    invented.preamble.segments.push(Segment::Figure {
+        id: "made.up".into(),
+        value: 1,
+        unit: "件".into(),
+        edited: true,
+    });
+    let invented = serde_json::to_string(&invented).unwrap();
+    let (status, page) =
+        post(&clerk, &format!("{report}/save"), &[("body", &invented), ("version", &current.to_string())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("“made.up”不是本报告的指标"), "{page}");
+    assert_eq!(stored(&app, id).await.1, current, "nothing saved");
     // A stale version is refused, and a broken draft (no signature, no date) cannot be submitted.
     let (status, _) =
         post(&clerk, &format!("{report}/save"), &[("body", &body), ("version", &version.to_string())]).await;

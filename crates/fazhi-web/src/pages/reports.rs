@@ -31,15 +31,6 @@ fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
-fn is_township_user(identity: &Identity) -> bool {
-    let r = &identity.principal.roles;
-    r.contains(Role::Clerk) || r.contains(Role::Leader) || r.contains(Role::Adviser)
-}
-
-fn may_read(identity: &Identity, report: &ReportRow) -> bool {
-    service::may_read(is_township_user(identity), report)
-}
-
 /// Where a year's report stands against the first quarter: published (and when), or a warning
 /// from 1 March, or late after 31 March of the following year.
 pub fn deadline_status(year: i32, published: Option<NaiveDate>, today: NaiveDate) -> (&'static str, String) {
@@ -119,7 +110,7 @@ async fn list_page(state: &AppState, identity: &Identity, error: Option<String>)
         rows.push(ListRow {
             org_name: r.org_name.clone(),
             year: r.year,
-            href: may_read(identity, r).then(|| format!("/reports/{}", r.id)),
+            href: service::may_read(identity, r).then(|| format!("/reports/{}", r.id)),
             state: r.state_label.to_owned(),
             state_tone: tone(&r.state),
             reported: fmt_opt_time(r.reported_at),
@@ -261,7 +252,7 @@ fn severity_tone(s: Severity) -> &'static str {
 async fn report_page(state: &AppState, identity: &Identity, id: i64, refusal: Option<String>) -> Response {
     let scope = identity.principal.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if may_read(identity, &r) => r,
+        Ok(r) if service::may_read(identity, &r) => r,
         Ok(_) => return store_error_page(identity, StoreError::NotFound),
         Err(e) => return store_error_page(identity, e),
     };
@@ -421,7 +412,7 @@ async fn step(
     let p = &identity.principal;
     let scope = p.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if may_read(identity, &r) => r,
+        Ok(r) if service::may_read(identity, &r) => r,
         Ok(_) => return store_error_page(identity, StoreError::NotFound),
         Err(e) => return store_error_page(identity, e),
     };
@@ -490,7 +481,7 @@ pub async fn figure(
 ) -> Response {
     let scope = identity.principal.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if may_read(&identity, &r) => r,
+        Ok(r) if service::may_read(&identity, &r) => r,
         Ok(_) => return store_error_page(&identity, StoreError::NotFound),
         Err(e) => return store_error_page(&identity, e),
     };
@@ -545,7 +536,7 @@ pub async fn export_file(
 ) -> Response {
     let scope = identity.principal.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if may_read(&identity, &r) => r,
+        Ok(r) if service::may_read(&identity, &r) => r,
         Ok(_) => return store_error_page(&identity, StoreError::NotFound),
         Err(e) => return store_error_page(&identity, e),
     };
@@ -564,7 +555,7 @@ pub async fn export_file(
         Err(e) => return store_error_page(&identity, e),
     };
     // Outside the township, the report leaves with personal data removed.
-    let draft = if is_township_user(&identity) {
+    let draft = if service::is_township_user(&identity) {
         draft
     } else {
         match fazhi_store::ledger::personal_names(&state.db, &scope, report.org_id).await {
@@ -621,7 +612,7 @@ pub async fn compare(
 ) -> Response {
     let scope = identity.principal.scope();
     match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if may_read(&identity, &r) => {}
+        Ok(r) if service::may_read(&identity, &r) => {}
         Ok(_) => return store_error_page(&identity, StoreError::NotFound),
         Err(e) => return store_error_page(&identity, e),
     }
