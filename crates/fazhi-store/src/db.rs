@@ -60,6 +60,15 @@ impl Db {
         let default_pool = if sqlite { 4 } else { 16 };
         let pool = std::env::var("FAZHI_DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(default_pool);
         options.max_connections(pool).min_connections(1).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+        // A ping before each use is a round trip to the connection's thread: for an embedded file
+        // it finds nothing (the connection cannot go stale) and it cost a third of the hops of a
+        // page. A PostgreSQL connection is pinged only after a quiet spell, when a restart or a
+        // firewall may have cut it.
+        if sqlite {
+            options.test_before_acquire(false);
+        } else {
+            options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+        }
         options.map_sqlx_sqlite_pool_opts(|pool| {
             pool.after_connect(|conn, _| Box::pin(async move { fix_query_plans(conn).await }))
         });

@@ -424,9 +424,7 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<Page<Us
     }
     let page_size = filter.page_size.clamp(1, 200);
     let page = std::cmp::max(filter.page, 1);
-    let total = query.clone().count(db.conn()).await?;
-    let rows =
-        query.order_by_asc(user::Column::Id).offset((page - 1) * page_size).limit(page_size).all(db.conn()).await?;
+    let (rows, total) = crate::fetch_page(db, query.order_by_asc(user::Column::Id), page, page_size).await?;
     let org_ids: Vec<i64> = rows.iter().map(|u| u.org_id).collect();
     let names: std::collections::HashMap<i64, String> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(org_ids))

@@ -2,6 +2,12 @@
 
 mod report_cli;
 
+/// A page builds and drops thousands of small strings (rows, cells, escaped HTML) on every
+/// thread at once; glibc's allocator spent a sixth of the server's time there, much of it waiting
+/// on its arena locks (crates/fazhi/benches/audit_load.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;

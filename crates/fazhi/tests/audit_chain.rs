@@ -117,3 +117,41 @@ async fn the_auditor_reads_the_trail_filtered_by_user_and_date() {
         .unwrap();
     assert_eq!(json["total"], 3);
 }
+
+#[tokio::test]
+async fn the_trail_pages_newest_first_and_every_page_gives_the_total() {
+    let app = app_with_history().await;
+    let auditor = app.login("t_auditor").await;
+    let page = |n: u32| {
+        let auditor = &auditor;
+        async move {
+            let json: serde_json::Value = auditor
+                .api(
+                    reqwest::Method::GET,
+                    &format!("/api/v1/audit?user=t_admin&action=org.create&page_size=2&page={n}"),
+                    None,
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            let names: Vec<String> = json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["after"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (json["total"].as_u64().unwrap(), names)
+        }
+    };
+    let (total, first) = page(1).await;
+    assert_eq!(total, 3);
+    assert_eq!(first.len(), 2);
+    assert!(first[0].contains("新村2") && first[1].contains("新村1"), "{first:?}");
+    let (total, second) = page(2).await;
+    assert_eq!(total, 3);
+    assert_eq!(second.len(), 1);
+    assert!(second[0].contains("新村0"), "{second:?}");
+    let (total, past_the_end) = page(5).await;
+    assert_eq!((total, past_the_end.len()), (3, 0), "a page past the end still says how many there are");
+}
