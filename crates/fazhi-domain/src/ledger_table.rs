@@ -18,6 +18,19 @@ pub struct Columns {
     fields: Vec<(usize, &'static Field)>,
 }
 
+impl Columns {
+    /// The sheet column that holds a field.
+    pub fn of(&self, key: &str) -> Option<usize> {
+        self.fields.iter().find(|(_, f)| f.key == key).map(|(column, _)| *column)
+    }
+
+    /// The first sheet column holding a field of this type, as a cell to point at for a rule
+    /// that concerns those fields together.
+    pub fn first_of(&self, is: impl Fn(&FieldType) -> bool) -> Option<usize> {
+        self.fields.iter().filter(|(_, f)| is(&f.ty)).map(|(column, _)| *column).min()
+    }
+}
+
 /// A cell that does not fit the declaration: its column (0-based) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{
-    ActorFacts, Context, DeadlineStatus, FieldType, LedgerKind, Linked, LinkedRecord, Refusal, Values, date, refs,
-    split_refs, text,
+    ActorFacts, Context, DeadlineStatus, FieldType, LedgerKind, Linked, LinkedRecord, RefSpec, Refusal, Values, date,
+    refs, split_refs, text,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -237,6 +237,45 @@ fn township_path(org_path: &str) -> &str {
     }
 }
 
+/// The records of a register another kind refers to (officers, mediators), as found in the
+/// township of `org_path`, each under the key the references use. Registers are small: the
+/// township's whole register is read.
+async fn township_register<C: ConnectionTrait>(
+    conn: &C,
+    spec: &RefSpec,
+    org_path: &str,
+) -> Result<Vec<LinkedRecord>, StoreError> {
+    let rows = ledger_record::Entity::find()
+        .filter(ledger_record::Column::Kind.eq(spec.kind))
+        .filter(ledger_record::Column::OrgPath.starts_with(township_path(org_path)))
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let values: Values = serde_json::from_str(&row.values_json)
+                .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", row.id)))?;
+            let key = text(&values, spec.by).to_owned();
+            Ok(LinkedRecord { kind: row.kind, key, title: row.title, state: row.state, values })
+        })
+        .collect()
+}
+
+/// Every record an imported row of `kind` may refer to: the township's registers that its `Refs`
+/// fields name.
+pub(crate) async fn registers_for_import<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    org_path: &str,
+) -> Result<Linked, StoreError> {
+    let mut linked = Linked::default();
+    for field in kind.fields {
+        if let FieldType::Refs(spec) = field.ty {
+            linked.records.extend(township_register(conn, spec, org_path).await?);
+        }
+    }
+    Ok(linked)
+}
+
 /// What a record's rules consult besides the record: the records its `Refs` fields name (as stored
 /// and as entered now), found in its township, and the names of its attachments.
 async fn linked<C: ConnectionTrait>(
@@ -255,20 +294,8 @@ async fn linked<C: ConnectionTrait>(
         if keys.is_empty() {
             continue;
         }
-        // The referenced kinds are small registers (officers, mediators): read the township's.
-        let rows = ledger_record::Entity::find()
-            .filter(ledger_record::Column::Kind.eq(spec.kind))
-            .filter(ledger_record::Column::OrgPath.starts_with(township_path(org_path)))
-            .all(conn)
-            .await?;
-        for row in rows {
-            let values: Values = serde_json::from_str(&row.values_json)
-                .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", row.id)))?;
-            let key = text(&values, spec.by).to_owned();
-            if keys.contains(&key.as_str()) {
-                linked.records.push(LinkedRecord { kind: row.kind, key, title: row.title, state: row.state, values });
-            }
-        }
+        let register = township_register(conn, spec, org_path).await?;
+        linked.records.extend(register.into_iter().filter(|r| keys.contains(&r.key.as_str())));
     }
     if let Some(id) = record_id {
         linked.attachments = ledger_attachment::Entity::find()

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use fazhi_domain::ledger::{Context, FieldType, LedgerKind, Values, text};
+use fazhi_domain::ledger::{Context, FieldType, LedgerKind, Refusal, Values, text};
 use fazhi_domain::ledger_table::column_letter;
 use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
@@ -201,6 +201,15 @@ pub async fn import(
         None => 0,
     };
 
+    // A row that names officers or mediators is held to the same rules as a record entered by
+    // hand: each named one registered in the township and valid on the days of the row's acts.
+    let registers = match &txn {
+        Some(t) => crate::ledger::registers_for_import(t, kind, &org.path).await?,
+        None => crate::ledger::registers_for_import(db.conn(), kind, &org.path).await?,
+    };
+    let row_ctx = ctx.with_linked(&registers);
+    let refs_column = columns.first_of(|ty| matches!(ty, FieldType::Refs(_))).unwrap_or(0);
+
     let mut seen: HashSet<String> = HashSet::new();
     let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
     let mut error_count = 0usize;
@@ -233,6 +242,20 @@ pub async fn import(
                     }
                 }
             }
+        }
+        if let Some((_, values)) = &parsed
+            && let Err(refusal) = kind.check_refs(&Values::new(), values, &row_ctx)
+        {
+            errors.extend(match refusal {
+                Refusal::Invalid(fields) => fields
+                    .into_iter()
+                    .map(|e| cell_error(row, columns.of(e.field).unwrap_or(refs_column), e.message))
+                    .collect(),
+                Refusal::Rule { article, message, .. } => {
+                    vec![cell_error(row, refs_column, format!("{message}（{article}）"))]
+                }
+                other => vec![cell_error(row, refs_column, other.to_string())],
+            });
         }
         if !errors.is_empty() {
             error_count += errors.len();

@@ -206,3 +206,67 @@ async fn the_officers_list_shows_the_certificates_to_clean_up_until_they_are_can
     let list = section(&clerk.get("/ledgers/enforcement_officers").await.text().await.unwrap());
     assert!(!list.contains("周平") && list.contains("没有需要处理的记录"), "{list}");
 }
+
+fn cases_file(rows: &[[&str; 6]]) -> Vec<u8> {
+    use fazhi_office::xlsx::{Cell, TableWriter};
+    let mut w =
+        TableWriter::new("行政执法案件", &["状态", "案由", "执法类别", "当事人", "执法人员（执法证号）", "立案日期"])
+            .unwrap();
+    for row in rows {
+        w.push(&row.iter().map(|c| Cell::Text(c.to_string())).collect::<Vec<_>>()).unwrap();
+    }
+    w.finish().unwrap()
+}
+
+async fn upload(s: &Session, path: &str, file: Vec<u8>) -> (StatusCode, String) {
+    let form = reqwest::multipart::Form::new().text("csrf_token", s.csrf.clone()).part(
+        "file",
+        reqwest::multipart::Part::bytes(file)
+            .file_name("执法案件.xlsx")
+            .mime_str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .unwrap(),
+    );
+    let r = s.client.post(s.url(path)).multipart(form).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_hand() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let other = app.login("t_other_clerk").await;
+    officer(&clerk, "王强", "A-001").await;
+    officer(&clerk, "刘敏", "A-002").await;
+    officer(&other, "外镇队员", "B-001").await;
+
+    let file = cases_file(&[
+        ["已立案", "占道经营", "行政处罚", "赵某", "A-001、A-002", "2026-09-01"],
+        ["已立案", "违规搭建", "行政处罚", "钱某", "A-001、B-001", "2026-09-02"],
+        ["已立案", "噪声扰民", "行政处罚", "孙某", "A-001", "2026-09-03"],
+        ["已立案", "违规排污", "行政处罚", "李某", "A-001、A-002", "2028-03-01"],
+    ]);
+    let (status, page) = upload(&clerk, "/ledgers/enforcement_cases/import", file).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("一条也没有导入"), "{page}");
+    let errors = page.split("id=\"error-table\"").nth(1).unwrap();
+    let row = |n: u32, message: &str| {
+        format!("<td class=\"num\">{n}</td><td>E</td><td>执法人员（执法证号）</td><td>{message}")
+    };
+    assert!(errors.contains(&row(3, "“执法人员（执法证号）”中的“B-001”不在本乡镇的执法人员台账中")), "{errors}");
+    assert!(errors.contains(&row(4, "执法人员不得少于2名，本记录填写了1名（《行政处罚法》第四十二条）")), "{errors}");
+    assert!(errors.contains(&row(5, "执法人员王强（A-001）在2028年3月1日（立案日期）执法证已过有效期")), "{errors}");
+    assert!(!errors.contains("<td class=\"num\">2</td>"), "the good row is not refused: {errors}");
+    let list = clerk.get("/ledgers/enforcement_cases").await.text().await.unwrap();
+    assert!(!list.contains("占道经营"), "nothing is stored while a row is wrong");
+
+    let fixed = cases_file(&[["已立案", "占道经营", "行政处罚", "赵某", "A-001、A-002", "2026-09-01"]]);
+    let (status, page) = upload(&clerk, "/ledgers/enforcement_cases/import", fixed).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let upload_id = page.split("action=\"/ledgers/enforcement_cases/import/").nth(1).unwrap();
+    let upload_id = upload_id.split('"').next().unwrap();
+    let r = clerk.post_form(&format!("/ledgers/enforcement_cases/import/{upload_id}"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("已导入 1 条记录"));
+    let list = clerk.get("/ledgers/enforcement_cases").await.text().await.unwrap();
+    assert!(list.contains("占道经营"));
+}
