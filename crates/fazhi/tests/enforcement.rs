@@ -218,18 +218,6 @@ fn cases_file(rows: &[[&str; 6]]) -> Vec<u8> {
     w.finish().unwrap()
 }
 
-async fn upload(s: &Session, path: &str, file: Vec<u8>) -> (StatusCode, String) {
-    let form = reqwest::multipart::Form::new().text("csrf_token", s.csrf.clone()).part(
-        "file",
-        reqwest::multipart::Part::bytes(file)
-            .file_name("执法案件.xlsx")
-            .mime_str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .unwrap(),
-    );
-    let r = s.client.post(s.url(path)).multipart(form).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_hand() {
     let app = TestApp::spawn().await;
@@ -245,7 +233,7 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
         ["已立案", "噪声扰民", "行政处罚", "孙某", "A-001", "2026-09-03"],
         ["已立案", "违规排污", "行政处罚", "李某", "A-001、A-002", "2028-03-01"],
     ]);
-    let (status, page) = upload(&clerk, "/ledgers/enforcement_cases/import", file).await;
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/enforcement_cases/import", file).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("一条也没有导入"), "{page}");
     let errors = page.split("id=\"error-table\"").nth(1).unwrap();
@@ -260,7 +248,7 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
     assert!(!list.contains("占道经营"), "nothing is stored while a row is wrong");
 
     let fixed = cases_file(&[["已立案", "占道经营", "行政处罚", "赵某", "A-001、A-002", "2026-09-01"]]);
-    let (status, page) = upload(&clerk, "/ledgers/enforcement_cases/import", fixed).await;
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/enforcement_cases/import", fixed).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let upload_id = page.split("action=\"/ledgers/enforcement_cases/import/").nth(1).unwrap();
     let upload_id = upload_id.split('"').next().unwrap();

@@ -16,18 +16,6 @@ use reqwest::StatusCode;
 
 const CLERK: ActorFacts<'static> = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
 
-async fn upload(s: &Session, path: &str, file: Vec<u8>) -> (StatusCode, String) {
-    let form = reqwest::multipart::Form::new().text("csrf_token", s.csrf.clone()).part(
-        "file",
-        reqwest::multipart::Part::bytes(file)
-            .file_name("台账.xlsx")
-            .mime_str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .unwrap(),
-    );
-    let r = s.client.post(s.url(path)).multipart(form).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
 /// `POST /api/v1/ledgers/decisions/import` with the file as the body.
 async fn api_import(s: &Session, file: Vec<u8>) -> reqwest::Response {
     let url = s.url("/api/v1/ledgers/decisions/import");
@@ -72,7 +60,7 @@ async fn an_exported_list_imported_into_an_empty_township_gives_the_same_records
 
     // Into 安稳镇, which has no documents yet: checked first, then confirmed.
     let other = app.login("t_other_clerk").await;
-    let (status, page) = upload(&other, "/ledgers/normative_documents/import", file).await;
+    let (status, page) = other.upload_spreadsheet("/ledgers/normative_documents/import", file).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("检查通过：共 2 条记录，尚未导入"), "{page}");
     assert!(records(&app.db, app.orgs.other_township, kind).await.is_empty(), "a check stores nothing");
@@ -124,7 +112,7 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
         ["草案拟订中", "农村公路养护", "二〇二六", "交通办"],
         ["草案拟订中", "敬老院改扩建", "2026", "社会事务办"],
     ]);
-    let (status, page) = upload(&clerk, "/ledgers/decisions/import", file.clone()).await;
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/decisions/import", file.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("一条也没有导入"), "{page}");
     let errors = page.split("id=\"error-table\"").nth(1).unwrap();
@@ -147,7 +135,7 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
     assert!(records(&app.db, app.orgs.township, kind).await.is_empty());
 
     // Not a spreadsheet at all.
-    let (status, page) = upload(&clerk, "/ledgers/decisions/import", b"title,year\n".to_vec()).await;
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/decisions/import", b"title,year\n".to_vec()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("不是 .xlsx 文件"), "{page}");
 

@@ -246,6 +246,19 @@ impl Session {
         self.client.post(self.url(path)).form(&all).send().await.unwrap()
     }
 
+    /// Uploads an .xlsx file through an import form, as a browser sends it: status and page.
+    pub async fn upload_spreadsheet(&self, path: &str, file: Vec<u8>) -> (reqwest::StatusCode, String) {
+        let form = reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone()).part(
+            "file",
+            reqwest::multipart::Part::bytes(file)
+                .file_name("台账.xlsx")
+                .mime_str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .unwrap(),
+        );
+        let r = self.client.post(self.url(path)).multipart(form).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
     /// Calls the JSON API with the session cookie and the CSRF header.
     pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> reqwest::Response {
         let mut request = self.client.request(method, self.url(path)).header("x-csrf-token", &self.csrf);
