@@ -208,14 +208,8 @@ async fn the_officers_list_shows_the_certificates_to_clean_up_until_they_are_can
 }
 
 fn cases_file(rows: &[[&str; 6]]) -> Vec<u8> {
-    use fazhi_office::xlsx::{Cell, TableWriter};
-    let mut w =
-        TableWriter::new("行政执法案件", &["状态", "案由", "执法类别", "当事人", "执法人员（执法证号）", "立案日期"])
-            .unwrap();
-    for row in rows {
-        w.push(&row.iter().map(|c| Cell::Text(c.to_string())).collect::<Vec<_>>()).unwrap();
-    }
-    w.finish().unwrap()
+    let headers = ["状态", "案由", "执法类别", "当事人", "执法人员（执法证号）", "立案日期"];
+    common::text_sheet("行政执法案件", &headers, rows)
 }
 
 #[tokio::test]

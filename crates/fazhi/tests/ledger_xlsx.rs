@@ -9,7 +9,7 @@ use common::{Session, TestApp};
 use fazhi_domain::ledger::{ActorFacts, text};
 use fazhi_domain::ledgers::{decisions, normative_documents};
 use fazhi_domain::role::Role;
-use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
+use fazhi_office::xlsx::read_sheet;
 use fazhi_store::ledger::{self, ListFilter};
 use fazhi_store::{Db, Scope};
 use reqwest::StatusCode;
@@ -95,11 +95,7 @@ async fn an_exported_list_imported_into_an_empty_township_gives_the_same_records
 }
 
 fn decisions_file(rows: &[[&str; 4]]) -> Vec<u8> {
-    let mut w = TableWriter::new("重大行政决策", &["状态", "决策事项", "目录年度", "承办单位"]).unwrap();
-    for row in rows {
-        w.push(&row.iter().map(|c| Cell::Text(c.to_string())).collect::<Vec<_>>()).unwrap();
-    }
-    w.finish().unwrap()
+    common::text_sheet("重大行政决策", &["状态", "决策事项", "目录年度", "承办单位"], rows)
 }
 
 #[tokio::test]

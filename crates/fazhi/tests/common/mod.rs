@@ -269,6 +269,16 @@ impl Session {
     }
 }
 
+/// An .xlsx file of one sheet: the header row, then rows of text cells, as a clerk types them.
+pub fn text_sheet<const N: usize>(title: &str, headers: &[&str; N], rows: &[[&str; N]]) -> Vec<u8> {
+    use fazhi_office::xlsx::{Cell, TableWriter};
+    let mut w = TableWriter::new(title, headers).unwrap();
+    for row in rows {
+        w.push(&row.iter().map(|c| Cell::Text(c.to_string())).collect::<Vec<_>>()).unwrap();
+    }
+    w.finish().unwrap()
+}
+
 /// Runs the real `fazhi` binary on the test app's database: success, standard output and error.
 pub fn fazhi_on(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let mut all: Vec<String> = app.test_db.backend_args();
