@@ -208,7 +208,13 @@ pub async fn import(
         None => crate::ledger::registers_for_import(db.conn(), kind, &org.path).await?,
     };
     let row_ctx = ctx.with_linked(&registers);
-    let refs_column = columns.first_of(|ty| matches!(ty, FieldType::Refs(_))).unwrap_or(0);
+    let refs_column = columns.first_of(|ty| matches!(ty, FieldType::Refs(_)));
+    // A refusal points at the references' cell; where the sheet has no such column (mediators
+    // are optional), at the row alone.
+    let refs_error = |row: usize, column: Option<usize>, message: String| match column.or(refs_column) {
+        Some(column) => cell_error(row, column, message),
+        None => ImportError { row, column: String::new(), header: String::new(), message },
+    };
 
     let mut seen: HashSet<String> = HashSet::new();
     let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
@@ -247,14 +253,13 @@ pub async fn import(
             && let Err(refusal) = kind.check_refs(&Values::new(), values, &row_ctx)
         {
             errors.extend(match refusal {
-                Refusal::Invalid(fields) => fields
-                    .into_iter()
-                    .map(|e| cell_error(row, columns.of(e.field).unwrap_or(refs_column), e.message))
-                    .collect(),
-                Refusal::Rule { article, message, .. } => {
-                    vec![cell_error(row, refs_column, format!("{message}（{article}）"))]
+                Refusal::Invalid(fields) => {
+                    fields.into_iter().map(|e| refs_error(row, columns.of(e.field), e.message)).collect()
                 }
-                other => vec![cell_error(row, refs_column, other.to_string())],
+                Refusal::Rule { article, message, .. } => {
+                    vec![refs_error(row, None, format!("{message}（{article}）"))]
+                }
+                other => vec![refs_error(row, None, other.to_string())],
             });
         }
         if !errors.is_empty() {

@@ -252,3 +252,45 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
     let list = clerk.get("/ledgers/enforcement_cases").await.text().await.unwrap();
     assert!(list.contains("占道经营"));
 }
+
+#[tokio::test]
+async fn an_imported_dispute_mediated_without_a_mediator_is_refused_at_its_row() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    // No 调解员 column at all: the refusal cannot point at a cell, so it names the row.
+    let headers = [
+        "状态",
+        "纠纷事项",
+        "纠纷类别",
+        "当事人",
+        "发生地（村、社区）",
+        "来源",
+        "风险等级",
+        "受理日期",
+        "开始调解日期",
+    ];
+    let file = common::text_sheet(
+        "矛盾纠纷",
+        &headers,
+        &[[
+            "调解中",
+            "宅基地边界纠纷",
+            "邻里纠纷",
+            "郑某、王某",
+            "杉岭村",
+            "排查发现",
+            "一般",
+            "2026-10-27",
+            "2026-10-29",
+        ]],
+    );
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/disputes/import", file).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    let errors = page.split("id=\"error-table\"").nth(1).unwrap();
+    assert!(
+        errors.contains("<td class=\"num\">2</td><td></td><td></td><td>人民调解员不得少于1名，本记录填写了0名"),
+        "{errors}"
+    );
+    let list = clerk.get("/ledgers/disputes").await.text().await.unwrap();
+    assert!(!list.contains("宅基地边界纠纷"), "nothing is stored");
+}
