@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fazhi_domain::audit::{AuditContent, ChainBreak, ChainVerifier, StoredRecord, chain_hash};
+use sea_orm::sea_query::{Expr, ExprTrait, QueryStatementBuilder};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -10,7 +11,6 @@ use serde::Serialize;
 
 use crate::entities::{audit_head, audit_record, user};
 use crate::{Actor, Db, Page, StoreError};
-use sea_orm::sea_query::{ExprTrait, QueryStatementBuilder};
 
 /// What changed, for one audit record.
 pub struct Change<'a> {
@@ -151,8 +151,8 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
             .to_owned();
         // `=` on a scalar subquery, not `IN`: login names are unique, and with a single actor
         // SQLite reads the (actor, at) index in page order instead of sorting every match.
-        let actor = sea_orm::sea_query::Expr::SubQuery(None, Box::new(actor.into_sub_query_statement()));
-        query = query.filter(sea_orm::sea_query::Expr::col(audit_record::Column::ActorId).eq(actor));
+        let actor = Expr::SubQuery(None, Box::new(actor.into_sub_query_statement()));
+        query = query.filter(Expr::col(audit_record::Column::ActorId).eq(actor));
     }
     if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         query = query.filter(audit_record::Column::Action.eq(action));
