@@ -120,7 +120,8 @@ pub fn is_digest(s: &str) -> bool {
 /// control characters, at most 100 characters.
 fn clean_name(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).collect();
+    let cleaned: String =
+        last.chars().filter(|c| !crate::text::is_hidden(*c, false) && !matches!(c, '"' | '<' | '>')).collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() || cleaned.trim_matches('.').is_empty() {
         return None;

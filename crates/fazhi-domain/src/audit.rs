@@ -1,10 +1,59 @@
-//! The tamper-evident audit chain. Each record's hash is SM3 (GB/T 32905) over the previous
-//! record's hash and the record's own canonical content, so altering, removing or reordering any
-//! record breaks every hash after it.
+//! The tamper-evident audit chain. Each record's digest is HMAC-SM3 (GB/T 32905, RFC 2104) under
+//! a key kept outside the database, over the previous record's digest and the record's own
+//! canonical content: altering, removing or reordering any record breaks every digest after it,
+//! and without the key nobody with write access to the database can compute the digests anew.
+//! What the chain cannot show by itself — records cut from its end together with its head, or an
+//! older copy of the whole database put back — a checkpoint kept outside the system shows.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use hmac::{KeyInit, Mac};
+use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
+
+type HmacSm3 = hmac::Hmac<Sm3>;
+
+/// The secret key of the audit chain: 32 random bytes, kept outside the database.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditKey({})", self.fingerprint())
+    }
+}
+
+impl AuditKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> AuditKey {
+        AuditKey(bytes)
+    }
+
+    /// 64 hex digits, as the key file and `FAZHI_AUDIT_KEY` hold it.
+    pub fn from_hex(text: &str) -> Option<AuditKey> {
+        let bytes = hex::decode(text.trim()).ok()?;
+        Some(AuditKey(bytes.try_into().ok()?))
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Names the key without revealing it (the first 16 hex digits of its SM3 digest), so a
+    /// database can tell that it is opened with the key its chain was written under.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(Sm3::digest(self.0))[..16].to_owned()
+    }
+
+    fn mac(&self) -> HmacSm3 {
+        <HmacSm3 as KeyInit>::new_from_slice(&self.0).expect("HMAC takes a key of any length")
+    }
+
+    /// HMAC-SM3 of `message` as lower-case hex.
+    pub fn sign(&self, message: &[u8]) -> String {
+        let mut mac = self.mac();
+        mac.update(message);
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
 
 /// The hash that stands before the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -26,16 +75,25 @@ pub struct AuditContent {
     pub after: Option<String>,
 }
 
-/// SM3 over `prev_hash` and the canonical JSON of `content`, as lower-case hex.
-pub fn chain_hash(prev_hash: &str, content: &AuditContent) -> String {
-    let mut hasher = Sm3::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(b"\n");
+/// What a record's digest is computed over: the previous digest, a line break, the canonical JSON.
+fn chained_bytes(prev_hash: &str, content: &AuditContent) -> Vec<u8> {
     // Timestamps are hashed at microsecond precision, the precision both databases keep.
     let mut canonical = content.clone();
     canonical.at = truncate_to_micros(canonical.at);
-    hasher.update(serde_json::to_vec(&canonical).expect("audit content serializes"));
-    hex::encode(hasher.finalize())
+    let mut bytes = format!("{prev_hash}\n").into_bytes();
+    bytes.extend(serde_json::to_vec(&canonical).expect("audit content serializes"));
+    bytes
+}
+
+/// HMAC-SM3 under `key` over `prev_hash` and the canonical JSON of `content`, as lower-case hex.
+pub fn chain_hash(key: &AuditKey, prev_hash: &str, content: &AuditContent) -> String {
+    key.sign(&chained_bytes(prev_hash, content))
+}
+
+/// The unkeyed SM3 digest chains were written with before the key: read once, when such a chain is
+/// verified and re-keyed.
+pub fn unkeyed_chain_hash(prev_hash: &str, content: &AuditContent) -> String {
+    hex::encode(Sm3::digest(chained_bytes(prev_hash, content)))
 }
 
 pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -77,27 +135,36 @@ impl std::fmt::Display for ChainBreak {
     }
 }
 
-/// Walks records in id order and reports the first break. `expected_next_id` starts at 1.
+/// Walks records in id order and reports the first break; the first record pushed has id 1.
 #[derive(Debug)]
 pub struct ChainVerifier {
+    /// `None` checks the unkeyed digests of a chain from before the key.
+    key: Option<AuditKey>,
     prev_hash: String,
     expected_id: i64,
     pub checked: u64,
 }
 
-impl Default for ChainVerifier {
-    fn default() -> Self {
-        ChainVerifier { prev_hash: GENESIS_HASH.to_owned(), expected_id: 1, checked: 0 }
-    }
-}
-
 impl ChainVerifier {
+    pub fn new(key: &AuditKey) -> ChainVerifier {
+        ChainVerifier { key: Some(key.clone()), prev_hash: GENESIS_HASH.to_owned(), expected_id: 1, checked: 0 }
+    }
+
+    /// For a chain written before the key, as it is verified once before being re-keyed.
+    pub fn unkeyed() -> ChainVerifier {
+        ChainVerifier { key: None, prev_hash: GENESIS_HASH.to_owned(), expected_id: 1, checked: 0 }
+    }
+
     pub fn push(&mut self, record: &StoredRecord) -> Result<(), ChainBreak> {
         let id = record.content.id;
         if record.prev_hash != self.prev_hash || id != self.expected_id {
             return Err(ChainBreak::Broken { id, expected_prev: self.prev_hash.clone() });
         }
-        if chain_hash(&record.prev_hash, &record.content) != record.hash {
+        let expected = match &self.key {
+            Some(key) => chain_hash(key, &record.prev_hash, &record.content),
+            None => unkeyed_chain_hash(&record.prev_hash, &record.content),
+        };
+        if expected != record.hash {
             return Err(ChainBreak::Altered { id });
         }
         self.prev_hash = record.hash.clone();
@@ -113,6 +180,39 @@ impl ChainVerifier {
             return Err(ChainBreak::Truncated { last_id, head_id });
         }
         Ok(())
+    }
+}
+
+/// A signed statement of the chain's head at one moment, for the auditor to keep outside the
+/// system. Verifying against it later proves no record up to `sequence` was cut or rolled back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The id of the last record at that moment.
+    pub sequence: i64,
+    /// That record's digest.
+    pub digest: String,
+    pub at: DateTime<Utc>,
+    /// The key's fingerprint.
+    pub key: String,
+    /// HMAC-SM3 under the key over the fields above.
+    pub signature: String,
+}
+
+impl Checkpoint {
+    fn signed_text(sequence: i64, digest: &str, at: DateTime<Utc>, key: &str) -> String {
+        format!("fazhi-audit-checkpoint\n{sequence}\n{digest}\n{}\n{key}", at.to_rfc3339())
+    }
+
+    pub fn sign(key: &AuditKey, sequence: i64, digest: &str, at: DateTime<Utc>) -> Checkpoint {
+        let fingerprint = key.fingerprint();
+        let signature = key.sign(Self::signed_text(sequence, digest, at, &fingerprint).as_bytes());
+        Checkpoint { sequence, digest: digest.to_owned(), at, key: fingerprint, signature }
+    }
+
+    /// Whether this checkpoint was signed with `key` and is unaltered.
+    pub fn is_signed_by(&self, key: &AuditKey) -> bool {
+        let text = Self::signed_text(self.sequence, &self.digest, self.at, &self.key);
+        self.key == key.fingerprint() && key.sign(text.as_bytes()) == self.signature
     }
 }
 
@@ -133,7 +233,7 @@ mod tests {
             before: None,
             after: Some(r#"{"name":"张三"}"#.into()),
         };
-        let hash = chain_hash(prev, &content);
+        let hash = chain_hash(&test_key(), prev, &content);
         StoredRecord { content, prev_hash: prev.into(), hash }
     }
 
@@ -146,8 +246,12 @@ mod tests {
         out
     }
 
+    fn test_key() -> AuditKey {
+        AuditKey::from_bytes([7; 32])
+    }
+
     fn verify(records: &[StoredRecord], head: (i64, &str)) -> Result<(), ChainBreak> {
-        let mut v = ChainVerifier::default();
+        let mut v = ChainVerifier::new(&test_key());
         for r in records {
             v.push(r)?;
         }
@@ -180,5 +284,36 @@ mod tests {
 
         let truncated = &c[..4];
         assert_eq!(verify(truncated, (head.0, &head.1)), Err(ChainBreak::Truncated { last_id: 4, head_id: 5 }));
+    }
+
+    #[test]
+    fn a_chain_recomputed_without_the_key_is_caught() {
+        let mut c = chain(3);
+        // An intruder edits record 2 and recomputes the digests from there on, without the key.
+        c[1].content.actor_name = "他人".into();
+        c[1].hash = unkeyed_chain_hash(&c[1].prev_hash, &c[1].content);
+        c[2].prev_hash = c[1].hash.clone();
+        c[2].hash = unkeyed_chain_hash(&c[2].prev_hash, &c[2].content);
+        let head = (3, c[2].hash.clone());
+        assert_eq!(verify(&c, (head.0, &head.1)), Err(ChainBreak::Altered { id: 2 }));
+    }
+
+    #[test]
+    fn checkpoints_are_signed_with_the_key() {
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let cp = Checkpoint::sign(&test_key(), 42, "ab", at);
+        assert!(cp.is_signed_by(&test_key()));
+        assert!(!cp.is_signed_by(&AuditKey::from_bytes([8; 32])));
+        let forged = Checkpoint { sequence: 41, ..cp.clone() };
+        assert!(!forged.is_signed_by(&test_key()));
+        let key = test_key();
+        assert_eq!(AuditKey::from_hex(&key.to_hex()).unwrap().fingerprint(), key.fingerprint());
+    }
+
+    #[test]
+    fn hmac_sm3_differs_from_plain_sm3() {
+        let key = test_key();
+        assert_ne!(key.sign(b"abc"), hex::encode(Sm3::digest(b"abc")));
+        assert_eq!(key.sign(b"abc").len(), 64);
     }
 }

@@ -933,6 +933,7 @@ pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, Str
         });
     }
     let label = field.label;
+    crate::text::check(label, raw, field.ty == FieldType::LongText)?;
     match field.ty {
         FieldType::Text(max) => {
             let n = raw.chars().count();
@@ -942,7 +943,14 @@ pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, Str
                 Ok(Some(Value::String(raw.to_owned())))
             }
         }
-        FieldType::LongText => Ok(Some(Value::String(raw.to_owned()))),
+        FieldType::LongText => {
+            let (n, max) = (raw.chars().count(), crate::text::LONG_TEXT_MAX);
+            if n > max {
+                Err(format!("“{label}”最多 {max} 个字，现有 {n} 个"))
+            } else {
+                Ok(Some(Value::String(raw.to_owned())))
+            }
+        }
         FieldType::Date => parse_date(raw)
             .map(|d| Some(Value::String(d.format("%Y-%m-%d").to_string())))
             .ok_or_else(|| format!("“{label}”应为日期，如 2026-11-23")),
@@ -956,6 +964,9 @@ pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, Str
             } else {
                 Err(format!("“{label}”应为以下之一：{}", choices.join("、")))
             }
+        }
+        FieldType::Refs(_) if raw.chars().count() > crate::text::LONG_TEXT_MAX => {
+            Err(format!("“{label}”最多 {} 个字", crate::text::LONG_TEXT_MAX))
         }
         FieldType::Refs(_) => Ok(Some(Value::String(split_refs(raw).join("、")))),
         FieldType::Flag => match raw {

@@ -12,6 +12,7 @@ pub mod ledgers;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod text;
 pub mod user;
 
 pub use field::FieldError;

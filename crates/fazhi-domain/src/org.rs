@@ -85,7 +85,7 @@ impl OrgName {
         if n == 0 {
             return Err(FieldError::new("name", "请填写机构名称"));
         }
-        if !(2..=50).contains(&n) || s.chars().any(char::is_control) {
+        if !(2..=50).contains(&n) || s.chars().any(|c| crate::text::is_hidden(c, false)) {
             return Err(FieldError::new("name", "机构名称须为2至50个字符"));
         }
         Ok(OrgName(s.to_owned()))

@@ -60,8 +60,28 @@ impl Role {
     }
 }
 
-/// A non-empty set of roles that respects the separation of duties
-/// (the one who administers accounts never also audits them).
+/// The three duties of 三员分立 (GB/T 22239-2019 level 3): administering accounts, auditing the
+/// trail, and the business itself. One account holds one duty only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    Administration,
+    Audit,
+    Business,
+}
+
+impl Role {
+    pub fn duty(self) -> Duty {
+        match self {
+            Role::Admin => Duty::Administration,
+            Role::Auditor => Duty::Audit,
+            Role::Supervisor | Role::Leader | Role::Clerk | Role::Adviser => Duty::Business,
+        }
+    }
+}
+
+/// A non-empty set of roles that respects the separation of duties: the administrator, the
+/// auditor and the business roles never meet in one account, so no route, command or import can
+/// assemble an account that administers and also audits or works with citizens' records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleSet(Vec<Role>);
 
@@ -73,8 +93,17 @@ impl RoleSet {
         if roles.is_empty() {
             return Err(FieldError::new("roles", "请至少选择一个角色"));
         }
-        if roles.contains(&Role::Admin) && roles.contains(&Role::Auditor) {
-            return Err(FieldError::new("roles", "系统管理员与安全审计员不能由同一人担任（三员分立、职责分离）"));
+        if let Some(first) = roles.first().copied()
+            && let Some(other) = roles.iter().copied().find(|r| r.duty() != first.duty())
+        {
+            return Err(FieldError::new(
+                "roles",
+                format!(
+                    "{}与{}不能由同一账号担任（三员分立：系统管理员、安全审计员与业务角色互相排斥）",
+                    first.label(),
+                    other.label()
+                ),
+            ));
         }
         Ok(RoleSet(roles))
     }
@@ -101,10 +130,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn admin_and_auditor_never_together() {
+    fn the_three_duties_never_meet_in_one_account() {
         let err = RoleSet::parse([Role::Admin, Role::Auditor]).unwrap_err();
         assert_eq!(err.field, "roles");
-        assert!(err.message.contains("不能由同一人担任"));
+        assert!(err.message.contains("不能由同一账号担任"), "{}", err.message);
+        for business in [Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser] {
+            assert!(RoleSet::parse([Role::Admin, business]).is_err(), "admin + {business:?}");
+            assert!(RoleSet::parse([Role::Auditor, business]).is_err(), "auditor + {business:?}");
+        }
         assert!(RoleSet::parse([Role::Leader, Role::Clerk]).is_ok());
         assert!(RoleSet::parse([]).is_err());
     }

@@ -29,7 +29,7 @@ impl DisplayName {
         if s.is_empty() {
             return Err(FieldError::new("display_name", "请填写姓名"));
         }
-        if s.chars().count() > 30 || s.chars().any(char::is_control) {
+        if s.chars().count() > 30 || s.chars().any(|c| crate::text::is_hidden(c, false)) {
             return Err(FieldError::new("display_name", "姓名不能超过30个字符，且不能含控制字符"));
         }
         Ok(DisplayName(s.to_owned()))

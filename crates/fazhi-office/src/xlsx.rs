@@ -2,7 +2,7 @@
 //! dates (shown as 2026-11-23), so they sort and filter in Excel and WPS; reading turns every cell
 //! back into the text a form would take.
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
@@ -80,6 +80,12 @@ impl TableWriter {
             match cell {
                 Cell::Empty => {}
                 // Text cells keep the text format, so 0012 or 2026-01 typed later stays as typed.
+                // A text longer than a cell holds (stored before lengths were bounded) is cut to
+                // what fits, rather than failing the whole export.
+                Cell::Text(s) if s.chars().count() > MAX_CELL_CHARS => {
+                    let cut: String = s.chars().take(MAX_CELL_CHARS).collect();
+                    sheet.write_string_with_format(row, col(i), &cut, &text)?;
+                }
                 Cell::Text(s) => {
                     sheet.write_string_with_format(row, col(i), s, &text)?;
                 }
@@ -109,66 +115,180 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// The first sheet of a file. Cells come out as text (dates as 2026-11-23, whole numbers without
-/// a decimal point), one row at a time, so a large file is not held twice.
+/// The columns a sheet may have: the widest ledger has a few dozen fields.
+pub const MAX_COLUMNS: usize = 100;
+/// The cells one import may hold in all (200,000 rows of 20 columns).
+pub const MAX_CELLS: usize = 4_000_000;
+/// The most characters one cell holds (Excel's own limit).
+pub const MAX_CELL_CHARS: usize = fazhi_domain::text::CELL_MAX;
+/// What one part of the package may unpack to, and all parts together: checked while unpacking
+/// into a small buffer, before the workbook is opened, so a zip bomb costs only the time to count.
+const MAX_PART_UNPACKED: u64 = 128 * 1024 * 1024;
+const MAX_TOTAL_UNPACKED: u64 = 256 * 1024 * 1024;
+/// The longest run of XML between two angle brackets: a cell's text or a tag with its attributes.
+/// A reader buffers one such run whole, so this bounds what any single one can claim.
+const MAX_XML_RUN: usize = 4 * MAX_CELL_CHARS + 64 * 1024;
+const MAX_PARTS: usize = 1000;
+
+/// The first sheet of a file, as text: dates as 2026-11-23, whole numbers without a decimal
+/// point. Read cell by cell, never as a rows × columns grid, so a file that declares a vast sheet
+/// allocates nothing for it.
 pub struct Sheet {
-    range: calamine::Range<Data>,
+    headers: Vec<String>,
+    /// Row number as the spreadsheet shows it (header is 1), and the row's cells up to its last
+    /// filled one.
+    rows: Vec<(usize, Vec<String>)>,
 }
 
 impl Sheet {
     /// The first row: the column names.
     pub fn headers(&self) -> Vec<String> {
-        self.range.rows().next().map(|r| r.iter().map(cell_text).collect()).unwrap_or_default()
+        self.headers.clone()
     }
 
     /// The data rows with the row number the spreadsheet shows (the header is row 1); rows left
-    /// wholly empty are skipped but keep their place in the numbering.
+    /// wholly empty are skipped but keep their place in the numbering. Each row has a cell for
+    /// every header.
     pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
-        let first = self.range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        self.range.rows().enumerate().skip(1).filter_map(move |(i, row)| {
-            let cells: Vec<String> = row.iter().map(cell_text).collect();
-            (!cells.iter().all(|c| c.is_empty())).then_some((first + i + 1, cells))
+        let width = self.headers.len();
+        self.rows.iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty())).map(move |(n, cells)| {
+            let mut cells = cells.clone();
+            cells.resize(width.max(cells.len()), String::new());
+            (*n, cells)
         })
     }
 }
 
-pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, OfficeError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(OfficeError::Read(format!("文件超过 {} MB，请分批导入", MAX_FILE_BYTES / 1024 / 1024)));
-    }
-    if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(OfficeError::Read("不是 .xlsx 文件：请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”".into()));
-    }
-    let mut book =
-        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| OfficeError::Read(format!("无法打开 .xlsx 文件：{e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| OfficeError::Read("文件中没有工作表".into()))?
-        .map_err(|e| OfficeError::Read(format!("无法读取第一张工作表：{e}")))?;
-    if range.is_empty() {
-        return Err(OfficeError::Read("第一张工作表是空的：第 1 行应为列名".into()));
-    }
-    if range.height() > MAX_ROWS {
-        return Err(OfficeError::Read(format!("一次最多导入 {} 行，请分批导入", MAX_ROWS - 1)));
-    }
-    Ok(Sheet { range })
+fn refused(message: impl Into<String>) -> OfficeError {
+    OfficeError::Read(message.into())
 }
 
-fn cell_text(cell: &Data) -> String {
+/// Unpacks every part of the package into a small buffer, counting: refuses a package whose
+/// parts unpack past the limits or hold an XML run longer than any cell can be.
+fn check_package(bytes: &[u8]) -> Result<(), OfficeError> {
+    use std::io::Read;
+    let unreadable = |e: zip::result::ZipError| refused(format!("无法打开 .xlsx 文件：{e}"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    if archive.len() > MAX_PARTS {
+        return Err(refused("文件结构异常（包含的部件过多），不是正常的 .xlsx 文件"));
+    }
+    let too_large = || refused("文件解压后过大，不是正常的台账表格：请只保留一张工作表并删去多余内容后再导入");
+    let mut total = 0u64;
+    let mut buffer = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(unreadable)?;
+        if part.size() > MAX_PART_UNPACKED {
+            return Err(too_large());
+        }
+        let (mut unpacked, mut run) = (0u64, 0usize);
+        loop {
+            let n = part.read(&mut buffer).map_err(|e| refused(format!("无法解压 .xlsx 文件：{e}")))?;
+            if n == 0 {
+                break;
+            }
+            unpacked += n as u64;
+            total += n as u64;
+            if unpacked > MAX_PART_UNPACKED || total > MAX_TOTAL_UNPACKED {
+                return Err(too_large());
+            }
+            for &b in &buffer[..n] {
+                if b == b'<' || b == b'>' {
+                    run = 0;
+                } else {
+                    run += 1;
+                    if run > MAX_XML_RUN {
+                        return Err(refused(format!("表格中有单元格内容过长（超过 {MAX_CELL_CHARS} 个字符）")));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, OfficeError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(refused(format!("文件超过 {} MB，请分批导入", MAX_FILE_BYTES / 1024 / 1024)));
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(refused("不是 .xlsx 文件：请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”"));
+    }
+    check_package(bytes)?;
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| refused(format!("无法打开 .xlsx 文件：{e}")))?;
+    let name = book.sheet_names().into_iter().next().ok_or_else(|| refused("文件中没有工作表"))?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| refused(format!("无法读取第一张工作表：{e}")))?;
+    let too_many_rows = || refused(format!("一次最多导入 {} 行，请分批导入", MAX_ROWS - 1));
+    let too_many_columns = || refused(format!("表格最多 {MAX_COLUMNS} 列：请删去多余的列后再导入"));
+    let declared = cells.dimensions();
+    if declared.end.0 as usize >= MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    if declared.end.1 as usize >= MAX_COLUMNS {
+        return Err(too_many_columns());
+    }
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut cell_count = 0usize;
+    while let Some(cell) = cells.next_cell().map_err(|e| refused(format!("无法读取第一张工作表：{e}")))? {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if row >= MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        if col >= MAX_COLUMNS {
+            return Err(too_many_columns());
+        }
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if text.chars().count() > MAX_CELL_CHARS {
+            return Err(refused(format!(
+                "第 {} 行第 {} 列的内容超过 {MAX_CELL_CHARS} 个字符",
+                row + 1,
+                fazhi_domain::ledger_table::column_letter(col)
+            )));
+        }
+        cell_count += 1;
+        if cell_count > MAX_CELLS {
+            return Err(refused(format!("表格内容过多（超过 {MAX_CELLS} 个单元格），请分批导入")));
+        }
+        let number = row + 1;
+        if rows.last().is_none_or(|(n, _)| *n != number) {
+            rows.push((number, Vec::new()));
+        }
+        let cells = &mut rows.last_mut().expect("pushed above").1;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
+    }
+    // Rows come in sheet order from every program that writes .xlsx; sort in case one does not.
+    rows.sort_by_key(|(n, _)| *n);
+    match rows.first() {
+        Some((1, _)) => {
+            let (_, headers) = rows.remove(0);
+            Ok(Sheet { headers, rows })
+        }
+        _ => Err(refused("第一张工作表是空的：第 1 行应为列名")),
+    }
+}
+
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Int(n) => n.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
-        Data::DateTime(d) => match d.as_datetime() {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_owned(),
+        DataRef::SharedString(s) => s.trim().to_owned(),
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        DataRef::DateTime(d) => match d.as_datetime() {
             Some(dt) => dt.date().format("%Y-%m-%d").to_string(),
             None => d.as_f64().to_string(),
         },
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 

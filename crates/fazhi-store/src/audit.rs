@@ -1,15 +1,18 @@
 //! The audit trail: append inside the caller's write transaction, list with filters, verify.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fazhi_domain::audit::{AuditContent, ChainBreak, ChainVerifier, StoredRecord, chain_hash};
+use fazhi_domain::audit::{
+    AuditContent, ChainBreak, ChainVerifier, Checkpoint, GENESIS_HASH, StoredRecord, chain_hash,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, QueryStatementBuilder};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use serde::Serialize;
 
-use crate::entities::{audit_head, audit_record, user};
+use crate::db::WriteTxn;
+use crate::entities::{audit_head, audit_record, schema_meta, user};
 use crate::{Actor, Db, Page, StoreError};
 
 /// What changed, for one audit record.
@@ -39,7 +42,7 @@ impl<'a> Change<'a> {
 
 /// Appends one record to the chain. The transaction must come from [`Db::begin_write`], which
 /// holds the chain's lock, so ids and hashes follow each other without gaps.
-pub(crate) async fn append(txn: &DatabaseTransaction, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
+pub(crate) async fn append(txn: &WriteTxn, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
     let head =
         audit_head::Entity::find_by_id(1).one(txn).await?.ok_or_else(|| StoreError::Internal("审计链头缺失".into()))?;
     let content = AuditContent {
@@ -54,7 +57,7 @@ pub(crate) async fn append(txn: &DatabaseTransaction, actor: &Actor, change: Cha
         before: change.before.map(|v| v.to_string()),
         after: change.after.map(|v| v.to_string()),
     };
-    let hash = chain_hash(&head.last_hash, &content);
+    let hash = chain_hash(txn.audit_key(), &head.last_hash, &content);
     audit_record::ActiveModel {
         id: Set(content.id),
         at: Set(content.at),
@@ -116,7 +119,7 @@ impl From<audit_record::Model> for AuditView {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditFilter {
     pub actor_id: Option<i64>,
     /// The actor's login name, matched inside the query itself.
@@ -130,6 +133,23 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
     pub page: u64,
     pub page_size: u64,
+}
+
+/// The first page of 50, unfiltered.
+impl Default for AuditFilter {
+    fn default() -> Self {
+        AuditFilter {
+            actor_id: Default::default(),
+            actor_username: Default::default(),
+            action: Default::default(),
+            object_type: Default::default(),
+            object_id: Default::default(),
+            from: Default::default(),
+            to: Default::default(),
+            page: 1,
+            page_size: 50,
+        }
+    }
 }
 
 /// The start of a Beijing-time day as a UTC instant.
@@ -170,15 +190,38 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
         let end = beijing_day_start(to) + chrono::Duration::days(1);
         query = query.filter(audit_record::Column::At.lt(end));
     }
-    let page_size = filter.page_size.clamp(1, 200);
-    let page = std::cmp::max(filter.page, 1);
+    crate::check_paging(filter.page, filter.page_size)?;
+    let (page, page_size) = (filter.page, filter.page_size);
     // Newest first in the order of the (actor, at) and (at) indexes, which end in the id: SQLite
     // walks the index backwards instead of sorting. (A window, COUNT(*) OVER (), would give the
     // total too, but makes SQLite materialize and sort every match: 600 ms on 100,000 records.)
     let query = query.order_by_desc(audit_record::Column::At).order_by_desc(audit_record::Column::Id);
     let (rows, total) = crate::fetch_page(db, query, page, page_size).await?;
-    let items = rows.into_iter().map(AuditView::from).collect();
+    let items = rows.into_iter().map(AuditView::from).map(AuditView::masked).collect();
     Ok(Page { items, total, page, page_size })
+}
+
+impl AuditView {
+    /// The auditor reads who did what, not citizens' particulars: the personal fields of ledger
+    /// values in the before and after images are masked as the district sees them.
+    fn masked(mut self) -> AuditView {
+        if let Some(kind) = fazhi_domain::ledgers::by_code(&self.object_type) {
+            let mask = |json: &mut Option<String>| {
+                let Some(mut value) = json.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                else {
+                    return;
+                };
+                if let Some(serde_json::Value::Object(values)) = value.get_mut("values") {
+                    let masked = kind.masked(&std::mem::take(values).into_iter().collect());
+                    *values = masked.into_iter().collect();
+                    *json = Some(value.to_string());
+                }
+            };
+            mask(&mut self.before);
+            mask(&mut self.after);
+        }
+        self
+    }
 }
 
 /// The outcome of walking the chain.
@@ -189,47 +232,148 @@ pub struct VerifyReport {
     pub result: Result<(), ChainBreak>,
 }
 
-/// Walks the whole chain in id order, a thousand records at a time so memory stays flat.
-pub async fn verify(db: &Db) -> Result<VerifyReport, StoreError> {
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db.conn())
-        .await?
-        .ok_or_else(|| StoreError::Internal("审计链头缺失".into()))?;
-    let mut verifier = ChainVerifier::default();
+fn stored(m: audit_record::Model) -> StoredRecord {
+    StoredRecord {
+        prev_hash: m.prev_hash,
+        hash: m.hash,
+        content: AuditContent {
+            id: m.id,
+            at: m.at,
+            actor_id: m.actor_id,
+            actor_name: m.actor_name,
+            ip: m.ip,
+            action: m.action,
+            object_type: m.object_type,
+            object_id: m.object_id,
+            before: m.before_json,
+            after: m.after_json,
+        },
+    }
+}
+
+async fn head<C: ConnectionTrait>(conn: &C) -> Result<audit_head::Model, StoreError> {
+    audit_head::Entity::find_by_id(1).one(conn).await?.ok_or_else(|| StoreError::Internal("审计链头缺失".into()))
+}
+
+/// Calls `each` on every record in id order, a thousand at a time so memory stays flat; stops at
+/// the first error `each` returns.
+async fn walk<C: ConnectionTrait, E>(
+    conn: &C,
+    mut each: impl FnMut(StoredRecord) -> Result<(), E>,
+) -> Result<Result<(), E>, StoreError> {
     let mut after_id = 0i64;
     loop {
         let batch = audit_record::Entity::find()
             .filter(audit_record::Column::Id.gt(after_id))
             .order_by_asc(audit_record::Column::Id)
             .limit(1000)
-            .all(db.conn())
+            .all(conn)
             .await?;
-        let Some(last) = batch.last() else { break };
+        let Some(last) = batch.last() else { return Ok(Ok(())) };
         after_id = last.id;
         for m in batch {
-            let record = StoredRecord {
-                prev_hash: m.prev_hash.clone(),
-                hash: m.hash.clone(),
-                content: AuditContent {
-                    id: m.id,
-                    at: m.at,
-                    actor_id: m.actor_id,
-                    actor_name: m.actor_name,
-                    ip: m.ip,
-                    action: m.action,
-                    object_type: m.object_type,
-                    object_id: m.object_id,
-                    before: m.before_json,
-                    after: m.after_json,
-                },
-            };
-            if let Err(e) = verifier.push(&record) {
-                return Ok(VerifyReport { checked: verifier.checked, head_id: head.last_id, result: Err(e) });
+            if let Err(e) = each(stored(m)) {
+                return Ok(Err(e));
             }
         }
     }
-    let result = verifier.finish(head.last_id, &head.last_hash);
+}
+
+/// Walks the whole chain in id order and checks every digest under the key.
+pub async fn verify(db: &Db) -> Result<VerifyReport, StoreError> {
+    let head = head(db.conn()).await?;
+    let mut verifier = ChainVerifier::new(db.audit_key());
+    let walked = walk(db.conn(), |record| verifier.push(&record)).await?;
+    let result = walked.and_then(|()| verifier.finish(head.last_id, &head.last_hash));
     Ok(VerifyReport { checked: verifier.checked, head_id: head.last_id, result })
+}
+
+/// A signed statement of the chain's head now, for the auditor to keep outside the system.
+pub async fn checkpoint(db: &Db) -> Result<Checkpoint, StoreError> {
+    let head = head(db.conn()).await?;
+    Ok(Checkpoint::sign(db.audit_key(), head.last_id, &head.last_hash, crate::now()))
+}
+
+/// What a checkpoint kept outside the system says of the chain now: `None` when the record it
+/// names is still there with the same digest (nothing up to it cut or rolled back), else why not.
+pub async fn check_against(db: &Db, checkpoint: &Checkpoint) -> Result<Option<String>, StoreError> {
+    if !checkpoint.is_signed_by(db.audit_key()) {
+        return Ok(Some("检查点的签名与本系统的审计密钥不符：检查点被改动，或来自其他系统".into()));
+    }
+    let head = head(db.conn()).await?;
+    if head.last_id < checkpoint.sequence {
+        return Ok(Some(format!(
+            "审计链现只到 #{}，而检查点时已有 #{}：其后的记录被截去，或数据库被恢复为更早的副本",
+            head.last_id, checkpoint.sequence
+        )));
+    }
+    let record = audit_record::Entity::find_by_id(checkpoint.sequence).one(db.conn()).await?;
+    Ok(match record {
+        Some(r) if r.hash == checkpoint.digest => None,
+        Some(_) => Some(format!("审计记录 #{} 的摘要与检查点不符：审计链在检查点之前被改写", checkpoint.sequence)),
+        None => Some(format!("检查点所记的审计记录 #{} 已不存在", checkpoint.sequence)),
+    })
+}
+
+/// Binds the chain to the key. A new database records the key's fingerprint. A chain written
+/// before the key (schema 6 and earlier, unkeyed SM3) is verified as it stands, signed anew record
+/// by record under the key, and the re-keying recorded at its end with what the verification
+/// found, so a break found then stays on the record. A database bound to another key is refused.
+pub(crate) async fn adopt_key(txn: &WriteTxn, schema_before: i64) -> Result<(), StoreError> {
+    let fingerprint = txn.audit_key().fingerprint();
+    let bound = schema_meta::Entity::find_by_id("audit_key".to_owned()).one(txn).await?;
+    match bound {
+        Some(m) if m.value == fingerprint => return Ok(()),
+        Some(_) => {
+            return Err(StoreError::Internal(
+                "审计密钥与本数据库的审计链不符：请使用写入该链时的密钥（数据目录下的 audit.key 文件，或环境变量 FAZHI_AUDIT_KEY）".into(),
+            ));
+        }
+        None => {}
+    }
+    schema_meta::ActiveModel { key: Set("audit_key".into()), value: Set(fingerprint.clone()) }.insert(txn).await?;
+    let old_head = head(txn).await?;
+    if schema_before >= 7 || old_head.last_id == 0 {
+        return Ok(());
+    }
+    let mut verifier = ChainVerifier::unkeyed();
+    let mut records = Vec::new();
+    walk(txn, |record| {
+        records.push(record);
+        Ok::<(), ()>(())
+    })
+    .await?
+    .ok();
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut found = None;
+    for record in &records {
+        if found.is_none()
+            && let Err(e) = verifier.push(record)
+        {
+            found = Some(e.to_string());
+        }
+        let hash = chain_hash(txn.audit_key(), &prev, &record.content);
+        audit_record::Entity::update_many()
+            .col_expr(audit_record::Column::PrevHash, Expr::value(prev.clone()))
+            .col_expr(audit_record::Column::Hash, Expr::value(hash.clone()))
+            .filter(audit_record::Column::Id.eq(record.content.id))
+            .exec(txn)
+            .await?;
+        prev = hash;
+    }
+    if found.is_none() {
+        found = verifier.finish(old_head.last_id, &old_head.last_hash).err().map(|e| e.to_string());
+    }
+    let last_id = records.last().map(|r| r.content.id).unwrap_or(0);
+    audit_head::ActiveModel { id: Set(1), last_id: Set(last_id), last_hash: Set(prev) }.update(txn).await?;
+    let change = Change::new("audit.rekey", "audit_chain", 1).after(serde_json::json!({
+        "records": records.len(),
+        "unkeyed_head": old_head.last_hash,
+        "unkeyed_chain": found.unwrap_or_else(|| "完整".into()),
+        "key": fingerprint,
+    }));
+    append(txn, &Actor::system(), change).await?;
+    Ok(())
 }
 
 /// The Chinese label of an action code, for the audit page.
@@ -261,6 +405,9 @@ pub fn action_label(action: &str) -> &'static str {
         "ledger.attach" => "上传附件",
         "ledger.detach" => "删除附件",
         "audit.export" => "导出审计日志",
+        "audit.rekey" => "审计链启用密钥",
+        "security.refused" => "拒绝访问",
+        "token.use" => "接口账号调用",
         _ => "其他",
     }
 }
@@ -282,6 +429,9 @@ pub const ACTIONS: &[&str] = &[
     "user.password_change",
     "token.issue",
     "token.revoke",
+    "token.use",
+    "security.refused",
+    "audit.rekey",
     "demo.load",
     "calendar.load",
     "settings.update",

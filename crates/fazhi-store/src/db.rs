@@ -1,7 +1,8 @@
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use fazhi_domain::audit::GENESIS_HASH;
+use fazhi_domain::audit::{AuditKey, GENESIS_HASH};
 use sea_orm::sea_query::{ColumnDef, Expr, Index, IndexCreateStatement, Query, Table};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
@@ -12,11 +13,53 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// The audit chain's key: every write transaction signs its audit records with it.
+    audit_key: Arc<AuditKey>,
+}
+
+/// A write transaction that has taken the audit chain's lock: the only way to change data. It
+/// carries the audit key, so the audit record of each change is signed in the same transaction.
+pub(crate) struct WriteTxn {
+    txn: DatabaseTransaction,
+    key: Arc<AuditKey>,
+}
+
+impl WriteTxn {
+    pub(crate) fn audit_key(&self) -> &AuditKey {
+        &self.key
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sea_orm::DbErr> {
+        self.txn.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, sea_orm::DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
 }
 
 /// The URL of the embedded database inside a data folder, created if absent.
@@ -51,8 +94,9 @@ async fn fix_query_plans(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<(
 }
 
 impl Db {
-    /// Connects and brings the schema up to date. The backend follows the URL's scheme.
-    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+    /// Connects and brings the schema up to date. The backend follows the URL's scheme. The audit
+    /// key must be the one the database's chain was written under (`audit_key::load_or_create`).
+    pub async fn connect(url: &str, audit_key: AuditKey) -> Result<Db, StoreError> {
         let sqlite = url.starts_with("sqlite:");
         let mut options = ConnectOptions::new(url.to_owned());
         // Measured on 2 cores: SQLite runs each connection on a thread of its own, and beyond four
@@ -77,7 +121,7 @@ impl Db {
             // WAL lets readers go on while one writer writes; it is a property of the file.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        let db = Db { conn };
+        let db = Db { conn, audit_key: Arc::new(audit_key) };
         db.migrate().await?;
         Ok(db)
     }
@@ -97,19 +141,23 @@ impl Db {
     /// Opens a write transaction and takes the audit chain's lock first. On PostgreSQL that is a
     /// row lock held to commit; on SQLite the first write takes the database's write lock. Taking
     /// it before any read means two writers never deadlock on upgrading a read lock.
-    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTxn, StoreError> {
         let txn = self.conn.begin().await?;
         audit_head::Entity::update_many()
             .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId))
             .filter(audit_head::Column::Id.eq(1))
             .exec(&txn)
             .await?;
-        Ok(txn)
+        Ok(WriteTxn { txn, key: self.audit_key.clone() })
+    }
+
+    pub(crate) fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let backend = self.conn.get_database_backend();
-        let txn = self.conn.begin().await?;
+        let txn = WriteTxn { txn: self.conn.begin().await?, key: self.audit_key.clone() };
         if backend == DatabaseBackend::Postgres {
             // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(774411)").await?;
@@ -312,6 +360,40 @@ impl Db {
             )
             .await?;
         }
+        if (1..7).contains(&current) {
+            // 接口账号 and API tokens that expire or only read (a new database has the columns
+            // from the entities). Tokens issued before expiry existed get the default term now.
+            txn.execute(
+                &Table::alter()
+                    .table(user::Entity)
+                    .add_column(ColumnDef::new(user::Column::ServiceAccount).boolean().not_null().default(false))
+                    .to_owned(),
+            )
+            .await?;
+            txn.execute(
+                &Table::alter()
+                    .table(api_token::Entity)
+                    .add_column(ColumnDef::new(api_token::Column::ExpiresAt).timestamp_with_time_zone().null())
+                    .to_owned(),
+            )
+            .await?;
+            txn.execute(
+                &Table::alter()
+                    .table(api_token::Entity)
+                    .add_column(ColumnDef::new(api_token::Column::ReadOnly).boolean().not_null().default(false))
+                    .to_owned(),
+            )
+            .await?;
+            let term = crate::now() + chrono::Duration::days(fazhi_domain::auth_policy::TOKEN_DEFAULT_DAYS);
+            txn.execute(
+                &Query::update()
+                    .table(api_token::Entity)
+                    .value(api_token::Column::ExpiresAt, term)
+                    .and_where(api_token::Column::ExpiresAt.is_null())
+                    .to_owned(),
+            )
+            .await?;
+        }
         if current < SCHEMA_VERSION {
             let version =
                 schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) };
@@ -321,6 +403,7 @@ impl Db {
                 version.insert(&txn).await?;
             }
         }
+        crate::audit::adopt_key(&txn, current).await?;
         // The figure rows follow the kinds' indicator declarations: when those changed (a feed
         // added, a year counted differently) since the rows were written, or the rows were never
         // written (a database from before them), they are written again from the records.

@@ -135,6 +135,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
                 roles,
                 password: if is_admin { admin_password.clone() } else { demo_password.clone() },
                 must_change_password: is_admin,
+                service_account: false,
             },
         )
         .await?;

@@ -50,6 +50,9 @@ pub mod user {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub last_login_at: Option<DateTimeUtc>,
+        /// 接口账号: acts only through API tokens its administrator issues; never signs in.
+        #[sea_orm(default_value = false)]
+        pub service_account: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -110,6 +113,11 @@ pub mod api_token {
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked_at: Option<DateTimeUtc>,
         pub version: i64,
+        /// After this the token no longer authenticates.
+        pub expires_at: Option<DateTimeUtc>,
+        /// A read-only token may only read (GET, HEAD).
+        #[sea_orm(default_value = false)]
+        pub read_only: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -446,7 +446,7 @@ impl Sort {
 }
 
 /// What a ledger list is narrowed to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ListFilter {
     pub state: Option<String>,
     /// Any part of any text of the record: its name, units, opinions, numbers.
@@ -454,6 +454,19 @@ pub struct ListFilter {
     pub sort: Sort,
     pub page: u64,
     pub page_size: u64,
+}
+
+/// The first page of 50, unfiltered.
+impl Default for ListFilter {
+    fn default() -> Self {
+        ListFilter {
+            state: Default::default(),
+            query: Default::default(),
+            sort: Default::default(),
+            page: 1,
+            page_size: 50,
+        }
+    }
 }
 
 /// The organizations a scope covers. When it covers every organization there is, lists need no
@@ -559,8 +572,8 @@ struct Window {
 
 async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) -> Result<Window, StoreError> {
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
-    let page_size = filter.page_size.clamp(1, 200);
-    let page = filter.page.max(1);
+    crate::check_paging(filter.page, filter.page_size)?;
+    let (page, page_size) = (filter.page, filter.page_size);
     // Counting a township's whole ledger on every page view costs more than the page itself: the
     // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it.
     let cap = (page * page_size).max(COUNT_CAP) + 1;

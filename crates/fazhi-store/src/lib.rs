@@ -9,6 +9,7 @@ pub mod annual_reports;
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
+pub mod audit_key;
 pub mod calendar;
 mod db;
 pub mod demo;
@@ -55,6 +56,35 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u64,
     pub page_size: u64,
+}
+
+/// A short text a person types (a reason, a name): trimmed, required, at most `max` characters,
+/// no hidden characters.
+pub(crate) fn short_text(field: &'static str, label: &str, raw: &str, max: usize) -> Result<String, StoreError> {
+    let text = raw.trim();
+    if text.is_empty() || text.chars().count() > max {
+        return Err(StoreError::invalid(field, format!("请填写{label}（不超过{max}个字符）")));
+    }
+    fazhi_domain::text::check(label, text, false).map_err(|m| StoreError::invalid(field, m))?;
+    Ok(text.to_owned())
+}
+
+/// The deepest page a list serves. A person pages a few hundred at most; beyond this the offset
+/// arithmetic and the database's work are no longer bounded.
+pub const MAX_PAGE: u64 = 100_000;
+/// The most rows one page holds.
+pub const MAX_PAGE_SIZE: u64 = 200;
+
+/// Refuses a page number or size out of range, in Chinese, naming the parameter. Every paged list
+/// of the store passes through here, so no caller can forget it.
+pub fn check_paging(page: u64, page_size: u64) -> Result<(), StoreError> {
+    if !(1..=MAX_PAGE).contains(&page) {
+        return Err(StoreError::invalid("page", format!("页码须为1至{MAX_PAGE}之间的整数")));
+    }
+    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(StoreError::invalid("page_size", format!("每页条数须为1至{MAX_PAGE_SIZE}之间的整数")));
+    }
+    Ok(())
 }
 
 impl<T> Page<T> {

@@ -7,11 +7,27 @@ use fazhi_domain::password::NewPassword;
 
 use crate::StoreError;
 
-/// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1), on a blocking thread because
-/// one hash takes tens of milliseconds.
+/// Every Argon2 computation, hash or verify, holds one of these permits: a crowd of sign-in
+/// attempts waits in line instead of claiming 19 MiB each at once.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        // Half the cores at most: a crowd of sign-ins then cannot starve the signed-in users' pages.
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new((cores / 2).clamp(1, fazhi_domain::auth_policy::CONCURRENT_PASSWORD_HASHES))
+    })
+}
+
+/// Runs one Argon2 computation on a blocking thread (one takes tens of milliseconds) under a permit.
+async fn with_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+    let _permit = hashing_permits().acquire().await.map_err(|e| StoreError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+/// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1).
 pub(crate) async fn hash(password: &NewPassword) -> Result<String, StoreError> {
     let plain = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || hash_blocking(&plain)).await.map_err(|e| StoreError::Internal(e.to_string()))?
+    with_permit(move || hash_blocking(&plain)).await?
 }
 
 fn hash_blocking(plain: &str) -> Result<String, StoreError> {
@@ -25,7 +41,7 @@ fn hash_blocking(plain: &str) -> Result<String, StoreError> {
 /// a dummy, so the answer takes as long either way and does not reveal which names exist.
 pub(crate) async fn verify(stored: Option<String>, plain: &str) -> bool {
     let plain = plain.to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_permit(move || {
         let (hash, real) = match stored {
             Some(h) => (h, true),
             None => (dummy_hash().to_owned(), false),

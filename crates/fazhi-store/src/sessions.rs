@@ -15,17 +15,26 @@ use crate::{Actor, Db, StoreError, passwords, random_token, token_digest};
 pub enum LoginOutcome {
     /// Signed in: the cookie's token and the session's CSRF token.
     Success { token: String, csrf_token: String, principal: Box<Principal> },
-    /// Wrong name or password. The message never says which.
+    /// Wrong name or password, an unknown name, a service account, or a wrong password on a
+    /// locked account: one answer for all, so the answer never tells which names exist.
     BadCredentials,
-    /// Locked by the lockout until the time given, or by an administrator (`None`).
+    /// The right password for an account that is locked (by the lockout until the time given, or
+    /// by an administrator: `None`). Only someone who knows the password learns of the lock.
     Locked { until: Option<DateTime<Utc>> },
 }
 
 pub async fn login(db: &Db, ip: &str, username: &str, password: &str) -> Result<LoginOutcome, StoreError> {
-    let username = username.trim();
-    let found = user::Entity::find().filter(user::Column::Username.eq(username)).one(db.conn()).await?;
-    let password_ok = passwords::verify(found.as_ref().map(|u| u.password_hash.clone()), password).await;
-    let anonymous = Actor { user_id: None, name: username.chars().take(40).collect(), ip: ip.to_owned() };
+    // A name with characters no login name has (NUL, which PostgreSQL refuses) is nobody's.
+    let tried = fazhi_domain::text::without_hidden(username.trim());
+    let username = if tried == username.trim() { tried.as_str() } else { "" };
+    let found = match username {
+        "" => None,
+        name => user::Entity::find().filter(user::Column::Username.eq(name)).one(db.conn()).await?,
+    };
+    // Service accounts hold a password nobody knows; checking it keeps the timing of a real one.
+    let password_ok = passwords::verify(found.as_ref().map(|u| u.password_hash.clone()), password).await
+        && found.as_ref().is_some_and(|u| !u.service_account);
+    let anonymous = Actor { user_id: None, name: tried.chars().take(40).collect(), ip: ip.to_owned() };
 
     let Some(found) = found else {
         audit::record(
@@ -51,26 +60,21 @@ pub async fn login(db: &Db, ip: &str, username: &str, password: &str) -> Result<
         ip: ip.to_owned(),
     };
     let now = crate::now();
-    if current.locked {
+    let lock = if current.locked {
+        Some(("locked_by_admin", None))
+    } else {
+        current.locked_until.filter(|t| *t > now).map(|until| ("locked_out", Some(until)))
+    };
+    if let Some((reason, until)) = lock {
         audit::append(
             &txn,
             &actor,
             Change::new("auth.login_failed", "user", current.id)
-                .after(serde_json::json!({"reason": "locked_by_admin"})),
+                .after(serde_json::json!({"reason": reason, "password_ok": password_ok})),
         )
         .await?;
         txn.commit().await?;
-        return Ok(LoginOutcome::Locked { until: None });
-    }
-    if let Some(until) = current.locked_until.filter(|t| *t > now) {
-        audit::append(
-            &txn,
-            &actor,
-            Change::new("auth.login_failed", "user", current.id).after(serde_json::json!({"reason": "locked_out"})),
-        )
-        .await?;
-        txn.commit().await?;
-        return Ok(LoginOutcome::Locked { until: Some(until) });
+        return Ok(if password_ok { LoginOutcome::Locked { until } } else { LoginOutcome::BadCredentials });
     }
     let user_id = current.id;
     let failed = current.failed_logins;
@@ -105,7 +109,8 @@ pub async fn login(db: &Db, ip: &str, username: &str, password: &str) -> Result<
             .await?;
         }
         txn.commit().await?;
-        return Ok(if lock_now { LoginOutcome::Locked { until: Some(until) } } else { LoginOutcome::BadCredentials });
+        // The attempt that locks the account answers as any wrong password does.
+        return Ok(LoginOutcome::BadCredentials);
     }
     active.failed_logins = Set(0);
     active.locked_until = Set(None);

@@ -38,6 +38,8 @@ pub struct UserView {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// 接口账号: acts only through API tokens, never signs in with a password.
+    pub service_account: bool,
 }
 
 impl UserView {
@@ -56,6 +58,7 @@ impl UserView {
             version: m.version,
             created_at: m.created_at,
             last_login_at: m.last_login_at,
+            service_account: m.service_account,
         }
     }
 
@@ -84,6 +87,7 @@ pub struct Principal {
     pub org_path: String,
     pub roles: RoleSet,
     pub must_change_password: bool,
+    pub service_account: bool,
 }
 
 impl Principal {
@@ -109,18 +113,26 @@ pub(crate) struct PrincipalRow {
     pub roles: String,
     pub must_change_password: bool,
     pub locked: bool,
-    pub locked_until: Option<DateTime<Utc>>,
     pub org_id: i64,
     pub org_name: String,
     pub org_path: String,
+    pub service_account: bool,
 }
 
 impl PrincipalRow {
-    /// The signed-in user, unless the account is locked now.
+    /// The signed-in user, unless an administrator has locked the account. The lockout after
+    /// failed sign-ins (`locked_until`) stops new sign-ins only: a stranger typing wrong passwords
+    /// must not be able to end the owner's session or stop their tokens.
     pub(crate) fn into_principal(self) -> Result<Option<Principal>, StoreError> {
-        if self.locked || self.locked_until.is_some_and(|t| t > Utc::now()) {
+        if self.locked {
             return Ok(None);
         }
+        // Roles stored before the separation of duties was enforced may break it: such an
+        // account acts as nobody until an administrator gives it one duty.
+        let Ok(roles) = RoleSet::parse(parse_roles(&self.roles)) else {
+            tracing::warn!(user = self.username, "stored roles break the separation of duties; access refused");
+            return Ok(None);
+        };
         Ok(Some(Principal {
             user_id: self.user_id,
             username: self.username,
@@ -128,8 +140,9 @@ impl PrincipalRow {
             org_id: self.org_id,
             org_name: self.org_name,
             org_path: self.org_path,
-            roles: RoleSet::parse(parse_roles(&self.roles))?,
+            roles,
             must_change_password: self.must_change_password,
+            service_account: self.service_account,
         }))
     }
 }
@@ -145,10 +158,10 @@ pub(crate) fn principal_columns<E: EntityTrait>(select: sea_orm::Select<E>) -> s
         .column(user::Column::Roles)
         .column(user::Column::MustChangePassword)
         .column(user::Column::Locked)
-        .column(user::Column::LockedUntil)
         .column_as(organization::Column::Id, "org_id")
         .column_as(organization::Column::Name, "org_name")
         .column_as(organization::Column::Path, "org_path")
+        .column(user::Column::ServiceAccount)
 }
 
 pub(crate) async fn principal<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<Principal>, StoreError> {
@@ -161,6 +174,12 @@ pub(crate) async fn principal<C: ConnectionTrait>(conn: &C, user_id: i64) -> Res
         Some(row) => row.into_principal(),
         None => Ok(None),
     }
+}
+
+/// The user as a request would see them (for the command line and tests, which act as a user
+/// without signing in); `None` for an unknown or locked account.
+pub async fn principal_by_id(db: &Db, user_id: i64) -> Result<Option<Principal>, StoreError> {
+    principal(db.conn(), user_id).await
 }
 
 async fn org_in_scope<C: ConnectionTrait>(
@@ -196,14 +215,27 @@ pub struct NewUser {
     pub org_id: i64,
     pub roles: Vec<Role>,
     pub password: String,
+    /// Honoured only at the server's command line: an account an administrator creates in the
+    /// system always changes its password at first sign-in.
     pub must_change_password: bool,
+    /// 接口账号: no password sign-in; the password given is ignored.
+    pub service_account: bool,
+}
+
+/// Whether the change is made by a person signed in to the system, as opposed to the server's
+/// own command line or demo loader (`Actor::command_line`, `Actor::system`).
+fn by_signed_in_user(actor: &Actor) -> bool {
+    actor.user_id.is_some()
 }
 
 pub async fn create(db: &Db, actor: &Actor, scope: &Scope, input: NewUser) -> Result<UserView, StoreError> {
     let username = LoginName::parse(&input.username)?;
     let display_name = DisplayName::parse(&input.display_name)?;
     let roles = RoleSet::parse(input.roles)?;
-    let password = NewPassword::parse(&input.password)?;
+    // A service account never signs in: it gets a random password nobody learns.
+    let password = if input.service_account { passwords::random_password() } else { input.password };
+    let password = NewPassword::parse(&password)?;
+    let must_change = !input.service_account && (input.must_change_password || by_signed_in_user(actor));
     let hash = passwords::hash(&password).await?;
     let txn = db.begin_write().await?;
     org_in_scope(&txn, scope, input.org_id).await?;
@@ -218,7 +250,7 @@ pub async fn create(db: &Db, actor: &Actor, scope: &Scope, input: NewUser) -> Re
         org_id: Set(input.org_id),
         roles: Set(role_codes(&roles)),
         password_hash: Set(hash),
-        must_change_password: Set(input.must_change_password),
+        must_change_password: Set(must_change),
         failed_logins: Set(0),
         locked_until: Set(None),
         locked: Set(false),
@@ -226,6 +258,7 @@ pub async fn create(db: &Db, actor: &Actor, scope: &Scope, input: NewUser) -> Re
         created_at: Set(now),
         updated_at: Set(now),
         last_login_at: Set(None),
+        service_account: Set(input.service_account),
         ..Default::default()
     }
     .insert(&txn)
@@ -253,6 +286,11 @@ pub async fn update(db: &Db, actor: &Actor, scope: &Scope, id: i64, input: UserU
         return Err(StoreError::Conflict);
     }
     org_in_scope(&txn, scope, input.org_id).await?;
+    if actor.user_id == Some(id)
+        && (RoleSet::parse(parse_roles(&current.roles)).ok().as_ref() != Some(&roles) || current.org_id != input.org_id)
+    {
+        return Err(StoreError::invalid("roles", "不能修改自己的角色或所属机构，请由另一名系统管理员办理"));
+    }
     let before = view(&txn, current.clone()).await?;
     let mut active = current.into_active_model();
     active.display_name = Set(display_name.as_str().to_owned());
@@ -277,10 +315,7 @@ pub async fn set_locked(
     locked: bool,
     reason: &str,
 ) -> Result<UserView, StoreError> {
-    let reason = reason.trim();
-    if locked && reason.is_empty() {
-        return Err(StoreError::invalid("reason", "请填写锁定原因"));
-    }
+    let reason = if locked { crate::short_text("reason", "锁定原因", reason, 200)? } else { String::new() };
     let txn = db.begin_write().await?;
     let current = find_in_scope(&txn, scope, id).await?;
     if locked && actor.user_id == Some(id) {
@@ -318,9 +353,16 @@ pub async fn reset_password(
     must_change: bool,
 ) -> Result<UserView, StoreError> {
     let password = NewPassword::parse(password)?;
+    if actor.user_id == Some(id) {
+        return Err(StoreError::invalid("password", "不能重置自己的密码，请在“修改密码”中凭当前密码修改"));
+    }
+    let must_change = must_change || by_signed_in_user(actor);
     let hash = passwords::hash(&password).await?;
     let txn = db.begin_write().await?;
     let current = find_in_scope(&txn, scope, id).await?;
+    if current.service_account {
+        return Err(StoreError::invalid("password", "接口账号不使用密码登录，无需重置密码"));
+    }
     let version = current.version;
     let mut active = current.into_active_model();
     active.password_hash = Set(hash);
@@ -340,13 +382,16 @@ pub async fn reset_password(
     Ok(saved)
 }
 
-/// A user changes their own password, proving the current one.
+/// A user changes their own password, proving the current one. Their other sessions end (one
+/// opened with the old password elsewhere should not outlive it); `keep_session` is the session
+/// the change was made from.
 pub async fn change_own_password(
     db: &Db,
     actor: &Actor,
     user_id: i64,
     current_password: &str,
     new_password: &str,
+    keep_session: Option<&str>,
 ) -> Result<(), StoreError> {
     let new_password = NewPassword::parse(new_password)?;
     if current_password == new_password.expose() {
@@ -366,6 +411,11 @@ pub async fn change_own_password(
     active.version = Set(version + 1);
     active.updated_at = Set(crate::now());
     active.update(&txn).await?;
+    let mut others = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep_session {
+        others = others.filter(session::Column::Id.ne(crate::token_digest(keep)));
+    }
+    others.exec(&txn).await?;
     audit::append(&txn, actor, Change::new("user.password_change", "user", user_id)).await?;
     txn.commit().await?;
     Ok(())
@@ -396,7 +446,7 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<UserView, Store
     view(db.conn(), u).await
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct UserFilter {
     /// Matches the login name or the display name.
     pub keyword: Option<String>,
@@ -404,6 +454,19 @@ pub struct UserFilter {
     pub org_id: Option<i64>,
     pub page: u64,
     pub page_size: u64,
+}
+
+/// The first page of 50, unfiltered.
+impl Default for UserFilter {
+    fn default() -> Self {
+        UserFilter {
+            keyword: Default::default(),
+            role: Default::default(),
+            org_id: Default::default(),
+            page: 1,
+            page_size: 50,
+        }
+    }
 }
 
 pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<Page<UserView>, StoreError> {
@@ -422,8 +485,8 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<Page<Us
     if let Some(org) = filter.org_id {
         query = query.filter(user::Column::OrgId.eq(org));
     }
-    let page_size = filter.page_size.clamp(1, 200);
-    let page = std::cmp::max(filter.page, 1);
+    crate::check_paging(filter.page, filter.page_size)?;
+    let (page, page_size) = (filter.page, filter.page_size);
     let (rows, total) = crate::fetch_page(db, query.order_by_asc(user::Column::Id), page, page_size).await?;
     let org_ids: Vec<i64> = rows.iter().map(|u| u.org_id).collect();
     let names: std::collections::HashMap<i64, String> = organization::Entity::find()

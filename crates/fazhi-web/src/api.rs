@@ -1,13 +1,15 @@
 //! The JSON API under `/api/v1`: the same operations as the UI, for programs. Authenticated by
 //! the session cookie (with the `X-CSRF-Token` header on changes) or by an API token.
 
+use crate::extract::{Path, Query};
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
 use fazhi_domain::role::Role;
+use fazhi_store::Page;
 use fazhi_store::api_tokens::{self, TokenView};
 use fazhi_store::attachments::{self, AttachmentView};
 use fazhi_store::audit::{self, AuditFilter, AuditView};
@@ -18,7 +20,6 @@ use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
 use fazhi_store::rules::{self, NewValue, SettingView};
 use fazhi_store::sessions::{self, LoginOutcome};
 use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
-use fazhi_store::{Page, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -73,13 +74,16 @@ pub struct LoginReply {
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "会话", request_body = LoginBody,
-    responses((status = 200, body = LoginReply, description = "已登录，会话 Cookie 已设置"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody, description = "账号已锁定")))]
+    responses((status = 200, body = LoginReply, description = "已登录，会话 Cookie 已设置"), (status = 401, body = ApiErrorBody, description = "登录名或密码不正确（含被锁定账号输错密码，答复相同）"), (status = 403, body = ApiErrorBody, description = "密码正确但账号已锁定"), (status = 429, body = ApiErrorBody, description = "登录尝试过于频繁")))]
 pub async fn login(
     State(state): State<AppState>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     input: Result<Json<LoginBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let input = body(input)?;
+    if !state.sign_in_limits.allow(&ip, &input.username) {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", crate::sign_in_limits::TOO_MANY));
+    }
     match sessions::login(&state.db, &ip, &input.username, &input.password).await? {
         LoginOutcome::Success { token, csrf_token, principal } => {
             let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, false);
@@ -137,8 +141,15 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     let input = body(input)?;
     let p = &identity.principal;
-    users::change_own_password(&state.db, &p.actor(&ip), p.user_id, &input.current_password, &input.new_password)
-        .await?;
+    users::change_own_password(
+        &state.db,
+        &p.actor(&ip),
+        p.user_id,
+        &input.current_password,
+        &input.new_password,
+        identity.session_token.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -289,13 +300,12 @@ pub struct NewUserBody {
     pub display_name: String,
     pub org_id: i64,
     pub roles: Vec<String>,
+    /// Not needed for a service account.
+    #[serde(default)]
     pub password: String,
-    #[serde(default = "yes")]
-    pub must_change_password: bool,
-}
-
-fn yes() -> bool {
-    true
+    /// 接口账号: acts only through API tokens its administrator issues; never signs in.
+    #[serde(default)]
+    pub service_account: bool,
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "用户", request_body = NewUserBody,
@@ -314,7 +324,9 @@ pub async fn create_user(
         org_id: input.org_id,
         roles: roles(&input.roles)?,
         password: input.password,
-        must_change_password: input.must_change_password,
+        // Every account an administrator creates changes its password at first sign-in.
+        must_change_password: true,
+        service_account: input.service_account,
     };
     Ok((StatusCode::CREATED, Json(users::create(&state.db, &p.actor(&ip), &p.scope(), new).await?)))
 }
@@ -394,9 +406,8 @@ pub async fn unlock_user(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PasswordResetBody {
+    /// A one-time password: the user must change it at the next sign-in.
     pub password: String,
-    #[serde(default = "yes")]
-    pub must_change_password: bool,
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "用户", params(("id" = i64, Path, description = "用户编号")), request_body = PasswordResetBody,
@@ -410,10 +421,7 @@ pub async fn reset_password(
 ) -> ApiResult<UserView> {
     let input = body(input)?;
     let p = &identity.principal;
-    Ok(Json(
-        users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &input.password, input.must_change_password)
-            .await?,
-    ))
+    Ok(Json(users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &input.password, true).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -871,15 +879,21 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
 ) -> ApiResult<Vec<TokenView>> {
-    Ok(Json(api_tokens::list(&state.db, &identity.principal.scope()).await?))
+    Ok(Json(api_tokens::list(&state.db, &identity.principal).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct IssueTokenBody {
-    /// The user the token acts as.
-    pub user_id: i64,
+    /// Leave out to issue for yourself. An administrator may name a service account (接口账号) in
+    /// their organization's subtree; no other user.
+    pub user_id: Option<i64>,
     /// What the token is for.
     pub name: String,
+    /// Days until it expires: 90 when left out, at most 365.
+    pub days: Option<i64>,
+    /// Only reads (GET) are allowed with it.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -899,7 +913,13 @@ pub async fn issue_token(
 ) -> Result<(StatusCode, Json<IssuedToken>), ApiError> {
     let input = body(input)?;
     let p = &identity.principal;
-    let (token, info) = api_tokens::issue(&state.db, &p.actor(&ip), &p.scope(), input.user_id, &input.name).await?;
+    let request = api_tokens::TokenRequest {
+        user_id: input.user_id,
+        name: input.name,
+        days: input.days,
+        read_only: input.read_only,
+    };
+    let (token, info) = api_tokens::issue(&state.db, p, &ip, request).await?;
     Ok((StatusCode::CREATED, Json(IssuedToken { token, info })))
 }
 
@@ -914,8 +934,5 @@ pub async fn revoke_token(
 ) -> ApiResult<TokenView> {
     let input = body(input)?;
     let p = &identity.principal;
-    api_tokens::revoke(&state.db, &p.actor(&ip), &p.scope(), id, &input.reason).await.map(Json).map_err(|e| match e {
-        StoreError::NotFound => ApiError::from(StoreError::NotFound),
-        other => ApiError::from(other),
-    })
+    Ok(Json(api_tokens::revoke(&state.db, p, &ip, id, &input.reason).await?))
 }

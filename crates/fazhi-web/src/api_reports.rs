@@ -1,7 +1,8 @@
 //! The annual report over the API: the same procedure as the pages (`annual_report.rs`).
 
+use crate::extract::Path;
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators};

@@ -59,12 +59,14 @@ pub fn url_encode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)]).map(|s| s[1..].to_owned()).unwrap_or_default()
 }
 
+/// The client's address: the connection's, or behind a trusted proxy the first address of
+/// `X-Forwarded-For` — only when it parses as an IP address, so no header text reaches the trail.
 fn client_ip(request: &Request, trust_proxy: bool) -> String {
     let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
     if let (true, Some(forwarded)) = (trust_proxy, forwarded)
-        && let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty())
+        && let Some(Ok(first)) = forwarded.split(',').next().map(|s| s.trim().parse::<std::net::IpAddr>())
     {
-        return first.to_owned();
+        return first.to_string();
     }
     request
         .extensions()
@@ -142,12 +144,52 @@ async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str)
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Records a refused request as a security event in the audit trail (等保: 安全审计 of failed
+/// access), naming who asked, if known, and what.
+pub(crate) async fn record_refusal(state: &AppState, who: Option<&Principal>, ip: &str, request: &str, reason: &str) {
+    let actor = match who {
+        Some(p) => p.actor(ip),
+        None => fazhi_store::Actor { user_id: None, name: "未登录访问者".into(), ip: ip.to_owned() },
+    };
+    let change = fazhi_store::audit::Change {
+        action: "security.refused",
+        object_type: "request",
+        object_id: None,
+        before: None,
+        after: Some(serde_json::json!({ "request": request, "reason": reason })),
+    };
+    if let Err(e) = fazhi_store::audit::record(&state.db, &actor, change).await {
+        tracing::error!("recording a refused request failed: {e}");
+    }
+}
+
+/// `GET /ledgers/x`, bounded so a long path cannot fill the trail.
+fn request_line(request: &Request) -> String {
+    let line = format!("{} {}", request.method(), request.uri().path());
+    line.chars().take(200).collect()
+}
+
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let signed_in_hsts = state.config.secure_cookies;
+    let (mut response, signed_in) = authenticate_inner(state, request, next).await;
+    let headers = response.headers_mut();
+    // Pages and answers for a signed-in person hold their data: no cache may keep them.
+    if signed_in && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if signed_in_hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
+}
+
+async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -> (Response, bool) {
     let ip = client_ip(&request, state.config.trust_proxy);
-    request.extensions_mut().insert(ClientIp(ip));
+    request.extensions_mut().insert(ClientIp(ip.clone()));
     let api = is_api(&request);
 
     let bearer = request
@@ -157,14 +199,23 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
     let mut identity = None;
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if let Some(token) = bearer {
-        match api_tokens::authenticate(&state.db, &token).await {
-            Ok(Some(principal)) => identity = Some(Identity { principal, csrf_token: None, session_token: None }),
-            Ok(None) => {
-                return ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "接口令牌无效或已被吊销")
-                    .into_response();
+        match api_tokens::authenticate(&state.db, &token, &ip, &request_line(&request)).await {
+            Ok(Some(grant)) if grant.read_only && unsafe_method => {
+                record_refusal(&state, Some(&grant.principal), &ip, &request_line(&request), "read_only_token").await;
+                let message = "只读接口令牌只能查询，不能修改数据";
+                return (ApiError::new(StatusCode::FORBIDDEN, "read_only_token", message).into_response(), false);
             }
-            Err(e) => return ApiError::from(e).into_response(),
+            Ok(Some(grant)) => {
+                identity = Some(Identity { principal: grant.principal, csrf_token: None, session_token: None })
+            }
+            Ok(None) => {
+                record_refusal(&state, None, &ip, &request_line(&request), "invalid_token").await;
+                let message = "接口令牌无效、已过期或已被吊销";
+                return (ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", message).into_response(), false);
+            }
+            Err(e) => return (ApiError::from(e).into_response(), false),
         }
     } else if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
         match sessions::lookup(&state.db, &token).await {
@@ -176,12 +227,12 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
                 })
             }
             Ok(None) => {}
-            Err(e) => return ApiError::from(e).into_response(),
+            Err(e) => return (ApiError::from(e).into_response(), false),
         }
     }
 
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method {
+    // A request no route takes changes nothing: it is answered 404 or 405, not as a CSRF failure.
+    if unsafe_method && crate::routes::is_routed(request.method(), request.uri().path()) {
         let expected = match &identity {
             Some(id) => id.csrf_token.clone(),
             // Before login the form's token is checked against its cookie (double submit).
@@ -191,19 +242,22 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             None => None,
         };
         if let Some(expected) = expected {
+            let line = request_line(&request);
             let (rebuilt, presented) = match presented_csrf(request).await {
                 Ok(r) => r,
-                Err(resp) => return resp,
+                Err(resp) => return (resp, identity.is_some()),
             };
             request = rebuilt;
             let ok = presented.is_some_and(|p| !expected.is_empty() && constant_time_eq(&p, &expected));
             if !ok {
-                return csrf_refused(api);
+                record_refusal(&state, identity.as_ref().map(|i| &i.principal), &ip, &line, "csrf").await;
+                return (csrf_refused(api), identity.is_some());
             }
         }
     }
+    let signed_in = identity.is_some();
     if let Some(identity) = identity {
         request.extensions_mut().insert(identity);
     }
-    next.run(request).await
+    (next.run(request).await, signed_in)
 }

@@ -9,9 +9,11 @@ mod api_reports;
 mod auth;
 mod error;
 pub mod export;
+mod extract;
 mod openapi;
 mod pages;
 mod routes;
+mod sign_in_limits;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +39,13 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Where attachments' contents are kept.
     pub files: fazhi_store::attachments::FileStore,
+    sign_in_limits: Arc<sign_in_limits::SignInLimits>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig, files: fazhi_store::attachments::FileStore) -> AppState {
+        AppState { db, config: Arc::new(config), files, sign_in_limits: Default::default() }
+    }
 }
 
 pub fn app(state: AppState) -> Router {
@@ -55,11 +64,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge_db = state.db.clone();
+    let limits = state.sign_in_limits.clone();
     // Any instance may purge: the delete is idempotent, so several instances need no coordination.
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
+            limits.forget_idle();
             if let Err(e) = fazhi_store::sessions::purge_expired(&purge_db).await {
                 tracing::warn!("purging expired sessions failed: {e}");
             }

@@ -82,6 +82,11 @@ pub(crate) fn may(method: &Method, path: &str, roles: &[Role]) -> bool {
         .is_some_and(|r| r.allows(roles))
 }
 
+/// Whether some route takes this method at this path.
+pub(crate) fn is_routed(method: &Method, path: &str) -> bool {
+    RULES.get().is_some_and(|rules| rules.iter().any(|r| r.method == *method && matches_template(r.path, path)))
+}
+
 /// `/ledgers/{kind}` matches `/ledgers/decisions`: a `{…}` segment matches any one segment.
 fn matches_template(template: &str, path: &str) -> bool {
     let (mut t, mut p) = (template.split('/'), path.split('/'));
@@ -97,11 +102,13 @@ fn matches_template(template: &str, path: &str) -> bool {
 pub(crate) struct Routes {
     router: Router<AppState>,
     rules: Vec<RouteRule>,
+    /// For the enforcing layer, which records refusals in the audit trail.
+    state: AppState,
 }
 
 impl Routes {
-    fn new() -> Routes {
-        Routes { router: Router::new(), rules: Vec::new() }
+    fn new(state: AppState) -> Routes {
+        Routes { router: Router::new(), rules: Vec::new(), state }
     }
 
     fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, surface: Surface, handler: H) -> Routes
@@ -125,7 +132,7 @@ impl Routes {
         };
         let filter = MethodFilter::try_from(method).expect("standard method");
         let method_router = on(filter, handler)
-            .route_layer(middleware::from_fn_with_state(rule.clone(), enforce))
+            .route_layer(middleware::from_fn_with_state((rule.clone(), self.state.clone()), enforce))
             .layer(axum::extract::DefaultBodyLimit::max(auth::body_limit(path)));
         self.router = self.router.route(path, method_router);
         self.rules.push(rule);
@@ -159,7 +166,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
     let post = Method::POST;
     let put = Method::PUT;
     let delete = Method::DELETE;
-    let routes = Routes::new()
+    let routes = Routes::new(state.clone())
         // Public
         .page(get.clone(), "/healthz", Public, pages::healthz)
         .page(get.clone(), "/static/app.css", Public, pages::stylesheet)
@@ -184,12 +191,13 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/users/{id}/lock", Roles(ADMIN), pages::users::lock)
         .page(post.clone(), "/users/{id}/unlock", Roles(ADMIN), pages::users::unlock)
         .page(post.clone(), "/users/{id}/password", Roles(ADMIN), pages::users::reset_password)
-        // API tokens
-        .page(get.clone(), "/tokens", Roles(ADMIN), pages::tokens::list)
-        .page(post.clone(), "/tokens", Roles(ADMIN), pages::tokens::issue)
-        .page(post.clone(), "/tokens/{id}/revoke", Roles(ADMIN), pages::tokens::revoke)
+        // API tokens: everyone's own; an administrator's also for the service accounts below them
+        .page(get.clone(), "/tokens", SignedIn, pages::tokens::list)
+        .page(post.clone(), "/tokens", SignedIn, pages::tokens::issue)
+        .page(post.clone(), "/tokens/{id}/revoke", SignedIn, pages::tokens::revoke)
         // Audit
         .page(get.clone(), "/audit", Roles(AUDITOR), pages::audit::list)
+        .page(post.clone(), "/audit/verify", Roles(AUDITOR), pages::audit::verify)
         // Ledgers: every kind through the same handlers; each step's own actors are checked by the
         // ledger engine (a 403 names who may take it).
         .page(get.clone(), "/todo", Roles(LEDGER_READERS), pages::todo::show)
@@ -296,9 +304,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::count_period)
         .api(get.clone(), "/api/v1/settings", Roles(ORG_READERS), api::list_settings)
         .api(post.clone(), "/api/v1/settings/{key}", Roles(ADMIN), api::change_setting)
-        .api(get.clone(), "/api/v1/tokens", Roles(ADMIN), api::list_tokens)
-        .api(post.clone(), "/api/v1/tokens", Roles(ADMIN), api::issue_token)
-        .api(post, "/api/v1/tokens/{id}/revoke", Roles(ADMIN), api::revoke_token);
+        .api(get.clone(), "/api/v1/tokens", SignedIn, api::list_tokens)
+        .api(post.clone(), "/api/v1/tokens", SignedIn, api::issue_token)
+        .api(post, "/api/v1/tokens/{id}/revoke", SignedIn, api::revoke_token);
 
     // The table is the same on every build, so the first one serves the menu.
     let _ = RULES.set(routes.rules.clone());
@@ -325,7 +333,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
 
 /// Applies one route's rule: who may pass, and what others get.
 async fn enforce(
-    State(rule): State<RouteRule>,
+    State((rule, state)): State<(RouteRule, AppState)>,
     identity: Option<Extension<Identity>>,
     request: Request,
     next: Next,
@@ -364,6 +372,9 @@ async fn enforce(
             _ => String::new(),
         };
         let message = format!("您的角色（{}）无权进行此操作，需要以下角色之一：{needed}", principal.roles.labels());
+        let ip = request.extensions().get::<auth::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
+        let line = format!("{} {}", request.method(), request.uri().path());
+        auth::record_refusal(&state, Some(principal), &ip, &line, "role").await;
         return match rule.surface {
             Surface::Api => ApiError::forbidden(message).into_response(),
             Surface::Page => pages::forbidden_page(&identity, &message),

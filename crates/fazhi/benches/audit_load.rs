@@ -60,6 +60,7 @@ async fn seed(db: &Db) -> String {
             roles: vec![Role::Auditor],
             password: PASSWORD.into(),
             must_change_password: false,
+            service_account: false,
         },
     )
     .await
@@ -77,6 +78,7 @@ async fn seed(db: &Db) -> String {
                 roles: vec![Role::Clerk],
                 password: PASSWORD.into(),
                 must_change_password: false,
+                service_account: false,
             },
         )
         .await
@@ -115,7 +117,7 @@ fn main() {
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     let started = Instant::now();
     let user = runtime.block_on(async {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_auditor").await.is_ok();
         let user = if seeded { "user0042".to_owned() } else { seed(&db).await };
         let report = fazhi_store::audit::verify(&db).await.unwrap();

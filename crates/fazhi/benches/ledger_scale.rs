@@ -133,6 +133,7 @@ async fn seed(db: &Db, dir: &Path) -> Measured {
             roles: vec![role],
             password: PASSWORD.into(),
             must_change_password: false,
+            service_account: false,
         };
         users::create(db, &actor, &all, user).await.unwrap();
     }
@@ -205,7 +206,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     let measured = runtime.block_on(async {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_clerk").await.is_ok();
         let m = if seeded { None } else { Some(seed(&db, &dir).await) };
         db.conn().clone().close().await.ok();

@@ -25,7 +25,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = fazhi_store::sqlite_url_for_data_dir(dir.path()).unwrap();
     let (draft, records, draft_time) = runtime.block_on(async {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path()).unwrap()).await.unwrap();
         let (actor, all) = (Actor::system(), Scope::everything());
         let district = orgs::create(
             &db,

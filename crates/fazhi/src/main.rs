@@ -11,7 +11,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -46,7 +45,8 @@ impl DatabaseArgs {
             Some(url) => url.clone(),
             None => fazhi_store::sqlite_url_for_data_dir(&self.data_dir)?,
         };
-        Db::connect(&url).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
+        let key = fazhi_store::audit_key::load_or_create(&self.data_dir)?;
+        Db::connect(&url, key).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
     }
 }
 
@@ -257,8 +257,16 @@ enum CalendarCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the audit chain and name the first record altered, removed or reordered.
-    Verify,
+    /// Walk the audit chain and name the first record altered, removed or reordered; with a
+    /// checkpoint, also prove that nothing up to it was cut or rolled back since.
+    Verify {
+        /// A checkpoint written earlier by `fazhi audit checkpoint`.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print a signed statement of the chain's head (sequence, digest, time) for the auditor to
+    /// keep outside the system.
+    Checkpoint,
 }
 
 #[tokio::main]
@@ -301,7 +309,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve(cli.database.connect().await?, args, &cli.database).await,
         Command::User(cmd) => user_command(&cli.database.connect().await?, cmd).await,
         Command::Org(cmd) => org_command(&cli.database.connect().await?, cmd).await,
-        Command::Audit(AuditCommand::Verify) => verify(&cli.database.connect().await?).await,
+        Command::Audit(AuditCommand::Verify { checkpoint }) => {
+            verify(&cli.database.connect().await?, checkpoint.as_deref()).await
+        }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let checkpoint = audit::checkpoint(&cli.database.connect().await?).await?;
+            println!("{}", serde_json::to_string_pretty(&checkpoint)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Calendar(cmd) => calendar_command(&cli.database.connect().await?, cmd).await,
         Command::Export { kind, org, state, query, with_personal_data, output } => {
             let db = cli.database.connect().await?;
@@ -429,11 +444,11 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     use std::io::Write;
     std::io::stdout().flush().ok();
     let secure = args.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-    let state = AppState {
+    let state = AppState::new(
         db,
-        config: Arc::new(WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }),
-        files: fazhi_store::attachments::FileStore::under(&database.data_dir),
-    };
+        WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy },
+        fazhi_store::attachments::FileStore::under(&database.data_dir),
+    );
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -494,6 +509,7 @@ async fn user_command(db: &Db, cmd: UserCommand) -> Result<ExitCode> {
                     roles,
                     password,
                     must_change_password: !keep_password,
+                    service_account: false,
                 },
             )
             .await?;
@@ -590,11 +606,33 @@ async fn org_command(db: &Db, cmd: OrgCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn verify(db: &Db) -> Result<ExitCode> {
+async fn verify(db: &Db, checkpoint: Option<&std::path::Path>) -> Result<ExitCode> {
+    let checkpoint: Option<fazhi_domain::audit::Checkpoint> = match checkpoint {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("无法读取检查点文件 {}", path.display()))?;
+            Some(
+                serde_json::from_str(&text)
+                    .with_context(|| format!("{} 不是 fazhi audit checkpoint 写出的检查点", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let report = audit::verify(db).await?;
     match report.result {
         Ok(()) => {
-            println!("审计链完整：共核验 {} 条记录，SM3 哈希链首尾相接。", report.checked);
+            println!("审计链完整：共核验 {} 条记录，HMAC-SM3 摘要链首尾相接。", report.checked);
+            if let Some(checkpoint) = checkpoint {
+                if let Some(problem) = audit::check_against(db, &checkpoint).await? {
+                    println!("但与检查点不符：{problem}");
+                    return Ok(ExitCode::from(1));
+                }
+                println!(
+                    "与检查点（#{}，{}）相符：此前的记录未被截去或回滚。",
+                    checkpoint.sequence,
+                    checkpoint.at.to_rfc3339()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(broken) => {

@@ -48,18 +48,22 @@ async fn login_shows_the_workbench_and_logout_ends_the_session() {
 }
 
 #[tokio::test]
-async fn wrong_passwords_lock_the_account_for_fifteen_minutes() {
+async fn wrong_passwords_lock_new_sign_ins_for_fifteen_minutes_and_leave_live_sessions_alone() {
     let app = TestApp::spawn().await;
-    for attempt in 1..=4 {
+    // The owner is signed in, and has an API token, before a stranger starts guessing.
+    let owner = app.login("t_clerk").await;
+    let issued = owner.api(Method::POST, "/api/v1/tokens", Some(json!({"name": "本人脚本"}))).await;
+    assert_eq!(issued.status(), StatusCode::CREATED);
+    let token = issued.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    for attempt in 1..=5 {
         let refused = app.login_with("t_clerk", "Wrong-passw0rd").await.err().expect("refused");
+        // The attempt that locks answers as every wrong password does: nothing tells a stranger.
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
         assert!(refused.text().await.unwrap().contains("登录名或密码不正确"));
     }
-    let fifth = app.login_with("t_clerk", "Wrong-passw0rd").await.err().expect("refused");
-    assert_eq!(fifth.status(), StatusCode::FORBIDDEN);
-    assert!(fifth.text().await.unwrap().contains("账号已锁定"));
-    // Now even the right password is refused.
+    // The right password learns of the lock.
     let right = app.login_with("t_clerk", PASSWORD).await.err().expect("still locked");
+    assert_eq!(right.status(), StatusCode::FORBIDDEN);
     assert!(right.text().await.unwrap().contains("账号已锁定"));
     let actions = audit_actions(&app).await;
     assert_eq!(actions.iter().filter(|a| *a == "auth.login_failed").count(), 6);
@@ -68,6 +72,10 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes() {
     let until = user.locked_until.expect("lock time stored");
     let minutes = (until - chrono::Utc::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "locked for 15 minutes, got {minutes}");
+    // The lockout stops new sign-ins only: the owner's session and token still work.
+    assert_eq!(owner.get("/").await.status(), StatusCode::OK, "the live session is not ended");
+    let with_token = client().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(with_token.status(), StatusCode::OK, "the token still acts");
 
     // An administrator unlocks; the right password works again.
     let admin = app.login("t_admin").await;
@@ -75,6 +83,47 @@ async fn wrong_passwords_lock_the_account_for_fifteen_minutes() {
     let r = admin.api(Method::POST, &format!("/api/v1/users/{id}/unlock"), None).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(app.login_with("t_clerk", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_locked_account_answers_wrong_passwords_byte_for_byte_as_an_unknown_name() {
+    let app = TestApp::spawn().await;
+    let attempt = |name: &'static str| {
+        let c = client();
+        let url = app.url("/api/v1/session");
+        async move {
+            let r = c.post(url).json(&json!({"username": name, "password": "Wrong-passw0rd"})).send().await.unwrap();
+            (r.status(), r.bytes().await.unwrap())
+        }
+    };
+    for _ in 0..7 {
+        let real = attempt("t_leader").await;
+        let unknown = attempt("no_such_user").await;
+        assert_eq!(real, unknown, "a real name and an unknown one are answered alike, before and after the lock");
+        assert_eq!(real.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn sign_ins_are_rate_limited_per_address_with_a_chinese_answer() {
+    let app = TestApp::spawn().await;
+    let c = client();
+    let mut limited = None;
+    for n in 0..80 {
+        let r = c
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": format!("guess_{n}"), "password": "Wrong-passw0rd"}))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r.json::<serde_json::Value>().await.unwrap());
+            break;
+        }
+    }
+    let body = limited.expect("one address is limited within 80 attempts a minute");
+    assert_eq!(body["code"], "too_many_attempts");
+    assert!(body["message"].as_str().unwrap().contains("登录尝试过于频繁"));
 }
 
 #[tokio::test]
@@ -166,7 +215,7 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn administrator_and_auditor_never_in_one_account() {
+async fn the_three_duties_never_meet_in_one_account() {
     let app = TestApp::spawn().await;
     let admin = app.login("t_admin").await;
     let users_before =
@@ -186,7 +235,7 @@ async fn administrator_and_auditor_never_in_one_account() {
         )
         .await;
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert!(page.text().await.unwrap().contains("系统管理员与安全审计员不能由同一人担任"));
+    assert!(page.text().await.unwrap().contains("不能由同一账号担任"));
     let api = admin
         .api(
             Method::POST,
@@ -214,6 +263,78 @@ async fn administrator_and_auditor_never_in_one_account() {
     assert_eq!(users_before, users_after);
     let unchanged = fazhi_store::users::find_by_username(&app.db, "t_admin").await.unwrap();
     assert_eq!(unchanged.roles, vec!["admin"]);
+
+    // Nor may the administrator take a business role, in a new account or in their own.
+    for roles in [json!(["admin", "supervisor"]), json!(["auditor", "leader"])] {
+        let r = admin
+            .api(
+                Method::POST,
+                "/api/v1/users",
+                Some(json!({"username": "mixed", "display_name": "兼任者", "org_id": app.orgs.district, "roles": roles, "password": "Strong-Passw0rd"})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{roles}");
+    }
+    let own = admin
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{}", admin_user.id),
+            Some(json!({"display_name": "管理员", "org_id": app.orgs.district, "roles": ["supervisor"], "version": admin_user.version})),
+        )
+        .await;
+    assert_eq!(own.status(), StatusCode::BAD_REQUEST);
+    assert!(own.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("不能修改自己的角色"));
+    let unchanged = fazhi_store::users::find_by_username(&app.db, "t_admin").await.unwrap();
+    assert_eq!(unchanged.roles, vec!["admin"]);
+}
+
+#[tokio::test]
+async fn accounts_an_administrator_creates_or_resets_change_their_password_first() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("t_admin").await;
+    // The API no longer lets the administrator waive the change.
+    let created = admin
+        .api(
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": "new_auditor", "display_name": "新审计员", "org_id": app.orgs.district, "roles": ["auditor"], "password": "Known-Passw0rd", "must_change_password": false})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.json::<Value>().await.unwrap()["must_change_password"], true);
+    let s = app.login_with("new_auditor", "Known-Passw0rd").await.unwrap();
+    let r = s.get("/audit").await;
+    assert_eq!(r.headers()["location"], "/account/password", "the known password opens nothing else");
+
+    let id = app.user_id("t_leader").await;
+    let reset = admin
+        .api(Method::POST, &format!("/api/v1/users/{id}/password"), Some(json!({"password": "Reset-Passw0rd"})))
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(reset.json::<Value>().await.unwrap()["must_change_password"], true);
+    // Nor may the administrator reset their own password around the current-password check.
+    let own = app.user_id("t_admin").await;
+    let r = admin
+        .api(Method::POST, &format!("/api/v1/users/{own}/password"), Some(json!({"password": "Other-Passw0rd"})))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn changing_ones_password_ends_ones_other_sessions() {
+    let app = TestApp::spawn().await;
+    let here = app.login("t_clerk").await;
+    let elsewhere = app.login("t_clerk").await;
+    let r = here
+        .api(
+            Method::POST,
+            "/api/v1/account/password",
+            Some(json!({"current_password": PASSWORD, "new_password": "Changed-Passw0rd"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(here.get("/").await.status(), StatusCode::OK, "the session the change was made in goes on");
+    assert_eq!(elsewhere.get("/").await.status(), StatusCode::SEE_OTHER, "the other session ended");
 }
 
 #[tokio::test]
@@ -350,16 +471,18 @@ async fn bad_input_gets_a_chinese_message_naming_the_field() {
 }
 
 #[tokio::test]
-async fn api_tokens_act_as_their_user_until_revoked() {
+async fn api_tokens_act_as_the_user_who_issued_them_until_revoked_or_expired() {
     let app = TestApp::spawn().await;
     let admin = app.login("t_admin").await;
     let clerk_id = app.user_id("t_clerk").await;
-    let issued: Value = admin
-        .api(Method::POST, "/api/v1/tokens", Some(json!({"user_id": clerk_id, "name": "区数据交换"})))
-        .await
-        .json()
-        .await
-        .unwrap();
+    // 三员分立 by proxy: the administrator cannot issue a token that acts as the clerk.
+    let proxy = admin.api(Method::POST, "/api/v1/tokens", Some(json!({"user_id": clerk_id, "name": "代办"}))).await;
+    assert_eq!(proxy.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(proxy.json::<Value>().await.unwrap()["field"], "user_id");
+
+    let clerk = app.login("t_clerk").await;
+    let issued: Value =
+        clerk.api(Method::POST, "/api/v1/tokens", Some(json!({"name": "本人脚本"}))).await.json().await.unwrap();
     let token = issued["token"].as_str().unwrap().to_owned();
     let c = reqwest::Client::new();
     let me: Value = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -367,16 +490,112 @@ async fn api_tokens_act_as_their_user_until_revoked() {
     // No CSRF header is needed with a token, and the clerk's role still limits what it may do.
     let forbidden = c.get(app.url("/api/v1/users")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    let expires = chrono::DateTime::parse_from_rfc3339(issued["info"]["expires_at"].as_str().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_days();
+    assert!((89..=90).contains(&days), "90 days by default, got {days}");
+    let too_long = clerk.api(Method::POST, "/api/v1/tokens", Some(json!({"name": "长期", "days": 400}))).await;
+    assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
 
     let id = issued["info"]["id"].as_i64().unwrap();
-    let no_reason = admin.api(Method::POST, &format!("/api/v1/tokens/{id}/revoke"), Some(json!({"reason": ""}))).await;
+    // Another person cannot see or revoke it.
+    let leader = app.login("t_leader").await;
+    let theirs: Value = leader.api(Method::GET, "/api/v1/tokens", None).await.json().await.unwrap();
+    assert!(theirs.as_array().unwrap().is_empty());
+    let r = leader.api(Method::POST, &format!("/api/v1/tokens/{id}/revoke"), Some(json!({"reason": "x"}))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let no_reason = clerk.api(Method::POST, &format!("/api/v1/tokens/{id}/revoke"), Some(json!({"reason": ""}))).await;
     assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
     let revoked =
-        admin.api(Method::POST, &format!("/api/v1/tokens/{id}/revoke"), Some(json!({"reason": "对接结束"}))).await;
+        clerk.api(Method::POST, &format!("/api/v1/tokens/{id}/revoke"), Some(json!({"reason": "不再使用"}))).await;
     assert_eq!(revoked.status(), StatusCode::OK);
     let after = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(after.json::<Value>().await.unwrap()["code"], "invalid_token");
+
+    // A token past its term stops.
+    let issued: Value =
+        clerk.api(Method::POST, "/api/v1/tokens", Some(json!({"name": "短期", "days": 1}))).await.json().await.unwrap();
+    let short = issued["token"].as_str().unwrap().to_owned();
+    assert_eq!(c.get(app.url("/api/v1/me")).bearer_auth(&short).send().await.unwrap().status(), StatusCode::OK);
+    let conn = app.db.conn();
+    let backend = conn.get_database_backend();
+    let sql = if backend == DatabaseBackend::Postgres {
+        "UPDATE api_tokens SET expires_at = $1"
+    } else {
+        "UPDATE api_tokens SET expires_at = ?"
+    };
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, [past.into()])).await.unwrap();
+    assert_eq!(
+        c.get(app.url("/api/v1/me")).bearer_auth(&short).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_token_reads_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let issued: Value = clerk
+        .api(Method::POST, "/api/v1/tokens", Some(json!({"name": "只读查询", "read_only": true})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = issued["token"].as_str().unwrap();
+    let c = reqwest::Client::new();
+    assert_eq!(
+        c.get(app.url("/api/v1/ledgers/decisions")).bearer_auth(token).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let write = c
+        .post(app.url("/api/v1/ledgers/decisions"))
+        .bearer_auth(token)
+        .json(&json!({"org_id": app.orgs.township, "values": {"title": "只读令牌新建", "catalogue_year": "2026", "lead_unit": "党政办"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), StatusCode::FORBIDDEN);
+    assert_eq!(write.json::<Value>().await.unwrap()["code"], "read_only_token");
+    let listed = fazhi_store::ledger::list(
+        &app.db,
+        &fazhi_store::Scope::everything(),
+        &fazhi_domain::ledgers::decisions::KIND,
+        &fazhi_store::ledger::ListFilter { page: 1, page_size: 50, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed.page.total, 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn a_service_account_acts_only_through_its_tokens_and_every_use_is_audited() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("t_admin").await;
+    let created: Value = admin
+        .api(
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": "svc_exchange", "display_name": "区数据交换", "org_id": app.orgs.township, "roles": ["clerk"], "service_account": true})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["service_account"], true);
+    let id = created["id"].as_i64().unwrap();
+    let issued =
+        admin.api(Method::POST, "/api/v1/tokens", Some(json!({"user_id": id, "name": "区数据交换接口"}))).await;
+    assert_eq!(issued.status(), StatusCode::CREATED);
+    let token = issued.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let c = reqwest::Client::new();
+    let me = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let uses = audit_actions(&app).await.iter().filter(|a| *a == "token.use").count();
+    assert_eq!(uses, 1, "the call is on the trail");
+    // It never signs in with a password, whatever password is tried.
+    let refused = app.login_with("svc_exchange", PASSWORD).await.err().unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ async fn start(test: &str) -> Option<Browser> {
 
     // The demo data, as a newcomer gets it from `fazhi serve --demo`.
     let test_db = common::TestDb::new(common::postgres_base_url().as_deref()).await;
-    let db = fazhi_store::Db::connect(&test_db.url).await.unwrap();
+    let db = test_db.connect().await;
     let demo = fazhi_store::demo::load_if_empty(&db).await.unwrap().expect("empty database");
     let address = common::serve(db).await;
 

@@ -174,11 +174,14 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     // As a schema-5 database is: no figure rows kept beside the records, attachments without stages.
     app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
     app.db.conn().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
+    for (table, column) in [("users", "service_account"), ("api_tokens", "expires_at"), ("api_tokens", "read_only")] {
+        app.db.conn().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
+    }
     app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
     app.db.conn().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert!(emptied.iter().all(|f| f.value == 0));
-    let db = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    let db = app.test_db.connect().await;
     let after = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     let value = |figures: &[indicators::Figure], id: &str| figures.iter().find(|f| f.id == id).unwrap().value;
     assert_eq!(value(&after, "leadership.briefings_heard"), 1);
@@ -224,7 +227,7 @@ async fn figures_written_under_other_indicator_declarations_are_written_again_on
         .execute_unprepared("UPDATE schema_meta SET value = 'earlier' WHERE key = 'figures_signature'")
         .await
         .unwrap();
-    let db = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    let db = app.test_db.connect().await;
     let after = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert_eq!(after.iter().find(|f| f.id == "leadership.briefings_heard").unwrap().value, 1);
     // A second start with the same declarations writes nothing again: the rows keep their ids.
@@ -239,6 +242,6 @@ async fn figures_written_under_other_indicator_declarations_are_written_again_on
         }
     };
     let before = rows(&db).await;
-    let again = fazhi_store::Db::connect(&app.test_db.url).await.unwrap();
+    let again = app.test_db.connect().await;
     assert_eq!(rows(&again).await, before);
 }

@@ -106,7 +106,7 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
 #[tokio::test]
 async fn fifty_concurrent_registrations_get_fifty_consecutive_numbers() {
     let app = TestApp::spawn().await;
-    let second = Db::connect(&app.test_db.url).await.unwrap();
+    let second = app.test_db.connect().await;
     let mut records = Vec::new();
     for n in 0..50 {
         records.push(common::signed_document(&app.db, app.orgs.township, &format!("测试规范性文件{n}"), 2026).await);

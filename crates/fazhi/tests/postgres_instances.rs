@@ -41,7 +41,7 @@ fn start(url: &str) -> Server {
 async fn a_session_opened_on_one_instance_works_on_the_other() {
     let Some(base) = common::postgres_or_skip("a_session_opened_on_one_instance_works_on_the_other") else { return };
     let test_db = TestDb::new(Some(&base)).await;
-    let db = fazhi_store::Db::connect(&test_db.url).await.unwrap();
+    let db = test_db.connect().await;
     let orgs = seed_orgs(&db).await;
     add_user(&db, "pg_admin", orgs.district, vec![Role::Admin], false).await;
     let a = start(&test_db.url);
@@ -111,7 +111,7 @@ async fn a_session_opened_on_one_instance_works_on_the_other() {
 async fn two_processes_draw_fifty_consecutive_document_numbers() {
     let Some(base) = common::postgres_or_skip("two_processes_draw_fifty_consecutive_document_numbers") else { return };
     let test_db = TestDb::new(Some(&base)).await;
-    let db = fazhi_store::Db::connect(&test_db.url).await.unwrap();
+    let db = test_db.connect().await;
     let orgs = seed_orgs(&db).await;
     add_user(&db, "pg_clerk", orgs.township, vec![Role::Clerk], false).await;
 

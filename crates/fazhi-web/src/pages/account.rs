@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
@@ -61,8 +62,16 @@ pub async fn password_submit(
         return (StatusCode::BAD_REQUEST, page(&identity, false, errors)).into_response();
     }
     let p = &identity.principal;
-    match users::change_own_password(&state.db, &p.actor(&ip), p.user_id, &form.current_password, &form.new_password)
-        .await
+    let session = identity.session_token.as_deref();
+    match users::change_own_password(
+        &state.db,
+        &p.actor(&ip),
+        p.user_id,
+        &form.current_password,
+        &form.new_password,
+        session,
+    )
+    .await
     {
         Ok(()) => super::see_other("/account/password?done=1"),
         Err(e) => (StatusCode::BAD_REQUEST, page(&identity, false, FormErrors::from_store(e))).into_response(),

@@ -1,7 +1,8 @@
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use fazhi_store::audit::{self, ACTIONS, AuditFilter, action_label};
@@ -146,4 +147,60 @@ pub async fn list(
         filter_error,
     }
     .into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VerifyForm {
+    /// A checkpoint printed by `fazhi audit checkpoint`, pasted as it was printed.
+    checkpoint: String,
+}
+
+/// The auditor verifies the chain from the page: every digest under the key and, with a
+/// checkpoint kept outside the system, that nothing up to it was cut or rolled back.
+pub async fn verify(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    axum::Form(form): axum::Form<VerifyForm>,
+) -> Response {
+    use axum::http::StatusCode;
+    let checkpoint = match form.checkpoint.trim() {
+        "" => None,
+        text => match serde_json::from_str::<fazhi_domain::audit::Checkpoint>(text) {
+            Ok(c) => Some(c),
+            Err(_) => {
+                let message = "检查点格式不正确：请粘贴 fazhi audit checkpoint 输出的完整内容";
+                return super::message_page(&identity, StatusCode::BAD_REQUEST, "审计链校验", message);
+            }
+        },
+    };
+    let report = match audit::verify(&state.db).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let failed = |message: String| (StatusCode::CONFLICT, "审计链校验未通过", message);
+    let (status, heading, message) = match (report.result, checkpoint) {
+        (Err(broken), _) => failed(format!("审计链已被破坏：{broken}（此前 {} 条记录核验无误）。", report.checked)),
+        (Ok(()), None) => (
+            StatusCode::OK,
+            "审计链校验通过",
+            format!("审计链完整：共核验 {} 条记录，HMAC-SM3 摘要链首尾相接。", report.checked),
+        ),
+        (Ok(()), Some(cp)) => match audit::check_against(&state.db, &cp).await {
+            Ok(None) => (
+                StatusCode::OK,
+                "审计链校验通过",
+                format!(
+                    "审计链完整：共核验 {} 条记录；与检查点（#{}，{}）相符，此前的记录未被截去或回滚。",
+                    report.checked,
+                    cp.sequence,
+                    fmt_time(cp.at)
+                ),
+            ),
+            Ok(Some(problem)) => failed(format!("审计链各条摘要无误，但与检查点不符：{problem}。")),
+            Err(e) => return store_error_page(&identity, e),
+        },
+    };
+    // A failed verification is shown in the error tone (409: the chain conflicts with its digests).
+    super::message_page(&identity, status, heading, &message)
 }

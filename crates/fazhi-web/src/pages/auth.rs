@@ -1,7 +1,8 @@
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, http::StatusCode};
@@ -86,6 +87,10 @@ pub async fn login_submit(
             Some("请输入登录名和密码".into()),
             None,
         );
+    }
+    if !state.sign_in_limits.allow(&ip, &form.username) {
+        let message = crate::sign_in_limits::TOO_MANY.to_owned();
+        return login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, &form.username, Some(message), None);
     }
     match sessions::login(&state.db, &ip, &form.username, &form.password).await {
         Ok(LoginOutcome::Success { token, .. }) => {

@@ -1,11 +1,12 @@
 //! The working-day calendar: which years' holiday notices are in force, loading a new one
 //! (administrators), and a calculator that counts a period the way the deadlines are counted.
 
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

@@ -2,10 +2,11 @@
 //! ledgers where each duty leaves its record — the meetings they chaired, the rule-of-law reports
 //! heard, 述法, their court appearances, the study sessions they led — never typed a second time.
 
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use fazhi_store::{indicators, orgs};

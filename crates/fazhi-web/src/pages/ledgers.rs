@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, Utc};

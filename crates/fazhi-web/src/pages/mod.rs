@@ -60,11 +60,10 @@ const MENU: &[(&str, &[(&str, &str)])] = &[
             ("用户管理", "/users"),
             ("工作日历", "/calendar"),
             ("规则设置", "/settings"),
-            ("接口令牌", "/tokens"),
             ("审计日志", "/audit"),
         ],
     ),
-    ("个人设置", &[("修改密码", "/account/password")]),
+    ("个人设置", &[("修改密码", "/account/password"), ("接口令牌", "/tokens")]),
 ];
 
 impl Nav {

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
+use crate::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
@@ -20,7 +21,10 @@ pub struct TokenRow {
     pub prefix: String,
     pub created: String,
     pub last_used: String,
-    pub revoked: bool,
+    pub expires: String,
+    pub read_only: bool,
+    /// 有效, 已吊销 or 已过期.
+    pub status: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +38,8 @@ struct TokensPage {
     errors: HashMap<String, String>,
     form_username: String,
     form_name: String,
+    /// Administrators may issue for service accounts.
+    for_service_accounts: bool,
 }
 
 async fn render(
@@ -45,7 +51,7 @@ async fn render(
     form: (String, String),
     status: StatusCode,
 ) -> Response {
-    let tokens = match api_tokens::list(&state.db, &identity.principal.scope()).await {
+    let tokens = match api_tokens::list(&state.db, &identity.principal).await {
         Ok(t) => t,
         Err(e) => return store_error_page(identity, e),
     };
@@ -60,7 +66,15 @@ async fn render(
                 prefix: t.prefix,
                 created: fmt_time(t.created_at),
                 last_used: fmt_opt_time(t.last_used_at),
-                revoked: t.revoked_at.is_some(),
+                expires: fmt_opt_time(t.expires_at),
+                read_only: t.read_only,
+                status: if t.revoked_at.is_some() {
+                    "已吊销"
+                } else if t.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
+                    "已过期"
+                } else {
+                    "有效"
+                },
             })
             .collect(),
         issued,
@@ -69,6 +83,7 @@ async fn render(
         errors: errors.fields,
         form_username: form.0,
         form_name: form.1,
+        for_service_accounts: identity.principal.roles.contains(fazhi_domain::role::Role::Admin),
     };
     (status, page).into_response()
 }
@@ -79,10 +94,15 @@ pub async fn list(State(state): State<AppState>, Extension(identity): Extension<
 
 #[derive(Deserialize)]
 pub struct IssueForm {
+    /// A service account's login name; empty issues for oneself.
     #[serde(default)]
     username: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    read_only: Option<String>,
 }
 
 pub async fn issue(
@@ -93,10 +113,21 @@ pub async fn issue(
 ) -> Response {
     let p = &identity.principal;
     let result = async {
-        let owner = users::find_by_username(&state.db, &form.username)
-            .await
-            .map_err(|_| StoreError::invalid("user_id", format!("找不到登录名为“{}”的用户", form.username.trim())))?;
-        api_tokens::issue(&state.db, &p.actor(&ip), &p.scope(), owner.id, &form.name).await
+        let user_id = match form.username.trim() {
+            "" => None,
+            name => Some(
+                users::id_by_username(&state.db, name)
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("user_id", format!("找不到登录名为“{name}”的接口账号")))?,
+            ),
+        };
+        let days = match form.days.trim() {
+            "" => None,
+            d => Some(d.parse().map_err(|_| StoreError::invalid("days", "有效期请填写天数（整数）"))?),
+        };
+        let request =
+            api_tokens::TokenRequest { user_id, name: form.name.clone(), days, read_only: form.read_only.is_some() };
+        api_tokens::issue(&state.db, p, &ip, request).await
     }
     .await;
     match result {
@@ -134,7 +165,7 @@ pub async fn revoke(
     Form(form): Form<RevokeForm>,
 ) -> Response {
     let p = &identity.principal;
-    match api_tokens::revoke(&state.db, &p.actor(&ip), &p.scope(), id, &form.reason).await {
+    match api_tokens::revoke(&state.db, p, &ip, id, &form.reason).await {
         Ok(t) => {
             render(
                 &state,

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
+use crate::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::extract::{RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
@@ -114,6 +115,7 @@ pub struct UserForm {
     pub roles: Vec<String>,
     pub password: String,
     pub must_change_password: bool,
+    pub service_account: bool,
     pub version: i64,
 }
 
@@ -130,6 +132,7 @@ impl UserForm {
                 "roles" => form.roles.push(v),
                 "password" => form.password = v,
                 "must_change_password" => form.must_change_password = v == "on",
+                "service_account" => form.service_account = v == "on",
                 "version" => form.version = v.parse().unwrap_or(0),
                 _ => {}
             }
@@ -223,6 +226,7 @@ fn form_from(u: &UserView) -> UserForm {
         roles: u.roles.clone(),
         password: String::new(),
         must_change_password: u.must_change_password,
+        service_account: u.service_account,
         version: u.version,
     }
 }
@@ -248,7 +252,8 @@ pub async fn create(
             org_id: form.parsed_org()?,
             roles: form.parsed_roles()?,
             password: form.password.clone(),
-            must_change_password: form.must_change_password,
+            must_change_password: true,
+            service_account: form.service_account,
         };
         users::create(&state.db, &p.actor(&ip), &p.scope(), input).await
     }
@@ -394,7 +399,6 @@ pub async fn unlock(
 pub struct ResetForm {
     #[serde(default)]
     password: String,
-    must_change_password: Option<String>,
 }
 
 pub async fn reset_password(
@@ -405,8 +409,8 @@ pub async fn reset_password(
     Form(form): Form<ResetForm>,
 ) -> Response {
     let p = &identity.principal;
-    let must_change = form.must_change_password.as_deref() == Some("on");
-    match users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &form.password, must_change).await {
+    // An administrator's reset is always a one-time password (enforced by the store as well).
+    match users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &form.password, true).await {
         Ok(_) => super::see_other(&format!("/users/{id}?notice=password")),
         Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
         Err(e) => match users::get(&state.db, &p.scope(), id).await {

@@ -41,10 +41,18 @@ fn millis(s: &str) -> f64 {
 }
 
 pub fn wrk(url: &str, cookie: Option<&str>, seconds: u32, connections: u32) -> WrkResult {
+    wrk_with(url, cookie, seconds, connections, None)
+}
+
+/// wrk with a Lua script (`-s`), for requests other than a plain GET.
+pub fn wrk_with(url: &str, cookie: Option<&str>, seconds: u32, connections: u32, script: Option<&str>) -> WrkResult {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "5s"]);
+    cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "30s"]);
     if let Some(c) = cookie {
         cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    if let Some(script) = script {
+        cmd.args(["-s", script]);
     }
     let out = cmd.arg(url).output().expect("wrk is installed (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 
 use fazhi_domain::role::Role;
 use fazhi_store::orgs::{self, NewOrg};
@@ -68,12 +67,19 @@ impl TestDb {
         TestDb { url, data_dir }
     }
 
+    /// The data folder always (it holds the audit key), and the database URL on PostgreSQL.
     pub fn backend_args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".into(), self.data_dir.path().display().to_string()];
         if self.url.starts_with("postgres") {
-            vec!["--database-url".into(), self.url.clone()]
-        } else {
-            vec!["--data-dir".into(), self.data_dir.path().display().to_string()]
+            args.extend(["--database-url".into(), self.url.clone()]);
         }
+        args
+    }
+
+    /// Connects with the audit key kept in this database's data folder, as the binary does.
+    pub async fn connect(&self) -> Db {
+        let key = fazhi_store::audit_key::load_or_create(self.data_dir.path()).expect("audit key");
+        Db::connect(&self.url, key).await.expect("connect and migrate")
     }
 }
 
@@ -104,7 +110,7 @@ impl TestApp {
 
     pub async fn spawn_on(postgres: Option<&str>) -> TestApp {
         let test_db = TestDb::new(postgres).await;
-        let db = Db::connect(&test_db.url).await.expect("connect and migrate");
+        let db = test_db.connect().await;
         let orgs = seed_orgs(&db).await;
         let mut accounts = Vec::new();
         for (role, name, org) in [
@@ -189,6 +195,7 @@ pub async fn add_user(db: &Db, username: &str, org_id: i64, roles: Vec<Role>, mu
             roles,
             password: PASSWORD.into(),
             must_change_password: must_change,
+            service_account: false,
         },
     )
     .await
@@ -204,10 +211,16 @@ pub async fn serve(db: Db) -> String {
 
 /// Starts the application with attachments kept under `data_dir`.
 pub async fn serve_with_files(db: Db, data_dir: &std::path::Path) -> String {
+    serve_with_config(db, data_dir, WebConfig::default()).await
+}
+
+/// Starts the application as `fazhi serve` would with these flags (`--public-url https://…`,
+/// `--trust-proxy`).
+pub async fn serve_with_config(db: Db, data_dir: &std::path::Path, config: WebConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let files = fazhi_store::attachments::FileStore::under(data_dir);
-    let state = AppState { db, config: Arc::new(WebConfig::default()), files };
+    let state = AppState::new(db, config, files);
     tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
     address
 }

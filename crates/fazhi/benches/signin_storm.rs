@@ -1,0 +1,141 @@
+//! A storm of sign-in attempts: 200 connections trying wrong passwords for 60 s, each from its own
+//! address and at its own name (behind `--trust-proxy`, so neither rate limit stops them and every
+//! attempt costs a password hash), while a signed-in person keeps using the system. Reports the
+//! server's memory and that person's latency beside the same measurement at rest.
+//!
+//! Run: `cargo bench -p fazhi --bench signin_storm` (needs `wrk`, Debian's package).
+//! Targets (issue 16): server RSS ≤ 300 MB; the signed-in page's p99 under the storm ≤ 2× at rest.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fazhi_domain::role::Role;
+use fazhi_store::orgs::{self, NewOrg};
+use fazhi_store::users::{self, NewUser};
+use fazhi_store::{Actor, Db, Scope};
+
+mod support;
+
+use support::{Server, rss_kib, wrk, wrk_with};
+
+const PASSWORD: &str = "Bench-Passw0rd";
+
+/// Each request a wrong password for a fresh name from a fresh address.
+const STORM: &str = r#"
+counter = 0
+request = function()
+  counter = counter + 1
+  local address = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  local body = string.format('{"username":"guess%d_%d","password":"Wrong-passw0rd"}', math.random(1, 1000000), counter)
+  return wrk.format("POST", "/api/v1/session", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address}, body)
+end
+"#;
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().to_owned();
+    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
+    runtime.block_on(async {
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
+        let (actor, all) = (Actor::system(), Scope::everything());
+        let district = orgs::create(
+            &db,
+            &actor,
+            &all,
+            NewOrg { name: "基准区".into(), kind: "district".into(), parent_id: None, sort_order: 0 },
+        )
+        .await
+        .unwrap();
+        let township = orgs::create(
+            &db,
+            &actor,
+            &all,
+            NewOrg { name: "杉岭乡".into(), kind: "township".into(), parent_id: Some(district.id), sort_order: 0 },
+        )
+        .await
+        .unwrap();
+        let clerk = NewUser {
+            username: "bench_clerk".into(),
+            display_name: "经办人".into(),
+            org_id: township.id,
+            roles: vec![Role::Clerk],
+            password: PASSWORD.into(),
+            must_change_password: false,
+            service_account: false,
+        };
+        users::create(&db, &actor, &all, clerk).await.unwrap();
+        db.conn().clone().close().await.ok();
+    });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args([
+                "--data-dir",
+                &dir.display().to_string(),
+                "serve",
+                "--trust-proxy",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let cookie = runtime.block_on(async {
+        let c = reqwest::Client::new();
+        for _ in 0..500 {
+            if c.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let r = c
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"username": "bench_clerk", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    });
+    let pid = server.0.id();
+    let page = format!("{base}/ledgers/petitions");
+    // At rest: one person's page, four requests at a time.
+    wrk(&page, Some(&cookie), 2, 4);
+    let rest = wrk(&page, Some(&cookie), 10, 4);
+    let rest_rss = rss_kib(pid, "VmRSS:");
+
+    let script = dir.join("storm.lua");
+    std::fs::write(&script, STORM).unwrap();
+    let script = script.display().to_string();
+    let storm_base = base.clone();
+    let storm = std::thread::spawn(move || wrk_with(&storm_base, None, 60, 200, Some(&script)));
+    std::thread::sleep(Duration::from_secs(20));
+    let during = wrk(&page, Some(&cookie), 30, 4);
+    let storm = storm.join().unwrap();
+    let peak_rss = rss_kib(pid, "VmHWM:");
+
+    println!("\nsign-in storm: 200 connections, wrong passwords from random addresses and names, 60 s");
+    println!("{:<40} {:>10} {:>10} {:>10}", "", "req/s", "p50 ms", "p99 ms");
+    println!(
+        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
+        "signed-in page at rest (4 conns)", rest.rps, rest.p50_ms, rest.p99_ms
+    );
+    println!(
+        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
+        "signed-in page during the storm", during.rps, during.p50_ms, during.p99_ms
+    );
+    println!(
+        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
+        "sign-in attempts (the storm)", storm.rps, storm.p50_ms, storm.p99_ms
+    );
+    println!("p99 during / at rest: {:.2}×   (target ≤ 2×)", during.p99_ms / rest.p99_ms);
+    println!(
+        "server RSS: {:.1} MB at rest, {:.1} MB peak   (target ≤ 300 MB)",
+        rest_rss as f64 / 1024.0,
+        peak_rss as f64 / 1024.0
+    );
+}
