@@ -49,9 +49,53 @@ impl AuditKey {
 
     /// HMAC-SM3 of `message` as lower-case hex.
     pub fn sign(&self, message: &[u8]) -> String {
+        hex::encode(self.mac_bytes(&[message]))
+    }
+
+    fn mac_bytes(&self, parts: &[&[u8]]) -> Vec<u8> {
         let mut mac = self.mac();
-        mac.update(message);
-        hex::encode(mac.finalize().into_bytes())
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Encrypts a short secret (a two-factor seed) for storage in the database, so a copy of the
+    /// database alone does not yield it: HMAC-SM3 as a pseudo-random function in counter mode over
+    /// a fresh `nonce` gives the keystream, and an HMAC over nonce and ciphertext authenticates it
+    /// (encrypt-then-MAC). `purpose` keeps these keystreams apart from the audit chain's digests.
+    pub fn seal(&self, purpose: &str, nonce: [u8; 16], plain: &[u8]) -> String {
+        let cipher: Vec<u8> =
+            plain.iter().zip(self.keystream(purpose, &nonce, plain.len())).map(|(p, k)| p ^ k).collect();
+        let tag = self.mac_bytes(&[b"seal-tag:", purpose.as_bytes(), &nonce, &cipher]);
+        hex::encode([&nonce[..], &cipher, &tag[..16]].concat())
+    }
+
+    /// The secret `seal` stored, if it was sealed under this key for this purpose and is unaltered.
+    pub fn open(&self, purpose: &str, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = hex::decode(sealed).ok()?;
+        if bytes.len() < 32 {
+            return None;
+        }
+        let (nonce, rest) = bytes.split_at(16);
+        let (cipher, tag) = rest.split_at(rest.len() - 16);
+        let expected = self.mac_bytes(&[b"seal-tag:", purpose.as_bytes(), nonce, cipher]);
+        use subtle::ConstantTimeEq;
+        if !bool::from(expected[..16].ct_eq(tag)) {
+            return None;
+        }
+        Some(cipher.iter().zip(self.keystream(purpose, nonce, cipher.len())).map(|(c, k)| c ^ k).collect())
+    }
+
+    fn keystream(&self, purpose: &str, nonce: &[u8], len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len + 32);
+        let mut counter = 0u32;
+        while out.len() < len {
+            out.extend(self.mac_bytes(&[b"seal-stream:", purpose.as_bytes(), nonce, &counter.to_be_bytes()]));
+            counter += 1;
+        }
+        out.truncate(len);
+        out
     }
 }
 
@@ -308,6 +352,19 @@ mod tests {
         assert!(!forged.is_signed_by(&test_key()));
         let key = test_key();
         assert_eq!(AuditKey::from_hex(&key.to_hex()).unwrap().fingerprint(), key.fingerprint());
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_under_its_key_and_purpose() {
+        let key = test_key();
+        let sealed = key.seal("totp", [3; 16], b"twenty-byte-secret!!");
+        assert!(!sealed.contains(&hex::encode(b"twenty-byte-secret!!")));
+        assert_eq!(key.open("totp", &sealed).unwrap(), b"twenty-byte-secret!!");
+        assert!(key.open("other", &sealed).is_none());
+        assert!(AuditKey::from_bytes([9; 32]).open("totp", &sealed).is_none());
+        let mut tampered = sealed.clone().into_bytes();
+        tampered[40] = if tampered[40] == b'0' { b'1' } else { b'0' };
+        assert!(key.open("totp", &String::from_utf8(tampered).unwrap()).is_none());
     }
 
     #[test]

@@ -384,6 +384,21 @@ impl Db {
                     .to_owned(),
             )
             .await?;
+            // Two-factor sign-in: the user's sealed seed and recovery codes, and a session's stage.
+            for column in [
+                ColumnDef::new(user::Column::TotpSecret).text().null().to_owned(),
+                ColumnDef::new(user::Column::TotpEnabled).boolean().not_null().default(false).to_owned(),
+                ColumnDef::new(user::Column::TotpLastStep).big_integer().null().to_owned(),
+                ColumnDef::new(user::Column::RecoveryCodes).text().null().to_owned(),
+            ] {
+                txn.execute(&Table::alter().table(user::Entity).add_column(column).to_owned()).await?;
+            }
+            for column in [
+                ColumnDef::new(session::Column::Pending).string().not_null().default("").to_owned(),
+                ColumnDef::new(session::Column::FailedCodes).integer().not_null().default(0).to_owned(),
+            ] {
+                txn.execute(&Table::alter().table(session::Entity).add_column(column).to_owned()).await?;
+            }
             let term = crate::now() + chrono::Duration::days(fazhi_domain::auth_policy::TOKEN_DEFAULT_DAYS);
             txn.execute(
                 &Query::update()

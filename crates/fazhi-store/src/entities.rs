@@ -53,6 +53,15 @@ pub mod user {
         /// 接口账号: acts only through API tokens its administrator issues; never signs in.
         #[sea_orm(default_value = false)]
         pub service_account: bool,
+        /// The two-factor seed, sealed under the installation's key (`AuditKey::seal`); set at
+        /// enrolment, in force once `totp_enabled`.
+        pub totp_secret: Option<String>,
+        #[sea_orm(default_value = false)]
+        pub totp_enabled: bool,
+        /// The last time step accepted, so a code is accepted once only (RFC 6238 §5.2).
+        pub totp_last_step: Option<i64>,
+        /// SM3 digests of the unused recovery codes, as a JSON array.
+        pub recovery_codes: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -82,6 +91,13 @@ pub mod session {
         pub ip: String,
         pub created_at: DateTimeUtc,
         pub last_seen_at: DateTimeUtc,
+        /// The password was right but the sign-in is not finished: `totp` waits for the code,
+        /// `enrol` for enrolment where the role requires two factors; empty when signed in.
+        #[sea_orm(default_value = "")]
+        pub pending: String,
+        /// Wrong codes given in this sign-in: at the fifth the sign-in ends.
+        #[sea_orm(default_value = 0)]
+        pub failed_codes: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

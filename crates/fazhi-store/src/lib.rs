@@ -23,6 +23,7 @@ pub mod orgs;
 mod passwords;
 pub mod rules;
 pub mod sessions;
+pub mod two_factor;
 pub mod users;
 
 pub use db::{Db, sqlite_url_for_data_dir};

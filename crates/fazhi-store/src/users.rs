@@ -40,6 +40,8 @@ pub struct UserView {
     pub last_login_at: Option<DateTime<Utc>>,
     /// 接口账号: acts only through API tokens, never signs in with a password.
     pub service_account: bool,
+    /// Signs in with a second factor (TOTP).
+    pub two_factor: bool,
 }
 
 impl UserView {
@@ -59,6 +61,7 @@ impl UserView {
             created_at: m.created_at,
             last_login_at: m.last_login_at,
             service_account: m.service_account,
+            two_factor: m.totp_enabled,
         }
     }
 

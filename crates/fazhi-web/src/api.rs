@@ -64,6 +64,9 @@ fn me_view(p: &fazhi_store::users::Principal) -> MeView {
 pub struct LoginBody {
     pub username: String,
     pub password: String,
+    /// The six-digit code of the authenticator app (or a recovery code), for an account with
+    /// two-factor sign-in.
+    pub totp_code: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,8 +87,19 @@ pub async fn login(
     if !state.sign_in_limits.allow(&ip, &input.username) {
         return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", crate::sign_in_limits::TOO_MANY));
     }
-    match sessions::login(&state.db, &ip, &input.username, &input.password).await? {
-        LoginOutcome::Success { token, csrf_token, principal } => {
+    let via = sessions::Via::Program { code: input.totp_code.as_deref() };
+    match sessions::login(&state.db, &ip, &input.username, &input.password, via).await? {
+        LoginOutcome::CodeRequired => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "second_factor_required",
+            "该账号已启用两步验证：请同时提供验证器应用中的动态口令（totp_code）",
+        )),
+        LoginOutcome::EnrolmentRequired => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "two_factor_enrolment_required",
+            "您的角色须使用两步验证：请先在网页上登录并启用",
+        )),
+        LoginOutcome::Success { token, csrf_token, principal, .. } => {
             let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, false);
             Ok(([(header::SET_COOKIE, cookie)], Json(LoginReply { csrf_token, user: me_view(&principal) }))
                 .into_response())

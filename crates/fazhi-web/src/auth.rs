@@ -27,6 +27,8 @@ pub struct Identity {
     /// The session's CSRF token; `None` for API-token requests, which carry no cookie.
     pub csrf_token: Option<String>,
     pub session_token: Option<String>,
+    /// A sign-in that waits for its second factor or for enrolment; tokens never wait.
+    pub pending: fazhi_store::two_factor::Pending,
 }
 
 /// The client's address, for the audit trail.
@@ -208,7 +210,12 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
                 return (ApiError::new(StatusCode::FORBIDDEN, "read_only_token", message).into_response(), false);
             }
             Ok(Some(grant)) => {
-                identity = Some(Identity { principal: grant.principal, csrf_token: None, session_token: None })
+                identity = Some(Identity {
+                    principal: grant.principal,
+                    csrf_token: None,
+                    session_token: None,
+                    pending: fazhi_store::two_factor::Pending::None,
+                })
             }
             Ok(None) => {
                 record_refusal(&state, None, &ip, &request_line(&request), "invalid_token").await;
@@ -224,6 +231,7 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
                     principal: live.principal,
                     csrf_token: Some(live.csrf_token),
                     session_token: Some(token),
+                    pending: live.pending,
                 })
             }
             Ok(None) => {}

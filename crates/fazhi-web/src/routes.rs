@@ -13,6 +13,7 @@ use fazhi_domain::role::Role;
 use crate::auth::{self, Identity};
 use crate::error::ApiError;
 use crate::{AppState, api, api_reports, openapi, pages};
+use fazhi_store::two_factor::Pending;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -39,6 +40,9 @@ pub struct RouteRule {
     pub surface: Surface,
     /// Usable while the user still has to replace a one-time password.
     pub during_password_change: bool,
+    /// Usable while a sign-in waits for the second factor's code, or for enrolment in it.
+    pub during_code: bool,
+    pub during_enrolment: bool,
 }
 
 impl RouteRule {
@@ -116,15 +120,21 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
+        let leaving = matches!((method.as_str(), path), ("POST", "/logout") | ("DELETE", "/api/v1/session"));
         let rule = RouteRule {
-            during_password_change: matches!(
-                (method.as_str(), path),
-                ("GET" | "POST", "/account/password")
-                    | ("POST", "/logout")
-                    | ("POST", "/api/v1/account/password")
-                    | ("DELETE", "/api/v1/session")
-                    | ("GET", "/api/v1/me")
-            ),
+            during_password_change: leaving
+                || matches!(
+                    (method.as_str(), path),
+                    ("GET" | "POST", "/account/password")
+                        | ("POST", "/api/v1/account/password")
+                        | ("GET", "/api/v1/me")
+                ),
+            during_code: leaving || matches!((method.as_str(), path), ("GET" | "POST", "/login/code")),
+            during_enrolment: leaving
+                || matches!(
+                    (method.as_str(), path),
+                    ("GET", "/account/two-factor") | ("POST", "/account/two-factor/enable")
+                ),
             method: method.clone(),
             path,
             access,
@@ -176,6 +186,11 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/", SignedIn, pages::home::home)
         .page(get.clone(), "/account/password", SignedIn, pages::account::password_form)
         .page(post.clone(), "/account/password", SignedIn, pages::account::password_submit)
+        .page(get.clone(), "/login/code", SignedIn, pages::auth::code_form)
+        .page(post.clone(), "/login/code", SignedIn, pages::auth::code_submit)
+        .page(get.clone(), "/account/two-factor", SignedIn, pages::account::two_factor_form)
+        .page(post.clone(), "/account/two-factor/enable", SignedIn, pages::account::two_factor_enable)
+        .page(post.clone(), "/account/two-factor/disable", SignedIn, pages::account::two_factor_disable)
         // Organizations
         .page(get.clone(), "/orgs", Roles(ORG_READERS), pages::orgs::list)
         .page(post.clone(), "/orgs", Roles(ADMIN), pages::orgs::create)
@@ -191,6 +206,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/users/{id}/lock", Roles(ADMIN), pages::users::lock)
         .page(post.clone(), "/users/{id}/unlock", Roles(ADMIN), pages::users::unlock)
         .page(post.clone(), "/users/{id}/password", Roles(ADMIN), pages::users::reset_password)
+        .page(post.clone(), "/users/{id}/two-factor/reset", Roles(ADMIN), pages::users::reset_two_factor)
         // API tokens: everyone's own; an administrator's also for the service accounts below them
         .page(get.clone(), "/tokens", SignedIn, pages::tokens::list)
         .page(post.clone(), "/tokens", SignedIn, pages::tokens::issue)
@@ -248,6 +264,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // Locality settings of the rules
         .page(get.clone(), "/settings", Roles(ORG_READERS), pages::settings::show)
         .page(post.clone(), "/settings", Roles(ADMIN), pages::settings::change)
+        .page(post.clone(), "/settings/two-factor", Roles(ADMIN), pages::settings::two_factor_roles)
         // JSON API
         .api(get.clone(), "/api/v1/openapi.json", Public, openapi::document)
         .api(post.clone(), "/api/v1/session", Public, api::login)
@@ -356,7 +373,23 @@ async fn enforce(
         };
     };
     let principal = &identity.principal;
-    if principal.must_change_password && !rule.during_password_change {
+    // The sign-in's unfinished steps come first: the second factor, then enrolment in it.
+    let unfinished = match identity.pending {
+        Pending::Code if !rule.during_code => {
+            Some(("/login/code", "second_factor_required", "请先输入动态口令完成登录"))
+        }
+        Pending::Enrol if !rule.during_enrolment => {
+            Some(("/account/two-factor", "two_factor_enrolment_required", "您的角色须使用两步验证：请先在网页上启用"))
+        }
+        _ => None,
+    };
+    if let Some((page, code, message)) = unfinished {
+        return match rule.surface {
+            Surface::Api => ApiError::new(axum::http::StatusCode::UNAUTHORIZED, code, message).into_response(),
+            Surface::Page => Redirect::to(page).into_response(),
+        };
+    }
+    if principal.must_change_password && identity.pending == Pending::None && !rule.during_password_change {
         return match rule.surface {
             Surface::Api => {
                 ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码")

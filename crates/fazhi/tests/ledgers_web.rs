@@ -302,7 +302,11 @@ async fn a_changed_setting_recounts_the_open_deadlines() {
     let (status, _) = post(&admin, "/settings", &[("key", key), ("reset", "1")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(clerk.get("/todo").await.text().await.unwrap().contains("2026-02-04"));
-    let filter = fazhi_store::audit::AuditFilter { action: Some("settings.update".into()), ..Default::default() };
+    let filter = fazhi_store::audit::AuditFilter {
+        action: Some("settings.update".into()),
+        object_id: Some(key.into()),
+        ..Default::default()
+    };
     let trail = fazhi_store::audit::list(&app.db, &filter).await.unwrap();
     assert_eq!(trail.total, 2, "the refused change is not audited, the two others are");
 

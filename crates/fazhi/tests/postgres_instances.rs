@@ -23,9 +23,12 @@ impl Drop for Server {
     }
 }
 
-fn start(url: &str) -> Server {
+/// A server on the test's database, with the data folder that holds its audit key: instances on
+/// one PostgreSQL share the key, as they share the attachments folder.
+fn start(test_db: &TestDb) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(["--database-url", url, "serve", "--bind", "127.0.0.1:0"])
+        .args(test_db.backend_args())
+        .args(["serve", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -44,8 +47,9 @@ async fn a_session_opened_on_one_instance_works_on_the_other() {
     let db = test_db.connect().await;
     let orgs = seed_orgs(&db).await;
     add_user(&db, "pg_admin", orgs.district, vec![Role::Admin], false).await;
-    let a = start(&test_db.url);
-    let b = start(&test_db.url);
+    common::without_two_factor(&db, "pg_admin").await;
+    let a = start(&test_db);
+    let b = start(&test_db);
     assert_ne!(a.address, b.address);
 
     let client = reqwest::Client::new();
@@ -122,8 +126,8 @@ async fn two_processes_draw_fifty_consecutive_document_numbers() {
         ready.push((r.id, r.version));
     }
 
-    let a = start(&test_db.url);
-    let b = start(&test_db.url);
+    let a = start(&test_db);
+    let b = start(&test_db);
     let client = reqwest::Client::new();
     let login = client
         .post(format!("{}/api/v1/session", a.address))

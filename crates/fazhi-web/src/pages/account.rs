@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use fazhi_store::users;
+
 use serde::Deserialize;
 
 use super::{FormErrors, Nav};
@@ -75,5 +76,132 @@ pub async fn password_submit(
     {
         Ok(()) => super::see_other("/account/password?done=1"),
         Err(e) => (StatusCode::BAD_REQUEST, page(&identity, false, FormErrors::from_store(e))).into_response(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "two_factor.html")]
+struct TwoFactorPage {
+    nav: Nav,
+    enabled: bool,
+    required: bool,
+    /// Waiting for enrolment before anything else (the role requires it).
+    must_enrol: bool,
+    recovery_left: usize,
+    /// While enrolling: the seed as text and as a QR code (SVG).
+    secret: String,
+    qr_svg: String,
+    /// Shown once, right after enrolment.
+    recovery_codes: Vec<String>,
+    notice: Option<String>,
+    errors: HashMap<String, String>,
+}
+
+/// The enrolment QR code as an inline SVG: only the code's own squares, nothing typed by anyone.
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+            // Inline in the page: without the XML declaration.
+            svg.split_once("?>").map(|(_, rest)| rest.to_owned()).unwrap_or(svg)
+        }
+        Err(_) => String::new(),
+    }
+}
+
+async fn two_factor_page(
+    state: &AppState,
+    identity: &Identity,
+    recovery_codes: Vec<String>,
+    notice: Option<String>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let p = &identity.principal;
+    let (enabled, recovery_left) = match fazhi_store::two_factor::status(&state.db, p.user_id).await {
+        Ok(s) => s,
+        Err(e) => return super::store_error_page(identity, e),
+    };
+    let required = match fazhi_store::two_factor::required_roles(state.db.conn()).await {
+        Ok(roles) => p.roles.any_of(&roles),
+        Err(e) => return super::store_error_page(identity, e),
+    };
+    let (secret, qr) = if enabled {
+        (String::new(), String::new())
+    } else {
+        match fazhi_store::two_factor::begin_enrolment(&state.db, p.user_id).await {
+            Ok(e) => (e.secret_base32, qr_svg(&e.otpauth_url)),
+            Err(e) => return super::store_error_page(identity, e),
+        }
+    };
+    let page = TwoFactorPage {
+        nav: Nav::new(identity, "/account/two-factor", &[("个人设置", ""), ("两步验证", "")]),
+        enabled,
+        required,
+        must_enrol: identity.pending == fazhi_store::two_factor::Pending::Enrol,
+        recovery_left,
+        secret,
+        qr_svg: qr,
+        recovery_codes,
+        notice,
+        errors: errors.fields,
+    };
+    (status, page).into_response()
+}
+
+pub async fn two_factor_form(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+    two_factor_page(&state, &identity, Vec::new(), None, FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+}
+
+pub async fn two_factor_enable(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let p = &identity.principal;
+    let session = identity.session_token.as_deref();
+    match fazhi_store::two_factor::confirm_enrolment(&state.db, &p.actor(&ip), p.user_id, &form.code, session).await {
+        Ok(codes) => {
+            // The sign-in that waited for enrolment is finished now.
+            let mut identity = identity.clone();
+            identity.pending = fazhi_store::two_factor::Pending::None;
+            let notice = Some("两步验证已启用。以后登录时，输入密码后还需输入验证器中的动态口令。".to_owned());
+            two_factor_page(&state, &identity, codes, notice, FormErrors::default(), StatusCode::OK).await
+        }
+        Err(e) => {
+            two_factor_page(&state, &identity, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST)
+                .await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DisableForm {
+    password: String,
+}
+
+pub async fn two_factor_disable(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<DisableForm>,
+) -> Response {
+    match fazhi_store::two_factor::disable(&state.db, &identity.principal, &ip, &form.password).await {
+        Ok(()) => {
+            let notice = Some("两步验证已关闭。".to_owned());
+            two_factor_page(&state, &identity, Vec::new(), notice, FormErrors::default(), StatusCode::OK).await
+        }
+        Err(e) => {
+            two_factor_page(&state, &identity, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST)
+                .await
+        }
     }
 }

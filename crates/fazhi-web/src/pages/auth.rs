@@ -7,7 +7,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, http::StatusCode};
 use chrono::FixedOffset;
-use fazhi_store::sessions::{self, LoginOutcome};
+use fazhi_store::sessions::{self, CodeOutcome, LoginOutcome};
+use fazhi_store::two_factor::Pending;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -92,16 +93,22 @@ pub async fn login_submit(
         let message = crate::sign_in_limits::TOO_MANY.to_owned();
         return login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, &form.username, Some(message), None);
     }
-    match sessions::login(&state.db, &ip, &form.username, &form.password).await {
-        Ok(LoginOutcome::Success { token, .. }) => {
+    match sessions::login(&state.db, &ip, &form.username, &form.password, sessions::Via::Pages).await {
+        Ok(LoginOutcome::Success { token, pending, .. }) => {
             let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, false);
             let clear = set_cookie(LOGIN_CSRF_COOKIE, "", state.config.secure_cookies, true);
-            let mut response = super::see_other(&next);
+            let target = match pending {
+                Pending::None => next,
+                Pending::Code => format!("/login/code?next={}", crate::auth::url_encode(&next)),
+                Pending::Enrol => "/account/two-factor".to_owned(),
+            };
+            let mut response = super::see_other(&target);
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response.headers_mut().append(header::SET_COOKIE, clear);
             response
         }
-        Ok(LoginOutcome::BadCredentials) => {
+        // Only a program's sign-in ends so; the pages go on to the code or to enrolment.
+        Ok(LoginOutcome::BadCredentials | LoginOutcome::CodeRequired | LoginOutcome::EnrolmentRequired) => {
             login_page(&state, StatusCode::UNAUTHORIZED, &next, &form.username, Some("登录名或密码不正确".into()), None)
         }
         Ok(LoginOutcome::Locked { until }) => {
@@ -146,4 +153,73 @@ pub async fn logout(
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, true));
     response
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    csrf: String,
+    next: String,
+    display_name: String,
+    error: Option<String>,
+}
+
+fn code_page(identity: &Identity, status: StatusCode, next: &str, error: Option<String>) -> Response {
+    let page = CodePage {
+        csrf: identity.csrf_token.clone().unwrap_or_default(),
+        next: safe_next(next),
+        display_name: identity.principal.display_name.clone(),
+        error,
+    };
+    (status, page).into_response()
+}
+
+/// The second step of a sign-in with two factors: the authenticator's code, or a recovery code.
+pub async fn code_form(Extension(identity): Extension<Identity>, Query(q): Query<LoginQuery>) -> Response {
+    if identity.pending != Pending::Code {
+        return super::see_other("/");
+    }
+    code_page(&identity, StatusCode::OK, q.next.as_deref().unwrap_or("/"), None)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref().unwrap_or("/"));
+    let Some(token) = identity.session_token.as_deref() else { return super::see_other("/login") };
+    if form.code.trim().is_empty() {
+        return code_page(&identity, StatusCode::BAD_REQUEST, &next, Some("请输入动态口令".into()));
+    }
+    match sessions::verify_code(&state.db, &identity.principal.actor(&ip), token, &form.code).await {
+        Ok(CodeOutcome::SignedIn) => super::see_other(&next),
+        Ok(CodeOutcome::Wrong { left }) => {
+            let message =
+                format!("动态口令不正确，还可尝试 {left} 次：请输入验证器应用中当前显示的6位数字，或一个恢复码");
+            code_page(&identity, StatusCode::UNAUTHORIZED, &next, Some(message))
+        }
+        Ok(CodeOutcome::Ended) => {
+            let message = "动态口令连续错误，本次登录已结束，请重新登录".to_owned();
+            let mut response = login_page(&state, StatusCode::UNAUTHORIZED, &next, "", Some(message), None);
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, true));
+            response
+        }
+        Err(e) => code_page(
+            &identity,
+            StatusCode::BAD_REQUEST,
+            &next,
+            Some(super::FormErrors::from_store(e).into_general().general.unwrap_or_default()),
+        ),
+    }
 }

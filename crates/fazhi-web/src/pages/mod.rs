@@ -63,7 +63,7 @@ const MENU: &[(&str, &[(&str, &str)])] = &[
             ("审计日志", "/audit"),
         ],
     ),
-    ("个人设置", &[("修改密码", "/account/password"), ("接口令牌", "/tokens")]),
+    ("个人设置", &[("修改密码", "/account/password"), ("两步验证", "/account/two-factor"), ("接口令牌", "/tokens")]),
 ];
 
 impl Nav {

@@ -24,6 +24,10 @@ struct SettingsPage {
     notice: Option<String>,
     /// The key of the setting whose change was refused, and why.
     error: Option<(String, String)>,
+    /// Each role, and whether it must sign in with two factors.
+    two_factor_roles: Vec<(&'static str, &'static str, bool)>,
+    /// An administrator of the district decides that.
+    may_change_security: bool,
 }
 
 impl SettingsPage {
@@ -42,6 +46,11 @@ async fn render(
     error: Option<(String, String)>,
     status: StatusCode,
 ) -> Response {
+    let required = match fazhi_store::two_factor::required_roles(state.db.conn()).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(identity, e),
+    };
+    let p = &identity.principal;
     match rules::list(&state.db).await {
         Ok(settings) => {
             let page = SettingsPage {
@@ -50,6 +59,8 @@ async fn render(
                 may_change: identity.principal.roles.contains(Role::Admin),
                 notice,
                 error,
+                two_factor_roles: Role::ALL.iter().map(|r| (r.code(), r.label(), required.contains(r))).collect(),
+                may_change_security: p.roles.contains(Role::Admin) && p.org_path.matches('/').count() <= 2,
             };
             (status, page).into_response()
         }
@@ -86,5 +97,25 @@ pub async fn change(
             let message = FormErrors::from_store(e).into_general().general.unwrap_or_default();
             render(&state, &identity, None, Some((key.to_owned(), message)), StatusCode::BAD_REQUEST).await
         }
+    }
+}
+
+/// The district's administrator names the roles that must sign in with two factors.
+pub async fn two_factor_roles(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    body: axum::body::Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let roles: Vec<Role> =
+        pairs.iter().filter(|(k, _)| k == "roles").filter_map(|(_, v)| Role::parse(v).ok()).collect();
+    match fazhi_store::two_factor::set_required_roles(&state.db, &identity.principal, &ip, &roles).await {
+        Ok(set) => {
+            let labels: Vec<&str> = set.iter().map(|r| r.label()).collect();
+            let notice = format!("已保存：{}须使用两步验证登录。", labels.join("、"));
+            render(&state, &identity, Some(notice), None, StatusCode::OK).await
+        }
+        Err(e) => store_error_page(&identity, e),
     }
 }

@@ -171,6 +171,7 @@ struct UserFormPage {
     locked: bool,
     status: &'static str,
     status_tone: &'static str,
+    two_factor: bool,
 }
 
 async fn form_page(
@@ -214,6 +215,7 @@ async fn form_page(
         locked: existing.is_some_and(|u| u.is_locked()),
         status,
         status_tone,
+        two_factor: existing.is_some_and(|u| u.two_factor),
     };
     (status_code, page).into_response()
 }
@@ -278,6 +280,7 @@ fn notice_text(code: Option<&str>) -> Option<String> {
         "locked" => Some("账号已锁定，其登录会话已全部结束。".into()),
         "unlocked" => Some("账号已解锁。".into()),
         "password" => Some("密码已重置，其登录会话已全部结束。".into()),
+        "two_factor" => Some("两步验证已重置：该用户下次登录时重新设置（其角色要求时）。".into()),
         _ => None,
     }
 }
@@ -428,5 +431,19 @@ pub async fn reset_password(
             }
             Err(e) => store_error_page(&identity, e),
         },
+    }
+}
+
+/// An administrator clears a user's two factors (a lost phone): the user enrols again.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path(id): Path<i64>,
+) -> Response {
+    let p = &identity.principal;
+    match fazhi_store::two_factor::reset(&state.db, &p.actor(&ip), &p.scope(), id).await {
+        Ok(()) => super::see_other(&format!("/users/{id}?notice=two_factor")),
+        Err(e) => store_error_page(&identity, e),
     }
 }

@@ -125,6 +125,7 @@ impl TestApp {
             accounts.push((role, name.to_owned()));
         }
         add_user(&db, "t_other_clerk", orgs.other_township, vec![Role::Clerk], false).await;
+        without_two_factor(&db, "t_admin").await;
         let address = serve_with_files(db.clone(), test_db.data_dir.path()).await;
         TestApp { address, db, test_db, orgs, accounts }
     }
@@ -159,11 +160,50 @@ impl TestApp {
         if response.status() != reqwest::StatusCode::SEE_OTHER {
             return Err(response);
         }
-        // The password page is open to every signed-in user, even one who must change a password.
-        let home = client.get(self.url("/account/password")).send().await.unwrap().text().await.unwrap();
-        let csrf = hidden_csrf(&home).expect("signed-in pages carry the session CSRF token");
-        Ok(Session { client, csrf, base: self.address.clone() })
+        // Follow where the sign-in leads (home, the password change, the second factor's code or
+        // enrolment): every one of those pages carries the session's CSRF token.
+        let mut location = response.headers()["location"].to_str().unwrap().to_owned();
+        for _ in 0..3 {
+            let page = client.get(self.url(&location)).send().await.unwrap();
+            match page.headers().get("location") {
+                Some(next) => location = next.to_str().unwrap().to_owned(),
+                None => {
+                    let text = page.text().await.unwrap();
+                    let csrf = hidden_csrf(&text).expect("signed-in pages carry the session CSRF token");
+                    return Ok(Session { client, csrf, base: self.address.clone() });
+                }
+            }
+        }
+        panic!("the sign-in of {username} redirects in a loop, last to {location}")
     }
+}
+
+/// Makes a database of this release look as one of the release before (schema 6) did: without the
+/// columns schema 7 added, whose migration then runs again on the next connect.
+pub async fn drop_schema_7_columns(db: &Db) {
+    use sea_orm::ConnectionTrait;
+    for (table, column) in [
+        ("users", "service_account"),
+        ("users", "totp_secret"),
+        ("users", "totp_enabled"),
+        ("users", "totp_last_step"),
+        ("users", "recovery_codes"),
+        ("sessions", "pending"),
+        ("sessions", "failed_codes"),
+        ("api_tokens", "expires_at"),
+        ("api_tokens", "read_only"),
+    ] {
+        db.conn().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
+    }
+}
+
+/// Two-factor sign-in is the district's choice, by default for administrators and auditors; the
+/// tests of it turn it on (tests/two_factor.rs), the rest sign in with passwords only. `admin` is
+/// the district administrator who decides it.
+pub async fn without_two_factor(db: &Db, admin: &str) {
+    let admin = users::find_by_username(db, admin).await.unwrap().id;
+    let admin = users::principal_by_id(db, admin).await.unwrap().unwrap();
+    fazhi_store::two_factor::set_required_roles(db, &admin, "127.0.0.1", &[]).await.unwrap();
 }
 
 pub async fn seed_orgs(db: &Db) -> Orgs {
