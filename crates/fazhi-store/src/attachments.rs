@@ -29,7 +29,12 @@ impl FileStore {
         FileStore { root: data_dir.join("attachments") }
     }
 
-    fn path(&self, digest: &str) -> Option<PathBuf> {
+    /// The folder the files are kept in.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub(crate) fn path(&self, digest: &str) -> Option<PathBuf> {
         attachment::is_digest(digest).then(|| self.root.join(&digest[..2]).join(digest))
     }
 

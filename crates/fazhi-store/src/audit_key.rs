@@ -30,6 +30,22 @@ pub fn load_or_create(data_dir: &Path) -> Result<AuditKey, StoreError> {
     }
 }
 
+/// The key of an existing installation, never a new one: for a restore, which must use the key
+/// the archive was signed under.
+pub fn load_existing(data_dir: &Path) -> Result<AuditKey, StoreError> {
+    if std::env::var(KEY_ENV).is_ok() {
+        return load_or_create(data_dir);
+    }
+    let path = key_path(data_dir);
+    if !path.exists() {
+        return Err(StoreError::Internal(format!(
+            "数据目录中没有审计密钥 {}：请把原系统的 audit.key 复制到这里（或设置 {KEY_ENV}）后再恢复",
+            path.display()
+        )));
+    }
+    parse_file(&path, std::fs::read_to_string(&path))
+}
+
 fn parse_file(path: &Path, read: std::io::Result<String>) -> Result<AuditKey, StoreError> {
     let text = read.map_err(|e| StoreError::Internal(format!("无法读取审计密钥文件 {}：{e}", path.display())))?;
     AuditKey::from_hex(&text)

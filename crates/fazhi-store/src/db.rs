@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-const SCHEMA_VERSION: i64 = 7;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 
 #[derive(Clone)]
 pub struct Db {
@@ -153,6 +153,22 @@ impl Db {
 
     pub(crate) fn audit_key(&self) -> &AuditKey {
         &self.audit_key
+    }
+
+    /// A read transaction that sees one state of the whole database while writers go on: repeatable
+    /// read on PostgreSQL; on SQLite (WAL) every read transaction already does.
+    pub(crate) async fn begin_snapshot(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(match self.conn.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                self.conn
+                    .begin_with_config(
+                        Some(sea_orm::IsolationLevel::RepeatableRead),
+                        Some(sea_orm::AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            _ => self.conn.begin().await?,
+        })
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
@@ -481,4 +497,29 @@ fn indexes() -> Vec<IndexCreateStatement> {
             .if_not_exists()
             .to_owned(),
     ]
+}
+
+/// After rows were inserted with their ids (a restore), PostgreSQL's id sequences must continue
+/// past them; SQLite continues from the largest id by itself.
+pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    for table in [
+        "organizations",
+        "users",
+        "api_tokens",
+        "ledger_records",
+        "ledger_uploads",
+        "ledger_attachments",
+        "ledger_figures",
+        "annual_reports",
+        "annual_report_versions",
+    ] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+        );
+        txn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
 }

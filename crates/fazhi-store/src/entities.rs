@@ -3,7 +3,7 @@
 pub mod organization {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "organizations")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -28,7 +28,7 @@ pub mod organization {
 pub mod user {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "users")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -80,7 +80,7 @@ pub mod user {
 pub mod session {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "sessions")]
     pub struct Model {
         /// SM3 digest of the cookie's token.
@@ -112,7 +112,7 @@ pub mod session {
 pub mod api_token {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "api_tokens")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -148,7 +148,7 @@ pub mod api_token {
 pub mod audit_record {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "audit_records")]
     pub struct Model {
         /// Assigned in sequence under the chain lock, never by the database, so gaps mean removal.
@@ -179,7 +179,7 @@ pub mod audit_head {
     use sea_orm::entity::prelude::*;
 
     /// One row: the end of the audit chain. Every write transaction locks it first.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "audit_head")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -198,7 +198,7 @@ pub mod holiday_year {
     use sea_orm::entity::prelude::*;
 
     /// A year's holiday notice loaded at run time; it overrides the one shipped with the program.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "holiday_years")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -222,7 +222,7 @@ pub mod ledger_record {
 
     /// One record of any ledger kind. The kind's declaration says what `values_json` holds; the
     /// columns beside it are what lists filter and sort on.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_records")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -261,7 +261,7 @@ pub mod ledger_sequence {
     use sea_orm::entity::prelude::*;
 
     /// The last number drawn per ledger kind, organization and year (文号的顺序号).
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_sequences")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -283,7 +283,7 @@ pub mod org_principal {
     use sea_orm::entity::prelude::*;
 
     /// The principal leaders (书记, 乡镇长) of an organization: they alone sign its normative documents.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "org_principals")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -303,7 +303,7 @@ pub mod ledger_deadline {
 
     /// An open time limit of a record, kept current on every change and after every calendar or
     /// settings change, so the to-do list is one indexed range query however large the ledgers.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_deadlines")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -331,7 +331,7 @@ pub mod setting {
     use sea_orm::entity::prelude::*;
 
     /// A locality's value of a declared rule setting (`fazhi_domain::ledger::SettingSpec`).
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "settings")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -353,7 +353,7 @@ pub mod ledger_upload {
 
     /// A spreadsheet checked for import and waiting for its uploader to confirm it. In the
     /// database, not on disk, so the confirmation may reach any server instance.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_uploads")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -379,7 +379,7 @@ pub mod ledger_attachment {
     /// A file attached to a ledger record. The content lives under the data folder, named by its
     /// SM3 digest, so a file attached twice is stored once; the row says which record holds it,
     /// under which name. Removing an attachment marks the row; the file stays for the audit trail.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_attachments")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -409,7 +409,7 @@ pub mod ledger_figure {
 
     /// What a record adds to an indicator, in the years from `from_year` to `to_year` (open while
     /// `None`): written with the record, so a township's figures for a year are one indexed sum.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_figures")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -435,7 +435,7 @@ pub mod annual_report {
     /// A township's annual rule-of-law report for a year: the draft being written (the five parts
     /// as JSON, figures as references to their indicators), its state, and where it stands with
     /// the leader, the public and the district. Approved texts are kept in `annual_report_versions`.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "annual_reports")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -474,7 +474,7 @@ pub mod annual_report_version {
     use sea_orm::entity::prelude::*;
 
     /// An approved text of a report, numbered from 1, frozen with its figures.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "annual_report_versions")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -496,7 +496,7 @@ pub mod annual_report_version {
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "schema_meta")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]

@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod audit_key;
+pub mod backup;
 pub mod calendar;
 mod db;
 pub mod demo;

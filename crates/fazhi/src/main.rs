@@ -41,12 +41,26 @@ struct DatabaseArgs {
 
 impl DatabaseArgs {
     async fn connect(&self) -> Result<Db> {
+        let key = fazhi_store::audit_key::load_or_create(&self.data_dir)?;
+        self.connect_with(key).await
+    }
+
+    /// For a restore: the key must be the original installation's, never a new one.
+    async fn connect_with_existing_key(&self) -> Result<Db> {
+        let key = fazhi_store::audit_key::load_existing(&self.data_dir)?;
+        self.connect_with(key).await
+    }
+
+    async fn connect_with(&self, key: fazhi_domain::audit::AuditKey) -> Result<Db> {
         let url = match &self.database_url {
             Some(url) => url.clone(),
             None => fazhi_store::sqlite_url_for_data_dir(&self.data_dir)?,
         };
-        let key = fazhi_store::audit_key::load_or_create(&self.data_dir)?;
         Db::connect(&url, key).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
+    }
+
+    fn files(&self) -> fazhi_store::attachments::FileStore {
+        fazhi_store::attachments::FileStore::under(&self.data_dir)
     }
 }
 
@@ -77,6 +91,15 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write one archive of a consistent snapshot of the database with the attachments and a
+    /// signed manifest of SM3 digests; safe while the server runs.
+    Backup {
+        /// The archive to write, e.g. fazhi-2026-12-01.zip.
+        output: PathBuf,
+    },
+    /// Restore an archive written by `fazhi backup` into an empty installation (a new data folder
+    /// or an empty PostgreSQL database) that holds the original audit key, then verify the chain.
+    Restore { archive: PathBuf },
     /// The working-day calendar: load a year's holiday notice, list the years, count a period.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -311,6 +334,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Org(cmd) => org_command(&cli.database.connect().await?, cmd).await,
         Command::Audit(AuditCommand::Verify { checkpoint }) => {
             verify(&cli.database.connect().await?, checkpoint.as_deref()).await
+        }
+        Command::Backup { output } => {
+            let db = cli.database.connect().await?;
+            let done = fazhi_store::backup::write(&db, &cli.database.files(), &output).await?;
+            println!(
+                "已写出备份 {}：{} 行数据、{} 个附件，审计链至 #{}。请将其与审计密钥（数据目录下的 audit.key）分开保存。",
+                output.display(),
+                done.rows,
+                done.attachments,
+                done.audit_head
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { archive } => {
+            let db = cli.database.connect_with_existing_key().await?;
+            let done = fazhi_store::backup::restore(&db, &cli.database.files(), &archive).await?;
+            println!("已恢复 {} 行数据、{} 个附件。", done.rows, done.attachments);
+            match done.audit.result {
+                Ok(()) => {
+                    println!("审计链完整：共核验 {} 条记录。", done.audit.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    println!("恢复后审计链校验未通过：{broken}");
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Command::Audit(AuditCommand::Checkpoint) => {
             let checkpoint = audit::checkpoint(&cli.database.connect().await?).await?;
