@@ -68,6 +68,9 @@ impl IntoResponse for ApiError {
 
 /// Maps a JSON body that could not be read to a 400 naming the field where serde can tell.
 pub fn json_rejection(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求内容过大：接口请求不超过1 MB");
+    }
     let text = rejection.body_text();
     let field = text.split('`').nth(1).unwrap_or("body").to_owned();
     let message = if text.contains("missing field") {
@@ -75,7 +78,52 @@ pub fn json_rejection(rejection: axum::extract::rejection::JsonRejection) -> Api
     } else if text.contains("Content-Type") {
         "请求须为 JSON（Content-Type: application/json）".to_owned()
     } else {
-        format!("请求体不是有效的 JSON：{text}")
+        format!("请求体不是有效的 JSON：{}", text.chars().take(100).collect::<String>())
     };
     ApiError::invalid(&field, message)
+}
+
+/// The answers the framework makes by itself — a method a route does not take (405), a body over
+/// the limit (413), a body or form it could not read — come as English plain text. This layer,
+/// outermost of all, gives them the shape of every other refusal: `{code, message, field}` for the
+/// API, a Chinese page for people. Answers already in that shape pass untouched.
+pub async fn framework_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::header;
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let shaped = if api { content_type.starts_with("application/json") } else { content_type.starts_with("text/html") };
+    if shaped {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持此请求方法"),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("payload_too_large", "请求内容过大：表格和附件每个不超过20 MB，其他请求不超过1 MB")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "请求内容的类型不受支持（接口请使用 application/json）")
+        }
+        StatusCode::NOT_FOUND => ("not_found", "接口或页面不存在"),
+        s if s.is_server_error() => ("internal", "服务器内部错误，请稍后重试或联系管理员"),
+        _ => ("invalid", "请求内容无法读取，请检查后重试"),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    let body = if api {
+        ApiError::new(status, code, message).into_response()
+    } else {
+        let page = format!(
+            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>请求未完成</title><link rel=stylesheet href=/static/app.css><main class=\"login-box\"><h1>请求未完成</h1><p>{message}</p><p><a href=\"/\">返回首页</a></p></main>"
+        );
+        (status, axum::response::Html(page)).into_response()
+    };
+    let (body_parts, body) = body.into_parts();
+    parts.headers.extend(body_parts.headers);
+    Response::from_parts(parts, body)
 }

@@ -332,6 +332,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(auth::MAX_UPLOAD_BYTES))
+        .layer(middleware::from_fn(crate::error::framework_errors))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_FRAME_OPTIONS,
             axum::http::HeaderValue::from_static("DENY"),

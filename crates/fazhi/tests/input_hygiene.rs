@@ -131,6 +131,22 @@ async fn signed_in_answers_are_not_cached_and_a_wrong_method_is_405() {
     // A method no route takes is answered as such, cookie or not, instead of as a CSRF failure.
     let wrong = clerk.client.put(app.url("/orgs")).send().await.unwrap();
     assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(wrong.text().await.unwrap().contains("不支持此请求方法"));
+    let api = clerk.client.put(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(api.json::<Value>().await.unwrap()["code"], "method_not_allowed");
+    // A body over the limit: the same shape, in Chinese.
+    let big = clerk
+        .client
+        .post(app.url("/api/v1/ledgers/decisions"))
+        .header("x-csrf-token", &clerk.csrf)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(big.json::<Value>().await.unwrap()["code"], "payload_too_large");
     let no_hsts = clerk.get("/").await;
     assert!(no_hsts.headers().get("strict-transport-security").is_none(), "only with an https public URL");
 }
