@@ -195,21 +195,51 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
     pub settings: &'a Settings,
     pub linked: &'a Linked,
+    /// The organization whose record this is (its materialized path): settings are read as that
+    /// organization has them, its own or inherited from above. `None` until the record is known.
+    pub org_path: Option<&'a str>,
 }
 
 impl<'a> Context<'a> {
-    /// A context with nothing linked: for what needs no other record.
+    /// A context with nothing linked, reading the settings every organization shares.
     pub fn new(calendar: &'a Calendar, settings: &'a Settings) -> Context<'a> {
-        Context { calendar, settings, linked: &NOTHING_LINKED }
+        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: Some("/") }
+    }
+
+    /// A context whose organization is not known yet: the store names it (`at`) for each record.
+    pub fn for_records(calendar: &'a Calendar, settings: &'a Settings) -> Context<'a> {
+        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: None }
     }
 
     pub fn with_linked(self, linked: &'a Linked) -> Context<'a> {
         Context { linked, ..self }
     }
 
-    /// A period: the setting's if one is set, else the default.
+    /// The same context for a record of the organization at `org_path`.
+    pub fn at(self, org_path: &'a str) -> Context<'a> {
+        Context { org_path: Some(org_path), ..self }
+    }
+
+    fn org(&self) -> &str {
+        // Reading a setting before the record's organization is named would take the shared
+        // values for a township's own: tests fail here, a release falls back to the shared ones.
+        debug_assert!(self.org_path.is_some(), "a setting was read before the record's organization was named");
+        self.org_path.unwrap_or("/")
+    }
+
+    /// A period: the setting in force for the record's organization if one is set, else the default.
     pub fn period(&self, setting: &str, default: Period) -> Period {
-        self.settings.period(setting).unwrap_or(default)
+        self.setting_period(setting).unwrap_or(default)
+    }
+
+    /// The period a setting holds for the record's organization, if any organization set it.
+    pub fn setting_period(&self, setting: &str) -> Option<Period> {
+        self.settings.period_at(self.org(), setting)
+    }
+
+    /// A number setting for the record's organization, or the default.
+    pub fn number(&self, setting: &str, default: i64) -> i64 {
+        self.settings.number_at(self.org(), setting).unwrap_or(default)
     }
 
     /// The due day of a period counted from a date.
@@ -330,6 +360,17 @@ pub struct SettingSpec {
     pub label: &'static str,
     pub article: &'static str,
     pub default: SettingDefault,
+    /// Who sets it: the district for its townships, or each township for itself where the law
+    /// leaves it to the township (its own internal procedure).
+    pub set_by: SetBy,
+}
+
+/// The level that sets a rule. A value set at the district applies to every township below it
+/// unless a township may and does set its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetBy {
+    District,
+    Township,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -851,7 +892,7 @@ impl LedgerKind {
     fn base_period(&self, d: &Deadline, values: &Values, ctx: &Context<'_>) -> Period {
         d.period_from
             .and_then(|from| from(values))
-            .or_else(|| d.setting.and_then(|s| ctx.settings.period(s)))
+            .or_else(|| d.setting.and_then(|s| ctx.setting_period(s)))
             .unwrap_or(d.default_period)
     }
 
@@ -1015,25 +1056,66 @@ pub fn flag(values: &Values, key: &str) -> bool {
 /// locality), by key. Each key is documented where it is read, with its default.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
+    /// What every organization shares unless one sets its own (the defaults' overrides of tests and
+    /// of an installation that predates organizations' own settings).
+    shared: Layer,
+    /// Values set by an organization, by its materialized path (`/1/4/`): in force there and below.
+    by_org: BTreeMap<String, Layer>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Layer {
     periods: BTreeMap<String, Period>,
     numbers: BTreeMap<String, i64>,
 }
 
 impl Settings {
     pub fn set_period(&mut self, key: &str, period: Period) {
-        self.periods.insert(key.to_owned(), period);
-    }
-
-    pub fn period(&self, key: &str) -> Option<Period> {
-        self.periods.get(key).copied()
+        self.shared.periods.insert(key.to_owned(), period);
     }
 
     pub fn set_number(&mut self, key: &str, value: i64) {
-        self.numbers.insert(key.to_owned(), value);
+        self.shared.numbers.insert(key.to_owned(), value);
     }
 
-    pub fn number(&self, key: &str, default: i64) -> i64 {
-        self.numbers.get(key).copied().unwrap_or(default)
+    /// An organization's own value: in force for it and everything below it that sets none.
+    pub fn set_period_at(&mut self, org_path: &str, key: &str, period: Period) {
+        self.by_org.entry(org_path.to_owned()).or_default().periods.insert(key.to_owned(), period);
+    }
+
+    pub fn set_number_at(&mut self, org_path: &str, key: &str, value: i64) {
+        self.by_org.entry(org_path.to_owned()).or_default().numbers.insert(key.to_owned(), value);
+    }
+
+    /// The nearest organization on the path (itself first, then upward) that set `key`.
+    fn nearest<T: Copy>(&self, org_path: &str, pick: impl Fn(&Layer) -> Option<T>) -> Option<T> {
+        self.by_org
+            .iter()
+            .filter(|(path, _)| org_path.starts_with(path.as_str()))
+            .filter_map(|(path, layer)| pick(layer).map(|v| (path.len(), v)))
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, v)| v)
+            .or_else(|| pick(&self.shared))
+    }
+
+    pub fn period_at(&self, org_path: &str, key: &str) -> Option<Period> {
+        self.nearest(org_path, |l| l.periods.get(key).copied())
+    }
+
+    pub fn number_at(&self, org_path: &str, key: &str) -> Option<i64> {
+        self.nearest(org_path, |l| l.numbers.get(key).copied())
+    }
+
+    /// Where the value in force for `org_path` was set: the organization's path, or `None` for
+    /// the shared value or the default.
+    pub fn source_of(&self, org_path: &str, key: &str) -> Option<&str> {
+        self.by_org
+            .iter()
+            .filter(|(path, l)| {
+                org_path.starts_with(path.as_str()) && (l.periods.contains_key(key) || l.numbers.contains_key(key))
+            })
+            .max_by_key(|(path, _)| path.len())
+            .map(|(path, _)| path.as_str())
     }
 }
 
@@ -1112,5 +1194,27 @@ impl DeadlineStatus {
                 if due <= soon { Urgency::DueSoon } else { Urgency::Open }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::calendar::Unit;
+
+    #[test]
+    fn an_organization_inherits_settings_from_above_unless_it_sets_its_own() {
+        let (district, own) = (Period::within(20, Unit::CalendarDays), Period::within(3, Unit::WorkingDays));
+        let mut s = Settings::default();
+        s.set_period_at("/1/", "k", district);
+        s.set_period_at("/1/4/", "k", own);
+        assert_eq!(s.period_at("/1/4/", "k"), Some(own));
+        assert_eq!(s.period_at("/1/4/9/", "k"), Some(own), "a village under the township");
+        assert_eq!(s.period_at("/1/40/", "k"), Some(district), "/1/4/ is not a prefix of /1/40/");
+        assert_eq!(s.period_at("/2/", "k"), None, "another district");
+        assert_eq!(s.source_of("/1/40/", "k"), Some("/1/"));
+        let calendar = Calendar::shipped();
+        let ctx = Context::for_records(&calendar, &s).at("/1/4/");
+        assert_eq!(ctx.period("k", district), own);
     }
 }

@@ -74,6 +74,16 @@ pub async fn list(db: &Db) -> Result<Vec<YearView>, StoreError> {
 /// Loads one year's notice (holiday-cn JSON), replacing any earlier load of that year, and
 /// recounts every open deadline on the new calendar in the same transaction. A file that does not
 /// parse is refused whole, and nothing is stored.
+/// A signed-in administrator loads a holiday notice. The State Council's notice is the same for
+/// every organization and changes every deadline counted, so only an administrator of the top of
+/// the tree (the district) loads it, never a township's.
+pub async fn load_year_by(db: &Db, by: &crate::users::Principal, ip: &str, json: &str) -> Result<YearView, StoreError> {
+    if !by.at_top() {
+        return Err(StoreError::Forbidden("节假日安排由区县系统管理员统一载入，乡镇（街道）不能自行载入".into()));
+    }
+    load_year(db, &by.actor(ip), json).await
+}
+
 pub async fn load_year(db: &Db, actor: &Actor, json: &str) -> Result<YearView, StoreError> {
     let year = HolidayYear::parse(json).map_err(|e| StoreError::invalid("file", e.0))?;
     if !year.is_published() {

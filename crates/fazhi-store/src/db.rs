@@ -425,6 +425,31 @@ impl Db {
             )
             .await?;
         }
+        if current < 7 {
+            // Rule settings belong to organizations: what was set for the whole installation
+            // becomes the setting of each top organization (the district), in force below it.
+            txn.execute(schema.create_table_from_entity(org_setting::Entity).if_not_exists()).await?;
+            let roots = organization::Entity::find().filter(organization::Column::ParentId.is_null()).all(&txn).await?;
+            for row in setting::Entity::find().all(&txn).await? {
+                let declared =
+                    fazhi_domain::ledgers::ALL.iter().any(|kind| kind.settings.iter().any(|s| s.key == row.key));
+                if !declared {
+                    continue;
+                }
+                for root in &roots {
+                    org_setting::ActiveModel {
+                        org_id: Set(root.id),
+                        key: Set(row.key.clone()),
+                        value_json: Set(row.value_json.clone()),
+                        updated_at: Set(row.updated_at),
+                        updated_by: Set(row.updated_by.clone()),
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+                setting::Entity::delete_by_id(row.key).exec(&txn).await?;
+            }
+        }
         if current < SCHEMA_VERSION {
             let version =
                 schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) };

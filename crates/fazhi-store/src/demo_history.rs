@@ -381,6 +381,8 @@ pub async fn generate(
 ) -> Result<usize, StoreError> {
     let txn = db.begin_write().await?;
     let org = organization::Entity::find_by_id(org_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    // Every record generated is the township's: counted by its settings.
+    let ctx = &ctx.at(&org.path);
     let before = crate::ledger::last_record_id(&txn).await?;
     let mut g = Generator {
         rng: fastrand::Rng::with_seed(seed),

@@ -348,6 +348,30 @@ pub mod setting {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod org_setting {
+    use sea_orm::entity::prelude::*;
+
+    /// An organization's value of a declared rule setting: in force for it and below it, unless a
+    /// lower organization that may set it sets its own.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "org_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        /// A `Period` or a number, as JSON.
+        pub value_json: String,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod ledger_upload {
     use sea_orm::entity::prelude::*;
 

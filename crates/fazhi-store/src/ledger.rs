@@ -36,6 +36,10 @@ pub struct RecordView {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The organization's materialized path: its deadlines are counted by its settings.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub org_path: String,
 }
 
 fn view(kind: &LedgerKind, m: ledger_record::Model) -> Result<RecordView, StoreError> {
@@ -52,6 +56,7 @@ fn view(kind: &LedgerKind, m: ledger_record::Model) -> Result<RecordView, StoreE
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        org_path: m.org_path,
     })
 }
 
@@ -159,7 +164,8 @@ pub async fn take(
     }
     let before = view(kind, current.clone())?;
     let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
-    let ctx = &ctx.with_linked(&linked);
+    let org_path = current.org_path.clone();
+    let ctx = &ctx.with_linked(&linked).at(&org_path);
     let (mut values, state) =
         kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
     if let Some(numbering) = kind.numbering.filter(|n| n.transition == transition) {
@@ -678,7 +684,8 @@ pub async fn watched(
         .await?;
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
-        records.push(view(kind, row)?);
+        let path = row.org_path.clone();
+        records.push((path, view(kind, row)?));
     }
     Ok(kind
         .watch_lists
@@ -686,8 +693,8 @@ pub async fn watched(
         .map(|w| {
             let found = records
                 .iter()
-                .filter(|r| (w.holds)(&r.state, &r.values, ctx, today))
-                .map(|r| Summary {
+                .filter(|(path, r)| (w.holds)(&r.state, &r.values, &ctx.at(path), today))
+                .map(|(_, r)| Summary {
                     id: r.id,
                     title: r.title.clone(),
                     state_label: r.state_label,
@@ -761,7 +768,8 @@ fn deadline_rows(
     values: &Values,
     ctx: &Context<'_>,
 ) -> Vec<ledger_deadline::ActiveModel> {
-    kind.deadlines(values, ctx)
+    // Each record is counted by its own organization's settings.
+    kind.deadlines(values, &ctx.at(owner.org_path))
         .into_iter()
         .filter(DeadlineStatus::is_open_limit)
         .map(|d| ledger_deadline::ActiveModel {

@@ -207,7 +207,7 @@ pub async fn import(
         Some(t) => crate::ledger::registers_for_import(t, kind, &org.path).await?,
         None => crate::ledger::registers_for_import(db.conn(), kind, &org.path).await?,
     };
-    let row_ctx = ctx.with_linked(&registers);
+    let row_ctx = ctx.with_linked(&registers).at(&org.path);
     let refs_column = columns.first_of(|ty| matches!(ty, FieldType::Refs(_)));
     // A refusal points at the references' cell; where the sheet has no such column (mediators
     // are optional), at the row alone.

@@ -1,16 +1,14 @@
-//! The rules deadlines are counted by: the calendar in force and the locality's settings of the
-//! rules the ledger kinds declare as settings. A setting changed here recounts, in the same
-//! transaction, the open deadlines that setting governs.
-
 use chrono::{DateTime, Utc};
 use fazhi_domain::calendar::{Calendar, Period};
-use fazhi_domain::ledger::{Context, LedgerKind, SettingDefault, SettingSpec, Settings};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, ModelTrait, Set};
+use fazhi_domain::ledger::{Context, LedgerKind, SetBy, SettingDefault, SettingSpec, Settings};
+use fazhi_domain::org::OrgKind;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Change};
-use crate::entities::setting;
-use crate::{Actor, Db, StoreError};
+use crate::entities::{org_setting, organization};
+use crate::users::Principal;
+use crate::{Db, StoreError};
 
 /// The calendar and settings, loaded once per request that counts deadlines.
 pub struct Rules {
@@ -19,8 +17,10 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// The context for records: the store names each record's organization before counting, so
+    /// every record is counted by its own organization's settings.
     pub fn ctx(&self) -> Context<'_> {
-        Context::new(&self.calendar, &self.settings)
+        Context::for_records(&self.calendar, &self.settings)
     }
 }
 
@@ -32,26 +32,48 @@ fn spec(key: &str) -> Option<(&'static LedgerKind, &'static SettingSpec)> {
     fazhi_domain::ledgers::ALL.iter().find_map(|kind| kind.settings.iter().find(|s| s.key == key).map(|s| (*kind, s)))
 }
 
-/// A stored value the program no longer declares, or that no longer parses, is left out: the
-/// default applies, and the settings page shows it.
+/// Every organization's settings, by its path. A stored value the program no longer declares, or
+/// that no longer parses, is left out: the default applies, and the settings page shows it.
 pub(crate) async fn settings_on<C: ConnectionTrait>(conn: &C) -> Result<Settings, StoreError> {
     let mut settings = Settings::default();
-    for row in setting::Entity::find().all(conn).await? {
-        let Some((_, spec)) = spec(&row.key) else { continue };
+    let rows = org_setting::Entity::find().all(conn).await?;
+    if rows.is_empty() {
+        return Ok(settings);
+    }
+    let paths: std::collections::HashMap<i64, String> =
+        organization::Entity::find().all(conn).await?.into_iter().map(|o| (o.id, o.path)).collect();
+    for row in rows {
+        let (Some((_, spec)), Some(path)) = (spec(&row.key), paths.get(&row.org_id)) else { continue };
         match spec.default {
             SettingDefault::Period(_) => {
                 if let Ok(period) = serde_json::from_str::<Period>(&row.value_json) {
-                    settings.set_period(spec.key, period);
+                    settings.set_period_at(path, spec.key, period);
                 }
             }
             SettingDefault::Number { .. } => {
                 if let Ok(n) = serde_json::from_str::<i64>(&row.value_json) {
-                    settings.set_number(spec.key, n);
+                    settings.set_number_at(path, spec.key, n);
                 }
             }
         }
     }
     Ok(settings)
+}
+
+/// Whether an organization of this kind sets a rule declared to be set by `by`: the district
+/// sets every rule for its townships; a township or street only those the law leaves to it.
+fn may_set(kind: OrgKind, by: SetBy, is_top: bool) -> bool {
+    match by {
+        SetBy::District => kind == OrgKind::District || is_top,
+        SetBy::Township => matches!(kind, OrgKind::District | OrgKind::Township | OrgKind::Street) || is_top,
+    }
+}
+
+/// The organization a signed-in administrator sets rules for: their own.
+async fn own_org<C: ConnectionTrait>(conn: &C, who: &Principal) -> Result<(organization::Model, OrgKind), StoreError> {
+    let org = organization::Entity::find_by_id(who.org_id).one(conn).await?.ok_or(StoreError::NotFound)?;
+    let kind = OrgKind::parse(&org.kind).map_err(|e| StoreError::Internal(e.message))?;
+    Ok((org, kind))
 }
 
 /// One setting as the administrator's page shows it.
@@ -65,8 +87,14 @@ pub struct SettingView {
     pub default: String,
     /// The value in force, described the same way.
     pub current: String,
-    /// Whether the locality has set it; otherwise the default is in force.
+    /// Whether the viewer's own organization has set it.
     pub is_set: bool,
+    /// Where the value in force comes from: 默认, or the organization that set it.
+    pub source: String,
+    /// Who sets it: 区县 or 乡镇（街道）.
+    pub set_by: &'static str,
+    /// Whether the viewer, an administrator, may set it for their organization.
+    pub may_change: bool,
     /// For a period: its length and unit code (`working_days` or `calendar_days`).
     pub length: Option<u32>,
     pub unit: Option<&'static str>,
@@ -75,31 +103,51 @@ pub struct SettingView {
     pub updated_by: Option<String>,
 }
 
-pub async fn list(db: &Db) -> Result<Vec<SettingView>, StoreError> {
-    let rows = setting::Entity::find().all(db.conn()).await?;
+/// Every declared setting as it stands for the viewer's organization: the value in force (its
+/// own, inherited from above, or the default), where it comes from, and whether the viewer may set
+/// it.
+pub async fn list(db: &Db, viewer: &Principal) -> Result<Vec<SettingView>, StoreError> {
+    let (org, kind) = own_org(db.conn(), viewer).await?;
+    let is_top = org.parent_id.is_none();
+    let own: Vec<org_setting::Model> =
+        org_setting::Entity::find().filter(org_setting::Column::OrgId.eq(org.id)).all(db.conn()).await?;
     let settings = settings_on(db.conn()).await?;
+    let names: std::collections::HashMap<String, String> =
+        organization::Entity::find().all(db.conn()).await?.into_iter().map(|o| (o.path, o.name)).collect();
+    let at = org.path.as_str();
     let mut out = Vec::new();
-    for kind in fazhi_domain::ledgers::ALL {
-        for spec in kind.settings {
-            let row = rows.iter().find(|r| r.key == spec.key);
+    for ledger in fazhi_domain::ledgers::ALL {
+        for spec in ledger.settings {
+            let row = own.iter().find(|r| r.key == spec.key);
             let (current, length, unit, number) = match spec.default {
                 SettingDefault::Period(default) => {
-                    let p = settings.period(spec.key).unwrap_or(default);
+                    let p = settings.period_at(at, spec.key).unwrap_or(default);
                     (p.describe(), Some(p.length), Some(unit_code(p)), None)
                 }
                 SettingDefault::Number { default, .. } => {
-                    let n = settings.number(spec.key, default);
+                    let n = settings.number_at(at, spec.key).unwrap_or(default);
                     (n.to_string(), None, None, Some(n))
                 }
             };
+            let source = match settings.source_of(at, spec.key) {
+                Some(path) => format!("{}设定", names.get(path).cloned().unwrap_or_default()),
+                None => "默认".to_owned(),
+            };
             out.push(SettingView {
                 key: spec.key,
-                ledger: kind.label,
+                ledger: ledger.label,
                 label: spec.label,
                 article: spec.article,
                 default: spec.describe_default(),
                 current,
                 is_set: row.is_some(),
+                source,
+                set_by: match spec.set_by {
+                    SetBy::District => "区县",
+                    SetBy::Township => "乡镇（街道）",
+                },
+                may_change: viewer.roles.contains(fazhi_domain::role::Role::Admin)
+                    && may_set(kind, spec.set_by, is_top),
                 length,
                 unit,
                 number,
@@ -130,8 +178,11 @@ pub enum NewValue<'a> {
     Default,
 }
 
-/// Sets one rule and recounts the open deadlines it counts. Returns how many those are.
-pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Result<usize, StoreError> {
+/// Sets one rule for the administrator's own organization (in force there and below, unless a
+/// lower organization that may set it sets its own) and recounts the open deadlines it counts.
+/// Returns how many those are.
+pub async fn set(db: &Db, by: &Principal, ip: &str, key: &str, value: NewValue<'_>) -> Result<usize, StoreError> {
+    let actor = &by.actor(ip);
     let (_, spec) = spec(key).ok_or_else(|| StoreError::invalid("key", format!("没有名为 {key} 的设置项")))?;
     let json = match value {
         NewValue::Period { length, unit } => {
@@ -145,18 +196,23 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Resu
     .transpose()
     .map_err(|e| StoreError::Internal(e.to_string()))?;
     let txn = db.begin_write().await?;
-    let previous = setting::Entity::find_by_id(spec.key.to_owned()).one(&txn).await?;
+    let (org, kind) = own_org(&txn, by).await?;
+    if !may_set(kind, spec.set_by, org.parent_id.is_none()) {
+        return Err(StoreError::Forbidden(format!("“{}”由区县统一设定，乡镇（街道）不能自行修改", spec.label)));
+    }
+    let previous = org_setting::Entity::find_by_id((org.id, spec.key.to_owned())).one(&txn).await?;
     let before = previous.as_ref().map(|p| p.value_json.clone());
     match (&json, previous) {
         (Some(json), Some(row)) => {
-            let mut active: setting::ActiveModel = row.into();
+            let mut active: org_setting::ActiveModel = row.into();
             active.value_json = Set(json.clone());
             active.updated_at = Set(crate::now());
             active.updated_by = Set(actor.name.clone());
             active.update(&txn).await?;
         }
         (Some(json), None) => {
-            setting::ActiveModel {
+            org_setting::ActiveModel {
+                org_id: Set(org.id),
                 key: Set(spec.key.to_owned()),
                 value_json: Set(json.clone()),
                 updated_at: Set(crate::now()),
@@ -172,10 +228,10 @@ pub async fn set(db: &Db, actor: &Actor, key: &str, value: NewValue<'_>) -> Resu
     }
     let settings = settings_on(&txn).await?;
     let calendar = crate::calendar::current_on(&txn).await?;
-    let open = crate::ledger::recount_setting(&txn, spec.key, &Context::new(&calendar, &settings)).await?;
+    let open = crate::ledger::recount_setting(&txn, spec.key, &Context::for_records(&calendar, &settings)).await?;
     let change = Change::new("settings.update", "setting", spec.key)
-        .before(serde_json::json!({ "key": spec.key, "value": before }))
-        .after(serde_json::json!({ "key": spec.key, "value": json, "deadlines_recounted": open }));
+        .before(serde_json::json!({ "key": spec.key, "org": org.name, "value": before }))
+        .after(serde_json::json!({ "key": spec.key, "org": org.name, "value": json, "deadlines_recounted": open }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(open)

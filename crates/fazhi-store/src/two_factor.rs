@@ -62,7 +62,7 @@ pub async fn required_roles<C: ConnectionTrait>(conn: &C) -> Result<Vec<Role>, S
 /// Sets the roles that must use two factors. Only an administrator of the top of the tree (the
 /// district) decides it, for every organization below; the change is on the audit trail.
 pub async fn set_required_roles(db: &Db, by: &Principal, ip: &str, roles: &[Role]) -> Result<Vec<Role>, StoreError> {
-    if !by.roles.contains(Role::Admin) || by.org_path.matches('/').count() > 2 {
+    if !by.roles.contains(Role::Admin) || !by.at_top() {
         return Err(StoreError::Forbidden("两步验证的要求由区县系统管理员设定".into()));
     }
     let mut roles: Vec<Role> = roles.to_vec();

@@ -94,6 +94,12 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Whether the user's organization is at the top of the tree (the district): what holds for
+    /// every organization (the holiday notice, who must use two factors) is decided there.
+    pub fn at_top(&self) -> bool {
+        self.org_path.matches('/').count() <= 2
+    }
+
     pub fn scope(&self) -> Scope {
         Scope { org_path: self.org_path.clone() }
     }

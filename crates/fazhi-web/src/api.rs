@@ -810,12 +810,15 @@ pub async fn load_calendar(
     file: axum::body::Bytes,
 ) -> ApiResult<YearView> {
     let json = std::str::from_utf8(&file).map_err(|_| ApiError::invalid("file", "放假安排应为 UTF-8 编码的 JSON"))?;
-    Ok(Json(calendar::load_year(&state.db, &identity.principal.actor(&ip), json).await?))
+    Ok(Json(calendar::load_year_by(&state.db, &identity.principal, &ip, json).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "规则设置", responses((status = 200, body = Vec<SettingView>)))]
-pub async fn list_settings(State(state): State<AppState>) -> ApiResult<Vec<SettingView>> {
-    Ok(Json(rules::list(&state.db).await?))
+pub async fn list_settings(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+) -> ApiResult<Vec<SettingView>> {
+    Ok(Json(rules::list(&state.db, &identity.principal).await?))
 }
 
 /// A new value of one setting: `length` and `unit` for a period, `number` for a number, or
@@ -853,7 +856,7 @@ pub async fn change_setting(
         (false, None, Some(length)) => NewValue::Period { length, unit: b.unit.as_deref().unwrap_or("") },
         (false, None, None) => return Err(ApiError::invalid("length", "请提供 length 和 unit、number，或 reset")),
     };
-    let open = rules::set(&state.db, &identity.principal.actor(&ip), &key, value).await?;
+    let open = rules::set(&state.db, &identity.principal, &ip, &key, value).await?;
     Ok(Json(SettingChanged { open_deadlines: open }))
 }
 

@@ -153,6 +153,7 @@ const SETTINGS: &[SettingSpec] = &[SettingSpec {
     label: "合同审查期限",
     article: "乡镇合同合法性审查制度",
     default: SettingDefault::Period(Period::within(5, Unit::WorkingDays)),
+    set_by: crate::ledger::SetBy::Township,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {

@@ -208,6 +208,7 @@ pub static KIND: LedgerKind = LedgerKind {
         label: "执法人员年度培训学时要求",
         article: "提升行政执法质量三年行动计划（国办发〔2023〕27号）",
         default: SettingDefault::Number { default: 60, min: 1, max: 500 },
+        set_by: crate::ledger::SetBy::District,
     }],
     watch_lists: &[
         WatchList {
@@ -237,7 +238,7 @@ pub static KIND: LedgerKind = LedgerKind {
                 let certified_then = date(v, "issued_on").is_some_and(|d| d.year() <= last_year);
                 state != "cancelled"
                     && certified_then
-                    && short_of_training(v, last_year, ctx.settings.number(TRAINING_HOURS, 60))
+                    && short_of_training(v, last_year, ctx.number(TRAINING_HOURS, 60))
             },
         },
     ],

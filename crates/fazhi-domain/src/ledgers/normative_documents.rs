@@ -235,9 +235,9 @@ const TRANSITIONS: &[Transition] = &[
         effect: Some(|v, ctx| {
             let Some(from) = date(v, "effective_on").or_else(|| date(v, "published_on")) else { return };
             let years = if provisional(v) {
-                ctx.settings.number(SETTING_PROVISIONAL_YEARS, 2)
+                ctx.number(SETTING_PROVISIONAL_YEARS, 2)
             } else {
-                ctx.settings.number(SETTING_VALIDITY_YEARS, 5)
+                ctx.number(SETTING_VALIDITY_YEARS, 5)
             };
             let until = add_years(from, years) - chrono::Duration::days(1);
             v.insert("valid_until".into(), until.format("%Y-%m-%d").to_string().into());
@@ -407,42 +407,49 @@ const SETTINGS: &[SettingSpec] = &[
         label: "公开征求意见期限（一般文件）",
         article: "法治政府示范创建指标24",
         default: SettingDefault::Period(Period::at_least(7, Unit::WorkingDays)),
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_REVIEW_MIN,
         label: "合法性审核时间（不少于）",
         article: "国办发〔2018〕115号",
         default: SettingDefault::Period(Period::at_least(5, Unit::WorkingDays)),
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_REVIEW_MAX,
         label: "合法性审核期限",
         article: "国办发〔2018〕115号",
         default: SettingDefault::Period(Period::within(15, Unit::WorkingDays)),
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_FILING,
         label: "报送备案期限（自公布之日起）",
         article: "地方规范性文件备案规定",
         default: SettingDefault::Period(Period::within(30, Unit::CalendarDays)),
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_VALIDITY_YEARS,
         label: "有效期（年）",
         article: "地方规范性文件管理规定",
         default: SettingDefault::Number { default: 5, min: 1, max: 10 },
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_PROVISIONAL_YEARS,
         label: "暂行、试行文件有效期（年）",
         article: "地方规范性文件管理规定",
         default: SettingDefault::Number { default: 2, min: 1, max: 5 },
+        set_by: crate::ledger::SetBy::District,
     },
     SettingSpec {
         key: SETTING_EXPIRY_NOTICE,
         label: "有效期届满前提醒清理",
         article: "地方规范性文件清理规定",
         default: SettingDefault::Period(Period::before(90, Unit::CalendarDays)),
+        set_by: crate::ledger::SetBy::Township,
     },
 ];
 

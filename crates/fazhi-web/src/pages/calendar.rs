@@ -143,7 +143,7 @@ pub async fn load(
         return refuse("文件不是 UTF-8 编码的 JSON：请选择 holiday-cn 格式的 .json 文件".into()).await;
     };
     let p = &identity.principal;
-    match calendar::load_year(&state.db, &p.actor(&ip), &json).await {
+    match calendar::load_year_by(&state.db, p, &ip, &json).await {
         Ok(y) => {
             let notice = format!("已载入 {} 年放假安排（{} 天）；此后计算的期限按新安排计算。", y.year, y.day_count);
             render(&state, &identity, CountQuery::default(), Some(notice), None, StatusCode::OK).await

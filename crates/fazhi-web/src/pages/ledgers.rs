@@ -478,7 +478,7 @@ async fn detail_page(
     let ctx = rules.ctx();
     let today = beijing_today();
     let deadlines = kind
-        .deadlines(&record.values, &ctx)
+        .deadlines(&record.values, &ctx.at(&record.org_path))
         .into_iter()
         .map(|d| {
             let (tone, status) =

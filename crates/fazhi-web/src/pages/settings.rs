@@ -51,16 +51,16 @@ async fn render(
         Err(e) => return store_error_page(identity, e),
     };
     let p = &identity.principal;
-    match rules::list(&state.db).await {
+    match rules::list(&state.db, &identity.principal).await {
         Ok(settings) => {
             let page = SettingsPage {
                 nav: Nav::new(identity, "/settings", &[("系统管理", ""), ("规则设置", "")]),
+                may_change: settings.iter().any(|s| s.may_change),
                 settings,
-                may_change: identity.principal.roles.contains(Role::Admin),
                 notice,
                 error,
                 two_factor_roles: Role::ALL.iter().map(|r| (r.code(), r.label(), required.contains(r))).collect(),
-                may_change_security: p.roles.contains(Role::Admin) && p.org_path.matches('/').count() <= 2,
+                may_change_security: p.roles.contains(Role::Admin) && p.at_top(),
             };
             (status, page).into_response()
         }
@@ -88,7 +88,7 @@ pub async fn change(
     } else {
         NewValue::Period { length: get("length"), unit: get("unit") }
     };
-    match rules::set(&state.db, &identity.principal.actor(&ip), key, value).await {
+    match rules::set(&state.db, &identity.principal, &ip, key, value).await {
         Ok(open) => {
             let notice = format!("已保存；按新设置重算了受影响的未完成期限（{open} 项）。");
             render(&state, &identity, Some(notice), None, StatusCode::OK).await

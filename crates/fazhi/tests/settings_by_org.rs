@@ -1,0 +1,79 @@
+//! Rule settings belong to organizations: the district sets them for its townships, a township
+//! sets only what the law leaves to it, for itself; each township's records are counted by its own
+//! values. The holiday notice and the two-factor requirement are the district's alone.
+
+mod common;
+
+use common::{TestApp, add_user};
+use fazhi_domain::role::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn setting(s: &common::Session, key: &str) -> Value {
+    let all: Value = s.api(Method::GET, "/api/v1/settings", None).await.json().await.unwrap();
+    all.as_array().unwrap().iter().find(|v| v["key"] == key).unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_township_sets_only_what_is_its_own_and_only_for_itself() {
+    let app = TestApp::spawn().await;
+    add_user(&app.db, "tw_admin", app.orgs.township, vec![Role::Admin], false).await;
+    let township_admin = app.login("tw_admin").await;
+    let clerk = app.login("t_clerk").await;
+    let other_clerk = app.login("t_other_clerk").await;
+
+    // A rule the district sets: the township's administrator is refused, in Chinese.
+    let refused = township_admin
+        .api(
+            Method::POST,
+            "/api/v1/settings/normative_documents.filing_period",
+            Some(json!({"length": 15, "unit": "calendar_days"})),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("由区县统一设定"));
+
+    // A rule left to the township: set for this township, not for the other one.
+    let key = "contract_reviews.review_period";
+    let set = township_admin
+        .api(Method::POST, &format!("/api/v1/settings/{key}"), Some(json!({"length": 3, "unit": "working_days"})))
+        .await;
+    assert_eq!(set.status(), StatusCode::OK, "{}", set.text().await.unwrap());
+    let here = setting(&clerk, key).await;
+    assert!(here["current"].as_str().unwrap().contains('3'), "{here}");
+    assert_eq!(here["source"], "杉岭乡设定");
+    let there = setting(&other_clerk, key).await;
+    assert_eq!(there["source"], "默认", "{there}");
+
+    // The district's value applies to every township that sets none of its own.
+    let district_admin = app.login("t_admin").await;
+    let set = district_admin
+        .api(
+            Method::POST,
+            "/api/v1/settings/normative_documents.filing_period",
+            Some(json!({"length": 20, "unit": "calendar_days"})),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    for s in [&clerk, &other_clerk] {
+        let v = setting(s, "normative_documents.filing_period").await;
+        assert_eq!(v["source"], "测试区设定", "{v}");
+        assert!(v["current"].as_str().unwrap().contains("20"), "{v}");
+    }
+    let page = clerk.get("/settings").await.text().await.unwrap();
+    assert!(page.contains("测试区设定") && page.contains("杉岭乡设定"));
+
+    // What holds for every organization stays with the district.
+    let calendar = township_admin
+        .client
+        .post(township_admin.url("/api/v1/calendar"))
+        .header("x-csrf-token", &township_admin.csrf)
+        .header("content-type", "application/json")
+        .body(r#"{"year": 2027, "days": []}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(calendar.status(), StatusCode::FORBIDDEN);
+    let two_factor = township_admin.post_form("/settings/two-factor", &[("roles", "clerk")]).await;
+    assert_eq!(two_factor.status(), StatusCode::FORBIDDEN);
+}
