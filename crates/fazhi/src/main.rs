@@ -486,6 +486,9 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
                     };
                     println!("  {}{}{}{pw}", pad(&a.username, 20), pad(&a.roles, 14), pad(&a.org, 10));
                 }
+                println!(
+                    "系统管理员、安全审计员登录时须使用两步验证：首次登录后用手机验证器应用（如 Google Authenticator、Microsoft Authenticator）扫码启用，并保存恢复码。"
+                );
                 println!();
             }
             None => println!("数据库中已有数据，未重复载入演示数据。"),

@@ -734,3 +734,60 @@ async fn a_report_is_drafted_edited_submitted_approved_published_and_read_by_the
     assert!(text.contains("群众满意率明显提高。") && text.contains("12345份"), "{text}");
     b.clone().close().await.unwrap();
 }
+
+fn code_now(secret: &str) -> String {
+    let totp = totp_rs::Builder::new().with_secret(totp_rs::Secret::try_from_base32(secret).unwrap()).build().unwrap();
+    totp.generate(chrono::Utc::now().timestamp() as u64).to_string()
+}
+
+async fn shot(b: &fantoccini::Client, name: &str) {
+    if let Ok(dir) = std::env::var("FAZHI_SCREENSHOT_DIR") {
+        std::fs::write(Path::new(&dir).join(name), b.screenshot().await.unwrap()).unwrap();
+    }
+}
+
+/// The demo's auditor must sign in with two factors: enrolment at the first sign-in (scanning the
+/// code with a phone, here computed from the secret the page shows), then a recovery code standing
+/// in for the phone at the next; on a phone-sized window too.
+#[tokio::test]
+async fn the_auditor_enrols_in_two_factor_sign_in_and_signs_in_with_a_recovery_code() {
+    let Some(browser) = start("the_auditor_enrols_in_two_factor_sign_in_and_signs_in_with_a_recovery_code").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    b.goto(&format!("{address}/audit")).await.unwrap();
+    log_in(b, "auditor", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#enrol-qr svg")).await.unwrap();
+    assert_eq!(b.current_url().await.unwrap().path(), "/account/two-factor", "enrolment comes first");
+    shot(b, "two-factor-enrol.png").await;
+    let secret = b.find(Locator::Css("#enrol-secret")).await.unwrap().text().await.unwrap();
+    fill(b, "code", &code_now(&secret)).await;
+    b.find(Locator::Css("form[action='/account/two-factor/enable'] button")).await.unwrap().click().await.unwrap();
+    let codes = b.wait().for_element(Locator::Css("#recovery-codes")).await.unwrap().text().await.unwrap();
+    let recovery: Vec<&str> = codes.split_whitespace().collect();
+    assert_eq!(recovery.len(), 10, "{codes}");
+    shot(b, "two-factor-recovery-codes.png").await;
+    b.goto(&format!("{address}/audit")).await.unwrap();
+    b.wait().for_element(Locator::Css("#audit-table")).await.unwrap();
+    b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+
+    // The next sign-in, on a phone: the password, then a recovery code.
+    b.set_window_size(390, 844).await.unwrap();
+    b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+    log_in(b, "auditor", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#code-submit")).await.unwrap();
+    fill(b, "code", "000000").await;
+    b.find(Locator::Css("#code-submit")).await.unwrap().click().await.unwrap();
+    let error = b.wait().for_element(Locator::Css("#code-error")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("还可尝试 4 次"), "{error}");
+    shot(b, "two-factor-code-phone.png").await;
+    fill(b, "code", recovery[0]).await;
+    b.find(Locator::Css("#code-submit")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#current-user")).await.unwrap();
+    b.goto(&format!("{address}/audit")).await.unwrap();
+    let trail = b.wait().for_element(Locator::Css("#audit-table")).await.unwrap().text().await.unwrap();
+    assert!(trail.contains("启用两步验证") || trail.contains("登录"), "the auditor reads the trail");
+    shot(b, "audit-phone.png").await;
+    b.clone().close().await.unwrap();
+}
