@@ -56,7 +56,7 @@ async fn render(
         Err(e) => return store_error_page(identity, e),
     };
     let page = TokensPage {
-        nav: Nav::new(identity, "/tokens", &[("系统管理", ""), ("接口令牌", "")]),
+        nav: Nav::new(identity, "/tokens", &[("个人设置", ""), ("接口令牌", "")]),
         tokens: tokens
             .into_iter()
             .map(|t| TokenRow {
