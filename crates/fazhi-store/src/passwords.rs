@@ -7,21 +7,67 @@ use fazhi_domain::password::NewPassword;
 
 use crate::StoreError;
 
-/// Every Argon2 computation, hash or verify, holds one of these permits: a crowd of sign-in
-/// attempts waits in line instead of claiming 19 MiB each at once.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        // Half the cores at most: a crowd of sign-ins then cannot starve the signed-in users' pages.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads every Argon2 computation, hash or verify, runs on: half the cores at most (and
+/// never more than the policy's bound), in the idle scheduling class. A crowd of sign-in
+/// attempts then waits in line instead of claiming 19 MiB each at once, and cannot take the CPU
+/// from the pages of people already signed in.
+fn hashers() -> &'static std::sync::mpsc::SyncSender<Job> {
+    static QUEUE: OnceLock<std::sync::mpsc::SyncSender<Job>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        tokio::sync::Semaphore::new((cores / 2).clamp(1, fazhi_domain::auth_policy::CONCURRENT_PASSWORD_HASHES))
+        let threads = (cores / 2).clamp(1, fazhi_domain::auth_policy::CONCURRENT_PASSWORD_HASHES);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(1024);
+        let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        for n in 0..threads {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("fazhi-hash-{n}"))
+                .spawn(move || {
+                    // The idle scheduling class for this thread alone (on Linux a thread is its own
+                    // scheduling entity): it computes whenever a core has nothing else to do, so
+                    // sign-ins go on at full speed on a quiet server and yield to pages on a busy one.
+                    #[cfg(target_os = "linux")]
+                    // SAFETY: sched_setscheduler on the calling thread (pid 0) with a zeroed parameter,
+                    // which SCHED_IDLE requires.
+                    unsafe {
+                        let param: libc::sched_param = std::mem::zeroed();
+                        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+                    }
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("a hashing thread starts");
+        }
+        sender
     })
 }
 
-/// Runs one Argon2 computation on a blocking thread (one takes tens of milliseconds) under a permit.
+/// Runs one Argon2 computation on the hashing threads and waits for it without blocking the
+/// async runtime. The queue holds at most 1,024 waiting computations; beyond that a caller waits
+/// to enqueue, on a blocking thread.
 async fn with_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
-    let _permit = hashing_permits().acquire().await.map_err(|e| StoreError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(work).await.map_err(|e| StoreError::Internal(e.to_string()))
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    let queue = hashers().clone();
+    if let Err(std::sync::mpsc::TrySendError::Full(job)) = queue.try_send(job) {
+        tokio::task::spawn_blocking(move || queue.send(job))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+    }
+    answer.await.map_err(|e| StoreError::Internal(format!("密码哈希未完成：{e}")))
 }
 
 /// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1).
