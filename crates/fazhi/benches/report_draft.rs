@@ -8,8 +8,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fazhi_store::orgs::{self, NewOrg};
-use fazhi_store::{Actor, Db, Scope};
+use fazhi_store::{Db, Scope};
+
+mod support;
 
 const YEAR: i32 = 2022;
 /// The demo's volumes times this: about 100,000 records in the township over 2021–2023.
@@ -26,46 +27,25 @@ fn main() {
     let url = fazhi_store::sqlite_url_for_data_dir(dir.path()).unwrap();
     let (draft, records, draft_time) = runtime.block_on(async {
         let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path()).unwrap()).await.unwrap();
-        let (actor, all) = (Actor::system(), Scope::everything());
-        let district = orgs::create(
-            &db,
-            &actor,
-            &all,
-            NewOrg { name: "基准区".into(), kind: "district".into(), parent_id: None, sort_order: 0 },
-        )
-        .await
-        .unwrap();
-        let town = orgs::create(
-            &db,
-            &actor,
-            &all,
-            NewOrg { name: "杉岭乡".into(), kind: "township".into(), parent_id: Some(district.id), sort_order: 0 },
-        )
-        .await
-        .unwrap();
-        let records = fazhi_store::demo::generate_history(
-            &db,
-            town.id,
-            "01",
-            &["杉岭村", "枫香村", "三台村", "沙坝村"],
-            7,
-            SCALE,
-        )
-        .await
-        .unwrap();
+        let all = Scope::everything();
+        let (_, town) = support::district_with_township(&db).await;
+        let records =
+            fazhi_store::demo::generate_history(&db, town, "01", &["杉岭村", "枫香村", "三台村", "沙坝村"], 7, SCALE)
+                .await
+                .unwrap();
         // Warm the caches once, then time.
-        fazhi_web::annual_report::new_draft(&db, &all, town.id, YEAR).await.unwrap();
+        fazhi_web::annual_report::new_draft(&db, &all, town, YEAR).await.unwrap();
         let mut runs = Vec::new();
         let mut draft = None;
         for _ in 0..9 {
             let started = Instant::now();
-            draft = Some(fazhi_web::annual_report::new_draft(&db, &all, town.id, YEAR).await.unwrap());
+            draft = Some(fazhi_web::annual_report::new_draft(&db, &all, town, YEAR).await.unwrap());
             runs.push(started.elapsed());
         }
         let mut figure_runs = Vec::new();
         for _ in 0..9 {
             let started = Instant::now();
-            fazhi_store::indicators::for_year(&db, &all, town.id, YEAR).await.unwrap();
+            fazhi_store::indicators::for_year(&db, &all, town, YEAR).await.unwrap();
             figure_runs.push(started.elapsed());
         }
         eprintln!("of which the year's figures: {:.1} ms", median(figure_runs).as_secs_f64() * 1000.0);

@@ -10,7 +10,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fazhi_domain::role::Role;
-use fazhi_store::orgs::{self, NewOrg};
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Actor, Db, Scope};
 
@@ -59,26 +58,11 @@ fn main() {
     runtime.block_on(async {
         let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
         let (actor, all) = (Actor::system(), Scope::everything());
-        let district = orgs::create(
-            &db,
-            &actor,
-            &all,
-            NewOrg { name: "基准区".into(), kind: "district".into(), parent_id: None, sort_order: 0 },
-        )
-        .await
-        .unwrap();
-        let township = orgs::create(
-            &db,
-            &actor,
-            &all,
-            NewOrg { name: "杉岭乡".into(), kind: "township".into(), parent_id: Some(district.id), sort_order: 0 },
-        )
-        .await
-        .unwrap();
+        let (_, township) = support::district_with_township(&db).await;
         let clerk = NewUser {
             username: "bench_clerk".into(),
             display_name: "经办人".into(),
-            org_id: township.id,
+            org_id: township,
             roles: vec![Role::Clerk],
             password: PASSWORD.into(),
             must_change_password: false,
@@ -142,18 +126,9 @@ fn main() {
 
     println!("\nsign-in storm: 200 connections, wrong passwords from random addresses and names, 60 s");
     println!("{:<40} {:>10} {:>10} {:>10}", "", "req/s", "p50 ms", "p99 ms");
-    println!(
-        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
-        "signed-in page at rest (4 conns)", rest.rps, rest.p50_ms, rest.p99_ms
-    );
-    println!(
-        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
-        "signed-in page during the storm", during.rps, during.p50_ms, during.p99_ms
-    );
-    println!(
-        "{:<40} {:>10.0} {:>10.2} {:>10.2}",
-        "sign-in attempts (the storm)", storm.rps, storm.p50_ms, storm.p99_ms
-    );
+    rest.print_row("signed-in page at rest (4 conns)", 40);
+    during.print_row("signed-in page during the storm", 40);
+    storm.print_row("sign-in attempts (the storm)", 40);
     println!("{:<40} {:>10} {:>10.2} {:>10.2}", "people's pages at rest (50/s, paced)", 50, rest_paced.0, rest_paced.1);
     println!("{:<40} {:>10} {:>10.2} {:>10.2}", "people's pages during the storm", 50, during_paced.0, during_paced.1);
     println!(

@@ -10,8 +10,11 @@ use std::io::Write;
 use common::TestApp;
 use reqwest::StatusCode;
 
+/// Writes a part's content straight into the package, so a huge part is never held whole.
+type PartWriter<'a> = &'a mut dyn FnMut(&mut dyn Write);
+
 /// A minimal .xlsx package: one sheet, and shared strings when given.
-fn package(sheet_data: &[u8], shared_strings: Option<&mut dyn FnMut(&mut dyn Write)>) -> Vec<u8> {
+fn package(sheet_data: &[u8], shared_strings: Option<PartWriter<'_>>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

@@ -95,3 +95,25 @@ pub fn timed(cmd: &mut Command) -> (std::time::Duration, u64, std::process::Exit
     }
     (elapsed, usage.ru_maxrss as u64, std::process::ExitStatus::from_raw(status), out)
 }
+
+impl WrkResult {
+    /// One line of a results table: label, requests per second, p50 and p99.
+    pub fn print_row(&self, label: &str, width: usize) {
+        println!("{label:<width$} {:>10.0} {:>10.2} {:>10.2}", self.rps, self.p50_ms, self.p99_ms);
+    }
+}
+
+/// A district with one township, 杉岭乡, as the benchmarks that need no more seed them.
+pub async fn district_with_township(db: &fazhi_store::Db) -> (i64, i64) {
+    use fazhi_store::orgs::{self, NewOrg};
+    let (actor, all) = (fazhi_store::Actor::system(), fazhi_store::Scope::everything());
+    let org = |name: &str, kind: &str, parent_id: Option<i64>| NewOrg {
+        name: name.into(),
+        kind: kind.into(),
+        parent_id,
+        sort_order: 0,
+    };
+    let district = orgs::create(db, &actor, &all, org("基准区", "district", None)).await.unwrap().id;
+    let township = orgs::create(db, &actor, &all, org("杉岭乡", "township", Some(district))).await.unwrap().id;
+    (district, township)
+}
