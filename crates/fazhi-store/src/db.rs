@@ -37,6 +37,10 @@ impl WriteTxn {
     pub(crate) async fn commit(self) -> Result<(), sea_orm::DbErr> {
         self.txn.commit().await
     }
+
+    pub(crate) async fn rollback(self) -> Result<(), sea_orm::DbErr> {
+        self.txn.rollback().await
+    }
 }
 
 #[async_trait::async_trait]

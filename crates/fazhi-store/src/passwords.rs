@@ -10,7 +10,7 @@ use crate::StoreError;
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The threads every Argon2 computation, hash or verify, runs on: half the cores at most (and
-/// never more than the policy's bound), in the idle scheduling class. A crowd of sign-in
+/// never more than the policy's bound), at a lower scheduling priority (nice 10). A crowd of sign-in
 /// attempts then waits in line instead of claiming 19 MiB each at once, and cannot take the CPU
 /// from the pages of people already signed in.
 fn hashers() -> &'static std::sync::mpsc::SyncSender<Job> {
@@ -25,15 +25,13 @@ fn hashers() -> &'static std::sync::mpsc::SyncSender<Job> {
             std::thread::Builder::new()
                 .name(format!("fazhi-hash-{n}"))
                 .spawn(move || {
-                    // The idle scheduling class for this thread alone (on Linux a thread is its own
-                    // scheduling entity): it computes whenever a core has nothing else to do, so
-                    // sign-ins go on at full speed on a quiet server and yield to pages on a busy one.
+                    // Nice 10 for this thread alone (on Linux a thread is its own scheduling
+                    // entity): on a busy server the pages of people signed in come first, and
+                    // sign-ins still go on (the idle class would starve them under load).
                     #[cfg(target_os = "linux")]
-                    // SAFETY: sched_setscheduler on the calling thread (pid 0) with a zeroed parameter,
-                    // which SCHED_IDLE requires.
+                    // SAFETY: setpriority on the calling thread's own id, with plain integer arguments.
                     unsafe {
-                        let param: libc::sched_param = std::mem::zeroed();
-                        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+                        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
                     }
                     loop {
                         let job = match receiver.lock() {

@@ -170,10 +170,12 @@ pub async fn login(
             None
         };
         if let Some((outcome, reason)) = missing {
+            // Not signed in: the sign-in time and counter reset above are rolled back with the
+            // transaction; only the refusal is recorded.
+            txn.rollback().await?;
             let change =
                 Change::new("auth.login_failed", "user", user_id).after(serde_json::json!({ "reason": reason }));
-            audit::append(&txn, &actor, change).await?;
-            txn.commit().await?;
+            audit::record(db, &actor, change).await?;
             return Ok(outcome);
         }
     }
