@@ -787,7 +787,10 @@ async fn the_auditor_enrols_in_two_factor_sign_in_and_signs_in_with_a_recovery_c
     b.wait().for_element(Locator::Css("#current-user")).await.unwrap();
     b.goto(&format!("{address}/audit")).await.unwrap();
     let trail = b.wait().for_element(Locator::Css("#audit-table")).await.unwrap().text().await.unwrap();
-    assert!(trail.contains("启用两步验证") || trail.contains("登录"), "the auditor reads the trail");
+    assert!(
+        trail.contains("启用两步验证") && trail.contains("动态口令错误"),
+        "the auditor reads the sign-in on the trail: {trail}"
+    );
     shot(b, "audit-phone.png").await;
     b.clone().close().await.unwrap();
 }
