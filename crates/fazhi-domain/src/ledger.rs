@@ -1087,35 +1087,31 @@ impl Settings {
         self.by_org.entry(org_path.to_owned()).or_default().numbers.insert(key.to_owned(), value);
     }
 
-    /// The nearest organization on the path (itself first, then upward) that set `key`.
-    fn nearest<T: Copy>(&self, org_path: &str, pick: impl Fn(&Layer) -> Option<T>) -> Option<T> {
+    /// The nearest organization on the path (itself first, then upward) whose layer `pick` finds
+    /// a value in, with that organization's path; else the shared value, with no path.
+    fn nearest<T>(&self, org_path: &str, pick: impl Fn(&Layer) -> Option<T>) -> Option<(Option<&str>, T)> {
         self.by_org
             .iter()
             .filter(|(path, _)| org_path.starts_with(path.as_str()))
-            .filter_map(|(path, layer)| pick(layer).map(|v| (path.len(), v)))
-            .max_by_key(|(len, _)| *len)
-            .map(|(_, v)| v)
-            .or_else(|| pick(&self.shared))
+            .filter_map(|(path, layer)| pick(layer).map(|v| (path, v)))
+            .max_by_key(|(path, _)| path.len())
+            .map(|(path, v)| (Some(path.as_str()), v))
+            .or_else(|| pick(&self.shared).map(|v| (None, v)))
     }
 
     pub fn period_at(&self, org_path: &str, key: &str) -> Option<Period> {
-        self.nearest(org_path, |l| l.periods.get(key).copied())
+        self.nearest(org_path, |l| l.periods.get(key).copied()).map(|(_, v)| v)
     }
 
     pub fn number_at(&self, org_path: &str, key: &str) -> Option<i64> {
-        self.nearest(org_path, |l| l.numbers.get(key).copied())
+        self.nearest(org_path, |l| l.numbers.get(key).copied()).map(|(_, v)| v)
     }
 
     /// Where the value in force for `org_path` was set: the organization's path, or `None` for
     /// the shared value or the default.
     pub fn source_of(&self, org_path: &str, key: &str) -> Option<&str> {
-        self.by_org
-            .iter()
-            .filter(|(path, l)| {
-                org_path.starts_with(path.as_str()) && (l.periods.contains_key(key) || l.numbers.contains_key(key))
-            })
-            .max_by_key(|(path, _)| path.len())
-            .map(|(path, _)| path.as_str())
+        let set_here = |l: &Layer| (l.periods.contains_key(key) || l.numbers.contains_key(key)).then_some(());
+        self.nearest(org_path, set_here).and_then(|(path, ())| path)
     }
 }
 

@@ -57,9 +57,7 @@ fn create(path: &Path) -> Result<AuditKey, StoreError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let key = AuditKey::from_bytes(bytes);
+    let key = AuditKey::from_bytes(crate::random_bytes::<32>());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

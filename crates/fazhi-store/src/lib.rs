@@ -117,11 +117,17 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     fazhi_domain::audit::truncate_to_micros(chrono::Utc::now())
 }
 
+/// Bytes from the operating system's random source: every secret the store makes (tokens, keys,
+/// seeds, recovery codes, passwords) is drawn here.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes
+}
+
 /// 32 random bytes as hex: session ids, CSRF tokens, API tokens.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    hex::encode(bytes)
+    hex::encode(random_bytes::<32>())
 }
 
 /// Tokens are stored only as their SM3 digest, so a copy of the database opens no session.

@@ -53,7 +53,7 @@ fn hashers() -> &'static std::sync::mpsc::SyncSender<Job> {
 /// Runs one Argon2 computation on the hashing threads and waits for it without blocking the
 /// async runtime. The queue holds at most 1,024 waiting computations; beyond that a caller waits
 /// to enqueue, on a blocking thread.
-async fn with_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = reply.send(work());
@@ -71,7 +71,7 @@ async fn with_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stati
 /// Argon2id with the crate's defaults (m = 19 MiB, t = 2, p = 1).
 pub(crate) async fn hash(password: &NewPassword) -> Result<String, StoreError> {
     let plain = password.expose().to_owned();
-    with_permit(move || hash_blocking(&plain)).await?
+    on_hashing_thread(move || hash_blocking(&plain)).await?
 }
 
 fn hash_blocking(plain: &str) -> Result<String, StoreError> {
@@ -85,7 +85,7 @@ fn hash_blocking(plain: &str) -> Result<String, StoreError> {
 /// a dummy, so the answer takes as long either way and does not reveal which names exist.
 pub(crate) async fn verify(stored: Option<String>, plain: &str) -> bool {
     let plain = plain.to_owned();
-    with_permit(move || {
+    on_hashing_thread(move || {
         let (hash, real) = match stored {
             Some(h) => (h, true),
             None => (dummy_hash().to_owned(), false),
@@ -108,8 +108,7 @@ fn dummy_hash() -> &'static str {
 /// without look-alikes (0/O, 1/l/I).
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    let bytes = crate::random_bytes::<12>();
     let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
     let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
     // The fixed parts guarantee three classes whatever the random letters are.

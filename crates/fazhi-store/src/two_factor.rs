@@ -12,7 +12,7 @@ use crate::audit::{self, Change};
 use crate::db::WriteTxn;
 use crate::entities::{session, setting, user};
 use crate::users::Principal;
-use crate::{Actor, Db, StoreError, token_digest};
+use crate::{Actor, Db, StoreError, random_bytes, token_digest};
 
 /// The setting that names the roles that must sign in with two factors.
 pub const REQUIRED_ROLES_KEY: &str = "security.two_factor_roles";
@@ -103,12 +103,6 @@ fn totp(seed: Vec<u8>, account: &str) -> Result<Totp, StoreError> {
         .with_issuer(Some(ISSUER))
         .build()
         .map_err(|e| StoreError::Internal(format!("两步验证参数无效：{e}")))
-}
-
-fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    bytes
 }
 
 /// What the enrolment page shows: the seed as text and as an `otpauth://` address for the QR code.
