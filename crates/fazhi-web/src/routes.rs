@@ -361,7 +361,14 @@ async fn enforce(
     }
     let Some(Extension(identity)) = identity else {
         return match rule.surface {
-            Surface::Api => ApiError::unauthorized().into_response(),
+            Surface::Api => {
+                // A program without credentials is refused on the record; a person's browser is
+                // only sent to the sign-in page, which is ordinary navigation.
+                let ip = request.extensions().get::<auth::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
+                let line = format!("{} {}", request.method(), request.uri().path());
+                auth::record_refusal(&state, None, &ip, &line, "unauthenticated").await;
+                ApiError::unauthorized().into_response()
+            }
             Surface::Page => {
                 let next_path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let target = if request.method() == Method::GET && next_path != "/" {

@@ -282,12 +282,16 @@ async fn the_auditor_sees_citizens_particulars_masked_and_refusals_are_on_the_tr
     assert!(created.status().is_success(), "{}", created.text().await.unwrap());
     // A clerk trying the user list is refused, and the refusal is recorded.
     assert_eq!(clerk.get("/users").await.status(), reqwest::StatusCode::FORBIDDEN);
+    // So is a program that brings no credentials.
+    let anonymous = common::client().get(app.url("/api/v1/ledgers/petitions")).send().await.unwrap();
+    assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
 
     let auditor = app.login("t_auditor").await;
     let trail = auditor.api(reqwest::Method::GET, "/api/v1/audit?page_size=200", None).await.text().await.unwrap();
     assert!(!trail.contains("王建国") && !trail.contains("13912345678"), "personal values are masked");
     assert!(trail.contains("宅基地界址纠纷"), "the rest of the change is shown");
     assert!(trail.contains("security.refused") && trail.contains("GET /users"));
+    assert!(trail.contains("unauthenticated") && trail.contains("GET /api/v1/ledgers/petitions"));
     let page = auditor.get("/audit").await.text().await.unwrap();
     assert!(page.contains("拒绝访问"));
 }
