@@ -167,7 +167,7 @@ impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChainBreak::Altered { id } => {
-                write!(f, "审计记录 #{id} 的内容已被篡改（内容与其 SM3 哈希不符）")
+                write!(f, "审计记录 #{id} 的内容已被篡改（内容与其 HMAC-SM3 摘要不符）")
             }
             ChainBreak::Broken { id, .. } => {
                 write!(f, "审计记录 #{id} 与前一条记录不相衔接：其前的记录被删除、插入或调换了顺序")
