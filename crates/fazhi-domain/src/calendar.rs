@@ -427,6 +427,16 @@ impl Counted {
     }
 }
 
+/// Beijing time (UTC+8, no daylight saving): the zone every date of a township's work is in.
+pub fn beijing() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// A day as Chinese documents write it: 2026年11月8日.
+pub fn chinese_date(day: NaiveDate) -> String {
+    day.format("%Y年%-m月%-d日").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

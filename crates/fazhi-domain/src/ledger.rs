@@ -137,12 +137,15 @@ pub struct Field {
     pub system: bool,
     /// A step that asks for it may leave it empty (remarks, dissent).
     pub optional: bool,
+    /// A date that is a plan by nature (a planned day, the end of a term or of validity, a day
+    /// asked for): it may lie after today, which no recorded act may.
+    pub plan: bool,
     pub help: &'static str,
 }
 
 impl Field {
     pub const fn new(key: &'static str, label: &'static str, ty: FieldType) -> Field {
-        Field { key, label, ty, required: false, personal: false, system: false, optional: false, help: "" }
+        Field { key, label, ty, required: false, personal: false, system: false, optional: false, plan: false, help: "" }
     }
 
     pub const fn required(mut self) -> Field {
@@ -162,6 +165,11 @@ impl Field {
 
     pub const fn optional(mut self) -> Field {
         self.optional = true;
+        self
+    }
+
+    pub const fn plan(mut self) -> Field {
+        self.plan = true;
         self
     }
 
@@ -198,21 +206,29 @@ pub struct Context<'a> {
     /// The organization whose record this is (its materialized path): settings are read as that
     /// organization has them, its own or inherited from above. `None` until the record is known.
     pub org_path: Option<&'a str>,
+    /// Today in Beijing, when a record is written: no act is recorded after it. The store names
+    /// it for every write (`on`); the domain has no clock.
+    pub today: Option<NaiveDate>,
 }
 
 impl<'a> Context<'a> {
     /// A context with nothing linked, reading the settings every organization shares.
     pub fn new(calendar: &'a Calendar, settings: &'a Settings) -> Context<'a> {
-        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: Some("/") }
+        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: Some("/"), today: None }
     }
 
     /// A context whose organization is not known yet: the store names it (`at`) for each record.
     pub fn for_records(calendar: &'a Calendar, settings: &'a Settings) -> Context<'a> {
-        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: None }
+        Context { calendar, settings, linked: &NOTHING_LINKED, org_path: None, today: None }
     }
 
     pub fn with_linked(self, linked: &'a Linked) -> Context<'a> {
         Context { linked, ..self }
+    }
+
+    /// The same context for a write on `today` (Beijing date).
+    pub fn on(self, today: NaiveDate) -> Context<'a> {
+        Context { today: Some(today), ..self }
     }
 
     /// The same context for a record of the organization at `org_path`.
@@ -543,6 +559,9 @@ pub struct LedgerKind {
     pub dated: Dated,
     /// The stages whose record must be attached before a step, if the law asks for it.
     pub record_stages: Option<RecordStages>,
+    /// The order of the acts' dates: in each chain, a date recorded is not earlier than any date
+    /// recorded before it in the chain (a review before the deliberation before the signature).
+    pub date_order: &'static [&'static [&'static str]],
 }
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every
@@ -758,6 +777,17 @@ impl LedgerKind {
             };
             return Err(Refusal::NotAllowed { message: format!("“{}”须由{who}办理", t.label) });
         }
+        let foreign: Vec<FieldError> = input
+            .keys()
+            .filter(|k| !t.inputs.contains(&k.as_str()))
+            .map(|k| match self.field(k) {
+                Some(f) => FieldError::new(f.key, format!("“{}”不是“{}”这一步登记的内容", f.label, t.label)),
+                None => FieldError::new("input", format!("{}没有名为“{}”的字段", self.label, crate::text::clip(k, 40))),
+            })
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Refusal::Invalid(foreign));
+        }
         let entered = self.parse_fields(t.inputs, input).map_err(Refusal::Invalid)?;
         let mut after = values.clone();
         after.extend(entered);
@@ -828,7 +858,68 @@ impl LedgerKind {
                 });
             }
         }
+        // After the guards, whose refusals name the article of the order they protect.
+        self.check_dates(values, &after, ctx)?;
         Ok((after, t.to))
+    }
+
+    /// What every write of a record checks beyond its fields: the references it makes and the
+    /// dates of its acts. `before` is the record as stored (empty for a new one): only what changed
+    /// is held to the rules, so a record stored before a rule existed is not blocked by it.
+    pub fn check_record(&self, before: &Values, after: &Values, ctx: &Context<'_>) -> Result<(), Refusal> {
+        self.check_dates(before, after, ctx)?;
+        self.check_refs(before, after, ctx)
+    }
+
+    /// Dates that cannot lie: no act is dated after today (plans may be), and no act before one it
+    /// follows in the kind's declared order. Every date that breaks a rule is named.
+    pub fn check_dates(&self, before: &Values, after: &Values, ctx: &Context<'_>) -> Result<(), Refusal> {
+        use crate::calendar::chinese_date;
+        let changed = |key: &str| before.get(key) != after.get(key);
+        let label = |key: &str| self.field(key).map(|f| f.label).unwrap_or("日期");
+        let mut errors: Vec<FieldError> = Vec::new();
+        if let Some(today) = ctx.today {
+            for f in self.fields.iter().filter(|f| f.ty == FieldType::Date && !f.plan && !f.system) {
+                if let Some(day) = date(after, f.key).filter(|d| *d > today && changed(f.key)) {
+                    errors.push(FieldError::new(
+                        f.key,
+                        format!(
+                            "“{}”为{}，晚于今天（{}）：尚未发生的事项不能登记",
+                            f.label,
+                            chinese_date(day),
+                            chinese_date(today)
+                        ),
+                    ));
+                }
+            }
+        }
+        for chain in self.date_order {
+            for (i, earlier) in chain.iter().enumerate() {
+                for later in &chain[i + 1..] {
+                    let (Some(a), Some(b)) = (date(after, earlier), date(after, later)) else { continue };
+                    if b >= a || !(changed(earlier) || changed(later)) {
+                        continue;
+                    }
+                    let blamed = if changed(later) { *later } else { *earlier };
+                    if errors.iter().any(|e| e.field == blamed) {
+                        continue;
+                    }
+                    errors.push(FieldError::new(
+                        blamed,
+                        format!(
+                            "“{}”（{}）早于“{}”（{}）：{}应在{}之后",
+                            label(later),
+                            chinese_date(b),
+                            label(earlier),
+                            chinese_date(a),
+                            label(later),
+                            label(earlier)
+                        ),
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(Refusal::Invalid(errors)) }
     }
 
     /// Checks the references a record makes, where they or the days of its acts changed from

@@ -26,6 +26,15 @@ pub fn check(label: &str, raw: &str, multiline: bool) -> Result<(), String> {
 
 /// The text with hidden characters removed, for what is shown or kept but not typed by a person
 /// (an uploaded file's name, a login name tried).
+/// At most `max` characters of what someone sent, for quoting it back in a message of bounded size.
+pub fn clip(raw: &str, max: usize) -> String {
+    let mut out: String = without_hidden(raw).chars().take(max).collect();
+    if raw.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
 pub fn without_hidden(raw: &str) -> String {
     raw.chars().filter(|c| !is_hidden(*c, false)).collect()
 }

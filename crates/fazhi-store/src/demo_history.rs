@@ -382,7 +382,7 @@ pub async fn generate(
     let txn = db.begin_write().await?;
     let org = organization::Entity::find_by_id(org_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
     // Every record generated is the township's: counted by its settings.
-    let ctx = &ctx.at(&org.path);
+    let ctx = &ctx.at(&org.path).on(crate::beijing_today());
     let before = crate::ledger::last_record_id(&txn).await?;
     let mut g = Generator {
         rng: fastrand::Rng::with_seed(seed),

@@ -89,7 +89,8 @@ pub async fn create(
         .filter(|o| scope.contains_path(&o.path))
         .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
     let linked = linked(&txn, kind, &org.path, None, &Values::new(), input).await?;
-    kind.check_refs(&Values::new(), &values, &ctx.with_linked(&linked)).map_err(refusal)?;
+    let ctx = &ctx.with_linked(&linked).at(&org.path).on(crate::beijing_today());
+    kind.check_record(&Values::new(), &values, ctx).map_err(refusal)?;
     let saved = new_record(kind, &org, kind.initial, &values, crate::now()).insert(&txn).await?;
     let org_path = saved.org_path.clone();
     let record = view(kind, saved)?;
@@ -165,7 +166,7 @@ pub async fn take(
     let before = view(kind, current.clone())?;
     let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
     let org_path = current.org_path.clone();
-    let ctx = &ctx.with_linked(&linked).at(&org_path);
+    let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());
     let (mut values, state) =
         kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
     if let Some(numbering) = kind.numbering.filter(|n| n.transition == transition) {
@@ -362,7 +363,9 @@ pub async fn update(
     let before = view(kind, current.clone())?;
     let values = kind.edit(&before.state, &before.values, input).map_err(refusal)?;
     let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
-    kind.check_refs(&before.values, &values, &ctx.with_linked(&linked)).map_err(refusal)?;
+    let org_path = current.org_path.clone();
+    let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());
+    kind.check_record(&before.values, &values, ctx).map_err(refusal)?;
     let saved = save(&txn, kind, current, &before.state, &values, ctx).await?;
     let change = Change::new("ledger.update", kind.code, id)
         .before(serde_json::json!({ "values": before.values }))

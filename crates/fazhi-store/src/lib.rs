@@ -117,6 +117,11 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     fazhi_domain::audit::truncate_to_micros(chrono::Utc::now())
 }
 
+/// Today in Beijing: the day every write of a record is checked against (no act after it).
+pub fn beijing_today() -> chrono::NaiveDate {
+    now().with_timezone(&fazhi_domain::calendar::beijing()).date_naive()
+}
+
 /// Bytes from the operating system's random source: every secret the store makes (tokens, keys,
 /// seeds, recovery codes, passwords) is drawn here.
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {

@@ -783,8 +783,9 @@ pub async fn take_ledger_step(
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
-    let fields = text_fields(body(input)?);
+    let mut fields = text_fields(body(input)?);
     let version = version_of(&fields)?;
+    fields.remove("version");
     let p = &identity.principal;
     let scope = p.scope();
     let record = ledger::get(&state.db, &scope, kind, id).await?;

@@ -30,7 +30,7 @@ const FIELDS: &[Field] = &[
     Field::new("risk_assessment", "风险评估", FieldType::Choice(&["已评估", "不适用"])),
     Field::new("risk_assessment_note", "风险评估情况或不适用理由", FieldType::LongText),
     Field::new("review_submitted_on", "送请合法性审查日期", FieldType::Date),
-    Field::new("review_due_on", "要求审查完成日期", FieldType::Date).help("应给审查留出不少于7个工作日"),
+    Field::new("review_due_on", "要求审查完成日期", FieldType::Date).plan().help("应给审查留出不少于7个工作日"),
     Field::new("reviewer", "审查机构", FieldType::Choice(&["法律顾问", "司法所"])),
     Field::new("reviewer_name", "审查人", FieldType::Text(50)).personal(),
     Field::new("review_on", "审查意见日期", FieldType::Date),
@@ -399,6 +399,15 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("meeting_on"),
+    date_order: &[
+        &["draft_published_on", "comment_closed_on", "meeting_on"],
+        &["hearing_materials_served_on", "hearing_on", "meeting_on"],
+        &["review_submitted_on", "review_on", "meeting_on", "published_on", "archived_on"],
+        &["party_reported_on", "published_on"],
+        &["meeting_on", "execution_reported_on"],
+        &["meeting_on", "evaluated_on"],
+        &["meeting_on", "suspended_on"],
+    ],
     record_stages: None,
 };
 

@@ -113,6 +113,9 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("published_on"),
+    date_order: &[
+        &["formed_on", "published_on", "withdrawn_on"],
+    ],
     record_stages: None,
 };
 

@@ -269,6 +269,12 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("received_on"),
+    date_order: &[
+        &["received_on", "correction_asked_on", "correction_received_on", "replied_on", "archived_on"],
+        &["received_on", "consultation_sent_on", "consultation_closed_on"],
+        &["received_on", "extension_notified_on"],
+        &["received_on", "abandoned_on"],
+    ],
     record_stages: None,
 };
 

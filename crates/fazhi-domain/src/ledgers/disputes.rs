@@ -209,6 +209,11 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("received_on"),
+    date_order: &[
+        &["received_on", "mediation_started_on", "ended_on", "confirmation_applied_on"],
+        &["ended_on", "followed_up_on"],
+        &["received_on", "ended_on", "closed_on"],
+    ],
     record_stages: None,
 };
 

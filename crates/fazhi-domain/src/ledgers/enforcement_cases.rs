@@ -410,6 +410,12 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("filed_on"),
+    date_order: &[
+        &["filed_on", "notified_on", "decided_on", "served_on", "published_on", "withdrawn_on"],
+        &["notified_on", "hearing_requested_on", "hearing_notice_on", "hearing_on", "decided_on"],
+        &["filed_on", "reviewed_on", "discussed_on", "decided_on", "closed_on"],
+        &["decided_on", "changed_on"],
+    ],
     record_stages: Some(RecordStages {
         stages: &[
             ("立案", "filed_on"),

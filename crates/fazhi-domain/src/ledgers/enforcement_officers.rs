@@ -28,7 +28,7 @@ const FIELDS: &[Field] = &[
     Field::new("certificate_no", "执法证号", FieldType::Text(50)).required(),
     Field::new("issuer", "发证机关", FieldType::Text(100)).required(),
     Field::new("issued_on", "发证日期", FieldType::Date).required(),
-    Field::new("expires_on", "有效期至", FieldType::Date).required(),
+    Field::new("expires_on", "有效期至", FieldType::Date).plan().required(),
     Field::new("training_year", "培训年度", FieldType::Integer(2000, 2100)),
     Field::new("training_hours", "年度培训学时", FieldType::Integer(0, 1000)),
     Field::new("exam_score", "考试成绩", FieldType::Integer(0, 100)).optional(),
@@ -243,6 +243,11 @@ pub static KIND: LedgerKind = LedgerKind {
         },
     ],
     dated: crate::ledger::Dated::During { from: "issued_on", until: "cancelled_on" },
+    date_order: &[
+        &["issued_on", "expires_on"],
+        &["issued_on", "suspended_on", "restored_on"],
+        &["issued_on", "left_on"],
+    ],
     record_stages: None,
 };
 

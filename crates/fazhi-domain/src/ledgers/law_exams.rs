@@ -8,7 +8,7 @@ const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
 
 const FIELDS: &[Field] = &[
     Field::new("title", "考试名称", FieldType::Text(100)).required(),
-    Field::new("planned_on", "计划日期", FieldType::Date).required(),
+    Field::new("planned_on", "计划日期", FieldType::Date).plan().required(),
     Field::new("exam_type", "考试形式", FieldType::Choice(&["闭卷考试", "开卷考试", "网上考试"])).required(),
     Field::new("held_on", "考试日期", FieldType::Date),
     Field::new("participants", "参考人数", FieldType::Integer(1, 10_000)),
@@ -65,6 +65,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    date_order: &[],
     record_stages: None,
 };
 

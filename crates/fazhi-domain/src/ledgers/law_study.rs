@@ -15,7 +15,7 @@ pub const SESSION_TYPES: &[&str] = &["党委理论学习中心组学法", "集�
 const FIELDS: &[Field] = &[
     Field::new("title", "学习主题", FieldType::Text(100)).required(),
     Field::new("session_type", "学法形式", FieldType::Choice(SESSION_TYPES)).required(),
-    Field::new("planned_on", "计划日期", FieldType::Date).required(),
+    Field::new("planned_on", "计划日期", FieldType::Date).plan().required(),
     Field::new("laws", "学习的法律法规", FieldType::LongText),
     Field::new("held_on", "举办日期", FieldType::Date),
     Field::new("teacher", "授课人", FieldType::Text(50)).optional(),
@@ -98,6 +98,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    date_order: &[],
     record_stages: None,
 };
 

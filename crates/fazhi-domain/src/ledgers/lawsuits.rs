@@ -23,7 +23,7 @@ const FIELDS: &[Field] = &[
     Field::new("case_number", "案号", FieldType::Text(50)).optional(),
     Field::new("served_on", "收到起诉状副本日期", FieldType::Date).required(),
     Field::new("answered_on", "提交答辩状和证据日期", FieldType::Date),
-    Field::new("hearing_on", "开庭日期", FieldType::Date),
+    Field::new("hearing_on", "开庭日期", FieldType::Date).plan(),
     Field::new("appeared_as", "出庭应诉人员身份", FieldType::Choice(APPEARANCES)),
     Field::new("appeared_name", "出庭应诉人员", FieldType::Text(50)),
     Field::new("head_appeared", "负责人出庭应诉", FieldType::Flag).system(),
@@ -186,6 +186,11 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("served_on"),
+    date_order: &[
+        &["served_on", "answered_on"],
+        &["served_on", "hearing_on", "judged_on", "appealed_on"],
+        &["served_on", "judged_on", "closed_on"],
+    ],
     record_stages: None,
 };
 

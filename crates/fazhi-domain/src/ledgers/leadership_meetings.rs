@@ -77,6 +77,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    date_order: &[],
     record_stages: None,
 };
 

@@ -18,7 +18,7 @@ const FIELDS: &[Field] = &[
     Field::new("license_no", "执业证号", FieldType::Text(30)),
     Field::new("phone", "联系电话", FieldType::Text(30)).personal(),
     Field::new("term_start", "聘期起", FieldType::Date).required(),
-    Field::new("term_end", "聘期止", FieldType::Date).required(),
+    Field::new("term_end", "聘期止", FieldType::Date).plan().required(),
     Field::new("villages", "驻村（社区）范围", FieldType::LongText)
         .help("担任村（社区）法律顾问的，列明村（社区）名称"),
     Field::new("villages_count", "驻村（社区）数", FieldType::Integer(0, 200)),
@@ -113,6 +113,11 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "term_start", until: "ended_on" },
+    date_order: &[
+        &["term_start", "term_end"],
+        &["term_start", "renewed_on"],
+        &["term_start", "ended_on"],
+    ],
     record_stages: None,
 };
 

@@ -15,7 +15,7 @@ const FIELDS: &[Field] = &[
     Field::new("name", "调解委员会名称", FieldType::Text(100)).required(),
     Field::new("village", "所在村（社区）或乡镇", FieldType::Text(50)).required(),
     Field::new("elected_on", "本届产生日期", FieldType::Date).required(),
-    Field::new("term_ends_on", "本届任期届满日期", FieldType::Date).required().help("委员每届任期三年"),
+    Field::new("term_ends_on", "本届任期届满日期", FieldType::Date).plan().required().help("委员每届任期三年"),
     Field::new("members", "委员人数", FieldType::Integer(3, 9)).required().help("委员三至九人"),
     Field::new("women", "女性委员人数", FieldType::Integer(1, 9)).required().help("应当有妇女成员"),
     Field::new("director", "主任", FieldType::Text(50)).required(),
@@ -125,6 +125,11 @@ pub static KIND: LedgerKind = LedgerKind {
         holds: |state, v, _, _| state == "active" && !lawful(v),
     }],
     dated: crate::ledger::Dated::During { from: "elected_on", until: "dissolved_on" },
+    date_order: &[
+        &["elected_on", "term_ends_on"],
+        &["elected_on", "reelected_on"],
+        &["elected_on", "dissolved_on"],
+    ],
     record_stages: None,
 };
 

@@ -77,6 +77,9 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "appointed_on", until: "left_on" },
+    date_order: &[
+        &["appointed_on", "left_on"],
+    ],
     record_stages: None,
 };
 

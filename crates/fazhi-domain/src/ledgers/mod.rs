@@ -113,4 +113,122 @@ mod tests {
             assert!(kind.figure_spans("reviewed", &v).iter().all(|f| f.indicator != "advisers.legality_reviews"));
         }
     }
+
+    /// Every name a declaration uses points at something declared: a typo in a transition, a
+    /// deadline, an indicator, a date order or a reference would otherwise switch a rule off
+    /// without a word.
+    #[test]
+    fn every_name_a_declaration_uses_is_declared() {
+        use crate::ledger::{Dated, FieldType};
+        let problems = std::cell::RefCell::new(Vec::new());
+        let settings: Vec<&str> = ALL.iter().flat_map(|k| k.settings.iter().map(|s| s.key)).collect();
+        for kind in ALL {
+            let field = |key: &str, what: &str| {
+                if kind.field(key).is_none() {
+                    problems.borrow_mut().push(format!("{}: {what} names the undeclared field {key}", kind.code));
+                }
+            };
+            field(kind.title_field, "the title");
+            match kind.dated {
+                Dated::On(k) => field(k, "the year"),
+                Dated::During { from, until } => {
+                    field(from, "the year");
+                    field(until, "the year");
+                }
+            }
+            for t in kind.transitions {
+                for k in t.inputs {
+                    field(k, t.code);
+                }
+                if let Some(k) = t.stamp_actor {
+                    field(k, t.code);
+                }
+            }
+            for d in kind.deadlines {
+                for k in [d.start, d.done].into_iter().chain(d.restart) {
+                    field(k, d.code);
+                }
+                for p in d.pauses {
+                    field(p.from, d.code);
+                    field(p.to, d.code);
+                }
+                if let Some(e) = d.extension {
+                    for k in [e.length_field, e.reason_field, e.approver_field] {
+                        field(k, d.code);
+                    }
+                }
+            }
+            for feed in kind.indicators {
+                if let Some(k) = feed.sums {
+                    field(k, feed.id);
+                }
+                match feed.dated_by {
+                    Some(Dated::On(k)) => field(k, feed.id),
+                    Some(Dated::During { from, until }) => {
+                        field(from, feed.id);
+                        field(until, feed.id);
+                    }
+                    None => {}
+                }
+            }
+            for chain in kind.date_order {
+                for k in *chain {
+                    field(k, "the date order");
+                }
+            }
+            if let Some(n) = kind.numbering {
+                field(n.field, "the numbering");
+                field(n.year_from, "the numbering");
+            }
+            if let Some(rs) = kind.record_stages {
+                for (_, k) in rs.stages {
+                    field(k, "the record stages");
+                }
+            }
+            for f in kind.fields {
+                if let FieldType::Refs(spec) = f.ty {
+                    for k in spec.acts {
+                        field(k, f.key);
+                    }
+                    match by_code(spec.kind) {
+                        Some(other) if other.field(spec.by).is_some() => {}
+                        _ => problems.borrow_mut().push(format!("{}: {} refers to {}.{}", kind.code, f.key, spec.kind, spec.by)),
+                    }
+                }
+            }
+            for chain in kind.date_order {
+                for k in *chain {
+                    if kind.field(k).is_some_and(|f| f.ty != FieldType::Date) {
+                        problems.borrow_mut().push(format!("{}: {k} in the date order is not a date", kind.code));
+                    }
+                }
+            }
+            for t in kind.transitions {
+                for s in t.from.iter().chain([&t.to]) {
+                    if kind.state(s).is_none() {
+                        problems.borrow_mut().push(format!("{}: {} names the undeclared state {s}", kind.code, t.code));
+                    }
+                }
+            }
+            if kind.state(kind.initial).is_none() {
+                problems.borrow_mut().push(format!("{}: the first state {} is undeclared", kind.code, kind.initial));
+            }
+            for d in kind.deadlines {
+                if let Some(key) = d.setting.filter(|k| !settings.contains(k)) {
+                    problems.borrow_mut().push(format!("{}: {} reads the undeclared setting {key}", kind.code, d.code));
+                }
+                if let Some(e) = d.extension.filter(|e| kind.transition(e.step).is_none()) {
+                    problems.borrow_mut().push(format!("{}: {} is extended by the undeclared step {}", kind.code, d.code, e.step));
+                }
+            }
+            if let Some(n) = kind.numbering.filter(|n| kind.transition(n.transition).is_none()) {
+                problems.borrow_mut().push(format!("{}: numbered by the undeclared step {}", kind.code, n.transition));
+            }
+            if let Some(rs) = kind.record_stages.filter(|rs| kind.transition(rs.before).is_none()) {
+                problems.borrow_mut().push(format!("{}: record stages before the undeclared step {}", kind.code, rs.before));
+            }
+        }
+        let problems = problems.into_inner();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }

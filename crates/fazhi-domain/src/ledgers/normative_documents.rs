@@ -50,7 +50,7 @@ const FIELDS: &[Field] = &[
     Field::new("doc_number", "文号", FieldType::Text(50)).system(),
     Field::new("published_on", "公布日期", FieldType::Date),
     Field::new("publish_channel", "公布渠道", FieldType::Text(100)),
-    Field::new("effective_on", "施行日期", FieldType::Date).optional(),
+    Field::new("effective_on", "施行日期", FieldType::Date).plan().optional(),
     Field::new("valid_until", "有效期至", FieldType::Date).system(),
     Field::new("filed_on", "报送备案日期", FieldType::Date),
     Field::new("filed_to", "备案机关", FieldType::Text(50)),
@@ -398,6 +398,11 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: SETTINGS,
     watch_lists: &[],
     dated: crate::ledger::Dated::On("signed_on"),
+    date_order: &[
+        &["draft_published_on", "comment_closed_on", "meeting_on"],
+        &["draft_published_on", "review_submitted_on", "review_on", "meeting_on", "signed_on", "published_on", "filed_on"],
+        &["published_on", "ended_on"],
+    ],
     record_stages: None,
 };
 
@@ -542,6 +547,49 @@ mod tests {
             input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "审议通过")]);
         let refused = KIND.take("deliberate", s, &v, &meeting, CLERK, &ctx()).unwrap_err();
         assert!(refused.to_string().contains("公平竞争审查"), "{refused}");
+    }
+
+    #[test]
+    fn acts_are_not_dated_after_today_nor_before_the_act_they_follow() {
+        let (v, s) = walk(TO_REVIEWED, "杉岭乡村规民约管理办法", false);
+        let today = ctx().on(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+        let early = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-10-24"), ("minutes", "审议通过")]);
+        let Err(Refusal::Invalid(errors)) = KIND.take("deliberate", s, &v, &early, CLERK, &today) else { panic!() };
+        assert_eq!(errors[0].field, "meeting_on");
+        assert!(errors[0].message.contains("“审议日期”（2026年10月24日）早于“审核意见日期”（2026年10月26日）"), "{errors:?}");
+
+        let future = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-21"), ("minutes", "审议通过")]);
+        let Err(Refusal::Invalid(errors)) = KIND.take("deliberate", s, &v, &future, CLERK, &today) else { panic!() };
+        assert!(errors[0].message.contains("晚于今天（2026年11月20日）"), "{errors:?}");
+
+        // A plan may lie ahead: the day a document takes effect.
+        let on_day = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-20"), ("minutes", "审议通过")]);
+        let (v, s) = KIND.take("deliberate", s, &v, &on_day, CLERK, &today).unwrap();
+        let (v, s) = KIND.take("sign", s, &v, &input(&[("signed_on", "2026-11-20")]), HEAD, &today).unwrap();
+        let (mut v, _) = KIND.take("register", s, &v, &input(&[]), CLERK, &today).unwrap();
+        v.insert("doc_number".into(), "杉岭府规〔2026〕1号".into());
+        let publish = input(&[
+            ("published_on", "2026-11-20"),
+            ("publish_channel", "乡政府网站"),
+            ("effective_on", "2027-01-01"),
+        ]);
+        assert!(KIND.take("publish", "numbered", &v, &publish, CLERK, &today).is_ok());
+    }
+
+    #[test]
+    fn a_step_refuses_what_it_does_not_record() {
+        let (v, s) = walk(TO_REVIEWED, "杉岭乡村规民约管理办法", false);
+        let sneaky = input(&[
+            ("meeting_name", "乡政府常务会议"),
+            ("meeting_on", "2026-11-02"),
+            ("minutes", "审议通过"),
+            ("signed_by", "张乡长"),
+            ("approver", "x"),
+        ]);
+        let Err(Refusal::Invalid(errors)) = KIND.take("deliberate", s, &v, &sneaky, CLERK, &ctx()) else { panic!() };
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages.contains(&"“签发人”不是“记录集体审议”这一步登记的内容"), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("没有名为“approver”的字段")), "{messages:?}");
     }
 
     #[test]

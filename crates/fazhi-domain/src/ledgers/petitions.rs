@@ -321,6 +321,14 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("received_on"),
+    date_order: &[
+        &["received_on", "acknowledged_on"],
+        &["received_on", "objected_on"],
+        &["received_on", "routed_on"],
+        &["received_on", "accepted_on", "extension_notified_on"],
+        &["accepted_on", "concluded_on", "review_requested_on", "review_replied_on"],
+        &["concluded_on", "archived_on"],
+    ],
     record_stages: None,
 };
 

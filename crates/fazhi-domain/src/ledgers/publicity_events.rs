@@ -23,7 +23,7 @@ pub const AUDIENCES: &[&str] = &["进机关", "进乡村", "进社区", "进学�
 
 const FIELDS: &[Field] = &[
     Field::new("title", "活动主题", FieldType::Text(200)).required(),
-    Field::new("planned_on", "计划日期", FieldType::Date).required(),
+    Field::new("planned_on", "计划日期", FieldType::Date).plan().required(),
     Field::new("occasion", "时间节点", FieldType::Choice(OCCASIONS)).required(),
     Field::new("audience", "法治“六进”对象", FieldType::Choice(AUDIENCES)).required(),
     Field::new("organizer", "组织单位", FieldType::Text(100)).required(),
@@ -106,6 +106,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("held_on"),
+    date_order: &[],
     record_stages: None,
 };
 

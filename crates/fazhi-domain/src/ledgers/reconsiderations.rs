@@ -157,6 +157,10 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("copy_received_on"),
+    date_order: &[
+        &["copy_received_on", "answered_on", "decided_on", "closed_on"],
+        &["opinion_letter_on", "corrected_on"],
+    ],
     record_stages: None,
 };
 

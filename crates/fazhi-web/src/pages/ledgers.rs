@@ -630,8 +630,9 @@ pub async fn take_step(
     body: axum::body::Bytes,
 ) -> Response {
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let form = form_fields(&body);
-    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut form = form_fields(&body);
+    let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    form.remove("csrf_token");
     let scope = identity.principal.scope();
     let record = match ledger::get(&state.db, &scope, kind, id).await {
         Ok(r) => r,
