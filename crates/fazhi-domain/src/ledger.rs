@@ -145,7 +145,17 @@ pub struct Field {
 
 impl Field {
     pub const fn new(key: &'static str, label: &'static str, ty: FieldType) -> Field {
-        Field { key, label, ty, required: false, personal: false, system: false, optional: false, plan: false, help: "" }
+        Field {
+            key,
+            label,
+            ty,
+            required: false,
+            personal: false,
+            system: false,
+            optional: false,
+            plan: false,
+            help: "",
+        }
     }
 
     pub const fn required(mut self) -> Field {
@@ -873,7 +883,19 @@ impl LedgerKind {
 
     /// Dates that cannot lie: no act is dated after today (plans may be), and no act before one it
     /// follows in the kind's declared order. Every date that breaks a rule is named.
+    ///
+    /// A date is held against the dates before it in the order; one recorded again in a later round
+    /// (a draft resubmitted for review) is not held against what followed it in the earlier round.
     pub fn check_dates(&self, before: &Values, after: &Values, ctx: &Context<'_>) -> Result<(), Refusal> {
+        self.dates_hold(before, after, ctx, false)
+    }
+
+    /// Dates as a correction changes them: held against every date around them, both ways.
+    pub fn check_dates_both_ways(&self, before: &Values, after: &Values, ctx: &Context<'_>) -> Result<(), Refusal> {
+        self.dates_hold(before, after, ctx, true)
+    }
+
+    fn dates_hold(&self, before: &Values, after: &Values, ctx: &Context<'_>, both_ways: bool) -> Result<(), Refusal> {
         use crate::calendar::chinese_date;
         let changed = |key: &str| before.get(key) != after.get(key);
         let label = |key: &str| self.field(key).map(|f| f.label).unwrap_or("日期");
@@ -897,7 +919,7 @@ impl LedgerKind {
             for (i, earlier) in chain.iter().enumerate() {
                 for later in &chain[i + 1..] {
                     let (Some(a), Some(b)) = (date(after, earlier), date(after, later)) else { continue };
-                    if b >= a || !(changed(earlier) || changed(later)) {
+                    if b >= a || !(changed(later) || both_ways && changed(earlier)) {
                         continue;
                     }
                     let blamed = if changed(later) { *later } else { *earlier };
@@ -920,6 +942,98 @@ impl LedgerKind {
             }
         }
         if errors.is_empty() { Ok(()) } else { Err(Refusal::Invalid(errors)) }
+    }
+
+    /// The steps that bring a record from `from` to `target` using what a spreadsheet row holds:
+    /// the shortest walk, in declaration order, over steps whose required inputs the row fills,
+    /// and on the way each step that keeps the state (an extension) whose inputs the row fills. A
+    /// row that cannot get there is refused at the first input missing on the usual path.
+    pub fn replay_path(
+        &'static self,
+        from: &str,
+        target: &str,
+        row: &Values,
+    ) -> Result<Vec<&'static Transition>, Refusal> {
+        let filled = |t: &Transition| {
+            t.inputs.iter().all(|k| self.field(k).is_none_or(|f| !f.required_by_step() || row.contains_key(*k)))
+        };
+        let moving = |t: &Transition| !t.from.contains(&t.to);
+        let path = self.shortest(from, target, |t| moving(t) && filled(t));
+        let Some(path) = path else {
+            // Where the usual way stops: the first step on it that the row does not fill.
+            let usual = self.shortest(from, target, moving).unwrap_or_default();
+            for t in usual {
+                if let Some(f) = t
+                    .inputs
+                    .iter()
+                    .filter_map(|k| self.field(k))
+                    .find(|f| f.required_by_step() && !row.contains_key(f.key))
+                {
+                    return Err(Refusal::Invalid(vec![FieldError::new(
+                        f.key,
+                        format!(
+                            "状态为“{}”的记录须经过“{}”这一步，请填写“{}”",
+                            self.state_label(target),
+                            t.label,
+                            f.label
+                        ),
+                    )]));
+                }
+            }
+            return Err(Refusal::NotNow {
+                message: format!("“{}”不能从“{}”办理到", self.state_label(target), self.state_label(from)),
+            });
+        };
+        let mut steps = Vec::new();
+        let mut state = from;
+        for t in path.into_iter().map(Some).chain([None]) {
+            for stay in self.transitions.iter().filter(|s| s.from.contains(&state) && s.to == state) {
+                let fills_some = stay.inputs.iter().any(|k| row.get(*k).is_some_and(|v| v != &Value::Bool(false)));
+                if fills_some && filled(stay) && !steps.iter().any(|s: &&Transition| s.code == stay.code) {
+                    steps.push(stay);
+                }
+            }
+            if let Some(t) = t {
+                steps.push(t);
+                state = t.to;
+            }
+        }
+        Ok(steps)
+    }
+
+    /// The shortest walk of steps allowed by `usable` from one state to another, preferring steps
+    /// declared first.
+    fn shortest(
+        &'static self,
+        from: &str,
+        target: &str,
+        usable: impl Fn(&Transition) -> bool,
+    ) -> Option<Vec<&'static Transition>> {
+        type Came = Option<(&'static str, &'static Transition)>;
+        let mut came: BTreeMap<&'static str, Came> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::new();
+        let start = self.state(from)?.code;
+        came.insert(start, None);
+        queue.push_back(start);
+        while let Some(state) = queue.pop_front() {
+            if state == target {
+                let mut path = Vec::new();
+                let mut at = state;
+                while let Some(Some((prev, t))) = came.get(at) {
+                    path.push(*t);
+                    at = prev;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for t in self.transitions.iter().filter(|t| t.from.contains(&state) && usable(t)) {
+                if let std::collections::btree_map::Entry::Vacant(e) = came.entry(t.to) {
+                    e.insert(Some((state, t)));
+                    queue.push_back(t.to);
+                }
+            }
+        }
+        None
     }
 
     /// Checks the references a record makes, where they or the days of its acts changed from
@@ -1129,6 +1243,22 @@ pub fn date(values: &Values, key: &str) -> Option<NaiveDate> {
 /// publication after the report to the Party committee).
 pub fn in_order(values: &Values, earlier: &str, later: &str) -> bool {
     matches!((date(values, earlier), date(values, later)), (Some(a), Some(b)) if b >= a)
+}
+
+/// Stored values as a form would send them, for the keys given that hold one: what a replayed
+/// step is given, so it goes through the same parsing as a person's input.
+pub fn as_input(values: &Values, keys: &[&str]) -> BTreeMap<String, String> {
+    keys.iter()
+        .filter_map(|k| {
+            let raw = match values.get(*k)? {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+                Value::Null => return None,
+                other => other.to_string(),
+            };
+            Some(((*k).to_owned(), raw))
+        })
+        .collect()
 }
 
 pub fn text<'a>(values: &'a Values, key: &str) -> &'a str {

@@ -159,50 +159,36 @@ async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
     use fazhi_domain::ledger::ActorFacts;
     use fazhi_domain::role::Role;
     let app = TestApp::spawn().await;
-    let kind = &fazhi_domain::ledgers::normative_documents::KIND;
-    let clerk = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+    let kind = &fazhi_domain::ledgers::disclosure_requests::KIND;
+    let leader = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: false };
     let rules = fazhi_store::rules::current(&app.db).await.unwrap();
-    let input = [("title", "杉岭乡村规民约指导办法"), ("drafting_unit", "党政办")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let input =
+        [("title", "某村2025年低保名单"), ("applicant", "张三"), ("channel", "邮寄"), ("received_on", "2026-11-30")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     let scope = fazhi_store::Scope::everything();
     let actor = fazhi_store::Actor::system();
     let r = fazhi_store::ledger::create(&app.db, &actor, &scope, kind, app.orgs.township, &input, &rules.ctx())
         .await
         .unwrap();
-    let r = common::take_ledger_step(&app.db, kind, r, "publish_draft", &[("draft_published_on", "2026-11-02")], clerk)
-        .await;
-    let r = common::take_ledger_step(
-        &app.db,
-        kind,
-        r,
-        "close_consultation",
-        &[("comment_closed_on", "2026-12-04"), ("comments_adoption", "无意见")],
-        clerk,
-    )
-    .await;
-    common::take_ledger_step(
-        &app.db,
-        kind,
-        r,
-        "submit_review",
-        &[("review_submitted_on", "2026-12-22"), ("reviewer", "司法所")],
-        clerk,
-    )
-    .await;
-    let review_due = || async {
+    // Twenty working days and twenty more by extension: the reply is due in January 2027.
+    let extension =
+        [("extension_days", "20"), ("extension_reason", "需调取历年档案"), ("extension_notified_on", "2026-11-30")];
+    common::take_ledger_step(&app.db, kind, r, "extend", &extension, leader).await;
+    let reply_due = || async {
         let rules = fazhi_store::rules::current(&app.db).await.unwrap();
         let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let (items, _) =
-            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-12-22"), day("2028-12-31"), 10, None, &rules.ctx())
+            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-30"), day("2028-12-31"), 10, None, &rules.ctx())
                 .await
                 .unwrap();
-        let item = items.into_iter().find(|i| i.code == "review_max").expect("the review limit is open");
+        let item = items.into_iter().find(|i| i.code == "reply").expect("the reply limit is open");
         (item.due.to_string(), item.provisional)
     };
-    // Fifteen working days from 22 December: 2027's holidays are not published yet.
-    assert_eq!(review_due().await, ("2027-01-12".to_owned(), true));
+    // 2027's holidays are not published yet: counted on weekdays, and said to be provisional.
+    let (before, provisional) = reply_due().await;
+    assert!(provisional && before.starts_with("2027-01"), "{before}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("2027.json");
@@ -210,5 +196,11 @@ async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
     let (ok, _, err) = fazhi(&app, &["calendar", "load", file.to_str().unwrap()]);
     assert!(ok, "{err}");
     // The notice gives 1 and 4 January off: two working days later, and final.
-    assert_eq!(review_due().await, ("2027-01-14".to_owned(), false));
+    let (after, provisional) = reply_due().await;
+    assert!(!provisional);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let weekdays_between = (day(&before).succ_opt().unwrap().iter_days().take_while(|d| *d <= day(&after)))
+        .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
+        .count();
+    assert_eq!(weekdays_between, 2, "{before} → {after}");
 }

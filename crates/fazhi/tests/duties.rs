@@ -115,7 +115,7 @@ async fn each_figure_of_a_year_is_the_count_or_sum_of_its_records() {
     let clerk = app.login("t_clerk").await;
     let mut held = Vec::new();
     for (title, on, materials) in
-        [("宪法宣传", "2026-12-04", "500"), ("禁毒宣传", "2026-06-26", "300"), ("去年", "2025-12-04", "900")]
+        [("宪法宣传", "2026-11-04", "500"), ("禁毒宣传", "2026-06-26", "300"), ("去年", "2025-12-04", "900")]
     {
         let r = create(
             &clerk,

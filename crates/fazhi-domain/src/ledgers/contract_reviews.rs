@@ -170,9 +170,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: SETTINGS,
     watch_lists: &[],
     dated: crate::ledger::Dated::On("reviewed_on"),
-    date_order: &[
-        &["submitted_on", "reviewed_on", "signed_on", "archived_on"],
-    ],
+    date_order: &[&["submitted_on", "reviewed_on", "signed_on", "archived_on"]],
     record_stages: None,
 };
 

@@ -88,9 +88,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("catalogue_year"),
-    date_order: &[
-        &["party_approved_on", "published_on", "adjusted_on"],
-    ],
+    date_order: &[&["party_approved_on", "published_on", "adjusted_on"]],
     record_stages: None,
 };
 

@@ -113,9 +113,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("published_on"),
-    date_order: &[
-        &["formed_on", "published_on", "withdrawn_on"],
-    ],
+    date_order: &[&["formed_on", "published_on", "withdrawn_on"]],
     record_stages: None,
 };
 

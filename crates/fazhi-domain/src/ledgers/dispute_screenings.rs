@@ -73,9 +73,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("screened_on"),
-    date_order: &[
-        &["screened_on", "reported_on"],
-    ],
+    date_order: &[&["screened_on", "reported_on"]],
     record_stages: None,
 };
 

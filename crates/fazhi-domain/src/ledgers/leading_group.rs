@@ -62,9 +62,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "joined_on", until: "left_on" },
-    date_order: &[
-        &["joined_on", "left_on"],
-    ],
+    date_order: &[&["joined_on", "left_on"]],
     record_stages: None,
 };
 

@@ -113,11 +113,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "term_start", until: "ended_on" },
-    date_order: &[
-        &["term_start", "term_end"],
-        &["term_start", "renewed_on"],
-        &["term_start", "ended_on"],
-    ],
+    date_order: &[&["term_start", "term_end"], &["term_start", "renewed_on"], &["term_start", "ended_on"]],
     record_stages: None,
 };
 

@@ -125,11 +125,7 @@ pub static KIND: LedgerKind = LedgerKind {
         holds: |state, v, _, _| state == "active" && !lawful(v),
     }],
     dated: crate::ledger::Dated::During { from: "elected_on", until: "dissolved_on" },
-    date_order: &[
-        &["elected_on", "term_ends_on"],
-        &["elected_on", "reelected_on"],
-        &["elected_on", "dissolved_on"],
-    ],
+    date_order: &[&["elected_on", "term_ends_on"], &["elected_on", "reelected_on"], &["elected_on", "dissolved_on"]],
     record_stages: None,
 };
 

@@ -77,9 +77,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::During { from: "appointed_on", until: "left_on" },
-    date_order: &[
-        &["appointed_on", "left_on"],
-    ],
+    date_order: &[&["appointed_on", "left_on"]],
     record_stages: None,
 };
 

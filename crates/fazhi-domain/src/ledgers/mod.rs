@@ -192,7 +192,9 @@ mod tests {
                     }
                     match by_code(spec.kind) {
                         Some(other) if other.field(spec.by).is_some() => {}
-                        _ => problems.borrow_mut().push(format!("{}: {} refers to {}.{}", kind.code, f.key, spec.kind, spec.by)),
+                        _ => problems
+                            .borrow_mut()
+                            .push(format!("{}: {} refers to {}.{}", kind.code, f.key, spec.kind, spec.by)),
                     }
                 }
             }
@@ -218,14 +220,18 @@ mod tests {
                     problems.borrow_mut().push(format!("{}: {} reads the undeclared setting {key}", kind.code, d.code));
                 }
                 if let Some(e) = d.extension.filter(|e| kind.transition(e.step).is_none()) {
-                    problems.borrow_mut().push(format!("{}: {} is extended by the undeclared step {}", kind.code, d.code, e.step));
+                    problems
+                        .borrow_mut()
+                        .push(format!("{}: {} is extended by the undeclared step {}", kind.code, d.code, e.step));
                 }
             }
             if let Some(n) = kind.numbering.filter(|n| kind.transition(n.transition).is_none()) {
                 problems.borrow_mut().push(format!("{}: numbered by the undeclared step {}", kind.code, n.transition));
             }
             if let Some(rs) = kind.record_stages.filter(|rs| kind.transition(rs.before).is_none()) {
-                problems.borrow_mut().push(format!("{}: record stages before the undeclared step {}", kind.code, rs.before));
+                problems
+                    .borrow_mut()
+                    .push(format!("{}: record stages before the undeclared step {}", kind.code, rs.before));
             }
         }
         let problems = problems.into_inner();

@@ -400,7 +400,15 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("signed_on"),
     date_order: &[
         &["draft_published_on", "comment_closed_on", "meeting_on"],
-        &["draft_published_on", "review_submitted_on", "review_on", "meeting_on", "signed_on", "published_on", "filed_on"],
+        &[
+            "draft_published_on",
+            "review_submitted_on",
+            "review_on",
+            "meeting_on",
+            "signed_on",
+            "published_on",
+            "filed_on",
+        ],
         &["published_on", "ended_on"],
     ],
     record_stages: None,
@@ -556,23 +564,25 @@ mod tests {
         let early = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-10-24"), ("minutes", "审议通过")]);
         let Err(Refusal::Invalid(errors)) = KIND.take("deliberate", s, &v, &early, CLERK, &today) else { panic!() };
         assert_eq!(errors[0].field, "meeting_on");
-        assert!(errors[0].message.contains("“审议日期”（2026年10月24日）早于“审核意见日期”（2026年10月26日）"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("“审议日期”（2026年10月24日）早于“审核意见日期”（2026年10月26日）"),
+            "{errors:?}"
+        );
 
-        let future = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-21"), ("minutes", "审议通过")]);
+        let future =
+            input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-21"), ("minutes", "审议通过")]);
         let Err(Refusal::Invalid(errors)) = KIND.take("deliberate", s, &v, &future, CLERK, &today) else { panic!() };
         assert!(errors[0].message.contains("晚于今天（2026年11月20日）"), "{errors:?}");
 
         // A plan may lie ahead: the day a document takes effect.
-        let on_day = input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-20"), ("minutes", "审议通过")]);
+        let on_day =
+            input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-20"), ("minutes", "审议通过")]);
         let (v, s) = KIND.take("deliberate", s, &v, &on_day, CLERK, &today).unwrap();
         let (v, s) = KIND.take("sign", s, &v, &input(&[("signed_on", "2026-11-20")]), HEAD, &today).unwrap();
         let (mut v, _) = KIND.take("register", s, &v, &input(&[]), CLERK, &today).unwrap();
         v.insert("doc_number".into(), "杉岭府规〔2026〕1号".into());
-        let publish = input(&[
-            ("published_on", "2026-11-20"),
-            ("publish_channel", "乡政府网站"),
-            ("effective_on", "2027-01-01"),
-        ]);
+        let publish =
+            input(&[("published_on", "2026-11-20"), ("publish_channel", "乡政府网站"), ("effective_on", "2027-01-01")]);
         assert!(KIND.take("publish", "numbered", &v, &publish, CLERK, &today).is_ok());
     }
 

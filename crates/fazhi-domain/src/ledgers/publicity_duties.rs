@@ -53,9 +53,7 @@ pub static KIND: LedgerKind = LedgerKind {
     settings: &[],
     watch_lists: &[],
     dated: crate::ledger::Dated::On("year"),
-    date_order: &[
-        &["listed_on", "reviewed_on"],
-    ],
+    date_order: &[&["listed_on", "reviewed_on"]],
     record_stages: None,
 };
 
