@@ -8,14 +8,20 @@ use serde_json::Value;
 
 use crate::ledger::{Field, FieldType, LedgerKind, Values, parse_value};
 
-/// The first column of every ledger table.
+/// The column of a record's state in every ledger table.
 pub const STATE_HEADER: &str = "状态";
+/// The columns an export begins with: the record's id and the version it was exported at. A row
+/// that keeps them updates that record; a row without them is a new record.
+pub const ID_HEADER: &str = "编号";
+pub const VERSION_HEADER: &str = "版本";
 
 /// Where each column of an imported sheet goes.
 #[derive(Debug, Clone)]
 pub struct Columns {
     state: usize,
     fields: Vec<(usize, &'static Field)>,
+    pub id: Option<usize>,
+    pub version: Option<usize>,
 }
 
 impl Columns {
@@ -74,15 +80,17 @@ impl LedgerKind {
         out
     }
 
-    /// 状态, then every field's label in declaration order.
+    /// 编号, 版本, 状态, then every field's label in declaration order.
     pub fn table_headers(&self) -> Vec<&'static str> {
-        std::iter::once(STATE_HEADER).chain(self.fields.iter().map(|f| f.label)).collect()
+        [ID_HEADER, VERSION_HEADER, STATE_HEADER].into_iter().chain(self.fields.iter().map(|f| f.label)).collect()
     }
 
-    /// A record as a table row of text: the state's label, then each field; flags as 是/否,
-    /// personal fields masked when `mask_personal`.
-    pub fn table_row(&self, state: &str, values: &Values, mask_personal: bool) -> Vec<Value> {
-        let mut row = Vec::with_capacity(self.fields.len() + 1);
+    /// A record as a table row of text: its id and version, the state's label, then each field;
+    /// flags as 是/否, personal fields masked when `mask_personal`.
+    pub fn table_row(&self, id: i64, version: i64, state: &str, values: &Values, mask_personal: bool) -> Vec<Value> {
+        let mut row = Vec::with_capacity(self.fields.len() + 3);
+        row.push(Value::from(id));
+        row.push(Value::from(version));
         row.push(Value::from(self.state_label(state)));
         for f in self.fields {
             let v = match values.get(f.key) {
@@ -103,6 +111,7 @@ impl LedgerKind {
         let by_label: HashMap<&str, &'static Field> = self.fields.iter().map(|f| (f.label, f)).collect();
         let mut errors = Vec::new();
         let mut state = None;
+        let (mut id, mut version) = (None, None);
         let mut fields = Vec::new();
         for (column, header) in headers.iter().enumerate() {
             let header = header.trim();
@@ -111,6 +120,10 @@ impl LedgerKind {
             }
             if header == STATE_HEADER {
                 state = Some(column);
+            } else if header == ID_HEADER {
+                id = Some(column);
+            } else if header == VERSION_HEADER {
+                version = Some(column);
             } else if let Some(field) = by_label.get(header) {
                 if fields.iter().any(|(_, f): &(usize, &Field)| f.key == field.key) {
                     errors.push(CellError { column, message: format!("列“{header}”重复") });
@@ -133,7 +146,7 @@ impl LedgerKind {
                 .push(CellError { column: headers.len(), message: format!("缺少必需的列“{STATE_HEADER}”") });
             return Err(errors);
         };
-        if errors.is_empty() { Ok(Columns { state, fields }) } else { Err(errors) }
+        if errors.is_empty() { Ok(Columns { state, fields, id, version }) } else { Err(errors) }
     }
 
     /// One imported row: its state and values, or every cell that does not fit.
@@ -209,7 +222,7 @@ mod tests {
         values.insert("catalogue_year".into(), 2026.into());
         values.insert("lead_unit".into(), "村镇建设办".into());
         let row: Vec<String> = kind
-            .table_row("drafting", &values, false)
+            .table_row(7, 1, "drafting", &values, false)
             .iter()
             .map(|v| match v {
                 Value::String(s) => s.clone(),
@@ -219,6 +232,8 @@ mod tests {
             .collect();
         let (state, back) = kind.parse_table_row(&columns, &row).unwrap();
         assert_eq!(state, "drafting");
+        assert_eq!((columns.id, columns.version), (Some(0), Some(1)));
+        assert_eq!(row[0], "7");
         for (k, v) in &values {
             assert_eq!(back.get(k), Some(v), "{k}");
         }
@@ -239,9 +254,9 @@ mod tests {
         let headers: Vec<String> = kind.table_headers().iter().map(|s| s.to_string()).collect();
         let columns = kind.table_columns(&headers).unwrap();
         let mut row = vec![String::new(); headers.len()];
-        row[0] = "已完成了".into();
+        row[2] = "已完成了".into();
         let errors = kind.parse_table_row(&columns, &row).unwrap_err();
-        assert_eq!(errors[0].column, 0);
+        assert_eq!(errors[0].column, 2);
         assert!(errors[0].message.starts_with("“状态”应为以下之一"), "{errors:?}");
         assert!(errors.iter().any(|e| e.message.contains("必填")), "{errors:?}");
     }

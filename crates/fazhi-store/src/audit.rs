@@ -86,6 +86,77 @@ pub async fn record(db: &Db, actor: &Actor, change: Change<'_>) -> Result<i64, S
     Ok(id)
 }
 
+/// Appends many records to the chain in one write transaction, a few hundred rows a statement: an
+/// import's history. The chain's head is read once and written once; nothing else may append to
+/// the same transaction meanwhile (the appender borrows it).
+pub(crate) struct Appender<'t> {
+    txn: &'t WriteTxn,
+    last_id: i64,
+    last_hash: String,
+    buffer: Vec<audit_record::ActiveModel>,
+}
+
+impl<'t> Appender<'t> {
+    pub(crate) async fn new(txn: &'t WriteTxn) -> Result<Appender<'t>, StoreError> {
+        let head = audit_head::Entity::find_by_id(1)
+            .one(txn)
+            .await?
+            .ok_or_else(|| StoreError::Internal("审计链头缺失".into()))?;
+        Ok(Appender { txn, last_id: head.last_id, last_hash: head.last_hash, buffer: Vec::new() })
+    }
+
+    pub(crate) async fn push(&mut self, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
+        let content = AuditContent {
+            id: self.last_id + 1,
+            at: crate::now(),
+            actor_id: actor.user_id,
+            actor_name: actor.name.clone(),
+            ip: actor.ip.clone(),
+            action: change.action.to_owned(),
+            object_type: change.object_type.to_owned(),
+            object_id: change.object_id,
+            before: change.before.map(|v| v.to_string()),
+            after: change.after.map(|v| v.to_string()),
+        };
+        let hash = chain_hash(self.txn.audit_key(), &self.last_hash, &content);
+        self.buffer.push(audit_record::ActiveModel {
+            id: Set(content.id),
+            at: Set(content.at),
+            actor_id: Set(content.actor_id),
+            actor_name: Set(content.actor_name),
+            ip: Set(content.ip),
+            action: Set(content.action),
+            object_type: Set(content.object_type),
+            object_id: Set(content.object_id),
+            before_json: Set(content.before),
+            after_json: Set(content.after),
+            prev_hash: Set(std::mem::replace(&mut self.last_hash, hash.clone())),
+            hash: Set(hash),
+        });
+        self.last_id = content.id;
+        if self.buffer.len() >= 500 {
+            self.flush().await?;
+        }
+        Ok(content.id)
+    }
+
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        if !self.buffer.is_empty() {
+            audit_record::Entity::insert_many(std::mem::take(&mut self.buffer)).exec(self.txn).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered and moves the chain's head past it.
+    pub(crate) async fn finish(mut self) -> Result<(), StoreError> {
+        self.flush().await?;
+        audit_head::ActiveModel { id: Set(1), last_id: Set(self.last_id), last_hash: Set(self.last_hash) }
+            .update(self.txn)
+            .await?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditView {
     pub id: i64,

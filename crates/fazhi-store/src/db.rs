@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::entities::*;
 
 /// The schema version this build writes. Each step below brings a database one version further.
-pub(crate) const SCHEMA_VERSION: i64 = 7;
+pub(crate) const SCHEMA_VERSION: i64 = 8;
 
 #[derive(Clone)]
 pub struct Db {
@@ -453,6 +453,11 @@ impl Db {
                 }
                 setting::Entity::delete_by_id(row.key).exec(&txn).await?;
             }
+        }
+        if (4..8).contains(&current) {
+            // The uploaded file's name, for the history of each record it imports.
+            let column = ColumnDef::new(ledger_upload::Column::FileName).string().not_null().default("").to_owned();
+            txn.execute(&Table::alter().table(ledger_upload::Entity).add_column(column).to_owned()).await?;
         }
         if current < SCHEMA_VERSION {
             let version =

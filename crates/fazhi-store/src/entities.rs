@@ -386,6 +386,9 @@ pub mod ledger_upload {
         pub kind: String,
         pub org_id: i64,
         pub rows: i64,
+        /// The name the uploader's file had: the history of each imported record names it.
+        #[sea_orm(default_value = "")]
+        pub file_name: String,
         #[sea_orm(column_type = "VarBinary(StringLen::None)")]
         pub bytes: Vec<u8>,
         pub created_at: DateTimeUtc,

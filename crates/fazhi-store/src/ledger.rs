@@ -319,7 +319,7 @@ async fn linked<C: ConnectionTrait>(
 
 /// Stores a record's new state and values, one version on, with its title, search text and
 /// deadline rows: what a step and a correction both write.
-async fn save<C: ConnectionTrait>(
+pub(crate) async fn save<C: ConnectionTrait>(
     conn: &C,
     kind: &LedgerKind,
     current: ledger_record::Model,

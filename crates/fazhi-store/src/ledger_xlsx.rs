@@ -1,18 +1,24 @@
 //! Any ledger list as an `.xlsx` file, and an `.xlsx` file as records: the columns come from the
 //! kind's declaration (`fazhi_domain::ledger_table`), the cells from `fazhi_office`. An import is
 //! all or nothing: every row is checked first, and one bad cell imports nothing.
+//!
+//! A row is never stored as it stands: it becomes a record in its kind's first state and takes,
+//! in order, each step whose fields it fills, through the same `LedgerKind::take` a person's click
+//! goes through (actor, guards, dates, references, extension caps). What the system sets (signers,
+//! approvers, unified numbers) is never read from a cell. A row that keeps the 编号 an export gave
+//! it updates that record: unchanged, it changes nothing.
 
 use std::collections::{BTreeMap, HashSet};
 
-use fazhi_domain::ledger::{Context, FieldType, LedgerKind, Refusal, Values, text};
-use fazhi_domain::ledger_table::column_letter;
+use fazhi_domain::ledger::{ActorFacts, Context, FieldType, LedgerKind, Refusal, Values, as_input, date, text};
+use fazhi_domain::ledger_table::{Columns, column_letter};
 use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::audit::{self, Change};
-use crate::entities::{ledger_record, ledger_upload, organization};
+use crate::entities::{ledger_record, ledger_sequence, ledger_upload, organization};
 use crate::ledger::ListFilter;
 use crate::{Actor, Db, Scope, StoreError};
 
@@ -37,9 +43,9 @@ pub async fn export(
             let values: Values = serde_json::from_str(&m.values_json)
                 .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", m.id)))?;
             let cells: Vec<Cell> = kind
-                .table_row(&m.state, &values, mask_personal)
+                .table_row(m.id, m.version, &m.state, &values, mask_personal)
                 .into_iter()
-                .zip(std::iter::once(None).chain(kind.fields.iter().map(Some)))
+                .zip([None, None, None].into_iter().chain(kind.fields.iter().map(Some)))
                 .map(|(v, field)| cell(v, field.map(|f| f.ty)))
                 .collect();
             writer.push(&cells).map_err(office)?;
@@ -101,13 +107,26 @@ impl ImportError {
     }
 }
 
+/// What one row will do: 新建, 更新 or 无变化, with the state it ends in and its title.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PreviewRow {
+    pub row: usize,
+    pub action: String,
+    pub state: String,
+    pub title: String,
+}
+
 /// What an import found: the rows it read, the first of them as they will be stored, and every
 /// error. When there is an error nothing was stored.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub rows: usize,
-    /// The first rows: their state's label and title.
-    pub preview: Vec<(String, String)>,
+    /// New records, records updated, rows that change nothing.
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// The first rows that create or update a record.
+    pub preview: Vec<PreviewRow>,
     pub errors: Vec<ImportError>,
     /// Whether the records were stored (false for a preview, or when there are errors).
     pub imported: bool,
@@ -116,25 +135,222 @@ pub struct ImportReport {
 /// Errors listed at most; the count says how many there were.
 const MAX_ERRORS: usize = 200;
 
-/// Reads a spreadsheet of a kind into the caller's organization. With `store` false it only
-/// checks (the preview). With `store` true it checks and stores in one write transaction, a
-/// thousand rows at a time so memory stays flat, and commits only if no cell was wrong: one bad
-/// row and the transaction is dropped, nothing stored. The numbering continues after the imported
-/// numbers, and the records' deadlines are counted.
-#[allow(clippy::too_many_arguments)]
+/// Who imports: the steps a row replays are theirs, held to the same actor rules as their clicks.
+#[derive(Clone, Copy)]
+pub struct Importer<'a> {
+    pub actor: &'a Actor,
+    pub facts: ActorFacts<'a>,
+    pub scope: &'a Scope,
+}
+
+/// The file imported, by the name its uploader gave it: the history of each record names it.
+#[derive(Clone, Copy)]
+pub struct ImportFile<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Reads a spreadsheet of a kind into an organization of the importer's scope. With `store` false
+/// it only checks (the preview), on a snapshot. With `store` true it checks and stores in one
+/// write transaction and commits only if no row was refused: one bad row and nothing is stored.
 pub async fn import(
     db: &Db,
-    actor: &Actor,
-    scope: &Scope,
+    who: Importer<'_>,
     kind: &'static LedgerKind,
     org_id: i64,
-    bytes: &[u8],
+    file: ImportFile<'_>,
     ctx: &Context<'_>,
     store: bool,
 ) -> Result<ImportReport, StoreError> {
-    let sheet = read_sheet(bytes).map_err(office)?;
+    if store {
+        import_with(db, who, kind, org_id, file, ctx, None).await
+    } else {
+        check(db, who, kind, org_id, file, ctx).await
+    }
+}
+
+async fn check(
+    db: &Db,
+    who: Importer<'_>,
+    kind: &'static LedgerKind,
+    org_id: i64,
+    file: ImportFile<'_>,
+    ctx: &Context<'_>,
+) -> Result<ImportReport, StoreError> {
+    let snapshot = db.begin_snapshot().await?;
+    Ok(run(&snapshot, None, who, kind, org_id, file, ctx).await?.0)
+}
+
+/// Checks and stores in one write transaction; the stashed upload, if any, is dropped in it.
+async fn import_with(
+    db: &Db,
+    who: Importer<'_>,
+    kind: &'static LedgerKind,
+    org_id: i64,
+    file: ImportFile<'_>,
+    ctx: &Context<'_>,
+    upload: Option<i64>,
+) -> Result<ImportReport, StoreError> {
+    let txn = db.begin_write().await?;
+    let mut appender = audit::Appender::new(&txn).await?;
+    let (mut report, org) = run(&txn, Some(&mut appender), who, kind, org_id, file, ctx).await?;
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let change = Change::new("ledger.import", kind.code, org_id).after(serde_json::json!({
+        "rows": report.rows, "org": org, "file": file.name, "file_bytes": file.bytes.len(),
+        "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+    }));
+    appender.push(who.actor, change).await?;
+    appender.finish().await?;
+    crate::db::reset_id_sequences(&txn).await?;
+    if let Some(id) = upload {
+        ledger_upload::Entity::delete_by_id(id).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    report.imported = true;
+    Ok(report)
+}
+
+/// The unified numbers a replay draws, kept in memory for the import and written once at its end.
+struct Numbers {
+    last: BTreeMap<i32, i64>,
+    touched: HashSet<i32>,
+}
+
+impl Numbers {
+    async fn of<C: ConnectionTrait>(conn: &C, kind: &LedgerKind, org_id: i64) -> Result<Numbers, StoreError> {
+        let rows = ledger_sequence::Entity::find()
+            .filter(ledger_sequence::Column::Kind.eq(kind.code))
+            .filter(ledger_sequence::Column::OrgId.eq(org_id))
+            .all(conn)
+            .await?;
+        Ok(Numbers { last: rows.into_iter().map(|r| (r.year, r.last)).collect(), touched: HashSet::new() })
+    }
+
+    fn next(&mut self, year: i32) -> i64 {
+        self.touched.insert(year);
+        let last = self.last.entry(year).or_default();
+        *last += 1;
+        *last
+    }
+}
+
+/// A row's refusal, at the cells it concerns: a field's own column, a reference rule at the
+/// references' column, else the row.
+fn row_errors(
+    kind: &LedgerKind,
+    row: usize,
+    columns: &Columns,
+    headers: &[String],
+    refusal: Refusal,
+) -> Vec<ImportError> {
+    let at = |column: Option<usize>, message: String| match column {
+        Some(c) => {
+            ImportError { row, column: column_letter(c), header: headers.get(c).cloned().unwrap_or_default(), message }
+        }
+        None => ImportError { row, column: String::new(), header: String::new(), message },
+    };
+    match refusal {
+        Refusal::Invalid(fields) => fields.into_iter().map(|e| at(columns.of(e.field), e.message)).collect(),
+        Refusal::Rule { rule, .. } => {
+            let refs = kind.fields.iter().find(|f| matches!(f.ty, FieldType::Refs(spec) if spec.rule == rule));
+            vec![at(refs.and_then(|f| columns.of(f.key)), refusal.to_string())]
+        }
+        other => vec![at(None, other.to_string())],
+    }
+}
+
+/// The steps a row replays, each with what it recorded: the history of the record.
+type Replayed = Vec<(&'static str, Values)>;
+
+/// Takes the steps from `state` to the row's state with the row's values, as the importer.
+fn replay(
+    kind: &'static LedgerKind,
+    mut state: &'static str,
+    mut values: Values,
+    target: &str,
+    row: &Values,
+    facts: ActorFacts<'_>,
+    ctx: &Context<'_>,
+    numbers: &mut Numbers,
+    prefix: &str,
+) -> Result<(&'static str, Values, Replayed), Refusal> {
+    let mut replayed = Vec::new();
+    for t in kind.replay_path(state, target, row)? {
+        let input = as_input(row, t.inputs);
+        let (mut after, to) = kind.take(t.code, state, &values, &input, facts, ctx)?;
+        if let Some(n) = kind.numbering.filter(|n| n.transition == t.code) {
+            let year = date(&after, n.year_from).map(|d| chrono::Datelike::year(&d)).unwrap_or(2000);
+            after.insert(n.field.to_owned(), n.format(prefix, year, numbers.next(year)).into());
+        }
+        let recorded: Values =
+            after.iter().filter(|(k, v)| values.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        replayed.push((t.code, recorded));
+        values = after;
+        state = to;
+    }
+    Ok((state, values, replayed))
+}
+
+/// Whatever the row fills that the record does not hold after the replay: a field of a step the
+/// row's state does not reach, or a recorded value the row would change.
+fn left_over(
+    kind: &LedgerKind,
+    row: &Values,
+    stored: &Values,
+    after: &Values,
+    state: &str,
+) -> Vec<fazhi_domain::FieldError> {
+    let mut out = Vec::new();
+    for (key, value) in row {
+        if value == &Value::Bool(false) || after.get(key) == Some(value) {
+            continue;
+        }
+        let Some(f) = kind.field(key) else { continue };
+        let message = match stored.get(key) {
+            Some(old) if old != &Value::Null => format!(
+                "已登记的“{}”为“{}”，表中为“{}”：已登记的内容不能通过导入修改",
+                f.label,
+                shown(old),
+                shown(value)
+            ),
+            _ => {
+                let step = kind.transitions.iter().find(|t| t.inputs.contains(&f.key)).map(|t| t.label).unwrap_or("");
+                format!("状态为“{}”的记录还没有“{}”（该栏由“{step}”这一步登记）", kind.state_label(state), f.label)
+            }
+        };
+        out.push(fazhi_domain::FieldError::new(f.key, message));
+    }
+    out
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => fazhi_domain::text::clip(s, 30),
+        Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        other => other.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run<C: ConnectionTrait>(
+    conn: &C,
+    mut sink: Option<&mut audit::Appender<'_>>,
+    who: Importer<'_>,
+    kind: &'static LedgerKind,
+    org_id: i64,
+    file: ImportFile<'_>,
+    ctx: &Context<'_>,
+) -> Result<(ImportReport, String), StoreError> {
+    let sheet = read_sheet(file.bytes).map_err(office)?;
     let headers = sheet.headers();
     let mut report = ImportReport::default();
+    let org = organization::Entity::find_by_id(org_id)
+        .one(conn)
+        .await?
+        .filter(|o| who.scope.contains_path(&o.path))
+        .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
     let columns = match kind.table_columns(&headers) {
         Ok(c) => c,
         Err(errors) => {
@@ -147,7 +363,7 @@ pub async fn import(
                     message: e.message,
                 })
                 .collect();
-            return Ok(report);
+            return Ok((report, org.name));
         }
     };
     let cell_error = |row: usize, column: usize, message: String| ImportError {
@@ -156,129 +372,137 @@ pub async fn import(
         header: headers.get(column).cloned().unwrap_or_default(),
         message,
     };
-
-    // Check-only runs read; a storing run holds the write lock from the start, so the numbers it
-    // compares against and the ids it stores cannot change under it.
-    let txn = if store { Some(db.begin_write().await?) } else { None };
-    let org = match &txn {
-        Some(t) => organization::Entity::find_by_id(org_id).one(t).await?,
-        None => organization::Entity::find_by_id(org_id).one(db.conn()).await?,
-    }
-    .filter(|o| scope.contains_path(&o.path))
-    .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
-    let numbering = kind.numbering;
-    let number_column =
-        numbering.and_then(|n| headers.iter().position(|h| Some(h.trim()) == kind.field(n.field).map(|f| f.label)));
-    let taken: HashSet<String> = match (numbering, number_column) {
-        (Some(n), Some(_)) => {
-            let query = ledger_record::Entity::find()
-                .select_only()
-                .column(ledger_record::Column::ValuesJson)
-                .filter(ledger_record::Column::Kind.eq(kind.code))
-                .filter(ledger_record::Column::OrgId.eq(org.id));
-            let stored: Vec<String> = match &txn {
-                Some(t) => query.into_tuple().all(t).await?,
-                None => query.into_tuple().all(db.conn()).await?,
-            };
-            stored
-                .iter()
-                .filter_map(|json| serde_json::from_str::<Values>(json).ok())
-                .map(|v| text(&v, n.field).to_owned())
-                .filter(|number| !number.is_empty())
-                .collect()
-        }
-        _ => HashSet::new(),
-    };
-    let before: i64 = match &txn {
-        Some(t) => ledger_record::Entity::find()
-            .select_only()
-            .column_as(ledger_record::Column::Id.max(), "m")
-            .into_tuple::<Option<i64>>()
-            .one(t)
-            .await?
-            .flatten()
-            .unwrap_or(0),
-        None => 0,
-    };
-
-    // A row that names officers or mediators is held to the same rules as a record entered by
-    // hand: each named one registered in the township and valid on the days of the row's acts.
-    let registers = match &txn {
-        Some(t) => crate::ledger::registers_for_import(t, kind, &org.path).await?,
-        None => crate::ledger::registers_for_import(db.conn(), kind, &org.path).await?,
-    };
-    let row_ctx = ctx.with_linked(&registers).at(&org.path);
-    let refs_column = columns.first_of(|ty| matches!(ty, FieldType::Refs(_)));
-    // A refusal points at the references' cell; where the sheet has no such column (mediators
-    // are optional), at the row alone.
-    let refs_error = |row: usize, column: Option<usize>, message: String| match column.or(refs_column) {
-        Some(column) => cell_error(row, column, message),
-        None => ImportError { row, column: String::new(), header: String::new(), message },
-    };
-
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut top_sequence: BTreeMap<i32, i64> = BTreeMap::new();
+    // A row is held to the same rules as a record entered by hand: the officers or mediators it
+    // names registered in the township and valid on the days of its acts; no act after today.
+    let registers = crate::ledger::registers_for_import(conn, kind, &org.path).await?;
+    let today = crate::beijing_today();
+    let row_ctx = ctx.with_linked(&registers).at(&org.path).on(today);
+    let mut numbers = Numbers::of(conn, kind, org.id).await?;
+    let prefix = kind.numbering.map(|n| n.prefix(&org.name)).unwrap_or_default();
+    let mut next_id = crate::ledger::last_record_id(conn).await? + 1;
+    let first_new_id = next_id;
     let mut error_count = 0usize;
     let mut buffer: Vec<ledger_record::ActiveModel> = Vec::new();
+    let mut seen_ids: HashSet<i64> = HashSet::new();
     let now = crate::now();
+    let imported = |row: usize| serde_json::json!({ "file": file.name, "row": row });
     for (row, cells) in sheet.rows() {
         report.rows += 1;
-        let mut errors = Vec::new();
-        let parsed = match kind.parse_table_row(&columns, &cells) {
-            Ok(parsed) => Some(parsed),
+        let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).unwrap_or("");
+        let (target, mut row_values) = match kind.parse_table_row(&columns, &cells) {
+            Ok(parsed) => parsed,
             Err(cells) => {
-                errors.extend(cells.into_iter().map(|e| cell_error(row, e.column, e.message)));
-                None
+                let errors: Vec<ImportError> =
+                    cells.into_iter().map(|e| cell_error(row, e.column, e.message)).collect();
+                error_count += errors.len();
+                let room = MAX_ERRORS.saturating_sub(report.errors.len());
+                report.errors.extend(errors.into_iter().take(room));
+                continue;
             }
         };
-        if let (Some((_, values)), Some(n), Some(col)) = (&parsed, numbering, number_column) {
-            let number = text(values, n.field);
-            if !number.is_empty() {
-                match n.parse(number) {
-                    None => errors.push(cell_error(row, col, format!("文号“{number}”应形如 杉岭府规〔2022〕3号"))),
-                    Some(_) if taken.contains(number) => {
-                        errors.push(cell_error(row, col, format!("文号“{number}”已在本单位台账中")))
+        // What the system sets is never read from a cell.
+        row_values.retain(|k, _| kind.field(k).is_some_and(|f| !f.system));
+        let id_cell = cell(columns.id);
+        let outcome: Result<Option<PreviewRow>, Vec<ImportError>> = if id_cell.is_empty() {
+            // A new record: created in the first state, then the row's steps replayed.
+            let created = (|| {
+                let keys: Vec<&str> = kind.create_fields().map(|f| f.key).collect();
+                let values = kind.parse_new(&as_input(&row_values, &keys)).map_err(Refusal::Invalid)?;
+                kind.check_record(&Values::new(), &values, &row_ctx)?;
+                let (state, after, steps) = replay(
+                    kind,
+                    kind.initial,
+                    values.clone(),
+                    target,
+                    &row_values,
+                    who.facts,
+                    &row_ctx,
+                    &mut numbers,
+                    &prefix,
+                )?;
+                let extra = left_over(kind, &row_values, &Values::new(), &after, state);
+                if !extra.is_empty() {
+                    return Err(Refusal::Invalid(extra));
+                }
+                Ok((values, state, after, steps))
+            })();
+            match created {
+                Err(refusal) => Err(row_errors(kind, row, &columns, &headers, refusal)),
+                Ok((first, state, values, steps)) => {
+                    report.created += 1;
+                    if let Some(sink) = sink.as_deref_mut() {
+                        let id = next_id;
+                        next_id += 1;
+                        let mut model = crate::ledger::new_record(kind, &org, state, &values, now);
+                        model.id = Set(id);
+                        model.version = Set(1 + steps.len() as i64);
+                        buffer.push(model);
+                        let change = Change::new("ledger.create", kind.code, id).after(serde_json::json!({
+                            "state": kind.initial, "values": first, "imported": imported(row)
+                        }));
+                        sink.push(who.actor, change).await?;
+                        for (step, recorded) in steps {
+                            let change = Change::new("ledger.transition", kind.code, id).after(serde_json::json!({
+                                "step": step, "values": recorded, "imported": imported(row)
+                            }));
+                            sink.push(who.actor, change).await?;
+                        }
+                        if buffer.len() == 1000 {
+                            ledger_record::Entity::insert_many(std::mem::take(&mut buffer)).exec(conn).await?;
+                        }
                     }
-                    Some(_) if !seen.insert(number.to_owned()) => {
-                        errors.push(cell_error(row, col, format!("文号“{number}”在文件中重复")))
-                    }
-                    Some((year, seq)) => {
-                        let top = top_sequence.entry(year).or_default();
-                        *top = (*top).max(seq);
-                    }
+                    Ok(Some(PreviewRow {
+                        row,
+                        action: "新建".into(),
+                        state: kind.state_label(state).into(),
+                        title: text(&values, kind.title_field).into(),
+                    }))
                 }
             }
-        }
-        if let Some((_, values)) = &parsed
-            && let Err(refusal) = kind.check_refs(&Values::new(), values, &row_ctx)
-        {
-            errors.extend(match refusal {
-                Refusal::Invalid(fields) => {
-                    fields.into_iter().map(|e| refs_error(row, columns.of(e.field), e.message)).collect()
+        } else {
+            update_row(
+                conn,
+                sink.as_deref_mut(),
+                who,
+                kind,
+                &org,
+                row,
+                id_cell,
+                cell(columns.version),
+                target,
+                &row_values,
+                &row_ctx,
+                &mut numbers,
+                &prefix,
+                &mut seen_ids,
+                file.name,
+            )
+            .await?
+            .map_err(|refusal| match refusal {
+                Err(message) => vec![cell_error(row, columns.id.unwrap_or(0), message)],
+                Ok(refusal) => row_errors(kind, row, &columns, &headers, refusal),
+            })
+            .map(|p| {
+                match &p {
+                    Some(_) => report.updated += 1,
+                    None => report.unchanged += 1,
                 }
-                Refusal::Rule { article, message, .. } => {
-                    vec![refs_error(row, None, format!("{message}（{article}）"))]
-                }
-                other => vec![refs_error(row, None, other.to_string())],
-            });
+                p
+            })
+        };
+        match outcome {
+            Ok(Some(p)) if report.preview.len() < 20 => report.preview.push(p),
+            Ok(_) => {}
+            Err(errors) => {
+                error_count += errors.len();
+                let room = MAX_ERRORS.saturating_sub(report.errors.len());
+                report.errors.extend(errors.into_iter().take(room));
+            }
         }
-        if !errors.is_empty() {
-            error_count += errors.len();
-            let room = MAX_ERRORS.saturating_sub(report.errors.len());
-            report.errors.extend(errors.into_iter().take(room));
+        if error_count > 0 {
+            // Nothing will be stored: stop writing, keep checking.
+            sink = None;
             buffer.clear();
-            continue;
-        }
-        let Some((state, values)) = parsed else { continue };
-        if report.preview.len() < 20 {
-            report.preview.push((kind.state_label(state).to_owned(), text(&values, kind.title_field).to_owned()));
-        }
-        if let (Some(t), 0) = (&txn, error_count) {
-            buffer.push(crate::ledger::new_record(kind, &org, state, &values, now));
-            // Eleven columns a row, well under the bind-parameter limits of both databases.
-            if buffer.len() == 1000 {
-                ledger_record::Entity::insert_many(std::mem::take(&mut buffer)).exec(t).await?;
-            }
         }
     }
     if report.rows == 0 {
@@ -299,24 +523,116 @@ pub async fn import(
             message: format!("另有 {more} 处错误未列出"),
         });
     }
-    // Errors, or only a check: the transaction, if any, is dropped and nothing stays.
-    let Some(txn) = txn.filter(|_| report.errors.is_empty()) else { return Ok(report) };
+    if sink.is_none() || !report.errors.is_empty() {
+        return Ok((report, org.name));
+    }
     if !buffer.is_empty() {
-        ledger_record::Entity::insert_many(buffer).exec(&txn).await?;
+        ledger_record::Entity::insert_many(buffer).exec(conn).await?;
     }
-    for (year, top) in &top_sequence {
-        crate::ledger::raise_sequence(&txn, kind.code, org.id, *year, *top).await?;
+    for year in &numbers.touched {
+        crate::ledger::raise_sequence(conn, kind.code, org.id, *year, numbers.last[year]).await?;
     }
-    // The write lock is held: every record after `before` is this import's.
-    let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
-    crate::ledger::count_figures_after(&txn, before).await?;
-    let change = Change::new("ledger.import", kind.code, org.id).after(serde_json::json!({
-        "rows": report.rows, "org": org.name, "after_id": before, "last_id": last_id, "file_bytes": bytes.len()
-    }));
-    audit::append(&txn, actor, change).await?;
-    txn.commit().await?;
-    report.imported = true;
-    Ok(report)
+    // The write lock is held: every record from `first_new_id` on is this import's.
+    crate::ledger::count_deadlines_after(conn, first_new_id - 1, ctx).await?;
+    crate::ledger::count_figures_after(conn, first_new_id - 1).await?;
+    Ok((report, org.name))
+}
+
+/// A row that names a record by its 编号: the record of this kind in the organization, at the
+/// version exported. Unchanged, nothing happens (`Ok(Ok(None))`); fields of its first state may
+/// be edited while it is there; steps the row adds are replayed; what is recorded stays.
+/// The inner error is a message about the 编号 cell, or a refusal of the rules.
+#[allow(clippy::too_many_arguments)]
+async fn update_row<C: ConnectionTrait>(
+    conn: &C,
+    sink: Option<&mut audit::Appender<'_>>,
+    who: Importer<'_>,
+    kind: &'static LedgerKind,
+    org: &organization::Model,
+    row: usize,
+    id_cell: &str,
+    version_cell: &str,
+    target: &'static str,
+    row_values: &Values,
+    ctx: &Context<'_>,
+    numbers: &mut Numbers,
+    prefix: &str,
+    seen: &mut HashSet<i64>,
+    file_name: &str,
+) -> Result<Result<Option<PreviewRow>, Result<Refusal, String>>, StoreError> {
+    let Some(id) = id_cell.parse::<i64>().ok().filter(|id| *id > 0) else {
+        return Ok(Err(Err(format!(
+            "“编号”应为导出文件中的记录编号（正整数），现为“{}”",
+            fazhi_domain::text::clip(id_cell, 20)
+        ))));
+    };
+    if !seen.insert(id) {
+        return Ok(Err(Err(format!("编号 {id} 在文件中出现了不止一次"))));
+    }
+    let found = ledger_record::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|r| r.kind == kind.code && r.org_path.starts_with(&org.path) && who.scope.contains_path(&r.org_path));
+    let Some(current) = found else {
+        return Ok(Err(Err(format!("编号 {id} 不是{}的{}记录；新增记录请将“编号”留空", org.name, kind.label))));
+    };
+    if !version_cell.is_empty() && version_cell != current.version.to_string() {
+        return Ok(Err(Err(format!(
+            "编号 {id} 的记录在导出后已被修改（导出时为第 {version_cell} 版，现为第 {} 版）：请重新导出后再修改",
+            current.version
+        ))));
+    }
+    let stored: Values = serde_json::from_str(&current.values_json)
+        .map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))?;
+    let state: &'static str = kind.state(&current.state).map(|s| s.code).unwrap_or(kind.initial);
+    let outcome = (|| {
+        // Fields of the first state, while the record is in it, are edited as a person would.
+        let keys: Vec<&str> = kind.create_fields().map(|f| f.key).collect();
+        let edits = keys.iter().any(|k| {
+            let v = row_values.get(*k).filter(|v| **v != Value::Bool(false));
+            v != stored.get(*k).filter(|v| **v != Value::Bool(false))
+        });
+        let edited = if edits && state == kind.initial {
+            let after = kind.edit(state, &stored, &as_input(row_values, &keys))?;
+            kind.check_record(&stored, &after, ctx)?;
+            Some(after)
+        } else {
+            None
+        };
+        let start = edited.clone().unwrap_or_else(|| stored.clone());
+        let (to, after, steps) = replay(kind, state, start, target, row_values, who.facts, ctx, numbers, prefix)?;
+        let extra = left_over(kind, row_values, &stored, &after, to);
+        if !extra.is_empty() {
+            return Err(Refusal::Invalid(extra));
+        }
+        Ok((edited, to, after, steps))
+    })();
+    let (edited, to, after, steps) = match outcome {
+        Ok(o) => o,
+        Err(refusal) => return Ok(Err(Ok(refusal))),
+    };
+    if edited.is_none() && steps.is_empty() {
+        return Ok(Ok(None));
+    }
+    let title = text(&after, kind.title_field).to_owned();
+    if let Some(sink) = sink {
+        let imported = serde_json::json!({ "file": file_name, "row": row });
+        let mut model = current.clone();
+        model.version += steps.len() as i64 + i64::from(edited.is_some()) - 1;
+        crate::ledger::save(conn, kind, model, to, &after, ctx).await?;
+        if let Some(edited) = &edited {
+            let change = Change::new("ledger.update", kind.code, id)
+                .before(serde_json::json!({ "values": stored }))
+                .after(serde_json::json!({ "values": edited, "imported": imported }));
+            sink.push(who.actor, change).await?;
+        }
+        for (step, recorded) in steps {
+            let change = Change::new("ledger.transition", kind.code, id)
+                .after(serde_json::json!({ "step": step, "values": recorded, "imported": imported }));
+            sink.push(who.actor, change).await?;
+        }
+    }
+    Ok(Ok(Some(PreviewRow { row, action: "更新".into(), state: kind.state_label(to).into(), title })))
 }
 
 /// Keeps a checked file until its uploader confirms the import; files left unconfirmed for a day
@@ -327,7 +643,7 @@ pub async fn stash(
     kind: &LedgerKind,
     org_id: i64,
     rows: usize,
-    bytes: Vec<u8>,
+    file: ImportFile<'_>,
 ) -> Result<i64, StoreError> {
     let txn = db.begin_write().await?;
     ledger_upload::Entity::delete_many()
@@ -339,7 +655,8 @@ pub async fn stash(
         kind: Set(kind.code.to_owned()),
         org_id: Set(org_id),
         rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
-        bytes: Set(bytes),
+        file_name: Set(fazhi_domain::text::clip(file.name, 200)),
+        bytes: Set(file.bytes.to_vec()),
         created_at: Set(crate::now()),
         ..Default::default()
     }
@@ -349,14 +666,12 @@ pub async fn stash(
     Ok(saved.id)
 }
 
-/// Imports a file the same user checked and stashed, then drops it. Someone else's upload is not
-/// found.
-#[allow(clippy::too_many_arguments)]
+/// Imports a file the same user checked and stashed, then drops it in the same transaction, so
+/// one upload is never imported twice. Someone else's upload is not found.
 pub async fn import_stashed(
     db: &Db,
-    actor: &Actor,
+    who: Importer<'_>,
     user_id: i64,
-    scope: &Scope,
     kind: &'static LedgerKind,
     upload_id: i64,
     ctx: &Context<'_>,
@@ -366,9 +681,6 @@ pub async fn import_stashed(
         .await?
         .filter(|u| u.user_id == user_id && u.kind == kind.code)
         .ok_or(StoreError::NotFound)?;
-    let report = import(db, actor, scope, kind, upload.org_id, &upload.bytes, ctx, true).await?;
-    if report.imported {
-        ledger_upload::Entity::delete_by_id(upload_id).exec(db.conn()).await?;
-    }
-    Ok(report)
+    let file = ImportFile { name: &upload.file_name, bytes: &upload.bytes };
+    import_with(db, who, kind, upload.org_id, file, ctx, Some(upload_id)).await
 }

@@ -609,6 +609,9 @@ pub struct ImportParams {
     /// Only check the file and report; store nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// The file's name, as the history of each imported record will name it.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// Imports an `.xlsx` file (the request body) into the caller's organization, all rows or none.
@@ -625,9 +628,13 @@ pub async fn import_ledger(
     let kind = ledger_kind(&kind)?;
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
-    let report =
-        ledger_xlsx::import(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &file, &rules.ctx(), !q.dry_run)
-            .await?;
+    let roles: Vec<Role> = p.roles.iter().collect();
+    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, p.org_id, p.user_id).await?;
+    let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    let (actor, scope) = (p.actor(&ip), p.scope());
+    let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
+    let file = ledger_xlsx::ImportFile { name: q.name.as_deref().unwrap_or("接口上传的文件"), bytes: &file };
+    let report = ledger_xlsx::import(&state.db, who, kind, p.org_id, file, &rules.ctx(), !q.dry_run).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     Ok((status, Json(report)).into_response())
 }

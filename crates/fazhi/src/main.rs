@@ -129,6 +129,10 @@ enum Command {
         kind: String,
         #[arg(long)]
         org: String,
+        /// The account whose steps the rows replay (login name): each row's steps are held to
+        /// that person's roles, as their clicks would be.
+        #[arg(long = "as", value_name = "LOGIN")]
+        as_user: String,
         /// Check and report only.
         #[arg(long)]
         dry_run: bool,
@@ -423,19 +427,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("已导出{}{year}年法治政府建设年度报告到 {}", org.name, output.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { kind, org, dry_run, file } => {
+        Command::Import { kind, org, as_user, dry_run, file } => {
             let db = cli.database.connect().await?;
             let kind = ledger_kind(&kind)?;
             let org = orgs::resolve(&db, &org).await?;
+            let user = fazhi_store::users::find_by_username(&db, &as_user)
+                .await
+                .map_err(|_| anyhow::anyhow!("没有登录名为 {as_user} 的账号"))?;
+            let p = fazhi_store::users::principal_by_id(&db, user.id)
+                .await?
+                .with_context(|| format!("账号 {as_user} 已停用或角色不合规，不能导入"))?;
+            let roles: Vec<fazhi_domain::role::Role> = p.roles.iter().collect();
+            let principal =
+                roles.contains(&fazhi_domain::role::Role::Leader) && orgs::is_principal(&db, org.id, p.user_id).await?;
+            let facts =
+                fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+            let (actor, scope) = (p.actor("local"), p.scope());
             let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let rules = fazhi_store::rules::current(&db).await?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let report = fazhi_store::ledger_xlsx::import(
                 &db,
-                &Actor::command_line(),
-                &Scope::everything(),
+                fazhi_store::ledger_xlsx::Importer { actor: &actor, facts, scope: &scope },
                 kind,
                 org.id,
-                &bytes,
+                fazhi_store::ledger_xlsx::ImportFile { name: &name, bytes: &bytes },
                 &rules.ctx(),
                 !dry_run,
             )

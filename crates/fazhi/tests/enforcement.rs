@@ -225,7 +225,7 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
         ["已立案", "占道经营", "行政处罚", "赵某", "A-001、A-002", "2026-09-01"],
         ["已立案", "违规搭建", "行政处罚", "钱某", "A-001、B-001", "2026-09-02"],
         ["已立案", "噪声扰民", "行政处罚", "孙某", "A-001", "2026-09-03"],
-        ["已立案", "违规排污", "行政处罚", "李某", "A-001、A-002", "2028-03-01"],
+        ["已立案", "违规排污", "行政处罚", "李某", "A-001、A-002", "2021-03-01"],
     ]);
     let (status, page) = clerk.upload_spreadsheet("/ledgers/enforcement_cases/import", file).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -236,7 +236,7 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
     };
     assert!(errors.contains(&row(3, "“执法人员（执法证号）”中的“B-001”不在本乡镇的执法人员台账中")), "{errors}");
     assert!(errors.contains(&row(4, "执法人员不得少于2名，本记录填写了1名（《行政处罚法》第四十二条）")), "{errors}");
-    assert!(errors.contains(&row(5, "执法人员王强（A-001）在2028年3月1日（立案日期）执法证已过有效期")), "{errors}");
+    assert!(errors.contains(&row(5, "执法人员王强（A-001）在2021年3月1日（立案日期）尚未取得执法证")), "{errors}");
     assert!(!errors.contains("<td class=\"num\">2</td>"), "the good row is not refused: {errors}");
     let list = clerk.get("/ledgers/enforcement_cases").await.text().await.unwrap();
     assert!(!list.contains("占道经营"), "nothing is stored while a row is wrong");
@@ -248,7 +248,7 @@ async fn imported_cases_are_held_to_the_same_officer_rules_as_cases_entered_by_h
     let upload_id = upload_id.split('"').next().unwrap();
     let r = clerk.post_form(&format!("/ledgers/enforcement_cases/import/{upload_id}"), &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("已导入 1 条记录"));
+    assert!(r.text().await.unwrap().contains("已导入：新建 1 条，更新 0 条"));
     let list = clerk.get("/ledgers/enforcement_cases").await.text().await.unwrap();
     assert!(list.contains("占道经营"));
 }
@@ -288,7 +288,9 @@ async fn an_imported_dispute_mediated_without_a_mediator_is_refused_at_its_row()
     assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
     let errors = page.split("id=\"error-table\"").nth(1).unwrap();
     assert!(
-        errors.contains("<td class=\"num\">2</td><td></td><td></td><td>人民调解员不得少于1名，本记录填写了0名"),
+        errors.contains(
+            "<td class=\"num\">2</td><td></td><td></td><td>状态为“调解中”的记录须经过“开始调解”这一步，请填写“调解员”"
+        ),
         "{errors}"
     );
     let list = clerk.get("/ledgers/disputes").await.text().await.unwrap();

@@ -1,7 +1,7 @@
-//! Ledgers to and from Excel over HTTP, as a clerk would: export a filtered list, import it into
-//! an empty township (same records, and the numbering goes on after the imported numbers), a file
-//! with one bad row imports nothing and names the row and column, a file saved by LibreOffice
-//! imports, and the district's export masks personal data.
+//! Ledgers to and from Excel over HTTP, as a clerk would: export a list, import it back unchanged
+//! (nothing happens) or edited (the record takes the steps the row adds, through the rules), a
+//! file with one bad row imports nothing and names the row and column, a file saved by
+//! LibreOffice imports, and the district's export masks personal data.
 
 mod common;
 
@@ -28,12 +28,35 @@ async fn records(db: &Db, org_id: i64, kind: &'static fazhi_domain::ledger::Ledg
     all.into_iter().filter(|r| r.org_id == org_id).collect()
 }
 
+/// A sheet as a clerk saves it after editing: every cell as text.
+fn edited_sheet(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    use fazhi_office::xlsx::{Cell, TableWriter};
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut w = TableWriter::new("行政规范性文件", &headers).unwrap();
+    for row in rows {
+        w.push(&row.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.clone()) }).collect::<Vec<_>>())
+            .unwrap();
+    }
+    w.finish().unwrap()
+}
+
+/// Checks a file as the clerk, then confirms it: the preview page and the page after.
+async fn check_and_confirm(s: &Session, kind: &str, file: Vec<u8>) -> (String, String) {
+    let (status, preview) = s.upload_spreadsheet(&format!("/ledgers/{kind}/import"), file).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let confirm = preview.split(&format!("action=\"/ledgers/{kind}/import/")).nth(1).unwrap();
+    let upload_id = confirm.split('"').next().unwrap();
+    let r = s.post_form(&format!("/ledgers/{kind}/import/{upload_id}"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    (preview, r.text().await.unwrap())
+}
+
 #[tokio::test]
-async fn an_exported_list_imported_into_an_empty_township_gives_the_same_records() {
+async fn an_exported_list_edited_and_imported_updates_its_records_through_the_rules() {
     let app = TestApp::spawn().await;
     let kind = &normative_documents::KIND;
     common::published_document(&app.db, app.orgs.township, "杉岭乡殡葬管理办法").await;
-    common::signed_document(&app.db, app.orgs.township, "杉岭乡集镇管理暂行办法", 2026).await;
+    let signed = common::signed_document(&app.db, app.orgs.township, "杉岭乡集镇管理暂行办法", 2026).await;
 
     let clerk = app.login("t_clerk").await;
     let list = clerk.get("/ledgers/normative_documents").await.text().await.unwrap();
@@ -46,52 +69,117 @@ async fn an_exported_list_imported_into_an_empty_township_gives_the_same_records
     );
     let file = response.bytes().await.unwrap().to_vec();
     let sheet = read_sheet(&file).unwrap();
-    assert_eq!(sheet.headers()[..3], ["状态", "文件名称", "起草单位"]);
-    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(sheet.headers()[..4], ["编号", "版本", "状态", "文件名称"]);
+    let headers = sheet.headers();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|(_, cells)| cells).collect();
     assert_eq!(rows.len(), 2);
-    let reviewer = sheet.headers().iter().position(|h| h == "审核人").unwrap();
-    assert!(rows.iter().all(|(_, cells)| cells[reviewer] == "刘所长"), "the township sees its own people's names");
+    let column = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    assert!(rows.iter().all(|cells| cells[column("审核人")] == "刘所长"), "the township sees its own people's names");
 
     // The district's copy masks them.
     let supervisor = app.login("t_supervisor").await;
     let masked = supervisor.get("/ledgers/normative_documents/export").await.bytes().await.unwrap().to_vec();
     let masked = read_sheet(&masked).unwrap();
-    assert!(masked.rows().all(|(_, cells)| cells[reviewer] == "刘**"));
+    assert!(masked.rows().all(|(_, cells)| cells[column("审核人")] == "刘**"));
 
-    // Into 安稳镇, which has no documents yet: checked first, then confirmed.
-    let other = app.login("t_other_clerk").await;
-    let (status, page) = other.upload_spreadsheet("/ledgers/normative_documents/import", file).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("检查通过：共 2 条记录，尚未导入"), "{page}");
-    assert!(records(&app.db, app.orgs.other_township, kind).await.is_empty(), "a check stores nothing");
-    let confirm = page.split("action=\"/ledgers/normative_documents/import/").nth(1).unwrap();
-    let upload_id = confirm.split('"').next().unwrap();
-    // Another user cannot confirm someone else's upload.
-    let r = clerk.post_form(&format!("/ledgers/normative_documents/import/{upload_id}"), &[]).await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(r.text().await.unwrap().contains("没有找到待确认的导入文件"));
-    assert!(records(&app.db, app.orgs.other_township, kind).await.is_empty());
-    let r = other.post_form(&format!("/ledgers/normative_documents/import/{upload_id}"), &[]).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("已导入 2 条记录"));
-
-    let originals = records(&app.db, app.orgs.township, kind).await;
-    let imported = records(&app.db, app.orgs.other_township, kind).await;
-    assert_eq!(imported.len(), originals.len());
-    for (a, b) in originals.iter().zip(&imported) {
-        assert_eq!((&a.state, &a.title, &a.values), (&b.state, &b.title, &b.values));
+    // The same file back, twice: nothing changes.
+    let before = records(&app.db, app.orgs.township, kind).await;
+    for _ in 0..2 {
+        let (preview, done) = check_and_confirm(&clerk, "normative_documents", file.clone()).await;
+        assert!(preview.contains("将新建 0 条、更新 0 条，2 条无变化"), "{preview}");
+        assert!(done.contains("新建 0 条，更新 0 条"), "{done}");
     }
-    // The imported 〔2025〕1号 is taken: 安稳镇's next number of 2025 is 2.
-    let next = common::signed_document(&app.db, app.orgs.other_township, "安稳镇河道管理办法", 2025).await;
-    let next = common::take_ledger_step(&app.db, kind, next, "register", &[], CLERK).await;
-    assert_eq!(text(&next.values, "doc_number"), "安稳府规〔2025〕2号");
-    // The imported published document's filing deadline is open on 安稳镇's to-do list.
-    let todo = other.get("/todo").await.text().await.unwrap();
-    assert!(todo.contains("杉岭乡殡葬管理办法") && todo.contains("报送备案期限"), "{todo}");
+    let after = records(&app.db, app.orgs.township, kind).await;
+    assert_eq!(
+        before.iter().map(|r| (r.id, r.version)).collect::<Vec<_>>(),
+        after.iter().map(|r| (r.id, r.version)).collect::<Vec<_>>()
+    );
+
+    // The signed document published: its row edited in the sheet, then imported. The number is
+    // drawn by the system, never read from the cell.
+    let mut edited = rows.clone();
+    let row = edited.iter_mut().find(|cells| cells[column("文件名称")] == "杉岭乡集镇管理暂行办法").unwrap();
+    row[column("状态")] = "有效".into();
+    row[column("公布日期")] = "2026-11-10".into();
+    row[column("公布渠道")] = "乡政府网站".into();
+    row[column("文号")] = "杉岭府规〔2026〕99号".into();
+    let (preview, done) = check_and_confirm(&clerk, "normative_documents", edited_sheet(&headers, &edited)).await;
+    assert!(preview.contains("将新建 0 条、更新 1 条，1 条无变化"), "{preview}");
+    assert!(preview.contains("<td>更新</td><td>有效</td><td>杉岭乡集镇管理暂行办法</td>"), "{preview}");
+    assert!(done.contains("更新 1 条"), "{done}");
+    let published = ledger::get(&app.db, &Scope::everything(), kind, signed.id).await.unwrap();
+    assert_eq!(published.state, "in_force");
+    assert_eq!(text(&published.values, "doc_number"), "杉岭府规〔2026〕1号");
+    assert_eq!(published.version, signed.version + 2, "registered and published: two steps");
+    // Its history names the steps, the file and the row.
+    let page = clerk.get(&format!("/ledgers/normative_documents/{}", signed.id)).await.text().await.unwrap();
+    assert!(page.contains("统一登记编号（导入自") && page.contains("公布（导入自"), "{page}");
+
+    // The old file again: its version of that record is stale, and nothing is stored.
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/normative_documents/import", file.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("在导出后已被修改"), "{page}");
+
+    // A new row claiming 有效 with only its creation fields is refused at the first missing step.
+    let mut fresh = vec![String::new(); headers.len()];
+    fresh[column("状态")] = "有效".into();
+    fresh[column("文件名称")] = "杉岭乡河道管理办法".into();
+    fresh[column("起草单位")] = "党政办".into();
+    let (status, page) =
+        clerk.upload_spreadsheet("/ledgers/normative_documents/import", edited_sheet(&headers, &[fresh])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("状态为“有效”的记录须经过“公开征求意见”这一步，请填写“征求意见稿公布日期”"), "{page}");
 
     let filter = |action: &str| fazhi_store::audit::AuditFilter { action: Some(action.into()), ..Default::default() };
     assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.export")).await.unwrap().total, 2);
-    assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.import")).await.unwrap().total, 1);
+    assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.import")).await.unwrap().total, 3);
+}
+
+#[tokio::test]
+async fn a_step_the_importer_may_not_take_is_refused_at_its_row() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let headers = [
+        "状态",
+        "文件名称",
+        "起草单位",
+        "征求意见稿公布日期",
+        "征求意见结束日期",
+        "意见采纳情况",
+        "送请合法性审核日期",
+        "审核机构",
+        "审核人",
+        "审核意见日期",
+        "审核意见",
+        "审议会议",
+        "审议日期",
+        "审议情况",
+        "签发日期",
+    ];
+    let file = common::text_sheet(
+        "行政规范性文件",
+        &headers,
+        &[[
+            "已签发",
+            "杉岭乡河道管理办法",
+            "党政办",
+            "2026-09-28",
+            "2026-10-16",
+            "无意见",
+            "2026-10-19",
+            "司法所",
+            "刘所长",
+            "2026-10-26",
+            "合法",
+            "乡政府常务会议",
+            "2026-11-02",
+            "审议通过",
+            "2026-11-03",
+        ]],
+    );
+    let (status, page) = clerk.upload_spreadsheet("/ledgers/normative_documents/import", file).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("“签发”须由主要负责人（书记或乡镇长）办理"), "{page}");
 }
 
 fn decisions_file(rows: &[[&str; 4]]) -> Vec<u8> {
@@ -147,23 +235,34 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
 }
 
 /// `tests/fixtures/decisions-libreoffice.xlsx` was saved by LibreOffice Calc (Debian's package):
-/// shared strings, real date cells, its own styles. It imports like our own files.
+/// shared strings, real date cells, its own styles. It reads like our own files, and its rows are
+/// held to the same rules: its first row gives a draft's publication date to a record it says is
+/// still being drafted, which no procedure produces.
 #[tokio::test]
-async fn a_file_saved_by_libreoffice_imports() {
+async fn a_file_saved_by_libreoffice_is_read_and_held_to_the_rules() {
     let app = TestApp::spawn().await;
     let file =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/decisions-libreoffice.xlsx")).unwrap();
+    let sheet = read_sheet(&file).unwrap();
+    let first = sheet.rows().next().unwrap().1;
+    assert_eq!(
+        first[..5],
+        ["草案拟订中", "集镇污水管网建设", "2026", "村镇建设办", "2026-03-02"],
+        "a date cell reads as its day"
+    );
     let clerk = app.login("t_clerk").await;
     let r = api_import(&clerk, file).await;
     let status = r.status();
     let report: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{report}");
-    let found = records(&app.db, app.orgs.township, &decisions::KIND).await;
-    let published = found.iter().find(|r| r.title == "集镇污水管网建设").expect("imported");
-    assert_eq!(text(&published.values, "lead_unit"), "村镇建设办");
-    assert_eq!(published.state, "drafting");
-    assert_eq!(text(&published.values, "draft_published_on"), "2026-03-02", "a date cell reads as its day");
-    assert_eq!(found.len(), 3);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{report}");
+    assert_eq!(report["errors"][0]["row"], 2);
+    assert_eq!(report["errors"][0]["column"], "E");
+    assert_eq!(
+        report["errors"][0]["message"],
+        "状态为“草案拟订中”的记录还没有“草案公布日期”（该栏由“公布草案征求意见”这一步登记）"
+    );
+    assert_eq!(report["created"], 2, "the other rows would be created");
+    assert!(records(&app.db, app.orgs.township, &decisions::KIND).await.is_empty());
 }
 
 use common::fazhi_on as fazhi;
@@ -186,14 +285,15 @@ async fn the_command_line_exports_and_imports() {
 
     let bad = dir.path().join("bad.xlsx");
     std::fs::write(&bad, decisions_file(&[["草案拟订中", "农村公路养护", "2026", ""]])).unwrap();
-    let (ok, _, stderr) = fazhi(&app, &["import", "--kind", "decisions", "--org", "杉岭乡", bad.to_str().unwrap()]);
+    let (ok, _, stderr) =
+        fazhi(&app, &["import", "--kind", "decisions", "--org", "杉岭乡", "--as", "t_clerk", bad.to_str().unwrap()]);
     assert!(!ok);
     assert!(stderr.contains("第 2 行 D 列（承办单位）：“承办单位”必填"), "{stderr}");
     assert!(stderr.contains("一条也没有导入"), "{stderr}");
 
     let good = dir.path().join("good.xlsx");
     std::fs::write(&good, decisions_file(&[["草案拟订中", "农村公路养护", "2026", "交通办"]])).unwrap();
-    let args = ["import", "--kind", "decisions", "--org", "杉岭乡", good.to_str().unwrap()];
+    let args = ["import", "--kind", "decisions", "--org", "杉岭乡", "--as", "t_clerk", good.to_str().unwrap()];
     let (ok, stdout, stderr) = fazhi(&app, &[&args[..], &["--dry-run"]].concat());
     assert!(ok && stdout.contains("检查通过：1 条记录"), "{stdout}{stderr}");
     assert!(records(&app.db, app.orgs.township, &decisions::KIND).await.is_empty());

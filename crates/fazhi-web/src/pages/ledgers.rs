@@ -444,6 +444,14 @@ fn human_size(bytes: i64) -> String {
     }
 }
 
+/// Who imports into their own organization, as the steps they replay see them.
+async fn import_facts(state: &AppState, identity: &Identity) -> Result<(Vec<Role>, bool), StoreError> {
+    let p = &identity.principal;
+    let roles: Vec<Role> = p.roles.iter().collect();
+    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, p.org_id, p.user_id).await?;
+    Ok((roles, principal))
+}
+
 async fn facts_for(
     state: &AppState,
     identity: &Identity,
@@ -539,11 +547,14 @@ async fn detail_page(
             .items
             .into_iter()
             .map(|r| {
-                let step = r
-                    .after
-                    .as_deref()
-                    .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
-                    .and_then(|a| a["step"].as_str().and_then(|s| kind.transition(s)).map(|t| t.label));
+                let after = r.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok());
+                let step =
+                    after.as_ref().and_then(|a| a["step"].as_str().and_then(|s| kind.transition(s)).map(|t| t.label));
+                // A step replayed from a spreadsheet says from which file and row.
+                let imported = after.as_ref().and_then(|a| a.get("imported")).map(|i| {
+                    let file = i["file"].as_str().filter(|f| !f.is_empty()).unwrap_or("表格");
+                    format!("（导入自{file}第 {} 行）", i["row"].as_u64().unwrap_or(0))
+                });
                 HistoryRow {
                     at: r
                         .at
@@ -551,7 +562,7 @@ async fn detail_page(
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                     actor: r.actor_name,
-                    what: step.unwrap_or(audit::action_label(&r.action)).to_owned(),
+                    what: format!("{}{}", step.unwrap_or(audit::action_label(&r.action)), imported.unwrap_or_default()),
                 }
             })
             .collect(),
@@ -748,9 +759,11 @@ pub async fn import_check(
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let mut page = import_page(&identity, kind);
     let mut file: Option<Vec<u8>> = None;
+    let mut file_name = String::new();
     if let Ok(mut form) = form {
         while let Ok(Some(field)) = form.next_field().await {
             if field.name() == Some("file") {
+                file_name = field.file_name().unwrap_or_default().to_owned();
                 file = field.bytes().await.ok().map(|b| b.to_vec());
             }
         }
@@ -764,11 +777,18 @@ pub async fn import_check(
         Ok(r) => r,
         Err(e) => return store_error_page(&identity, e),
     };
-    let checked =
-        ledger_xlsx::import(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &bytes, &rules.ctx(), false).await;
+    let (roles, principal) = match import_facts(&state, &identity).await {
+        Ok(f) => f,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let (actor, scope) = (p.actor(&ip), p.scope());
+    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
+    let file = ledger_xlsx::ImportFile { name: &file_name, bytes: &bytes };
+    let checked = ledger_xlsx::import(&state.db, who, kind, p.org_id, file, &rules.ctx(), false).await;
     match checked {
         Ok(report) if report.errors.is_empty() => {
-            match ledger_xlsx::stash(&state.db, p.user_id, kind, p.org_id, report.rows, bytes).await {
+            match ledger_xlsx::stash(&state.db, p.user_id, kind, p.org_id, report.rows, file).await {
                 Ok(id) => page.upload = Some(id),
                 Err(e) => return store_error_page(&identity, e),
             }
@@ -801,8 +821,14 @@ pub async fn import_confirm(
         Err(e) => return store_error_page(&identity, e),
     };
     let mut page = import_page(&identity, kind);
-    match ledger_xlsx::import_stashed(&state.db, &p.actor(&ip), p.user_id, &p.scope(), kind, upload, &rules.ctx()).await
-    {
+    let (roles, principal) = match import_facts(&state, &identity).await {
+        Ok(f) => f,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let (actor, scope) = (p.actor(&ip), p.scope());
+    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
+    match ledger_xlsx::import_stashed(&state.db, who, p.user_id, kind, upload, &rules.ctx()).await {
         Ok(report) => {
             let status = if report.imported { StatusCode::OK } else { StatusCode::BAD_REQUEST };
             page.done = report.imported;
