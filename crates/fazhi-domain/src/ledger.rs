@@ -944,6 +944,106 @@ impl LedgerKind {
         if errors.is_empty() { Ok(()) } else { Err(Refusal::Invalid(errors)) }
     }
 
+    /// The steps of a record already taken whose entries may be corrected by this actor: those
+    /// with inputs that are recorded, which the actor may take, or any of them for a 乡镇负责人.
+    pub fn correctable<'a>(
+        &'a self,
+        values: &'a Values,
+        actor: ActorFacts<'a>,
+    ) -> impl Iterator<Item = &'a Transition> + 'a {
+        self.transitions.iter().filter(move |t| {
+            recorded(self, t, values) && (permits(t.actors, actor) || actor.roles.contains(&Role::Leader))
+        })
+    }
+
+    /// Corrects what a step recorded (更正): the step's fields entered again, with a reason. Who
+    /// may take the step, or a 乡镇负责人, corrects it; the state stays; the statutory conditions
+    /// of every step the record has taken are checked again over the corrected record, and its
+    /// dates both ways. Returns the values after.
+    #[allow(clippy::too_many_arguments)]
+    pub fn correct(
+        &self,
+        code: &str,
+        values: &Values,
+        input: &BTreeMap<String, String>,
+        reason: &str,
+        actor: ActorFacts<'_>,
+        ctx: &Context<'_>,
+    ) -> Result<Values, Refusal> {
+        let Some(t) = self.transition(code) else {
+            return Err(Refusal::NotNow { message: format!("{}没有“{code}”这一步", self.label) });
+        };
+        if !recorded(self, t, values) {
+            return Err(Refusal::NotNow {
+                message: format!("“{}”尚未办理或没有登记内容，无需更正", t.label)
+            });
+        }
+        if !permits(t.actors, actor) && !actor.roles.contains(&Role::Leader) {
+            return Err(Refusal::NotAllowed {
+                message: format!("更正“{}”须由办理该环节的人员或乡镇负责人办理", t.label),
+            });
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Refusal::Invalid(vec![FieldError::new("reason", "请填写更正理由")]));
+        }
+        if let Err(message) = crate::text::check("更正理由", reason, true) {
+            return Err(Refusal::Invalid(vec![FieldError::new("reason", message)]));
+        }
+        if reason.chars().count() > 500 {
+            return Err(Refusal::Invalid(vec![FieldError::new("reason", "更正理由最多 500 个字")]));
+        }
+        let foreign: Vec<FieldError> = input
+            .keys()
+            .filter(|k| !t.inputs.contains(&k.as_str()))
+            .map(|k| match self.field(k) {
+                Some(f) => FieldError::new(f.key, format!("“{}”不是“{}”这一步登记的内容", f.label, t.label)),
+                None => FieldError::new("input", format!("{}没有名为“{}”的字段", self.label, crate::text::clip(k, 40))),
+            })
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Refusal::Invalid(foreign));
+        }
+        let entered = self.parse_fields(t.inputs, input).map_err(Refusal::Invalid)?;
+        let mut after = values.clone();
+        for key in t.inputs {
+            match entered.get(*key) {
+                Some(v) => after.insert((*key).to_owned(), v.clone()),
+                None => after.remove(*key),
+            };
+        }
+        let missing: Vec<FieldError> = t
+            .inputs
+            .iter()
+            .filter_map(|k| self.field(k))
+            .filter(|f| f.required_by_step() && !after.contains_key(f.key))
+            .map(|f| FieldError::new(f.key, format!("{}须填写“{}”", t.label, f.label)))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Refusal::Invalid(missing));
+        }
+        if after == *values {
+            return Err(Refusal::Invalid(vec![FieldError::new("input", "更正后的内容与原登记相同")]));
+        }
+        if let Some(effect) = t.effect {
+            effect(&mut after, ctx);
+        }
+        self.check_refs(values, &after, ctx)?;
+        for taken in self.transitions.iter().filter(|s| s.code == t.code || recorded(self, s, &after)) {
+            for g in taken.guards {
+                if !(g.holds)(&after, ctx) {
+                    return Err(Refusal::Rule {
+                        rule: g.rule,
+                        article: g.article,
+                        message: format!("更正后不符合“{}”的条件：{}", taken.label, g.message),
+                    });
+                }
+            }
+        }
+        self.check_dates_both_ways(values, &after, ctx)?;
+        Ok(after)
+    }
+
     /// The steps that bring a record from `from` to `target` using what a spreadsheet row holds:
     /// the shortest walk, in declaration order, over steps whose required inputs the row fills,
     /// and on the way each step that keeps the state (an extension) whose inputs the row fills. A
@@ -1162,6 +1262,12 @@ impl Field {
     fn required_by_step(&self) -> bool {
         !matches!(self.ty, FieldType::Flag) && !self.optional
     }
+}
+
+/// A step whose entries the record holds: every input it requires is recorded, and it has some.
+fn recorded(kind: &LedgerKind, t: &Transition, values: &Values) -> bool {
+    let mut required = t.inputs.iter().filter_map(|k| kind.field(k)).filter(|f| f.required_by_step()).peekable();
+    required.peek().is_some() && required.all(|f| values.contains_key(f.key))
 }
 
 fn permits(actors: Actors, actor: ActorFacts<'_>) -> bool {

@@ -459,6 +459,7 @@ pub fn action_label(action: &str) -> &'static str {
         "org.principals" => "设定主要负责人",
         "ledger.create" => "新建台账记录",
         "ledger.transition" => "台账办理",
+        "ledger.correct" => "更正",
         "user.create" => "新增用户",
         "user.update" => "修改用户",
         "user.lock" => "锁定用户",

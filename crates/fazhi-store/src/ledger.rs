@@ -185,6 +185,48 @@ pub async fn take(
     Ok(saved)
 }
 
+/// Corrects what a step recorded (更正), as the caller saw the record at `version`: the step's
+/// fields entered again with a reason, the rules checked again (`LedgerKind::correct`). The
+/// history keeps the values before and after and the reason; the state does not move.
+#[allow(clippy::too_many_arguments)]
+pub async fn correct(
+    db: &Db,
+    actor: &Actor,
+    facts: ActorFacts<'_>,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    id: i64,
+    version: i64,
+    transition: &str,
+    input: &BTreeMap<String, String>,
+    reason: &str,
+    ctx: &Context<'_>,
+) -> Result<RecordView, StoreError> {
+    let txn = db.begin_write().await?;
+    let current = find(&txn, scope, kind, id).await?;
+    if current.version != version {
+        return Err(StoreError::Conflict);
+    }
+    let before = view(kind, current.clone())?;
+    let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
+    let org_path = current.org_path.clone();
+    let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());
+    let values = kind.correct(transition, &before.values, input, reason, facts, ctx).map_err(refusal)?;
+    let state = kind.state(&before.state).map(|s| s.code).unwrap_or(kind.initial);
+    let saved = save(&txn, kind, current, state, &values, ctx).await?;
+    let changed = |from: &Values, to: &Values| -> Values {
+        from.iter().filter(|(k, v)| to.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let change = Change::new("ledger.correct", kind.code, id)
+        .before(serde_json::json!({ "values": changed(&before.values, &saved.values) }))
+        .after(serde_json::json!({
+            "step": transition, "values": changed(&saved.values, &before.values), "reason": reason.trim()
+        }));
+    audit::append(&txn, actor, change).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// The names of citizens an organization's records hold in their personal fields (petitioners,
 /// parties, applicants, plaintiffs): what a published report must not show. Values are split at
 /// the separators clerks use; what looks like a name (two to four Chinese characters) is kept.

@@ -804,6 +804,35 @@ pub async fn take_ledger_step(
     Ok(Json(ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &fields, &ctx).await?))
 }
 
+/// Corrects what a step recorded (更正). The body holds the step's fields, `reason` and
+/// `version`; the step's conditions are checked again over the corrected record.
+#[utoipa::path(post, path = "/api/v1/ledgers/{kind}/{id}/corrections/{step}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("step" = String, Path)), request_body(content = Object), responses((status = 200, body = RecordView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn correct_ledger_step(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((kind, id, step)): Path<(String, i64, String)>,
+    input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(&kind)?;
+    let mut fields = text_fields(body(input)?);
+    let version = version_of(&fields)?;
+    fields.remove("version");
+    let reason = fields.remove("reason").unwrap_or_default();
+    let p = &identity.principal;
+    let scope = p.scope();
+    let record = ledger::get(&state.db, &scope, kind, id).await?;
+    let roles: Vec<Role> = p.roles.iter().collect();
+    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
+    let rules = rules::current(&state.db).await?;
+    let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    let actor = p.actor(&ip);
+    Ok(Json(
+        ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, &step, &fields, &reason, &rules.ctx())
+            .await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "工作日历", responses((status = 200, body = Vec<YearView>)))]
 pub async fn list_calendar(State(state): State<AppState>) -> ApiResult<Vec<YearView>> {
     Ok(Json(calendar::list(&state.db).await?))

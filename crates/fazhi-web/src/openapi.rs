@@ -85,7 +85,7 @@ impl Modify for LedgerKinds {
         api::login, api::logout, api::me, api::change_password, api::roles_list,
         api::list_orgs, api::create_org, api::get_org, api::update_org,
         api::list_users, api::create_user, api::get_user, api::update_user, api::lock_user, api::unlock_user, api::reset_password,
-        api::list_ledger, api::create_ledger_record, api::get_ledger_record, api::take_ledger_step,
+        api::list_ledger, api::create_ledger_record, api::get_ledger_record, api::take_ledger_step, api::correct_ledger_step,
         api::export_ledger, api::import_ledger, api::todo, api::update_ledger_record, api::list_attachments, api::attach, api::download_attachment,
         api::remove_attachment,
         api::list_audit, api::list_calendar, api::load_calendar, api::count_period,

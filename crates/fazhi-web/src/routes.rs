@@ -245,6 +245,12 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_WRITERS), pages::ledgers::edit_form)
         .page(post.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_WRITERS), pages::ledgers::edit)
         .page(post.clone(), "/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), pages::ledgers::take_step)
+        .page(
+            post.clone(),
+            "/ledgers/{kind}/{id}/corrections/{step}",
+            Roles(LEDGER_ACTORS),
+            pages::ledgers::correct_step,
+        )
         .page(post.clone(), "/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), pages::ledgers::attach)
         .page(
             get.clone(),
@@ -302,6 +308,12 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::get_ledger_record)
         .api(put.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_WRITERS), api::update_ledger_record)
         .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), api::take_ledger_step)
+        .api(
+            post.clone(),
+            "/api/v1/ledgers/{kind}/{id}/corrections/{step}",
+            Roles(LEDGER_ACTORS),
+            api::correct_ledger_step,
+        )
         .api(get.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_READERS), api::list_attachments)
         .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), api::attach)
         .api(

@@ -449,3 +449,111 @@ async fn a_draft_is_corrected_and_a_record_in_procedure_is_not() {
     let supervisor = app.login("t_supervisor").await;
     assert_eq!(supervisor.api(reqwest::Method::PUT, &path, Some(body)).await.status(), StatusCode::FORBIDDEN);
 }
+
+/// Posts a correction of a step with the record's current version; the page after, or the refusal.
+async fn correction(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let page = s.get(record).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(&format!("{record}/corrections/{code}"), &all).await;
+    let status = r.status();
+    let body = if status == StatusCode::SEE_OTHER {
+        s.get(record).await.text().await.unwrap()
+    } else {
+        r.text().await.unwrap()
+    };
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_wrongly_entered_step_is_corrected_on_the_record_with_its_reason() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let doc = common::signed_document(&app.db, app.orgs.township, "杉岭乡集镇管理暂行办法", 2026).await;
+    let record = format!("/ledgers/normative_documents/{}", doc.id);
+    let page = clerk.get(&record).await.text().await.unwrap();
+    assert!(page.contains("id=\"fix-deliberate\"") && page.contains("更正“记录集体审议”"), "{page}");
+
+    // A meeting moved before the review it follows is refused, naming both dates.
+    let meeting = |on: &'static str, reason: &'static str| {
+        vec![("meeting_name", "乡政府常务会议"), ("meeting_on", on), ("minutes", "审议通过"), ("reason", reason)]
+    };
+    let (status, page) = correction(&clerk, &record, "deliberate", &meeting("2026-10-20", "会议日期录错")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("“审议日期”（2026年10月20日）早于“审核意见日期”（2026年10月26日）"), "{page}");
+    // No reason, no correction.
+    let (status, page) = correction(&clerk, &record, "deliberate", &meeting("2026-10-30", "")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("请填写更正理由"), "{page}");
+    // Outside the township nobody corrects a township's record.
+    let supervisor = app.login("t_supervisor").await;
+    let (status, _) = correction(&supervisor, &record, "deliberate", &meeting("2026-10-30", "x")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, page) =
+        correction(&clerk, &record, "deliberate", &meeting("2026-10-30", "会议纪要载明为10月30日")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(
+        page.contains("更正“记录集体审议”：审议日期：2026-11-02 → 2026-10-30；理由：会议纪要载明为10月30日"),
+        "{page}"
+    );
+    let stored = fazhi_store::ledger::get(
+        &app.db,
+        &fazhi_store::Scope::everything(),
+        &fazhi_domain::ledgers::normative_documents::KIND,
+        doc.id,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.state, "signed", "a correction does not move the record");
+    assert_eq!(fazhi_domain::ledger::text(&stored.values, "meeting_on"), "2026-10-30");
+    let trail = fazhi_store::audit::list(
+        &app.db,
+        &fazhi_store::audit::AuditFilter { action: Some("ledger.correct".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(trail.total, 1);
+
+    // The API: the same rules, and a step that records no such field is refused by name.
+    let body = serde_json::json!({ "version": stored.version, "reason": "x", "meeting_on": "2026-10-31", "signed_by": "某人",
+        "meeting_name": "乡政府常务会议", "minutes": "审议通过" });
+    let r = clerk
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/ledgers/normative_documents/{}/corrections/deliberate", doc.id),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("“签发人”不是“记录集体审议”这一步登记的内容"), "{text}");
+}
+
+#[tokio::test]
+async fn acts_dated_after_today_are_refused_by_form_and_api() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let r = clerk
+        .post_form(
+            "/ledgers/petitions",
+            &[
+                ("title", "道路积水"),
+                ("petitioner", "张三"),
+                ("channel", "来信"),
+                ("topic", "城乡建设"),
+                ("source", "信访人直接提出"),
+                ("received_on", "2099-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("“收到日期”为2099年1月1日，晚于今天"), "{page}");
+    let body = serde_json::json!({ "title": "道路积水", "petitioner": "张三", "channel": "来信", "topic": "城乡建设",
+        "source": "信访人直接提出", "received_on": "2099-01-01" });
+    let r = clerk.api(reqwest::Method::POST, "/api/v1/ledgers/petitions", Some(body)).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("晚于今天"));
+}

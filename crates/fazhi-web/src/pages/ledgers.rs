@@ -388,6 +388,8 @@ pub struct DeadlineRow {
 
 pub struct StepForm {
     pub code: &'static str,
+    /// What the form's field ids begin with.
+    pub prefix: String,
     pub label: &'static str,
     pub inputs: Vec<Input>,
     pub error: Option<String>,
@@ -410,6 +412,8 @@ struct DetailPage {
     values: Vec<ValueRow>,
     deadlines: Vec<DeadlineRow>,
     steps: Vec<StepForm>,
+    /// The recorded steps the user may correct (更正).
+    corrections: Vec<StepForm>,
     history: Vec<HistoryRow>,
     /// 行政规范性文件 not (or no longer) in force: say it is no basis of administration.
     not_a_basis: bool,
@@ -514,6 +518,7 @@ async fn detail_page(
             let field_errors = errors.map(|e| e.fields.clone()).unwrap_or_default();
             StepForm {
                 code: t.code,
+                prefix: t.code.to_owned(),
                 label: t.label,
                 inputs: t
                     .inputs
@@ -529,8 +534,41 @@ async fn detail_page(
             }
         })
         .collect();
+    let corrections: Vec<StepForm> = kind
+        .correctable(&record.values, facts)
+        .map(|t| {
+            let (form, errors) = match &failed_step {
+                Some((code, form, errors)) if code.strip_prefix(FIX) == Some(t.code) => (*form, Some(errors)),
+                _ => (&empty, None),
+            };
+            let field_errors = errors.map(|e| e.fields.clone()).unwrap_or_default();
+            let typed = |f: &Field| if errors.is_some() { form.get(f.key).cloned() } else { shown(f, &record.values) };
+            let mut inputs: Vec<Input> = t
+                .inputs
+                .iter()
+                .filter_map(|k| kind.field(k))
+                .map(|f| {
+                    input(
+                        f,
+                        typed(f).unwrap_or_default(),
+                        !f.optional && !matches!(f.ty, FieldType::Flag),
+                        &field_errors,
+                    )
+                })
+                .collect();
+            inputs.push(input(&REASON, form.get("reason").cloned().unwrap_or_default(), true, &field_errors));
+            StepForm {
+                code: t.code,
+                prefix: format!("{FIX}{}", t.code),
+                label: t.label,
+                inputs,
+                error: errors.and_then(|e| e.general.clone()),
+                has_errors: errors.is_some(),
+            }
+        })
+        .collect();
     let refusal = match &failed_step {
-        Some((code, _, errors)) if !steps.iter().any(|s| s.code == *code) => {
+        Some((code, _, errors)) if !steps.iter().any(|s| s.code == *code) && !code.starts_with(FIX) => {
             errors.general.clone().or_else(|| errors.fields.values().next().cloned())
         }
         _ => None,
@@ -550,6 +588,40 @@ async fn detail_page(
                 let after = r.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok());
                 let step =
                     after.as_ref().and_then(|a| a["step"].as_str().and_then(|s| kind.transition(s)).map(|t| t.label));
+                // A correction says what changed and why.
+                let correction = (r.action == "ledger.correct").then(|| {
+                    let before = r.before.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
+                    let after = after.as_ref();
+                    let value = |v: Option<&serde_json::Value>| match v {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_owned(),
+                        Some(serde_json::Value::Null) | None => "（空）".to_owned(),
+                        Some(other) => other.to_string(),
+                    };
+                    let mut keys: Vec<String> = Vec::new();
+                    for side in [before.as_ref(), after] {
+                        if let Some(map) = side.and_then(|s| s["values"].as_object()) {
+                            keys.extend(map.keys().filter(|k| !keys.contains(k)).cloned().collect::<Vec<_>>());
+                        }
+                    }
+                    let changes: Vec<String> = keys
+                        .iter()
+                        .filter_map(|k| kind.field(k))
+                        .map(|f| {
+                            let old = value(before.as_ref().and_then(|b| b["values"].get(f.key)));
+                            let new = value(after.and_then(|a| a["values"].get(f.key)));
+                            // Names outside the township stay masked here as everywhere.
+                            let (old, new) = if f.personal && !sees_personal_data(identity) {
+                                (fazhi_domain::ledger_table::mask(&old), fazhi_domain::ledger_table::mask(&new))
+                            } else {
+                                (old, new)
+                            };
+                            format!("{}：{old} → {new}", f.label)
+                        })
+                        .collect();
+                    let reason = after.and_then(|a| a["reason"].as_str()).unwrap_or("");
+                    format!("：{}；理由：{reason}", changes.join("；"))
+                });
                 // A step replayed from a spreadsheet says from which file and row.
                 let imported = after.as_ref().and_then(|a| a.get("imported")).map(|i| {
                     let file = i["file"].as_str().filter(|f| !f.is_empty()).unwrap_or("表格");
@@ -562,7 +634,14 @@ async fn detail_page(
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                     actor: r.actor_name,
-                    what: format!("{}{}", step.unwrap_or(audit::action_label(&r.action)), imported.unwrap_or_default()),
+                    what: match correction {
+                        Some(detail) => format!("更正“{}”{detail}", step.unwrap_or("")),
+                        None => format!(
+                            "{}{}",
+                            step.unwrap_or(audit::action_label(&r.action)),
+                            imported.unwrap_or_default()
+                        ),
+                    },
                 }
             })
             .collect(),
@@ -611,6 +690,7 @@ async fn detail_page(
         values,
         deadlines,
         steps,
+        corrections,
         history,
         attachments,
         can_attach,
@@ -673,6 +753,61 @@ pub async fn take_step(
         }
     }
 }
+
+/// Corrects what a step recorded (更正) and returns to the record; a refusal is shown in the
+/// correction's form, with what was typed.
+pub async fn correct_step(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Path((code, id, step)): Path<(String, i64, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+    let mut form = form_fields(&body);
+    let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    form.remove("csrf_token");
+    let reason = form.remove("reason").unwrap_or_default();
+    let scope = identity.principal.scope();
+    let record = match ledger::get(&state.db, &scope, kind, id).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(&identity, e),
+    };
+    let (rules, (roles, principal)) =
+        match (rules::current(&state.db).await, facts_for(&state, &identity, &record).await) {
+            (Ok(r), Ok(f)) => (r, f),
+            (Err(e), _) | (_, Err(e)) => return store_error_page(&identity, e),
+        };
+    let p = &identity.principal;
+    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
+    let actor = p.actor(&ip);
+    match ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, &step, &form, &reason, &rules.ctx())
+        .await
+    {
+        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}", kind.code)),
+        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
+            store_error_page(&identity, e)
+        }
+        Err(e) => {
+            let status = match e {
+                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                StoreError::Conflict => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            let errors = FormErrors::from_store(e);
+            form.insert("reason".into(), reason);
+            let failed = format!("{FIX}{step}");
+            detail_page(&state, &identity, kind, id, Some((&failed, &form, errors)), None, status).await
+        }
+    }
+}
+
+/// What a correction's form and its refusal are told apart by from a step's.
+const FIX: &str = "fix-";
+
+/// The reason a correction asks for, as a form field.
+const REASON: Field =
+    Field::new("reason", "更正理由", FieldType::LongText).help("写明登记有误之处及依据，将记入办理记录");
 
 /// Whether the caller works inside a township and so sees its people's names; the district sees
 /// them masked.
