@@ -62,6 +62,10 @@ impl PartialEq for RefSpec {
 
 impl Eq for RefSpec {}
 
+/// What a reference names a record by when it names it by its 编号 (the record's id) rather than
+/// by one of its fields: a repeated petition names the petition it repeats.
+pub const RECORD_ID: &str = "#id";
+
 /// The references of a `Refs` value: 渝执001、渝执002 → [渝执001, 渝执002].
 pub fn refs<'a>(values: &'a Values, key: &str) -> impl Iterator<Item = &'a str> + 'a {
     text(values, key).split('、').map(str::trim).filter(|s| !s.is_empty())
@@ -459,6 +463,9 @@ pub struct IndicatorFeed {
     /// The year this indicator counts a record in, where it is not the kind's (`LedgerKind::dated`):
     /// officers trained count in their training year, certificates withdrawn in the year cancelled.
     pub dated_by: Option<Dated>,
+    /// A field listing names (villages served): the indicator is the number of distinct names
+    /// over the records it counts, not a count or a sum of them.
+    pub distinct: Option<&'static str>,
 }
 
 impl LedgerKind {
@@ -495,9 +502,12 @@ impl IndicatorFeed {
 
     /// The indicator's value over some records (state, values).
     pub fn value<'a>(&self, records: impl IntoIterator<Item = (&'a str, &'a Values)>) -> i64 {
-        records
-            .into_iter()
-            .filter(|(state, values)| (self.counts)(state, values))
+        let counted = records.into_iter().filter(|(state, values)| (self.counts)(state, values));
+        if let Some(key) = self.distinct {
+            let names: std::collections::BTreeSet<&str> = counted.flat_map(|(_, v)| split_refs(text(v, key))).collect();
+            return names.len() as i64;
+        }
+        counted
             .map(|(_, values)| match self.sums {
                 Some(key) => integer(values, key).unwrap_or(0),
                 None => 1,
@@ -576,11 +586,12 @@ pub struct LedgerKind {
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every
 /// year from one date field until another (an officer serving, a lawyer engaged), the year of the
-/// latter included.
+/// latter included. `until` names the fields that end the span, the first recorded one counting:
+/// a lawyer's engagement ends when it is ended, else when the term does.
 #[derive(Debug, Clone, Copy)]
 pub enum Dated {
     On(&'static str),
-    During { from: &'static str, until: &'static str },
+    During { from: &'static str, until: &'static [&'static str] },
 }
 
 /// The years an indicator counts a record in, and what it adds: stored beside the record so a
@@ -602,7 +613,7 @@ impl Dated {
             |key: &str| date(values, key).map(|d| d.year()).or_else(|| integer(values, key).map(|y| y as i32));
         match *self {
             Dated::On(key) => year_of(key).map(|y| (y, Some(y))),
-            Dated::During { from, until } => year_of(from).map(|y| (y, year_of(until))),
+            Dated::During { from, until } => year_of(from).map(|y| (y, until.iter().find_map(|k| year_of(k)))),
         }
     }
 
@@ -613,7 +624,8 @@ impl Dated {
         match *self {
             Dated::On(key) => year_of(key) == Some(year),
             Dated::During { from, until } => {
-                year_of(from).is_some_and(|y| y <= year) && year_of(until).is_none_or(|y| y >= year)
+                year_of(from).is_some_and(|y| y <= year)
+                    && until.iter().find_map(|k| year_of(k)).is_none_or(|y| y >= year)
             }
         }
     }

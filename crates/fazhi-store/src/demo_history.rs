@@ -211,6 +211,22 @@ impl Generator<'_> {
             }
             FieldType::Integer(min, max) if f.key.contains("year") => year.clamp(min as i32, max as i32).to_string(),
             FieldType::Integer(min, max) => self.rng.i64(min..=max.min(min + 40)).to_string(),
+            // A repeated petition names an earlier one, now and then.
+            FieldType::Refs(spec) if spec.kind == kind.code => {
+                let earlier: Vec<&str> = linked
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        r.kind == spec.kind
+                            && fazhi_domain::ledger::date(&r.values, "received_on").is_some_and(|d| d <= day)
+                    })
+                    .map(|r| r.key.as_str())
+                    .collect();
+                if earlier.is_empty() || self.rng.u8(..100) >= 8 {
+                    return None;
+                }
+                earlier[self.rng.usize(earlier.len().saturating_sub(20)..earlier.len())].to_owned()
+            }
             FieldType::Refs(spec) => {
                 let keys: Vec<&str> =
                     linked.records.iter().filter(|r| r.kind == spec.kind).map(|r| r.key.as_str()).collect();
@@ -240,6 +256,19 @@ impl Generator<'_> {
                     "position" => {
                         self.pick(&["党委书记", "乡镇长", "党委副书记", "副乡镇长", "司法所所长", "党政办主任"]).into()
                     }
+                    "firm" => format!(
+                        "重庆{}律师事务所",
+                        self.pick(&["明德", "正衡", "金诚", "立信", "中和", "渝信", "坤源", "静昇"])
+                    ),
+                    // 执业证号: seventeen digits, the region's code and the year first licensed.
+                    "license_no" => format!("15001{}1{:08}", year - self.rng.i32(3..15), self.rng.u32(..100_000_000)),
+                    "contact" | "phone" => format!(
+                        "1{}{}****{:04}",
+                        self.pick(&["3", "5", "8"]),
+                        self.rng.u8(0..10),
+                        self.rng.u16(..10_000)
+                    ),
+                    "address" => format!("{}{}组", self.pick(&self.town.villages.clone()), self.rng.u8(1..12)),
                     _ if f.personal => self.citizen(),
                     "name" | "chair" | "teacher" | "handler" | "screener" | "director" | "reviewer"
                     | "reviewer_name" | "appeared_name" | "lawyer" => self.person(),
@@ -280,6 +309,9 @@ impl Generator<'_> {
                 input.insert("expires_on".into(), "2027-12-31".into());
             }
             "mediation_committees" => {
+                // A committee is named after the village (or township) it serves.
+                let place = input.get("village").cloned().unwrap_or_else(|| self.town.name.to_owned());
+                input.insert("name".into(), format!("{place}人民调解委员会"));
                 input.insert("elected_on".into(), start.to_string());
                 input.insert("term_ends_on".into(), later(start, 3).to_string());
                 input.insert("members".into(), self.rng.i64(3..=9).to_string());
@@ -384,6 +416,7 @@ pub async fn generate(
     // Every record generated is the township's: counted by its settings.
     let ctx = &ctx.at(&org.path).on(crate::beijing_today());
     let before = crate::ledger::last_record_id(&txn).await?;
+    let mut next_id = before + 1;
     let mut g = Generator {
         rng: fastrand::Rng::with_seed(seed),
         town: Township { name: &org.name, code, villages: villages.to_vec() },
@@ -417,16 +450,26 @@ pub async fn generate(
                     }
                     overdue_kept += 1;
                 }
+                // Stored under the write lock with ids given here, so a record may name one generated
+                // before it by its 编号 (a repeated petition its original).
+                let id = next_id;
+                next_id += 1;
                 if let Some(by) = referred_by(kind.code) {
                     g.linked.records.push(LinkedRecord {
                         kind: kind.code.into(),
-                        key: text(&values, by).to_owned(),
+                        key: if by == fazhi_domain::ledger::RECORD_ID {
+                            id.to_string()
+                        } else {
+                            text(&values, by).to_owned()
+                        },
                         title: text(&values, kind.title_field).to_owned(),
                         state: state.into(),
                         values: values.clone(),
                     });
                 }
-                buffer.push(crate::ledger::new_record(kind, &org, state, &values, now));
+                let mut model = crate::ledger::new_record(kind, &org, state, &values, now);
+                model.id = sea_orm::Set(id);
+                buffer.push(model);
             }
         }
         for village in villages {
@@ -449,7 +492,10 @@ pub async fn generate(
                     [("reported_on".to_owned(), (on + Duration::days(2)).to_string())].into();
                 let (values, state) =
                     kind.take("report", "recorded", &values, &reported, EVERYONE, ctx).unwrap_or((values, "recorded"));
-                buffer.push(crate::ledger::new_record(kind, &org, state, &values, now));
+                let mut model = crate::ledger::new_record(kind, &org, state, &values, now);
+                model.id = sea_orm::Set(next_id);
+                next_id += 1;
+                buffer.push(model);
             }
         }
         stored += buffer.len();
@@ -460,6 +506,7 @@ pub async fn generate(
     for ((kind, year), top) in &g.numbers {
         crate::ledger::raise_sequence(&txn, kind, org.id, *year, *top).await?;
     }
+    crate::db::reset_id_sequences(&txn).await?;
     let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
     crate::ledger::count_figures_after(&txn, before).await?;
     let change = Change::new("demo.history", "organization", org.id).after(serde_json::json!({
@@ -476,6 +523,7 @@ fn referred_by(kind: &str) -> Option<&'static str> {
     match kind {
         "enforcement_officers" => Some("certificate_no"),
         "mediators" => Some("name"),
+        "petitions" => Some(fazhi_domain::ledger::RECORD_ID),
         _ => None,
     }
 }

@@ -303,7 +303,11 @@ async fn township_register<C: ConnectionTrait>(
         .map(|row| {
             let values: Values = serde_json::from_str(&row.values_json)
                 .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", row.id)))?;
-            let key = text(&values, spec.by).to_owned();
+            let key = if spec.by == fazhi_domain::ledger::RECORD_ID {
+                row.id.to_string()
+            } else {
+                text(&values, spec.by).to_owned()
+            };
             Ok(LinkedRecord { kind: row.kind, key, title: row.title, state: row.state, values })
         })
         .collect()

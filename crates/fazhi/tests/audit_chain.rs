@@ -217,7 +217,7 @@ async fn a_chain_from_before_the_key_is_verified_and_signed_anew_on_start() {
     rechain_unkeyed(&app, 1).await;
     sql(&app, "DELETE FROM schema_meta WHERE key = 'audit_key'").await;
     sql(&app, "UPDATE schema_meta SET value = '6' WHERE key = 'schema_version'").await;
-    common::drop_schema_7_columns(&app.db).await;
+    common::drop_columns_added_after_schema_6(&app.db).await;
     let before = fazhi_store::audit::list(&app.db, &Default::default()).await.unwrap().total;
     let db = app.test_db.connect().await;
     let report = fazhi_store::audit::verify(&db).await.unwrap();

@@ -174,7 +174,7 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     // As a schema-5 database is: no figure rows kept beside the records, attachments without stages.
     app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
     app.db.conn().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
-    common::drop_schema_7_columns(&app.db).await;
+    common::drop_columns_added_after_schema_6(&app.db).await;
     app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
     app.db.conn().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();

@@ -146,6 +146,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     counts: |_, v| v.contains_key("reviewed_on"),
     sums: None,
     dated_by: None,
+    distinct: None,
 }];
 
 const SETTINGS: &[SettingSpec] = &[SettingSpec {

@@ -374,6 +374,7 @@ const INDICATORS: &[IndicatorFeed] = &[
         },
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     // The legal adviser's part in the township's decisions and documents, counted here rather
     // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
@@ -382,6 +383,7 @@ const INDICATORS: &[IndicatorFeed] = &[
         counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
         sums: None,
         dated_by: Some(crate::ledger::Dated::On("review_on")),
+        distinct: None,
     },
 ];
 

@@ -97,6 +97,7 @@ const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     counts: |state, _| matches!(state, "published" | "withdrawn"),
     sums: None,
     dated_by: None,
+    distinct: None,
 }];
 
 pub static KIND: LedgerKind = LedgerKind {

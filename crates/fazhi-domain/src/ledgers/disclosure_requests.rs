@@ -253,7 +253,7 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None, dated_by: None }];
+    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_requests",

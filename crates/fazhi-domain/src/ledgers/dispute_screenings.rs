@@ -49,13 +49,14 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, sums: None, dated_by: None },
-    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), dated_by: None },
+    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), dated_by: None, distinct: None },
     IndicatorFeed {
         id: "disputes.zero_returns",
         counts: |_, v| integer(v, "found") == Some(0),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 

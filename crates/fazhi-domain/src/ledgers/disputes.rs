@@ -191,8 +191,8 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.received", counts: |_, _| true, sums: None, dated_by: None },
-    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), sums: None, dated_by: None },
+    IndicatorFeed { id: "disputes.received", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), sums: None, dated_by: None, distinct: None },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

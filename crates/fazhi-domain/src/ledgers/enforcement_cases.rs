@@ -366,18 +366,20 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "enforcement.penalties",
         counts: |_, v| penalty(v) && v.contains_key("decided_on"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "enforcement.legal_reviews",
         counts: |_, v| v.contains_key("reviewed_on"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 

@@ -170,18 +170,21 @@ const INDICATORS: &[IndicatorFeed] = &[
         counts: |_, v| flag(v, "exam_passed") && integer(v, "training_year").is_some(),
         sums: None,
         dated_by: Some(crate::ledger::Dated::On("training_year")),
+        distinct: None,
     },
     IndicatorFeed {
         id: "enforcement.certificates_withdrawn",
         counts: |state, _| state == "cancelled",
         sums: None,
         dated_by: Some(crate::ledger::Dated::On("cancelled_on")),
+        distinct: None,
     },
     IndicatorFeed {
         id: "enforcement.certificates_new",
         counts: |_, v| year_of(v, "issued_on").is_some(),
         sums: None,
         dated_by: Some(crate::ledger::Dated::On("issued_on")),
+        distinct: None,
     },
 ];
 
@@ -242,7 +245,7 @@ pub static KIND: LedgerKind = LedgerKind {
             },
         },
     ],
-    dated: crate::ledger::Dated::During { from: "issued_on", until: "cancelled_on" },
+    dated: crate::ledger::Dated::During { from: "issued_on", until: &["cancelled_on"] },
     date_order: &[
         &["issued_on", "expires_on"],
         &["issued_on", "suspended_on", "restored_on"],

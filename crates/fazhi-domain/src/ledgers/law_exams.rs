@@ -36,14 +36,21 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", sums: None, dated_by: None },
+    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "study.exam_participants",
         counts: |s, _| s == "held",
         sums: Some("participants"),
         dated_by: None,
+        distinct: None,
     },
-    IndicatorFeed { id: "study.exam_passed", counts: |s, _| s == "held", sums: Some("passed"), dated_by: None },
+    IndicatorFeed {
+        id: "study.exam_passed",
+        counts: |s, _| s == "held",
+        sums: Some("passed"),
+        dated_by: None,
+        distinct: None,
+    },
 ];
 
 /// The pass rate in percent of the exams given, rounded down; none without participants.

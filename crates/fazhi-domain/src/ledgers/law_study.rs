@@ -56,31 +56,42 @@ const INDICATORS: &[IndicatorFeed] = &[
         counts: |_, _| true,
         sums: None,
         dated_by: Some(crate::ledger::Dated::On("planned_on")),
+        distinct: None,
     },
     IndicatorFeed {
         id: "study.led_by_principal",
         counts: |state, v| state == "held" && crate::ledger::flag(v, "led_by_principal"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
-    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "study.sessions",
+        counts: |state, _| state == "held",
+        sums: None,
+        dated_by: None,
+        distinct: None,
+    },
     IndicatorFeed {
         id: "study.thematic_sessions",
         counts: |state, v| held_as(v, state, "专题学法"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "study.collective_sessions",
         counts: |state, v| held_as(v, state, "集中学法"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "study.warning_education",
         counts: |state, v| held_as(v, state, "警示教育"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 

@@ -161,14 +161,21 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None, dated_by: None },
-    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", sums: None, dated_by: None },
-    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None, dated_by: None },
+    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed {
+        id: "litigation.won",
+        counts: |_, v| text(v, "outcome") == "胜诉",
+        sums: None,
+        dated_by: None,
+        distinct: None,
+    },
+    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "litigation.head_appeared",
         counts: |_, v| crate::ledger::flag(v, "head_appeared"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 

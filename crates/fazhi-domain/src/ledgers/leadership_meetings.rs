@@ -47,19 +47,22 @@ const INDICATORS: &[IndicatorFeed] = &[
         counts: |_, v| flag(v, "heard_report"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
-    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, sums: None, dated_by: None },
+    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "leadership.meetings_chaired",
         counts: |_, v| flag(v, "chaired_by_principal"),
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "leadership.law_reports",
         counts: |_, v| text(v, "meeting_type") == "述法会议",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 

@@ -39,12 +39,19 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "leadership.group_members", counts: |s, _| s == "serving", sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "leadership.group_members",
+        counts: |s, _| s == "serving",
+        sums: None,
+        dated_by: None,
+        distinct: None,
+    },
     IndicatorFeed {
         id: "leadership.group_led",
         counts: |s, v| s == "serving" && text(v, "group_role") == "组长",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 
@@ -61,7 +68,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "name",
     settings: &[],
     watch_lists: &[],
-    dated: crate::ledger::Dated::During { from: "joined_on", until: "left_on" },
+    dated: crate::ledger::Dated::During { from: "joined_on", until: &["left_on"] },
     date_order: &[&["joined_on", "left_on"]],
     record_stages: None,
 };

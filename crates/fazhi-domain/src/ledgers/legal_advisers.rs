@@ -89,13 +89,16 @@ const TRANSITIONS: &[Transition] = &[
     },
 ];
 
+/// Lawyers engaged at some time in the year, whatever became of them since; the villages and
+/// communities they served, each counted once however many lawyers served it.
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "advisers.lawyers", counts: |state, _| state == "engaged", sums: None, dated_by: None },
+    IndicatorFeed { id: "advisers.lawyers", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "advisers.villages_covered",
-        counts: |state, _| state == "engaged",
-        sums: Some("villages_count"),
+        counts: |_, v| !crate::ledger::text(v, "villages").trim().is_empty(),
+        sums: None,
         dated_by: None,
+        distinct: Some("villages"),
     },
 ];
 
@@ -112,7 +115,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "lawyer",
     settings: &[],
     watch_lists: &[],
-    dated: crate::ledger::Dated::During { from: "term_start", until: "ended_on" },
+    dated: crate::ledger::Dated::During { from: "term_start", until: &["ended_on", "term_end"] },
     date_order: &[&["term_start", "term_end"], &["term_start", "renewed_on"], &["term_start", "ended_on"]],
     record_stages: None,
 };
@@ -131,7 +134,8 @@ mod tests {
             ("firm", "君之合律师事务所"),
             ("term_start", "2025-01-01"),
             ("term_end", "2026-12-31"),
-            ("villages_count", "5"),
+            ("villages", "杉岭村、枫香村"),
+            ("villages_count", "2"),
         ]))
         .unwrap()
     }
@@ -170,12 +174,13 @@ mod tests {
         let (ended, s) = KIND
             .take("end", s, &renewed, &input(&[("ended_on", "2027-06-30"), ("end_reason", "辞聘")]), CLERK, &ctx())
             .unwrap();
-        assert!(!(INDICATORS[0].counts)(s, &ended), "an adviser who left is not counted");
+        let lawyers = &INDICATORS[0];
+        assert_eq!(lawyers.adds(&KIND, s, &ended, 2027), Some(1), "engaged for half of 2027");
+        assert_eq!(lawyers.adds(&KIND, s, &ended, 2028), None, "gone in 2028");
+        assert_eq!(lawyers.adds(&KIND, "engaged", &v, 2027), None, "a term that ran out without renewal");
         let villages = INDICATORS.iter().find(|f| f.id == "advisers.villages_covered").unwrap();
-        assert_eq!(
-            villages.value([("engaged", &renewed), ("engaged", &v), (s, &ended)]),
-            10,
-            "5 + 5, not the one who left"
-        );
+        let mut other = adviser();
+        other.insert("villages".into(), "枫香村、石门社区".into());
+        assert_eq!(villages.value([("engaged", &renewed), ("engaged", &other)]), 3, "枫香村 counted once");
     }
 }

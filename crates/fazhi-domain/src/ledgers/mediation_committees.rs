@@ -102,8 +102,13 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "mediation.committees", counts: |state, _| state == "active", sums: None, dated_by: None }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
+    id: "mediation.committees",
+    counts: |state, _| state == "active",
+    sums: None,
+    dated_by: None,
+    distinct: None,
+}];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "mediation_committees",
@@ -124,7 +129,7 @@ pub static KIND: LedgerKind = LedgerKind {
         article: "《人民调解法》第九条",
         holds: |state, v, _, _| state == "active" && !lawful(v),
     }],
-    dated: crate::ledger::Dated::During { from: "elected_on", until: "dissolved_on" },
+    dated: crate::ledger::Dated::During { from: "elected_on", until: &["dissolved_on"] },
     date_order: &[&["elected_on", "term_ends_on"], &["elected_on", "reelected_on"], &["elected_on", "dissolved_on"]],
     record_stages: None,
 };

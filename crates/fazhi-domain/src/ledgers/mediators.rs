@@ -54,12 +54,19 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "mediation.mediators", counts: |state, _| state == "serving", sums: None, dated_by: None },
+    IndicatorFeed {
+        id: "mediation.mediators",
+        counts: |state, _| state == "serving",
+        sums: None,
+        dated_by: None,
+        distinct: None,
+    },
     IndicatorFeed {
         id: "mediation.elders",
         counts: |state, v| state == "serving" && text(v, "mediator_type") == "乡贤调解员",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 
@@ -76,7 +83,7 @@ pub static KIND: LedgerKind = LedgerKind {
     title_field: "name",
     settings: &[],
     watch_lists: &[],
-    dated: crate::ledger::Dated::During { from: "appointed_on", until: "left_on" },
+    dated: crate::ledger::Dated::During { from: "appointed_on", until: &["left_on"] },
     date_order: &[&["appointed_on", "left_on"]],
     record_stages: None,
 };

@@ -7,12 +7,28 @@
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Extension, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, Values, date,
-    in_order, text,
+    Actors, Deadline, Extension, Field, FieldType, Guard, IndicatorFeed, LedgerKind, RECORD_ID, RefSpec, State,
+    Transition, Values, date, in_order, text,
 };
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
+
+/// A repeated petition names the petition it repeats, a record of the township received before it:
+/// a free-text “original” would let every petition be called a repeat and drop out of the count.
+static ORIGINAL: RefSpec = RefSpec {
+    kind: "petitions",
+    by: RECORD_ID,
+    noun: "原信访事项",
+    min: 0,
+    acts: &["received_on"],
+    valid_on: |_, original, day| match date(original, "received_on") {
+        Some(received) if received <= day => Ok(()),
+        _ => Err("之后才收到，不能作为本次信访的原事项".to_owned()),
+    },
+    rule: "petition_repeat",
+    article: "信访事项统计口径（同一事项重复信访不重复计数）",
+};
 /// 第34条: the head of the agency approves an extension.
 const HEADS: &[Role] = &[Role::Leader];
 
@@ -39,8 +55,8 @@ const FIELDS: &[Field] = &[
     Field::new("topic", "问题类别", FieldType::Choice(TOPICS)).required(),
     Field::new("source", "来源", FieldType::Choice(&["信访人直接提出", "上级转送交办"])).required(),
     Field::new("received_on", "收到日期", FieldType::Date).required(),
-    Field::new("repeat_of", "重复信访的原事项", FieldType::Text(100))
-        .help("同一信访人就同一事项再次信访的，填写原事项名称或编号；重复信访不重复计数"),
+    Field::new("repeat_of", "重复信访的原事项（编号）", FieldType::Refs(&ORIGINAL))
+        .help("同一信访人就同一事项再次信访的，填写原信访事项的编号（见其记录页面）；重复信访不重复计数"),
     Field::new("acknowledged_on", "书面告知日期", FieldType::Date),
     Field::new("objected_on", "提出异议日期", FieldType::Date),
     Field::new("objection_reason", "异议理由", FieldType::LongText),
@@ -280,30 +296,34 @@ fn counted(v: &Values) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None, dated_by: None },
+    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None, dated_by: None, distinct: None },
     IndicatorFeed {
         id: "petitions.online",
         counts: |_, v| counted(v) && text(v, "channel") == "网上投诉",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "petitions.letters",
         counts: |_, v| counted(v) && text(v, "channel") == "来信",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "petitions.visits",
         counts: |_, v| counted(v) && text(v, "channel") == "来访",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
     IndicatorFeed {
         id: "petitions.calls",
         counts: |_, v| counted(v) && text(v, "channel") == "来电",
         sums: None,
         dated_by: None,
+        distinct: None,
     },
 ];
 
@@ -449,7 +469,7 @@ mod tests {
         };
         let first = petition("来访", "信访人直接提出", "2026-03-02");
         let mut again = petition("来访", "信访人直接提出", "2026-03-20");
-        again.insert("repeat_of".into(), "反映某村土地流转费用未足额兑付（3月2日）".into());
+        again.insert("repeat_of".into(), "17".into());
         let online = petition("网上投诉", "信访人直接提出", "2026-03-21");
         assert_eq!(
             counts(&[first, again, online]),

@@ -37,7 +37,7 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, sums: None, dated_by: None }];
+    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "publicity_duties",

@@ -141,7 +141,7 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None, dated_by: None }];
+    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "reconsiderations",

@@ -180,7 +180,7 @@ impl TestApp {
 
 /// Makes a database of this release look as one of the release before (schema 6) did: without the
 /// columns schema 7 added, whose migration then runs again on the next connect.
-pub async fn drop_schema_7_columns(db: &Db) {
+pub async fn drop_columns_added_after_schema_6(db: &Db) {
     use sea_orm::ConnectionTrait;
     for (table, column) in [
         ("users", "service_account"),
@@ -192,6 +192,7 @@ pub async fn drop_schema_7_columns(db: &Db) {
         ("sessions", "failed_codes"),
         ("api_tokens", "expires_at"),
         ("api_tokens", "read_only"),
+        ("ledger_uploads", "file_name"),
     ] {
         db.conn().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
     }
