@@ -69,6 +69,16 @@ impl Paragraph {
         self
     }
 
+    fn pipe(self, f: impl FnOnce(Paragraph) -> Paragraph) -> Paragraph {
+        f(self)
+    }
+
+    /// A clause written only when its figure is not zero: people leave out what did not happen
+    /// rather than write 0.
+    fn clause(self, before: &str, id: &str, value: i64, unit: &str) -> Paragraph {
+        if value == 0 { self } else { self.text(before).figure(id, value, unit) }
+    }
+
     /// The paragraph as text: a figure is its number and unit.
     pub fn plain(&self) -> String {
         self.segments
@@ -398,118 +408,185 @@ fn leadership(f: &Facts) -> Paragraph {
 }
 
 fn decisions(f: &Facts) -> Paragraph {
+    let n = f.get("decisions.count");
+    if n == 0 {
+        return p().text("全年未作出重大行政决策。");
+    }
     p().text("严格执行重大行政决策程序，全年作出重大行政决策")
-        .figure("decisions.count", f.get("decisions.count"), "件")
+        .figure("decisions.count", n, "件")
         .text("，均经公众参与、合法性审查和集体讨论决定，未经合法性审查的事项一律不提交讨论。")
 }
 
 fn documents(f: &Facts) -> Paragraph {
+    let n = f.get("normative_documents.count");
+    if n == 0 {
+        return p().text("全年未制发行政规范性文件。");
+    }
     p().text("全年制发行政规范性文件")
-        .figure("normative_documents.count", f.get("normative_documents.count"), "件")
+        .figure("normative_documents.count", n, "件")
         .text("，均经合法性审查、集体审议，由主要负责人签发，统一登记、统一编号、统一公布，并按规定报送备案。")
 }
 
 fn enforcement(f: &Facts) -> Paragraph {
-    let mut para = p()
-        .text("全面落实行政执法公示、执法全过程记录、重大执法决定法制审核制度。")
-        .figure("enforcement.officers_trained", f.get("enforcement.officers_trained"), "名")
-        .text("同志参加行政执法培训并通过了考试，全年")
-        .figure("enforcement.certificates_new", f.get("enforcement.certificates_new"), "名")
-        .text("同志新取得行政执法资格证");
+    let mut para = p().text("全面落实行政执法公示、执法全过程记录、重大执法决定法制审核制度。");
+    let (trained, new) = (f.get("enforcement.officers_trained"), f.get("enforcement.certificates_new"));
+    if trained > 0 {
+        para = para.figure("enforcement.officers_trained", trained, "名").text("同志参加行政执法培训并通过了考试");
+    }
+    if new > 0 {
+        para = para
+            .text(if trained > 0 { "，全年" } else { "全年" })
+            .figure("enforcement.certificates_new", new, "名")
+            .text("同志新取得行政执法资格证");
+    }
     if f.get("enforcement.certificates_withdrawn") > 0 {
         para = para
-            .text("，及时清理已退休、调离等")
+            .text(if trained + new > 0 {
+                "，及时清理已退休、调离等"
+            } else {
+                "及时清理已退休、调离等"
+            })
             .figure("enforcement.certificates_withdrawn", f.get("enforcement.certificates_withdrawn"), "名")
             .text("执法人员的执法证");
     }
-    para.text("；办理行政执法案件")
-        .figure("enforcement.cases", f.get("enforcement.cases"), "件")
-        .text("，其中作出行政处罚决定")
-        .figure("enforcement.penalties", f.get("enforcement.penalties"), "件")
-        .text("，重大执法决定法制审核")
-        .figure("enforcement.legal_reviews", f.get("enforcement.legal_reviews"), "件")
+    let opened = trained + new + f.get("enforcement.certificates_withdrawn") > 0;
+    let cases = f.get("enforcement.cases");
+    if cases == 0 {
+        return para.text(if opened {
+            "；全年未办理行政执法案件。"
+        } else {
+            "全年未办理行政执法案件。"
+        });
+    }
+    para.text(if opened { "；办理行政执法案件" } else { "全年办理行政执法案件" })
+        .figure("enforcement.cases", cases, "件")
+        .clause("，其中作出行政处罚决定", "enforcement.penalties", f.get("enforcement.penalties"), "件")
+        .clause("，重大执法决定法制审核", "enforcement.legal_reviews", f.get("enforcement.legal_reviews"), "件")
         .text("。")
 }
 
 fn disclosure(f: &Facts) -> Paragraph {
-    p().text("通过政府网站、政务公开栏等渠道主动公开政府信息")
-        .figure("disclosure.items", f.get("disclosure.items"), "条")
-        .text("，办理政府信息公开申请")
-        .figure("disclosure.requests", f.get("disclosure.requests"), "件")
-        .text("。")
+    let para = p().text("通过政府网站、政务公开栏等渠道主动公开政府信息").figure(
+        "disclosure.items",
+        f.get("disclosure.items"),
+        "条",
+    );
+    match f.get("disclosure.requests") {
+        0 => para.text("，全年未收到政府信息公开申请。"),
+        n => para.text("，办理政府信息公开申请").figure("disclosure.requests", n, "件").text("。"),
+    }
 }
 
 fn advisers(f: &Facts) -> Paragraph {
-    p().text("聘请")
-        .figure("advisers.lawyers", f.get("advisers.lawyers"), "名")
-        .text("律师担任法律顾问，为")
-        .figure("advisers.villages_covered", f.get("advisers.villages_covered"), "个")
-        .text("村（社区）提供法律服务，参与重大行政决策和行政规范性文件合法性审查")
-        .figure("advisers.legality_reviews", f.get("advisers.legality_reviews"), "件")
-        .text("；全年共审核合同")
-        .figure("contracts.reviewed", f.get("contracts.reviewed"), "件")
-        .text("，做到应审必审。")
+    let lawyers = f.get("advisers.lawyers");
+    let para = if lawyers == 0 {
+        p().text("全年未聘请律师担任法律顾问")
+    } else {
+        p().text("聘请")
+            .figure("advisers.lawyers", lawyers, "名")
+            .text("律师担任法律顾问")
+            .clause("，为", "advisers.villages_covered", f.get("advisers.villages_covered"), "个")
+            .text(if f.get("advisers.villages_covered") > 0 { "村（社区）提供法律服务" } else { "" })
+            .clause(
+                "，参与重大行政决策和行政规范性文件合法性审查",
+                "advisers.legality_reviews",
+                f.get("advisers.legality_reviews"),
+                "件",
+            )
+    };
+    match f.get("contracts.reviewed") {
+        0 => para.text("。"),
+        n => para.text("；全年共审核合同").figure("contracts.reviewed", n, "件").text("，做到应审必审。"),
+    }
 }
 
 fn disputes_with_government(f: &Facts) -> Paragraph {
     let (reconsideration, litigation) = (f.get("reconsideration.cases"), f.get("litigation.cases"));
-    if reconsideration == 0 && litigation == 0 {
-        return p().text("全年未发生行政复议和行政诉讼案件。");
+    match (reconsideration, litigation) {
+        (0, 0) => p().text("全年未发生行政复议和行政诉讼案件。"),
+        (0, _) => p().text("全年未发生行政复议案件；受理行政诉讼案件").figure("litigation.cases", litigation, "件"),
+        (_, 0) => p()
+            .text("全年发生行政复议案件")
+            .figure("reconsideration.cases", reconsideration, "件")
+            .text("，未发生行政诉讼案件。"),
+        _ => p()
+            .text("全年发生行政复议案件")
+            .figure("reconsideration.cases", reconsideration, "件")
+            .text("，受理行政诉讼案件")
+            .figure("litigation.cases", litigation, "件"),
     }
-    p().text("全年发生行政复议案件")
-        .figure("reconsideration.cases", reconsideration, "件")
-        .text("，受理")
-        .figure("litigation.cases", litigation, "件")
-        .text("行政诉讼案件，其中胜诉")
-        .figure("litigation.won", f.get("litigation.won"), "件")
-        .text("、败诉")
-        .figure("litigation.lost", f.get("litigation.lost"), "件")
-        .text("。")
+    .pipe(|para| {
+        if litigation == 0 {
+            para
+        } else {
+            para.clause("，其中胜诉", "litigation.won", f.get("litigation.won"), "件")
+                .clause("、败诉", "litigation.lost", f.get("litigation.lost"), "件")
+                .text("。")
+        }
+    })
 }
 
 fn petitions(f: &Facts) -> Paragraph {
-    let mut para = p()
-        .text("畅通信访渠道，全年办结信访、来访共")
-        .figure("petitions.total", f.get("petitions.total"), "件次")
-        .text("，其中网上投诉")
-        .figure("petitions.online", f.get("petitions.online"), "件")
-        .text("、来信")
-        .figure("petitions.letters", f.get("petitions.letters"), "件")
-        .text("、来访")
-        .figure("petitions.visits", f.get("petitions.visits"), "件");
-    if f.get("petitions.calls") > 0 {
-        para = para.text("、来电").figure("petitions.calls", f.get("petitions.calls"), "件");
+    let total = f.get("petitions.total");
+    if total == 0 {
+        return p().text("畅通信访渠道，全年未收到信访事项。");
+    }
+    let mut para = p().text("畅通信访渠道，全年共收到信访事项").figure("petitions.total", total, "件次");
+    let mut first = true;
+    for (id, channel) in [
+        ("petitions.online", "网上投诉"),
+        ("petitions.letters", "来信"),
+        ("petitions.visits", "来访"),
+        ("petitions.calls", "来电"),
+    ] {
+        let n = f.get(id);
+        if n > 0 {
+            para = para.text(if first { "，其中" } else { "、" }).text(channel).figure(id, n, "件");
+            first = false;
+        }
     }
     para.text("。")
 }
 
 fn mediation(f: &Facts) -> Paragraph {
-    p().text("坚持每月排查，开展矛盾纠纷排查")
-        .figure("disputes.screening_rounds", f.get("disputes.screening_rounds"), "次")
-        .text("，全年共受理矛盾纠纷")
-        .figure("disputes.received", f.get("disputes.received"), "起")
-        .text("，调解成功")
-        .figure("disputes.resolved", f.get("disputes.resolved"), "起")
-        .text("；全乡有")
-        .figure("mediation.mediators", f.get("mediation.mediators"), "名")
-        .text("人民调解员，其中聘任")
-        .figure("mediation.elders", f.get("mediation.elders"), "名")
-        .text("德高望重的乡贤参与调解。")
+    let mut para = p().text("坚持每月排查，开展矛盾纠纷排查").figure(
+        "disputes.screening_rounds",
+        f.get("disputes.screening_rounds"),
+        "次",
+    );
+    para = match f.get("disputes.received") {
+        0 => para.text("，全年未受理矛盾纠纷"),
+        n => para.text("，全年共受理矛盾纠纷").figure("disputes.received", n, "起").clause(
+            "，调解成功",
+            "disputes.resolved",
+            f.get("disputes.resolved"),
+            "起",
+        ),
+    };
+    let mediators = f.get("mediation.mediators");
+    if mediators == 0 {
+        return para.text("。");
+    }
+    para.text("；全乡有")
+        .figure("mediation.mediators", mediators, "名")
+        .text("人民调解员")
+        .clause("，其中聘任", "mediation.elders", f.get("mediation.elders"), "名")
+        .text(if f.get("mediation.elders") > 0 { "德高望重的乡贤参与调解。" } else { "。" })
 }
 
 fn publicity(f: &Facts) -> Paragraph {
     p().text("围绕“12·4”国家宪法日等节点开展法治“六进”活动，全年开展各类普法活动")
         .figure("publicity.events", f.get("publicity.events"), "场次")
-        .text("，其中在学校开展普法教育")
-        .figure("publicity.school_events", f.get("publicity.school_events"), "场次")
-        .text("，开展以“谁执法谁普法”为主的各类法规政策宣传")
-        .figure("enforcement.publicity_events", f.get("enforcement.publicity_events"), "场次")
-        .text("；发放宣传资料")
-        .figure("publicity.materials", f.get("publicity.materials"), "份")
-        .text("，接受群众咨询")
-        .figure("publicity.consultations", f.get("publicity.consultations"), "人次")
-        .text("，悬挂横幅")
-        .figure("publicity.banners", f.get("publicity.banners"), "条")
+        .clause("，其中在学校开展普法教育", "publicity.school_events", f.get("publicity.school_events"), "场次")
+        .clause(
+            "，开展以“谁执法谁普法”为主的各类法规政策宣传",
+            "enforcement.publicity_events",
+            f.get("enforcement.publicity_events"),
+            "场次",
+        )
+        .clause("；发放宣传资料", "publicity.materials", f.get("publicity.materials"), "份")
+        .clause("，接受群众咨询", "publicity.consultations", f.get("publicity.consultations"), "人次")
+        .clause("，悬挂横幅", "publicity.banners", f.get("publicity.banners"), "条")
         .text("。")
 }
 
@@ -575,12 +652,28 @@ mod tests {
         assert!(text.contains("四、2027年推进法治政府建设的主要安排"));
         assert!(text.contains("一是超过法定期限办结的事项2项。"));
         assert!(text.ends_with("杉岭乡人民政府\n2027年1月15日\n"));
-        assert!(text.contains("办结信访、来访共118件次，其中网上投诉81件、来信5件、来访32件。"));
+        assert!(text.contains("全年共收到信访事项118件次，其中网上投诉81件、来信5件、来访32件。"));
         let places = d.places();
         assert_eq!(places.len(), text.lines().count(), "one place per line");
         let line_of = |place: Place| places.iter().position(|p| *p == place).unwrap();
-        assert!(text.lines().nth(line_of(Place::Paragraph(0, 7, 0))).unwrap().contains("办结信访"));
+        assert!(text.lines().nth(line_of(Place::Paragraph(0, 7, 0))).unwrap().contains("收到信访事项"));
         assert_eq!(text.lines().nth(line_of(Place::Signature)).unwrap(), "杉岭乡人民政府");
+    }
+
+    #[test]
+    fn a_zero_is_written_as_people_write_it() {
+        let mut f = facts();
+        for id in ["decisions.count", "normative_documents.count", "petitions.total", "litigation.cases"] {
+            f.figures.insert(id.into(), 0);
+        }
+        let text = draft(&f).to_text();
+        assert!(text.contains("全年未作出重大行政决策。"), "{text}");
+        assert!(text.contains("全年未制发行政规范性文件。"), "{text}");
+        assert!(text.contains("全年未收到信访事项。"), "{text}");
+        assert!(text.contains("全年未发生行政复议和行政诉讼案件。"), "{text}");
+        assert!(!text.contains("0件，均") && !text.contains("0件次"), "{text}");
+        let report = crate::check_text("draft.txt", &text);
+        assert!(report.diagnostics.iter().all(|d| d.rule != "zero-then-all"), "{:?}", report.diagnostics);
     }
 
     #[test]

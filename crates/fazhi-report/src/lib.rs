@@ -44,6 +44,7 @@ pub fn check_text(file: &str, text: &str) -> Report {
     rules::enumerations(&mut ctx, &st);
     rules::empty_items(&mut ctx, &st);
     rules::debris(&mut ctx);
+    rules::impossible_statements(&mut ctx);
     rules::repeated_words(&mut ctx, &st);
     rules::figures(&mut ctx, &found, &figures);
     let mut diagnostics = ctx.out;

@@ -526,6 +526,82 @@ pub fn debris(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Units a count is written with.
+const COUNT_UNITS: [&str; 10] = ["场次", "人次", "件次", "件", "个", "名", "次", "起", "份", "项"];
+
+/// The number written right before `end` (a character index), in Arabic digits, if any.
+fn number_before(c: &[char], end: usize) -> Option<(usize, u64)> {
+    let start = (0..end).rev().take_while(|i| c[*i].is_ascii_digit()).last()?;
+    let n: String = c[start..end].iter().collect();
+    Some((start, n.parse().ok()?))
+}
+
+/// Statements no ledger can make true: “0件，均经…” says something of every one of nothing, and a
+/// township cannot serve more villages and communities than it has (when the report says how many
+/// it has: 辖12个村、社区).
+pub fn impossible_statements(ctx: &mut Ctx<'_>) {
+    let (lines, chars) = (ctx.lines, ctx.chars);
+    let mut villages: Option<u64> = None;
+    for (line, text) in (1..).zip(lines) {
+        let c = &chars[line - 1];
+        for (i, _) in text.char_indices().filter(|(_, ch)| *ch == '辖') {
+            let mut at = text[..i].chars().count() + 1;
+            while c.get(at).is_some_and(|ch| ['区', '内', '有', '共'].contains(ch)) {
+                at += 1;
+            }
+            let digits: String = c[at..].iter().take_while(|ch| ch.is_ascii_digit()).collect();
+            let rest: String = c[at + digits.len()..].iter().take(3).collect();
+            if !digits.is_empty() && (rest.starts_with("个村") || rest.starts_with("个行政村")) {
+                villages = villages.or(digits.parse().ok());
+            }
+        }
+    }
+    for (line, text) in (1..).zip(lines) {
+        let c = &chars[line - 1];
+        for (col, _) in c.iter().enumerate() {
+            let Some(unit) = COUNT_UNITS.iter().find(|u| c[col..].starts_with(&u.chars().collect::<Vec<_>>())) else {
+                continue;
+            };
+            let Some((start, n)) = number_before(c, col) else { continue };
+            let after = col + unit.chars().count();
+            let tail: String = c[after..].iter().take(3).collect();
+            let tail = tail.trim_start_matches(['，', ',']);
+            if n == 0 && ["均", "全部", "都"].iter().any(|w| tail.starts_with(w)) {
+                ctx.push(
+                    "zero-then-all",
+                    Severity::Error,
+                    line,
+                    start + 1,
+                    after + 2,
+                    format!(
+                        "“{}”：数量为0，后面却说“均……”",
+                        c[start..(after + 2).min(c.len())].iter().collect::<String>()
+                    ),
+                    "数量为0时改写为“全年未……”，或删去这一句",
+                    serde_json::Value::Null,
+                );
+            }
+            let served: String = c[after..].iter().take(6).collect();
+            if *unit == "个"
+                && served.starts_with("村（社区）")
+                && let Some(has) = villages.filter(|has| n > *has)
+            {
+                ctx.push(
+                    "villages-exceed-township",
+                    Severity::Error,
+                    line,
+                    start + 1,
+                    after + 6,
+                    format!("为{n}个村（社区）提供服务，但报告称全乡（镇）辖{has}个村（社区）"),
+                    "核对法律顾问服务的村（社区）数：同一村（社区）只计一次，不能超过辖区村（社区）总数",
+                    json!({ "stated": n, "villages": has }),
+                );
+            }
+        }
+        let _ = text;
+    }
+}
+
 /// Words so common in these reports that a pair of characters straddling them is no word of its own.
 const COMMON_WORDS: [&str; 32] = [
     "落实", "推进", "建设", "工作", "法治", "政府", "行政", "依法", "管理", "服务", "发展", "加强", "完善", "开展",

@@ -186,3 +186,31 @@ fn json_follows_the_contract() {
         (Some("leadership.briefings_heard"), Some(4), Some("次"), Some("exact"))
     );
 }
+
+#[test]
+fn a_zero_count_followed_by_all_is_impossible() {
+    let hit = variant(
+        "1.全年听取法治建设工作汇报4次。",
+        "1.全年作出重大行政决策0件，均经公众参与、合法性审查和集体讨论决定。",
+    );
+    assert!(fires(&hit, "zero-then-all"));
+    let d = check_text("t.txt", &hit).diagnostics.into_iter().find(|d| d.rule == "zero-then-all").unwrap();
+    assert_eq!(d.line, 6);
+    let near = variant(
+        "1.全年听取法治建设工作汇报4次。",
+        "1.全年作出重大行政决策10件，均经公众参与、合法性审查和集体讨论决定。",
+    );
+    assert!(!fires(&near, "zero-then-all"));
+    assert!(!fires(CLEAN, "zero-then-all"));
+}
+
+#[test]
+fn more_villages_served_than_the_township_has_is_impossible() {
+    let hit = variant("1.全年听取法治建设工作汇报4次。", "1.全镇辖4个村，法律顾问为34个村（社区）提供法律服务。");
+    assert!(fires(&hit, "villages-exceed-township"));
+    let near =
+        variant("1.全年听取法治建设工作汇报4次。", "1.全镇辖区12个村、社区，法律顾问为12个村（社区）提供法律服务。");
+    assert!(!fires(&near, "villages-exceed-township"));
+    let unknown = variant("1.全年听取法治建设工作汇报4次。", "1.法律顾问为34个村（社区）提供法律服务。");
+    assert!(!fires(&unknown, "villages-exceed-township"), "the township's count is not stated");
+}
