@@ -50,6 +50,9 @@ pub struct RefSpec {
     pub acts: &'static [&'static str],
     /// Why the referenced record (its state and values) was not valid on a day, if it was not.
     pub valid_on: fn(state: &str, values: &Values, day: NaiveDate) -> Result<(), String>,
+    /// Names accepted without a record of the register: an institution rather than a person
+    /// (a legality review by the 司法所 rather than by a lawyer engaged).
+    pub also: &'static [&'static str],
     pub rule: &'static str,
     pub article: &'static str,
 }
@@ -1163,7 +1166,7 @@ impl LedgerKind {
                 continue;
             }
             let mut found = Vec::new();
-            for key in &keys {
+            for key in keys.iter().filter(|k| !spec.also.contains(k)) {
                 match ctx.linked.record(spec.kind, key) {
                     Some(r) => found.push(r),
                     None => {

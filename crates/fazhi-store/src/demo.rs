@@ -218,6 +218,20 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         ],
     )
     .await?;
+    // The lawyer first: the legality reviews below name them from the register.
+    walk(
+        &legal_advisers::KIND,
+        &[
+            ("lawyer", "杉岭乡法律顾问"),
+            ("firm", "君之合律师事务所"),
+            ("term_start", "2025-01-01"),
+            ("term_end", "2026-12-31"),
+            ("villages", "杉岭村、石门村、龙井村"),
+            ("villages_count", "3"),
+        ],
+        &[("assess", &[("assessed_year", "2025"), ("assessment", "称职")], CLERK)],
+    )
+    .await?;
     walk(
         &normative_documents::KIND,
         &[("title", "杉岭乡农村建房管理办法"), ("drafting_unit", "村镇建设办")],
@@ -414,19 +428,6 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("review_required", "是"),
         ],
         &[("submit_review", &[("submitted_on", "2026-11-18"), ("adviser", "杉岭乡法律顾问")], CLERK)],
-    )
-    .await?;
-    walk(
-        &legal_advisers::KIND,
-        &[
-            ("lawyer", "杉岭乡法律顾问"),
-            ("firm", "君之合律师事务所"),
-            ("term_start", "2025-01-01"),
-            ("term_end", "2026-12-31"),
-            ("villages", "杉岭村、石门村、龙井村"),
-            ("villages_count", "3"),
-        ],
-        &[("assess", &[("assessed_year", "2025"), ("assessment", "称职")], CLERK)],
     )
     .await?;
     walk(

@@ -317,6 +317,17 @@ impl Generator<'_> {
                 input.insert("members".into(), self.rng.i64(3..=9).to_string());
                 input.insert("women".into(), "1".into());
             }
+            "legal_advisers" => {
+                // Engaged for two years from early in the year, for one to three villages.
+                let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap() + Duration::days(self.rng.i64(0..60));
+                input.insert("term_start".into(), from.to_string());
+                input.insert("term_end".into(), later(from, 2).to_string());
+                let mut villages = self.town.villages.clone();
+                self.rng.shuffle(&mut villages);
+                let served: Vec<&str> = villages.into_iter().take(self.rng.usize(1..=3)).collect();
+                input.insert("villages_count".into(), served.len().to_string());
+                input.insert("villages".into(), served.join("、"));
+            }
             "mediators" | "leading_group" => {
                 let appointed = NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap() + Duration::days(self.rng.i64(0..300));
                 for key in ["appointed_on", "joined_on"] {
@@ -372,6 +383,16 @@ impl Generator<'_> {
                 if matches!(f.ty, FieldType::Date) {
                     at += Duration::days(self.rng.i64(0..=12));
                 }
+            }
+            // A legality review names the 司法所, or a lawyer of the township's register.
+            if step.contains_key("reviewer_name") {
+                let lawyers: Vec<&str> =
+                    linked.records.iter().filter(|r| r.kind == "legal_advisers").map(|r| r.key.as_str()).collect();
+                let name = match (text(&values, "reviewer"), lawyers.last()) {
+                    ("法律顾问", Some(lawyer)) => (*lawyer).to_owned(),
+                    _ => "司法所".to_owned(),
+                };
+                step.insert("reviewer_name".into(), name);
             }
             match kind.take(t.code, state, &values, &step, EVERYONE, ctx) {
                 Ok((mut after, to)) => {
@@ -524,6 +545,7 @@ fn referred_by(kind: &str) -> Option<&'static str> {
         "enforcement_officers" => Some("certificate_no"),
         "mediators" => Some("name"),
         "petitions" => Some(fazhi_domain::ledger::RECORD_ID),
+        "legal_advisers" => Some("lawyer"),
         _ => None,
     }
 }

@@ -30,6 +30,7 @@ async fn post(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, 
 #[tokio::test]
 async fn a_normative_document_from_draft_to_publication() {
     let app = TestApp::spawn().await;
+    common::lawyer(&app.db, app.orgs.township, "王律师").await;
     let clerk = app.login("t_clerk").await;
 
     // A bad form keeps what was typed and names the field.

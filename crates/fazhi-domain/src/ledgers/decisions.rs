@@ -32,7 +32,8 @@ const FIELDS: &[Field] = &[
     Field::new("review_submitted_on", "送请合法性审查日期", FieldType::Date),
     Field::new("review_due_on", "要求审查完成日期", FieldType::Date).plan().help("应给审查留出不少于7个工作日"),
     Field::new("reviewer", "审查机构", FieldType::Choice(&["法律顾问", "司法所"])),
-    Field::new("reviewer_name", "审查人", FieldType::Text(50)).personal(),
+    Field::new("reviewer_name", "审查人", FieldType::Refs(&legality_review::REVIEWER))
+        .help("在聘法律顾问的姓名，或“司法所”"),
     Field::new("review_on", "审查意见日期", FieldType::Date),
     Field::new("review_opinion", "审查意见", FieldType::Choice(legality_review::OPINIONS)),
     Field::new("review_revisions", "按审查意见所作修改", FieldType::LongText).optional(),
@@ -188,12 +189,20 @@ const TRANSITIONS: &[Transition] = &[
         to: "reviewed",
         actors: Actors::Roles(REVIEWERS),
         inputs: &["reviewer_name", "review_on", "review_opinion", "review_revisions"],
-        guards: &[Guard {
-            rule: "zdjc_legality_review_lawyer",
-            article: "《重大行政决策程序暂行条例》第二十五条、第二十八条",
-            message: "审查意见为“修改后合法”的，须记录按审查意见所作的修改",
-            holds: legality_review::revisions_recorded,
-        }],
+        guards: &[
+            Guard {
+                rule: "legality_reviewer",
+                article: "合法性审查意见由司法所或在聘法律顾问出具",
+                message: "审查机构为“司法所”的，审核人填写“司法所”；为“法律顾问”的，填写在聘法律顾问的姓名",
+                holds: legality_review::reviewer_fits_body,
+            },
+            Guard {
+                rule: "zdjc_legality_review_lawyer",
+                article: "《重大行政决策程序暂行条例》第二十五条、第二十八条",
+                message: "审查意见为“修改后合法”的，须记录按审查意见所作的修改",
+                holds: legality_review::revisions_recorded,
+            },
+        ],
         effect: Some(legality_review::cover_current_draft),
         stamp_actor: None,
     },

@@ -30,6 +30,7 @@ pub const SOURCES: &[&str] = &["排查发现", "群众来访", "上级交办或�
 pub const RISKS: &[&str] = &["一般", "较大", "重大"];
 
 static MEDIATORS: RefSpec = RefSpec {
+    also: &[],
     kind: "mediators",
     by: "name",
     noun: "人民调解员",

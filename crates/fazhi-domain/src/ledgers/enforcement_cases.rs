@@ -29,6 +29,7 @@ pub const PUBLISH_PENALTY: &str = "enforcement_cases.publish_penalty";
 pub const PUBLISH_OTHER: &str = "enforcement_cases.publish_other";
 
 static OFFICERS: RefSpec = RefSpec {
+    also: &[],
     kind: "enforcement_officers",
     by: "certificate_no",
     noun: "执法人员",

@@ -2,7 +2,46 @@
 //! versioned, a review covers the version it read, and only a positive review of the current
 //! draft opens the way to collective discussion.
 
-use crate::ledger::{Context, Values, integer, text};
+use crate::ledger::{Context, RefSpec, Values, date, integer, text};
+
+/// Who gave a legality review: a lawyer of the township's register of legal advisers, engaged on
+/// the day of the opinion, or the 司法所 itself. A name typed freely would make the adviser's role
+/// decorative: anyone could be written in.
+pub static REVIEWER: RefSpec = RefSpec {
+    kind: "legal_advisers",
+    by: "lawyer",
+    noun: "法律顾问",
+    min: 0,
+    acts: &["review_on"],
+    valid_on: |_, adviser, day| {
+        let start = date(adviser, "term_start");
+        let end = date(adviser, "ended_on").or_else(|| date(adviser, "term_end"));
+        match (start, end) {
+            (Some(start), _) if day < start => {
+                Err(format!("尚未受聘（聘期自{}起）", crate::calendar::chinese_date(start)))
+            }
+            (_, Some(end)) if day > end => Err(format!("已不在聘（聘期至{}）", crate::calendar::chinese_date(end))),
+            _ => Ok(()),
+        }
+    },
+    also: &[SUFFICE],
+    rule: "legality_reviewer",
+    article: "合法性审查意见由司法所或在聘法律顾问出具",
+};
+
+/// The 司法所 as the reviewer named.
+pub const SUFFICE: &str = "司法所";
+
+/// The reviewer named fits the reviewing body chosen when the review was asked for: the 司法所 for
+/// 司法所, a lawyer for 法律顾问.
+pub fn reviewer_fits_body(v: &Values, _: &Context<'_>) -> bool {
+    let named = text(v, "reviewer_name");
+    match text(v, "reviewer") {
+        "司法所" => named == SUFFICE,
+        "法律顾问" => !named.is_empty() && named != SUFFICE,
+        _ => true,
+    }
+}
 
 pub const OPINIONS: &[&str] = &["合法", "不合法", "修改后合法"];
 

@@ -35,7 +35,8 @@ const FIELDS: &[Field] = &[
     Field::new("comments_adoption", "意见采纳情况", FieldType::LongText),
     Field::new("review_submitted_on", "送请合法性审核日期", FieldType::Date),
     Field::new("reviewer", "审核机构", FieldType::Choice(&["法律顾问", "司法所"])),
-    Field::new("reviewer_name", "审核人", FieldType::Text(50)).personal(),
+    Field::new("reviewer_name", "审核人", FieldType::Refs(&legality_review::REVIEWER))
+        .help("在聘法律顾问的姓名，或“司法所”"),
     Field::new("review_on", "审核意见日期", FieldType::Date),
     Field::new("review_opinion", "审核意见", FieldType::Choice(legality_review::OPINIONS)),
     Field::new("review_revisions", "按审核意见所作修改", FieldType::LongText).optional(),
@@ -146,12 +147,20 @@ const TRANSITIONS: &[Transition] = &[
         to: "reviewed",
         actors: Actors::Roles(REVIEWERS),
         inputs: &["reviewer_name", "review_on", "review_opinion", "review_revisions"],
-        guards: &[Guard {
-            rule: "gfwj_no_review_no_deliberation",
-            article: "国办发〔2018〕37号 二(六)",
-            message: "审核意见为“修改后合法”的，须记录按审核意见所作的修改",
-            holds: legality_review::revisions_recorded,
-        }],
+        guards: &[
+            Guard {
+                rule: "legality_reviewer",
+                article: "合法性审查意见由司法所或在聘法律顾问出具",
+                message: "审查机构为“司法所”的，审核人填写“司法所”；为“法律顾问”的，填写在聘法律顾问的姓名",
+                holds: legality_review::reviewer_fits_body,
+            },
+            Guard {
+                rule: "gfwj_no_review_no_deliberation",
+                article: "国办发〔2018〕37号 二(六)",
+                message: "审核意见为“修改后合法”的，须记录按审核意见所作的修改",
+                holds: legality_review::revisions_recorded,
+            },
+        ],
         effect: Some(legality_review::cover_current_draft),
         stamp_actor: None,
     },
@@ -508,7 +517,7 @@ mod tests {
         ("submit_review", &[("review_submitted_on", "2026-10-19"), ("reviewer", "司法所")], CLERK),
         (
             "record_review",
-            &[("reviewer_name", "司法所刘所长"), ("review_on", "2026-10-26"), ("review_opinion", "合法")],
+            &[("reviewer_name", "司法所"), ("review_on", "2026-10-26"), ("review_opinion", "合法")],
             CLERK,
         ),
     ];
@@ -589,6 +598,36 @@ mod tests {
     }
 
     #[test]
+    fn a_review_is_given_by_a_lawyer_engaged_that_day_or_by_the_justice_office() {
+        let (v, s) = walk(&TO_REVIEWED[..2], "杉岭乡村规民约管理办法", false);
+        let (v, s) = KIND
+            .take(
+                "submit_review",
+                s,
+                &v,
+                &input(&[("review_submitted_on", "2026-10-19"), ("reviewer", "法律顾问")]),
+                CLERK,
+                &ctx(),
+            )
+            .unwrap();
+        let review = |name: &str, on: &str| {
+            KIND.take(
+                "record_review",
+                s,
+                &v,
+                &input(&[("reviewer_name", name), ("review_on", on), ("review_opinion", "合法")]),
+                CLERK,
+                &ctx(),
+            )
+        };
+        let free = review("张律师", "2026-10-26").unwrap_err().to_string();
+        assert!(free.contains("“张律师”不在本乡镇的法律顾问台账中"), "{free}");
+        let office = review("司法所", "2026-10-26").unwrap_err().to_string();
+        assert!(office.contains("为“法律顾问”的，填写在聘法律顾问的姓名"), "{office}");
+        assert!(review("王律师", "2026-10-26").is_ok());
+    }
+
+    #[test]
     fn a_step_refuses_what_it_does_not_record() {
         let (v, s) = walk(TO_REVIEWED, "杉岭乡村规民约管理办法", false);
         let sneaky = input(&[
@@ -607,7 +646,7 @@ mod tests {
     #[test]
     fn no_deliberation_without_a_positive_review_and_only_the_principal_leader_signs() {
         let (v, s) = walk(&TO_REVIEWED[..3], "杉岭乡村规民约管理办法", false);
-        let negative = input(&[("reviewer_name", "刘所长"), ("review_on", "2026-10-26"), ("review_opinion", "不合法")]);
+        let negative = input(&[("reviewer_name", "司法所"), ("review_on", "2026-10-26"), ("review_opinion", "不合法")]);
         let (v2, s2) = KIND.take("record_review", s, &v, &negative, CLERK, &ctx()).unwrap();
         let meeting =
             input(&[("meeting_name", "乡政府常务会议"), ("meeting_on", "2026-11-02"), ("minutes", "审议通过")]);

@@ -17,6 +17,7 @@ const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
 /// A repeated petition names the petition it repeats, a record of the township received before it:
 /// a free-text “original” would let every petition be called a repeat and drop out of the count.
 static ORIGINAL: RefSpec = RefSpec {
+    also: &[],
     kind: "petitions",
     by: RECORD_ID,
     noun: "原信访事项",

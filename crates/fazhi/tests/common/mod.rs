@@ -410,7 +410,7 @@ pub async fn signed_document(db: &Db, org: i64, title: &str, year: i32) -> fazhi
         ("submit_review", vec![("review_submitted_on", day("10-19")), ("reviewer", "司法所".into())], clerk),
         (
             "record_review",
-            vec![("reviewer_name", "刘所长".into()), ("review_on", day("10-26")), ("review_opinion", "合法".into())],
+            vec![("reviewer_name", "司法所".into()), ("review_on", day("10-26")), ("review_opinion", "合法".into())],
             clerk,
         ),
         (
@@ -442,4 +442,18 @@ pub async fn published_document(db: &Db, org: i64, title: &str) -> fazhi_store::
     let r = take_ledger_step(db, kind, r, "register", &[], clerk).await;
     let published = [("published_on", "2026-01-05"), ("publish_channel", "乡政府网站")];
     take_ledger_step(db, kind, r, "publish", &published, clerk).await
+}
+
+/// Registers a lawyer as the township's legal adviser (2020–2030), so legality reviews may name them.
+pub async fn lawyer(db: &Db, org: i64, name: &str) {
+    let kind = &fazhi_domain::ledgers::legal_advisers::KIND;
+    let input =
+        [("lawyer", name), ("firm", "重庆明德律师事务所"), ("term_start", "2020-01-01"), ("term_end", "2030-12-31")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let rules = fazhi_store::rules::current(db).await.unwrap();
+    fazhi_store::ledger::create(db, &Actor::system(), &Scope::everything(), kind, org, &input, &rules.ctx())
+        .await
+        .unwrap();
 }
