@@ -20,6 +20,7 @@
       chip.dataset.edited = 'true';
       chip.classList.add('edited');
       chip.querySelector('a').textContent = value + chip.dataset.unit;
+      dirty = true;
     });
     chip.appendChild(edit);
   });
@@ -79,7 +80,65 @@
     }).catch(function () {});
   }, 60000);
 
+  // What was typed is never lost without a word: leaving the page asks, and 提交审核 waits for a
+  // save (the server submits what was saved).
+  var dirty = false;
+  var saving = false;
+  form.addEventListener('input', function () { dirty = true; });
+  window.addEventListener('beforeunload', function (e) {
+    if (!dirty || saving) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+  var submit = document.getElementById('submit-report');
+  if (submit) {
+    submit.form.addEventListener('submit', function (e) {
+      if (!dirty) return;
+      e.preventDefault();
+      var note = document.getElementById('unsaved-note');
+      if (!note) {
+        note = document.createElement('div');
+        note.id = 'unsaved-note';
+        note.className = 'alert error';
+        note.setAttribute('role', 'alert');
+        submit.form.parentNode.insertBefore(note, submit.form);
+      }
+      note.textContent = '报告有未保存的修改：请先点击“保存”，再提交审核。';
+      note.scrollIntoView({ block: 'center' });
+    });
+  }
+
+  // Enter starts a new paragraph after the caret, as in a word processor; the preamble is one.
+  document.querySelectorAll('.report-section .para[contenteditable="true"]').forEach(function listen(para) {
+    para.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+      e.preventDefault();
+      var sel = window.getSelection();
+      if (!sel.rangeCount) return;
+      var range = sel.getRangeAt(0);
+      range.deleteContents();
+      var rest = document.createRange();
+      rest.setStart(range.startContainer, range.startOffset);
+      rest.setEnd(para, para.childNodes.length);
+      var next = para.cloneNode(false);
+      next.removeAttribute('id');
+      next.appendChild(rest.extractContents());
+      para.parentNode.insertBefore(next, para.nextSibling);
+      listen(next);
+      var caret = document.createRange();
+      caret.setStart(next, 0);
+      caret.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(caret);
+      next.focus();
+      dirty = true;
+    });
+  });
+  var preamble = document.getElementById('para-preamble');
+  if (preamble) preamble.addEventListener('keydown', function (e) { if (e.key === 'Enter') e.preventDefault(); });
+
   form.addEventListener('submit', function () {
+    saving = true;
     var parts = [];
     document.querySelectorAll('.report-part').forEach(function (part) {
       var sections = [];

@@ -374,7 +374,7 @@ async fn the_api_drafts_saves_checks_and_approves_like_the_pages() {
     let id = report["id"].as_i64().unwrap();
     let detail: serde_json::Value =
         clerk.api(Method::GET, &format!("/api/v1/reports/{id}"), None).await.json().await.unwrap();
-    assert!(detail["text"].as_str().unwrap().contains("办结信访、来访共3件次"));
+    assert!(detail["text"].as_str().unwrap().contains("全年共收到信访事项3件次"));
     assert!(detail["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{}", detail["findings"]);
     let petitions =
         detail["figures"].as_array().unwrap().iter().find(|f| f["id"] == "petitions.total").unwrap().clone();
