@@ -8,7 +8,7 @@
 //! approvers, unified numbers) is never read from a cell. A row that keeps the 编号 an export gave
 //! it updates that record: unchanged, it changes nothing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use fazhi_domain::ledger::{ActorFacts, Context, FieldType, LedgerKind, Refusal, Values, as_input, date, text};
 use fazhi_domain::ledger_table::{Columns, column_letter};
@@ -127,6 +127,10 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// The first rows that create or update a record.
     pub preview: Vec<PreviewRow>,
+    /// New rows that look like records already held, not created unless confirmed; the first 200.
+    pub duplicates: Vec<DuplicateRow>,
+    /// How many such rows there are.
+    pub duplicate_count: usize,
     pub errors: Vec<ImportError>,
     /// Whether the records were stored (false for a preview, or when there are errors).
     pub imported: bool,
@@ -143,11 +147,63 @@ pub struct Importer<'a> {
     pub scope: &'a Scope,
 }
 
-/// The file imported, by the name its uploader gave it: the history of each record names it.
+/// The file imported, by the name its uploader gave it (the history of each record names it), and
+/// the rows its uploader confirmed are new though they look like records already held.
 #[derive(Clone, Copy)]
 pub struct ImportFile<'a> {
     pub name: &'a str,
     pub bytes: &'a [u8],
+    pub confirmed_rows: &'a [usize],
+}
+
+/// A new row that looks like a record already held (same kind, township, title and first date):
+/// not created unless its uploader confirms it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DuplicateRow {
+    pub row: usize,
+    pub title: String,
+    /// The 编号 of the record it looks like.
+    pub existing: i64,
+}
+
+/// What makes two records of a kind look like the same one: the title and the first date recorded.
+fn likeness(kind: &LedgerKind, values: &Values) -> Option<(String, String)> {
+    let first = kind.create_fields().find(|f| f.ty == FieldType::Date && values.contains_key(f.key))?;
+    Some((text(values, kind.title_field).to_owned(), text(values, first.key).to_owned()))
+}
+
+/// The likeness of every record of a kind in an organization and below, read a page at a time so
+/// memory holds the keys only.
+async fn held_records<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    org_path: &str,
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut held = HashMap::new();
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, String)> = ledger_record::Entity::find()
+            .select_only()
+            .columns([ledger_record::Column::Id, ledger_record::Column::ValuesJson])
+            .filter(ledger_record::Column::Kind.eq(kind.code))
+            .filter(ledger_record::Column::OrgPath.starts_with(org_path))
+            .filter(ledger_record::Column::Id.gt(after))
+            .order_by_asc(ledger_record::Column::Id)
+            .limit(2000)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (id, json) in page {
+            let values: Values = serde_json::from_str(&json).unwrap_or_default();
+            if let Some(key) = likeness(kind, &values) {
+                held.entry(key).or_insert(id);
+            }
+        }
+    }
+    Ok(held)
 }
 
 /// Reads a spreadsheet of a kind into an organization of the importer's scope. With `store` false
@@ -386,6 +442,7 @@ async fn run<C: ConnectionTrait>(
     let mut seen_ids: HashSet<i64> = HashSet::new();
     let now = crate::now();
     let imported = |row: usize| serde_json::json!({ "file": file.name, "row": row });
+    let held = held_records(conn, kind, &org.path).await?;
     for (row, cells) in sheet.rows() {
         report.rows += 1;
         let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).unwrap_or("");
@@ -426,8 +483,26 @@ async fn run<C: ConnectionTrait>(
                 }
                 Ok((values, state, after, steps))
             })();
+            let existing = match &created {
+                Ok((first, ..)) if !file.confirmed_rows.contains(&row) => {
+                    likeness(kind, first).and_then(|key| held.get(&key).copied())
+                }
+                _ => None,
+            };
             match created {
                 Err(refusal) => Err(row_errors(kind, row, &columns, &headers, refusal)),
+                Ok((first, ..)) if existing.is_some() => {
+                    // Looks like a record already held: shown, not created, until confirmed.
+                    report.duplicate_count += 1;
+                    if report.duplicates.len() < MAX_ERRORS {
+                        report.duplicates.push(DuplicateRow {
+                            row,
+                            title: text(&first, kind.title_field).to_owned(),
+                            existing: existing.unwrap_or_default(),
+                        });
+                    }
+                    Ok(None)
+                }
                 Ok((first, state, values, steps)) => {
                     report.created += 1;
                     if let Some(sink) = sink.as_deref_mut() {
@@ -674,6 +749,7 @@ pub async fn import_stashed(
     user_id: i64,
     kind: &'static LedgerKind,
     upload_id: i64,
+    confirmed_rows: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ImportReport, StoreError> {
     let upload = ledger_upload::Entity::find_by_id(upload_id)
@@ -681,6 +757,6 @@ pub async fn import_stashed(
         .await?
         .filter(|u| u.user_id == user_id && u.kind == kind.code)
         .ok_or(StoreError::NotFound)?;
-    let file = ImportFile { name: &upload.file_name, bytes: &upload.bytes };
+    let file = ImportFile { name: &upload.file_name, bytes: &upload.bytes, confirmed_rows };
     import_with(db, who, kind, upload.org_id, file, ctx, Some(upload_id)).await
 }

@@ -612,6 +612,10 @@ pub struct ImportParams {
     /// The file's name, as the history of each imported record will name it.
     #[serde(default)]
     pub name: Option<String>,
+    /// Rows (by their row number) that look like records already held and are to be created
+    /// all the same, separated by commas: 3,5.
+    #[serde(default)]
+    pub confirm_rows: Option<String>,
 }
 
 /// Imports an `.xlsx` file (the request body) into the caller's organization, all rows or none.
@@ -633,7 +637,23 @@ pub async fn import_ledger(
     let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     let (actor, scope) = (p.actor(&ip), p.scope());
     let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
-    let file = ledger_xlsx::ImportFile { name: q.name.as_deref().unwrap_or("接口上传的文件"), bytes: &file };
+    let confirmed: Vec<usize> = q
+        .confirm_rows
+        .as_deref()
+        .unwrap_or("")
+        .split([',', '，', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| ApiError::invalid("confirm_rows", "“confirm_rows”应为以逗号分隔的行号"))
+        })
+        .collect::<Result<_, _>>()?;
+    let file = ledger_xlsx::ImportFile {
+        name: q.name.as_deref().unwrap_or("接口上传的文件"),
+        bytes: &file,
+        confirmed_rows: &confirmed,
+    };
     let report = ledger_xlsx::import(&state.db, who, kind, p.org_id, file, &rules.ctx(), !q.dry_run).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     Ok((status, Json(report)).into_response())

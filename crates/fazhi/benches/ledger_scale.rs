@@ -61,7 +61,9 @@ fn document_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
             "征求意见结束日期" if stage < 17 => day(4, 6),
             "送请合法性审核日期" if stage < 17 => day(4, 8 + (n % 10) as u32),
             "审核机构" if stage < 17 => text("司法所".into()),
-            "审核人" if stage < 14 => text("刘所长".into()),
+            "审核人" if stage < 14 => text("司法所".into()),
+            "意见采纳情况" if stage < 17 => text("未收到意见".into()),
+            "公平竞争审查" if stage < 14 && n.is_multiple_of(7) => text("已审查".into()),
             "审核意见日期" if stage < 14 => day(4, 22),
             "审核意见" if stage < 14 => text("合法".into()),
             "审核所依据的草案版本" if stage < 14 => Cell::Integer(1),
@@ -123,27 +125,35 @@ async fn seed(db: &Db, dir: &Path) -> Measured {
             .unwrap();
         townships.push(org);
     }
-    for (name, org, role) in
-        [("bench_clerk", townships[5].id, Role::Clerk), ("bench_supervisor", district.id, Role::Supervisor)]
-    {
+    for (name, org, roles) in [
+        ("bench_clerk", townships[5].id, vec![Role::Clerk]),
+        ("bench_supervisor", district.id, vec![Role::Supervisor]),
+        // Township 00's principal leader, a clerk too: every step of its documents is theirs.
+        ("bench_importer", townships[0].id, vec![Role::Clerk, Role::Leader]),
+    ] {
         let user = NewUser {
             username: name.into(),
             display_name: name.into(),
             org_id: org,
-            roles: vec![role],
+            roles,
             password: PASSWORD.into(),
             must_change_password: false,
             service_account: false,
         };
-        users::create(db, &actor, &all, user).await.unwrap();
+        let created = users::create(db, &actor, &all, user).await.unwrap();
+        if name == "bench_importer" {
+            orgs::set_principals(db, &actor, &all, townships[0].id, &[created.id]).await.unwrap();
+        }
     }
 
     // Township 00: 100,000 documents, imported by the command line in its own process.
     let big = dir.join("big.xlsx");
     std::fs::write(&big, sheet(&normative_documents::KIND, 0, BIG, document_row)).unwrap();
     let big = big.display().to_string();
-    let (import, import_rss, status, out) =
-        timed(&mut fazhi(dir, &["import", "--kind", "normative_documents", "--org", "乡镇00", &big]));
+    let (import, import_rss, status, out) = timed(&mut fazhi(
+        dir,
+        &["import", "--kind", "normative_documents", "--org", "乡镇00", "--as", "bench_importer", &big],
+    ));
     assert!(status.success(), "{out}");
     eprintln!("township 00: {out}");
     let exported = dir.join("export.xlsx").display().to_string();

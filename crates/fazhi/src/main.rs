@@ -133,6 +133,10 @@ enum Command {
         /// that person's roles, as their clicks would be.
         #[arg(long = "as", value_name = "LOGIN")]
         as_user: String,
+        /// A row (by its number) that looks like a record already held and is to be created all
+        /// the same; repeat for several.
+        #[arg(long = "confirm-row", value_name = "ROW")]
+        confirm_rows: Vec<usize>,
         /// Check and report only.
         #[arg(long)]
         dry_run: bool,
@@ -427,7 +431,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("已导出{}{year}年法治政府建设年度报告到 {}", org.name, output.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { kind, org, as_user, dry_run, file } => {
+        Command::Import { kind, org, as_user, confirm_rows, dry_run, file } => {
             let db = cli.database.connect().await?;
             let kind = ledger_kind(&kind)?;
             let org = orgs::resolve(&db, &org).await?;
@@ -451,13 +455,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 fazhi_store::ledger_xlsx::Importer { actor: &actor, facts, scope: &scope },
                 kind,
                 org.id,
-                fazhi_store::ledger_xlsx::ImportFile { name: &name, bytes: &bytes },
+                fazhi_store::ledger_xlsx::ImportFile { name: &name, bytes: &bytes, confirmed_rows: &confirm_rows },
                 &rules.ctx(),
                 !dry_run,
             )
             .await?;
             for e in &report.errors {
                 eprintln!("{}：{}", file.display(), e.describe());
+            }
+            for d in &report.duplicates {
+                eprintln!(
+                    "{}：第 {} 行“{}”与已有记录（编号 {}）相同，疑似重复，未导入；确属新记录的，请加 --confirm-row {}",
+                    file.display(),
+                    d.row,
+                    d.title,
+                    d.existing,
+                    d.row
+                );
             }
             if !report.errors.is_empty() {
                 eprintln!("{} 有 {} 处错误，一条也没有导入", file.display(), report.errors.len());

@@ -311,3 +311,52 @@ async fn the_command_line_exports_and_imports() {
     assert!(ok && stdout.contains("已导入 1 条记录到杉岭乡重大行政决策台账"), "{stdout}");
     assert_eq!(records(&app.db, app.orgs.township, &decisions::KIND).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_row_like_a_record_already_held_is_created_only_when_confirmed() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let held = [
+        ("title", "反映村道积水"),
+        ("petitioner", "张三"),
+        ("channel", "来信"),
+        ("topic", "城乡建设"),
+        ("source", "信访人直接提出"),
+        ("received_on", "2026-11-02"),
+    ];
+    let r = clerk.post_form("/ledgers/petitions", &held).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let headers = ["状态", "信访事项", "信访人", "信访形式", "问题类别", "来源", "收到日期"];
+    let file = common::text_sheet(
+        "信访",
+        &headers,
+        &[
+            ["已登记", "反映村道积水", "张三", "来信", "城乡建设", "信访人直接提出", "2026-11-02"],
+            ["已登记", "反映路灯损坏", "李四", "来访", "城乡建设", "信访人直接提出", "2026-11-03"],
+        ],
+    );
+    let (status, preview) = clerk.upload_spreadsheet("/ledgers/petitions/import", file.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(preview.contains("将新建 1 条、更新 0 条，1 条疑似重复"), "{preview}");
+    assert!(preview.contains("id=\"confirm-row-2\""), "{preview}");
+    let upload = preview.split("action=\"/ledgers/petitions/import/").nth(1).unwrap().split('"').next().unwrap();
+    // Confirmed without ticking the row: only the new one is created.
+    let r = clerk.post_form(&format!("/ledgers/petitions/import/{upload}"), &[]).await;
+    assert!(r.text().await.unwrap().contains("新建 1 条"));
+    assert_eq!(petition_titles(&app).await, ["反映村道积水", "反映路灯损坏"]);
+    // The same file again, the row ticked: a second petition of that title is created, on purpose.
+    let (_, preview) = clerk.upload_spreadsheet("/ledgers/petitions/import", file).await;
+    assert!(preview.contains("2 条疑似重复"), "{preview}");
+    let upload = preview.split("action=\"/ledgers/petitions/import/").nth(1).unwrap().split('"').next().unwrap();
+    let r = clerk.post_form(&format!("/ledgers/petitions/import/{upload}"), &[("confirm_row", "2")]).await;
+    assert!(r.text().await.unwrap().contains("新建 1 条"));
+    assert_eq!(petition_titles(&app).await, ["反映村道积水", "反映村道积水", "反映路灯损坏"]);
+}
+
+async fn petition_titles(app: &TestApp) -> Vec<String> {
+    let kind = &fazhi_domain::ledgers::petitions::KIND;
+    let mut titles: Vec<String> =
+        records(&app.db, app.orgs.township, kind).await.into_iter().map(|r| r.title).collect();
+    titles.sort();
+    titles
+}

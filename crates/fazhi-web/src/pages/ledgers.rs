@@ -919,7 +919,7 @@ pub async fn import_check(
     let (actor, scope) = (p.actor(&ip), p.scope());
     let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
-    let file = ledger_xlsx::ImportFile { name: &file_name, bytes: &bytes };
+    let file = ledger_xlsx::ImportFile { name: &file_name, bytes: &bytes, confirmed_rows: &[] };
     let checked = ledger_xlsx::import(&state.db, who, kind, p.org_id, file, &rules.ctx(), false).await;
     match checked {
         Ok(report) if report.errors.is_empty() => {
@@ -948,7 +948,15 @@ pub async fn import_confirm(
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Path((code, upload)): Path<(String, i64)>,
+    body: axum::body::Bytes,
 ) -> Response {
+    // The rows that look like records already held which the clerk ticked as new all the same.
+    let confirmed: Vec<usize> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == "confirm_row")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let p = &identity.principal;
     let rules = match rules::current(&state.db).await {
@@ -963,7 +971,7 @@ pub async fn import_confirm(
     let (actor, scope) = (p.actor(&ip), p.scope());
     let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
-    match ledger_xlsx::import_stashed(&state.db, who, p.user_id, kind, upload, &rules.ctx()).await {
+    match ledger_xlsx::import_stashed(&state.db, who, p.user_id, kind, upload, &confirmed, &rules.ctx()).await {
         Ok(report) => {
             let status = if report.imported { StatusCode::OK } else { StatusCode::BAD_REQUEST };
             page.done = report.imported;
