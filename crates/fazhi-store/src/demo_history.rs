@@ -108,6 +108,32 @@ impl Generator<'_> {
         format!("{}{}{}", self.pick(SURNAMES), self.pick(GIVEN), if self.rng.bool() { self.pick(GIVEN) } else { "" })
     }
 
+    /// A few words such as a clerk writes in a paragraph field, by what the field holds.
+    fn paragraph(&mut self, f: &Field) -> String {
+        let n = self.rng.u8(1..9);
+        let text = match f.key {
+            "minutes" | "discussion" => "经集体讨论，同意按程序办理".to_owned(),
+            "decisions" => "研究部署年度法治建设重点任务，明确责任分工".to_owned(),
+            "topics" => "法治政府建设年度工作安排".to_owned(),
+            "comments_adoption" => format!("收到意见{n}条，采纳{}条，未采纳的已说明理由", n / 2 + 1),
+            "review_revisions" | "revisions" => "已按审查意见修改相关条款".to_owned(),
+            "opinion_note" | "reply_note" => "经审查，符合法律法规规定".to_owned(),
+            "attendees" => "乡党委、政府班子成员，司法所、党政办负责人".to_owned(),
+            "laws" => self.pick(&["《中华人民共和国宪法》", "《中华人民共和国民法典》", "《中华人民共和国行政处罚法》"]).to_owned(),
+            "summary" => "围绕群众关心的法律问题开展宣讲，现场解答咨询".to_owned(),
+            "notes" => "逐户走访排查，未发现重大矛盾隐患".to_owned(),
+            "opinion" => "经调查核实，已向信访人书面答复处理意见".to_owned(),
+            "agreement_terms" => "双方自愿达成调解协议，按约定期限履行".to_owned(),
+            "execution_report" => "项目按计划推进，未发现重大问题".to_owned(),
+            "measures" => "结合执法办案开展以案释法".to_owned(),
+            "criteria" => "涉及全乡经济社会发展的重大公共政策和措施".to_owned(),
+            "items" => "集镇污水管网建设，村镇建设办".to_owned(),
+            _ if f.key.contains("reason") => "情况复杂，需进一步调查核实".to_owned(),
+            _ => "已按规定办理".to_owned(),
+        };
+        text
+    }
+
     fn citizen(&mut self) -> String {
         format!("{}某", self.pick(SURNAMES))
     }
@@ -242,7 +268,7 @@ impl Generator<'_> {
                 }
                 chosen.join("、")
             }
-            FieldType::LongText => format!("{}（演示数据）", f.label),
+            FieldType::LongText => self.paragraph(f),
             FieldType::Text(max) => {
                 let v = match f.key {
                     "village" => self.pick(&self.town.villages.clone()).to_owned(),
