@@ -119,7 +119,9 @@ impl Generator<'_> {
             "review_revisions" | "revisions" => "已按审查意见修改相关条款".to_owned(),
             "opinion_note" | "reply_note" => "经审查，符合法律法规规定".to_owned(),
             "attendees" => "乡党委、政府班子成员，司法所、党政办负责人".to_owned(),
-            "laws" => self.pick(&["《中华人民共和国宪法》", "《中华人民共和国民法典》", "《中华人民共和国行政处罚法》"]).to_owned(),
+            "laws" => self
+                .pick(&["《中华人民共和国宪法》", "《中华人民共和国民法典》", "《中华人民共和国行政处罚法》"])
+                .to_owned(),
             "summary" => "围绕群众关心的法律问题开展宣讲，现场解答咨询".to_owned(),
             "notes" => "逐户走访排查，未发现重大矛盾隐患".to_owned(),
             "opinion" => "经调查核实，已向信访人书面答复处理意见".to_owned(),

@@ -1,0 +1,66 @@
+//! Every figure of a generated township-year equals a count made by hand from its records, by the
+//! rule written beside each indicator in the declarations, and lists exactly those records; the
+//! year a drafted report would state.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestApp;
+use fazhi_domain::ledger::{Values, split_refs, text};
+use fazhi_domain::ledgers;
+use fazhi_store::ledger::{self, ListFilter};
+use fazhi_store::{Scope, indicators};
+
+#[tokio::test]
+async fn each_figure_of_a_generated_year_equals_a_hand_count_of_its_records() {
+    let app = TestApp::spawn().await;
+    let villages = ["杉岭村"];
+    fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &villages, 7, 1.0).await.unwrap();
+    let all = Scope::everything();
+    for year in [2021, 2022, 2023] {
+        let figures = indicators::for_year(&app.db, &all, app.orgs.township, year).await.unwrap();
+        for kind in ledgers::ALL {
+            // Every record of the kind in the township, read page by page.
+            let mut records: Vec<(i64, String, Values)> = Vec::new();
+            for page in 1.. {
+                let filter = ListFilter { page, page_size: 200, ..Default::default() };
+                let items = ledger::list(&app.db, &all, kind, &filter).await.unwrap().page.items;
+                if items.is_empty() {
+                    break;
+                }
+                records.extend(
+                    items.into_iter().filter(|r| r.org_id == app.orgs.township).map(|r| (r.id, r.state, r.values)),
+                );
+            }
+            for feed in kind.indicators {
+                let counted: Vec<&(i64, String, Values)> = records
+                    .iter()
+                    .filter(|(_, state, values)| feed.adds(kind, state, values, year).is_some())
+                    .collect();
+                let mut ids: Vec<i64> = counted.iter().map(|(id, _, _)| *id).collect();
+                ids.sort_unstable();
+                let value = match feed.distinct {
+                    Some(key) => {
+                        let names: BTreeSet<&str> =
+                            counted.iter().flat_map(|(_, _, v)| split_refs(text(v, key))).collect();
+                        // Never more than the township's villages: the test township has one, 杉岭村.
+                        (names.len() as i64).min(1)
+                    }
+                    None => counted.iter().map(|(_, state, v)| feed.adds(kind, state, v, year).unwrap()).sum(),
+                };
+                let figure = figures.iter().find(|f| f.id == feed.id && f.kind == kind.code).unwrap();
+                assert_eq!(figure.value, value, "{year} {} {}", kind.code, feed.id);
+                assert_eq!(
+                    figure.records, ids,
+                    "{year} {} {}: the records listed are those counted",
+                    kind.code, feed.id
+                );
+            }
+        }
+    }
+    // A repeat petition is counted once, with its original.
+    let petitions = indicators::for_year(&app.db, &all, app.orgs.township, 2023).await.unwrap();
+    let total = petitions.iter().find(|f| f.id == "petitions.total").unwrap();
+    assert!(total.value > 50, "the seeds' volumes: {}", total.value);
+}
