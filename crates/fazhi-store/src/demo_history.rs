@@ -111,7 +111,7 @@ impl Generator<'_> {
     /// A few words such as a clerk writes in a paragraph field, by what the field holds.
     fn paragraph(&mut self, f: &Field) -> String {
         let n = self.rng.u8(1..9);
-        let text = match f.key {
+        match f.key {
             "minutes" | "discussion" => "经集体讨论，同意按程序办理".to_owned(),
             "decisions" => "研究部署年度法治建设重点任务，明确责任分工".to_owned(),
             "topics" => "法治政府建设年度工作安排".to_owned(),
@@ -132,8 +132,7 @@ impl Generator<'_> {
             "items" => "集镇污水管网建设，村镇建设办".to_owned(),
             _ if f.key.contains("reason") => "情况复杂，需进一步调查核实".to_owned(),
             _ => "已按规定办理".to_owned(),
-        };
-        text
+        }
     }
 
     fn citizen(&mut self) -> String {

@@ -321,6 +321,7 @@ fn row_errors(
 type Replayed = Vec<(&'static str, Values)>;
 
 /// Takes the steps from `state` to the row's state with the row's values, as the importer.
+#[allow(clippy::too_many_arguments)]
 fn replay(
     kind: &'static LedgerKind,
     mut state: &'static str,
@@ -557,12 +558,9 @@ async fn run<C: ConnectionTrait>(
                 Err(message) => vec![cell_error(row, columns.id.unwrap_or(0), message)],
                 Ok(refusal) => row_errors(kind, row, &columns, &headers, refusal),
             })
-            .map(|p| {
-                match &p {
-                    Some(_) => report.updated += 1,
-                    None => report.unchanged += 1,
-                }
-                p
+            .inspect(|p| match p {
+                Some(_) => report.updated += 1,
+                None => report.unchanged += 1,
             })
         };
         match outcome {

@@ -14,8 +14,6 @@ use fazhi_store::ledger::{self, ListFilter};
 use fazhi_store::{Db, Scope};
 use reqwest::StatusCode;
 
-const CLERK: ActorFacts<'static> = ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
-
 /// `POST /api/v1/ledgers/decisions/import` with the file as the body.
 async fn api_import(s: &Session, file: Vec<u8>) -> reqwest::Response {
     let url = s.url("/api/v1/ledgers/decisions/import");
