@@ -802,30 +802,11 @@ impl LedgerKind {
             };
             return Err(Refusal::NotAllowed { message: format!("“{}”须由{who}办理", t.label) });
         }
-        let foreign: Vec<FieldError> = input
-            .keys()
-            .filter(|k| !t.inputs.contains(&k.as_str()))
-            .map(|k| match self.field(k) {
-                Some(f) => FieldError::new(f.key, format!("“{}”不是“{}”这一步登记的内容", f.label, t.label)),
-                None => FieldError::new("input", format!("{}没有名为“{}”的字段", self.label, crate::text::clip(k, 40))),
-            })
-            .collect();
-        if !foreign.is_empty() {
-            return Err(Refusal::Invalid(foreign));
-        }
+        self.only_inputs_of(t, input)?;
         let entered = self.parse_fields(t.inputs, input).map_err(Refusal::Invalid)?;
         let mut after = values.clone();
         after.extend(entered);
-        let missing: Vec<FieldError> = t
-            .inputs
-            .iter()
-            .filter_map(|k| self.field(k))
-            .filter(|f| f.required_by_step() && !after.contains_key(f.key))
-            .map(|f| FieldError::new(f.key, format!("{}须填写“{}”", t.label, f.label)))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Refusal::Invalid(missing));
-        }
+        self.inputs_filled(t, &after)?;
         if let Some(key) = t.stamp_actor {
             after.insert(key.to_owned(), Value::String(actor.name.to_owned()));
         }
@@ -959,6 +940,32 @@ impl LedgerKind {
         if errors.is_empty() { Ok(()) } else { Err(Refusal::Invalid(errors)) }
     }
 
+    /// Refuses what a step does not record: a field of another step (a signer sent with the
+    /// minutes), or no field of the kind at all. Nothing is dropped without a word.
+    fn only_inputs_of(&self, t: &Transition, input: &BTreeMap<String, String>) -> Result<(), Refusal> {
+        let foreign: Vec<FieldError> = input
+            .keys()
+            .filter(|k| !t.inputs.contains(&k.as_str()))
+            .map(|k| match self.field(k) {
+                Some(f) => FieldError::new(f.key, format!("“{}”不是“{}”这一步登记的内容", f.label, t.label)),
+                None => FieldError::new("input", format!("{}没有名为“{}”的字段", self.label, crate::text::clip(k, 40))),
+            })
+            .collect();
+        if foreign.is_empty() { Ok(()) } else { Err(Refusal::Invalid(foreign)) }
+    }
+
+    /// Every input the step requires is recorded in the values after it.
+    fn inputs_filled(&self, t: &Transition, after: &Values) -> Result<(), Refusal> {
+        let missing: Vec<FieldError> = t
+            .inputs
+            .iter()
+            .filter_map(|k| self.field(k))
+            .filter(|f| f.required_by_step() && !after.contains_key(f.key))
+            .map(|f| FieldError::new(f.key, format!("{}须填写“{}”", t.label, f.label)))
+            .collect();
+        if missing.is_empty() { Ok(()) } else { Err(Refusal::Invalid(missing)) }
+    }
+
     /// The steps of a record already taken whose entries may be corrected by this actor: those
     /// with inputs that are recorded, which the actor may take, or any of them for a 乡镇负责人.
     pub fn correctable<'a>(
@@ -1008,17 +1015,7 @@ impl LedgerKind {
         if reason.chars().count() > 500 {
             return Err(Refusal::Invalid(vec![FieldError::new("reason", "更正理由最多 500 个字")]));
         }
-        let foreign: Vec<FieldError> = input
-            .keys()
-            .filter(|k| !t.inputs.contains(&k.as_str()))
-            .map(|k| match self.field(k) {
-                Some(f) => FieldError::new(f.key, format!("“{}”不是“{}”这一步登记的内容", f.label, t.label)),
-                None => FieldError::new("input", format!("{}没有名为“{}”的字段", self.label, crate::text::clip(k, 40))),
-            })
-            .collect();
-        if !foreign.is_empty() {
-            return Err(Refusal::Invalid(foreign));
-        }
+        self.only_inputs_of(t, input)?;
         let entered = self.parse_fields(t.inputs, input).map_err(Refusal::Invalid)?;
         let mut after = values.clone();
         for key in t.inputs {
@@ -1027,16 +1024,7 @@ impl LedgerKind {
                 None => after.remove(*key),
             };
         }
-        let missing: Vec<FieldError> = t
-            .inputs
-            .iter()
-            .filter_map(|k| self.field(k))
-            .filter(|f| f.required_by_step() && !after.contains_key(f.key))
-            .map(|f| FieldError::new(f.key, format!("{}须填写“{}”", t.label, f.label)))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Refusal::Invalid(missing));
-        }
+        self.inputs_filled(t, &after)?;
         if after == *values {
             return Err(Refusal::Invalid(vec![FieldError::new("input", "更正后的内容与原登记相同")]));
         }

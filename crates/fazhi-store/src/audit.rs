@@ -45,8 +45,22 @@ impl<'a> Change<'a> {
 pub(crate) async fn append(txn: &WriteTxn, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
     let head =
         audit_head::Entity::find_by_id(1).one(txn).await?.ok_or_else(|| StoreError::Internal("审计链头缺失".into()))?;
+    let (id, hash, row) = chained(txn, head.last_id + 1, &head.last_hash, actor, change);
+    row.insert(txn).await?;
+    audit_head::ActiveModel { id: Set(1), last_id: Set(id), last_hash: Set(hash) }.update(txn).await?;
+    Ok(id)
+}
+
+/// The record that follows `prev_hash` in the chain as number `id`: its id, its hash and its row.
+fn chained(
+    txn: &WriteTxn,
+    id: i64,
+    prev_hash: &str,
+    actor: &Actor,
+    change: Change<'_>,
+) -> (i64, String, audit_record::ActiveModel) {
     let content = AuditContent {
-        id: head.last_id + 1,
+        id,
         at: crate::now(),
         actor_id: actor.user_id,
         actor_name: actor.name.clone(),
@@ -57,8 +71,8 @@ pub(crate) async fn append(txn: &WriteTxn, actor: &Actor, change: Change<'_>) ->
         before: change.before.map(|v| v.to_string()),
         after: change.after.map(|v| v.to_string()),
     };
-    let hash = chain_hash(txn.audit_key(), &head.last_hash, &content);
-    audit_record::ActiveModel {
+    let hash = chain_hash(txn.audit_key(), prev_hash, &content);
+    let row = audit_record::ActiveModel {
         id: Set(content.id),
         at: Set(content.at),
         actor_id: Set(content.actor_id),
@@ -69,13 +83,10 @@ pub(crate) async fn append(txn: &WriteTxn, actor: &Actor, change: Change<'_>) ->
         object_id: Set(content.object_id),
         before_json: Set(content.before),
         after_json: Set(content.after),
-        prev_hash: Set(head.last_hash.clone()),
+        prev_hash: Set(prev_hash.to_owned()),
         hash: Set(hash.clone()),
-    }
-    .insert(txn)
-    .await?;
-    audit_head::ActiveModel { id: Set(1), last_id: Set(content.id), last_hash: Set(hash) }.update(txn).await?;
-    Ok(content.id)
+    };
+    (id, hash, row)
 }
 
 /// Records an event that changes nothing else (an export, a refused login of an unknown name).
@@ -106,38 +117,13 @@ impl<'t> Appender<'t> {
     }
 
     pub(crate) async fn push(&mut self, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
-        let content = AuditContent {
-            id: self.last_id + 1,
-            at: crate::now(),
-            actor_id: actor.user_id,
-            actor_name: actor.name.clone(),
-            ip: actor.ip.clone(),
-            action: change.action.to_owned(),
-            object_type: change.object_type.to_owned(),
-            object_id: change.object_id,
-            before: change.before.map(|v| v.to_string()),
-            after: change.after.map(|v| v.to_string()),
-        };
-        let hash = chain_hash(self.txn.audit_key(), &self.last_hash, &content);
-        self.buffer.push(audit_record::ActiveModel {
-            id: Set(content.id),
-            at: Set(content.at),
-            actor_id: Set(content.actor_id),
-            actor_name: Set(content.actor_name),
-            ip: Set(content.ip),
-            action: Set(content.action),
-            object_type: Set(content.object_type),
-            object_id: Set(content.object_id),
-            before_json: Set(content.before),
-            after_json: Set(content.after),
-            prev_hash: Set(std::mem::replace(&mut self.last_hash, hash.clone())),
-            hash: Set(hash),
-        });
-        self.last_id = content.id;
+        let (id, hash, row) = chained(self.txn, self.last_id + 1, &self.last_hash, actor, change);
+        self.buffer.push(row);
+        (self.last_id, self.last_hash) = (id, hash);
         if self.buffer.len() >= 500 {
             self.flush().await?;
         }
-        Ok(content.id)
+        Ok(id)
     }
 
     async fn flush(&mut self) -> Result<(), StoreError> {

@@ -159,13 +159,7 @@ pub async fn take(
     ctx: &Context<'_>,
 ) -> Result<RecordView, StoreError> {
     let txn = db.begin_write().await?;
-    let current = find(&txn, scope, kind, id).await?;
-    if current.version != version {
-        return Err(StoreError::Conflict);
-    }
-    let before = view(kind, current.clone())?;
-    let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
-    let org_path = current.org_path.clone();
+    let Opened { current, before, linked, org_path } = open(&txn, scope, kind, id, version, input).await?;
     let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());
     let (mut values, state) =
         kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
@@ -183,6 +177,33 @@ pub async fn take(
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A record opened for a step or a correction under the write lock: as stored, as the caller saw
+/// it (the version checked: 409 otherwise), and what its rules consult.
+struct Opened {
+    current: ledger_record::Model,
+    before: RecordView,
+    linked: Linked,
+    org_path: String,
+}
+
+async fn open(
+    txn: &crate::db::WriteTxn,
+    scope: &Scope,
+    kind: &'static LedgerKind,
+    id: i64,
+    version: i64,
+    input: &BTreeMap<String, String>,
+) -> Result<Opened, StoreError> {
+    let current = find(txn, scope, kind, id).await?;
+    if current.version != version {
+        return Err(StoreError::Conflict);
+    }
+    let before = view(kind, current.clone())?;
+    let linked = linked(txn, kind, &current.org_path, Some(id), &before.values, input).await?;
+    let org_path = current.org_path.clone();
+    Ok(Opened { current, before, linked, org_path })
 }
 
 /// Corrects what a step recorded (更正), as the caller saw the record at `version`: the step's
@@ -203,13 +224,7 @@ pub async fn correct(
     ctx: &Context<'_>,
 ) -> Result<RecordView, StoreError> {
     let txn = db.begin_write().await?;
-    let current = find(&txn, scope, kind, id).await?;
-    if current.version != version {
-        return Err(StoreError::Conflict);
-    }
-    let before = view(kind, current.clone())?;
-    let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
-    let org_path = current.org_path.clone();
+    let Opened { current, before, linked, org_path } = open(&txn, scope, kind, id, version, input).await?;
     let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());
     let values = kind.correct(transition, &before.values, input, reason, facts, ctx).map_err(refusal)?;
     let state = kind.state(&before.state).map(|s| s.code).unwrap_or(kind.initial);

@@ -220,6 +220,20 @@ pub async fn is_principal(db: &Db, org_id: i64, user_id: i64) -> Result<bool, St
     Ok(org_principal::Entity::find_by_id((org_id, user_id)).one(db.conn()).await?.is_some())
 }
 
+/// What a ledger step asks of its taker, for a record of `org_id`: their roles, and whether they
+/// are a 乡镇负责人 named principal leader of that organization. Decided here once for every
+/// surface (pages, API, import).
+pub async fn roles_for_steps(
+    db: &Db,
+    principal: &crate::users::Principal,
+    org_id: i64,
+) -> Result<(Vec<fazhi_domain::role::Role>, bool), StoreError> {
+    let roles: Vec<fazhi_domain::role::Role> = principal.roles.iter().collect();
+    let leader =
+        roles.contains(&fazhi_domain::role::Role::Leader) && is_principal(db, org_id, principal.user_id).await?;
+    Ok((roles, leader))
+}
+
 /// Names an organization's principal leaders: users of that organization holding 乡镇负责人.
 pub async fn set_principals(
     db: &Db,

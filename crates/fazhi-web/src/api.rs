@@ -632,8 +632,7 @@ pub async fn import_ledger(
     let kind = ledger_kind(&kind)?;
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
-    let roles: Vec<Role> = p.roles.iter().collect();
-    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, p.org_id, p.user_id).await?;
+    let (roles, principal) = orgs::roles_for_steps(&state.db, p, p.org_id).await?;
     let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
     let (actor, scope) = (p.actor(&ip), p.scope());
     let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
@@ -809,19 +808,7 @@ pub async fn take_ledger_step(
     Path((kind, id, step)): Path<(String, i64, String)>,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(&kind)?;
-    let mut fields = text_fields(body(input)?);
-    let version = version_of(&fields)?;
-    fields.remove("version");
-    let p = &identity.principal;
-    let scope = p.scope();
-    let record = ledger::get(&state.db, &scope, kind, id).await?;
-    let roles: Vec<Role> = p.roles.iter().collect();
-    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
-    let rules = rules::current(&state.db).await?;
-    let ctx = rules.ctx();
-    let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    Ok(Json(ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &fields, &ctx).await?))
+    ledger_step(&state, &identity, &ip, &kind, id, &step, input, false).await
 }
 
 /// Corrects what a step recorded (更正). The body holds the step's fields, `reason` and
@@ -834,23 +821,40 @@ pub async fn correct_ledger_step(
     Path((kind, id, step)): Path<(String, i64, String)>,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(&kind)?;
+    ledger_step(&state, &identity, &ip, &kind, id, &step, input, true).await
+}
+
+/// A step taken, or what it recorded corrected (with the body's `reason`), as the caller.
+#[allow(clippy::too_many_arguments)]
+async fn ledger_step(
+    state: &AppState,
+    identity: &Identity,
+    ip: &str,
+    kind: &str,
+    id: i64,
+    step: &str,
+    input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+    correction: bool,
+) -> ApiResult<RecordView> {
+    let kind = ledger_kind(kind)?;
     let mut fields = text_fields(body(input)?);
     let version = version_of(&fields)?;
     fields.remove("version");
-    let reason = fields.remove("reason").unwrap_or_default();
+    // Only a correction has a reason; a step given one refuses it as a field it does not record.
+    let reason = if correction { fields.remove("reason").unwrap_or_default() } else { String::new() };
     let p = &identity.principal;
     let scope = p.scope();
     let record = ledger::get(&state.db, &scope, kind, id).await?;
-    let roles: Vec<Role> = p.roles.iter().collect();
-    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
+    let (roles, principal) = orgs::roles_for_steps(&state.db, p, record.org_id).await?;
     let rules = rules::current(&state.db).await?;
+    let ctx = rules.ctx();
     let facts = fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    let actor = p.actor(&ip);
-    Ok(Json(
-        ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, &step, &fields, &reason, &rules.ctx())
-            .await?,
-    ))
+    let actor = p.actor(ip);
+    Ok(Json(if correction {
+        ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, step, &fields, &reason, &ctx).await?
+    } else {
+        ledger::take(&state.db, &actor, facts, &scope, kind, id, version, step, &fields, &ctx).await?
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "工作日历", responses((status = 200, body = Vec<YearView>)))]

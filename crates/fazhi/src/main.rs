@@ -441,9 +441,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let p = fazhi_store::users::principal_by_id(&db, user.id)
                 .await?
                 .with_context(|| format!("账号 {as_user} 已停用或角色不合规，不能导入"))?;
-            let roles: Vec<fazhi_domain::role::Role> = p.roles.iter().collect();
-            let principal =
-                roles.contains(&fazhi_domain::role::Role::Leader) && orgs::is_principal(&db, org.id, p.user_id).await?;
+            let (roles, principal) = orgs::roles_for_steps(&db, &p, org.id).await?;
             let facts =
                 fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
             let (actor, scope) = (p.actor("local"), p.scope());

@@ -862,18 +862,7 @@ async fn a_clerk_exports_edits_and_imports_a_ledger_back() {
     assert_eq!(rows[0][0], record.rsplit('/').next().unwrap(), "the first column is the record's 编号");
     let address_column = headers.iter().position(|h| h == "住址").unwrap();
     rows[0][address_column] = "石门村3组".into();
-    let edited = {
-        use fazhi_office::xlsx::{Cell, TableWriter};
-        let names: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let mut w = TableWriter::new("信访", &names).unwrap();
-        for row in &rows {
-            w.push(
-                &row.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.clone()) }).collect::<Vec<_>>(),
-            )
-            .unwrap();
-        }
-        w.finish().unwrap()
-    };
+    let edited = common::edited_sheet("信访", &headers, &rows);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("信访台账.xlsx");
     std::fs::write(&path, edited).unwrap();

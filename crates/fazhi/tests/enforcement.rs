@@ -12,18 +12,7 @@ use reqwest::StatusCode;
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
 async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let page = s.get(record).await.text().await.unwrap();
-    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
-    let mut all = fields.to_vec();
-    all.push(("version", &version));
-    let r = s.post_form(&format!("{record}/steps/{code}"), &all).await;
-    let status = r.status();
-    let body = if status == StatusCode::SEE_OTHER {
-        s.get(record).await.text().await.unwrap()
-    } else {
-        r.text().await.unwrap()
-    };
-    (status, body)
+    common::post_on_record(s, record, &format!("steps/{code}"), fields).await
 }
 
 async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> Result<String, String> {

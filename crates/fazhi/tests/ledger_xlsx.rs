@@ -6,9 +6,8 @@
 mod common;
 
 use common::{Session, TestApp};
-use fazhi_domain::ledger::{ActorFacts, text};
+use fazhi_domain::ledger::text;
 use fazhi_domain::ledgers::{decisions, normative_documents};
-use fazhi_domain::role::Role;
 use fazhi_office::xlsx::read_sheet;
 use fazhi_store::ledger::{self, ListFilter};
 use fazhi_store::{Db, Scope};
@@ -24,18 +23,6 @@ async fn records(db: &Db, org_id: i64, kind: &'static fazhi_domain::ledger::Ledg
     let filter = ListFilter { page: 1, page_size: 200, sort: ledger::Sort::Title, ..Default::default() };
     let all = ledger::list(db, &Scope::everything(), kind, &filter).await.unwrap().page.items;
     all.into_iter().filter(|r| r.org_id == org_id).collect()
-}
-
-/// A sheet as a clerk saves it after editing: every cell as text.
-fn edited_sheet(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    use fazhi_office::xlsx::{Cell, TableWriter};
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let mut w = TableWriter::new("行政规范性文件", &headers).unwrap();
-    for row in rows {
-        w.push(&row.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.clone()) }).collect::<Vec<_>>())
-            .unwrap();
-    }
-    w.finish().unwrap()
 }
 
 /// Checks a file as the clerk, then confirms it: the preview page and the page after.
@@ -95,7 +82,9 @@ async fn an_exported_list_edited_and_imported_updates_its_records_through_the_ru
     row[column("公布日期")] = "2026-11-10".into();
     row[column("公布渠道")] = "乡政府网站".into();
     row[column("文号")] = "杉岭府规〔2026〕99号".into();
-    let (preview, done) = check_and_confirm(&clerk, "normative_documents", edited_sheet(&headers, &edited)).await;
+    let (preview, done) =
+        check_and_confirm(&clerk, "normative_documents", common::edited_sheet("行政规范性文件", &headers, &edited))
+            .await;
     assert!(preview.contains("将新建 0 条、更新 1 条，1 条无变化"), "{preview}");
     assert!(preview.contains("<td>更新</td><td>有效</td><td>杉岭乡集镇管理暂行办法</td>"), "{preview}");
     assert!(done.contains("更新 1 条"), "{done}");
@@ -117,8 +106,12 @@ async fn an_exported_list_edited_and_imported_updates_its_records_through_the_ru
     fresh[column("状态")] = "有效".into();
     fresh[column("文件名称")] = "杉岭乡河道管理办法".into();
     fresh[column("起草单位")] = "党政办".into();
-    let (status, page) =
-        clerk.upload_spreadsheet("/ledgers/normative_documents/import", edited_sheet(&headers, &[fresh])).await;
+    let (status, page) = clerk
+        .upload_spreadsheet(
+            "/ledgers/normative_documents/import",
+            common::edited_sheet("行政规范性文件", &headers, &[fresh]),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("状态为“有效”的记录须经过“公开征求意见”这一步，请填写“征求意见稿公布日期”"), "{page}");
 

@@ -453,18 +453,7 @@ async fn a_draft_is_corrected_and_a_record_in_procedure_is_not() {
 
 /// Posts a correction of a step with the record's current version; the page after, or the refusal.
 async fn correction(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let page = s.get(record).await.text().await.unwrap();
-    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
-    let mut all = fields.to_vec();
-    all.push(("version", &version));
-    let r = s.post_form(&format!("{record}/corrections/{code}"), &all).await;
-    let status = r.status();
-    let body = if status == StatusCode::SEE_OTHER {
-        s.get(record).await.text().await.unwrap()
-    } else {
-        r.text().await.unwrap()
-    };
-    (status, body)
+    common::post_on_record(s, record, &format!("corrections/{code}"), fields).await
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! versioned, a review covers the version it read, and only a positive review of the current
 //! draft opens the way to collective discussion.
 
-use crate::ledger::{Context, RefSpec, Values, date, integer, text};
+use crate::ledger::{Context, Guard, RefSpec, Values, date, integer, text};
 
 /// Who gave a legality review: a lawyer of the township's register of legal advisers, engaged on
 /// the day of the opinion, or the 司法所 itself. A name typed freely would make the adviser's role
@@ -31,6 +31,14 @@ pub static REVIEWER: RefSpec = RefSpec {
 
 /// The 司法所 as the reviewer named.
 pub const SUFFICE: &str = "司法所";
+
+/// The guard of recording a review: the reviewer named fits the body the review was asked of.
+pub const REVIEWER_FITS_BODY: Guard = Guard {
+    rule: "legality_reviewer",
+    article: "合法性审查意见由司法所或在聘法律顾问出具",
+    message: "审查机构为“司法所”的，审核人填写“司法所”；为“法律顾问”的，填写在聘法律顾问的姓名",
+    holds: reviewer_fits_body,
+};
 
 /// The reviewer named fits the reviewing body chosen when the review was asked for: the 司法所 for
 /// 司法所, a lawyer for 法律顾问.

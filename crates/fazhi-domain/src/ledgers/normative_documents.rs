@@ -148,12 +148,7 @@ const TRANSITIONS: &[Transition] = &[
         actors: Actors::Roles(REVIEWERS),
         inputs: &["reviewer_name", "review_on", "review_opinion", "review_revisions"],
         guards: &[
-            Guard {
-                rule: "legality_reviewer",
-                article: "合法性审查意见由司法所或在聘法律顾问出具",
-                message: "审查机构为“司法所”的，审核人填写“司法所”；为“法律顾问”的，填写在聘法律顾问的姓名",
-                holds: legality_review::reviewer_fits_body,
-            },
+            legality_review::REVIEWER_FITS_BODY,
             Guard {
                 rule: "gfwj_no_review_no_deliberation",
                 article: "国办发〔2018〕37号 二(六)",

@@ -451,9 +451,7 @@ fn human_size(bytes: i64) -> String {
 /// Who imports into their own organization, as the steps they replay see them.
 async fn import_facts(state: &AppState, identity: &Identity) -> Result<(Vec<Role>, bool), StoreError> {
     let p = &identity.principal;
-    let roles: Vec<Role> = p.roles.iter().collect();
-    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, p.org_id, p.user_id).await?;
-    Ok((roles, principal))
+    orgs::roles_for_steps(&state.db, p, p.org_id).await
 }
 
 async fn facts_for(
@@ -461,10 +459,7 @@ async fn facts_for(
     identity: &Identity,
     record: &RecordView,
 ) -> Result<(Vec<Role>, bool), StoreError> {
-    let p = &identity.principal;
-    let roles: Vec<Role> = p.roles.iter().collect();
-    let principal = roles.contains(&Role::Leader) && orgs::is_principal(&state.db, record.org_id, p.user_id).await?;
-    Ok((roles, principal))
+    orgs::roles_for_steps(&state.db, &identity.principal, record.org_id).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -720,38 +715,7 @@ pub async fn take_step(
     Path((code, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let mut form = form_fields(&body);
-    let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    form.remove("csrf_token");
-    let scope = identity.principal.scope();
-    let record = match ledger::get(&state.db, &scope, kind, id).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let (rules, (roles, principal)) =
-        match (rules::current(&state.db).await, facts_for(&state, &identity, &record).await) {
-            (Ok(r), Ok(f)) => (r, f),
-            (Err(e), _) | (_, Err(e)) => return store_error_page(&identity, e),
-        };
-    let ctx = rules.ctx();
-    let p = &identity.principal;
-    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    match ledger::take(&state.db, &p.actor(&ip), facts, &scope, kind, id, version, &step, &form, &ctx).await {
-        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}", kind.code)),
-        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
-            store_error_page(&identity, e)
-        }
-        Err(e) => {
-            let status = match e {
-                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-                StoreError::Conflict => StatusCode::CONFLICT,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            let errors = FormErrors::from_store(e);
-            detail_page(&state, &identity, kind, id, Some((&step, &form, errors)), None, status).await
-        }
-    }
+    post_step(&state, &identity, &ip, &code, id, &step, &body, Posted::Take).await
 }
 
 /// Corrects what a step recorded (更正) and returns to the record; a refusal is shown in the
@@ -763,30 +727,59 @@ pub async fn correct_step(
     Path((code, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
-    let mut form = form_fields(&body);
+    post_step(&state, &identity, &ip, &code, id, &step, &body, Posted::Correct).await
+}
+
+/// What a posted step form does: take the step, or correct what it recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    Take,
+    Correct,
+}
+
+/// A step's form posted: taken or corrected as the caller, back to the record; a refusal shown in
+/// that form with what was typed.
+#[allow(clippy::too_many_arguments)]
+async fn post_step(
+    state: &AppState,
+    identity: &Identity,
+    ip: &str,
+    code: &str,
+    id: i64,
+    step: &str,
+    body: &[u8],
+    posted: Posted,
+) -> Response {
+    let Some(kind) = ledgers::by_code(code) else { return unknown_kind(identity) };
+    let mut form = form_fields(body);
     let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     form.remove("csrf_token");
-    let reason = form.remove("reason").unwrap_or_default();
+    // Only a correction has a reason; a step given one refuses it as a field it does not record.
+    let reason = if posted == Posted::Correct { form.remove("reason").unwrap_or_default() } else { String::new() };
     let scope = identity.principal.scope();
     let record = match ledger::get(&state.db, &scope, kind, id).await {
         Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
+        Err(e) => return store_error_page(identity, e),
     };
-    let (rules, (roles, principal)) =
-        match (rules::current(&state.db).await, facts_for(&state, &identity, &record).await) {
-            (Ok(r), Ok(f)) => (r, f),
-            (Err(e), _) | (_, Err(e)) => return store_error_page(&identity, e),
-        };
+    let (rules, (roles, principal)) = match (rules::current(&state.db).await, facts_for(state, identity, &record).await)
+    {
+        (Ok(r), Ok(f)) => (r, f),
+        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
+    };
+    let ctx = rules.ctx();
     let p = &identity.principal;
     let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    let actor = p.actor(&ip);
-    match ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, &step, &form, &reason, &rules.ctx())
-        .await
-    {
+    let actor = p.actor(ip);
+    let done = match posted {
+        Posted::Take => ledger::take(&state.db, &actor, facts, &scope, kind, id, version, step, &form, &ctx).await,
+        Posted::Correct => {
+            ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, step, &form, &reason, &ctx).await
+        }
+    };
+    match done {
         Ok(_) => super::see_other(&format!("/ledgers/{}/{id}", kind.code)),
         Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
-            store_error_page(&identity, e)
+            store_error_page(identity, e)
         }
         Err(e) => {
             let status = match e {
@@ -795,9 +788,14 @@ pub async fn correct_step(
                 _ => StatusCode::BAD_REQUEST,
             };
             let errors = FormErrors::from_store(e);
-            form.insert("reason".into(), reason);
-            let failed = format!("{FIX}{step}");
-            detail_page(&state, &identity, kind, id, Some((&failed, &form, errors)), None, status).await
+            let failed = match posted {
+                Posted::Take => step.to_owned(),
+                Posted::Correct => {
+                    form.insert("reason".into(), reason);
+                    format!("{FIX}{step}")
+                }
+            };
+            detail_page(state, identity, kind, id, Some((&failed, &form, errors)), None, status).await
         }
     }
 }

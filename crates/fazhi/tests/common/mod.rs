@@ -457,3 +457,37 @@ pub async fn lawyer(db: &Db, org: i64, name: &str) {
         .await
         .unwrap();
 }
+
+/// Posts a form of a record's page (a step `steps/CODE`, a correction `corrections/CODE`) with the
+/// version the page shows; the record's page after, or the refusal.
+pub async fn post_on_record(
+    s: &Session,
+    record: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (reqwest::StatusCode, String) {
+    let page = s.get(record).await.text().await.unwrap();
+    let version = page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0").to_owned();
+    let mut all = fields.to_vec();
+    all.push(("version", &version));
+    let r = s.post_form(&format!("{record}/{action}"), &all).await;
+    let status = r.status();
+    let body = if status == reqwest::StatusCode::SEE_OTHER {
+        s.get(record).await.text().await.unwrap()
+    } else {
+        r.text().await.unwrap()
+    };
+    (status, body)
+}
+
+/// A sheet as a clerk saves it after editing it: every cell as text, empty cells empty.
+pub fn edited_sheet(title: &str, headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    use fazhi_office::xlsx::{Cell, TableWriter};
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut w = TableWriter::new(title, &headers).unwrap();
+    for row in rows {
+        w.push(&row.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.clone()) }).collect::<Vec<_>>())
+            .unwrap();
+    }
+    w.finish().unwrap()
+}
