@@ -117,7 +117,7 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
         specs.push((format!("{code}_clerk"), format!("{name}经办人"), *id, name, vec![Role::Clerk]));
     }
     let (shanling_id, shanling, _) = township_ids[0];
-    specs.push(("shanling_adviser".into(), "杉岭乡法律顾问".into(), shanling_id, shanling, vec![Role::Adviser]));
+    specs.push(("shanling_adviser".into(), "陈志远".into(), shanling_id, shanling, vec![Role::Adviser]));
 
     let mut accounts = Vec::new();
     for (username, display_name, org_id, org, roles) in specs {
@@ -198,7 +198,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     const HEAD: ActorFacts<'static> =
         ActorFacts { name: "杉岭乡负责人", roles: &[Role::Leader], principal_leader: true };
     const ADVISER: ActorFacts<'static> =
-        ActorFacts { name: "杉岭乡法律顾问", roles: &[Role::Adviser], principal_leader: false };
+        ActorFacts { name: "陈志远", roles: &[Role::Adviser], principal_leader: false };
     let (calendar, settings) = (Calendar::shipped(), Settings::default());
     let ctx = Context::new(&calendar, &settings);
     let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| {
@@ -222,7 +222,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     walk(
         &legal_advisers::KIND,
         &[
-            ("lawyer", "杉岭乡法律顾问"),
+            ("lawyer", "陈志远"),
             ("firm", "君之合律师事务所"),
             ("term_start", "2025-01-01"),
             ("term_end", "2026-12-31"),
@@ -245,7 +245,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("submit_review", &[("review_submitted_on", "2026-08-17"), ("reviewer", "法律顾问")], CLERK),
             (
                 "record_review",
-                &[("reviewer_name", "杉岭乡法律顾问"), ("review_on", "2026-08-26"), ("review_opinion", "合法")],
+                &[("reviewer_name", "陈志远"), ("review_on", "2026-08-26"), ("review_opinion", "合法")],
                 ADVISER,
             ),
             (
@@ -408,7 +408,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("review_required", "是"),
         ],
         &[
-            ("submit_review", &[("submitted_on", "2026-04-27"), ("adviser", "杉岭乡法律顾问")], CLERK),
+            ("submit_review", &[("submitted_on", "2026-04-27"), ("adviser", "陈志远")], CLERK),
             (
                 "record_review",
                 &[("reviewed_on", "2026-04-29"), ("opinion", "修改后签订"), ("opinion_note", "补充工期违约条款")],
@@ -427,7 +427,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
             ("amount", "120000"),
             ("review_required", "是"),
         ],
-        &[("submit_review", &[("submitted_on", "2026-11-18"), ("adviser", "杉岭乡法律顾问")], CLERK)],
+        &[("submit_review", &[("submitted_on", "2026-11-18"), ("adviser", "陈志远")], CLERK)],
     )
     .await?;
     walk(
@@ -478,7 +478,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         &[("title", "学习《中华人民共和国民法典》"), ("session_type", "集中学法"), ("planned_on", "2026-03-10")],
         &[(
             "hold",
-            &[("held_on", "2026-03-10"), ("teacher", "杉岭乡法律顾问"), ("attendees", "62"), ("staff", "66")],
+            &[("held_on", "2026-03-10"), ("teacher", "陈志远"), ("attendees", "62"), ("staff", "66")],
             CLERK,
         )],
     )

@@ -628,7 +628,7 @@ async fn publicity_study_leadership_disclosure_contract_and_lawsuit_records_are_
     )
     .await
     .unwrap();
-    take_step(b, "submit_review", &[("submitted_on", "2026-11-02"), ("adviser", "杉岭乡法律顾问")]).await;
+    take_step(b, "submit_review", &[("submitted_on", "2026-11-02"), ("adviser", "陈志远")]).await;
     switch_user(b, address, &contract, "shanling_adviser", &demo.demo_password).await;
     take_step(b, "record_review", &[("reviewed_on", "2026-11-05"), ("opinion", "同意签订")]).await;
     switch_user(b, address, &contract, "shanling_clerk", &demo.demo_password).await;

@@ -64,3 +64,26 @@ async fn each_figure_of_a_generated_year_equals_a_hand_count_of_its_records() {
     let total = petitions.iter().find(|f| f.id == "petitions.total").unwrap();
     assert!(total.value > 50, "the seeds' volumes: {}", total.value);
 }
+
+/// Every figure a drafted report states comes from an indicator some ledger kind declares (or is
+/// computed from them, as a pass rate is): a renamed indicator cannot leave the draft stating 0.
+#[test]
+fn every_figure_the_draft_states_is_declared_by_a_ledger() {
+    use fazhi_report::draft::{Facts, draft};
+    let declared: BTreeSet<&str> = ledgers::ALL.iter().flat_map(|k| k.indicators.iter().map(|f| f.id)).collect();
+    // Every figure non-zero, so every clause that states one is written.
+    let figures = declared.iter().map(|id| (id.to_string(), 7)).collect();
+    let facts = Facts {
+        issuer: "杉岭乡人民政府".into(),
+        year: 2025,
+        figures,
+        shortcomings: Vec::new(),
+        signed_on: (2026, 1, 15),
+    };
+    let stated: BTreeSet<String> = draft(&facts).figures().map(|(id, _, _)| id.to_owned()).collect();
+    let computed = ["study.exam_pass_rate"];
+    let undeclared: Vec<&String> =
+        stated.iter().filter(|id| !declared.contains(id.as_str()) && !computed.contains(&id.as_str())).collect();
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert!(stated.len() > 40, "{stated:?}");
+}
