@@ -454,6 +454,13 @@ impl Db {
                 setting::Entity::delete_by_id(row.key).exec(&txn).await?;
             }
         }
+        if (3..8).contains(&current) {
+            // Citizens' personal values searched apart from the rest (only by those who see them):
+            // every record's search texts written again.
+            let column = ColumnDef::new(ledger_record::Column::PersonalText).text().not_null().default("").to_owned();
+            txn.execute(&Table::alter().table(ledger_record::Entity).add_column(column).to_owned()).await?;
+            crate::ledger::rewrite_search_texts(&txn).await?;
+        }
         if (4..8).contains(&current) {
             // The uploaded file's name, for the history of each record it imports.
             let column = ColumnDef::new(ledger_upload::Column::FileName).string().not_null().default("").to_owned();

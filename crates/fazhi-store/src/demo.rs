@@ -476,11 +476,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     walk(
         &law_study::KIND,
         &[("title", "学习《中华人民共和国民法典》"), ("session_type", "集中学法"), ("planned_on", "2026-03-10")],
-        &[(
-            "hold",
-            &[("held_on", "2026-03-10"), ("teacher", "陈志远"), ("attendees", "62"), ("staff", "66")],
-            CLERK,
-        )],
+        &[("hold", &[("held_on", "2026-03-10"), ("teacher", "陈志远"), ("attendees", "62"), ("staff", "66")], CLERK)],
     )
     .await?;
     walk(

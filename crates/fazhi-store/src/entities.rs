@@ -236,9 +236,13 @@ pub mod ledger_record {
         #[sea_orm(column_type = "Text")]
         pub values_json: String,
         /// The record's words, lower-cased, for substring search: Chinese has no spaces to split
-        /// words at, and a clerk searches for any part of a name.
+        /// words at. Citizens' personal values are kept apart, in `personal_text`.
         #[sea_orm(column_type = "Text", default_value = "")]
         pub search_text: String,
+        /// The personal values (names, contacts), lower-cased: searched only by those who see them
+        /// for every record in their scope, so the district cannot find a citizen by name.
+        #[sea_orm(column_type = "Text", default_value = "")]
+        pub personal_text: String,
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

@@ -10,8 +10,8 @@ use fazhi_domain::ledger::{
     refs, split_refs, text,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use serde::Serialize;
 
@@ -19,7 +19,7 @@ use crate::audit::{self, Change};
 use crate::entities::{
     ledger_attachment, ledger_deadline, ledger_figure, ledger_record, ledger_sequence, organization,
 };
-use crate::{Actor, Db, Page, Scope, StoreError};
+use crate::{Actor, Db, Page, Scope, StoreError, township_path};
 
 /// A ledger record as pages and the API show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -58,6 +58,16 @@ fn view(kind: &LedgerKind, m: ledger_record::Model) -> Result<RecordView, StoreE
         updated_at: m.updated_at,
         org_path: m.org_path,
     })
+}
+
+/// A record as the caller may see it: citizens' personal values masked unless the scope shows them
+/// for the record's township (`Scope::sees_personal`). Every read and write that returns a record
+/// to a caller returns it through here.
+fn for_caller(scope: &Scope, kind: &LedgerKind, mut record: RecordView) -> RecordView {
+    if !scope.sees_personal(&record.org_path) {
+        record.values = kind.masked(&record.values);
+    }
+    record
 }
 
 fn refusal(r: Refusal) -> StoreError {
@@ -99,7 +109,7 @@ pub async fn create(
         .after(serde_json::json!({ "state": record.state, "values": record.values }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
-    Ok(record)
+    Ok(for_caller(scope, kind, record))
 }
 
 /// A record about to be stored for the first time, created or imported.
@@ -117,7 +127,8 @@ pub(crate) fn new_record(
         state: Set(state.to_owned()),
         title: Set(text(values, kind.title_field).to_owned()),
         values_json: Set(serde_json::to_string(values).expect("values serialize")),
-        search_text: Set(search_text(values)),
+        search_text: Set(search_texts(kind, values).0),
+        personal_text: Set(search_texts(kind, values).1),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -139,7 +150,7 @@ pub(crate) async fn find<C: ConnectionTrait>(
 }
 
 pub async fn get(db: &Db, scope: &Scope, kind: &'static LedgerKind, id: i64) -> Result<RecordView, StoreError> {
-    view(kind, find(db.conn(), scope, kind, id).await?)
+    Ok(for_caller(scope, kind, view(kind, find(db.conn(), scope, kind, id).await?)?))
 }
 
 /// One step of a record's procedure, as the caller saw the record at `version`. The step's
@@ -176,7 +187,7 @@ pub async fn take(
         .after(serde_json::json!({ "step": transition, "state": saved.state, "values": saved.values }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(for_caller(scope, kind, saved))
 }
 
 /// A record opened for a step or a correction under the write lock: as stored, as the caller saw
@@ -239,7 +250,7 @@ pub async fn correct(
         }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(for_caller(scope, kind, saved))
 }
 
 /// The names of citizens an organization's records hold in their personal fields (petitioners,
@@ -289,16 +300,6 @@ pub(crate) async fn last_record_id<C: ConnectionTrait>(conn: &C) -> Result<i64, 
         .await?
         .flatten()
         .unwrap_or(0))
-}
-
-/// The township's part of an organization path: `/1/4/9/` → `/1/4/`. Townships stand right under
-/// the district, and a township's offices keep ledgers for it.
-fn township_path(org_path: &str) -> &str {
-    let mut slashes = org_path.match_indices('/').map(|(i, _)| i);
-    match slashes.nth(2) {
-        Some(end) => &org_path[..=end],
-        None => org_path,
-    }
 }
 
 /// The records of a register another kind refers to (officers, mediators), as found in the
@@ -393,7 +394,9 @@ pub(crate) async fn save<C: ConnectionTrait>(
     active.state = Set(state.to_owned());
     active.title = Set(text(values, kind.title_field).to_owned());
     active.values_json = Set(serde_json::to_string(values).expect("values serialize"));
-    active.search_text = Set(search_text(values));
+    let (open, personal) = search_texts(kind, values);
+    active.search_text = Set(open);
+    active.personal_text = Set(personal);
     active.version = Set(version + 1);
     active.updated_at = Set(crate::now());
     let saved = active.update(conn).await?;
@@ -433,7 +436,7 @@ pub async fn update(
         .after(serde_json::json!({ "values": saved.values }));
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(for_caller(scope, kind, saved))
 }
 
 /// The next number of a kind for an organization and year. Every write transaction holds the
@@ -545,6 +548,8 @@ pub(crate) struct ScopeOrgs {
     /// (id, path) of every organization in the scope.
     pub orgs: Vec<(i64, String)>,
     pub everything: bool,
+    /// A search may look in personal values: the caller sees them in every record of the scope.
+    pub personal_search: bool,
 }
 
 impl ScopeOrgs {
@@ -558,7 +563,7 @@ impl ScopeOrgs {
         let total = orgs.len();
         let orgs: Vec<(i64, String)> = orgs.into_iter().filter(|(_, path)| scope.contains_path(path)).collect();
         let everything = orgs.len() == total;
-        Ok(ScopeOrgs { orgs, everything })
+        Ok(ScopeOrgs { orgs, everything, personal_search: scope.sees_personal_everywhere() })
     }
 
     fn ids(&self) -> impl Iterator<Item = i64> + '_ {
@@ -596,7 +601,16 @@ fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm
         query = query.filter(ledger_record::Column::State.eq(state));
     }
     if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(ledger_record::Column::SearchText.contains(words.to_lowercase()));
+        let words = words.to_lowercase();
+        query = if orgs.personal_search {
+            query.filter(
+                Condition::any()
+                    .add(ledger_record::Column::SearchText.contains(&words))
+                    .add(ledger_record::Column::PersonalText.contains(&words)),
+            )
+        } else {
+            query.filter(ledger_record::Column::SearchText.contains(&words))
+        };
     }
     query
 }
@@ -685,7 +699,11 @@ pub async fn list(
     filter: &ListFilter,
 ) -> Result<Listed<RecordView>, StoreError> {
     let w = window(db, scope, kind, filter).await?;
-    let items = rows_by_id(db.conn(), &w.ids).await?.into_iter().map(|m| view(kind, m)).collect::<Result<_, _>>()?;
+    let items = rows_by_id(db.conn(), &w.ids)
+        .await?
+        .into_iter()
+        .map(|m| view(kind, m).map(|r| for_caller(scope, kind, r)))
+        .collect::<Result<_, _>>()?;
     Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
 }
 
@@ -781,18 +799,54 @@ pub struct Listed<T> {
     pub more: bool,
 }
 
-/// Every text of a record, lower-cased, one per line: what a search looks in.
-pub(crate) fn search_text(values: &Values) -> String {
-    let mut out = String::new();
-    for value in values.values() {
-        if let Some(s) = value.as_str().filter(|s| !s.is_empty()) {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&s.to_lowercase());
+/// Writes every record's search texts again, a thousand at a time: after the split of personal
+/// values from the rest (schema 8).
+pub(crate) async fn rewrite_search_texts<C: ConnectionTrait>(conn: &C) -> Result<u64, StoreError> {
+    let mut after = 0i64;
+    let mut written = 0u64;
+    loop {
+        let page: Vec<(i64, String, String)> = ledger_record::Entity::find()
+            .select_only()
+            .columns([ledger_record::Column::Id, ledger_record::Column::Kind, ledger_record::Column::ValuesJson])
+            .filter(ledger_record::Column::Id.gt(after))
+            .order_by_asc(ledger_record::Column::Id)
+            .limit(1000)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let Some((last, _, _)) = page.last() else { return Ok(written) };
+        after = *last;
+        for (id, code, json) in page {
+            let (Some(kind), Ok(values)) =
+                (fazhi_domain::ledgers::by_code(&code), serde_json::from_str::<Values>(&json))
+            else {
+                continue;
+            };
+            let (open, personal) = search_texts(kind, &values);
+            ledger_record::Entity::update_many()
+                .col_expr(ledger_record::Column::SearchText, sea_orm::sea_query::Expr::value(open))
+                .col_expr(ledger_record::Column::PersonalText, sea_orm::sea_query::Expr::value(personal))
+                .filter(ledger_record::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+            written += 1;
         }
     }
-    out
+}
+
+/// The texts of a record, lower-cased, one per line, what a search looks in: those that are not
+/// personal, and those that are (kept apart so only their readers search them).
+pub(crate) fn search_texts(kind: &LedgerKind, values: &Values) -> (String, String) {
+    let (mut open, mut personal) = (String::new(), String::new());
+    for (key, value) in values {
+        let Some(s) = value.as_str().filter(|s| !s.is_empty()) else { continue };
+        let out = if kind.field(key).is_some_and(|f| f.personal) { &mut personal } else { &mut open };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&s.to_lowercase());
+    }
+    (open, personal)
 }
 
 /// How a deadline row keeps its period: the period with any extension, and the spans its clock

@@ -22,16 +22,17 @@ use crate::entities::{ledger_record, ledger_sequence, ledger_upload, organizatio
 use crate::ledger::ListFilter;
 use crate::{Actor, Db, Scope, StoreError};
 
-/// A filtered list as a spreadsheet, in the list's order. Personal fields are masked when
-/// `mask_personal` (for those outside the township). The export is audited with its filter.
+/// A filtered list as a spreadsheet, in the list's order. Personal fields are masked where the
+/// scope does not show them (`Scope::sees_personal`: outside the caller's township). The export
+/// is audited with its filter.
 pub async fn export(
     db: &Db,
     actor: &Actor,
     scope: &Scope,
     kind: &'static LedgerKind,
     filter: &ListFilter,
-    mask_personal: bool,
 ) -> Result<(Vec<u8>, u64), StoreError> {
+    let mask_personal = !scope.sees_personal_everywhere();
     let headers = kind.table_headers();
     let mut writer = TableWriter::new(kind.label, &headers).map_err(office)?;
     // The ids in the list's order from the indexes, then the rows a thousand at a time.
@@ -43,7 +44,7 @@ pub async fn export(
             let values: Values = serde_json::from_str(&m.values_json)
                 .map_err(|e| StoreError::Internal(format!("台账记录 {} 的内容已损坏：{e}", m.id)))?;
             let cells: Vec<Cell> = kind
-                .table_row(m.id, m.version, &m.state, &values, mask_personal)
+                .table_row(m.id, m.version, &m.state, &values, !scope.sees_personal(&m.org_path))
                 .into_iter()
                 .zip([None, None, None].into_iter().chain(kind.fields.iter().map(Some)))
                 .map(|(v, field)| cell(v, field.map(|f| f.ty)))

@@ -141,20 +141,76 @@ pub(crate) fn token_digest(token: &str) -> String {
     hex::encode(Sm3::digest(token.as_bytes()))
 }
 
-/// The part of the organization tree a caller may see: its own organization and everything below.
+/// The part of the organization tree a caller may see: its own organization and everything below,
+/// and whether the personal data of a township's citizens in it is shown to them.
 #[derive(Debug, Clone)]
 pub struct Scope {
     /// Materialized path of the caller's organization, `/1/4/`; `/` is the whole installation.
     pub org_path: String,
+    pub personal: PersonalData,
+}
+
+/// Whose eyes read through a scope, as far as citizens' personal data goes (the names, contacts
+/// and addresses of petitioners, parties, applicants). Decided here once: every read of records
+/// (a record, a list, an export, a search) takes a `Scope` and returns values already masked for
+/// it, so no surface can forget to mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalData {
+    /// Shown in the records of the caller's own township (the caller's organization is the
+    /// township or inside it), masked elsewhere — the district sees them masked. The business
+    /// roles.
+    OwnTownship,
+    /// Always masked: administrators and auditors, whose duties are not the townships' business
+    /// (三员分立), and exports asked for without personal data.
+    Masked,
+    /// Always shown: the command line of the server's administrator, and the system itself.
+    All,
 }
 
 impl Scope {
-    /// The whole installation: the command line run by the server's administrator.
+    /// The whole installation, personal data included: the command line run by the server's
+    /// administrator, and the system's own work.
     pub fn everything() -> Scope {
-        Scope { org_path: "/".into() }
+        Scope { org_path: "/".into(), personal: PersonalData::All }
+    }
+
+    /// An organization's subtree read with personal data masked.
+    pub fn masked(org_path: &str) -> Scope {
+        Scope { org_path: org_path.to_owned(), personal: PersonalData::Masked }
     }
 
     pub fn contains_path(&self, path: &str) -> bool {
         path.starts_with(&self.org_path)
+    }
+
+    /// Whether the personal values of a record of the organization at `record_org_path` are
+    /// shown through this scope.
+    pub fn sees_personal(&self, record_org_path: &str) -> bool {
+        match self.personal {
+            PersonalData::All => true,
+            PersonalData::Masked => false,
+            PersonalData::OwnTownship => self.org_path.starts_with(township_path(record_org_path)),
+        }
+    }
+
+    /// Whether every record this scope reaches shows its personal values: then a search may look
+    /// in them. A district caller's search never finds a citizen by name.
+    pub fn sees_personal_everywhere(&self) -> bool {
+        match self.personal {
+            PersonalData::All => true,
+            PersonalData::Masked => false,
+            // Inside a township (`/1/4/` or deeper), everything in scope is that township's.
+            PersonalData::OwnTownship => self.org_path.matches('/').count() >= 3,
+        }
+    }
+}
+
+/// The township's part of an organization path: `/1/4/9/` → `/1/4/`. Townships stand right under
+/// the district, and a township's offices and villages keep ledgers for it.
+pub(crate) fn township_path(org_path: &str) -> &str {
+    let mut slashes = org_path.match_indices('/').map(|(i, _)| i);
+    match slashes.nth(2) {
+        Some(end) => &org_path[..=end],
+        None => org_path,
     }
 }

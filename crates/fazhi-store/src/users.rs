@@ -100,8 +100,12 @@ impl Principal {
         self.org_path.matches('/').count() <= 2
     }
 
+    /// The user's organization and everything below; citizens' personal data shown in their own
+    /// township to the business roles only.
     pub fn scope(&self) -> Scope {
-        Scope { org_path: self.org_path.clone() }
+        let business = self.roles.iter().any(|r| r.duty() == fazhi_domain::role::Duty::Business);
+        let personal = if business { crate::PersonalData::OwnTownship } else { crate::PersonalData::Masked };
+        Scope { org_path: self.org_path.clone(), personal }
     }
 
     pub fn actor(&self, ip: &str) -> Actor {

@@ -44,7 +44,8 @@ pub async fn facts(
     let today = beijing_today();
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a year");
     let rules = fazhi_store::rules::current(db).await?;
-    let org_scope = Scope { org_path: org.path.clone() };
+    // The township's own deadlines and lists, counted only: nothing personal is read.
+    let org_scope = Scope::masked(&org.path);
     let (due, _) = ledger::due_by(db, &org_scope, today, today.min(year_end), 10_000, None, &rules.ctx()).await?;
     let mut late: BTreeMap<String, i64> = BTreeMap::new();
     for item in due.iter().filter(|d| d.overdue && d.due.year() == year) {

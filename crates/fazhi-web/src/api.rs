@@ -544,12 +544,8 @@ pub async fn list_ledger(
         page_size: q.page_size.unwrap_or(50),
     };
     let listed = ledger::list(&state.db, &identity.principal.scope(), kind, &filter).await?;
-    let Page { mut items, total, page, page_size } = listed.page;
-    if !crate::pages::ledgers::sees_personal_data(&identity) {
-        for r in &mut items {
-            r.values = kind.masked(&r.values);
-        }
-    }
+    // Personal values come masked for the caller from the store (`Scope::sees_personal`).
+    let Page { items, total, page, page_size } = listed.page;
     Ok(Json(RecordPage { items, total, total_is_exact: !listed.more, page, page_size }))
 }
 
@@ -599,8 +595,7 @@ pub async fn export_ledger(
         ..Default::default()
     };
     let p = &identity.principal;
-    let masked = !crate::pages::ledgers::sees_personal_data(&identity);
-    let (bytes, _) = ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await?;
+    let (bytes, _) = ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter).await?;
     Ok(crate::pages::ledgers::xlsx_download(&format!("{}台账.xlsx", kind.label), bytes))
 }
 
@@ -665,12 +660,8 @@ pub async fn get_ledger_record(
     Path((kind, id)): Path<(String, i64)>,
 ) -> ApiResult<RecordView> {
     let kind = ledger_kind(&kind)?;
-    let mut record = ledger::get(&state.db, &identity.principal.scope(), kind, id).await?;
-    // The district sees the township's records with names and contacts masked.
-    if !crate::pages::ledgers::sees_personal_data(&identity) {
-        record.values = kind.masked(&record.values);
-    }
-    Ok(Json(record))
+    // The district sees the township's records with names and contacts masked, by the store.
+    Ok(Json(ledger::get(&state.db, &identity.principal.scope(), kind, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

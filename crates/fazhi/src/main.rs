@@ -385,16 +385,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 query: Some(query).filter(|s| !s.is_empty()),
                 ..Default::default()
             };
-            let scope = Scope { org_path: org.path.clone() };
-            let (bytes, rows) = fazhi_store::ledger_xlsx::export(
-                &db,
-                &Actor::command_line(),
-                &scope,
-                kind,
-                &filter,
-                !with_personal_data,
-            )
-            .await?;
+            let scope = if with_personal_data {
+                Scope { org_path: org.path.clone(), ..Scope::everything() }
+            } else {
+                Scope::masked(&org.path)
+            };
+            let (bytes, rows) =
+                fazhi_store::ledger_xlsx::export(&db, &Actor::command_line(), &scope, kind, &filter).await?;
             std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
             println!("已导出{}{}台账 {rows} 条到 {}", org.name, kind.label, output.display());
             Ok(ExitCode::SUCCESS)

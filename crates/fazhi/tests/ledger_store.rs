@@ -83,7 +83,7 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
 
     // Another township's clerk does not see it.
     let other = fazhi_store::orgs::get(&app.db, &Scope::everything(), app.orgs.other_township).await.unwrap();
-    let their_scope = Scope { org_path: other.path };
+    let their_scope = Scope::masked(&other.path);
     assert!(matches!(ledger::get(&app.db, &their_scope, kind, r.id).await, Err(StoreError::NotFound)));
     let listed =
         ledger::list(&app.db, &their_scope, kind, &ListFilter { page: 1, page_size: 50, ..Default::default() })

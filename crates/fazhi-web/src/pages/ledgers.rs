@@ -606,7 +606,7 @@ async fn detail_page(
                             let old = value(before.as_ref().and_then(|b| b["values"].get(f.key)));
                             let new = value(after.and_then(|a| a["values"].get(f.key)));
                             // Names outside the township stay masked here as everywhere.
-                            let (old, new) = if f.personal && !sees_personal_data(identity) {
+                            let (old, new) = if f.personal && !scope.sees_personal(&record.org_path) {
                                 (fazhi_domain::ledger_table::mask(&old), fazhi_domain::ledger_table::mask(&new))
                             } else {
                                 (old, new)
@@ -642,10 +642,6 @@ async fn detail_page(
             .collect(),
         Err(e) => return store_error_page(identity, e),
     };
-    let mut record = record;
-    if !sees_personal_data(identity) {
-        record.values = kind.masked(&record.values);
-    }
     let values = kind
         .fields
         .iter()
@@ -807,13 +803,6 @@ const FIX: &str = "fix-";
 const REASON: Field =
     Field::new("reason", "更正理由", FieldType::LongText).help("写明登记有误之处及依据，将记入办理记录");
 
-/// Whether the caller works inside a township and so sees its people's names; the district sees
-/// them masked.
-pub(crate) fn sees_personal_data(identity: &Identity) -> bool {
-    let roles = &identity.principal.roles;
-    roles.contains(Role::Leader) || roles.contains(Role::Clerk) || roles.contains(Role::Adviser)
-}
-
 /// An `.xlsx` download: the name in both forms, so every browser shows the Chinese one.
 pub(crate) fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{}", url_encode(file_name));
@@ -839,8 +828,7 @@ pub async fn export(
     let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let filter = q.filter();
     let p = &identity.principal;
-    let masked = !sees_personal_data(&identity);
-    match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter, masked).await {
+    match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter).await {
         Ok((bytes, _)) => xlsx_download(&format!("{}台账-{}.xlsx", kind.label, beijing_today()), bytes),
         Err(e) => store_error_page(&identity, e),
     }

@@ -194,7 +194,8 @@ async fn detail_page(
         Err(e) => return store_error_page(identity, e),
     };
     let parent_name = match org.parent_id {
-        Some(pid) => orgs::get(&state.db, &fazhi_store::Scope::everything(), pid)
+        // The parent's name, above the caller's scope: the whole tree, nothing personal read.
+        Some(pid) => orgs::get(&state.db, &fazhi_store::Scope::masked("/"), pid)
             .await
             .map(|p| p.name)
             .unwrap_or_else(|_| "—".into()),

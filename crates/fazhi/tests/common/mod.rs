@@ -193,6 +193,7 @@ pub async fn drop_columns_added_after_schema_6(db: &Db) {
         ("api_tokens", "expires_at"),
         ("api_tokens", "read_only"),
         ("ledger_uploads", "file_name"),
+        ("ledger_records", "personal_text"),
     ] {
         db.conn().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
     }
