@@ -432,6 +432,11 @@ pub fn beijing() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The day in Beijing of an instant.
+pub fn beijing_day(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    at.with_timezone(&beijing()).date_naive()
+}
+
 /// A day as Chinese documents write it: 2026年11月8日.
 pub fn chinese_date(day: NaiveDate) -> String {
     day.format("%Y年%-m月%-d日").to_string()

@@ -519,7 +519,7 @@ pub const ACTIONS: &[&str] = &[
 
 /// Records since midnight, Beijing time, optionally of one action.
 pub async fn count_today(db: &Db, action: Option<&str>) -> Result<u64, StoreError> {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let beijing = fazhi_domain::calendar::beijing();
     let today = Utc::now().with_timezone(&beijing).date_naive();
     let mut query = audit_record::Entity::find().filter(audit_record::Column::At.gte(beijing_day_start(today)));
     if let Some(action) = action {

@@ -475,7 +475,7 @@ pub async fn generate(
     let mut buffer = Vec::new();
     let mut stored = 0usize;
     let mut overdue_kept = 0;
-    let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::beijing_today();
     for year in YEARS {
         for (code, per_year, once) in VOLUMES {
             if *once && year != *YEARS.start() {

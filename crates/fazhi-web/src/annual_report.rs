@@ -23,10 +23,6 @@ pub fn issuer(org_name: &str) -> String {
     }
 }
 
-pub fn beijing_today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 /// The facts of a township's year, counted from its ledgers now.
 pub async fn facts(
     db: &Db,
@@ -41,7 +37,7 @@ pub async fn facts(
         *values.entry(f.id.to_owned()).or_default() += f.value;
     }
     // What went wrong, as the deadlines show it: limits of the year still open past their day.
-    let today = beijing_today();
+    let today = fazhi_store::beijing_today();
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a year");
     let rules = fazhi_store::rules::current(db).await?;
     // The township's own deadlines and lists, counted only: nothing personal is read.

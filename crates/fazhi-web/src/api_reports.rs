@@ -107,7 +107,7 @@ pub async fn start(
     input: Result<Json<StartReport>, JsonRejection>,
 ) -> ApiResult<ReportRow> {
     let Json(input) = input.map_err(json_rejection)?;
-    let this_year = chrono::Datelike::year(&service::beijing_today());
+    let this_year = chrono::Datelike::year(&fazhi_store::beijing_today());
     if !(2000..=this_year).contains(&input.year) {
         return Err(ApiError::invalid("year", format!("报告年度应在 2000 到 {this_year} 之间")));
     }

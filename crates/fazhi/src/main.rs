@@ -31,7 +31,7 @@ struct Cli {
 
 #[derive(Args)]
 struct DatabaseArgs {
-    /// Data folder for the embedded SQLite database (and, later, attachments).
+    /// Data folder: the embedded SQLite database, attachments, the audit key.
     #[arg(long, global = true, env = "FAZHI_DATA_DIR", default_value = "./fazhi-data")]
     data_dir: PathBuf,
     /// Use this database instead of the embedded one, e.g. postgres://user@127.0.0.1:5432/fazhi.
@@ -105,8 +105,7 @@ enum Command {
     Calendar(CalendarCommand),
     /// Write a ledger of an organization (and the organizations under it) to an .xlsx file.
     Export {
-        /// The ledger: decision_catalogue, decisions, normative_documents.
-        #[arg(long)]
+        #[arg(long, help = kinds_help())]
         kind: String,
         /// Organization name or id.
         #[arg(long)]
@@ -125,7 +124,7 @@ enum Command {
     /// Read an .xlsx ledger into an organization: every row is checked first, and one bad row
     /// imports nothing.
     Import {
-        #[arg(long)]
+        #[arg(long, help = kinds_help())]
         kind: String,
         #[arg(long)]
         org: String,
@@ -482,6 +481,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The ledger kinds a `--kind` may name, from the declarations.
+fn kinds_help() -> String {
+    let known: Vec<&str> = fazhi_domain::ledgers::ALL.iter().map(|k| k.code).collect();
+    format!("The ledger kind: {}", known.join(", "))
+}
+
 fn ledger_kind(code: &str) -> Result<&'static fazhi_domain::ledger::LedgerKind> {
     fazhi_domain::ledgers::by_code(code).with_context(|| {
         let known: Vec<&str> = fazhi_domain::ledgers::ALL.iter().map(|k| k.code).collect();
@@ -758,5 +763,5 @@ async fn calendar_command(db: &Db, cmd: CalendarCommand) -> Result<ExitCode> {
 }
 
 fn beijing() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
+    fazhi_domain::calendar::beijing()
 }

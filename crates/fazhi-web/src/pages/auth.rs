@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, http::StatusCode};
-use chrono::FixedOffset;
 use fazhi_store::sessions::{self, CodeOutcome, LoginOutcome};
 use fazhi_store::two_factor::Pending;
 use serde::Deserialize;
@@ -114,7 +113,7 @@ pub async fn login_submit(
         Ok(LoginOutcome::Locked { until }) => {
             let message = match until {
                 Some(t) => {
-                    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+                    let beijing = fazhi_domain::calendar::beijing();
                     format!(
                         "密码连续错误次数过多，账号已锁定，请于 {} 后再试，或联系系统管理员解锁",
                         t.with_timezone(&beijing).format("%H:%M")

@@ -66,7 +66,7 @@ pub async fn show(
         .filter(|o| o.kind == "township" || o.kind == "street")
         .map(|o| (o.id, o.name.clone()))
         .collect();
-    let this_year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+    let this_year = fazhi_store::beijing_today().year();
     let year = q.year.filter(|y| (2000..=this_year).contains(y)).unwrap_or(this_year);
     // A township's people see their township; the district picks one (its first by default).
     let Some((org, org_name)) =

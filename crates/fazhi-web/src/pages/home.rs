@@ -45,7 +45,7 @@ pub async fn home(State(state): State<AppState>, Extension(identity): Extension<
         }
         if p.roles.any_of(&[Role::Supervisor, Role::Leader, Role::Clerk]) {
             // Last year's annual report against the first quarter: a card per township in scope.
-            let today = crate::annual_report::beijing_today();
+            let today = fazhi_store::beijing_today();
             let year = chrono::Datelike::year(&today) - 1;
             let reports = fazhi_store::annual_reports::list(&state.db, &scope).await?;
             let townships: Vec<_> =
@@ -57,7 +57,7 @@ pub async fn home(State(state): State<AppState>, Extension(identity): Extension<
                         .iter()
                         .find(|r| r.org_id == t.id && r.year == year)
                         .and_then(|r| r.published_at)
-                        .map(|at| (at + chrono::Duration::hours(8)).date_naive());
+                        .map(fazhi_domain::calendar::beijing_day);
                     super::reports::deadline_status(year, published, today).0 != "green"
                 })
                 .count();

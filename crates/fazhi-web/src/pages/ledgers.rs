@@ -12,7 +12,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{FixedOffset, Utc};
 use fazhi_domain::attachment;
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
@@ -82,10 +81,6 @@ fn unknown_kind(identity: &Identity) -> Response {
 fn may_record(identity: &Identity) -> bool {
     let roles = &identity.principal.roles;
     roles.contains(Role::Clerk) || roles.contains(Role::Leader)
-}
-
-fn beijing_today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 fn tone(urgency: Urgency) -> (&'static str, &'static str) {
@@ -166,7 +161,9 @@ pub async fn list(
             Ok(r) => r,
             Err(e) => return store_error_page(&identity, e),
         };
-        match ledger::watched(&state.db, &identity.principal.scope(), kind, beijing_today(), &rules.ctx()).await {
+        match ledger::watched(&state.db, &identity.principal.scope(), kind, fazhi_store::beijing_today(), &rules.ctx())
+            .await
+        {
             Ok(lists) => lists
                 .into_iter()
                 .map(|(w, found)| WatchRows {
@@ -483,7 +480,7 @@ async fn detail_page(
         (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
     };
     let ctx = rules.ctx();
-    let today = beijing_today();
+    let today = fazhi_store::beijing_today();
     let deadlines = kind
         .deadlines(&record.values, &ctx.at(&record.org_path))
         .into_iter()
@@ -623,11 +620,7 @@ async fn detail_page(
                     format!("（导入自{file}第 {} 行）", i["row"].as_u64().unwrap_or(0))
                 });
                 HistoryRow {
-                    at: r
-                        .at
-                        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("offset"))
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
+                    at: r.at.with_timezone(&fazhi_domain::calendar::beijing()).format("%Y-%m-%d %H:%M").to_string(),
                     actor: r.actor_name,
                     what: match correction {
                         Some(detail) => format!("更正“{}”{detail}", step.unwrap_or("")),
@@ -829,7 +822,7 @@ pub async fn export(
     let filter = q.filter();
     let p = &identity.principal;
     match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter).await {
-        Ok((bytes, _)) => xlsx_download(&format!("{}台账-{}.xlsx", kind.label, beijing_today()), bytes),
+        Ok((bytes, _)) => xlsx_download(&format!("{}台账-{}.xlsx", kind.label, fazhi_store::beijing_today()), bytes),
         Err(e) => store_error_page(&identity, e),
     }
 }

@@ -22,7 +22,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use fazhi_domain::role::Role;
 use fazhi_store::StoreError;
 
@@ -210,7 +210,7 @@ pub async fn stylesheet() -> Response {
 
 /// Beijing time, as tables show it: 2026-11-23 15:04.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let beijing = fazhi_domain::calendar::beijing();
     t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string()
 }
 

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::{Nav, fmt_opt_time, fmt_time, see_other, store_error_page};
 use crate::AppState;
-use crate::annual_report::{self as service, beijing_today};
+use crate::annual_report as service;
 use crate::auth::{ClientIp, Identity};
 use crate::export;
 
@@ -84,7 +84,7 @@ async fn list_page(state: &AppState, identity: &Identity, error: Option<String>)
         (Ok(r), Ok(o)) => (r, o),
         (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
     };
-    let today = beijing_today();
+    let today = fazhi_store::beijing_today();
     let last_year = today.year() - 1;
     let townships: Vec<&orgs::OrgView> =
         org_list.iter().filter(|o| o.kind == "township" || o.kind == "street").collect();
@@ -106,7 +106,7 @@ async fn list_page(state: &AppState, identity: &Identity, error: Option<String>)
         }
     }
     for r in &reports {
-        let published = r.published_at.map(|t| (t + chrono::Duration::hours(8)).date_naive());
+        let published = r.published_at.map(fazhi_domain::calendar::beijing_day);
         let (deadline_tone, deadline) = deadline_status(r.year, published, today);
         rows.push(ListRow {
             org_name: r.org_name.clone(),
@@ -151,7 +151,7 @@ pub async fn start(
     let Some(year) = form
         .get("year")
         .and_then(|y| y.trim().parse::<i32>().ok())
-        .filter(|y| (2000..=beijing_today().year()).contains(y))
+        .filter(|y| (2000..=fazhi_store::beijing_today().year()).contains(y))
     else {
         return (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some("请选择报告年度".into())).await)
             .into_response();

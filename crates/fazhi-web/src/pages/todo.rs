@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use fazhi_domain::calendar::{Period, Unit};
 use fazhi_domain::role::Role;
 use fazhi_store::{ledger, orgs, rules};
@@ -57,7 +56,7 @@ pub(crate) struct Due {
 
 pub(crate) async fn due_for(state: &AppState, identity: &Identity) -> Result<Due, fazhi_store::StoreError> {
     let scope = identity.principal.scope();
-    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = fazhi_store::beijing_today();
     let rules = rules::current(&state.db).await?;
     let org_list = orgs::list(&state.db, &scope).await?;
     let until = rules.calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
