@@ -52,7 +52,9 @@ impl From<StoreError> for ApiError {
                 ApiError::new(StatusCode::BAD_REQUEST, rule.unwrap_or("state"), message)
             }
             StoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
-            other => {
+            // Every kind of error is named: a new one must be given its answer here, not fall
+            // into a 500 unnoticed.
+            other @ (StoreError::Database(_) | StoreError::Internal(_)) => {
                 tracing::error!("internal error: {other}");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试或联系管理员")
             }
