@@ -306,6 +306,22 @@ pub struct Transition {
     pub stamp_actor: Option<&'static str>,
 }
 
+impl Transition {
+    /// A step with no guard, no effect and no stamp, for the declarations to spread: each states
+    /// only what differs.
+    pub const PLAIN: Transition = Transition {
+        code: "",
+        label: "",
+        from: &[],
+        to: "",
+        actors: Actors::Roles(&[]),
+        inputs: &[],
+        guards: &[],
+        effect: None,
+        stamp_actor: None,
+    };
+}
+
 /// A statutory period of a ledger kind: when it starts, how it is counted, what ends it.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
@@ -469,6 +485,13 @@ pub struct IndicatorFeed {
     /// A field listing names (villages served): the indicator is the number of distinct names
     /// over the records it counts, not a count or a sum of them.
     pub distinct: Option<&'static str>,
+}
+
+impl IndicatorFeed {
+    /// A count of the records `counts` accepts, in the kind's year: the declarations spread it and
+    /// state only what differs (a sum, another year, distinct names).
+    pub const COUNT: IndicatorFeed =
+        IndicatorFeed { id: "", counts: |_, _| true, sums: None, dated_by: None, distinct: None };
 }
 
 impl LedgerKind {

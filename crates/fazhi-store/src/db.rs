@@ -101,12 +101,17 @@ impl Db {
     /// Connects and brings the schema up to date. The backend follows the URL's scheme. The audit
     /// key must be the one the database's chain was written under (`audit_key::load_or_create`).
     pub async fn connect(url: &str, audit_key: AuditKey) -> Result<Db, StoreError> {
+        Db::connect_pooled(url, audit_key, None).await
+    }
+
+    /// As `connect`, keeping at most `pool` connections open (the default when none is given).
+    pub async fn connect_pooled(url: &str, audit_key: AuditKey, pool: Option<u32>) -> Result<Db, StoreError> {
         let sqlite = url.starts_with("sqlite:");
         let mut options = ConnectOptions::new(url.to_owned());
         // Measured on 2 cores: SQLite runs each connection on a thread of its own, and beyond four
         // the switching costs more than the parallelism gives (crates/fazhi/benches/audit_load.rs).
         let default_pool = if sqlite { 4 } else { 16 };
-        let pool = std::env::var("FAZHI_DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(default_pool);
+        let pool = pool.unwrap_or(default_pool);
         options.max_connections(pool).min_connections(1).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
         // A ping before each use is a round trip to the connection's thread: for an embedded file
         // it finds nothing (the connection cannot go stale) and it cost a third of the hops of a

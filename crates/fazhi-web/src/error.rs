@@ -38,6 +38,30 @@ impl ApiError {
     }
 }
 
+/// The one table from a store error to its HTTP status and the words a person is shown, for the
+/// API and the pages alike. Every kind is named: a new one must be given its answer here.
+pub fn answer(e: &StoreError) -> (StatusCode, String) {
+    let status = match e {
+        StoreError::NotFound => StatusCode::NOT_FOUND,
+        StoreError::Conflict => StatusCode::CONFLICT,
+        StoreError::Invalid(_) | StoreError::Fields(_) | StoreError::Refused { .. } => StatusCode::BAD_REQUEST,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        StoreError::Database(_) | StoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match e {
+        // Internal details are logged, never shown.
+        StoreError::Database(_) | StoreError::Internal(_) => {
+            tracing::error!("internal error: {e}");
+            INTERNAL.to_owned()
+        }
+        other => other.to_string(),
+    };
+    (status, message)
+}
+
+/// What a person is told of an error that is not theirs.
+pub const INTERNAL: &str = "服务器内部错误，请稍后重试或联系管理员";
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -55,8 +79,8 @@ impl From<StoreError> for ApiError {
             // Every kind of error is named: a new one must be given its answer here, not fall
             // into a 500 unnoticed.
             other @ (StoreError::Database(_) | StoreError::Internal(_)) => {
-                tracing::error!("internal error: {other}");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试或联系管理员")
+                let (status, message) = answer(&other);
+                ApiError::new(status, "internal", message)
             }
         }
     }
@@ -111,7 +135,7 @@ pub async fn framework_errors(request: axum::extract::Request, next: axum::middl
             ("unsupported_media_type", "请求内容的类型不受支持（接口请使用 application/json）")
         }
         StatusCode::NOT_FOUND => ("not_found", "接口或页面不存在"),
-        s if s.is_server_error() => ("internal", "服务器内部错误，请稍后重试或联系管理员"),
+        s if s.is_server_error() => ("internal", INTERNAL),
         _ => ("invalid", "请求内容无法读取，请检查后重试"),
     };
     let (mut parts, _) = response.into_parts();

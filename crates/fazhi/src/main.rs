@@ -37,6 +37,10 @@ struct DatabaseArgs {
     /// Use this database instead of the embedded one, e.g. postgres://user@127.0.0.1:5432/fazhi.
     #[arg(long, global = true, env = "FAZHI_DATABASE_URL")]
     database_url: Option<String>,
+    /// Database connections kept open (1 to 256); by default 4 for the embedded file, 16 for
+    /// PostgreSQL.
+    #[arg(long, global = true, env = "FAZHI_DB_POOL", value_name = "N")]
+    db_pool: Option<String>,
 }
 
 impl DatabaseArgs {
@@ -56,7 +60,14 @@ impl DatabaseArgs {
             Some(url) => url.clone(),
             None => fazhi_store::sqlite_url_for_data_dir(&self.data_dir)?,
         };
-        Db::connect(&url, key).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
+        // A bad value stops here, in words, rather than being silently ignored.
+        let pool = match self.db_pool.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(raw.parse::<u32>().ok().filter(|n| (1..=256).contains(n)).with_context(|| {
+                format!("数据库连接数（--db-pool 或 FAZHI_DB_POOL）应为 1 到 256 之间的整数，现为“{raw}”")
+            })?),
+        };
+        Db::connect_pooled(&url, key, pool).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
     }
 
     fn files(&self) -> fazhi_store::attachments::FileStore {

@@ -150,3 +150,18 @@ async fn signed_in_answers_are_not_cached_and_a_wrong_method_is_405() {
     let no_hsts = clerk.get("/").await;
     assert!(no_hsts.headers().get("strict-transport-security").is_none(), "only with an https public URL");
 }
+
+/// A setting given a bad value stops the program with a Chinese message naming it, rather than
+/// being silently ignored.
+#[test]
+fn a_bad_pool_size_stops_the_program_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["--data-dir", &dir.path().display().to_string(), "org", "list"])
+        .env("FAZHI_DB_POOL", "abc")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("FAZHI_DB_POOL）应为 1 到 256 之间的整数，现为“abc”"), "{err}");
+}

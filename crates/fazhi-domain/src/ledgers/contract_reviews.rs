@@ -67,9 +67,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "reviewing",
         actors: Actors::Roles(CLERKS),
         inputs: &["submitted_on", "adviser"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_review",
@@ -84,8 +82,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "审查意见日期不能早于送审日期",
             holds: |v, _| in_order(v, "submitted_on", "reviewed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "sign",
@@ -102,8 +99,7 @@ const TRANSITIONS: &[Transition] = &[
                 !flag(v, "review_required") || (review_allows_signing(v) && in_order(v, "reviewed_on", "signed_on"))
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "abandon",
@@ -111,10 +107,7 @@ const TRANSITIONS: &[Transition] = &[
         from: &["drafting", "reviewed"],
         to: "abandoned",
         actors: Actors::Roles(CLERKS),
-        inputs: &[],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "archive",
@@ -123,9 +116,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "archived",
         actors: Actors::Roles(CLERKS),
         inputs: &["archived_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -141,13 +132,8 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
-    id: "contracts.reviewed",
-    counts: |_, v| v.contains_key("reviewed_on"),
-    sums: None,
-    dated_by: None,
-    distinct: None,
-}];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "contracts.reviewed", counts: |_, v| v.contains_key("reviewed_on"), ..IndicatorFeed::COUNT }];
 
 const SETTINGS: &[SettingSpec] = &[SettingSpec {
     key: SETTING_REVIEW_PERIOD,

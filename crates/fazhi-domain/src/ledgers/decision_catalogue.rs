@@ -35,9 +35,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "approved",
         actors: Actors::Roles(CLERKS),
         inputs: &["party_meeting", "party_approved_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "publish",
@@ -52,8 +50,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "决策事项目录经同级党委同意后方可公布，公布日期不得早于党委同意日期",
             holds: |v, _| in_order(v, "party_approved_on", "published_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "adjust",
@@ -62,7 +59,6 @@ const TRANSITIONS: &[Transition] = &[
         to: "drafting",
         actors: Actors::Roles(CLERKS),
         inputs: &["adjusted_on", "adjustment", "items"],
-        guards: &[],
         // The adjusted catalogue is agreed and published again; the earlier dates stay in the
         // record's history.
         effect: Some(|v, _| {
@@ -70,7 +66,7 @@ const TRANSITIONS: &[Transition] = &[
                 v.remove(key);
             }
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 

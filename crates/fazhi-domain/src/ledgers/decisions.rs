@@ -103,8 +103,7 @@ const TRANSITIONS: &[Transition] = &[
                 integer(v, "comment_days").is_some_and(|d| d >= 30) || !text(v, "comment_short_reason").is_empty()
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close_consultation",
@@ -138,8 +137,7 @@ const TRANSITIONS: &[Transition] = &[
                 },
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_assessments",
@@ -149,9 +147,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulted",
         actors: Actors::Roles(CLERKS),
         inputs: &["expert_review", "expert_review_note", "risk_assessment", "risk_assessment_note"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "submit_review",
@@ -179,8 +175,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| !text(v, "comments_adoption").is_empty(),
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_review",
@@ -199,7 +194,7 @@ const TRANSITIONS: &[Transition] = &[
             },
         ],
         effect: Some(legality_review::cover_current_draft),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "revise_draft",
@@ -208,10 +203,9 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulted",
         actors: Actors::Roles(CLERKS),
         inputs: &["summary"],
-        guards: &[],
         // A new draft needs a review of its own: the earlier opinion no longer covers it.
         effect: Some(legality_review::new_draft_version),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "decide",
@@ -229,8 +223,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| in_order(v, "review_on", "meeting_on"),
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "report_party",
@@ -239,9 +232,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "reported",
         actors: Actors::Roles(CLERKS),
         inputs: &["party_reported_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "publish",
@@ -256,8 +247,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公布日期早于向党委请示报告的日期；决策出台前应向同级党委请示报告",
             holds: |v, _| in_order(v, "party_reported_on", "published_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "archive",
@@ -266,9 +256,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "archived",
         actors: Actors::Roles(CLERKS),
         inputs: &["archived_on", "archive_number"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "report_execution",
@@ -283,8 +271,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "执行情况报告日期早于决策公布日期",
             holds: |v, _| in_order(v, "published_on", "execution_reported_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "evaluate",
@@ -299,8 +286,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "后评估日期早于决策公布日期",
             holds: |v, _| in_order(v, "published_on", "evaluated_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "suspend",
@@ -316,8 +302,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "中止执行日期早于决策公布日期",
             holds: |v, _| in_order(v, "published_on", "suspended_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -376,18 +361,15 @@ const INDICATORS: &[IndicatorFeed] = &[
                 "decided" | "reported" | "published" | "archived" | "implementing" | "evaluated" | "suspended"
             )
         },
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     // The legal adviser's part in the township's decisions and documents, counted here rather
     // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
     IndicatorFeed {
         id: "advisers.legality_reviews",
         counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("review_on")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

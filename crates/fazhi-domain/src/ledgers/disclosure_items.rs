@@ -60,8 +60,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公开日期不能早于信息形成或变更日期",
             holds: |v, _| in_order(v, "formed_on", "published_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "withdraw",
@@ -76,8 +75,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "撤回日期不能早于公开日期",
             holds: |v, _| in_order(v, "published_on", "withdrawn_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -95,9 +93,7 @@ const DEADLINES: &[Deadline] = &[Deadline {
 const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "disclosure.items",
     counts: |state, _| matches!(state, "published" | "withdrawn"),
-    sums: None,
-    dated_by: None,
-    distinct: None,
+    ..IndicatorFeed::COUNT
 }];
 
 pub static KIND: LedgerKind = LedgerKind {

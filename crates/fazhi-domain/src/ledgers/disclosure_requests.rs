@@ -91,8 +91,7 @@ const TRANSITIONS: &[Transition] = &[
             },
             CORRECTION_IN_TIME,
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "receive_correction",
@@ -107,8 +106,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "收到补正日期不能早于告知补正日期",
             holds: |v, _| in_order(v, "correction_asked_on", "correction_received_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "abandon",
@@ -117,9 +115,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "abandoned",
         actors: Actors::Roles(CLERKS),
         inputs: &["abandoned_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "consult",
@@ -134,8 +130,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "征求意见日期不能早于收到申请日期",
             holds: |v, _| in_order(v, "received_on", "consultation_sent_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close_consultation",
@@ -150,8 +145,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "收到意见日期不能早于征求意见日期",
             holds: |v, _| in_order(v, "consultation_sent_on", "consultation_closed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "extend",
@@ -160,9 +154,8 @@ const TRANSITIONS: &[Transition] = &[
         to: "registered",
         actors: Actors::Roles(APPROVERS),
         inputs: &["extension_days", "extension_reason", "extension_notified_on"],
-        guards: &[],
-        effect: None,
         stamp_actor: Some("extension_approver"),
+        ..Transition::PLAIN
     },
     Transition {
         code: "reply",
@@ -177,8 +170,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "答复日期不能早于收到申请日期",
             holds: |v, _| in_order(v, "received_on", "replied_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "archive",
@@ -187,9 +179,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "archived",
         actors: Actors::Roles(CLERKS),
         inputs: &["archived_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -253,7 +243,7 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
+    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, ..IndicatorFeed::COUNT }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_requests",

@@ -44,19 +44,16 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "排查月份应写作“2026-03”，并与排查日期所在月份一致",
         holds: |v, _| month_ok(v),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
-    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), dated_by: None, distinct: None },
+    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "disputes.zero_returns",
         counts: |_, v| integer(v, "found") == Some(0),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

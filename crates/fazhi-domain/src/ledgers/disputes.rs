@@ -98,8 +98,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| in_order(v, "received_on", "mediation_started_on"),
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "agree",
@@ -117,7 +116,7 @@ const TRANSITIONS: &[Transition] = &[
         effect: Some(|v, _| {
             v.insert("outcome".into(), "调解成功".into());
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "fail",
@@ -135,7 +134,7 @@ const TRANSITIONS: &[Transition] = &[
         effect: Some(|v, _| {
             v.insert("outcome".into(), "调解不成".into());
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "apply_confirmation",
@@ -150,8 +149,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "申请司法确认日期不能早于协议生效日期",
             holds: |v, _| in_order(v, "ended_on", "confirmation_applied_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close",
@@ -174,8 +172,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| succeeded(v) || !text(v, "remedies").trim().is_empty(),
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -192,8 +189,8 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.received", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
-    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "disputes.received", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), ..IndicatorFeed::COUNT },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

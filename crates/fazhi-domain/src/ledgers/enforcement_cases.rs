@@ -108,8 +108,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "告知日期不能早于立案日期",
             holds: |v, _| in_order(v, "filed_on", "notified_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "request_hearing",
@@ -127,8 +126,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "hold_hearing",
@@ -146,8 +144,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "legal_review",
@@ -162,8 +159,8 @@ const TRANSITIONS: &[Transition] = &[
             message: "法制审核日期不能早于立案日期",
             holds: |v, _| in_order(v, "filed_on", "reviewed_on"),
         }],
-        effect: None,
         stamp_actor: Some("reviewer"),
+        ..Transition::PLAIN
     },
     Transition {
         code: "discuss",
@@ -178,8 +175,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "集体讨论日期不能早于立案日期",
             holds: |v, _| in_order(v, "filed_on", "discussed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "decide",
@@ -223,8 +219,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| in_order(v, "filed_on", "decided_on"),
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "serve",
@@ -239,8 +234,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "送达日期不能早于决定日期",
             holds: |v, _| in_order(v, "decided_on", "served_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "publish",
@@ -255,8 +249,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公示日期不能早于决定日期",
             holds: |v, _| in_order(v, "decided_on", "published_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_change",
@@ -271,8 +264,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "变更或撤销日期不能早于公示日期",
             holds: |v, _| in_order(v, "published_on", "changed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "withdraw",
@@ -287,8 +279,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "撤回日期不能早于决定被变更或撤销的日期",
             holds: |v, _| in_order(v, "changed_on", "withdrawn_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close",
@@ -303,8 +294,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "执法决定公示后才能结案",
             holds: |v, _| v.contains_key("published_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -367,20 +357,16 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "enforcement.penalties",
         counts: |_, v| penalty(v) && v.contains_key("decided_on"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.legal_reviews",
         counts: |_, v| v.contains_key("reviewed_on"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

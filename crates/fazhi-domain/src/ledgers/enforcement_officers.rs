@@ -86,8 +86,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "暂扣期间不能记录培训，请先恢复执法证",
             holds: |v, _| !v.contains_key("suspended_on") || v.contains_key("restored_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "suspend",
@@ -106,7 +105,7 @@ const TRANSITIONS: &[Transition] = &[
         effect: Some(|v, _| {
             v.remove("restored_on");
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "restore",
@@ -121,8 +120,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "恢复日期不能早于暂扣日期",
             holds: |v, _| in_order(v, "suspended_on", "restored_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "cancel",
@@ -143,7 +141,7 @@ const TRANSITIONS: &[Transition] = &[
                 v.insert("cancelled_on".into(), left);
             }
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -168,23 +166,20 @@ const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "enforcement.officers_trained",
         counts: |_, v| flag(v, "exam_passed") && integer(v, "training_year").is_some(),
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("training_year")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.certificates_withdrawn",
         counts: |state, _| state == "cancelled",
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("cancelled_on")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.certificates_new",
         counts: |_, v| year_of(v, "issued_on").is_some(),
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("issued_on")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

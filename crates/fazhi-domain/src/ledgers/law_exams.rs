@@ -31,26 +31,18 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "合格人数不能多于参考人数",
         holds: |v, _| matches!((integer(v, "passed"), integer(v, "participants")), (Some(p), Some(n)) if p <= n),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "study.exam_participants",
         counts: |s, _| s == "held",
         sums: Some("participants"),
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
-    IndicatorFeed {
-        id: "study.exam_passed",
-        counts: |s, _| s == "held",
-        sums: Some("passed"),
-        dated_by: None,
-        distinct: None,
-    },
+    IndicatorFeed { id: "study.exam_passed", counts: |s, _| s == "held", sums: Some("passed"), ..IndicatorFeed::COUNT },
 ];
 
 /// The pass rate in percent of the exams given, rounded down; none without participants.

@@ -40,8 +40,7 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "参加人数不能多于应参加人数",
         holds: |v, _| matches!((integer(v, "attendees"), integer(v, "staff")), (Some(a), Some(s)) if a <= s),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 fn held_as(v: &Values, state: &str, kind: &str) -> bool {
@@ -54,44 +53,29 @@ const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "study.planned_sessions",
         counts: |_, _| true,
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("planned_on")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.led_by_principal",
         counts: |state, v| state == "held" && crate::ledger::flag(v, "led_by_principal"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
-    IndicatorFeed {
-        id: "study.sessions",
-        counts: |state, _| state == "held",
-        sums: None,
-        dated_by: None,
-        distinct: None,
-    },
+    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "study.thematic_sessions",
         counts: |state, v| held_as(v, state, "专题学法"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.collective_sessions",
         counts: |state, v| held_as(v, state, "集中学法"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.warning_education",
         counts: |state, v| held_as(v, state, "警示教育"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

@@ -61,8 +61,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "答辩日期不能早于收到起诉状副本的日期",
             holds: |v, _| in_order(v, "served_on", "answered_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "hear",
@@ -83,7 +82,7 @@ const TRANSITIONS: &[Transition] = &[
                 v.insert("head_appeared".into(), true.into());
             }
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_judgment",
@@ -92,9 +91,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "judged",
         actors: Actors::Roles(CLERKS),
         inputs: &["judged_on", "outcome"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "appeal",
@@ -114,8 +111,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close",
@@ -130,8 +126,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "败诉案件结案前须提交案件分析报告（原因和整改措施）",
             holds: |v, _| !lost(v) || !text(v, "analysis").trim().is_empty(),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -161,21 +156,13 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
-    IndicatorFeed {
-        id: "litigation.won",
-        counts: |_, v| text(v, "outcome") == "胜诉",
-        sums: None,
-        dated_by: None,
-        distinct: None,
-    },
-    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "litigation.head_appeared",
         counts: |_, v| crate::ledger::flag(v, "head_appeared"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

@@ -37,32 +37,21 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "须写明会议议定的法治建设事项",
         holds: |v, _| !text(v, "decisions").trim().is_empty(),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed {
-        id: "leadership.briefings_heard",
-        counts: |_, v| flag(v, "heard_report"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
-    },
-    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "leadership.briefings_heard", counts: |_, v| flag(v, "heard_report"), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "leadership.meetings_chaired",
         counts: |_, v| flag(v, "chaired_by_principal"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "leadership.law_reports",
         counts: |_, v| text(v, "meeting_type") == "述法会议",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

@@ -34,24 +34,15 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "调整日期不能早于任职日期",
         holds: |v, _| in_order(v, "joined_on", "left_on"),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed {
-        id: "leadership.group_members",
-        counts: |s, _| s == "serving",
-        sums: None,
-        dated_by: None,
-        distinct: None,
-    },
+    IndicatorFeed { id: "leadership.group_members", counts: |s, _| s == "serving", ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "leadership.group_led",
         counts: |s, v| s == "serving" && text(v, "group_role") == "组长",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

@@ -52,8 +52,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "renew",
@@ -68,8 +67,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "考核不称职的不得续聘",
             holds: |v, _| crate::ledger::text(v, "assessment") != "不称职",
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "end",
@@ -84,21 +82,19 @@ const TRANSITIONS: &[Transition] = &[
             message: "终止日期不能早于聘期开始",
             holds: |v, _| in_order(v, "term_start", "ended_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
 /// Lawyers engaged at some time in the year, whatever became of them since; the villages and
 /// communities they served, each counted once however many lawyers served it.
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "advisers.lawyers", counts: |_, _| true, sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "advisers.lawyers", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "advisers.villages_covered",
         counts: |_, v| !crate::ledger::text(v, "villages").trim().is_empty(),
-        sums: None,
-        dated_by: None,
         distinct: Some("villages"),
+        ..IndicatorFeed::COUNT
     },
 ];
 

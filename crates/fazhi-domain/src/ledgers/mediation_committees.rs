@@ -56,10 +56,8 @@ const TRANSITIONS: &[Transition] = &[
         from: &["active"],
         to: "active",
         actors: Actors::Roles(CLERKS),
-        inputs: &[],
         guards: &[COMPOSITION],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "reelect",
@@ -74,8 +72,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "换届日期不能早于本届产生日期",
             holds: |v, _| in_order(v, "elected_on", "reelected_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "dissolve",
@@ -84,9 +81,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "dissolved",
         actors: Actors::Roles(CLERKS),
         inputs: &["dissolved_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -102,13 +97,8 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
-    id: "mediation.committees",
-    counts: |state, _| state == "active",
-    sums: None,
-    dated_by: None,
-    distinct: None,
-}];
+const INDICATORS: &[IndicatorFeed] =
+    &[IndicatorFeed { id: "mediation.committees", counts: |state, _| state == "active", ..IndicatorFeed::COUNT }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "mediation_committees",

@@ -49,24 +49,15 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "离任日期不能早于聘任日期",
         holds: |v, _| in_order(v, "appointed_on", "left_on"),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed {
-        id: "mediation.mediators",
-        counts: |state, _| state == "serving",
-        sums: None,
-        dated_by: None,
-        distinct: None,
-    },
+    IndicatorFeed { id: "mediation.mediators", counts: |state, _| state == "serving", ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "mediation.elders",
         counts: |state, v| state == "serving" && text(v, "mediator_type") == "乡贤调解员",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

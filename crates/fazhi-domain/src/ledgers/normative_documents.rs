@@ -106,9 +106,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulting",
         actors: Actors::Roles(CLERKS),
         inputs: &["draft_published_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close_consultation",
@@ -126,8 +124,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "submit_review",
@@ -136,9 +133,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "reviewing",
         actors: Actors::Roles(CLERKS),
         inputs: &["review_submitted_on", "reviewer"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_review",
@@ -157,7 +152,7 @@ const TRANSITIONS: &[Transition] = &[
             },
         ],
         effect: Some(legality_review::cover_current_draft),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "revise_draft",
@@ -165,10 +160,8 @@ const TRANSITIONS: &[Transition] = &[
         from: &["consulted", "reviewing", "reviewed"],
         to: "consulted",
         actors: Actors::Roles(CLERKS),
-        inputs: &[],
-        guards: &[],
         effect: Some(legality_review::new_draft_version),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "deliberate",
@@ -191,8 +184,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| !flag(v, "business_related") || text(v, "fair_competition_review") == "已审查",
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "sign",
@@ -207,8 +199,8 @@ const TRANSITIONS: &[Transition] = &[
             message: "签发日期早于集体审议日期",
             holds: |v, _| in_order(v, "meeting_on", "signed_on"),
         }],
-        effect: None,
         stamp_actor: Some("signed_by"),
+        ..Transition::PLAIN
     },
     // The number itself is drawn by the store, in the same transaction, from the organization's
     // sequence for the year: never reused, no gaps.
@@ -218,10 +210,7 @@ const TRANSITIONS: &[Transition] = &[
         from: &["signed"],
         to: "numbered",
         actors: Actors::Roles(CLERKS),
-        inputs: &[],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "publish",
@@ -246,7 +235,7 @@ const TRANSITIONS: &[Transition] = &[
             let until = add_years(from, years) - chrono::Duration::days(1);
             v.insert("valid_until".into(), until.format("%Y-%m-%d").to_string().into());
         }),
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "file",
@@ -261,8 +250,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "报送备案日期早于公布日期",
             holds: |v, _| in_order(v, "published_on", "filed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "expire",
@@ -271,9 +259,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "expired",
         actors: Actors::Roles(CLERKS),
         inputs: &["ended_on", "ended_by"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "repeal",
@@ -282,9 +268,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "repealed",
         actors: Actors::Roles(CLERKS),
         inputs: &["ended_on", "ended_by"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -373,18 +357,15 @@ const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "normative_documents.count",
         counts: |state, _| matches!(state, "in_force" | "expired" | "repealed"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     // The legal adviser's part in the township's decisions and documents, counted here rather
     // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
     IndicatorFeed {
         id: "advisers.legality_reviews",
         counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
-        sums: None,
         dated_by: Some(crate::ledger::Dated::On("review_on")),
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

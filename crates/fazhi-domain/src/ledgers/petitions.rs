@@ -107,8 +107,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "书面告知日期不能早于收到日期",
             holds: |v, _| in_order(v, "received_on", "acknowledged_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "object",
@@ -136,8 +135,7 @@ const TRANSITIONS: &[Transition] = &[
                 },
             },
         ],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "route",
@@ -152,8 +150,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "导入日期不能早于收到日期",
             holds: |v, _| in_order(v, "received_on", "routed_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "accept",
@@ -168,8 +165,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "受理日期不能早于收到日期",
             holds: |v, _| in_order(v, "received_on", "accepted_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "extend",
@@ -178,9 +174,8 @@ const TRANSITIONS: &[Transition] = &[
         to: "accepted",
         actors: Actors::Roles(HEADS),
         inputs: &["extension_days", "extension_reason", "extension_notified_on"],
-        guards: &[],
-        effect: None,
         stamp_actor: Some("extension_approver"),
+        ..Transition::PLAIN
     },
     Transition {
         code: "conclude",
@@ -195,8 +190,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "办结日期不能早于受理日期",
             holds: |v, _| in_order(v, "accepted_on", "concluded_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "request_review",
@@ -216,8 +210,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_review",
@@ -226,9 +219,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "concluded",
         actors: Actors::Roles(CLERKS),
         inputs: &["review_replied_on", "review_result"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "archive",
@@ -237,9 +228,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "archived",
         actors: Actors::Roles(CLERKS),
         inputs: &["archived_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -297,34 +286,26 @@ fn counted(v: &Values) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "petitions.online",
         counts: |_, v| counted(v) && text(v, "channel") == "网上投诉",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.letters",
         counts: |_, v| counted(v) && text(v, "channel") == "来信",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.visits",
         counts: |_, v| counted(v) && text(v, "channel") == "来访",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.calls",
         counts: |_, v| counted(v) && text(v, "channel") == "来电",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

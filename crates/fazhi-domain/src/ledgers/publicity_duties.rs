@@ -32,12 +32,11 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "评议日期不能早于清单制定日期",
         holds: |v, _| in_order(v, "listed_on", "reviewed_on"),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
+    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, ..IndicatorFeed::COUNT }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "publicity_duties",

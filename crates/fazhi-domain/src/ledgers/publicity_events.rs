@@ -57,60 +57,39 @@ const TRANSITIONS: &[Transition] = &[Transition {
         message: "接受咨询人次不能多于参加人数",
         holds: |v, _| integer(v, "consultations") <= integer(v, "participants"),
     }],
-    effect: None,
-    stamp_actor: None,
+    ..Transition::PLAIN
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "publicity.events", counts: |s, _| held(s), sums: None, dated_by: None, distinct: None },
+    IndicatorFeed { id: "publicity.events", counts: |s, _| held(s), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "publicity.school_events",
         counts: |s, v| held(s) && text(v, "audience") == "进学校",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.publicity_events",
         counts: |s, v| held(s) && flag(v, "by_enforcer"),
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "publicity.materials",
         counts: |s, _| held(s),
         sums: Some("materials"),
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "publicity.consultations",
         counts: |s, _| held(s),
         sums: Some("consultations"),
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
-    IndicatorFeed {
-        id: "publicity.banners",
-        counts: |s, _| held(s),
-        sums: Some("banners"),
-        dated_by: None,
-        distinct: None,
-    },
-    IndicatorFeed {
-        id: "publicity.screens",
-        counts: |s, _| held(s),
-        sums: Some("screens"),
-        dated_by: None,
-        distinct: None,
-    },
+    IndicatorFeed { id: "publicity.banners", counts: |s, _| held(s), sums: Some("banners"), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "publicity.screens", counts: |s, _| held(s), sums: Some("screens"), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "publicity.constitution_day_events",
         counts: |s, v| held(s) && text(v, "occasion") == "12·4国家宪法日",
-        sums: None,
-        dated_by: None,
-        distinct: None,
+        ..IndicatorFeed::COUNT
     },
 ];
 

@@ -51,8 +51,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "答复日期不能早于收到申请书副本的日期",
             holds: |v, _| in_order(v, "copy_received_on", "answered_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "record_decision",
@@ -67,8 +66,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "复议决定日期不能早于提交答复的日期",
             holds: |v, _| in_order(v, "answered_on", "decided_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "receive_opinion_letter",
@@ -77,9 +75,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "correcting",
         actors: Actors::Roles(CLERKS),
         inputs: &["opinion_letter_on"],
-        guards: &[],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "report_correction",
@@ -94,8 +90,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "整改情况报送日期不能早于收到意见书的日期",
             holds: |v, _| in_order(v, "opinion_letter_on", "corrected_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
     Transition {
         code: "close",
@@ -110,8 +105,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "收到行政复议意见书的，须先报送整改情况",
             holds: |v, _| !v.contains_key("opinion_letter_on") || v.contains_key("corrected_on"),
         }],
-        effect: None,
-        stamp_actor: None,
+        ..Transition::PLAIN
     },
 ];
 
@@ -141,7 +135,7 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, sums: None, dated_by: None, distinct: None }];
+    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, ..IndicatorFeed::COUNT }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "reconsiderations",

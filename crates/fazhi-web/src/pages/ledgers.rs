@@ -771,11 +771,7 @@ async fn post_step(
             store_error_page(identity, e)
         }
         Err(e) => {
-            let status = match e {
-                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-                StoreError::Conflict => StatusCode::CONFLICT,
-                _ => StatusCode::BAD_REQUEST,
-            };
+            let (status, _) = crate::error::answer(&e);
             let errors = FormErrors::from_store(e);
             let failed = match posted {
                 Posted::Take => step.to_owned(),

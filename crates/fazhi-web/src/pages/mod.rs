@@ -121,11 +121,8 @@ impl FormErrors {
                     out.fields.insert(f.field.to_owned(), f.message);
                 }
             }
-            StoreError::Database(_) | StoreError::Internal(_) => {
-                tracing::error!("internal error: {e}");
-                out.general = Some("服务器内部错误，请稍后重试或联系管理员".into());
-            }
-            other => out.general = Some(other.to_string()),
+            // Everything else as the one error table words it (internal details logged only).
+            other => out.general = Some(crate::error::answer(&other).1),
         }
         out
     }
@@ -169,20 +166,7 @@ pub fn forbidden_page(identity: &Identity, message: &str) -> Response {
 
 /// A store error on a page that is not a form: not found, conflict or internal.
 pub fn store_error_page(identity: &Identity, e: StoreError) -> Response {
-    let status = match e {
-        StoreError::NotFound => StatusCode::NOT_FOUND,
-        StoreError::Conflict => StatusCode::CONFLICT,
-        StoreError::Invalid(_) | StoreError::Fields(_) | StoreError::Refused { .. } => StatusCode::BAD_REQUEST,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        StoreError::Database(_) | StoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let message = match &e {
-        StoreError::Database(_) | StoreError::Internal(_) => {
-            tracing::error!("internal error: {e}");
-            "服务器内部错误，请稍后重试或联系管理员".to_owned()
-        }
-        other => other.to_string(),
-    };
+    let (status, message) = crate::error::answer(&e);
     message_page(identity, status, "操作未完成", &message)
 }
 
