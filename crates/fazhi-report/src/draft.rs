@@ -229,7 +229,7 @@ impl Draft {
 
     /// The report as a standalone HTML page, readable on a phone and printable.
     pub fn to_html(&self) -> String {
-        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let esc = crate::render::esc;
         let mut body = format!("<h1>{}</h1>\n<p>{}</p>\n", esc(&self.title), esc(&self.preamble.plain()));
         for (i, part) in self.parts.iter().enumerate() {
             body.push_str(&format!("<h2>{}、{}</h2>\n", chinese_number(i + 1), esc(&part.heading)));

@@ -66,8 +66,9 @@ pub fn report_text(report: &Report, color: bool) -> String {
     out
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Text as HTML text or an attribute value: one escaper for the crate (quick-xml's).
+pub(crate) fn esc(s: &str) -> String {
+    quick_xml::escape::escape(s).into_owned()
 }
 
 /// A self-contained, printable page for one or more reports.
