@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`: the same operations as the UI, for programs. Authenticated by
 //! the session cookie (with the `X-CSRF-Token` header on changes) or by an API token.
 
-use crate::extract::{Path, Query};
+use crate::extract::{Kind, Path, Query};
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{StatusCode, header};
@@ -508,11 +508,6 @@ pub struct RecordPage {
     pub page_size: u64,
 }
 
-fn ledger_kind(code: &str) -> Result<&'static fazhi_domain::ledger::LedgerKind, ApiError> {
-    fazhi_domain::ledgers::by_code(code)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这种台账"))
-}
-
 /// Field values of a form or a JSON object, as text by field key.
 fn text_fields(body: serde_json::Map<String, serde_json::Value>) -> std::collections::BTreeMap<String, String> {
     body.into_iter()
@@ -532,10 +527,9 @@ fn text_fields(body: serde_json::Map<String, serde_json::Value>) -> std::collect
 pub async fn list_ledger(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<LedgerListParams>,
 ) -> ApiResult<RecordPage> {
-    let kind = ledger_kind(&kind)?;
     let filter = ledger::ListFilter {
         state: q.state,
         query: q.q,
@@ -555,10 +549,9 @@ pub async fn create_ledger_record(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(&kind)?;
     let fields = text_fields(body(input)?);
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
@@ -584,10 +577,9 @@ pub async fn export_ledger(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let kind = ledger_kind(&kind)?;
     let filter = ledger::ListFilter {
         state: Some(q.state).filter(|s| !s.is_empty()),
         query: Some(q.q).filter(|s| !s.trim().is_empty()),
@@ -620,11 +612,10 @@ pub async fn import_ledger(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<ImportParams>,
     file: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = ledger_kind(&kind)?;
     let p = &identity.principal;
     let rules = rules::current(&state.db).await?;
     let (roles, principal) = orgs::roles_for_steps(&state.db, p, p.org_id).await?;
@@ -657,9 +648,9 @@ pub async fn import_ledger(
 pub async fn get_ledger_record(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((kind, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(&kind)?;
     // The district sees the township's records with names and contacts masked, by the store.
     Ok(Json(ledger::get(&state.db, &identity.principal.scope(), kind, id).await?))
 }
@@ -690,10 +681,10 @@ pub async fn update_ledger_record(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((kind, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(&kind)?;
     let fields = text_fields(body(input)?);
     let version = version_of(&fields)?;
     let p = &identity.principal;
@@ -725,9 +716,9 @@ pub async fn todo(State(state): State<AppState>, Extension(identity): Extension<
 pub async fn list_attachments(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((kind, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
 ) -> ApiResult<Vec<AttachmentView>> {
-    let kind = ledger_kind(&kind)?;
     Ok(Json(attachments::list(&state.db, &identity.principal.scope(), kind, id).await?))
 }
 
@@ -738,11 +729,11 @@ pub async fn attach(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((kind, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
     Query(q): Query<AttachParams>,
     file: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = ledger_kind(&kind)?;
     if q.name.trim().is_empty() {
         return Err(ApiError::invalid("name", "请在查询参数 name 中给出附件的文件名（含扩展名），如 会议纪要.pdf"));
     }
@@ -767,9 +758,9 @@ pub async fn attach(
 pub async fn download_attachment(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((kind, id, attachment)): Path<(String, i64, i64)>,
+    Kind(kind): Kind,
+    Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> Result<Response, ApiError> {
-    let kind = ledger_kind(&kind)?;
     let (a, bytes) =
         attachments::open(&state.db, &state.files, &identity.principal.scope(), kind, id, attachment).await?;
     Ok(crate::pages::ledgers::attachment_download(&a, bytes))
@@ -781,9 +772,9 @@ pub async fn remove_attachment(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((kind, id, attachment)): Path<(String, i64, i64)>,
+    Kind(kind): Kind,
+    Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let kind = ledger_kind(&kind)?;
     let p = &identity.principal;
     attachments::remove(&state.db, &p.actor(&ip), &p.scope(), kind, id, attachment).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -796,10 +787,11 @@ pub async fn take_ledger_step(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((kind, id, step)): Path<(String, i64, String)>,
+    Kind(kind): Kind,
+    Path((_, id, step)): Path<(String, i64, String)>,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    ledger_step(&state, &identity, &ip, &kind, id, &step, input, false).await
+    ledger_step(&state, &identity, &ip, kind, id, &step, input, false).await
 }
 
 /// Corrects what a step recorded (更正). The body holds the step's fields, `reason` and
@@ -809,10 +801,11 @@ pub async fn correct_ledger_step(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((kind, id, step)): Path<(String, i64, String)>,
+    Kind(kind): Kind,
+    Path((_, id, step)): Path<(String, i64, String)>,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> ApiResult<RecordView> {
-    ledger_step(&state, &identity, &ip, &kind, id, &step, input, true).await
+    ledger_step(&state, &identity, &ip, kind, id, &step, input, true).await
 }
 
 /// A step taken, or what it recorded corrected (with the body's `reason`), as the caller.
@@ -821,13 +814,12 @@ async fn ledger_step(
     state: &AppState,
     identity: &Identity,
     ip: &str,
-    kind: &str,
+    kind: &'static fazhi_domain::ledger::LedgerKind,
     id: i64,
     step: &str,
     input: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
     correction: bool,
 ) -> ApiResult<RecordView> {
-    let kind = ledger_kind(kind)?;
     let mut fields = text_fields(body(input)?);
     let version = version_of(&fields)?;
     fields.remove("version");

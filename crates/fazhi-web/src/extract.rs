@@ -14,6 +14,23 @@ use crate::error::ApiError;
 /// A path whose parameters parsed, as `axum::extract::Path`.
 pub struct Path<T>(pub T);
 
+/// The ledger kind a path names (`/ledgers/{kind}/…`): an unknown kind is a Chinese 404 in the
+/// caller's surface, so no handler looks a kind up itself.
+pub struct Kind(pub &'static fazhi_domain::ledger::LedgerKind);
+
+impl<S: Send + Sync> FromRequestParts<S> for Kind {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state).await.ok();
+        let code = params.as_ref().and_then(|p| p.iter().find(|(name, _)| *name == "kind").map(|(_, v)| v.to_owned()));
+        match code.as_deref().and_then(fazhi_domain::ledgers::by_code) {
+            Some(kind) => Ok(Kind(kind)),
+            None => Err(refuse(parts, StatusCode::NOT_FOUND, None, "没有这种台账".into())),
+        }
+    }
+}
+
 /// A query string that parsed, as `axum::extract::Query`.
 pub struct Query<T>(pub T);
 
@@ -30,7 +47,8 @@ fn named_parameter(text: &str) -> Option<String> {
 
 fn refuse(parts: &Parts, status: StatusCode, field: Option<String>, message: String) -> Response {
     if parts.uri.path().starts_with("/api/") {
-        let mut error = ApiError::new(status, "invalid", message);
+        let code = if status == StatusCode::NOT_FOUND { "not_found" } else { "invalid" };
+        let mut error = ApiError::new(status, code, message);
         error.body.field = field;
         return error.into_response();
     }

@@ -43,6 +43,16 @@ async fn page_numbers_out_of_range_get_a_chinese_400_not_a_crash() {
     let api = clerk.api(Method::GET, "/api/v1/reports/abc", None).await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
     assert_eq!(api.headers()["content-type"], "application/json");
+    // A ledger kind that does not exist, in every surface and route alike.
+    for path in ["/ledgers/nosuch", "/ledgers/nosuch/new", "/ledgers/nosuch/12"] {
+        let page = clerk.get(path).await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(page.text().await.unwrap().contains("没有这种台账"), "{path}");
+    }
+    let api = clerk.api(Method::GET, "/api/v1/ledgers/nosuch/12", None).await;
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    let body = api.json::<Value>().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["message"].as_str()), (Some("not_found"), Some("没有这种台账")));
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::extract::{Path, Query};
+use crate::extract::{Kind, Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
@@ -74,10 +74,6 @@ fn shown(field: &Field, values: &Values) -> Option<String> {
     })
 }
 
-fn unknown_kind(identity: &Identity) -> Response {
-    store_error_page(identity, StoreError::NotFound)
-}
-
 fn may_record(identity: &Identity) -> bool {
     let roles = &identity.principal.roles;
     roles.contains(Role::Clerk) || roles.contains(Role::Leader)
@@ -145,10 +141,9 @@ impl ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path(code): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let filter = q.filter();
     let (found, more) = match ledger::list_summaries(&state.db, &identity.principal.scope(), kind, &filter).await {
         Ok(listed) => (listed.page, listed.more),
@@ -293,9 +288,9 @@ fn edit_page(
 pub async fn edit_form(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((code, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     match ledger::get(&state.db, &identity.principal.scope(), kind, id).await {
         Ok(record) => edit_page(&identity, kind, &record, None, FormErrors::default()).into_response(),
         Err(e) => store_error_page(&identity, e),
@@ -306,10 +301,10 @@ pub async fn edit(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let form = form_fields(&body);
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let p = &identity.principal;
@@ -334,21 +329,17 @@ pub async fn edit(
     }
 }
 
-pub async fn new_form(Extension(identity): Extension<Identity>, Path(code): Path<String>) -> Response {
-    match ledgers::by_code(&code) {
-        Some(kind) => new_page(&identity, kind, &BTreeMap::new(), FormErrors::default()).into_response(),
-        None => unknown_kind(&identity),
-    }
+pub async fn new_form(Extension(identity): Extension<Identity>, Kind(kind): Kind) -> Response {
+    new_page(&identity, kind, &BTreeMap::new(), FormErrors::default()).into_response()
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(code): Path<String>,
+    Kind(kind): Kind,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let form = form_fields(&body);
     let p = &identity.principal;
     let rules = match rules::current(&state.db).await {
@@ -689,22 +680,21 @@ async fn detail_page(
 pub async fn detail(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((code, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
 ) -> Response {
-    match ledgers::by_code(&code) {
-        Some(kind) => detail_page(&state, &identity, kind, id, None, None, StatusCode::OK).await,
-        None => unknown_kind(&identity),
-    }
+    detail_page(&state, &identity, kind, id, None, None, StatusCode::OK).await
 }
 
 pub async fn take_step(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, id, step)): Path<(String, i64, String)>,
+    Kind(kind): Kind,
+    Path((_, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
 ) -> Response {
-    post_step(&state, &identity, &ip, &code, id, &step, &body, Posted::Take).await
+    post_step(&state, &identity, &ip, kind, id, &step, &body, Posted::Take).await
 }
 
 /// Corrects what a step recorded (更正) and returns to the record; a refusal is shown in the
@@ -713,10 +703,11 @@ pub async fn correct_step(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, id, step)): Path<(String, i64, String)>,
+    Kind(kind): Kind,
+    Path((_, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
 ) -> Response {
-    post_step(&state, &identity, &ip, &code, id, &step, &body, Posted::Correct).await
+    post_step(&state, &identity, &ip, kind, id, &step, &body, Posted::Correct).await
 }
 
 /// What a posted step form does: take the step, or correct what it recorded.
@@ -733,13 +724,12 @@ async fn post_step(
     state: &AppState,
     identity: &Identity,
     ip: &str,
-    code: &str,
+    kind: &'static LedgerKind,
     id: i64,
     step: &str,
     body: &[u8],
     posted: Posted,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(code) else { return unknown_kind(identity) };
     let mut form = form_fields(body);
     let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     form.remove("csrf_token");
@@ -811,10 +801,9 @@ pub async fn export(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(code): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let filter = q.filter();
     let p = &identity.principal;
     match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter).await {
@@ -852,8 +841,7 @@ fn import_page(identity: &Identity, kind: &'static LedgerKind) -> ImportPage {
     }
 }
 
-pub async fn import_form(Extension(identity): Extension<Identity>, Path(code): Path<String>) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
+pub async fn import_form(Extension(identity): Extension<Identity>, Kind(kind): Kind) -> Response {
     import_page(&identity, kind).into_response()
 }
 
@@ -863,10 +851,9 @@ pub async fn import_check(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(code): Path<String>,
+    Kind(kind): Kind,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let mut page = import_page(&identity, kind);
     let mut file: Option<Vec<u8>> = None;
     let mut file_name = String::new();
@@ -922,7 +909,8 @@ pub async fn import_confirm(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, upload)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, upload)): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> Response {
     // The rows that look like records already held which the clerk ticked as new all the same.
@@ -932,7 +920,6 @@ pub async fn import_confirm(
         .filter(|(k, _)| k == "confirm_row")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let p = &identity.principal;
     let rules = match rules::current(&state.db).await {
         Ok(r) => r,
@@ -967,10 +954,10 @@ pub async fn attach(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, id)): Path<(String, i64)>,
+    Kind(kind): Kind,
+    Path((_, id)): Path<(String, i64)>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let (name, stage, bytes) = uploaded_file(form).await.unwrap_or_default();
     let p = &identity.principal;
     let stage = Some(stage.as_str()).filter(|s| !s.is_empty());
@@ -1023,9 +1010,9 @@ pub(crate) fn attachment_download(a: &fazhi_store::attachments::AttachmentView, 
 pub async fn download_attachment(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    Path((code, id, attachment)): Path<(String, i64, i64)>,
+    Kind(kind): Kind,
+    Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     match attachments::open(&state.db, &state.files, &identity.principal.scope(), kind, id, attachment).await {
         Ok((a, bytes)) => attachment_download(&a, bytes),
         Err(e) => store_error_page(&identity, e),
@@ -1036,9 +1023,9 @@ pub async fn remove_attachment(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path((code, id, attachment)): Path<(String, i64, i64)>,
+    Kind(kind): Kind,
+    Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> Response {
-    let Some(kind) = ledgers::by_code(&code) else { return unknown_kind(&identity) };
     let p = &identity.principal;
     match attachments::remove(&state.db, &p.actor(&ip), &p.scope(), kind, id, attachment).await {
         Ok(()) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
