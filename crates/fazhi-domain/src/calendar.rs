@@ -1,4 +1,4 @@
-//! The working-day calendar and the counting of statutory periods (legal-rules.md §0).
+//! The working-day calendar and the counting of statutory periods.
 //!
 //! A working day is a Monday to Friday that is not a public holiday, or a weekend day that the
 //! State Council's yearly notice makes a workday (调休). The notices arrive one year at a time, as
@@ -172,7 +172,7 @@ impl Calendar {
         self.special.get(&d).map(|s| s.name.as_str())
     }
 
-    /// Counts a period under the rules of legal-rules.md §0 and says how.
+    /// Counts a period under the rules of the law on periods and says how.
     pub fn count(&self, start: NaiveDate, period: Period) -> Counted {
         self.count_paused(start, period, &[])
     }

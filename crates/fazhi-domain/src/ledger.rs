@@ -401,7 +401,7 @@ pub struct Pause {
     pub article: &'static str,
 }
 
-/// A rule a locality may set differently (legal-rules.md marks it U, or local): its key, what the
+/// A rule a locality may set differently (the law leaves it open, or to local rules): its key, what the
 /// administrator's settings page calls it, where it comes from and its default.
 #[derive(Debug, Clone, Copy)]
 pub struct SettingSpec {
@@ -471,7 +471,7 @@ impl SettingSpec {
     }
 }
 
-/// An indicator of `indicators.md` a ledger feeds: the records it counts.
+/// An indicator a ledger feeds (listed in docs/ledgers.md): the records it counts.
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorFeed {
     pub id: &'static str,

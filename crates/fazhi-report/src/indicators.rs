@@ -1,5 +1,5 @@
 //! Figures in report text: each number with its measure word, qualifier and phrase, classified
-//! into an indicator id (`indicators.md`) by the words around it. Figures that are not rule-of-law
+//! into an indicator id (those the ledgers declare, docs/ledgers.md) by the words around it. Figures that are not rule-of-law
 //! indicators (investment, vaccination, households) keep no id.
 
 use std::borrow::Cow;
@@ -645,7 +645,7 @@ mod tests {
         figures_in_line(1, line).into_iter().map(|f| (f.id, f.value, f.unit)).collect()
     }
 
-    /// Every phrase of indicators.md, with its id and value.
+    /// Phrases as the seeds write them, each with its indicator id and value.
     #[test]
     fn phrases_of_the_indicator_list() {
         let cases: &[(&str, &str, f64)] = &[

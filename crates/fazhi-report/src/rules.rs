@@ -1,4 +1,4 @@
-//! The checks, each with a stable rule id (`annual-report.md`), a severity, a Chinese message, an
+//! The checks, each with a stable rule id (the JSON output's `rule`), a severity, a Chinese message, an
 //! exact span and a hint.
 
 use std::collections::HashMap;

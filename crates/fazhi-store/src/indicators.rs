@@ -15,7 +15,7 @@ use crate::{Db, Scope, StoreError};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Figure {
-    /// The indicator id of indicators.md (or a ledger's own, such as `leadership.meetings_chaired`).
+    /// The indicator id a ledger declares (docs/ledgers.md), such as `leadership.meetings_chaired`.
     pub id: &'static str,
     /// The ledger kind that feeds it.
     pub kind: &'static str,

@@ -1,6 +1,6 @@
 //! 重大行政决策事项目录: each year's catalogue of the decisions the township will take, agreed by
 //! the Party committee at the same level, then published, and adjusted as things change
-//! (《重大行政决策程序暂行条例》第3条第3款; legal-rules.md `zdjc_catalog_publish`). The decisions
+//! (《重大行政决策程序暂行条例》第3条第3款; rule `zdjc_catalog_publish` in docs/ledgers.md). The decisions
 //! themselves are the `decisions` ledger, filed under the catalogue's year.
 
 use crate::ledger::{Actors, Field, FieldType, Guard, LedgerKind, State, Transition, in_order};

@@ -1,5 +1,5 @@
 //! 重大行政决策: the steps of 《重大行政决策程序暂行条例》 (国务院令第713号), which townships follow
-//! by analogy (第42条). Rule ids are those of legal-rules.md §1.
+//! by analogy (第42条). Its rules and their ids are listed in docs/ledgers.md.
 
 use super::legality_review;
 use crate::calendar::{Period, Unit};

@@ -1,7 +1,7 @@
 //! 主动公开: information the township publishes of its own accord, within 20 working days of its
 //! forming or change (《政府信息公开条例》第26条), in the categories the regulation names for
 //! townships (第21条), on the website, WeChat or the notice board; corrected or withdrawn when it
-//! changes. Rule ids are those of legal-rules.md §4.
+//! changes. Its rules and their ids are listed in docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

@@ -1,7 +1,7 @@
 //! 依申请公开: requests for government information under 《政府信息公开条例》 (国务院令第711号),
 //! registered, corrected, answered within 20 working days, extended with the approval of the head of
-//! the disclosure office, with the clock stopped while a third party is consulted. Rule ids are
-//! those of legal-rules.md §4.
+//! the disclosure office, with the clock stopped while a third party is consulted. Its rules and their
+//! ids are listed in docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

@@ -7,7 +7,7 @@
 //! (第57条); decided within 90 days of filing (第60条), served within 7 working days (第61条),
 //! published within 7 working days for penalties or 20 for other decisions (settings), withdrawn
 //! within 3 working days when changed or revoked (第48条); closed with the full-process record
-//! filed as attachments (第47条). Rule ids are those of legal-rules.md §3.
+//! filed as attachments (第47条). Its rules and their ids are listed in docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

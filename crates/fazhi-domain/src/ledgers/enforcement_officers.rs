@@ -4,7 +4,7 @@
 //! 清理, found those the ledgers had forgotten); each year's training hours and exam are recorded,
 //! and an officer short of the yearly hours (a setting, 60 by default) is shown as such. Cases
 //! name their officers by certificate number and are refused an officer whose certificate was not
-//! valid on the day of an act. Rule ids are those of legal-rules.md §10.
+//! valid on the day of an act. Its rules and their ids are listed in docs/ledgers.md.
 
 use chrono::{Datelike, NaiveDate};
 

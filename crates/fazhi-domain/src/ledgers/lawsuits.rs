@@ -2,7 +2,7 @@
 //! court within 15 days of service (行政诉讼法 第67条); the head appears in court, or an officer of
 //! the township does, never a lawyer alone (第3条第3款); a lost case needs its case analysis
 //! (案件分析报告) before it is closed; an appeal is lodged within 15 days of the judgment (第85条).
-//! Rule ids are those of legal-rules.md §7.
+//! Its rules and their ids are listed in docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

@@ -80,6 +80,97 @@ pub fn deadlines_for(roles: &[crate::role::Role]) -> Vec<(&'static str, &'static
         .collect()
 }
 
+/// Every kind's procedure as a reference for people, written from the declarations so it cannot
+/// drift from them: steps with who takes them and their conditions (rule id, article), date order,
+/// deadlines, the rules a locality may set, and the figures each kind feeds. `docs/ledgers.md` is
+/// this text; a test keeps it current.
+pub fn reference() -> String {
+    use crate::ledger::{Actors, Dated, SettingDefault};
+    use std::fmt::Write;
+    let label = |kind: &LedgerKind, key: &str| kind.field(key).map(|f| f.label).unwrap_or("").to_owned();
+    let mut out = String::from(
+        "# 台账办理规则参考\n\n本文件由各台账的声明生成（`fazhi-domain/src/ledgers/`），列出每类台账的办理环节、\
+         每一步的条件及其依据、日期先后、期限、可由地方设定的规则和所计入的年度数字。\
+         代码中的规则编号（如 `gfwj_signing`）即本文件所列编号。\n",
+    );
+    for kind in ALL {
+        let _ = write!(
+            out,
+            "\n## {}（`{}`）\n\n### 办理环节\n\n| 环节 | 由谁办理 | 登记内容 | 条件（编号，依据） |\n|---|---|---|---|\n",
+            kind.label, kind.code
+        );
+        for t in kind.transitions {
+            let who = match t.actors {
+                Actors::Roles(roles) => roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+                Actors::PrincipalLeader => "主要负责人（书记或乡镇长）".to_owned(),
+            };
+            let inputs: Vec<String> = t.inputs.iter().map(|k| label(kind, k)).collect();
+            let guards: Vec<String> =
+                t.guards.iter().map(|g| format!("{}（`{}`，{}）", g.message, g.rule, g.article)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                t.label,
+                who,
+                if inputs.is_empty() { "—".to_owned() } else { inputs.join("、") },
+                if guards.is_empty() { "—".to_owned() } else { guards.join("；") }
+            );
+        }
+        if !kind.date_order.is_empty() {
+            out.push_str("\n### 日期先后\n\n");
+            for chain in kind.date_order {
+                let labels: Vec<String> = chain.iter().map(|k| label(kind, k)).collect();
+                let _ = writeln!(out, "- {}", labels.join(" ≤ "));
+            }
+        }
+        if !kind.deadlines.is_empty() {
+            out.push_str("\n### 期限\n\n| 期限 | 起算 | 完成 | 期限长度 | 依据 |\n|---|---|---|---|---|\n");
+            for d in kind.deadlines {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {}{} | {} |",
+                    d.label,
+                    label(kind, d.start),
+                    label(kind, d.done),
+                    d.default_period.describe(),
+                    d.setting.map(|s| format!("（可设定：`{s}`）")).unwrap_or_default(),
+                    d.article
+                );
+            }
+        }
+        if !kind.settings.is_empty() {
+            out.push_str("\n### 可由地方设定的规则\n\n| 规则 | 编号 | 默认 | 依据 |\n|---|---|---|---|\n");
+            for st in kind.settings {
+                let default = match st.default {
+                    SettingDefault::Period(p) => p.describe(),
+                    SettingDefault::Number { default, .. } => default.to_string(),
+                };
+                let _ = writeln!(out, "| {} | `{}` | {} | {} |", st.label, st.key, default, st.article);
+            }
+        }
+        if !kind.indicators.is_empty() {
+            out.push_str("\n### 计入的年度数字\n\n| 编号 | 计入年度 | 数值 |\n|---|---|---|\n");
+            for f in kind.indicators {
+                let year = match f.dated_by.unwrap_or(kind.dated) {
+                    Dated::On(k) => format!("{}所在年度", label(kind, k)),
+                    Dated::During { from, until } => format!(
+                        "自{}至{}的各年度",
+                        label(kind, from),
+                        until.iter().map(|k| label(kind, k)).collect::<Vec<_>>().join("或")
+                    ),
+                };
+                let value = match (f.sums, f.distinct) {
+                    (_, Some(k)) => format!("所列{}去重后的个数", label(kind, k)),
+                    (Some(k), None) => format!("{}之和", label(kind, k)),
+                    (None, None) => "记录条数".to_owned(),
+                };
+                let _ = writeln!(out, "| `{}` | {} | {} |", f.id, year, value);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +203,22 @@ mod tests {
             v.insert("reviewer".into(), "司法所".into());
             assert!(kind.figure_spans("reviewed", &v).iter().all(|f| f.indicator != "advisers.legality_reviews"));
         }
+    }
+
+    /// `docs/ledgers.md` is the reference the declarations write (`reference`). After changing a
+    /// declaration, write it again: `FAZHI_WRITE_DOCS=1 cargo test -p fazhi-domain`.
+    #[test]
+    fn the_reference_in_docs_is_the_declarations() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ledgers.md");
+        let now = reference();
+        if std::env::var_os("FAZHI_WRITE_DOCS").is_some() {
+            std::fs::write(&path, &now).unwrap();
+        }
+        let stored = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            stored == now,
+            "docs/ledgers.md is not what the declarations say: FAZHI_WRITE_DOCS=1 cargo test -p fazhi-domain"
+        );
     }
 
     /// Every name a declaration uses points at something declared: a typo in a transition, a

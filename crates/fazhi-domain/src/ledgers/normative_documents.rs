@@ -1,6 +1,6 @@
 //! 行政规范性文件: drafting, public comment, legality review, collective deliberation, signature by
 //! the principal leader, unified registration and number, publication, filing upward, validity and
-//! cleanup. Rule ids are those of legal-rules.md §2; the periods marked U there are settings.
+//! cleanup. Its rules and their ids are listed in docs/ledgers.md; the periods marked U there are settings.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -15,7 +15,7 @@ use crate::role::Role;
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
 const REVIEWERS: &[Role] = &[Role::Adviser, Role::Clerk];
 
-/// Settings (legal-rules.md §2 marks these U or local) and their defaults.
+/// Settings (the periods the law leaves to the locality) and their defaults.
 pub const SETTING_COMMENT: &str = "normative_documents.comment_period"; // 7 working days
 pub const SETTING_REVIEW_MIN: &str = "normative_documents.review_min"; // 5 working days
 pub const SETTING_REVIEW_MAX: &str = "normative_documents.review_max"; // 15 working days

@@ -2,8 +2,8 @@
 //! registered, acknowledged in writing within 15 days, objected to within 5 working days when a
 //! forwarded matter is not the township's, routed to court or reconsideration when it belongs there
 //! (诉访分离), accepted and handled within 60 days, extended once by up to 30 days with the head's
-//! approval, concluded with a written opinion, and 复查 recorded. Rule ids are those of
-//! legal-rules.md §5.
+//! approval, concluded with a written opinion, and 复查 recorded. Its rules and their ids are listed in
+//! docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

@@ -1,8 +1,8 @@
 //! 行政复议 where the township is the respondent (被申请人), under 《行政复议法》 (2023): the written
 //! answer with its evidence within 10 working days of receiving the copy of the application (5 in
 //! the simplified procedure; 第48条, 第54条), the decision and its outcome, and the report on the
-//! correction within 60 days of a reconsideration opinion letter (第76条). Rule ids are those of
-//! legal-rules.md §6.
+//! correction within 60 days of a reconsideration opinion letter (第76条). Its rules and their ids are listed in
+//! docs/ledgers.md.
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{

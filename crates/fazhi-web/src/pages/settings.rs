@@ -1,4 +1,4 @@
-//! 规则设置: the periods and numbers the law leaves to the locality (legal-rules.md marks them U or
+//! 规则设置: the periods and numbers the law leaves to the locality (docs/ledgers.md lists them; or
 //! local). Everyone who works with ledgers sees the values in force and their defaults; the
 //! administrator changes them, and every open deadline is recounted at once.
 
