@@ -176,7 +176,7 @@ pub async fn take(
         kind.take(transition, &before.state, &before.values, input, facts, ctx).map_err(refusal)?;
     if let Some(numbering) = kind.numbering.filter(|n| n.transition == transition) {
         let org = organization::Entity::find_by_id(current.org_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        let year = date(&values, numbering.year_from).map(|d| d.year()).unwrap_or_else(|| crate::now().year());
+        let year = number_year(numbering, &values);
         let sequence = next_number(&txn, kind.code, org.id, year).await?;
         let number = numbering.format(&numbering.prefix(&org.name), year, sequence);
         values.insert(numbering.field.to_owned(), number.into());
@@ -437,6 +437,12 @@ pub async fn update(
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(for_caller(scope, kind, saved))
+}
+
+/// The year a unified number carries: its date field's, or this year's where that is not
+/// recorded. A step and an imported row's replay draw by the same rule.
+pub(crate) fn number_year(numbering: fazhi_domain::ledger::Numbering, values: &Values) -> i32 {
+    date(values, numbering.year_from).map(|d| d.year()).unwrap_or_else(|| crate::beijing_today().year())
 }
 
 /// The next number of a kind for an organization and year. Every write transaction holds the

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use fazhi_domain::ledger::{ActorFacts, Context, FieldType, LedgerKind, Refusal, Values, as_input, date, text};
+use fazhi_domain::ledger::{ActorFacts, Context, FieldType, LedgerKind, Refusal, Values, as_input, text};
 use fazhi_domain::ledger_table::{Columns, column_letter};
 use fazhi_office::xlsx::{Cell, TableWriter, read_sheet};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -222,23 +222,12 @@ pub async fn import(
     if store {
         import_with(db, who, kind, org_id, file, ctx, None).await
     } else {
-        check(db, who, kind, org_id, file, ctx).await
+        let snapshot = db.begin_snapshot().await?;
+        Ok(run(&snapshot, None, who, kind, org_id, file, ctx).await?.0)
     }
 }
 
-async fn check(
-    db: &Db,
-    who: Importer<'_>,
-    kind: &'static LedgerKind,
-    org_id: i64,
-    file: ImportFile<'_>,
-    ctx: &Context<'_>,
-) -> Result<ImportReport, StoreError> {
-    let snapshot = db.begin_snapshot().await?;
-    Ok(run(&snapshot, None, who, kind, org_id, file, ctx).await?.0)
-}
-
-/// Checks and stores in one write transaction; the stashed upload, if any, is dropped in it.
+/// Checks and stores in one write transaction; the stashed upload, if any, is taken in it.
 async fn import_with(
     db: &Db,
     who: Importer<'_>,
@@ -249,6 +238,13 @@ async fn import_with(
     upload: Option<i64>,
 ) -> Result<ImportReport, StoreError> {
     let txn = db.begin_write().await?;
+    // The upload is taken first, under the write lock: a second confirmation of the same upload
+    // finds it gone. A refused import drops the transaction, and the upload stays for a retry.
+    if let Some(id) = upload
+        && ledger_upload::Entity::delete_by_id(id).exec(&txn).await?.rows_affected == 0
+    {
+        return Err(StoreError::NotFound);
+    }
     let mut appender = audit::Appender::new(&txn).await?;
     let (mut report, org) = run(&txn, Some(&mut appender), who, kind, org_id, file, ctx).await?;
     if !report.errors.is_empty() {
@@ -261,9 +257,6 @@ async fn import_with(
     appender.push(who.actor, change).await?;
     appender.finish().await?;
     crate::db::reset_id_sequences(&txn).await?;
-    if let Some(id) = upload {
-        ledger_upload::Entity::delete_by_id(id).exec(&txn).await?;
-    }
     txn.commit().await?;
     report.imported = true;
     Ok(report)
@@ -339,7 +332,7 @@ fn replay(
         let input = as_input(row, t.inputs);
         let (mut after, to) = kind.take(t.code, state, &values, &input, facts, ctx)?;
         if let Some(n) = kind.numbering.filter(|n| n.transition == t.code) {
-            let year = date(&after, n.year_from).map(|d| chrono::Datelike::year(&d)).unwrap_or(2000);
+            let year = crate::ledger::number_year(n, &after);
             after.insert(n.field.to_owned(), n.format(prefix, year, numbers.next(year)).into());
         }
         let recorded: Values =
@@ -373,10 +366,15 @@ fn left_over(
                 shown(old),
                 shown(value)
             ),
-            _ => {
-                let step = kind.transitions.iter().find(|t| t.inputs.contains(&f.key)).map(|t| t.label).unwrap_or("");
-                format!("状态为“{}”的记录还没有“{}”（该栏由“{step}”这一步登记）", kind.state_label(state), f.label)
-            }
+            _ => match kind.transitions.iter().find(|t| t.inputs.contains(&f.key)) {
+                Some(step) => format!(
+                    "状态为“{}”的记录还没有“{}”（该栏由“{}”这一步登记）",
+                    kind.state_label(state),
+                    f.label,
+                    step.label
+                ),
+                None => format!("“{}”不能通过导入填写", f.label),
+            },
         };
         out.push(fazhi_domain::FieldError::new(f.key, message));
     }
@@ -555,9 +553,9 @@ async fn run<C: ConnectionTrait>(
                 file.name,
             )
             .await?
-            .map_err(|refusal| match refusal {
-                Err(message) => vec![cell_error(row, columns.id.unwrap_or(0), message)],
-                Ok(refusal) => row_errors(kind, row, &columns, &headers, refusal),
+            .map_err(|refused| match refused {
+                UpdateRefused::Id(message) => vec![cell_error(row, columns.id.unwrap_or(0), message)],
+                UpdateRefused::Rules(refusal) => row_errors(kind, row, &columns, &headers, refusal),
             })
             .inspect(|p| match p {
                 Some(_) => report.updated += 1,
@@ -612,6 +610,13 @@ async fn run<C: ConnectionTrait>(
     Ok((report, org.name))
 }
 
+/// Why a row naming a record by its 编号 updates nothing: its 编号 or 版本 cell (said of that
+/// cell), or the rules (said where the refusal points).
+enum UpdateRefused {
+    Id(String),
+    Rules(Refusal),
+}
+
 /// A row that names a record by its 编号: the record of this kind in the organization, at the
 /// version exported. Unchanged, nothing happens (`Ok(Ok(None))`); fields of its first state may
 /// be edited while it is there; steps the row adds are replayed; what is recorded stays.
@@ -633,25 +638,28 @@ async fn update_row<C: ConnectionTrait>(
     prefix: &str,
     seen: &mut HashSet<i64>,
     file_name: &str,
-) -> Result<Result<Option<PreviewRow>, Result<Refusal, String>>, StoreError> {
+) -> Result<Result<Option<PreviewRow>, UpdateRefused>, StoreError> {
     let Some(id) = id_cell.parse::<i64>().ok().filter(|id| *id > 0) else {
-        return Ok(Err(Err(format!(
+        return Ok(Err(UpdateRefused::Id(format!(
             "“编号”应为导出文件中的记录编号（正整数），现为“{}”",
             fazhi_domain::text::clip(id_cell, 20)
         ))));
     };
     if !seen.insert(id) {
-        return Ok(Err(Err(format!("编号 {id} 在文件中出现了不止一次"))));
+        return Ok(Err(UpdateRefused::Id(format!("编号 {id} 在文件中出现了不止一次"))));
     }
     let found = ledger_record::Entity::find_by_id(id)
         .one(conn)
         .await?
         .filter(|r| r.kind == kind.code && r.org_path.starts_with(&org.path) && who.scope.contains_path(&r.org_path));
     let Some(current) = found else {
-        return Ok(Err(Err(format!("编号 {id} 不是{}的{}记录；新增记录请将“编号”留空", org.name, kind.label))));
+        return Ok(Err(UpdateRefused::Id(format!(
+            "编号 {id} 不是{}的{}记录；新增记录请将“编号”留空",
+            org.name, kind.label
+        ))));
     };
     if !version_cell.is_empty() && version_cell != current.version.to_string() {
-        return Ok(Err(Err(format!(
+        return Ok(Err(UpdateRefused::Id(format!(
             "编号 {id} 的记录在导出后已被修改（导出时为第 {version_cell} 版，现为第 {} 版）：请重新导出后再修改",
             current.version
         ))));
@@ -683,7 +691,7 @@ async fn update_row<C: ConnectionTrait>(
     })();
     let (edited, to, after, steps) = match outcome {
         Ok(o) => o,
-        Err(refusal) => return Ok(Err(Ok(refusal))),
+        Err(refusal) => return Ok(Err(UpdateRefused::Rules(refusal))),
     };
     if edited.is_none() && steps.is_empty() {
         return Ok(Ok(None));

@@ -335,6 +335,11 @@ async fn a_row_like_a_record_already_held_is_created_only_when_confirmed() {
     let r = clerk.post_form(&format!("/ledgers/petitions/import/{upload}"), &[]).await;
     assert!(r.text().await.unwrap().contains("新建 1 条"));
     assert_eq!(petition_titles(&app).await, ["反映村道积水", "反映路灯损坏"]);
+    // The same upload confirmed again finds it gone: nothing is imported twice.
+    let again = clerk.post_form(&format!("/ledgers/petitions/import/{upload}"), &[]).await;
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    assert!(again.text().await.unwrap().contains("没有找到待确认的导入文件"));
+    assert_eq!(petition_titles(&app).await, ["反映村道积水", "反映路灯损坏"]);
     // The same file again, the row ticked: a second petition of that title is created, on purpose.
     let (_, preview) = clerk.upload_spreadsheet("/ledgers/petitions/import", file).await;
     assert!(preview.contains("2 条疑似重复"), "{preview}");
