@@ -919,6 +919,9 @@ impl LedgerKind {
         let changed = |key: &str| before.get(key) != after.get(key);
         let label = |key: &str| self.field(key).map(|f| f.label).unwrap_or("日期");
         let mut errors: Vec<FieldError> = Vec::new();
+        // Checking a write without today would let a future date through: tests fail here, as for
+        // a setting read before the record's organization is named.
+        debug_assert!(ctx.today.is_some(), "a record was checked without naming today (Context::on)");
         if let Some(today) = ctx.today {
             for f in self.fields.iter().filter(|f| f.ty == FieldType::Date && !f.plan && !f.system) {
                 if let Some(day) = date(after, f.key).filter(|d| *d > today && changed(f.key)) {
@@ -1107,7 +1110,11 @@ impl LedgerKind {
                 }
             }
             return Err(Refusal::NotNow {
-                message: format!("“{}”不能从“{}”办理到", self.state_label(target), self.state_label(from)),
+                message: format!(
+                    "记录当前为“{}”，按办理程序到不了“{}”（办理环节不能退回）",
+                    self.state_label(from),
+                    self.state_label(target)
+                ),
             });
         };
         let mut steps = Vec::new();

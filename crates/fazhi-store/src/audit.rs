@@ -458,6 +458,7 @@ pub fn action_label(action: &str) -> &'static str {
         "calendar.load" => "载入节假日安排",
         "settings.update" => "修改规则设置",
         "ledger.import" => "导入台账",
+        "ledger.import_refused" => "导入被拒绝（未导入）",
         "ledger.export" => "导出台账",
         "ledger.update" => "修改基本信息",
         "ledger.attach" => "上传附件",

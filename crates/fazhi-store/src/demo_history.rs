@@ -585,7 +585,7 @@ mod tests {
     fn the_same_seed_gives_the_same_records_and_every_kind_gets_some() {
         let calendar = fazhi_domain::calendar::Calendar::shipped();
         let settings = fazhi_domain::ledger::Settings::default();
-        let ctx = Context::new(&calendar, &settings);
+        let ctx = Context::new(&calendar, &settings).on(crate::beijing_today());
         let run = |seed| {
             let mut g = Generator {
                 rng: fastrand::Rng::with_seed(seed),

@@ -223,8 +223,32 @@ pub async fn import(
         import_with(db, who, kind, org_id, file, ctx, None).await
     } else {
         let snapshot = db.begin_snapshot().await?;
-        Ok(run(&snapshot, None, who, kind, org_id, file, ctx).await?.0)
+        let report = run(&snapshot, None, who, kind, org_id, file, ctx).await?.0;
+        drop(snapshot);
+        record_refusal(db, who, kind, org_id, file, &report).await?;
+        Ok(report)
     }
+}
+
+/// A refused file is on the audit trail: who, which file, how many rows and where the refusals
+/// are (row and column only: a message may quote a citizen's name).
+async fn record_refusal(
+    db: &Db,
+    who: Importer<'_>,
+    kind: &LedgerKind,
+    org_id: i64,
+    file: ImportFile<'_>,
+    report: &ImportReport,
+) -> Result<(), StoreError> {
+    if report.errors.is_empty() {
+        return Ok(());
+    }
+    let at: Vec<String> = report.errors.iter().take(20).map(|e| format!("{}{}", e.row, e.column)).collect();
+    let change = Change::new("ledger.import_refused", kind.code, org_id).after(serde_json::json!({
+        "file": file.name, "rows": report.rows, "errors": report.errors.len(), "at": at,
+    }));
+    audit::record(db, who.actor, change).await?;
+    Ok(())
 }
 
 /// Checks and stores in one write transaction; the stashed upload, if any, is taken in it.
@@ -248,6 +272,10 @@ async fn import_with(
     let mut appender = audit::Appender::new(&txn).await?;
     let (mut report, org) = run(&txn, Some(&mut appender), who, kind, org_id, file, ctx).await?;
     if !report.errors.is_empty() {
+        // Nothing of the file is kept: the transaction goes, the refusal is recorded.
+        drop(appender);
+        txn.rollback().await?;
+        record_refusal(db, who, kind, org_id, file, &report).await?;
         return Ok(report);
     }
     let change = Change::new("ledger.import", kind.code, org_id).after(serde_json::json!({

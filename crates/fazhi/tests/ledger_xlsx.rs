@@ -101,6 +101,21 @@ async fn an_exported_list_edited_and_imported_updates_its_records_through_the_ru
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("在导出后已被修改"), "{page}");
 
+    // A fresh export with that record set back to a draft: a procedure does not go back.
+    let fresh = clerk.get("/ledgers/normative_documents/export?sort=title").await.bytes().await.unwrap().to_vec();
+    let fresh = read_sheet(&fresh).unwrap();
+    let mut back: Vec<Vec<String>> = fresh.rows().map(|(_, cells)| cells).collect();
+    let row = back.iter_mut().find(|cells| cells[column("文件名称")] == "杉岭乡集镇管理暂行办法").unwrap();
+    row[column("状态")] = "起草中".into();
+    let (status, page) = clerk
+        .upload_spreadsheet(
+            "/ledgers/normative_documents/import",
+            common::edited_sheet("行政规范性文件", &fresh.headers(), &back),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("记录当前为“有效”，按办理程序到不了“起草中”（办理环节不能退回）"), "{page}");
+
     // A new row claiming 有效 with only its creation fields is refused at the first missing step.
     let mut fresh = vec![String::new(); headers.len()];
     fresh[column("状态")] = "有效".into();
@@ -115,8 +130,9 @@ async fn an_exported_list_edited_and_imported_updates_its_records_through_the_ru
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("状态为“有效”的记录须经过“公开征求意见”这一步，请填写“征求意见稿公布日期”"), "{page}");
 
+    // Both exports are on the trail; of the imports, the three that stored something.
     let filter = |action: &str| fazhi_store::audit::AuditFilter { action: Some(action.into()), ..Default::default() };
-    assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.export")).await.unwrap().total, 1);
+    assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.export")).await.unwrap().total, 2);
     assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.import")).await.unwrap().total, 3);
 }
 
@@ -193,6 +209,12 @@ async fn one_bad_row_imports_nothing_and_names_its_row_and_column() {
     );
     assert!(!page.contains("confirm-import"));
     assert!(records(&app.db, app.orgs.township, kind).await.is_empty());
+    // The refusal is on the audit trail, with where it was, not what the cells said.
+    let refused =
+        fazhi_store::audit::AuditFilter { action: Some("ledger.import_refused".into()), ..Default::default() };
+    let trail = fazhi_store::audit::list(&app.db, &refused).await.unwrap();
+    assert_eq!(trail.total, 1);
+    assert!(trail.items[0].after.as_deref().unwrap().contains("\"3C\""), "{:?}", trail.items[0].after);
 
     // The API gives the same report with a 400, and stores nothing either.
     let r = api_import(&clerk, file).await;

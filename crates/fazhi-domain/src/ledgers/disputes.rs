@@ -267,7 +267,9 @@ mod tests {
     #[test]
     fn no_mediation_against_a_refusal_nor_by_a_mediator_no_longer_serving() {
         let (calendar, settings, linked) = (Calendar::shipped(), Settings::default(), linked());
-        let ctx = Context::new(&calendar, &settings).with_linked(&linked);
+        let ctx = Context::new(&calendar, &settings)
+            .with_linked(&linked)
+            .on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap());
         let start = |v: &Values, who: &str| {
             KIND.take(
                 "mediate",
@@ -317,7 +319,7 @@ mod tests {
     #[test]
     fn a_failed_mediation_closes_only_with_the_remedies_explained_and_resolutions_are_counted() {
         let (calendar, settings) = (Calendar::shipped(), Settings::default());
-        let ctx = Context::new(&calendar, &settings);
+        let ctx = Context::new(&calendar, &settings).on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap());
         let v = dispute(&[("refused", "是")]);
         let silent =
             KIND.take("fail", "received", &v, &input(&[("ended_on", "2026-03-03"), ("remedies", " ")]), CLERK, &ctx);

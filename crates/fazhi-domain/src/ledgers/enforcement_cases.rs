@@ -483,7 +483,9 @@ mod tests {
         }
 
         fn ctx(&self) -> Context<'_> {
-            Context::new(&self.calendar, &self.settings).with_linked(&self.linked)
+            Context::new(&self.calendar, &self.settings)
+                .with_linked(&self.linked)
+                .on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap())
         }
     }
 

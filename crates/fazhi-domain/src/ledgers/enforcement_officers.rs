@@ -334,7 +334,8 @@ mod tests {
         let mut settings = crate::ledger::Settings::default();
         settings.set_number(TRAINING_HOURS, 80);
         let calendar = crate::calendar::Calendar::shipped();
-        let strict = crate::ledger::Context::new(&calendar, &settings);
+        let strict = crate::ledger::Context::new(&calendar, &settings)
+            .on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap());
         assert!((list("short_of_training").holds)(s, &trained, &strict, today), "64 of the 80 hours the setting asks");
     }
 

@@ -700,7 +700,7 @@ mod tests {
         let mut settings = Settings::default();
         settings.set_period(SETTING_FILING, Period::within(15, Unit::CalendarDays));
         let calendar = Calendar::shipped();
-        let ctx = Context::new(&calendar, &settings);
+        let ctx = Context::new(&calendar, &settings).on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap());
         let mut v = Values::new();
         v.insert("published_on".into(), "2026-11-05".into());
         let status = KIND.deadlines(&v, &ctx);
