@@ -74,6 +74,53 @@ fn shown(field: &Field, values: &Values) -> Option<String> {
     })
 }
 
+/// One line of a record's history from its audit record: the step's name, and for a correction
+/// what changed and why (personal values masked unless `personal`), for a replayed import the
+/// file and row.
+fn history_row(kind: &LedgerKind, r: audit::AuditView, personal: bool) -> HistoryRow {
+    let parse = |json: Option<&str>| json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+    let (before, after) = (parse(r.before.as_deref()), parse(r.after.as_deref()));
+    let step = after.as_ref().and_then(|a| a["step"].as_str()).and_then(|s| kind.transition(s)).map(|t| t.label);
+    let values = |side: &Option<serde_json::Value>| -> Values {
+        let values: Values = side
+            .as_ref()
+            .and_then(|s| s["values"].as_object())
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        if personal { values } else { kind.masked(&values) }
+    };
+    let what = if r.action == "ledger.correct" {
+        let (old, new) = (values(&before), values(&after));
+        let changes: Vec<String> = kind
+            .fields
+            .iter()
+            .filter(|f| old.contains_key(f.key) || new.contains_key(f.key))
+            .map(|f| {
+                let empty = || "（空）".to_owned();
+                format!(
+                    "{}：{} → {}",
+                    f.label,
+                    shown(f, &old).unwrap_or_else(empty),
+                    shown(f, &new).unwrap_or_else(empty)
+                )
+            })
+            .collect();
+        let reason = after.as_ref().and_then(|a| a["reason"].as_str()).unwrap_or("");
+        format!("更正“{}”：{}；理由：{reason}", step.unwrap_or(""), changes.join("；"))
+    } else {
+        let imported = after.as_ref().and_then(|a| a.get("imported")).map(|i| {
+            let file = i["file"].as_str().filter(|f| !f.is_empty()).unwrap_or("表格");
+            format!("（导入自{file}第 {} 行）", i["row"].as_u64().unwrap_or(0))
+        });
+        format!("{}{}", step.unwrap_or(audit::action_label(&r.action)), imported.unwrap_or_default())
+    };
+    HistoryRow {
+        at: r.at.with_timezone(&fazhi_domain::calendar::beijing()).format("%Y-%m-%d %H:%M").to_string(),
+        actor: r.actor_name,
+        what,
+    }
+}
+
 fn may_record(identity: &Identity) -> bool {
     let roles = &identity.principal.roles;
     roles.contains(Role::Clerk) || roles.contains(Role::Leader)
@@ -564,66 +611,7 @@ async fn detail_page(
         ..Default::default()
     };
     let history = match audit::list(&state.db, &filter).await {
-        Ok(p) => p
-            .items
-            .into_iter()
-            .map(|r| {
-                let after = r.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok());
-                let step =
-                    after.as_ref().and_then(|a| a["step"].as_str().and_then(|s| kind.transition(s)).map(|t| t.label));
-                // A correction says what changed and why.
-                let correction = (r.action == "ledger.correct").then(|| {
-                    let before = r.before.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
-                    let after = after.as_ref();
-                    let value = |v: Option<&serde_json::Value>| match v {
-                        Some(serde_json::Value::String(s)) => s.clone(),
-                        Some(serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_owned(),
-                        Some(serde_json::Value::Null) | None => "（空）".to_owned(),
-                        Some(other) => other.to_string(),
-                    };
-                    let mut keys: Vec<String> = Vec::new();
-                    for side in [before.as_ref(), after] {
-                        if let Some(map) = side.and_then(|s| s["values"].as_object()) {
-                            keys.extend(map.keys().filter(|k| !keys.contains(k)).cloned().collect::<Vec<_>>());
-                        }
-                    }
-                    let changes: Vec<String> = keys
-                        .iter()
-                        .filter_map(|k| kind.field(k))
-                        .map(|f| {
-                            let old = value(before.as_ref().and_then(|b| b["values"].get(f.key)));
-                            let new = value(after.and_then(|a| a["values"].get(f.key)));
-                            // Names outside the township stay masked here as everywhere.
-                            let (old, new) = if f.personal && !scope.sees_personal(&record.org_path) {
-                                (fazhi_domain::ledger_table::mask(&old), fazhi_domain::ledger_table::mask(&new))
-                            } else {
-                                (old, new)
-                            };
-                            format!("{}：{old} → {new}", f.label)
-                        })
-                        .collect();
-                    let reason = after.and_then(|a| a["reason"].as_str()).unwrap_or("");
-                    format!("：{}；理由：{reason}", changes.join("；"))
-                });
-                // A step replayed from a spreadsheet says from which file and row.
-                let imported = after.as_ref().and_then(|a| a.get("imported")).map(|i| {
-                    let file = i["file"].as_str().filter(|f| !f.is_empty()).unwrap_or("表格");
-                    format!("（导入自{file}第 {} 行）", i["row"].as_u64().unwrap_or(0))
-                });
-                HistoryRow {
-                    at: r.at.with_timezone(&fazhi_domain::calendar::beijing()).format("%Y-%m-%d %H:%M").to_string(),
-                    actor: r.actor_name,
-                    what: match correction {
-                        Some(detail) => format!("更正“{}”{detail}", step.unwrap_or("")),
-                        None => format!(
-                            "{}{}",
-                            step.unwrap_or(audit::action_label(&r.action)),
-                            imported.unwrap_or_default()
-                        ),
-                    },
-                }
-            })
-            .collect(),
+        Ok(p) => p.items.into_iter().map(|r| history_row(kind, r, scope.sees_personal(&record.org_path))).collect(),
         Err(e) => return store_error_page(identity, e),
     };
     let values = kind
