@@ -437,6 +437,27 @@ pub fn beijing_day(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     at.with_timezone(&beijing()).date_naive()
 }
 
+/// A count a person asks for — a start date, a number of days, working or calendar days — read
+/// from what they typed, or the field at fault. The calculator page and the API share it.
+pub fn parse_count(start: &str, days: &str, unit: &str) -> Result<(NaiveDate, Period), crate::field::FieldError> {
+    use crate::field::FieldError;
+    let start = NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new("start", "起算日期格式应为 2026-11-23"))?;
+    let days: u32 = days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=3650).contains(d))
+        .ok_or_else(|| FieldError::new("days", "期限天数应为 1 到 3650 之间的整数"))?;
+    let unit = if unit == "calendar" { Unit::CalendarDays } else { Unit::WorkingDays };
+    Ok((start, Period::within(days, unit)))
+}
+
+/// An instant as tables and histories show it, in Beijing to the minute: 2026-11-23 15:04.
+pub fn beijing_minute(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// A day as Chinese documents write it: 2026年11月8日.
 pub fn chinese_date(day: NaiveDate) -> String {
     day.format("%Y年%-m月%-d日").to_string()

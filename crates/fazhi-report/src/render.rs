@@ -67,7 +67,7 @@ pub fn report_text(report: &Report, color: bool) -> String {
 }
 
 /// Text as HTML text or an attribute value: one escaper for the crate (quick-xml's).
-pub(crate) fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }
 

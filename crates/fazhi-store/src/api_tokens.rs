@@ -193,15 +193,23 @@ pub async fn authenticate(db: &Db, token: &str, ip: &str, request: &str) -> Resu
         return Ok(None);
     };
     let (user_id, token_id, read_only) = (found.user_id, found.id, found.read_only);
-    if found.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
-        let mut active = found.into_active_model();
-        active.last_used_at = Set(Some(now));
-        active.update(db.conn()).await?;
-    }
     let Some(principal) = principal(db.conn(), user_id).await? else { return Ok(None) };
-    if principal.service_account {
-        let change = Change::new("token.use", "api_token", token_id).after(serde_json::json!({ "request": request }));
-        audit::record(db, &principal.actor(ip), change).await?;
+    // The last use is noted at most once a minute (bookkeeping, unrecorded); a service account's
+    // every use is recorded. Both through the one write path.
+    let touch = found.last_used_at.is_none_or(|t| now - t > Duration::seconds(60));
+    if touch || principal.service_account {
+        let txn = db.begin_write().await?;
+        if touch {
+            let mut active = found.into_active_model();
+            active.last_used_at = Set(Some(now));
+            active.update(&txn).await?;
+        }
+        if principal.service_account {
+            let change =
+                Change::new("token.use", "api_token", token_id).after(serde_json::json!({ "request": request }));
+            audit::append(&txn, &principal.actor(ip), change).await?;
+        }
+        txn.commit().await?;
     }
     Ok(Some(TokenGrant { principal, read_only }))
 }

@@ -520,8 +520,7 @@ pub const ACTIONS: &[&str] = &[
 
 /// Records since midnight, Beijing time, optionally of one action.
 pub async fn count_today(db: &Db, action: Option<&str>) -> Result<u64, StoreError> {
-    let beijing = fazhi_domain::calendar::beijing();
-    let today = Utc::now().with_timezone(&beijing).date_naive();
+    let today = crate::beijing_today();
     let mut query = audit_record::Entity::find().filter(audit_record::Column::At.gte(beijing_day_start(today)));
     if let Some(action) = action {
         query = query.filter(audit_record::Column::Action.eq(action));

@@ -17,7 +17,8 @@ pub(crate) const SCHEMA_VERSION: i64 = 8;
 
 #[derive(Clone)]
 pub struct Db {
-    conn: DatabaseConnection,
+    /// Read-only; writes take `conn.0` only in `begin_write` and the migrations.
+    conn: Reader,
     /// The audit chain's key: every write transaction signs its audit records with it.
     audit_key: Arc<AuditKey>,
 }
@@ -63,6 +64,50 @@ impl ConnectionTrait for WriteTxn {
 
     async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
         self.txn.query_all_raw(stmt).await
+    }
+}
+
+/// The connection seen as read-only: the type every read outside a transaction goes through.
+/// Statements that change data are refused with an internal error, so a write that skips the
+/// audited write path fails in the tests instead of landing unrecorded.
+#[derive(Clone)]
+pub(crate) struct Reader(DatabaseConnection);
+
+impl Reader {
+    fn check(sql: &str) -> Result<(), sea_orm::DbErr> {
+        let first = sql.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        if ["SELECT", "WITH", "EXPLAIN", "SHOW", "VALUES"].iter().any(|w| first.eq_ignore_ascii_case(w)) {
+            Ok(())
+        } else {
+            Err(sea_orm::DbErr::Custom(format!("a write outside a write transaction: {}", first.to_uppercase())))
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Reader {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.0.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        Reader::check(&stmt.sql)?;
+        self.0.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        Reader::check(sql)?;
+        self.0.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, sea_orm::DbErr> {
+        Reader::check(&stmt.sql)?;
+        self.0.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
+        Reader::check(&stmt.sql)?;
+        self.0.query_all_raw(stmt).await
     }
 }
 
@@ -130,13 +175,27 @@ impl Db {
             // WAL lets readers go on while one writer writes; it is a property of the file.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        let db = Db { conn, audit_key: Arc::new(audit_key) };
+        let db = Db { conn: Reader(conn), audit_key: Arc::new(audit_key) };
         db.migrate().await?;
         Ok(db)
     }
 
-    pub fn conn(&self) -> &DatabaseConnection {
+    /// The connection for reads outside a transaction. It refuses any statement that would change
+    /// data: a write goes through [`Db::begin_write`], where the audit chain records it.
+    pub(crate) fn conn(&self) -> &Reader {
         &self.conn
+    }
+
+    /// The raw connection, for tests that tamper with stored rows behind the store's back (to show
+    /// that the audit chain or a migration notices). Not in a production build.
+    #[cfg(feature = "test-support")]
+    pub fn raw_for_tests(&self) -> &DatabaseConnection {
+        &self.conn.0
+    }
+
+    /// Closes the pool's connections (benchmarks, between backends).
+    pub async fn close(&self) {
+        self.conn.0.clone().close().await.ok();
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -151,7 +210,7 @@ impl Db {
     /// row lock held to commit; on SQLite the first write takes the database's write lock. Taking
     /// it before any read means two writers never deadlock on upgrading a read lock.
     pub(crate) async fn begin_write(&self) -> Result<WriteTxn, StoreError> {
-        let txn = self.conn.begin().await?;
+        let txn = self.conn.0.begin().await?;
         audit_head::Entity::update_many()
             .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId))
             .filter(audit_head::Column::Id.eq(1))
@@ -170,19 +229,20 @@ impl Db {
         Ok(match self.conn.get_database_backend() {
             DatabaseBackend::Postgres => {
                 self.conn
+                    .0
                     .begin_with_config(
                         Some(sea_orm::IsolationLevel::RepeatableRead),
                         Some(sea_orm::AccessMode::ReadOnly),
                     )
                     .await?
             }
-            _ => self.conn.begin().await?,
+            _ => self.conn.0.begin().await?,
         })
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let backend = self.conn.get_database_backend();
-        let txn = WriteTxn { txn: self.conn.begin().await?, key: self.audit_key.clone() };
+        let txn = WriteTxn { txn: self.conn.0.begin().await?, key: self.audit_key.clone() };
         if backend == DatabaseBackend::Postgres {
             // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(774411)").await?;
@@ -568,4 +628,23 @@ pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError>
         txn.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_read_connection_refuses_every_write() {
+        let db = Db::connect("sqlite::memory:", AuditKey::from_bytes([7; 32])).await.unwrap();
+        for sql in ["DELETE FROM sessions", "UPDATE users SET locked = 1", "insert into settings VALUES ('a', '1')"] {
+            let refused = db.conn().execute_unprepared(sql).await.unwrap_err();
+            assert!(refused.to_string().contains("a write outside a write transaction"), "{sql}: {refused}");
+        }
+        assert!(db.conn().execute_unprepared("SELECT 1").await.is_ok());
+        // The audited write path writes.
+        let txn = db.begin_write().await.unwrap();
+        txn.execute_unprepared("DELETE FROM sessions").await.unwrap();
+        txn.commit().await.unwrap();
+    }
 }

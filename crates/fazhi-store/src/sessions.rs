@@ -159,7 +159,7 @@ pub async fn login(
     active.last_login_at = Set(Some(now));
     active.update(&txn).await?;
     let principal = principal(&txn, user_id).await?.ok_or(StoreError::NotFound)?;
-    let required = two_factor::requires(&principal.roles, &two_factor::required_roles(&txn).await?);
+    let required = two_factor::requires(&principal.roles, &two_factor::required_roles_on(&txn).await?);
     if let Via::Program { .. } = via {
         // A program cannot finish a sign-in on a page: it gives the code now, or signs in not at all.
         let missing = if found_now.totp_enabled && code_ok.is_none() {
@@ -294,20 +294,32 @@ pub async fn lookup(db: &Db, token: &str) -> Result<Option<LiveSession>, StoreEr
     let Some(row) = row else { return Ok(None) };
     let now = crate::now();
     let idle = now - row.last_seen_at;
+    let user_id = row.user.user_id;
     let principal = match row.user.into_principal()? {
         Some(p) if idle <= Duration::minutes(SESSION_IDLE_MINUTES) => p,
         _ => {
-            session::Entity::delete_by_id(id).exec(db.conn()).await?;
+            // Ended for idleness or a locked account: on the trail, as every session's end is.
+            let txn = db.begin_write().await?;
+            let deleted = session::Entity::delete_by_id(id).exec(&txn).await?;
+            if deleted.rows_affected > 0 {
+                let change = Change::new("auth.session_ended", "user", user_id)
+                    .after(serde_json::json!({ "reason": "idle_or_locked" }));
+                audit::append(&txn, &Actor::system(), change).await?;
+            }
+            txn.commit().await?;
             return Ok(None);
         }
     };
-    // Touch at most once a minute: idle time needs no finer grain, and it spares the writes.
+    // Touch at most once a minute: idle time needs no finer grain, and it spares the writes. The
+    // touch is bookkeeping, not an act: it takes the write path but leaves no audit record.
     if idle > Duration::seconds(60) {
+        let txn = db.begin_write().await?;
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .filter(session::Column::Id.eq(id))
-            .exec(db.conn())
+            .exec(&txn)
             .await?;
+        txn.commit().await?;
     }
     Ok(Some(LiveSession { principal, csrf_token: row.csrf_token, pending: Pending::from_column(&row.pending) }))
 }
@@ -331,6 +343,18 @@ pub async fn logout(db: &Db, actor: &Actor, token: &str) -> Result<(), StoreErro
 /// Deletes sessions idle past the limit. Safe to run on every instance at once.
 pub async fn purge_expired(db: &Db) -> Result<u64, StoreError> {
     let cutoff = crate::now() - Duration::minutes(SESSION_IDLE_MINUTES);
-    let res = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(cutoff)).exec(db.conn()).await?;
+    let txn = db.begin_write().await?;
+    let res = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(cutoff)).exec(&txn).await?;
+    if res.rows_affected > 0 {
+        let change = Change {
+            action: "auth.sessions_purged",
+            object_type: "session",
+            object_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "count": res.rows_affected })),
+        };
+        audit::append(&txn, &Actor::system(), change).await?;
+    }
+    txn.commit().await?;
     Ok(res.rows_affected)
 }

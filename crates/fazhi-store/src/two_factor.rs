@@ -51,7 +51,11 @@ impl Pending {
 }
 
 /// The roles that must use two factors.
-pub async fn required_roles<C: ConnectionTrait>(conn: &C) -> Result<Vec<Role>, StoreError> {
+pub async fn required_roles(db: &Db) -> Result<Vec<Role>, StoreError> {
+    required_roles_on(db.conn()).await
+}
+
+pub(crate) async fn required_roles_on<C: ConnectionTrait>(conn: &C) -> Result<Vec<Role>, StoreError> {
     let row = setting::Entity::find_by_id(REQUIRED_ROLES_KEY.to_owned()).one(conn).await?;
     Ok(match row.and_then(|r| serde_json::from_str::<Vec<String>>(&r.value_json).ok()) {
         Some(codes) => codes.iter().filter_map(|c| Role::parse(c).ok()).collect(),
@@ -71,7 +75,7 @@ pub async fn set_required_roles(db: &Db, by: &Principal, ip: &str, roles: &[Role
     let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
     let json = serde_json::to_string(&codes).map_err(|e| StoreError::Internal(e.to_string()))?;
     let txn = db.begin_write().await?;
-    let before = required_roles(&txn).await?.iter().map(|r| r.code()).collect::<Vec<_>>();
+    let before = required_roles_on(&txn).await?.iter().map(|r| r.code()).collect::<Vec<_>>();
     let row = setting::ActiveModel {
         key: Set(REQUIRED_ROLES_KEY.into()),
         value_json: Set(json),
@@ -226,7 +230,7 @@ pub async fn disable(db: &Db, me: &Principal, ip: &str, password: &str) -> Resul
         return Err(StoreError::invalid("password", "密码不正确"));
     }
     let txn = db.begin_write().await?;
-    if requires(&me.roles, &required_roles(&txn).await?) {
+    if requires(&me.roles, &required_roles_on(&txn).await?) {
         return Err(StoreError::invalid("password", "您的角色须使用两步验证，不能关闭"));
     }
     clear(&txn, &me.actor(ip), me.user_id, "auth.two_factor_disabled").await?;

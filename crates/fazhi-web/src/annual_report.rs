@@ -138,14 +138,14 @@ pub fn check(draft: &Draft) -> fazhi_report::Report {
 
 /// Whether the caller works in a township (clerk, leader, adviser) rather than at the district:
 /// the township's people see its report at every stage and unmasked.
-pub fn is_township_user(identity: &crate::auth::Identity) -> bool {
-    identity.principal.roles.any_of(&[Role::Clerk, Role::Leader, Role::Adviser])
+pub fn is_township_user(caller: &crate::auth::Caller) -> bool {
+    caller.principal.roles.any_of(&[Role::Clerk, Role::Leader, Role::Adviser])
 }
 
 /// Whether the caller may read a report (in scope already): a township's people their own at
 /// every stage, the district once it was reported to it or published.
-pub fn may_read(identity: &crate::auth::Identity, report: &ReportRow) -> bool {
-    is_township_user(identity) || report.reported_at.is_some() || report.published_at.is_some()
+pub fn may_read(caller: &crate::auth::Caller, report: &ReportRow) -> bool {
+    is_township_user(caller) || report.reported_at.is_some() || report.published_at.is_some()
 }
 
 /// Starts a township's report for a year with a draft from its ledgers.

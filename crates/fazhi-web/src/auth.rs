@@ -13,6 +13,7 @@ use fazhi_store::{api_tokens, sessions};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::routes::RouteTable;
 
 pub const SESSION_COOKIE: &str = "fazhi_session";
 /// Double-submit token for the login form, before any session exists.
@@ -20,41 +21,125 @@ pub const LOGIN_CSRF_COOKIE: &str = "fazhi_login_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The signed-in user of this request.
-#[derive(Debug, Clone)]
-pub struct Identity {
+/// Who is asking: the signed-in person of this request, their address for the audit trail, and
+/// the route table that says what they may do. Authentication puts it on the request; handlers
+/// take it as an extractor, so none reaches for request extensions or builds an actor or a scope
+/// by hand.
+#[derive(Clone)]
+pub struct Caller {
     pub principal: Principal,
     /// The session's CSRF token; `None` for API-token requests, which carry no cookie.
     pub csrf_token: Option<String>,
     pub session_token: Option<String>,
     /// A sign-in that waits for its second factor or for enrolment; tokens never wait.
     pub pending: fazhi_store::two_factor::Pending,
+    /// The client's address, as the audit trail records it.
+    pub ip: String,
+    routes: std::sync::Arc<RouteTable>,
 }
 
-/// The client's address, for the audit trail.
+impl Caller {
+    /// Who the audit trail names for this caller's writes.
+    pub fn actor(&self) -> fazhi_store::Actor {
+        self.principal.actor(&self.ip)
+    }
+
+    /// What this caller may read, and whose personal data unmasked: decided by the store.
+    pub fn scope(&self) -> fazhi_store::Scope {
+        self.principal.scope()
+    }
+
+    pub fn roles(&self) -> Vec<fazhi_domain::role::Role> {
+        self.principal.roles.iter().collect()
+    }
+
+    /// Whether this caller may send this request: pages show a form only to those who may submit
+    /// it, and the menu only the pages they may open.
+    pub fn may(&self, method: &axum::http::Method, path: &str) -> bool {
+        self.routes.may(method, path, &self.roles())
+    }
+
+    pub fn may_get(&self, path: &str) -> bool {
+        self.may(&axum::http::Method::GET, path)
+    }
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Tokens are secrets: never in a log line.
+        f.debug_struct("Caller").field("user", &self.principal.username).field("ip", &self.ip).finish_non_exhaustive()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
+        // Routes that need a caller are refused by the route table before their handler runs; a
+        // handler of a public route that asks for one anyway is answered as unauthenticated.
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| ApiError::unauthorized().into_response())
+    }
+}
+
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Option<Self>, std::convert::Infallible> {
+        Ok(parts.extensions.get::<Caller>().cloned())
+    }
+}
+
+/// The client's address, for the audit trail of requests made before signing in.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<ClientIp>().cloned().unwrap_or_else(|| ClientIp("unknown".into())))
+    }
+}
+
+/// The value of the request's cookie `name`, parsed by the `cookie` crate.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
+/// A `Set-Cookie` value: the whole site, never read by scripts, never sent from another site;
+/// `Secure` behind HTTPS; `clear` ends it at once.
 pub fn set_cookie(name: &str, value: &str, secure: bool, clear: bool) -> HeaderValue {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    let mut c = cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(secure);
     if clear {
-        c.push_str("; Max-Age=0");
+        c = c.max_age(cookie::time::Duration::ZERO);
     }
-    if secure {
-        c.push_str("; Secure");
+    HeaderValue::from_str(&c.build().to_string()).expect("cookie is ASCII")
+}
+
+/// What a person is told when their account is locked: by the lockout after wrong passwords
+/// (until when, in Beijing time) or by an administrator. The pages and the API say the same.
+pub fn locked_message(until: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    match until {
+        Some(t) => format!(
+            "密码连续错误次数过多，账号已锁定，请于 {} 后再试，或联系系统管理员解锁",
+            fazhi_domain::calendar::beijing_minute(t)
+        ),
+        None => "该账号已被系统管理员锁定，请联系管理员".into(),
     }
-    HeaderValue::from_str(&c).expect("cookie is ASCII")
 }
 
 pub fn url_encode(value: &str) -> String {
@@ -200,7 +285,7 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let mut identity = None;
+    let mut caller = None;
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if let Some(token) = bearer {
         match api_tokens::authenticate(&state.db, &token, &ip, &request_line(&request)).await {
@@ -210,11 +295,13 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
                 return (ApiError::new(StatusCode::FORBIDDEN, "read_only_token", message).into_response(), false);
             }
             Ok(Some(grant)) => {
-                identity = Some(Identity {
+                caller = Some(Caller {
                     principal: grant.principal,
                     csrf_token: None,
                     session_token: None,
                     pending: fazhi_store::two_factor::Pending::None,
+                    ip: ip.clone(),
+                    routes: state.routes.clone(),
                 })
             }
             Ok(None) => {
@@ -227,11 +314,13 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
     } else if let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
         match sessions::lookup(&state.db, &token).await {
             Ok(Some(live)) => {
-                identity = Some(Identity {
+                caller = Some(Caller {
                     principal: live.principal,
                     csrf_token: Some(live.csrf_token),
                     session_token: Some(token),
                     pending: live.pending,
+                    ip: ip.clone(),
+                    routes: state.routes.clone(),
                 })
             }
             Ok(None) => {}
@@ -240,8 +329,8 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
     }
 
     // A request no route takes changes nothing: it is answered 404 or 405, not as a CSRF failure.
-    if unsafe_method && crate::routes::is_routed(request.method(), request.uri().path()) {
-        let expected = match &identity {
+    if unsafe_method && state.routes.is_routed(request.method(), request.uri().path()) {
+        let expected = match &caller {
             Some(id) => id.csrf_token.clone(),
             // Before login the form's token is checked against its cookie (double submit).
             None if request.uri().path() == "/login" => {
@@ -253,19 +342,19 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
             let line = request_line(&request);
             let (rebuilt, presented) = match presented_csrf(request).await {
                 Ok(r) => r,
-                Err(resp) => return (resp, identity.is_some()),
+                Err(resp) => return (resp, caller.is_some()),
             };
             request = rebuilt;
             let ok = presented.is_some_and(|p| !expected.is_empty() && constant_time_eq(&p, &expected));
             if !ok {
-                record_refusal(&state, identity.as_ref().map(|i| &i.principal), &ip, &line, "csrf").await;
-                return (csrf_refused(api), identity.is_some());
+                record_refusal(&state, caller.as_ref().map(|i| &i.principal), &ip, &line, "csrf").await;
+                return (csrf_refused(api), caller.is_some());
             }
         }
     }
-    let signed_in = identity.is_some();
-    if let Some(identity) = identity {
-        request.extensions_mut().insert(identity);
+    let signed_in = caller.is_some();
+    if let Some(caller) = caller {
+        request.extensions_mut().insert(caller);
     }
     (next.run(request).await, signed_in)
 }

@@ -38,25 +38,39 @@ impl ApiError {
     }
 }
 
-/// The one table from a store error to its HTTP status and the words a person is shown, for the
-/// API and the pages alike. Every kind is named: a new one must be given its answer here.
-pub fn answer(e: &StoreError) -> (StatusCode, String) {
-    let status = match e {
-        StoreError::NotFound => StatusCode::NOT_FOUND,
-        StoreError::Conflict => StatusCode::CONFLICT,
-        StoreError::Invalid(_) | StoreError::Fields(_) | StoreError::Refused { .. } => StatusCode::BAD_REQUEST,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        StoreError::Database(_) | StoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+/// How an error is answered: the HTTP status, a stable code for programs, the Chinese words a
+/// person is shown, and the field at fault when there is one.
+pub struct Answer {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
+}
+
+/// The one table from a store error to its answer, for the API, the pages and the forms alike.
+/// Every kind is named: a new one must be given its answer here, not fall into a 500 unnoticed.
+pub fn answer(e: &StoreError) -> Answer {
+    let (status, code, field) = match e {
+        StoreError::Invalid(f) => (StatusCode::BAD_REQUEST, "invalid", Some(f.field)),
+        StoreError::Fields(errors) => {
+            (StatusCode::BAD_REQUEST, "invalid", Some(errors.first().map_or("body", |f| f.field)))
+        }
+        StoreError::Refused { rule, .. } => (StatusCode::BAD_REQUEST, rule.unwrap_or("state"), None),
+        StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+        StoreError::NotFound => (StatusCode::NOT_FOUND, "not_found", None),
+        StoreError::Conflict => (StatusCode::CONFLICT, "conflict", None),
+        StoreError::Database(_) | StoreError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
     };
     let message = match e {
-        // Internal details are logged, never shown.
+        // Internal details are logged (with the request's id, from the span), never shown.
         StoreError::Database(_) | StoreError::Internal(_) => {
             tracing::error!("internal error: {e}");
             INTERNAL.to_owned()
         }
+        StoreError::Invalid(f) => f.message.clone(),
         other => other.to_string(),
     };
-    (status, message)
+    Answer { status, code, message, field }
 }
 
 /// What a person is told of an error that is not theirs.
@@ -64,31 +78,62 @@ pub const INTERNAL: &str = "服务器内部错误，请稍后重试或联系管�
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid(f) => ApiError::invalid(f.field, f.message),
-            StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在或无权查看"),
-            StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", "该记录已被他人修改，请刷新后重试"),
-            StoreError::Fields(errors) => {
-                let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
-                ApiError::invalid(errors.first().map(|e| e.field).unwrap_or("body"), message)
-            }
-            StoreError::Refused { rule, message } => {
-                ApiError::new(StatusCode::BAD_REQUEST, rule.unwrap_or("state"), message)
-            }
-            StoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
-            // Every kind of error is named: a new one must be given its answer here, not fall
-            // into a 500 unnoticed.
-            other @ (StoreError::Database(_) | StoreError::Internal(_)) => {
-                let (status, message) = answer(&other);
-                ApiError::new(status, "internal", message)
-            }
-        }
+        let Answer { status, code, message, field } = answer(&e);
+        ApiError { status, body: ApiErrorBody { code, message, field: field.map(str::to_owned) } }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body)).into_response()
+    }
+}
+
+/// A page that could not be served, worded by the one error table. Handlers return it with `?`;
+/// the route layer draws it inside the caller's page frame (`pages::framed`), so no handler renders an
+/// error page itself.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    heading: &'static str,
+    message: String,
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+impl PageError {
+    pub fn new(status: StatusCode, heading: &'static str, message: impl Into<String>) -> PageError {
+        PageError { status, heading, message: message.into() }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::FORBIDDEN, "无权访问", message)
+    }
+
+    pub fn not_found() -> PageError {
+        PageError::new(StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或无权查看。")
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        let Answer { status, message, .. } = answer(&e);
+        PageError::new(status, "操作未完成", message)
+    }
+}
+
+/// Waits on a response for the route layer to draw it in the page frame.
+#[derive(Clone)]
+pub(crate) struct Unframed {
+    pub heading: &'static str,
+    pub message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(Unframed { heading: self.heading, message: self.message });
+        response
     }
 }
 

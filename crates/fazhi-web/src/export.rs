@@ -36,7 +36,7 @@ pub fn html(draft: &Draft) -> String {
     draft.to_html()
 }
 
-/// The draft with personal data masked: identity and telephone numbers, addresses below the
+/// The draft with personal data masked: caller and telephone numbers, addresses below the
 /// village, and the citizens' names given.
 pub fn masked_with(draft: &Draft, names: &[String]) -> Draft {
     draft.map_text(|t| privacy::mask(t, names))

@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::auth::Identity;
 use crate::error::ApiError;
 
 /// A path whose parameters parsed, as `axum::extract::Path`.
@@ -52,17 +51,8 @@ fn refuse(parts: &Parts, status: StatusCode, field: Option<String>, message: Str
         error.body.field = field;
         return error.into_response();
     }
-    match parts.extensions.get::<Identity>() {
-        Some(identity) => crate::pages::message_page(identity, status, "请求无效", &message),
-        // The message holds no markup: a parameter name is ASCII letters, digits and `_` only.
-        None => (
-            status,
-            axum::response::Html(format!(
-                "<!doctype html><meta charset=utf-8><title>请求无效</title><p>{message}<a href=\"/\">返回首页</a></p>"
-            )),
-        )
-            .into_response(),
-    }
+    // Drawn in the caller's page frame by the route layer.
+    crate::pages::PageError::new(status, "请求无效", message).into_response()
 }
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {

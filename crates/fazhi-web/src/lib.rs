@@ -5,13 +5,14 @@
 
 pub mod annual_report;
 mod api;
-mod api_reports;
 mod auth;
 mod error;
 pub mod export;
 mod extract;
+mod ledger_service;
 mod openapi;
 mod pages;
+mod respond;
 mod routes;
 mod sign_in_limits;
 
@@ -40,11 +41,13 @@ pub struct AppState {
     /// Where attachments' contents are kept.
     pub files: fazhi_store::attachments::FileStore,
     sign_in_limits: Arc<sign_in_limits::SignInLimits>,
+    /// Every route with the roles that may use it, filled when the router is built.
+    routes: Arc<routes::RouteTable>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, files: fazhi_store::attachments::FileStore) -> AppState {
-        AppState { db, config: Arc::new(config), files, sign_in_limits: Default::default() }
+        AppState { db, config: Arc::new(config), files, sign_in_limits: Default::default(), routes: Default::default() }
     }
 }
 

@@ -2,7 +2,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, api_reports};
+use crate::api;
 
 struct BearerToken;
 
@@ -82,18 +82,18 @@ impl Modify for LedgerKinds {
 #[openapi(
     info(title = "法治政府建设管理平台 API", description = "Fazhi JSON API。认证：管理员签发的接口令牌（Authorization: Bearer），或登录会话 Cookie（修改类请求须带 X-CSRF-Token）。错误统一为 {code, message, field}。"),
     paths(
-        api::login, api::logout, api::me, api::change_password, api::roles_list,
-        api::list_orgs, api::create_org, api::get_org, api::update_org,
-        api::list_users, api::create_user, api::get_user, api::update_user, api::lock_user, api::unlock_user, api::reset_password,
-        api::list_ledger, api::create_ledger_record, api::get_ledger_record, api::take_ledger_step, api::correct_ledger_step,
-        api::export_ledger, api::import_ledger, api::todo, api::update_ledger_record, api::list_attachments, api::attach, api::download_attachment,
-        api::remove_attachment,
-        api::list_audit, api::list_calendar, api::load_calendar, api::count_period,
-        api::list_settings, api::change_setting,
-        api::list_tokens, api::issue_token, api::revoke_token,
-        api_reports::list, api_reports::start, api_reports::get, api_reports::save, api_reports::submit,
-        api_reports::approve, api_reports::return_for_changes, api_reports::publish, api_reports::report,
-        api_reports::district_return,
+        api::auth::login, api::auth::logout, api::auth::me, api::account::change_password, api::users::roles_list,
+        api::orgs::list_orgs, api::orgs::create_org, api::orgs::get_org, api::orgs::update_org,
+        api::users::list_users, api::users::create_user, api::users::get_user, api::users::update_user, api::users::lock_user, api::users::unlock_user, api::users::reset_password,
+        api::ledgers::list_ledger, api::ledgers::create_ledger_record, api::ledgers::get_ledger_record, api::ledgers::take_ledger_step, api::ledgers::correct_ledger_step,
+        api::ledgers::export_ledger, api::ledgers::import_ledger, api::todo::todo, api::ledgers::update_ledger_record, api::ledgers::list_attachments, api::ledgers::attach, api::ledgers::download_attachment,
+        api::ledgers::remove_attachment,
+        api::audit::list_audit, api::calendar::list_calendar, api::calendar::load_calendar, api::calendar::count_period,
+        api::settings::list_settings, api::settings::change_setting,
+        api::tokens::list_tokens, api::tokens::issue_token, api::tokens::revoke_token,
+        api::reports::list, api::reports::start, api::reports::get, api::reports::save, api::reports::submit,
+        api::reports::approve, api::reports::return_for_changes, api::reports::publish, api::reports::report,
+        api::reports::district_return,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerToken, &ErrorResponses, &LedgerKinds),

@@ -1,18 +1,18 @@
 //! The route table: each route with the roles that may use it. Authorization lives here and
 //! nowhere else; handlers then narrow what a permitted user sees to their organization subtree.
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, on};
-use axum::{Extension, Router};
 use fazhi_domain::role::Role;
 
-use crate::auth::{self, Identity};
+use crate::auth::{self, Caller};
 use crate::error::ApiError;
-use crate::{AppState, api, api_reports, openapi, pages};
+use crate::{AppState, api, openapi, pages};
 use fazhi_store::two_factor::Pending;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,25 +70,24 @@ const SUPERVISORS: &[Role] = &[Role::Supervisor];
 /// Who takes steps: the township's people, and legal advisers for the reviews assigned to them.
 const LEDGER_ACTORS: &[Role] = &[Role::Leader, Role::Clerk, Role::Adviser];
 
-static RULES: std::sync::OnceLock<Vec<RouteRule>> = std::sync::OnceLock::new();
+/// The rules of every route, carried in [`AppState`] and filled once the router is built.
+#[derive(Default)]
+pub(crate) struct RouteTable(std::sync::OnceLock<Vec<RouteRule>>);
 
-/// Whether a user with these roles may open the page at `path`: the menu shows only such pages.
-pub(crate) fn may_get(path: &str, roles: &[Role]) -> bool {
-    may(&Method::GET, path, roles)
-}
+impl RouteTable {
+    fn rule(&self, method: &Method, path: &str) -> Option<&RouteRule> {
+        self.0.get()?.iter().find(|r| r.method == *method && matches_template(r.path, path))
+    }
 
-/// Whether a user with these roles may send this request: pages show a form only to those who
-/// may submit it.
-pub(crate) fn may(method: &Method, path: &str, roles: &[Role]) -> bool {
-    RULES
-        .get()
-        .and_then(|rules| rules.iter().find(|r| r.method == *method && matches_template(r.path, path)))
-        .is_some_and(|r| r.allows(roles))
-}
+    /// Whether a user with these roles may send this request.
+    pub(crate) fn may(&self, method: &Method, path: &str, roles: &[Role]) -> bool {
+        self.rule(method, path).is_some_and(|r| r.allows(roles))
+    }
 
-/// Whether some route takes this method at this path.
-pub(crate) fn is_routed(method: &Method, path: &str) -> bool {
-    RULES.get().is_some_and(|rules| rules.iter().any(|r| r.method == *method && matches_template(r.path, path)))
+    /// Whether some route takes this method at this path.
+    pub(crate) fn is_routed(&self, method: &Method, path: &str) -> bool {
+        self.rule(method, path).is_some()
+    }
 }
 
 /// `/ledgers/{kind}` matches `/ledgers/decisions`: a `{…}` segment matches any one segment.
@@ -273,72 +272,82 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/settings/two-factor", Roles(ADMIN), pages::settings::two_factor_roles)
         // JSON API
         .api(get.clone(), "/api/v1/openapi.json", Public, openapi::document)
-        .api(post.clone(), "/api/v1/session", Public, api::login)
-        .api(delete.clone(), "/api/v1/session", SignedIn, api::logout)
-        .api(get.clone(), "/api/v1/me", SignedIn, api::me)
-        .api(post.clone(), "/api/v1/account/password", SignedIn, api::change_password)
-        .api(get.clone(), "/api/v1/roles", SignedIn, api::roles_list)
-        .api(get.clone(), "/api/v1/orgs", Roles(ORG_READERS), api::list_orgs)
-        .api(post.clone(), "/api/v1/orgs", Roles(ADMIN), api::create_org)
-        .api(get.clone(), "/api/v1/orgs/{id}", Roles(ORG_READERS), api::get_org)
-        .api(put.clone(), "/api/v1/orgs/{id}", Roles(ADMIN), api::update_org)
-        .api(get.clone(), "/api/v1/users", Roles(ADMIN), api::list_users)
-        .api(post.clone(), "/api/v1/users", Roles(ADMIN), api::create_user)
-        .api(get.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::get_user)
-        .api(put.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::update_user)
-        .api(post.clone(), "/api/v1/users/{id}/lock", Roles(ADMIN), api::lock_user)
-        .api(post.clone(), "/api/v1/users/{id}/unlock", Roles(ADMIN), api::unlock_user)
-        .api(post.clone(), "/api/v1/users/{id}/password", Roles(ADMIN), api::reset_password)
-        .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::list_audit)
-        .api(get.clone(), "/api/v1/todo", Roles(LEDGER_READERS), api::todo)
-        .api(get.clone(), "/api/v1/reports", Roles(LEDGER_READERS), api_reports::list)
-        .api(post.clone(), "/api/v1/reports", Roles(LEDGER_WRITERS), api_reports::start)
-        .api(get.clone(), "/api/v1/reports/{id}", Roles(LEDGER_READERS), api_reports::get)
-        .api(put.clone(), "/api/v1/reports/{id}", Roles(LEDGER_WRITERS), api_reports::save)
-        .api(post.clone(), "/api/v1/reports/{id}/submit", Roles(LEDGER_WRITERS), api_reports::submit)
-        .api(post.clone(), "/api/v1/reports/{id}/approve", Roles(LEADERS), api_reports::approve)
-        .api(post.clone(), "/api/v1/reports/{id}/return", Roles(LEADERS), api_reports::return_for_changes)
-        .api(post.clone(), "/api/v1/reports/{id}/publish", Roles(LEDGER_WRITERS), api_reports::publish)
-        .api(post.clone(), "/api/v1/reports/{id}/report", Roles(LEDGER_WRITERS), api_reports::report)
-        .api(post.clone(), "/api/v1/reports/{id}/district-return", Roles(SUPERVISORS), api_reports::district_return)
-        .api(get.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_READERS), api::list_ledger)
-        .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_WRITERS), api::create_ledger_record)
-        .api(get.clone(), "/api/v1/ledgers/{kind}/export", Roles(LEDGER_READERS), api::export_ledger)
-        .api(post.clone(), "/api/v1/ledgers/{kind}/import", Roles(LEDGER_WRITERS), api::import_ledger)
-        .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::get_ledger_record)
-        .api(put.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_WRITERS), api::update_ledger_record)
-        .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), api::take_ledger_step)
+        .api(post.clone(), "/api/v1/session", Public, api::auth::login)
+        .api(delete.clone(), "/api/v1/session", SignedIn, api::auth::logout)
+        .api(get.clone(), "/api/v1/me", SignedIn, api::auth::me)
+        .api(post.clone(), "/api/v1/account/password", SignedIn, api::account::change_password)
+        .api(get.clone(), "/api/v1/roles", SignedIn, api::users::roles_list)
+        .api(get.clone(), "/api/v1/orgs", Roles(ORG_READERS), api::orgs::list_orgs)
+        .api(post.clone(), "/api/v1/orgs", Roles(ADMIN), api::orgs::create_org)
+        .api(get.clone(), "/api/v1/orgs/{id}", Roles(ORG_READERS), api::orgs::get_org)
+        .api(put.clone(), "/api/v1/orgs/{id}", Roles(ADMIN), api::orgs::update_org)
+        .api(get.clone(), "/api/v1/users", Roles(ADMIN), api::users::list_users)
+        .api(post.clone(), "/api/v1/users", Roles(ADMIN), api::users::create_user)
+        .api(get.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::users::get_user)
+        .api(put.clone(), "/api/v1/users/{id}", Roles(ADMIN), api::users::update_user)
+        .api(post.clone(), "/api/v1/users/{id}/lock", Roles(ADMIN), api::users::lock_user)
+        .api(post.clone(), "/api/v1/users/{id}/unlock", Roles(ADMIN), api::users::unlock_user)
+        .api(post.clone(), "/api/v1/users/{id}/password", Roles(ADMIN), api::users::reset_password)
+        .api(get.clone(), "/api/v1/audit", Roles(AUDITOR), api::audit::list_audit)
+        .api(get.clone(), "/api/v1/todo", Roles(LEDGER_READERS), api::todo::todo)
+        .api(get.clone(), "/api/v1/reports", Roles(LEDGER_READERS), api::reports::list)
+        .api(post.clone(), "/api/v1/reports", Roles(LEDGER_WRITERS), api::reports::start)
+        .api(get.clone(), "/api/v1/reports/{id}", Roles(LEDGER_READERS), api::reports::get)
+        .api(put.clone(), "/api/v1/reports/{id}", Roles(LEDGER_WRITERS), api::reports::save)
+        .api(post.clone(), "/api/v1/reports/{id}/submit", Roles(LEDGER_WRITERS), api::reports::submit)
+        .api(post.clone(), "/api/v1/reports/{id}/approve", Roles(LEADERS), api::reports::approve)
+        .api(post.clone(), "/api/v1/reports/{id}/return", Roles(LEADERS), api::reports::return_for_changes)
+        .api(post.clone(), "/api/v1/reports/{id}/publish", Roles(LEDGER_WRITERS), api::reports::publish)
+        .api(post.clone(), "/api/v1/reports/{id}/report", Roles(LEDGER_WRITERS), api::reports::report)
+        .api(post.clone(), "/api/v1/reports/{id}/district-return", Roles(SUPERVISORS), api::reports::district_return)
+        .api(get.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_READERS), api::ledgers::list_ledger)
+        .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_WRITERS), api::ledgers::create_ledger_record)
+        .api(get.clone(), "/api/v1/ledgers/{kind}/export", Roles(LEDGER_READERS), api::ledgers::export_ledger)
+        .api(post.clone(), "/api/v1/ledgers/{kind}/import", Roles(LEDGER_WRITERS), api::ledgers::import_ledger)
+        .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::ledgers::get_ledger_record)
+        .api(put.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_WRITERS), api::ledgers::update_ledger_record)
+        .api(
+            post.clone(),
+            "/api/v1/ledgers/{kind}/{id}/steps/{step}",
+            Roles(LEDGER_ACTORS),
+            api::ledgers::take_ledger_step,
+        )
         .api(
             post.clone(),
             "/api/v1/ledgers/{kind}/{id}/corrections/{step}",
             Roles(LEDGER_ACTORS),
-            api::correct_ledger_step,
+            api::ledgers::correct_ledger_step,
         )
-        .api(get.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_READERS), api::list_attachments)
-        .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), api::attach)
+        .api(
+            get.clone(),
+            "/api/v1/ledgers/{kind}/{id}/attachments",
+            Roles(LEDGER_READERS),
+            api::ledgers::list_attachments,
+        )
+        .api(post.clone(), "/api/v1/ledgers/{kind}/{id}/attachments", Roles(LEDGER_WRITERS), api::ledgers::attach)
         .api(
             get.clone(),
             "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}",
             Roles(LEDGER_READERS),
-            api::download_attachment,
+            api::ledgers::download_attachment,
         )
         .api(
             delete.clone(),
             "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}",
             Roles(LEDGER_WRITERS),
-            api::remove_attachment,
+            api::ledgers::remove_attachment,
         )
-        .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::list_calendar)
-        .api(post.clone(), "/api/v1/calendar", Roles(ADMIN), api::load_calendar)
-        .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::count_period)
-        .api(get.clone(), "/api/v1/settings", Roles(ORG_READERS), api::list_settings)
-        .api(post.clone(), "/api/v1/settings/{key}", Roles(ADMIN), api::change_setting)
-        .api(get.clone(), "/api/v1/tokens", SignedIn, api::list_tokens)
-        .api(post.clone(), "/api/v1/tokens", SignedIn, api::issue_token)
-        .api(post, "/api/v1/tokens/{id}/revoke", SignedIn, api::revoke_token);
+        .api(get.clone(), "/api/v1/calendar", Roles(ORG_READERS), api::calendar::list_calendar)
+        .api(post.clone(), "/api/v1/calendar", Roles(ADMIN), api::calendar::load_calendar)
+        .api(get.clone(), "/api/v1/calendar/count", Roles(ORG_READERS), api::calendar::count_period)
+        .api(get.clone(), "/api/v1/settings", Roles(ORG_READERS), api::settings::list_settings)
+        .api(post.clone(), "/api/v1/settings/{key}", Roles(ADMIN), api::settings::change_setting)
+        .api(get.clone(), "/api/v1/tokens", SignedIn, api::tokens::list_tokens)
+        .api(post.clone(), "/api/v1/tokens", SignedIn, api::tokens::issue_token)
+        .api(post, "/api/v1/tokens/{id}/revoke", SignedIn, api::tokens::revoke_token);
 
-    // The table is the same on every build, so the first one serves the menu.
-    let _ = RULES.set(routes.rules.clone());
+    // The table is the same on every build of this state, so the first one serves.
+    let _ = state.routes.0.set(routes.rules.clone());
     let router = routes
         .router
         .fallback(pages::not_found)
@@ -357,28 +366,55 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
             axum::http::header::CONTENT_SECURITY_POLICY,
             axum::http::HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ))
+        // Every request is logged with an id, which its answer carries as `x-request-id`: an
+        // internal error a person reports is found in the log by it.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(tower_http::request_id::MakeRequestUuid))
         .with_state(state);
     (router, routes.rules)
 }
 
-/// Applies one route's rule: who may pass, and what others get.
+/// The log's span of a request: its id, method and path. Never the query string, which may hold
+/// the words someone searched for (a citizen's name).
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+}
+
+/// Applies one route's rule.
 async fn enforce(
     State((rule, state)): State<(RouteRule, AppState)>,
-    identity: Option<Extension<Identity>>,
+    caller: Option<Caller>,
     request: Request,
     next: Next,
 ) -> Response {
+    let response = admit(&rule, &state, caller.as_ref(), request, next).await;
+    match rule.surface {
+        // A page's refusal is drawn in its frame here, whoever refused: this layer, an extractor or
+        // the handler.
+        Surface::Page => pages::framed(caller.as_ref(), response),
+        Surface::Api => response,
+    }
+}
+
+/// Who may pass, and what others get.
+async fn admit(rule: &RouteRule, state: &AppState, caller: Option<&Caller>, request: Request, next: Next) -> Response {
     if rule.access == Access::Public {
         return next.run(request).await;
     }
-    let Some(Extension(identity)) = identity else {
+    let Some(caller) = caller else {
         return match rule.surface {
             Surface::Api => {
                 // A program without credentials is refused on the record; a person's browser is
                 // only sent to the sign-in page, which is ordinary navigation.
                 let ip = request.extensions().get::<auth::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
                 let line = format!("{} {}", request.method(), request.uri().path());
-                auth::record_refusal(&state, None, &ip, &line, "unauthenticated").await;
+                auth::record_refusal(state, None, &ip, &line, "unauthenticated").await;
                 ApiError::unauthorized().into_response()
             }
             Surface::Page => {
@@ -392,9 +428,9 @@ async fn enforce(
             }
         };
     };
-    let principal = &identity.principal;
+    let principal = &caller.principal;
     // The sign-in's unfinished steps come first: the second factor, then enrolment in it.
-    let unfinished = match identity.pending {
+    let unfinished = match caller.pending {
         Pending::Code if !rule.during_code => {
             Some(("/login/code", "second_factor_required", "请先输入动态口令完成登录"))
         }
@@ -409,7 +445,7 @@ async fn enforce(
             Surface::Page => Redirect::to(page).into_response(),
         };
     }
-    if principal.must_change_password && identity.pending == Pending::None && !rule.during_password_change {
+    if principal.must_change_password && caller.pending == Pending::None && !rule.during_password_change {
         return match rule.surface {
             Surface::Api => {
                 ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码")
@@ -418,19 +454,17 @@ async fn enforce(
             Surface::Page => Redirect::to("/account/password").into_response(),
         };
     }
-    let roles: Vec<Role> = principal.roles.iter().collect();
-    if !rule.allows(&roles) {
+    if !rule.allows(&caller.roles()) {
         let needed = match rule.access {
             Access::Roles(r) => r.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
             _ => String::new(),
         };
         let message = format!("您的角色（{}）无权进行此操作，需要以下角色之一：{needed}", principal.roles.labels());
-        let ip = request.extensions().get::<auth::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
         let line = format!("{} {}", request.method(), request.uri().path());
-        auth::record_refusal(&state, Some(principal), &ip, &line, "role").await;
+        auth::record_refusal(state, Some(principal), &caller.ip, &line, "role").await;
         return match rule.surface {
             Surface::Api => ApiError::forbidden(message).into_response(),
-            Surface::Page => pages::forbidden_page(&identity, &message),
+            Surface::Page => pages::PageError::forbidden(message).into_response(),
         };
     }
     next.run(request).await

@@ -147,7 +147,7 @@ fn main() {
             report.checked,
             started.elapsed().as_secs_f64()
         );
-        db.conn().clone().close().await.ok();
+        db.close().await;
         user
     });
 

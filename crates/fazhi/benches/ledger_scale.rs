@@ -219,7 +219,7 @@ fn main() {
         let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_clerk").await.is_ok();
         let m = if seeded { None } else { Some(seed(&db, &dir).await) };
-        db.conn().clone().close().await.ok();
+        db.close().await;
         m
     });
 

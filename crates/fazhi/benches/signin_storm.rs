@@ -69,7 +69,7 @@ fn main() {
             service_account: false,
         };
         users::create(&db, &actor, &all, clerk).await.unwrap();
-        db.conn().clone().close().await.ok();
+        db.close().await;
     });
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

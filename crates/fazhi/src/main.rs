@@ -756,7 +756,7 @@ async fn calendar_command(db: &Db, cmd: CalendarCommand) -> Result<ExitCode> {
             for y in fazhi_store::calendar::list(db).await? {
                 let count = if y.day_count == 0 { "未公布".to_owned() } else { y.day_count.to_string() };
                 let loaded = match (&y.loaded_at, &y.loaded_by) {
-                    (Some(at), Some(by)) => format!("{} {by}", at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M")),
+                    (Some(at), Some(by)) => format!("{} {by}", fazhi_domain::calendar::beijing_minute(*at)),
                     _ => String::new(),
                 };
                 println!("{}{}{}{loaded}", pad(&y.year.to_string(), 8), pad(&count, 8), pad(&y.source, 12));
@@ -771,8 +771,4 @@ async fn calendar_command(db: &Db, cmd: CalendarCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn beijing() -> chrono::FixedOffset {
-    fazhi_domain::calendar::beijing()
 }

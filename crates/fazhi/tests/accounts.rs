@@ -19,7 +19,7 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 }
 
 async fn backdate_sessions(app: &TestApp, minutes: i64) {
-    let conn = app.db.conn();
+    let conn = app.db.raw_for_tests();
     let backend = conn.get_database_backend();
     let sql = if backend == DatabaseBackend::Postgres {
         "UPDATE sessions SET last_seen_at = $1"
@@ -523,7 +523,7 @@ async fn api_tokens_act_as_the_user_who_issued_them_until_revoked_or_expired() {
         clerk.api(Method::POST, "/api/v1/tokens", Some(json!({"name": "短期", "days": 1}))).await.json().await.unwrap();
     let short = issued["token"].as_str().unwrap().to_owned();
     assert_eq!(c.get(app.url("/api/v1/me")).bearer_auth(&short).send().await.unwrap().status(), StatusCode::OK);
-    let conn = app.db.conn();
+    let conn = app.db.raw_for_tests();
     let backend = conn.get_database_backend();
     let sql = if backend == DatabaseBackend::Postgres {
         "UPDATE api_tokens SET expires_at = $1"

@@ -37,7 +37,7 @@ async fn app_with_history() -> TestApp {
 }
 
 async fn sql(app: &TestApp, statement: &str) {
-    app.db.conn().execute_unprepared(statement).await.unwrap();
+    app.db.raw_for_tests().execute_unprepared(statement).await.unwrap();
 }
 
 #[tokio::test]
@@ -164,7 +164,7 @@ fn run(app: &TestApp, args: &[&str]) -> Output {
 /// it was keyed, as someone with write access to the database but not the key can.
 async fn rechain_unkeyed(app: &TestApp, from: i64) {
     use sea_orm::Statement;
-    let conn = app.db.conn();
+    let conn = app.db.raw_for_tests();
     let backend = conn.get_database_backend();
     let q = |s: String| Statement::from_string(backend, s);
     let mut prev: String =

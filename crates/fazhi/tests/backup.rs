@@ -38,7 +38,7 @@ fn text(o: &Output) -> String {
 }
 
 async fn counts(db: &fazhi_store::Db) -> Vec<(String, i64)> {
-    let conn = db.conn();
+    let conn = db.raw_for_tests();
     let mut out = Vec::new();
     for table in TABLES {
         let sql = Statement::from_string(conn.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}"));

@@ -172,11 +172,15 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
     meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
     let before = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     // As a schema-5 database is: no figure rows kept beside the records, attachments without stages.
-    app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
-    app.db.conn().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
+    app.db.raw_for_tests().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
+    app.db.raw_for_tests().execute_unprepared("ALTER TABLE ledger_attachments DROP COLUMN stage").await.unwrap();
     common::drop_columns_added_after_schema_6(&app.db).await;
-    app.db.conn().execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'").await.unwrap();
-    app.db.conn().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
+    app.db
+        .raw_for_tests()
+        .execute_unprepared("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'")
+        .await
+        .unwrap();
+    app.db.raw_for_tests().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert!(emptied.iter().all(|f| f.value == 0));
     let db = app.test_db.connect().await;
@@ -219,9 +223,9 @@ async fn figures_written_under_other_indicator_declarations_are_written_again_on
     let clerk = app.login("t_clerk").await;
     meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
     // As if an earlier build had declared the indicators differently (and counted nothing).
-    app.db.conn().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
+    app.db.raw_for_tests().execute_unprepared("DELETE FROM ledger_figures").await.unwrap();
     app.db
-        .conn()
+        .raw_for_tests()
         .execute_unprepared("UPDATE schema_meta SET value = 'earlier' WHERE key = 'figures_signature'")
         .await
         .unwrap();
@@ -236,7 +240,7 @@ async fn figures_written_under_other_indicator_declarations_are_written_again_on
                 .expr_as(sea_orm::sea_query::Expr::cust("MAX(id)"), "n")
                 .from(sea_orm::sea_query::Alias::new("ledger_figures"))
                 .to_owned();
-            db.conn().query_one(&count).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+            db.raw_for_tests().query_one(&count).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
         }
     };
     let before = rows(&db).await;

@@ -159,6 +159,23 @@ async fn signed_in_answers_are_not_cached_and_a_wrong_method_is_405() {
     assert_eq!(big.json::<Value>().await.unwrap()["code"], "payload_too_large");
     let no_hsts = clerk.get("/").await;
     assert!(no_hsts.headers().get("strict-transport-security").is_none(), "only with an https public URL");
+    // Every answer, refusals too, carries the id its log lines are found by; each its own.
+    let (refused_page, refused_api) = wrong_ids(&app).await;
+    let ids: Vec<String> = [&page, &refused_page, &refused_api]
+        .iter()
+        .map(|r| r.headers()["x-request-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.iter().all(|id| id.len() >= 32), "{ids:?}");
+    assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
+}
+
+/// A refused page and a refused API call, signed out.
+async fn wrong_ids(app: &TestApp) -> (reqwest::Response, reqwest::Response) {
+    let anonymous = client();
+    let page = anonymous.get(app.url("/ledgers/petitions")).send().await.unwrap();
+    let api = anonymous.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    (page, api)
 }
 
 /// A setting given a bad value stops the program with a Chinese message naming it, rather than

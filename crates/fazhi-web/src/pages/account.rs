@@ -3,17 +3,17 @@ use std::collections::HashMap;
 use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
 use fazhi_store::users;
 
 use serde::Deserialize;
 
-use super::{FormErrors, Nav};
+use super::{FormErrors, Nav, PageResult};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "password.html")]
@@ -30,18 +30,18 @@ pub struct Done {
     done: Option<String>,
 }
 
-fn page(identity: &Identity, done: bool, errors: FormErrors) -> PasswordPage {
+fn page(caller: &Caller, done: bool, errors: FormErrors) -> PasswordPage {
     PasswordPage {
-        nav: Nav::new(identity, "/account/password", &[("个人设置", ""), ("修改密码", "")]),
-        forced: identity.principal.must_change_password,
+        nav: Nav::new(caller, "/account/password", &[("个人设置", ""), ("修改密码", "")]),
+        forced: caller.principal.must_change_password,
         done,
         errors: errors.fields,
         general_error: errors.general,
     }
 }
 
-pub async fn password_form(Extension(identity): Extension<Identity>, Query(q): Query<Done>) -> Response {
-    page(&identity, q.done.is_some(), FormErrors::default()).into_response()
+pub async fn password_form(caller: Caller, Query(q): Query<Done>) -> Response {
+    page(&caller, q.done.is_some(), FormErrors::default()).into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -54,19 +54,18 @@ pub struct PasswordForm {
 
 pub async fn password_submit(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Form(form): Form<PasswordForm>,
 ) -> Response {
     if form.new_password != form.confirm_password {
         let errors = FormErrors::field("confirm_password", "两次输入的新密码不一致");
-        return (StatusCode::BAD_REQUEST, page(&identity, false, errors)).into_response();
+        return (StatusCode::BAD_REQUEST, page(&caller, false, errors)).into_response();
     }
-    let p = &identity.principal;
-    let session = identity.session_token.as_deref();
+    let p = &caller.principal;
+    let session = caller.session_token.as_deref();
     match users::change_own_password(
         &state.db,
-        &p.actor(&ip),
+        &caller.actor(),
         p.user_id,
         &form.current_password,
         &form.new_password,
@@ -75,7 +74,7 @@ pub async fn password_submit(
     .await
     {
         Ok(()) => super::see_other("/account/password?done=1"),
-        Err(e) => (StatusCode::BAD_REQUEST, page(&identity, false, FormErrors::from_store(e))).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, page(&caller, false, FormErrors::from_store(e))).into_response(),
     }
 }
 
@@ -111,34 +110,31 @@ fn qr_svg(url: &str) -> String {
 
 async fn two_factor_page(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     recovery_codes: Vec<String>,
     notice: Option<String>,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let p = &identity.principal;
-    let (enabled, recovery_left) = match fazhi_store::two_factor::status(&state.db, p.user_id).await {
-        Ok(s) => s,
-        Err(e) => return super::store_error_page(identity, e),
-    };
-    let required = match fazhi_store::two_factor::required_roles(state.db.conn()).await {
+) -> PageResult {
+    let p = &caller.principal;
+    let (enabled, recovery_left) = fazhi_store::two_factor::status(&state.db, p.user_id).await?;
+    let required = match fazhi_store::two_factor::required_roles(&state.db).await {
         Ok(roles) => p.roles.any_of(&roles),
-        Err(e) => return super::store_error_page(identity, e),
+        Err(e) => return Err(e.into()),
     };
     let (secret, qr) = if enabled {
         (String::new(), String::new())
     } else {
         match fazhi_store::two_factor::begin_enrolment(&state.db, p.user_id).await {
             Ok(e) => (e.secret_base32, qr_svg(&e.otpauth_url)),
-            Err(e) => return super::store_error_page(identity, e),
+            Err(e) => return Err(e.into()),
         }
     };
     let page = TwoFactorPage {
-        nav: Nav::new(identity, "/account/two-factor", &[("个人设置", ""), ("两步验证", "")]),
+        nav: Nav::new(caller, "/account/two-factor", &[("个人设置", ""), ("两步验证", "")]),
         enabled,
         required,
-        must_enrol: identity.pending == fazhi_store::two_factor::Pending::Enrol,
+        must_enrol: caller.pending == fazhi_store::two_factor::Pending::Enrol,
         recovery_left,
         secret,
         qr_svg: qr,
@@ -146,11 +142,11 @@ async fn two_factor_page(
         notice,
         errors: errors.fields,
     };
-    (status, page).into_response()
+    Ok((status, page).into_response())
 }
 
-pub async fn two_factor_form(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
-    two_factor_page(&state, &identity, Vec::new(), None, FormErrors::default(), StatusCode::OK).await
+pub async fn two_factor_form(State(state): State<AppState>, caller: Caller) -> PageResult {
+    two_factor_page(&state, &caller, Vec::new(), None, FormErrors::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -161,23 +157,21 @@ pub struct CodeForm {
 
 pub async fn two_factor_enable(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Form(form): Form<CodeForm>,
-) -> Response {
-    let p = &identity.principal;
-    let session = identity.session_token.as_deref();
-    match fazhi_store::two_factor::confirm_enrolment(&state.db, &p.actor(&ip), p.user_id, &form.code, session).await {
+) -> PageResult {
+    let p = &caller.principal;
+    let session = caller.session_token.as_deref();
+    match fazhi_store::two_factor::confirm_enrolment(&state.db, &caller.actor(), p.user_id, &form.code, session).await {
         Ok(codes) => {
             // The sign-in that waited for enrolment is finished now.
-            let mut identity = identity.clone();
-            identity.pending = fazhi_store::two_factor::Pending::None;
+            let mut caller = caller.clone();
+            caller.pending = fazhi_store::two_factor::Pending::None;
             let notice = Some("两步验证已启用。以后登录时，输入密码后还需输入验证器中的动态口令。".to_owned());
-            two_factor_page(&state, &identity, codes, notice, FormErrors::default(), StatusCode::OK).await
+            two_factor_page(&state, &caller, codes, notice, FormErrors::default(), StatusCode::OK).await
         }
         Err(e) => {
-            two_factor_page(&state, &identity, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST)
-                .await
+            two_factor_page(&state, &caller, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST).await
         }
     }
 }
@@ -190,18 +184,16 @@ pub struct DisableForm {
 
 pub async fn two_factor_disable(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Form(form): Form<DisableForm>,
-) -> Response {
-    match fazhi_store::two_factor::disable(&state.db, &identity.principal, &ip, &form.password).await {
+) -> PageResult {
+    match fazhi_store::two_factor::disable(&state.db, &caller.principal, &caller.ip, &form.password).await {
         Ok(()) => {
             let notice = Some("两步验证已关闭。".to_owned());
-            two_factor_page(&state, &identity, Vec::new(), notice, FormErrors::default(), StatusCode::OK).await
+            two_factor_page(&state, &caller, Vec::new(), notice, FormErrors::default(), StatusCode::OK).await
         }
         Err(e) => {
-            two_factor_page(&state, &identity, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST)
-                .await
+            two_factor_page(&state, &caller, Vec::new(), None, FormErrors::from_store(e), StatusCode::BAD_REQUEST).await
         }
     }
 }

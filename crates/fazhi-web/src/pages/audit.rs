@@ -1,17 +1,16 @@
 use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use fazhi_store::audit::{self, ACTIONS, AuditFilter, action_label};
 use fazhi_store::users;
 use serde::Deserialize;
 
-use super::{Nav, fmt_time, store_error_page};
+use super::{Nav, PageResult, fmt_time};
 use crate::AppState;
-use crate::auth::{Identity, url_encode};
+use crate::auth::{Caller, url_encode};
 
 pub struct AuditRow {
     pub id: i64,
@@ -66,11 +65,7 @@ fn parse_day(s: &str, label: &str) -> Result<Option<NaiveDate>, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| format!("{label}格式应为 2026-11-23"))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Query(q): Query<AuditQuery>,
-) -> Response {
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> PageResult {
     let mut filter_error = None;
     let mut filter = AuditFilter { page: q.page.unwrap_or(1), page_size: 50, ..Default::default() };
     match (parse_day(&q.from, "开始日期"), parse_day(&q.to, "结束日期")) {
@@ -86,16 +81,13 @@ pub async fn list(
     if !q.user.trim().is_empty() {
         filter.actor_username = Some(q.user.clone());
     }
-    let page = match audit::list(&state.db, &filter).await {
-        Ok(p) => p,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let page = audit::list(&state.db, &filter).await?;
     // An empty result may mean the login name is wrong: say so, rather than show a bare empty list.
     if page.total == 0 && filter.actor_username.is_some() {
         match users::id_by_username(&state.db, &q.user).await {
             Ok(Some(_)) => {}
             Ok(None) => filter_error = Some(format!("找不到登录名为“{}”的用户", q.user.trim())),
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         }
     }
     let href = |n: u64| {
@@ -131,8 +123,8 @@ pub async fn list(
             hash: r.hash.clone(),
         })
         .collect();
-    AuditPage {
-        nav: Nav::new(&identity, "/audit", &[("系统管理", ""), ("审计日志", "")]),
+    Ok(AuditPage {
+        nav: Nav::new(&caller, "/audit", &[("系统管理", ""), ("审计日志", "")]),
         rows,
         actions: ACTIONS.iter().map(|a| (*a, action_label(a))).collect(),
         prev_href: href(page.page.saturating_sub(1)),
@@ -146,7 +138,7 @@ pub async fn list(
         f_to: q.to,
         filter_error,
     }
-    .into_response()
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -160,9 +152,9 @@ pub struct VerifyForm {
 /// checkpoint kept outside the system, that nothing up to it was cut or rolled back.
 pub async fn verify(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     axum::Form(form): axum::Form<VerifyForm>,
-) -> Response {
+) -> PageResult {
     use axum::http::StatusCode;
     let checkpoint = match form.checkpoint.trim() {
         "" => None,
@@ -170,14 +162,11 @@ pub async fn verify(
             Ok(c) => Some(c),
             Err(_) => {
                 let message = "检查点格式不正确：请粘贴 fazhi audit checkpoint 输出的完整内容";
-                return super::message_page(&identity, StatusCode::BAD_REQUEST, "审计链校验", message);
+                return Ok(super::message_page(&caller, StatusCode::BAD_REQUEST, "审计链校验", message));
             }
         },
     };
-    let report = match audit::verify(&state.db).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let report = audit::verify(&state.db).await?;
     let failed = |message: String| (StatusCode::CONFLICT, "审计链校验未通过", message);
     let (status, heading, message) = match (report.result, checkpoint) {
         (Err(broken), _) => failed(format!("审计链已被破坏：{broken}（此前 {} 条记录核验无误）。", report.checked)),
@@ -198,9 +187,9 @@ pub async fn verify(
                 ),
             ),
             Ok(Some(problem)) => failed(format!("审计链各条摘要无误，但与检查点不符：{problem}。")),
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         },
     };
     // A failed verification is shown in the error tone (409: the chain conflicts with its digests).
-    super::message_page(&identity, status, heading, &message)
+    Ok(super::message_page(&caller, status, heading, &message))
 }

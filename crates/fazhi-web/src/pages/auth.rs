@@ -1,7 +1,6 @@
 use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -10,8 +9,9 @@ use fazhi_store::sessions::{self, CodeOutcome, LoginOutcome};
 use fazhi_store::two_factor::Pending;
 use serde::Deserialize;
 
+use super::PageResult;
 use crate::AppState;
-use crate::auth::{ClientIp, Identity, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cookie};
+use crate::auth::{Caller, ClientIp, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cookie};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -54,10 +54,10 @@ fn login_page(
 
 pub async fn login_form(
     State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
+    caller: Option<Caller>,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    if identity.is_some() {
+    if caller.is_some() {
         return super::see_other("/");
     }
     let notice = q.logged_out.map(|_| "您已安全退出。".to_owned());
@@ -74,23 +74,23 @@ pub struct LoginForm {
 
 pub async fn login_submit(
     State(state): State<AppState>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let next = safe_next(form.next.as_deref().unwrap_or("/"));
     if form.username.trim().is_empty() || form.password.is_empty() {
-        return login_page(
+        return Ok(login_page(
             &state,
             StatusCode::BAD_REQUEST,
             &next,
             &form.username,
             Some("请输入登录名和密码".into()),
             None,
-        );
+        ));
     }
     if !state.sign_in_limits.allow(&ip, &form.username) {
         let message = crate::sign_in_limits::TOO_MANY.to_owned();
-        return login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, &form.username, Some(message), None);
+        return Ok(login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, &form.username, Some(message), None));
     }
     match sessions::login(&state.db, &ip, &form.username, &form.password, sessions::Via::Pages).await {
         Ok(LoginOutcome::Success { token, pending, .. }) => {
@@ -104,46 +104,40 @@ pub async fn login_submit(
             let mut response = super::see_other(&target);
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response.headers_mut().append(header::SET_COOKIE, clear);
-            response
+            Ok(response)
         }
         // Only a program's sign-in ends so; the pages go on to the code or to enrolment.
         Ok(LoginOutcome::BadCredentials | LoginOutcome::CodeRequired | LoginOutcome::EnrolmentRequired) => {
-            login_page(&state, StatusCode::UNAUTHORIZED, &next, &form.username, Some("登录名或密码不正确".into()), None)
+            Ok(login_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                &next,
+                &form.username,
+                Some("登录名或密码不正确".into()),
+                None,
+            ))
         }
         Ok(LoginOutcome::Locked { until }) => {
-            let message = match until {
-                Some(t) => {
-                    let beijing = fazhi_domain::calendar::beijing();
-                    format!(
-                        "密码连续错误次数过多，账号已锁定，请于 {} 后再试，或联系系统管理员解锁",
-                        t.with_timezone(&beijing).format("%H:%M")
-                    )
-                }
-                None => "该账号已被系统管理员锁定，请联系管理员".into(),
-            };
-            login_page(&state, StatusCode::FORBIDDEN, &next, &form.username, Some(message), None)
+            let message = crate::auth::locked_message(until);
+            Ok(login_page(&state, StatusCode::FORBIDDEN, &next, &form.username, Some(message), None))
         }
         Err(e) => {
             tracing::error!("login failed: {e}");
-            login_page(
+            Ok(login_page(
                 &state,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &next,
                 &form.username,
                 Some("服务器内部错误，请稍后重试".into()),
                 None,
-            )
+            ))
         }
     }
 }
 
-pub async fn logout(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-) -> Response {
-    if let Some(token) = &identity.session_token
-        && let Err(e) = sessions::logout(&state.db, &identity.principal.actor(&ip), token).await
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
+    if let Some(token) = &caller.session_token
+        && let Err(e) = sessions::logout(&state.db, &caller.actor(), token).await
     {
         tracing::error!("logout failed: {e}");
     }
@@ -163,22 +157,22 @@ struct CodePage {
     error: Option<String>,
 }
 
-fn code_page(identity: &Identity, status: StatusCode, next: &str, error: Option<String>) -> Response {
+fn code_page(caller: &Caller, status: StatusCode, next: &str, error: Option<String>) -> Response {
     let page = CodePage {
-        csrf: identity.csrf_token.clone().unwrap_or_default(),
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
         next: safe_next(next),
-        display_name: identity.principal.display_name.clone(),
+        display_name: caller.principal.display_name.clone(),
         error,
     };
     (status, page).into_response()
 }
 
 /// The second step of a sign-in with two factors: the authenticator's code, or a recovery code.
-pub async fn code_form(Extension(identity): Extension<Identity>, Query(q): Query<LoginQuery>) -> Response {
-    if identity.pending != Pending::Code {
+pub async fn code_form(caller: Caller, Query(q): Query<LoginQuery>) -> Response {
+    if caller.pending != Pending::Code {
         return super::see_other("/");
     }
-    code_page(&identity, StatusCode::OK, q.next.as_deref().unwrap_or("/"), None)
+    code_page(&caller, StatusCode::OK, q.next.as_deref().unwrap_or("/"), None)
 }
 
 #[derive(Deserialize, Default)]
@@ -188,23 +182,18 @@ pub struct CodeForm {
     next: Option<String>,
 }
 
-pub async fn code_submit(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    Form(form): Form<CodeForm>,
-) -> Response {
+pub async fn code_submit(State(state): State<AppState>, caller: Caller, Form(form): Form<CodeForm>) -> PageResult {
     let next = safe_next(form.next.as_deref().unwrap_or("/"));
-    let Some(token) = identity.session_token.as_deref() else { return super::see_other("/login") };
+    let Some(token) = caller.session_token.as_deref() else { return Ok(super::see_other("/login")) };
     if form.code.trim().is_empty() {
-        return code_page(&identity, StatusCode::BAD_REQUEST, &next, Some("请输入动态口令".into()));
+        return Ok(code_page(&caller, StatusCode::BAD_REQUEST, &next, Some("请输入动态口令".into())));
     }
-    match sessions::verify_code(&state.db, &identity.principal.actor(&ip), token, &form.code).await {
-        Ok(CodeOutcome::SignedIn) => super::see_other(&next),
+    match sessions::verify_code(&state.db, &caller.actor(), token, &form.code).await {
+        Ok(CodeOutcome::SignedIn) => Ok(super::see_other(&next)),
         Ok(CodeOutcome::Wrong { left }) => {
             let message =
                 format!("动态口令不正确，还可尝试 {left} 次：请输入验证器应用中当前显示的6位数字，或一个恢复码");
-            code_page(&identity, StatusCode::UNAUTHORIZED, &next, Some(message))
+            Ok(code_page(&caller, StatusCode::UNAUTHORIZED, &next, Some(message)))
         }
         Ok(CodeOutcome::Ended) => {
             let message = "动态口令连续错误，本次登录已结束，请重新登录".to_owned();
@@ -212,13 +201,13 @@ pub async fn code_submit(
             response
                 .headers_mut()
                 .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, true));
-            response
+            Ok(response)
         }
-        Err(e) => code_page(
-            &identity,
+        Err(e) => Ok(code_page(
+            &caller,
             StatusCode::BAD_REQUEST,
             &next,
             Some(super::FormErrors::from_store(e).into_general().general.unwrap_or_default()),
-        ),
+        )),
     }
 }

@@ -4,20 +4,17 @@
 use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use fazhi_domain::calendar::{Period, Unit};
+use axum::response::IntoResponse;
 use fazhi_domain::role::Role;
 use fazhi_store::calendar;
 use serde::Deserialize;
 
-use super::{FormErrors, Nav, fmt_opt_time, store_error_page};
+use super::{FormErrors, Nav, PageResult, fmt_opt_time};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 pub struct YearRow {
     pub year: i32,
@@ -53,29 +50,23 @@ pub struct CountQuery {
 
 async fn render(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     q: CountQuery,
     notice: Option<String>,
     load_error: Option<String>,
     status: StatusCode,
-) -> Response {
-    let years = match calendar::list(&state.db).await {
-        Ok(y) => y,
-        Err(e) => return store_error_page(identity, e),
-    };
+) -> PageResult {
+    let years = calendar::list(&state.db).await?;
     let mut count_error = None;
     let mut explanation = Vec::new();
     if !q.start.trim().is_empty() || !q.days.trim().is_empty() {
-        match parse_count(&q) {
-            Ok((start, period)) => match calendar::current(&state.db).await {
-                Ok(c) => explanation = c.count(start, period).explain(),
-                Err(e) => return store_error_page(identity, e),
-            },
-            Err(e) => count_error = Some(e),
+        match fazhi_domain::calendar::parse_count(&q.start, &q.days, &q.unit) {
+            Ok((start, period)) => explanation = calendar::current(&state.db).await?.count(start, period).explain(),
+            Err(e) => count_error = Some(e.message),
         }
     }
     let page = CalendarPage {
-        nav: Nav::new(identity, "/calendar", &[("系统管理", ""), ("工作日历", "")]),
+        nav: Nav::new(caller, "/calendar", &[("系统管理", ""), ("工作日历", "")]),
         years: years
             .into_iter()
             .map(|y| YearRow {
@@ -88,7 +79,7 @@ async fn render(
                 },
             })
             .collect(),
-        may_load: identity.principal.roles.contains(Role::Admin),
+        may_load: caller.principal.roles.contains(Role::Admin),
         notice,
         load_error,
         count_error,
@@ -97,34 +88,19 @@ async fn render(
         f_days: q.days,
         explanation,
     };
-    (status, page).into_response()
+    Ok((status, page).into_response())
 }
 
-/// The calculator's input: a start date, a number of days, and the unit.
-pub fn parse_count(q: &CountQuery) -> Result<(NaiveDate, Period), String> {
-    let start =
-        NaiveDate::parse_from_str(q.start.trim(), "%Y-%m-%d").map_err(|_| "起算日期格式应为 2026-11-23".to_owned())?;
-    let days: u32 =
-        q.days.trim().parse().ok().filter(|d| (1..=3650).contains(d)).ok_or("期限天数应为 1 到 3650 之间的整数")?;
-    let unit = if q.unit == "calendar" { Unit::CalendarDays } else { Unit::WorkingDays };
-    Ok((start, Period::within(days, unit)))
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Query(q): Query<CountQuery>,
-) -> Response {
-    render(&state, &identity, q, None, None, StatusCode::OK).await
+pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<CountQuery>) -> PageResult {
+    render(&state, &caller, q, None, None, StatusCode::OK).await
 }
 
 /// An uploaded holiday-cn file. The CSRF token was checked on the way in.
 pub async fn load(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     form: Result<Multipart, MultipartRejection>,
-) -> Response {
+) -> PageResult {
     let mut file: Option<Vec<u8>> = None;
     if let Ok(mut form) = form {
         while let Ok(Some(field)) = form.next_field().await {
@@ -133,20 +109,19 @@ pub async fn load(
             }
         }
     }
-    let refuse = |message: String| {
-        render(&state, &identity, CountQuery::default(), None, Some(message), StatusCode::BAD_REQUEST)
-    };
+    let refuse =
+        |message: String| render(&state, &caller, CountQuery::default(), None, Some(message), StatusCode::BAD_REQUEST);
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return refuse("请选择要载入的放假安排文件（holiday-cn 格式的 .json）".into()).await;
     };
     let Ok(json) = String::from_utf8(bytes) else {
         return refuse("文件不是 UTF-8 编码的 JSON：请选择 holiday-cn 格式的 .json 文件".into()).await;
     };
-    let p = &identity.principal;
-    match calendar::load_year_by(&state.db, p, &ip, &json).await {
+    let p = &caller.principal;
+    match calendar::load_year_by(&state.db, p, &caller.ip, &json).await {
         Ok(y) => {
             let notice = format!("已载入 {} 年放假安排（{} 天）；此后计算的期限按新安排计算。", y.year, y.day_count);
-            render(&state, &identity, CountQuery::default(), Some(notice), None, StatusCode::OK).await
+            render(&state, &caller, CountQuery::default(), Some(notice), None, StatusCode::OK).await
         }
         Err(e) => refuse(FormErrors::from_store(e).into_general().general.unwrap_or_default()).await,
     }

@@ -5,16 +5,15 @@
 use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::Datelike;
 use fazhi_store::{indicators, orgs};
 use serde::Deserialize;
 
-use super::{Nav, store_error_page};
+use super::{Nav, PageError, PageResult};
 use crate::AppState;
-use crate::auth::Identity;
+use crate::auth::Caller;
 
 /// The duties, each with the indicator that counts it and what the report calls it.
 pub const DUTIES: &[(&str, &str)] = &[
@@ -51,16 +50,9 @@ struct DutiesPage {
     duties: Vec<Duty>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Query(q): Query<DutiesQuery>,
-) -> Response {
-    let scope = identity.principal.scope();
-    let org_list = match orgs::list(&state.db, &scope).await {
-        Ok(list) => list,
-        Err(e) => return store_error_page(&identity, e),
-    };
+pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<DutiesQuery>) -> PageResult {
+    let scope = caller.scope();
+    let org_list = orgs::list(&state.db, &scope).await?;
     let townships: Vec<(i64, String)> = org_list
         .iter()
         .filter(|o| o.kind == "township" || o.kind == "street")
@@ -72,12 +64,9 @@ pub async fn show(
     let Some((org, org_name)) =
         q.org.and_then(|id| townships.iter().find(|(t, _)| *t == id).cloned()).or_else(|| townships.first().cloned())
     else {
-        return store_error_page(&identity, fazhi_store::StoreError::NotFound);
+        return Err(PageError::not_found());
     };
-    let figures = match indicators::for_year(&state.db, &scope, org, year).await {
-        Ok(f) => f,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let figures = indicators::for_year(&state.db, &scope, org, year).await?;
     let mut duties = Vec::new();
     for (id, label) in DUTIES {
         let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == *id).collect();
@@ -87,13 +76,13 @@ pub async fn show(
                 Ok(titles) => {
                     records.extend(titles.into_iter().map(|r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title)))
                 }
-                Err(e) => return store_error_page(&identity, e),
+                Err(e) => return Err(e.into()),
             }
         }
         duties.push(Duty { label, value: found.iter().map(|f| f.value).sum(), records });
     }
-    DutiesPage {
-        nav: Nav::new(&identity, "/duties", &[("第一责任人履职", "")]),
+    Ok(DutiesPage {
+        nav: Nav::new(&caller, "/duties", &[("第一责任人履职", "")]),
         townships,
         org,
         org_name,
@@ -101,5 +90,5 @@ pub async fn show(
         years: (this_year - 5..=this_year).rev().collect(),
         duties,
     }
-    .into_response()
+    .into_response())
 }

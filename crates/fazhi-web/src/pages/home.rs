@@ -1,14 +1,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use fazhi_domain::role::Role;
 use fazhi_store::{audit, orgs, users};
 
-use super::{Nav, store_error_page};
+use super::{Nav, PageResult};
 use crate::AppState;
-use crate::auth::Identity;
+use crate::auth::Caller;
 
 pub struct Card {
     pub label: String,
@@ -31,9 +30,9 @@ fn card(label: &str, value: impl ToString, href: &str, alert: bool) -> Card {
 }
 
 /// The workbench: what each role has to look at, counted from the records.
-pub async fn home(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
-    let p = &identity.principal;
-    let scope = p.scope();
+pub async fn home(State(state): State<AppState>, caller: Caller) -> PageResult {
+    let p = &caller.principal;
+    let scope = caller.scope();
     let mut cards = Vec::new();
     let result: Result<(), fazhi_store::StoreError> = async {
         if p.roles.any_of(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser]) {
@@ -81,13 +80,13 @@ pub async fn home(State(state): State<AppState>, Extension(identity): Extension<
     }
     .await;
     if let Err(e) = result {
-        return store_error_page(&identity, e);
+        return Err(e.into());
     }
-    HomePage {
-        nav: Nav::new(&identity, "/", &[("工作台", "")]),
+    Ok(HomePage {
+        nav: Nav::new(&caller, "/", &[("工作台", "")]),
         cards,
         roles: p.roles.iter().map(|r| (r.label(), r.description())).collect(),
         must_change_password: p.must_change_password,
     }
-    .into_response()
+    .into_response())
 }

@@ -7,10 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use crate::extract::{Kind, Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fazhi_domain::attachment;
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
@@ -18,12 +17,15 @@ use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, ListFilter, RecordView};
 use fazhi_store::ledger_xlsx::{self, ImportReport};
-use fazhi_store::{StoreError, attachments, audit, orgs, rules};
+use fazhi_store::{StoreError, attachments, audit, rules};
 use serde::Deserialize;
 
-use super::{FormErrors, Nav, fmt_time, store_error_page};
+use crate::ledger_service::{self as service, Posted, Upload};
+use crate::respond;
+
+use super::{FormErrors, Nav, PageResult, fmt_time};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity, url_encode};
+use crate::auth::{Caller, url_encode};
 
 /// One input of a form, ready for the template.
 pub struct Input {
@@ -114,15 +116,11 @@ fn history_row(kind: &LedgerKind, r: audit::AuditView, personal: bool) -> Histor
         });
         format!("{}{}", step.unwrap_or(audit::action_label(&r.action)), imported.unwrap_or_default())
     };
-    HistoryRow {
-        at: r.at.with_timezone(&fazhi_domain::calendar::beijing()).format("%Y-%m-%d %H:%M").to_string(),
-        actor: r.actor_name,
-        what,
-    }
+    HistoryRow { at: fmt_time(r.at), actor: r.actor_name, what }
 }
 
-fn may_record(identity: &Identity) -> bool {
-    let roles = &identity.principal.roles;
+fn may_record(caller: &Caller) -> bool {
+    let roles = &caller.principal.roles;
     roles.contains(Role::Clerk) || roles.contains(Role::Leader)
 }
 
@@ -187,25 +185,20 @@ impl ListQuery {
 
 pub async fn list(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Kind(kind): Kind,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = q.filter();
-    let (found, more) = match ledger::list_summaries(&state.db, &identity.principal.scope(), kind, &filter).await {
+    let (found, more) = match ledger::list_summaries(&state.db, &caller.scope(), kind, &filter).await {
         Ok(listed) => (listed.page, listed.more),
-        Err(e) => return store_error_page(&identity, e),
+        Err(e) => return Err(e.into()),
     };
     let watched = if kind.watch_lists.is_empty() {
         Vec::new()
     } else {
-        let rules = match rules::current(&state.db).await {
-            Ok(r) => r,
-            Err(e) => return store_error_page(&identity, e),
-        };
-        match ledger::watched(&state.db, &identity.principal.scope(), kind, fazhi_store::beijing_today(), &rules.ctx())
-            .await
-        {
+        let rules = rules::current(&state.db).await?;
+        match ledger::watched(&state.db, &caller.scope(), kind, fazhi_store::beijing_today(), &rules.ctx()).await {
             Ok(lists) => lists
                 .into_iter()
                 .map(|(w, found)| WatchRows {
@@ -223,7 +216,7 @@ pub async fn list(
                         .collect(),
                 })
                 .collect(),
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         }
     };
     let href = |n: u64| {
@@ -237,9 +230,9 @@ pub async fn list(
         url_encode(&q.q),
         url_encode(&q.sort)
     );
-    ListPage {
+    Ok(ListPage {
         export_href,
-        nav: Nav::new(&identity, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
+        nav: Nav::new(&caller, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
         kind,
         rows: found
             .items
@@ -254,10 +247,10 @@ pub async fn list(
         f_state: q.state,
         f_q: q.q,
         f_sort: q.sort,
-        may_create: may_record(&identity),
+        may_create: may_record(&caller),
         watched,
     }
-    .into_response()
+    .into_response())
 }
 
 /// A watch list of the kind with the records on it now.
@@ -282,14 +275,14 @@ struct NewPage {
 }
 
 fn new_page(
-    identity: &Identity,
+    caller: &Caller,
     kind: &'static LedgerKind,
     form: &BTreeMap<String, String>,
     errors: FormErrors,
 ) -> NewPage {
     let list = format!("/ledgers/{}", kind.code);
     NewPage {
-        nav: Nav::new(identity, &list, &[("台账", ""), (kind.label, &list), ("新建", "")]),
+        nav: Nav::new(caller, &list, &[("台账", ""), (kind.label, &list), ("新建", "")]),
         heading: format!("新建{}", kind.label),
         action: list.clone(),
         back: list,
@@ -304,7 +297,7 @@ fn new_page(
 
 /// The form correcting a record's own fields, filled with what was typed or what is stored.
 fn edit_page(
-    identity: &Identity,
+    caller: &Caller,
     kind: &'static LedgerKind,
     record: &RecordView,
     form: Option<&BTreeMap<String, String>>,
@@ -313,7 +306,7 @@ fn edit_page(
     let list = format!("/ledgers/{}", kind.code);
     let page = format!("{list}/{}", record.id);
     NewPage {
-        nav: Nav::new(identity, &list, &[("台账", ""), (kind.label, &list), ("修改基本信息", "")]),
+        nav: Nav::new(caller, &list, &[("台账", ""), (kind.label, &list), ("修改基本信息", "")]),
         heading: format!("修改基本信息：{}", record.title),
         action: format!("{page}/edit"),
         back: page,
@@ -334,69 +327,60 @@ fn edit_page(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id)): Path<(String, i64)>,
-) -> Response {
-    match ledger::get(&state.db, &identity.principal.scope(), kind, id).await {
-        Ok(record) => edit_page(&identity, kind, &record, None, FormErrors::default()).into_response(),
-        Err(e) => store_error_page(&identity, e),
+) -> PageResult {
+    match ledger::get(&state.db, &caller.scope(), kind, id).await {
+        Ok(record) => Ok(edit_page(&caller, kind, &record, None, FormErrors::default()).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn edit(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id)): Path<(String, i64)>,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     let form = form_fields(&body);
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let p = &identity.principal;
-    let rules = match rules::current(&state.db).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let scope = p.scope();
-    match ledger::update(&state.db, &p.actor(&ip), &scope, kind, id, version, &form, &rules.ctx()).await {
-        Ok(r) => super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id)),
-        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
-            store_error_page(&identity, e)
-        }
+    let rules = rules::current(&state.db).await?;
+    let scope = caller.scope();
+    match ledger::update(&state.db, &caller.actor(), &scope, kind, id, version, &form, &rules.ctx()).await {
+        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
+        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => Err(e.into()),
         Err(e) => {
-            let status = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let status = crate::error::answer(&e).status;
             match ledger::get(&state.db, &scope, kind, id).await {
-                Ok(record) => (status, edit_page(&identity, kind, &record, Some(&form), FormErrors::from_store(e)))
-                    .into_response(),
-                Err(e) => store_error_page(&identity, e),
+                Ok(record) => {
+                    Ok((status, edit_page(&caller, kind, &record, Some(&form), FormErrors::from_store(e)))
+                        .into_response())
+                }
+                Err(e) => Err(e.into()),
             }
         }
     }
 }
 
-pub async fn new_form(Extension(identity): Extension<Identity>, Kind(kind): Kind) -> Response {
-    new_page(&identity, kind, &BTreeMap::new(), FormErrors::default()).into_response()
+pub async fn new_form(caller: Caller, Kind(kind): Kind) -> Response {
+    new_page(&caller, kind, &BTreeMap::new(), FormErrors::default()).into_response()
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     let form = form_fields(&body);
-    let p = &identity.principal;
-    let rules = match rules::current(&state.db).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    match ledger::create(&state.db, &p.actor(&ip), &p.scope(), kind, p.org_id, &form, &rules.ctx()).await {
-        Ok(r) => super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id)),
+    let p = &caller.principal;
+    let rules = rules::current(&state.db).await?;
+    match ledger::create(&state.db, &caller.actor(), &caller.scope(), kind, p.org_id, &form, &rules.ctx()).await {
+        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
         Err(e) => {
-            (StatusCode::BAD_REQUEST, new_page(&identity, kind, &form, FormErrors::from_store(e))).into_response()
+            Ok((StatusCode::BAD_REQUEST, new_page(&caller, kind, &form, FormErrors::from_store(e))).into_response())
         }
     }
 }
@@ -483,40 +467,20 @@ fn human_size(bytes: i64) -> String {
     }
 }
 
-/// Who imports into their own organization, as the steps they replay see them.
-async fn import_facts(state: &AppState, identity: &Identity) -> Result<(Vec<Role>, bool), StoreError> {
-    let p = &identity.principal;
-    orgs::roles_for_steps(&state.db, p, p.org_id).await
-}
-
-async fn facts_for(
-    state: &AppState,
-    identity: &Identity,
-    record: &RecordView,
-) -> Result<(Vec<Role>, bool), StoreError> {
-    orgs::roles_for_steps(&state.db, &identity.principal, record.org_id).await
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn detail_page(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     kind: &'static LedgerKind,
     id: i64,
     failed_step: Option<(&str, &BTreeMap<String, String>, FormErrors)>,
     attach_error: Option<String>,
     status: StatusCode,
-) -> Response {
-    let scope = identity.principal.scope();
-    let record = match ledger::get(&state.db, &scope, kind, id).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(identity, e),
-    };
-    let (rules, (roles, principal)) = match (rules::current(&state.db).await, facts_for(state, identity, &record).await)
-    {
-        (Ok(r), Ok(f)) => (r, f),
-        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-    };
+) -> PageResult {
+    let scope = caller.scope();
+    let record = ledger::get(&state.db, &scope, kind, id).await?;
+    let rules = rules::current(&state.db).await?;
+    let (roles, principal) = service::roles_at(&state.db, caller, record.org_id).await?;
     let ctx = rules.ctx();
     let today = fazhi_store::beijing_today();
     let deadlines = kind
@@ -536,7 +500,7 @@ async fn detail_page(
             }
         })
         .collect();
-    let facts = ActorFacts { name: &identity.principal.display_name, roles: &roles, principal_leader: principal };
+    let facts = ActorFacts { name: &caller.principal.display_name, roles: &roles, principal_leader: principal };
     let empty = BTreeMap::new();
     let steps: Vec<StepForm> = kind
         .available(&record.state, facts)
@@ -612,7 +576,7 @@ async fn detail_page(
     };
     let history = match audit::list(&state.db, &filter).await {
         Ok(p) => p.items.into_iter().map(|r| history_row(kind, r, scope.sees_personal(&record.org_path))).collect(),
-        Err(e) => return store_error_page(identity, e),
+        Err(e) => return Err(e.into()),
     };
     let values = kind
         .fields
@@ -631,18 +595,17 @@ async fn detail_page(
                 at: fmt_time(a.uploaded_at),
             })
             .collect(),
-        Err(e) => return store_error_page(identity, e),
+        Err(e) => return Err(e.into()),
     };
-    let roles: Vec<Role> = identity.principal.roles.iter().collect();
-    let can_attach = crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code), &roles);
-    let can_edit = record.state == kind.initial
-        && crate::routes::may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code), &roles);
+    let can_attach = caller.may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code));
+    let can_edit =
+        record.state == kind.initial && caller.may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code));
     let stages: Vec<&'static str> =
         kind.record_stages.map(|rs| rs.stages.iter().map(|(s, _)| *s).collect()).unwrap_or_default();
     let page = DetailPage {
         stages,
         nav: Nav::new(
-            identity,
+            caller,
             &format!("/ledgers/{}", kind.code),
             &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("详情", "")],
         ),
@@ -662,47 +625,38 @@ async fn detail_page(
         refusal,
         can_edit,
     };
-    (status, page).into_response()
+    Ok((status, page).into_response())
 }
 
 pub async fn detail(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id)): Path<(String, i64)>,
-) -> Response {
-    detail_page(&state, &identity, kind, id, None, None, StatusCode::OK).await
+) -> PageResult {
+    detail_page(&state, &caller, kind, id, None, None, StatusCode::OK).await
 }
 
 pub async fn take_step(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
-) -> Response {
-    post_step(&state, &identity, &ip, kind, id, &step, &body, Posted::Take).await
+) -> PageResult {
+    post_step(&state, &caller, kind, id, &step, &body, false).await
 }
 
 /// Corrects what a step recorded (更正) and returns to the record; a refusal is shown in the
 /// correction's form, with what was typed.
 pub async fn correct_step(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id, step)): Path<(String, i64, String)>,
     body: axum::body::Bytes,
-) -> Response {
-    post_step(&state, &identity, &ip, kind, id, &step, &body, Posted::Correct).await
-}
-
-/// What a posted step form does: take the step, or correct what it recorded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Posted {
-    Take,
-    Correct,
+) -> PageResult {
+    post_step(&state, &caller, kind, id, &step, &body, true).await
 }
 
 /// A step's form posted: taken or corrected as the caller, back to the record; a refusal shown in
@@ -710,55 +664,32 @@ enum Posted {
 #[allow(clippy::too_many_arguments)]
 async fn post_step(
     state: &AppState,
-    identity: &Identity,
-    ip: &str,
+    caller: &Caller,
     kind: &'static LedgerKind,
     id: i64,
     step: &str,
     body: &[u8],
-    posted: Posted,
-) -> Response {
+    correction: bool,
+) -> PageResult {
     let mut form = form_fields(body);
     let version: i64 = form.remove("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     form.remove("csrf_token");
     // Only a correction has a reason; a step given one refuses it as a field it does not record.
-    let reason = if posted == Posted::Correct { form.remove("reason").unwrap_or_default() } else { String::new() };
-    let scope = identity.principal.scope();
-    let record = match ledger::get(&state.db, &scope, kind, id).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(identity, e),
-    };
-    let (rules, (roles, principal)) = match (rules::current(&state.db).await, facts_for(state, identity, &record).await)
-    {
-        (Ok(r), Ok(f)) => (r, f),
-        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-    };
-    let ctx = rules.ctx();
-    let p = &identity.principal;
-    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    let actor = p.actor(ip);
-    let done = match posted {
-        Posted::Take => ledger::take(&state.db, &actor, facts, &scope, kind, id, version, step, &form, &ctx).await,
-        Posted::Correct => {
-            ledger::correct(&state.db, &actor, facts, &scope, kind, id, version, step, &form, &reason, &ctx).await
-        }
-    };
-    match done {
-        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}", kind.code)),
-        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => {
-            store_error_page(identity, e)
-        }
+    let reason = if correction { form.remove("reason").unwrap_or_default() } else { String::new() };
+    let posted = if correction { Posted::Correct { reason: &reason } } else { Posted::Take };
+    match service::step(&state.db, caller, kind, id, version, step, &form, posted).await {
+        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}", kind.code))),
+        Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => Err(e.into()),
         Err(e) => {
-            let (status, _) = crate::error::answer(&e);
+            let status = crate::error::answer(&e).status;
             let errors = FormErrors::from_store(e);
-            let failed = match posted {
-                Posted::Take => step.to_owned(),
-                Posted::Correct => {
-                    form.insert("reason".into(), reason);
-                    format!("{FIX}{step}")
-                }
+            let failed = if correction {
+                form.insert("reason".into(), reason.clone());
+                format!("{FIX}{step}")
+            } else {
+                step.to_owned()
             };
-            detail_page(state, identity, kind, id, Some((&failed, &form, errors)), None, status).await
+            detail_page(state, caller, kind, id, Some((&failed, &form, errors)), None, status).await
         }
     }
 }
@@ -770,33 +701,19 @@ const FIX: &str = "fix-";
 const REASON: Field =
     Field::new("reason", "更正理由", FieldType::LongText).help("写明登记有误之处及依据，将记入办理记录");
 
-/// An `.xlsx` download: the name in both forms, so every browser shows the Chinese one.
-pub(crate) fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{}", url_encode(file_name));
-    (
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// The list as filtered, every page of it, as a spreadsheet.
 pub async fn export(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let filter = q.filter();
-    let p = &identity.principal;
-    match ledger_xlsx::export(&state.db, &p.actor(&ip), &p.scope(), kind, &filter).await {
-        Ok((bytes, _)) => xlsx_download(&format!("{}台账-{}.xlsx", kind.label, fazhi_store::beijing_today()), bytes),
-        Err(e) => store_error_page(&identity, e),
+    match ledger_xlsx::export(&state.db, &caller.actor(), &caller.scope(), kind, &filter).await {
+        Ok((bytes, _)) => {
+            Ok(respond::xlsx_download(&format!("{}台账-{}.xlsx", kind.label, fazhi_store::beijing_today()), bytes))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -813,10 +730,10 @@ struct ImportPage {
     done: bool,
 }
 
-fn import_page(identity: &Identity, kind: &'static LedgerKind) -> ImportPage {
+fn import_page(caller: &Caller, kind: &'static LedgerKind) -> ImportPage {
     ImportPage {
         nav: Nav::new(
-            identity,
+            caller,
             &format!("/ledgers/{}", kind.code),
             &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("导入", "")],
         ),
@@ -829,20 +746,19 @@ fn import_page(identity: &Identity, kind: &'static LedgerKind) -> ImportPage {
     }
 }
 
-pub async fn import_form(Extension(identity): Extension<Identity>, Kind(kind): Kind) -> Response {
-    import_page(&identity, kind).into_response()
+pub async fn import_form(caller: Caller, Kind(kind): Kind) -> Response {
+    import_page(&caller, kind).into_response()
 }
 
 /// Checks an uploaded spreadsheet and shows what it would import, or every cell that is wrong.
 /// Nothing is imported yet: a file that passes waits for the clerk's confirmation.
 pub async fn import_check(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     form: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let mut page = import_page(&identity, kind);
+) -> PageResult {
+    let mut page = import_page(&caller, kind);
     let mut file: Option<Vec<u8>> = None;
     let mut file_name = String::new();
     if let Ok(mut form) = form {
@@ -855,52 +771,35 @@ pub async fn import_check(
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         page.error = Some("请选择要导入的 .xlsx 文件".into());
-        return (StatusCode::BAD_REQUEST, page).into_response();
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
     };
-    let p = &identity.principal;
-    let rules = match rules::current(&state.db).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let (roles, principal) = match import_facts(&state, &identity).await {
-        Ok(f) => f,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let (actor, scope) = (p.actor(&ip), p.scope());
-    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
     let file = ledger_xlsx::ImportFile { name: &file_name, bytes: &bytes, confirmed_rows: &[] };
-    let checked = ledger_xlsx::import(&state.db, who, kind, p.org_id, file, &rules.ctx(), false).await;
-    match checked {
+    match service::import(&state.db, &caller, kind, Upload::Check(file)).await {
         Ok(report) if report.errors.is_empty() => {
-            match ledger_xlsx::stash(&state.db, p.user_id, kind, p.org_id, report.rows, file).await {
-                Ok(id) => page.upload = Some(id),
-                Err(e) => return store_error_page(&identity, e),
-            }
+            page.upload = Some(service::stash(&state.db, &caller, kind, report.rows, file).await?);
             page.report = Some(report);
-            page.into_response()
+            Ok(page.into_response())
         }
         Ok(report) => {
             page.report = Some(report);
-            (StatusCode::BAD_REQUEST, page).into_response()
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
         Err(e @ (StoreError::Fields(_) | StoreError::Invalid(_))) => {
             page.error = FormErrors::from_store(e).into_general().general;
-            (StatusCode::BAD_REQUEST, page).into_response()
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Imports a checked file, all rows in one transaction.
 pub async fn import_confirm(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, upload)): Path<(String, i64)>,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     // The rows that look like records already held which the clerk ticked as new all the same.
     let confirmed: Vec<usize> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
         .unwrap_or_default()
@@ -908,54 +807,42 @@ pub async fn import_confirm(
         .filter(|(k, _)| k == "confirm_row")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let p = &identity.principal;
-    let rules = match rules::current(&state.db).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let mut page = import_page(&identity, kind);
-    let (roles, principal) = match import_facts(&state, &identity).await {
-        Ok(f) => f,
-        Err(e) => return store_error_page(&identity, e),
-    };
-    let (actor, scope) = (p.actor(&ip), p.scope());
-    let facts = ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
-    let who = ledger_xlsx::Importer { actor: &actor, facts, scope: &scope };
-    match ledger_xlsx::import_stashed(&state.db, who, p.user_id, kind, upload, &confirmed, &rules.ctx()).await {
+    let mut page = import_page(&caller, kind);
+    let stashed = Upload::Stashed { id: upload, confirmed_rows: &confirmed };
+    match service::import(&state.db, &caller, kind, stashed).await {
         Ok(report) => {
             let status = if report.imported { StatusCode::OK } else { StatusCode::BAD_REQUEST };
             page.done = report.imported;
             page.report = Some(report);
-            (status, page).into_response()
+            Ok((status, page).into_response())
         }
         // Another user's upload, or one dropped after a day: to this user it does not exist.
         Err(StoreError::NotFound) => {
             page.error = Some("没有找到待确认的导入文件（可能已超过一天或已导入）：请重新上传".into());
-            (StatusCode::BAD_REQUEST, page).into_response()
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Attaches the uploaded file to the record and returns to its page; a refused file is named there.
 pub async fn attach(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id)): Path<(String, i64)>,
     form: Result<Multipart, MultipartRejection>,
-) -> Response {
+) -> PageResult {
     let (name, stage, bytes) = uploaded_file(form).await.unwrap_or_default();
-    let p = &identity.principal;
     let stage = Some(stage.as_str()).filter(|s| !s.is_empty());
-    match attachments::attach(&state.db, &state.files, &p.actor(&ip), &p.scope(), kind, id, &name, stage, &bytes).await
+    match attachments::attach(&state.db, &state.files, &caller.actor(), &caller.scope(), kind, id, &name, stage, &bytes)
+        .await
     {
-        Ok(_) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
+        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code))),
         Err(StoreError::Invalid(e)) => {
-            detail_page(&state, &identity, kind, id, None, Some(e.message), StatusCode::BAD_REQUEST).await
+            detail_page(&state, &caller, kind, id, None, Some(e.message), StatusCode::BAD_REQUEST).await
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -977,46 +864,26 @@ pub(crate) async fn uploaded_file(form: Result<Multipart, MultipartRejection>) -
     file.map(|(name, bytes)| (name, stage, bytes))
 }
 
-/// An attachment, always as a download under its listed type: never shown inline, never sniffed,
-/// and sandboxed should a browser open it anyway.
-pub(crate) fn attachment_download(a: &fazhi_store::attachments::AttachmentView, bytes: Vec<u8>) -> Response {
-    let ascii: String =
-        a.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(&a.file_name));
-    (
-        [
-            (header::CONTENT_TYPE, a.media_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 pub async fn download_attachment(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id, attachment)): Path<(String, i64, i64)>,
-) -> Response {
-    match attachments::open(&state.db, &state.files, &identity.principal.scope(), kind, id, attachment).await {
-        Ok((a, bytes)) => attachment_download(&a, bytes),
-        Err(e) => store_error_page(&identity, e),
+) -> PageResult {
+    match attachments::open(&state.db, &state.files, &caller.scope(), kind, id, attachment).await {
+        Ok((a, bytes)) => Ok(respond::attachment_download(&a, bytes)),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn remove_attachment(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Kind(kind): Kind,
     Path((_, id, attachment)): Path<(String, i64, i64)>,
-) -> Response {
-    let p = &identity.principal;
-    match attachments::remove(&state.db, &p.actor(&ip), &p.scope(), kind, id, attachment).await {
-        Ok(()) => super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code)),
-        Err(e) => store_error_page(&identity, e),
+) -> PageResult {
+    match attachments::remove(&state.db, &caller.actor(), &caller.scope(), kind, id, attachment).await {
+        Ok(()) => Ok(super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code))),
+        Err(e) => Err(e.into()),
     }
 }

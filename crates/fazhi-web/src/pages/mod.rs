@@ -19,14 +19,13 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use fazhi_domain::role::Role;
 use fazhi_store::StoreError;
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 
 pub struct MenuItem {
     pub label: &'static str,
@@ -67,9 +66,8 @@ const MENU: &[(&str, &[(&str, &str)])] = &[
 ];
 
 impl Nav {
-    pub fn new(identity: &Identity, active: &str, breadcrumb: &[(&str, &str)]) -> Nav {
-        let p = &identity.principal;
-        let roles: Vec<Role> = p.roles.iter().collect();
+    pub fn new(caller: &Caller, active: &str, breadcrumb: &[(&str, &str)]) -> Nav {
+        let p = &caller.principal;
         let ledgers: Vec<(&'static str, String)> =
             fazhi_domain::ledgers::ALL.iter().map(|k| (k.label, format!("/ledgers/{}", k.code))).collect();
         let menu = MENU
@@ -84,7 +82,7 @@ impl Nav {
                     label,
                     items: items
                         .into_iter()
-                        .filter(|(_, href)| crate::routes::may_get(href, &roles))
+                        .filter(|(_, href)| caller.may_get(href))
                         .map(|(label, href)| MenuItem { label, active: href == active, href })
                         .collect(),
                 }
@@ -95,7 +93,7 @@ impl Nav {
             display_name: p.display_name.clone(),
             role_labels: p.roles.labels(),
             org_name: p.org_name.clone(),
-            csrf: identity.csrf_token.clone().unwrap_or_default(),
+            csrf: caller.csrf_token.clone().unwrap_or_default(),
             menu,
             breadcrumb: breadcrumb.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         }
@@ -122,7 +120,7 @@ impl FormErrors {
                 }
             }
             // Everything else as the one error table words it (internal details logged only).
-            other => out.general = Some(crate::error::answer(&other).1),
+            other => out.general = Some(crate::error::answer(&other).message),
         }
         out
     }
@@ -150,9 +148,9 @@ struct MessagePage {
     tone: &'static str,
 }
 
-pub fn message_page(identity: &Identity, status: StatusCode, heading: &str, message: &str) -> Response {
+pub fn message_page(caller: &Caller, status: StatusCode, heading: &str, message: &str) -> Response {
     let page = MessagePage {
-        nav: Nav::new(identity, "", &[(heading, "")]),
+        nav: Nav::new(caller, "", &[(heading, "")]),
         heading: heading.to_owned(),
         message: message.to_owned(),
         tone: if status.is_success() { "ok" } else { "error" },
@@ -160,24 +158,33 @@ pub fn message_page(identity: &Identity, status: StatusCode, heading: &str, mess
     (status, page).into_response()
 }
 
-pub fn forbidden_page(identity: &Identity, message: &str) -> Response {
-    message_page(identity, StatusCode::FORBIDDEN, "无权访问", message)
+use crate::error::Unframed;
+pub use crate::error::{PageError, PageResult};
+
+/// Draws a [`PageError`] inside the page frame: with the caller's menu when someone is signed in,
+/// on a bare page otherwise. Called by the route layer on every page route's answer.
+pub(crate) fn framed(caller: Option<&Caller>, response: Response) -> Response {
+    let Some(Unframed { heading, message }) = response.extensions().get::<Unframed>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    match caller {
+        Some(caller) => message_page(caller, status, heading, &message),
+        None => {
+            let page = format!(
+                "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{heading}</title><link rel=stylesheet href=/static/app.css><main class=\"login-box\"><h1>{heading}</h1><p>{}</p><p><a href=\"/\">返回首页</a></p></main>",
+                fazhi_report::render::esc(&message)
+            );
+            (status, axum::response::Html(page)).into_response()
+        }
+    }
 }
 
-/// A store error on a page that is not a form: not found, conflict or internal.
-pub fn store_error_page(identity: &Identity, e: StoreError) -> Response {
-    let (status, message) = crate::error::answer(&e);
-    message_page(identity, status, "操作未完成", &message)
-}
-
-pub async fn not_found(identity: Option<Extension<Identity>>, uri: axum::http::Uri) -> Response {
+pub async fn not_found(caller: Option<Caller>, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response();
     }
-    match identity {
-        Some(Extension(identity)) => message_page(&identity, StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或无权查看。"),
-        None => (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>页面不存在</title><p>页面不存在。<a href=\"/login\">登录</a></p>")).into_response(),
-    }
+    framed(caller.as_ref(), PageError::not_found().into_response())
 }
 
 pub async fn healthz() -> &'static str {
@@ -194,8 +201,7 @@ pub async fn stylesheet() -> Response {
 
 /// Beijing time, as tables show it: 2026-11-23 15:04.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    let beijing = fazhi_domain::calendar::beijing();
-    t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string()
+    fazhi_domain::calendar::beijing_minute(t)
 }
 
 pub fn fmt_opt_time(t: Option<DateTime<Utc>>) -> String {
@@ -207,7 +213,4 @@ pub fn role_options() -> Vec<(&'static str, &'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.code(), r.label(), r.description())).collect()
 }
 
-/// A redirect that a browser follows with GET after a form post.
-pub fn see_other(location: &str) -> Response {
-    axum::response::Redirect::to(location).into_response()
-}
+pub use crate::respond::see_other;

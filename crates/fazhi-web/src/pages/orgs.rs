@@ -3,19 +3,19 @@ use std::collections::HashMap;
 use crate::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::response::IntoResponse;
 use fazhi_domain::org::OrgKind;
 use fazhi_domain::role::Role;
 use fazhi_store::orgs::{self, NewOrg, OrgUpdate, OrgView};
 use fazhi_store::users;
 use serde::Deserialize;
 
-use super::{FormErrors, Nav, store_error_page};
+use super::{FormErrors, Nav, PageError, PageResult};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 pub struct OrgRow {
     pub org: OrgView,
@@ -57,17 +57,14 @@ pub struct Created {
 
 async fn render(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     form: OrgForm,
     errors: FormErrors,
     created: Option<String>,
     status: StatusCode,
-) -> Response {
-    let scope = identity.principal.scope();
-    let (list, counts) = match (orgs::list(&state.db, &scope).await, users::count_by_org(&state.db, &scope).await) {
-        (Ok(l), Ok(c)) => (l, c),
-        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-    };
+) -> PageResult {
+    let scope = caller.scope();
+    let (list, counts) = (orgs::list(&state.db, &scope).await?, users::count_by_org(&state.db, &scope).await?);
     let base_depth = list.first().map(|o| o.depth()).unwrap_or(0);
     let rows = list
         .into_iter()
@@ -86,20 +83,14 @@ async fn render(
     if form.kind.is_empty() {
         form.kind = "village".into();
     }
-    (status, page(identity, rows, form, errors, created)).into_response()
+    Ok((status, page(caller, rows, form, errors, created)).into_response())
 }
 
-fn page(
-    identity: &Identity,
-    orgs: Vec<OrgRow>,
-    form: OrgForm,
-    errors: FormErrors,
-    created: Option<String>,
-) -> OrgsPage {
+fn page(caller: &Caller, orgs: Vec<OrgRow>, form: OrgForm, errors: FormErrors, created: Option<String>) -> OrgsPage {
     OrgsPage {
-        nav: Nav::new(identity, "/orgs", &[("系统管理", ""), ("组织机构", "")]),
+        nav: Nav::new(caller, "/orgs", &[("系统管理", ""), ("组织机构", "")]),
         orgs,
-        can_edit: identity.principal.roles.contains(Role::Admin),
+        can_edit: caller.principal.roles.contains(Role::Admin),
         kinds: OrgKind::ALL.iter().filter(|k| **k != OrgKind::District).map(|k| (k.code(), k.label())).collect(),
         form,
         errors: errors.fields,
@@ -108,25 +99,16 @@ fn page(
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Query(q): Query<Created>,
-) -> Response {
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<Created>) -> PageResult {
     let created = q.created.map(|name| format!("已新增机构：{name}"));
-    render(&state, &identity, OrgForm::default(), FormErrors::default(), created, StatusCode::OK).await
+    render(&state, &caller, OrgForm::default(), FormErrors::default(), created, StatusCode::OK).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    Form(form): Form<OrgForm>,
-) -> Response {
+pub async fn create(State(state): State<AppState>, caller: Caller, Form(form): Form<OrgForm>) -> PageResult {
     let Ok(parent_id) = form.parent_id.trim().parse::<i64>() else {
         return render(
             &state,
-            &identity,
+            &caller,
             form,
             FormErrors::field("parent_id", "请选择上级机构"),
             None,
@@ -141,7 +123,7 @@ pub async fn create(
             Err(_) => {
                 return render(
                     &state,
-                    &identity,
+                    &caller,
                     form,
                     FormErrors::field("sort_order", "排序号须为整数"),
                     None,
@@ -151,11 +133,10 @@ pub async fn create(
             }
         },
     };
-    let p = &identity.principal;
     let input = NewOrg { name: form.name.clone(), kind: form.kind.clone(), parent_id: Some(parent_id), sort_order };
-    match orgs::create(&state.db, &p.actor(&ip), &p.scope(), input).await {
-        Ok(org) => super::see_other(&format!("/orgs?created={}", crate::auth::url_encode(&org.name))),
-        Err(e) => render(&state, &identity, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await,
+    match orgs::create(&state.db, &caller.actor(), &caller.scope(), input).await {
+        Ok(org) => Ok(super::see_other(&format!("/orgs?created={}", crate::auth::url_encode(&org.name)))),
+        Err(e) => render(&state, &caller, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await,
     }
 }
 
@@ -181,18 +162,15 @@ pub struct Saved {
 
 async fn detail_page(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     id: i64,
     saved: bool,
     form_name: Option<String>,
     errors: FormErrors,
     status: StatusCode,
-) -> Response {
-    let scope = identity.principal.scope();
-    let org = match orgs::get(&state.db, &scope, id).await {
-        Ok(o) => o,
-        Err(e) => return store_error_page(identity, e),
-    };
+) -> PageResult {
+    let scope = caller.scope();
+    let org = orgs::get(&state.db, &scope, id).await?;
     let parent_name = match org.parent_id {
         // The parent's name, above the caller's scope: the whole tree, nothing personal read.
         Some(pid) => orgs::get(&state.db, &fazhi_store::Scope::masked("/"), pid)
@@ -201,7 +179,7 @@ async fn detail_page(
             .unwrap_or_else(|_| "—".into()),
         None => "无（最上级）".into(),
     };
-    let can_edit = identity.principal.roles.contains(Role::Admin);
+    let can_edit = caller.principal.roles.contains(Role::Admin);
     let mut leaders = Vec::new();
     if can_edit {
         let filter = fazhi_store::users::UserFilter {
@@ -211,13 +189,8 @@ async fn detail_page(
             page_size: 200,
             ..Default::default()
         };
-        let (found, principals) = match (
-            fazhi_store::users::list(&state.db, &scope, &filter).await,
-            orgs::principals(&state.db, org.id).await,
-        ) {
-            (Ok(f), Ok(p)) => (f, p),
-            (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-        };
+        let found = fazhi_store::users::list(&state.db, &scope, &filter).await?;
+        let principals = orgs::principals(&state.db, org.id).await?;
         leaders = found
             .items
             .into_iter()
@@ -226,7 +199,7 @@ async fn detail_page(
             .collect();
     }
     let page = OrgDetailPage {
-        nav: Nav::new(identity, "/orgs", &[("系统管理", ""), ("组织机构", "/orgs"), ("详情", "")]),
+        nav: Nav::new(caller, "/orgs", &[("系统管理", ""), ("组织机构", "/orgs"), ("详情", "")]),
         form_name: form_name.unwrap_or_else(|| org.name.clone()),
         org,
         parent_name,
@@ -236,16 +209,16 @@ async fn detail_page(
         general_error: errors.general,
         leaders,
     };
-    (status, page).into_response()
+    Ok((status, page).into_response())
 }
 
 pub async fn detail(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<Saved>,
-) -> Response {
-    detail_page(&state, &identity, id, q.saved.is_some(), None, FormErrors::default(), StatusCode::OK).await
+) -> PageResult {
+    detail_page(&state, &caller, id, q.saved.is_some(), None, FormErrors::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -259,17 +232,16 @@ pub struct OrgEditForm {
 
 pub async fn update(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     Form(form): Form<OrgEditForm>,
-) -> Response {
+) -> PageResult {
     let Ok(sort_order) =
         (if form.sort_order.trim().is_empty() { Ok(0) } else { form.sort_order.trim().parse::<i32>() })
     else {
         return detail_page(
             &state,
-            &identity,
+            &caller,
             id,
             false,
             Some(form.name),
@@ -278,25 +250,20 @@ pub async fn update(
         )
         .await;
     };
-    let p = &identity.principal;
     match orgs::update(
         &state.db,
-        &p.actor(&ip),
-        &p.scope(),
+        &caller.actor(),
+        &caller.scope(),
         id,
         OrgUpdate { name: form.name.clone(), sort_order, version: form.version },
     )
     .await
     {
-        Ok(_) => super::see_other(&format!("/orgs/{id}?saved=1")),
-        Err(fazhi_store::StoreError::NotFound) => store_error_page(&identity, fazhi_store::StoreError::NotFound),
+        Ok(_) => Ok(super::see_other(&format!("/orgs/{id}?saved=1"))),
+        Err(fazhi_store::StoreError::NotFound) => Err(PageError::not_found()),
         Err(e) => {
-            let status = if matches!(e, fazhi_store::StoreError::Conflict) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            detail_page(&state, &identity, id, false, Some(form.name), FormErrors::from_store(e), status).await
+            let status = crate::error::answer(&e).status;
+            detail_page(&state, &caller, id, false, Some(form.name), FormErrors::from_store(e), status).await
         }
     }
 }
@@ -304,20 +271,18 @@ pub async fn update(
 /// The principal leaders chosen on the organization page: repeated `principal` fields.
 pub async fn set_principals(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "principal").filter_map(|(_, v)| v.parse().ok()).collect();
-    let p = &identity.principal;
-    match orgs::set_principals(&state.db, &p.actor(&ip), &p.scope(), id, &ids).await {
-        Ok(_) => super::see_other(&format!("/orgs/{id}?saved=1")),
+    match orgs::set_principals(&state.db, &caller.actor(), &caller.scope(), id, &ids).await {
+        Ok(_) => Ok(super::see_other(&format!("/orgs/{id}?saved=1"))),
         Err(e) => {
             detail_page(
                 &state,
-                &identity,
+                &caller,
                 id,
                 false,
                 None,

@@ -10,22 +10,20 @@ use std::collections::BTreeMap;
 use crate::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use fazhi_domain::role::Role;
 use fazhi_report::Severity;
 use fazhi_report::draft::{Draft, Place, Segment, chinese_number};
 use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators, orgs};
 use serde::Deserialize;
 
-use super::{Nav, fmt_opt_time, fmt_time, see_other, store_error_page};
+use super::{Nav, PageError, PageResult, fmt_opt_time, fmt_time, see_other};
 use crate::AppState;
 use crate::annual_report as service;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 use crate::export;
 
 fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
@@ -77,13 +75,9 @@ fn tone(state: &str) -> &'static str {
     }
 }
 
-async fn list_page(state: &AppState, identity: &Identity, error: Option<String>) -> Response {
-    let scope = identity.principal.scope();
-    let (reports, org_list) = match (annual_reports::list(&state.db, &scope).await, orgs::list(&state.db, &scope).await)
-    {
-        (Ok(r), Ok(o)) => (r, o),
-        (Err(e), _) | (_, Err(e)) => return store_error_page(identity, e),
-    };
+async fn list_page(state: &AppState, caller: &Caller, error: Option<String>) -> PageResult {
+    let scope = caller.scope();
+    let (reports, org_list) = (annual_reports::list(&state.db, &scope).await?, orgs::list(&state.db, &scope).await?);
     let today = fazhi_store::beijing_today();
     let last_year = today.year() - 1;
     let townships: Vec<&orgs::OrgView> =
@@ -111,7 +105,7 @@ async fn list_page(state: &AppState, identity: &Identity, error: Option<String>)
         rows.push(ListRow {
             org_name: r.org_name.clone(),
             year: r.year,
-            href: service::may_read(identity, r).then(|| format!("/reports/{}", r.id)),
+            href: service::may_read(caller, r).then(|| format!("/reports/{}", r.id)),
             state: r.state_label.to_owned(),
             state_tone: tone(&r.state),
             reported: fmt_opt_time(r.reported_at),
@@ -120,48 +114,40 @@ async fn list_page(state: &AppState, identity: &Identity, error: Option<String>)
         });
     }
     rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.org_name.cmp(&b.org_name)));
-    ListPage {
-        nav: Nav::new(identity, "/reports", &[("年度报告", "")]),
+    Ok(ListPage {
+        nav: Nav::new(caller, "/reports", &[("年度报告", "")]),
         rows,
-        may_start: crate::routes::may(
-            &axum::http::Method::POST,
-            "/reports",
-            &identity.principal.roles.iter().collect::<Vec<_>>(),
-        ),
+        may_start: caller.may(&axum::http::Method::POST, "/reports"),
         years: (today.year() - 5..today.year()).rev().collect(),
         error,
     }
-    .into_response()
+    .into_response())
 }
 
-pub async fn list(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
-    list_page(&state, &identity, None).await
+pub async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
+    list_page(&state, &caller, None).await
 }
 
 /// Starts (or opens) the user's township's report for a year, drafted from its ledgers.
-pub async fn start(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    body: axum::body::Bytes,
-) -> Response {
+pub async fn start(State(state): State<AppState>, caller: Caller, body: axum::body::Bytes) -> PageResult {
     let form = form_fields(&body);
-    let p = &identity.principal;
-    let scope = p.scope();
+    let p = &caller.principal;
+    let scope = caller.scope();
     let Some(year) = form
         .get("year")
         .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (2000..=fazhi_store::beijing_today().year()).contains(y))
     else {
-        return (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some("请选择报告年度".into())).await)
-            .into_response();
+        return Ok(
+            (StatusCode::BAD_REQUEST, list_page(&state, &caller, Some("请选择报告年度".into())).await).into_response()
+        );
     };
-    match service::start(&state.db, &p.actor(&ip), &scope, p.org_id, year).await {
-        Ok(r) => see_other(&format!("/reports/{}", r.id)),
+    match service::start(&state.db, &caller.actor(), &scope, p.org_id, year).await {
+        Ok(r) => Ok(see_other(&format!("/reports/{}", r.id))),
         Err(e @ StoreError::Invalid(_)) => {
-            (StatusCode::BAD_REQUEST, list_page(&state, &identity, Some(e.to_string())).await).into_response()
+            Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, Some(e.to_string())).await).into_response())
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -250,23 +236,20 @@ fn severity_tone(s: Severity) -> &'static str {
 
 /// The report as the page shows it: the saved draft with today's ledger figures, the checker's
 /// findings beside the paragraphs they concern.
-async fn report_page(state: &AppState, identity: &Identity, id: i64, refusal: Option<String>) -> Response {
-    let scope = identity.principal.scope();
+async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option<String>) -> PageResult {
+    let scope = caller.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if service::may_read(identity, &r) => r,
-        Ok(_) => return store_error_page(identity, StoreError::NotFound),
-        Err(e) => return store_error_page(identity, e),
+        Ok(r) if service::may_read(caller, &r) => r,
+        Ok(_) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
     };
-    let mut draft = match service::parse_body(&report.body_json) {
-        Ok(d) => d,
-        Err(e) => return store_error_page(identity, e),
-    };
+    let mut draft = service::parse_body(&report.body_json)?;
     let editable = matches!(report.state.as_str(), "draft" | "returned");
     let mut updated_figures = 0;
     if editable {
         match service::facts(&state.db, &scope, report.org_id, report.year).await {
             Ok((facts, _)) => updated_figures = draft.refresh(&facts),
-            Err(e) => return store_error_page(identity, e),
+            Err(e) => return Err(e.into()),
         }
     }
     let checked = service::check(&draft);
@@ -336,12 +319,11 @@ async fn report_page(state: &AppState, identity: &Identity, id: i64, refusal: Op
         })
         .collect();
     let versions = annual_reports::versions(&state.db, &scope, id).await.unwrap_or_default();
-    let roles: Vec<Role> = identity.principal.roles.iter().collect();
-    let may = |path: &str| crate::routes::may(&axum::http::Method::POST, &format!("/reports/{id}/{path}"), &roles);
+    let may = |path: &str| caller.may(&axum::http::Method::POST, &format!("/reports/{id}/{path}"));
     let hand_edited = draft.figures().filter(|f| f.2).count();
-    ReportPage {
+    Ok(ReportPage {
         nav: Nav::new(
-            identity,
+            caller,
             "/reports",
             &[("年度报告", "/reports"), (&format!("{}{}年", report.org_name, report.year), "")],
         ),
@@ -365,15 +347,11 @@ async fn report_page(state: &AppState, identity: &Identity, id: i64, refusal: Op
         refusal,
         report,
     }
-    .into_response()
+    .into_response())
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(id): Path<i64>,
-) -> Response {
-    report_page(&state, &identity, id, None).await
+pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> PageResult {
+    report_page(&state, &caller, id, None).await
 }
 
 fn version_of(form: &BTreeMap<String, String>) -> i64 {
@@ -383,59 +361,46 @@ fn version_of(form: &BTreeMap<String, String>) -> i64 {
 /// Saves the editor's draft: its figures not marked as typed by hand take the ledgers' values.
 pub async fn save(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Response {
+) -> PageResult {
     let form = form_fields(&body);
-    let p = &identity.principal;
-    let scope = p.scope();
-    let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let scope = caller.scope();
+    let report = annual_reports::get(&state.db, &scope, id).await?;
     let json = form.get("body").map(String::as_str).unwrap_or("");
-    match service::save(&state.db, &p.actor(&ip), &scope, &report, version_of(&form), json).await {
-        Ok(_) => see_other(&format!("/reports/{id}")),
-        Err(e) => refused(&state, &identity, id, e).await,
+    match service::save(&state.db, &caller.actor(), &scope, &report, version_of(&form), json).await {
+        Ok(_) => Ok(see_other(&format!("/reports/{id}"))),
+        Err(e) => refused(&state, &caller, id, e).await,
     }
 }
 
-async fn step(
-    state: &AppState,
-    identity: &Identity,
-    ip: &str,
-    id: i64,
-    form: &BTreeMap<String, String>,
-    step: Step,
-) -> Response {
-    let p = &identity.principal;
-    let scope = p.scope();
+async fn step(state: &AppState, caller: &Caller, id: i64, form: &BTreeMap<String, String>, step: Step) -> PageResult {
+    let scope = caller.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if service::may_read(identity, &r) => r,
-        Ok(_) => return store_error_page(identity, StoreError::NotFound),
-        Err(e) => return store_error_page(identity, e),
+        Ok(r) if service::may_read(caller, &r) => r,
+        Ok(_) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
     };
     let comment = form.get("comment").map(String::as_str);
-    match service::take_step(&state.db, &p.actor(ip), &scope, &report, version_of(form), step, comment).await {
-        Ok(_) => see_other(&format!("/reports/{id}")),
-        Err(e) => refused(state, identity, id, e).await,
+    match service::take_step(&state.db, &caller.actor(), &scope, &report, version_of(form), step, comment).await {
+        Ok(_) => Ok(see_other(&format!("/reports/{id}"))),
+        Err(e) => refused(state, caller, id, e).await,
     }
 }
 
-async fn refused(state: &AppState, identity: &Identity, id: i64, e: StoreError) -> Response {
+async fn refused(state: &AppState, caller: &Caller, id: i64, e: StoreError) -> PageResult {
     match e {
         StoreError::Refused { .. } | StoreError::Invalid(_) | StoreError::Conflict => {
-            let status = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let status = crate::error::answer(&e).status;
             let message = if matches!(e, StoreError::Conflict) {
                 "报告已被他人修改，请查看最新内容后重新操作".to_owned()
             } else {
                 e.to_string()
             };
-            (status, report_page(state, identity, id, Some(message)).await).into_response()
+            Ok((status, report_page(state, caller, id, Some(message)).await?).into_response())
         }
-        e => store_error_page(identity, e),
+        e => Err(e.into()),
     }
 }
 
@@ -443,12 +408,11 @@ macro_rules! step_handler {
     ($name:ident, $step:expr) => {
         pub async fn $name(
             State(state): State<AppState>,
-            Extension(identity): Extension<Identity>,
-            Extension(ClientIp(ip)): Extension<ClientIp>,
+            caller: Caller,
             Path(id): Path<i64>,
             body: axum::body::Bytes,
-        ) -> Response {
-            step(&state, &identity, &ip, id, &form_fields(&body), $step).await
+        ) -> PageResult {
+            step(&state, &caller, id, &form_fields(&body), $step).await
         }
     };
 }
@@ -477,22 +441,19 @@ const FIGURE_RECORDS_SHOWN: usize = 500;
 /// The records behind one figure of a report.
 pub async fn figure(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Path((id, figure)): Path<(i64, String)>,
-) -> Response {
-    let scope = identity.principal.scope();
+) -> PageResult {
+    let scope = caller.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if service::may_read(&identity, &r) => r,
-        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
-        Err(e) => return store_error_page(&identity, e),
+        Ok(r) if service::may_read(&caller, &r) => r,
+        Ok(_) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
     };
-    let figures = match indicators::for_year(&state.db, &scope, report.org_id, report.year).await {
-        Ok(f) => f,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let figures = indicators::for_year(&state.db, &scope, report.org_id, report.year).await?;
     let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == figure).collect();
     if found.is_empty() {
-        return store_error_page(&identity, StoreError::NotFound);
+        return Err(PageError::not_found());
     }
     let label = found
         .iter()
@@ -508,18 +469,18 @@ pub async fn figure(
             Ok(titles) => {
                 records.extend(titles.into_iter().map(|r| (format!("/ledgers/{}/{}", f.kind, r.id), r.title)))
             }
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         }
     }
-    FigurePage {
-        nav: Nav::new(&identity, "/reports", &[("年度报告", "/reports"), ("数字来源", "")]),
+    Ok(FigurePage {
+        nav: Nav::new(&caller, "/reports", &[("年度报告", "/reports"), ("数字来源", "")]),
         report_href: format!("/reports/{id}"),
         label: format!("{}{}年 {}（{}台账）", report.org_name, report.year, figure, label),
         value: found.iter().map(|f| f.value).sum(),
         more: total.saturating_sub(records.len()),
         records,
     }
-    .into_response()
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -531,40 +492,37 @@ pub struct ExportQuery {
 /// The report, or one of its approved versions, as .docx, .md or .html.
 pub async fn export_file(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Path((id, format)): Path<(i64, String)>,
     Query(q): Query<ExportQuery>,
-) -> Response {
-    let scope = identity.principal.scope();
+) -> PageResult {
+    let scope = caller.scope();
     let report = match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if service::may_read(&identity, &r) => r,
-        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
-        Err(e) => return store_error_page(&identity, e),
+        Ok(r) if service::may_read(&caller, &r) => r,
+        Ok(_) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
     };
     let body = match q.version {
         Some(n) => match annual_reports::versions(&state.db, &scope, id).await {
             Ok(v) => match v.into_iter().find(|v| v.number == n) {
                 Some(v) => v.body_json,
-                None => return store_error_page(&identity, StoreError::NotFound),
+                None => return Err(PageError::not_found()),
             },
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         },
         None => report.body_json.clone(),
     };
-    let draft = match service::parse_body(&body) {
-        Ok(d) => d,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let draft = service::parse_body(&body)?;
     // Outside the township, the report leaves with personal data removed.
-    let draft = if service::is_township_user(&identity) {
+    let draft = if service::is_township_user(&caller) {
         draft
     } else {
         match fazhi_store::ledger::personal_names(&state.db, &scope, report.org_id).await {
             Ok(names) => export::masked_with(&draft, &names),
-            Err(e) => return store_error_page(&identity, e),
+            Err(e) => return Err(e.into()),
         }
     };
-    file_response(&draft, &format, &format!("{}{}年法治政府建设年度报告", report.org_name, report.year))
+    Ok(file_response(&draft, &format, &format!("{}{}年法治政府建设年度报告", report.org_name, report.year)))
 }
 
 pub fn file_response(draft: &Draft, format: &str, name: &str) -> Response {
@@ -607,20 +565,17 @@ pub struct CompareQuery {
 /// Two approved versions side by side, line by line, the changed lines marked.
 pub async fn compare(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<CompareQuery>,
-) -> Response {
-    let scope = identity.principal.scope();
+) -> PageResult {
+    let scope = caller.scope();
     match annual_reports::get(&state.db, &scope, id).await {
-        Ok(r) if service::may_read(&identity, &r) => {}
-        Ok(_) => return store_error_page(&identity, StoreError::NotFound),
-        Err(e) => return store_error_page(&identity, e),
+        Ok(r) if service::may_read(&caller, &r) => {}
+        Ok(_) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
     }
-    let versions = match annual_reports::versions(&state.db, &scope, id).await {
-        Ok(v) => v,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let versions = annual_reports::versions(&state.db, &scope, id).await?;
     let text = |n: i32| {
         versions
             .iter()
@@ -629,7 +584,7 @@ pub async fn compare(
             .map(|d| d.to_text())
     };
     let (Some(a), Some(b)) = (text(q.a), text(q.b)) else {
-        return store_error_page(&identity, StoreError::NotFound);
+        return Err(PageError::not_found());
     };
     let (left, right): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
     let rows = (0..left.len().max(right.len()))
@@ -638,14 +593,14 @@ pub async fn compare(
             (l.to_owned(), r.to_owned(), l != r)
         })
         .collect();
-    ComparePage {
-        nav: Nav::new(&identity, "/reports", &[("年度报告", "/reports"), ("版本对比", "")]),
+    Ok(ComparePage {
+        nav: Nav::new(&caller, "/reports", &[("年度报告", "/reports"), ("版本对比", "")]),
         report_href: format!("/reports/{id}"),
         a: q.a,
         b: q.b,
         rows,
     }
-    .into_response()
+    .into_response())
 }
 
 pub async fn editor_script() -> Response {

@@ -4,16 +4,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use fazhi_domain::role::Role;
 use fazhi_store::rules::{self, NewValue, SettingView};
 
-use super::{FormErrors, Nav, fmt_opt_time, store_error_page};
+use super::{FormErrors, Nav, PageResult, fmt_opt_time};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "settings.html")]
@@ -41,20 +40,17 @@ impl SettingsPage {
 
 async fn render(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     notice: Option<String>,
     error: Option<(String, String)>,
     status: StatusCode,
-) -> Response {
-    let required = match fazhi_store::two_factor::required_roles(state.db.conn()).await {
-        Ok(r) => r,
-        Err(e) => return store_error_page(identity, e),
-    };
-    let p = &identity.principal;
-    match rules::list(&state.db, &identity.principal).await {
+) -> PageResult {
+    let required = fazhi_store::two_factor::required_roles(&state.db).await?;
+    let p = &caller.principal;
+    match rules::list(&state.db, &caller.principal).await {
         Ok(settings) => {
             let page = SettingsPage {
-                nav: Nav::new(identity, "/settings", &[("系统管理", ""), ("规则设置", "")]),
+                nav: Nav::new(caller, "/settings", &[("系统管理", ""), ("规则设置", "")]),
                 may_change: settings.iter().any(|s| s.may_change),
                 settings,
                 notice,
@@ -62,22 +58,17 @@ async fn render(
                 two_factor_roles: Role::ALL.iter().map(|r| (r.code(), r.label(), required.contains(r))).collect(),
                 may_change_security: p.roles.contains(Role::Admin) && p.at_top(),
             };
-            (status, page).into_response()
+            Ok((status, page).into_response())
         }
-        Err(e) => store_error_page(identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub async fn show(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
-    render(&state, &identity, None, None, StatusCode::OK).await
+pub async fn show(State(state): State<AppState>, caller: Caller) -> PageResult {
+    render(&state, &caller, None, None, StatusCode::OK).await
 }
 
-pub async fn change(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    body: axum::body::Bytes,
-) -> Response {
+pub async fn change(State(state): State<AppState>, caller: Caller, body: axum::body::Bytes) -> PageResult {
     let form: std::collections::HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let key = get("key");
@@ -88,34 +79,29 @@ pub async fn change(
     } else {
         NewValue::Period { length: get("length"), unit: get("unit") }
     };
-    match rules::set(&state.db, &identity.principal, &ip, key, value).await {
+    match rules::set(&state.db, &caller.principal, &caller.ip, key, value).await {
         Ok(open) => {
             let notice = format!("已保存；按新设置重算了受影响的未完成期限（{open} 项）。");
-            render(&state, &identity, Some(notice), None, StatusCode::OK).await
+            render(&state, &caller, Some(notice), None, StatusCode::OK).await
         }
         Err(e) => {
             let message = FormErrors::from_store(e).into_general().general.unwrap_or_default();
-            render(&state, &identity, None, Some((key.to_owned(), message)), StatusCode::BAD_REQUEST).await
+            render(&state, &caller, None, Some((key.to_owned(), message)), StatusCode::BAD_REQUEST).await
         }
     }
 }
 
 /// The district's administrator names the roles that must sign in with two factors.
-pub async fn two_factor_roles(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    body: axum::body::Bytes,
-) -> Response {
+pub async fn two_factor_roles(State(state): State<AppState>, caller: Caller, body: axum::body::Bytes) -> PageResult {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let roles: Vec<Role> =
         pairs.iter().filter(|(k, _)| k == "roles").filter_map(|(_, v)| Role::parse(v).ok()).collect();
-    match fazhi_store::two_factor::set_required_roles(&state.db, &identity.principal, &ip, &roles).await {
+    match fazhi_store::two_factor::set_required_roles(&state.db, &caller.principal, &caller.ip, &roles).await {
         Ok(set) => {
             let labels: Vec<&str> = set.iter().map(|r| r.label()).collect();
             let notice = format!("已保存：{}须使用两步验证登录。", labels.join("、"));
-            render(&state, &identity, Some(notice), None, StatusCode::OK).await
+            render(&state, &caller, Some(notice), None, StatusCode::OK).await
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }

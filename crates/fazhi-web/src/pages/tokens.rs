@@ -3,16 +3,16 @@ use std::collections::HashMap;
 use crate::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::response::IntoResponse;
 use fazhi_store::{StoreError, api_tokens, users};
 use serde::Deserialize;
 
-use super::{FormErrors, Nav, fmt_opt_time, fmt_time, store_error_page};
+use super::{FormErrors, Nav, PageError, PageResult, fmt_opt_time, fmt_time};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 pub struct TokenRow {
     pub id: i64,
@@ -44,19 +44,16 @@ struct TokensPage {
 
 async fn render(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     issued: Option<String>,
     notice: Option<String>,
     errors: FormErrors,
     form: (String, String),
     status: StatusCode,
-) -> Response {
-    let tokens = match api_tokens::list(&state.db, &identity.principal).await {
-        Ok(t) => t,
-        Err(e) => return store_error_page(identity, e),
-    };
+) -> PageResult {
+    let tokens = api_tokens::list(&state.db, &caller.principal).await?;
     let page = TokensPage {
-        nav: Nav::new(identity, "/tokens", &[("个人设置", ""), ("接口令牌", "")]),
+        nav: Nav::new(caller, "/tokens", &[("个人设置", ""), ("接口令牌", "")]),
         tokens: tokens
             .into_iter()
             .map(|t| TokenRow {
@@ -83,13 +80,13 @@ async fn render(
         errors: errors.fields,
         form_username: form.0,
         form_name: form.1,
-        for_service_accounts: identity.principal.roles.contains(fazhi_domain::role::Role::Admin),
+        for_service_accounts: caller.principal.roles.contains(fazhi_domain::role::Role::Admin),
     };
-    (status, page).into_response()
+    Ok((status, page).into_response())
 }
 
-pub async fn list(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
-    render(&state, &identity, None, None, FormErrors::default(), Default::default(), StatusCode::OK).await
+pub async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
+    render(&state, &caller, None, None, FormErrors::default(), Default::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -105,13 +102,8 @@ pub struct IssueForm {
     read_only: Option<String>,
 }
 
-pub async fn issue(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    Form(form): Form<IssueForm>,
-) -> Response {
-    let p = &identity.principal;
+pub async fn issue(State(state): State<AppState>, caller: Caller, Form(form): Form<IssueForm>) -> PageResult {
+    let p = &caller.principal;
     let result = async {
         let user_id = match form.username.trim() {
             "" => None,
@@ -127,19 +119,18 @@ pub async fn issue(
         };
         let request =
             api_tokens::TokenRequest { user_id, name: form.name.clone(), days, read_only: form.read_only.is_some() };
-        api_tokens::issue(&state.db, p, &ip, request).await
+        api_tokens::issue(&state.db, p, &caller.ip, request).await
     }
     .await;
     match result {
         // The page that shows the token is the answer to the POST itself, so the token is never in a URL.
         Ok((token, _)) => {
-            render(&state, &identity, Some(token), None, FormErrors::default(), Default::default(), StatusCode::OK)
-                .await
+            render(&state, &caller, Some(token), None, FormErrors::default(), Default::default(), StatusCode::OK).await
         }
         Err(e) => {
             render(
                 &state,
-                &identity,
+                &caller,
                 None,
                 None,
                 FormErrors::from_store(e),
@@ -159,17 +150,16 @@ pub struct RevokeForm {
 
 pub async fn revoke(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     Form(form): Form<RevokeForm>,
-) -> Response {
-    let p = &identity.principal;
-    match api_tokens::revoke(&state.db, p, &ip, id, &form.reason).await {
+) -> PageResult {
+    let p = &caller.principal;
+    match api_tokens::revoke(&state.db, p, &caller.ip, id, &form.reason).await {
         Ok(t) => {
             render(
                 &state,
-                &identity,
+                &caller,
                 None,
                 Some(format!("令牌“{}”已吊销。", t.name)),
                 FormErrors::default(),
@@ -178,11 +168,11 @@ pub async fn revoke(
             )
             .await
         }
-        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
+        Err(StoreError::NotFound) => Err(PageError::not_found()),
         Err(e) => {
             render(
                 &state,
-                &identity,
+                &caller,
                 None,
                 None,
                 FormErrors::from_store(e).into_general(),

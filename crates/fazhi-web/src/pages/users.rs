@@ -3,18 +3,18 @@ use std::collections::HashMap;
 use crate::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{RawForm, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::response::IntoResponse;
 use fazhi_domain::role::Role;
 use fazhi_store::users::{self, NewUser, UserFilter, UserUpdate, UserView};
 use fazhi_store::{StoreError, orgs};
 use serde::Deserialize;
 
-use super::{FormErrors, Nav, fmt_opt_time, role_options, store_error_page};
+use super::{FormErrors, Nav, PageError, PageResult, fmt_opt_time, role_options};
 use crate::AppState;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 
 pub struct UserRow {
     pub id: i64,
@@ -61,23 +61,16 @@ pub struct ListQuery {
     page: Option<u64>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Query(q): Query<ListQuery>,
-) -> Response {
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> PageResult {
     let role = q.role.as_deref().filter(|r| !r.is_empty()).and_then(|r| Role::parse(r).ok());
     let filter =
         UserFilter { keyword: q.keyword.clone(), role, org_id: None, page: q.page.unwrap_or(1), page_size: 20 };
-    let page = match users::list(&state.db, &identity.principal.scope(), &filter).await {
-        Ok(p) => p,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let page = users::list(&state.db, &caller.scope(), &filter).await?;
     let keyword = q.keyword.unwrap_or_default();
     let role_code = role.map(|r| r.code().to_owned()).unwrap_or_default();
     let href = |n: u64| format!("/users?keyword={}&role={}&page={n}", crate::auth::url_encode(&keyword), role_code);
-    UsersPage {
-        nav: Nav::new(&identity, "/users", &[("系统管理", ""), ("用户管理", "")]),
+    Ok(UsersPage {
+        nav: Nav::new(&caller, "/users", &[("系统管理", ""), ("用户管理", "")]),
         page_count: page.page_count(),
         prev_href: href(page.page.saturating_sub(1)),
         next_href: href(page.page + 1),
@@ -104,7 +97,7 @@ pub async fn list(
         filter_keyword: keyword,
         filter_role: role_code,
     }
-    .into_response()
+    .into_response())
 }
 
 #[derive(Default)]
@@ -176,19 +169,19 @@ struct UserFormPage {
 
 async fn form_page(
     state: &AppState,
-    identity: &Identity,
+    caller: &Caller,
     existing: Option<&UserView>,
     form: UserForm,
     errors: FormErrors,
     notice: Option<String>,
     status_code: StatusCode,
-) -> Response {
-    let orgs = match orgs::list(&state.db, &identity.principal.scope()).await {
+) -> PageResult {
+    let orgs = match orgs::list(&state.db, &caller.scope()).await {
         Ok(list) => {
             let base = list.first().map(|o| o.depth()).unwrap_or(0);
             list.into_iter().map(|o| (o.id, format!("{}{}", "　".repeat(o.depth() - base), o.name))).collect()
         }
-        Err(e) => return store_error_page(identity, e),
+        Err(e) => return Err(e.into()),
     };
     let (heading, action, id) = match existing {
         Some(u) => (format!("编辑用户：{}", u.display_name), format!("/users/{}", u.id), u.id),
@@ -197,7 +190,7 @@ async fn form_page(
     let (status, status_tone) = existing.map(status).unwrap_or(("", "grey"));
     let page = UserFormPage {
         nav: Nav::new(
-            identity,
+            caller,
             "/users",
             &[("系统管理", ""), ("用户管理", "/users"), (if existing.is_some() { "编辑" } else { "新增" }, "")],
         ),
@@ -217,7 +210,7 @@ async fn form_page(
         status_tone,
         two_factor: existing.is_some_and(|u| u.two_factor),
     };
-    (status_code, page).into_response()
+    Ok((status_code, page).into_response())
 }
 
 fn form_from(u: &UserView) -> UserForm {
@@ -233,20 +226,14 @@ fn form_from(u: &UserView) -> UserForm {
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, Extension(identity): Extension<Identity>) -> Response {
+pub async fn new_form(State(state): State<AppState>, caller: Caller) -> PageResult {
     let form =
-        UserForm { org_id: identity.principal.org_id.to_string(), must_change_password: true, ..Default::default() };
-    form_page(&state, &identity, None, form, FormErrors::default(), None, StatusCode::OK).await
+        UserForm { org_id: caller.principal.org_id.to_string(), must_change_password: true, ..Default::default() };
+    form_page(&state, &caller, None, form, FormErrors::default(), None, StatusCode::OK).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    RawForm(body): RawForm,
-) -> Response {
+pub async fn create(State(state): State<AppState>, caller: Caller, RawForm(body): RawForm) -> PageResult {
     let form = UserForm::parse(&body);
-    let p = &identity.principal;
     let result = async {
         let input = NewUser {
             username: form.username.clone(),
@@ -257,13 +244,13 @@ pub async fn create(
             must_change_password: true,
             service_account: form.service_account,
         };
-        users::create(&state.db, &p.actor(&ip), &p.scope(), input).await
+        users::create(&state.db, &caller.actor(), &caller.scope(), input).await
     }
     .await;
     match result {
-        Ok(u) => super::see_other(&format!("/users/{}?notice=created", u.id)),
+        Ok(u) => Ok(super::see_other(&format!("/users/{}?notice=created", u.id))),
         Err(e) => {
-            form_page(&state, &identity, None, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await
+            form_page(&state, &caller, None, form, FormErrors::from_store(e), None, StatusCode::BAD_REQUEST).await
         }
     }
 }
@@ -287,15 +274,15 @@ fn notice_text(code: Option<&str>) -> Option<String> {
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
+    caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<Notice>,
-) -> Response {
-    match users::get(&state.db, &identity.principal.scope(), id).await {
+) -> PageResult {
+    match users::get(&state.db, &caller.scope(), id).await {
         Ok(u) => {
             form_page(
                 &state,
-                &identity,
+                &caller,
                 Some(&u),
                 form_from(&u),
                 FormErrors::default(),
@@ -304,23 +291,18 @@ pub async fn edit_form(
             )
             .await
         }
-        Err(e) => store_error_page(&identity, e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
-) -> Response {
+) -> PageResult {
     let form = UserForm::parse(&body);
-    let p = &identity.principal;
-    let existing = match users::get(&state.db, &p.scope(), id).await {
-        Ok(u) => u,
-        Err(e) => return store_error_page(&identity, e),
-    };
+    let existing = users::get(&state.db, &caller.scope(), id).await?;
     let result = async {
         let input = UserUpdate {
             display_name: form.display_name.clone(),
@@ -329,16 +311,16 @@ pub async fn update(
             must_change_password: form.must_change_password,
             version: form.version,
         };
-        users::update(&state.db, &p.actor(&ip), &p.scope(), id, input).await
+        users::update(&state.db, &caller.actor(), &caller.scope(), id, input).await
     }
     .await;
     match result {
-        Ok(_) => super::see_other(&format!("/users/{id}?notice=saved")),
+        Ok(_) => Ok(super::see_other(&format!("/users/{id}?notice=saved"))),
         Err(e) => {
-            let code = if matches!(e, StoreError::Conflict) { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let code = crate::error::answer(&e).status;
             let mut form = form;
             form.username = existing.username.clone();
-            form_page(&state, &identity, Some(&existing), form, FormErrors::from_store(e), None, code).await
+            form_page(&state, &caller, Some(&existing), form, FormErrors::from_store(e), None, code).await
         }
     }
 }
@@ -349,23 +331,15 @@ pub struct ReasonForm {
     reason: String,
 }
 
-async fn set_locked(
-    state: AppState,
-    identity: Identity,
-    ip: String,
-    id: i64,
-    locked: bool,
-    reason: String,
-) -> Response {
-    let p = &identity.principal;
-    match users::set_locked(&state.db, &p.actor(&ip), &p.scope(), id, locked, &reason).await {
-        Ok(_) => super::see_other(&format!("/users/{id}?notice={}", if locked { "locked" } else { "unlocked" })),
-        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
-        Err(e) => match users::get(&state.db, &p.scope(), id).await {
+async fn set_locked(state: AppState, caller: Caller, id: i64, locked: bool, reason: String) -> PageResult {
+    match users::set_locked(&state.db, &caller.actor(), &caller.scope(), id, locked, &reason).await {
+        Ok(_) => Ok(super::see_other(&format!("/users/{id}?notice={}", if locked { "locked" } else { "unlocked" }))),
+        Err(StoreError::NotFound) => Err(PageError::not_found()),
+        Err(e) => match users::get(&state.db, &caller.scope(), id).await {
             Ok(u) => {
                 form_page(
                     &state,
-                    &identity,
+                    &caller,
                     Some(&u),
                     form_from(&u),
                     FormErrors::from_store(e),
@@ -374,28 +348,22 @@ async fn set_locked(
                 )
                 .await
             }
-            Err(e) => store_error_page(&identity, e),
+            Err(e) => Err(e.into()),
         },
     }
 }
 
 pub async fn lock(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     Form(form): Form<ReasonForm>,
-) -> Response {
-    set_locked(state, identity, ip, id, true, form.reason).await
+) -> PageResult {
+    set_locked(state, caller, id, true, form.reason).await
 }
 
-pub async fn unlock(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(id): Path<i64>,
-) -> Response {
-    set_locked(state, identity, ip, id, false, String::new()).await
+pub async fn unlock(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> PageResult {
+    set_locked(state, caller, id, false, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -406,21 +374,19 @@ pub struct ResetForm {
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     Form(form): Form<ResetForm>,
-) -> Response {
-    let p = &identity.principal;
+) -> PageResult {
     // An administrator's reset is always a one-time password (enforced by the store as well).
-    match users::reset_password(&state.db, &p.actor(&ip), &p.scope(), id, &form.password, true).await {
-        Ok(_) => super::see_other(&format!("/users/{id}?notice=password")),
-        Err(StoreError::NotFound) => store_error_page(&identity, StoreError::NotFound),
-        Err(e) => match users::get(&state.db, &p.scope(), id).await {
+    match users::reset_password(&state.db, &caller.actor(), &caller.scope(), id, &form.password, true).await {
+        Ok(_) => Ok(super::see_other(&format!("/users/{id}?notice=password"))),
+        Err(StoreError::NotFound) => Err(PageError::not_found()),
+        Err(e) => match users::get(&state.db, &caller.scope(), id).await {
             Ok(u) => {
                 form_page(
                     &state,
-                    &identity,
+                    &caller,
                     Some(&u),
                     form_from(&u),
                     FormErrors::from_store(e),
@@ -429,21 +395,15 @@ pub async fn reset_password(
                 )
                 .await
             }
-            Err(e) => store_error_page(&identity, e),
+            Err(e) => Err(e.into()),
         },
     }
 }
 
 /// An administrator clears a user's two factors (a lost phone): the user enrols again.
-pub async fn reset_two_factor(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    Path(id): Path<i64>,
-) -> Response {
-    let p = &identity.principal;
-    match fazhi_store::two_factor::reset(&state.db, &p.actor(&ip), &p.scope(), id).await {
-        Ok(()) => super::see_other(&format!("/users/{id}?notice=two_factor")),
-        Err(e) => store_error_page(&identity, e),
+pub async fn reset_two_factor(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> PageResult {
+    match fazhi_store::two_factor::reset(&state.db, &caller.actor(), &caller.scope(), id).await {
+        Ok(()) => Ok(super::see_other(&format!("/users/{id}?notice=two_factor"))),
+        Err(e) => Err(e.into()),
     }
 }

@@ -195,7 +195,7 @@ pub async fn drop_columns_added_after_schema_6(db: &Db) {
         ("ledger_uploads", "file_name"),
         ("ledger_records", "personal_text"),
     ] {
-        db.conn().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
+        db.raw_for_tests().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
     }
 }
 

@@ -1,9 +1,10 @@
-//! The annual report over the API: the same procedure as the pages (`annual_report.rs`).
+//! The annual report over the API: the same procedure as the pages (`annual_report.rs`,
+//! `pages/reports.rs`).
 
 use crate::extract::Path;
+use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::{Extension, Json};
 use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators};
 use serde::{Deserialize, Serialize};
@@ -11,24 +12,21 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::annual_report as service;
-use crate::auth::{ClientIp, Identity};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiErrorBody, json_rejection};
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
+use super::ApiResult;
 
-async fn readable(state: &AppState, identity: &Identity, id: i64) -> Result<ReportRow, ApiError> {
-    let r = annual_reports::get(&state.db, &identity.principal.scope(), id).await?;
-    if service::may_read(identity, &r) { Ok(r) } else { Err(StoreError::NotFound.into()) }
+async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<ReportRow, ApiError> {
+    let r = annual_reports::get(&state.db, &caller.scope(), id).await?;
+    if service::may_read(caller, &r) { Ok(r) } else { Err(StoreError::NotFound.into()) }
 }
 
 /// The reports of the caller's scope the caller may read, newest year first.
 #[utoipa::path(get, path = "/api/v1/reports", tag = "年度报告", responses((status = 200, body = Vec<ReportRow>)))]
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-) -> ApiResult<Vec<ReportRow>> {
-    let all = annual_reports::list(&state.db, &identity.principal.scope()).await?;
-    Ok(Json(all.into_iter().filter(|r| service::may_read(&identity, r)).collect()))
+pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Vec<ReportRow>> {
+    let all = annual_reports::list(&state.db, &caller.scope()).await?;
+    Ok(Json(all.into_iter().filter(|r| service::may_read(&caller, r)).collect()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,13 +57,9 @@ pub struct ReportDetail {
 /// A report with its draft (figures as they stand in the ledgers now, unless typed over), its text,
 /// the checker's findings and the year's figures.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "年度报告", params(("id" = i64, Path)), responses((status = 200, body = ReportDetail), (status = 404, body = ApiErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(id): Path<i64>,
-) -> ApiResult<ReportDetail> {
-    let report = readable(&state, &identity, id).await?;
-    let scope = identity.principal.scope();
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<ReportDetail> {
+    let report = readable(&state, &caller, id).await?;
+    let scope = caller.scope();
     let mut draft = service::parse_body(&report.body_json)?;
     let (facts, figures) = service::facts(&state.db, &scope, report.org_id, report.year).await?;
     if matches!(report.state.as_str(), "draft" | "returned") {
@@ -102,8 +96,7 @@ pub struct StartReport {
 #[utoipa::path(post, path = "/api/v1/reports", tag = "年度报告", request_body = StartReport, responses((status = 200, body = ReportRow), (status = 400, body = ApiErrorBody)))]
 pub async fn start(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     input: Result<Json<StartReport>, JsonRejection>,
 ) -> ApiResult<ReportRow> {
     let Json(input) = input.map_err(json_rejection)?;
@@ -111,8 +104,8 @@ pub async fn start(
     if !(2000..=this_year).contains(&input.year) {
         return Err(ApiError::invalid("year", format!("报告年度应在 2000 到 {this_year} 之间")));
     }
-    let p = &identity.principal;
-    Ok(Json(service::start(&state.db, &p.actor(&ip), &p.scope(), p.org_id, input.year).await?))
+    let p = &caller.principal;
+    Ok(Json(service::start(&state.db, &caller.actor(), &caller.scope(), p.org_id, input.year).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,16 +121,14 @@ pub struct SaveReport {
 #[utoipa::path(put, path = "/api/v1/reports/{id}", tag = "年度报告", params(("id" = i64, Path)), request_body = SaveReport, responses((status = 200, body = ReportRow), (status = 400, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn save(
     State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
+    caller: Caller,
     Path(id): Path<i64>,
     input: Result<Json<SaveReport>, JsonRejection>,
 ) -> ApiResult<ReportRow> {
     let Json(input) = input.map_err(json_rejection)?;
-    let report = readable(&state, &identity, id).await?;
-    let p = &identity.principal;
+    let report = readable(&state, &caller, id).await?;
     let json = serde_json::to_string(&input.draft).unwrap_or_default();
-    Ok(Json(service::save(&state.db, &p.actor(&ip), &p.scope(), &report, input.version, &json).await?))
+    Ok(Json(service::save(&state.db, &caller.actor(), &caller.scope(), &report, input.version, &json).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -150,18 +141,24 @@ pub struct ReportStep {
 
 async fn step(
     state: &AppState,
-    identity: &Identity,
-    ip: &str,
+    caller: &Caller,
     id: i64,
     input: Result<Json<ReportStep>, JsonRejection>,
     step: Step,
 ) -> ApiResult<ReportRow> {
     let Json(input) = input.map_err(json_rejection)?;
-    let report = readable(state, identity, id).await?;
-    let p = &identity.principal;
+    let report = readable(state, caller, id).await?;
     Ok(Json(
-        service::take_step(&state.db, &p.actor(ip), &p.scope(), &report, input.version, step, input.comment.as_deref())
-            .await?,
+        service::take_step(
+            &state.db,
+            &caller.actor(),
+            &caller.scope(),
+            &report,
+            input.version,
+            step,
+            input.comment.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -171,12 +168,11 @@ macro_rules! step_endpoint {
         #[utoipa::path(post, path = $path, tag = "年度报告", params(("id" = i64, Path)), request_body = ReportStep, responses((status = 200, body = ReportRow), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
         pub async fn $name(
             State(state): State<AppState>,
-            Extension(identity): Extension<Identity>,
-            Extension(ClientIp(ip)): Extension<ClientIp>,
+            caller: Caller,
             Path(id): Path<i64>,
             input: Result<Json<ReportStep>, JsonRejection>,
         ) -> ApiResult<ReportRow> {
-            step(&state, &identity, &ip, id, input, $step).await
+            step(&state, &caller, id, input, $step).await
         }
     };
 }
