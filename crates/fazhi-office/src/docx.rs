@@ -7,7 +7,7 @@
 //! Written as WordprocessingML directly, not through a document library: the layout rests on a
 //! line grid (22 lines a page), character spacing and odd and even footers, which must be exact,
 //! and the East Asian font of every run must be named (a run without `w:eastAsia` falls back to
-//! the theme's font, stack-notes.md). The fonts are named, not embedded; Word and WPS on an office
+//! the theme's font). The fonts are named, not embedded; Word and WPS on an office
 //! PC have them.
 
 use std::io::Write;

@@ -1,5 +1,6 @@
-//! Where the audit chain's key comes from: `FAZHI_AUDIT_KEY` (64 hex digits), or the key file
-//! `audit.key` in the data folder, created on first start readable by the server's user only.
+//! Where the audit chain's key comes from: the key the command line was given (`--audit-key` or
+//! `FAZHI_AUDIT_KEY`, 64 hex digits), or the key file `audit.key` in the data folder, created on
+//! first start readable by the server's user only.
 //! The key never enters the database: whoever can write the database still cannot sign records.
 
 use std::io::Write;
@@ -9,19 +10,21 @@ use fazhi_domain::audit::AuditKey;
 
 use crate::StoreError;
 
-pub const KEY_ENV: &str = "FAZHI_AUDIT_KEY";
+/// The setting that gives the key, as messages name it.
+const KEY_SETTING: &str = "--audit-key 或 FAZHI_AUDIT_KEY";
 pub const KEY_FILE: &str = "audit.key";
 
 pub fn key_path(data_dir: &Path) -> PathBuf {
     data_dir.join(KEY_FILE)
 }
 
-/// The key for the installation whose data folder is `data_dir`, created there when neither the
-/// environment nor the folder holds one.
-pub fn load_or_create(data_dir: &Path) -> Result<AuditKey, StoreError> {
-    if let Ok(text) = std::env::var(KEY_ENV) {
-        return AuditKey::from_hex(&text)
-            .ok_or_else(|| StoreError::Internal(format!("环境变量 {KEY_ENV} 须为64位十六进制数字（32字节密钥）")));
+/// The key for the installation whose data folder is `data_dir`: the one `given`, or the folder's,
+/// created there when it holds none.
+pub fn load_or_create(data_dir: &Path, given: Option<&str>) -> Result<AuditKey, StoreError> {
+    if let Some(text) = given {
+        return AuditKey::from_hex(text.trim()).ok_or_else(|| {
+            StoreError::Internal(format!("审计密钥（{KEY_SETTING}）须为64位十六进制数字（32字节密钥）"))
+        });
     }
     let path = key_path(data_dir);
     match std::fs::read_to_string(&path) {
@@ -32,14 +35,14 @@ pub fn load_or_create(data_dir: &Path) -> Result<AuditKey, StoreError> {
 
 /// The key of an existing installation, never a new one: for a restore, which must use the key
 /// the archive was signed under.
-pub fn load_existing(data_dir: &Path) -> Result<AuditKey, StoreError> {
-    if std::env::var(KEY_ENV).is_ok() {
-        return load_or_create(data_dir);
+pub fn load_existing(data_dir: &Path, given: Option<&str>) -> Result<AuditKey, StoreError> {
+    if given.is_some() {
+        return load_or_create(data_dir, given);
     }
     let path = key_path(data_dir);
     if !path.exists() {
         return Err(StoreError::Internal(format!(
-            "数据目录中没有审计密钥 {}：请把原系统的 audit.key 复制到这里（或设置 {KEY_ENV}）后再恢复",
+            "数据目录中没有审计密钥 {}：请把原系统的 audit.key 复制到这里（或设置 {KEY_SETTING}）后再恢复",
             path.display()
         )));
     }
@@ -84,8 +87,8 @@ mod tests {
     #[test]
     fn the_key_file_is_created_once_and_private() {
         let dir = std::env::temp_dir().join(format!("fazhi-key-{}", crate::random_token()));
-        let first = load_or_create(&dir).unwrap();
-        let again = load_or_create(&dir).unwrap();
+        let first = load_or_create(&dir, None).unwrap();
+        let again = load_or_create(&dir, None).unwrap();
         assert_eq!(first.fingerprint(), again.fingerprint());
         #[cfg(unix)]
         {

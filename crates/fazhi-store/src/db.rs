@@ -2,8 +2,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fazhi_domain::audit::{AuditKey, GENESIS_HASH};
-use sea_orm::sea_query::{ColumnDef, Expr, Index, IndexCreateStatement, Query, Table};
+use fazhi_domain::audit::AuditKey;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, Schema, Set, TransactionTrait,
@@ -12,7 +12,8 @@ use sea_orm::{
 use crate::StoreError;
 use crate::entities::*;
 
-/// The schema version this build writes. Each step below brings a database one version further.
+/// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
+/// kept in `schema_meta` too so a build older than the database refuses to start on it.
 pub(crate) const SCHEMA_VERSION: i64 = 8;
 
 #[derive(Clone)]
@@ -240,7 +241,11 @@ impl Db {
         })
     }
 
+    /// Brings the schema up to date (`migrations`), then the audit key and the counted figures.
     async fn migrate(&self) -> Result<(), StoreError> {
+        use sea_orm_migration::{MigratorTrait, SchemaManager};
+
+        use crate::migrations::Migrator;
         let backend = self.conn.get_database_backend();
         let txn = WriteTxn { txn: self.conn.0.begin().await?, key: self.audit_key.clone() };
         if backend == DatabaseBackend::Postgres {
@@ -256,281 +261,20 @@ impl Db {
                 "数据库结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}：请升级 fazhi"
             )));
         }
-        if current < 1 {
-            txn.execute(schema.create_table_from_entity(organization::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(user::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(session::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(api_token::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(audit_record::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(audit_head::Entity).if_not_exists()).await?;
-            for index in indexes() {
-                txn.execute(&index).await?;
-            }
-            audit_head::ActiveModel { id: Set(1), last_id: Set(0), last_hash: Set(GENESIS_HASH.to_owned()) }
-                .insert(&txn)
-                .await?;
-        }
-        if current < 2 {
-            txn.execute(schema.create_table_from_entity(holiday_year::Entity).if_not_exists()).await?;
-        }
-        if current < 3 {
-            txn.execute(schema.create_table_from_entity(ledger_record::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(ledger_sequence::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(org_principal::Entity).if_not_exists()).await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_kind_path")
-                    .table(ledger_record::Entity)
-                    .col(ledger_record::Column::Kind)
-                    .col(ledger_record::Column::OrgPath)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-        }
-        if current < 4 {
-            if current >= 3 {
-                // Records stored before search: their title is what they were found by.
-                txn.execute(
-                    &Table::alter()
-                        .table(ledger_record::Entity)
-                        .add_column(ColumnDef::new(ledger_record::Column::SearchText).text().not_null().default(""))
-                        .to_owned(),
-                )
-                .await?;
-                txn.execute(
-                    &Query::update()
-                        .table(ledger_record::Entity)
-                        .value(ledger_record::Column::SearchText, Expr::col(ledger_record::Column::Title))
-                        .to_owned(),
-                )
+        // A database migrated before sea-orm-migration kept the record: the versions it has are
+        // noted as applied, so only the later ones run.
+        if current > 0 && !SchemaManager::new(&txn.txn).has_table("seaql_migrations").await? {
+            Migrator::install(&txn.txn).await?;
+            for migration in Migrator::migrations().iter().take(current as usize) {
+                sea_orm_migration::seaql_migrations::ActiveModel {
+                    version: Set(migration.name().to_owned()),
+                    applied_at: Set(crate::now().timestamp()),
+                }
+                .insert(&txn.txn)
                 .await?;
             }
-            txn.execute(schema.create_table_from_entity(ledger_deadline::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(setting::Entity).if_not_exists()).await?;
-            txn.execute(schema.create_table_from_entity(ledger_upload::Entity).if_not_exists()).await?;
-            // Lists read ids from these indexes alone (filter and order), then fetch one page of
-            // rows: a township's list and the whole district's both stay a bounded index walk.
-            txn.execute(
-                &Index::drop().name("idx_ledger_kind_path").table(ledger_record::Entity).if_exists().to_owned(),
-            )
-            .await?;
-            let ledger = |name: &str, cols: &[ledger_record::Column]| {
-                let mut index = Index::create();
-                index.name(name).table(ledger_record::Entity).if_not_exists();
-                for c in cols {
-                    index.col(*c);
-                }
-                index
-            };
-            use ledger_record::Column as R;
-            for index in [
-                ledger("idx_ledger_org_updated", &[R::Kind, R::OrgId, R::State, R::UpdatedAt, R::Id]),
-                ledger("idx_ledger_org_title", &[R::Kind, R::OrgId, R::State, R::Title, R::Id]),
-                ledger("idx_ledger_state_updated", &[R::Kind, R::State, R::UpdatedAt, R::Id]),
-                ledger("idx_ledger_state_title", &[R::Kind, R::State, R::Title, R::Id]),
-            ] {
-                txn.execute(&index).await?;
-            }
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_deadline_org_due")
-                    .table(ledger_deadline::Entity)
-                    .col(ledger_deadline::Column::OrgId)
-                    .col(ledger_deadline::Column::Due)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_deadline_due")
-                    .table(ledger_deadline::Entity)
-                    .col(ledger_deadline::Column::Due)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            if current >= 3 {
-                // Records stored before the deadlines were kept in a table: count theirs now.
-                let calendar = crate::calendar::current_on(&txn).await?;
-                let settings = fazhi_domain::ledger::Settings::default();
-                let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
-                crate::ledger::count_deadlines_after(&txn, 0, &ctx).await?;
-            }
         }
-        if current < 5 {
-            // The district's to-do walks the open limits in due order and counts them per
-            // organization: an index on (due, record_id, org_id) gives both from the index alone.
-            txn.execute(
-                &Index::drop().name("idx_ledger_deadline_due").table(ledger_deadline::Entity).if_exists().to_owned(),
-            )
-            .await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_deadline_due_record_org")
-                    .table(ledger_deadline::Entity)
-                    .col(ledger_deadline::Column::Due)
-                    .col(ledger_deadline::Column::RecordId)
-                    .col(ledger_deadline::Column::OrgId)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(schema.create_table_from_entity(ledger_attachment::Entity).if_not_exists()).await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_attachments_record")
-                    .table(ledger_attachment::Entity)
-                    .col(ledger_attachment::Column::RecordId)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-        }
-        if current == 5 {
-            // Attachments are filed under a stage of the procedure (the table is made with the
-            // column in a new database).
-            txn.execute(
-                &Table::alter()
-                    .table(ledger_attachment::Entity)
-                    .add_column(ColumnDef::new(ledger_attachment::Column::Stage).string().null())
-                    .to_owned(),
-            )
-            .await?;
-        }
-        if current < 6 {
-            txn.execute(schema.create_table_from_entity(ledger_figure::Entity).if_not_exists()).await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_figures_org_year")
-                    .table(ledger_figure::Entity)
-                    .col(ledger_figure::Column::OrgId)
-                    .col(ledger_figure::Column::FromYear)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_ledger_figures_record")
-                    .table(ledger_figure::Entity)
-                    .col(ledger_figure::Column::RecordId)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(schema.create_table_from_entity(annual_report::Entity).if_not_exists()).await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_annual_reports_org_year")
-                    .table(annual_report::Entity)
-                    .col(annual_report::Column::OrgId)
-                    .col(annual_report::Column::Year)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(schema.create_table_from_entity(annual_report_version::Entity).if_not_exists()).await?;
-            txn.execute(
-                &Index::create()
-                    .name("idx_annual_report_versions_report")
-                    .table(annual_report_version::Entity)
-                    .col(annual_report_version::Column::ReportId)
-                    .col(annual_report_version::Column::Number)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-        }
-        if (1..7).contains(&current) {
-            // 接口账号 and API tokens that expire or only read (a new database has the columns
-            // from the entities). Tokens issued before expiry existed get the default term now.
-            txn.execute(
-                &Table::alter()
-                    .table(user::Entity)
-                    .add_column(ColumnDef::new(user::Column::ServiceAccount).boolean().not_null().default(false))
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(
-                &Table::alter()
-                    .table(api_token::Entity)
-                    .add_column(ColumnDef::new(api_token::Column::ExpiresAt).timestamp_with_time_zone().null())
-                    .to_owned(),
-            )
-            .await?;
-            txn.execute(
-                &Table::alter()
-                    .table(api_token::Entity)
-                    .add_column(ColumnDef::new(api_token::Column::ReadOnly).boolean().not_null().default(false))
-                    .to_owned(),
-            )
-            .await?;
-            // Two-factor sign-in: the user's sealed seed and recovery codes, and a session's stage.
-            for column in [
-                ColumnDef::new(user::Column::TotpSecret).text().null().to_owned(),
-                ColumnDef::new(user::Column::TotpEnabled).boolean().not_null().default(false).to_owned(),
-                ColumnDef::new(user::Column::TotpLastStep).big_integer().null().to_owned(),
-                ColumnDef::new(user::Column::RecoveryCodes).text().null().to_owned(),
-            ] {
-                txn.execute(&Table::alter().table(user::Entity).add_column(column).to_owned()).await?;
-            }
-            for column in [
-                ColumnDef::new(session::Column::Pending).string().not_null().default("").to_owned(),
-                ColumnDef::new(session::Column::FailedCodes).integer().not_null().default(0).to_owned(),
-            ] {
-                txn.execute(&Table::alter().table(session::Entity).add_column(column).to_owned()).await?;
-            }
-            let term = crate::now() + chrono::Duration::days(fazhi_domain::auth_policy::TOKEN_DEFAULT_DAYS);
-            txn.execute(
-                &Query::update()
-                    .table(api_token::Entity)
-                    .value(api_token::Column::ExpiresAt, term)
-                    .and_where(api_token::Column::ExpiresAt.is_null())
-                    .to_owned(),
-            )
-            .await?;
-        }
-        if current < 7 {
-            // Rule settings belong to organizations: what was set for the whole installation
-            // becomes the setting of each top organization (the district), in force below it.
-            txn.execute(schema.create_table_from_entity(org_setting::Entity).if_not_exists()).await?;
-            let roots = organization::Entity::find().filter(organization::Column::ParentId.is_null()).all(&txn).await?;
-            for row in setting::Entity::find().all(&txn).await? {
-                let declared =
-                    fazhi_domain::ledgers::ALL.iter().any(|kind| kind.settings.iter().any(|s| s.key == row.key));
-                if !declared {
-                    continue;
-                }
-                for root in &roots {
-                    org_setting::ActiveModel {
-                        org_id: Set(root.id),
-                        key: Set(row.key.clone()),
-                        value_json: Set(row.value_json.clone()),
-                        updated_at: Set(row.updated_at),
-                        updated_by: Set(row.updated_by.clone()),
-                    }
-                    .insert(&txn)
-                    .await?;
-                }
-                setting::Entity::delete_by_id(row.key).exec(&txn).await?;
-            }
-        }
-        if (3..8).contains(&current) {
-            // Citizens' personal values searched apart from the rest (only by those who see them):
-            // every record's search texts written again.
-            let column = ColumnDef::new(ledger_record::Column::PersonalText).text().not_null().default("").to_owned();
-            txn.execute(&Table::alter().table(ledger_record::Entity).add_column(column).to_owned()).await?;
-            crate::ledger::rewrite_search_texts(&txn).await?;
-        }
-        if (4..8).contains(&current) {
-            // The uploaded file's name, for the history of each record it imports.
-            let column = ColumnDef::new(ledger_upload::Column::FileName).string().not_null().default("").to_owned();
-            txn.execute(&Table::alter().table(ledger_upload::Entity).add_column(column).to_owned()).await?;
-        }
+        Migrator::up(&txn.txn, None).await?;
         if current < SCHEMA_VERSION {
             let version =
                 schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) };
@@ -561,50 +305,6 @@ impl Db {
     }
 }
 
-fn indexes() -> Vec<IndexCreateStatement> {
-    vec![
-        Index::create()
-            .name("idx_organizations_path")
-            .table(organization::Entity)
-            .col(organization::Column::Path)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_organizations_parent")
-            .table(organization::Entity)
-            .col(organization::Column::ParentId)
-            .if_not_exists()
-            .to_owned(),
-        Index::create().name("idx_users_org").table(user::Entity).col(user::Column::OrgId).if_not_exists().to_owned(),
-        Index::create()
-            .name("idx_sessions_user")
-            .table(session::Entity)
-            .col(session::Column::UserId)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_actor_at")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::ActorId)
-            .col(audit_record::Column::At)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_at")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::At)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_object")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::ObjectType)
-            .col(audit_record::Column::ObjectId)
-            .if_not_exists()
-            .to_owned(),
-    ]
-}
-
 /// After rows were inserted with their ids (a restore), PostgreSQL's id sequences must continue
 /// past them; SQLite continues from the largest id by itself.
 pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError> {
@@ -633,6 +333,12 @@ pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_version_counts_the_migrations() {
+        use sea_orm_migration::MigratorTrait;
+        assert_eq!(SCHEMA_VERSION as usize, crate::migrations::Migrator::migrations().len());
+    }
 
     #[tokio::test]
     async fn the_read_connection_refuses_every_write() {

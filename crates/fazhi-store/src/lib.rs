@@ -20,6 +20,7 @@ mod error;
 pub mod indicators;
 pub mod ledger;
 pub mod ledger_xlsx;
+mod migrations;
 pub mod orgs;
 mod passwords;
 pub mod rules;

@@ -171,10 +171,7 @@ fn csrf_refused(api: bool) -> Response {
     if api {
         ApiError::new(StatusCode::FORBIDDEN, "csrf", message).into_response()
     } else {
-        (StatusCode::FORBIDDEN, axum::response::Html(format!(
-            "<!doctype html><meta charset=utf-8><title>请求被拒绝</title><p>{message}。<a href=\"/\">返回首页</a></p>"
-        )))
-            .into_response()
+        crate::error::bare_page(StatusCode::FORBIDDEN, "请求被拒绝", message, crate::error::HOME)
     }
 }
 

@@ -73,6 +73,9 @@ pub fn answer(e: &StoreError) -> Answer {
     Answer { status, code, message, field }
 }
 
+/// The way back from a bare page.
+pub const HOME: (&str, &str) = ("/", "返回首页");
+
 /// What a person is told of an error that is not theirs.
 pub const INTERNAL: &str = "服务器内部错误，请稍后重试或联系管理员";
 
@@ -137,6 +140,20 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A page of its own for words that have no page frame to be drawn in (before sign-in, the
+/// public pages, the framework's refusals): a heading, the words, and the way back.
+pub fn bare_page(status: StatusCode, heading: &str, message: &str, back: (&str, &str)) -> Response {
+    use fazhi_report::render::esc;
+    let page = format!(
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{heading}</title><link rel=stylesheet href=/static/app.css><main class=\"login-box\"><h1>{heading}</h1><p>{message}</p><p><a href=\"{href}\">{label}</a></p></main>",
+        heading = esc(heading),
+        message = esc(message),
+        href = esc(back.0),
+        label = esc(back.1),
+    );
+    (status, axum::response::Html(page)).into_response()
+}
+
 /// Maps a JSON body that could not be read to a 400 naming the field where serde can tell.
 pub fn json_rejection(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -189,10 +206,7 @@ pub async fn framework_errors(request: axum::extract::Request, next: axum::middl
     let body = if api {
         ApiError::new(status, code, message).into_response()
     } else {
-        let page = format!(
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>请求未完成</title><link rel=stylesheet href=/static/app.css><main class=\"login-box\"><h1>请求未完成</h1><p>{message}</p><p><a href=\"/\">返回首页</a></p></main>"
-        );
-        (status, axum::response::Html(page)).into_response()
+        bare_page(status, "请求未完成", message, HOME)
     };
     let (body_parts, body) = body.into_parts();
     parts.headers.extend(body_parts.headers);

@@ -70,7 +70,10 @@ pub async fn serve(
     let limits = state.sign_in_limits.clone();
     // Any instance may purge: the delete is idempotent, so several instances need no coordination.
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        // The first purge waits a full period: sessions past their idle limit are refused on
+        // sight anyway, and a start is busy enough.
+        let period = std::time::Duration::from_secs(300);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
             limits.forget_idle();

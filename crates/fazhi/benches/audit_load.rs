@@ -2,7 +2,8 @@
 //! beside a trivial endpoint of the same server (the framework's ceiling); server memory; and the
 //! time from start to first answer on an existing database.
 //!
-//! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package).
+//! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package). FAZHI_BIN serves
+//! with another build of `fazhi` (a baseline) in place of this one.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -137,7 +138,7 @@ fn main() {
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     let started = Instant::now();
     let user = runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_auditor").await.is_ok();
         let user = if seeded { "user0042".to_owned() } else { seed(&db).await };
         let report = fazhi_store::audit::verify(&db).await.unwrap();
@@ -155,7 +156,7 @@ fn main() {
     let base = format!("http://127.0.0.1:{port}");
     let t0 = Instant::now();
     let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        Command::new(std::env::var_os("FAZHI_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_fazhi").into()))
             .args(["--data-dir", &dir.display().to_string(), "serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

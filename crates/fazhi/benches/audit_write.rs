@@ -19,7 +19,7 @@ fn main() {
     let temp = tempfile::tempdir().unwrap();
     let url = fazhi_store::sqlite_url_for_data_dir(temp.path()).unwrap();
     let per_write = runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(temp.path()).unwrap()).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(temp.path(), None).unwrap()).await.unwrap();
         let actor = Actor { user_id: Some(7), name: "经办人(bench)".into(), ip: "10.0.0.1".into() };
         let started = Instant::now();
         for i in 0..WRITES {

@@ -216,7 +216,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     let measured = runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_clerk").await.is_ok();
         let m = if seeded { None } else { Some(seed(&db, &dir).await) };
         db.close().await;

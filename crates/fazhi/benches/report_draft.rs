@@ -26,7 +26,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = fazhi_store::sqlite_url_for_data_dir(dir.path()).unwrap();
     let (draft, records, draft_time) = runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path()).unwrap()).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path(), None).unwrap()).await.unwrap();
         let all = Scope::everything();
         let (_, town) = support::district_with_township(&db).await;
         let records =

@@ -56,7 +56,7 @@ fn main() {
     let dir = temp.path().to_owned();
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir).unwrap()).await.unwrap();
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
         let (actor, all) = (Actor::system(), Scope::everything());
         let (_, township) = support::district_with_township(&db).await;
         let clerk = NewUser {

@@ -41,17 +41,21 @@ struct DatabaseArgs {
     /// PostgreSQL.
     #[arg(long, global = true, env = "FAZHI_DB_POOL", value_name = "N")]
     db_pool: Option<String>,
+    /// The audit chain's key, 64 hex digits, in place of the data folder's audit.key. Give it in
+    /// the environment: a key on the command line shows in the process list.
+    #[arg(long, global = true, env = "FAZHI_AUDIT_KEY", hide_env_values = true, value_name = "HEX")]
+    audit_key: Option<String>,
 }
 
 impl DatabaseArgs {
     async fn connect(&self) -> Result<Db> {
-        let key = fazhi_store::audit_key::load_or_create(&self.data_dir)?;
+        let key = fazhi_store::audit_key::load_or_create(&self.data_dir, self.audit_key.as_deref())?;
         self.connect_with(key).await
     }
 
     /// For a restore: the key must be the original installation's, never a new one.
     async fn connect_with_existing_key(&self) -> Result<Db> {
-        let key = fazhi_store::audit_key::load_existing(&self.data_dir)?;
+        let key = fazhi_store::audit_key::load_existing(&self.data_dir, self.audit_key.as_deref())?;
         self.connect_with(key).await
     }
 

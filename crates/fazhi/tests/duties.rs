@@ -181,6 +181,8 @@ async fn a_database_from_before_the_figures_table_gets_its_figures_on_start() {
         .await
         .unwrap();
     app.db.raw_for_tests().execute_unprepared("DELETE FROM schema_meta WHERE key = 'figures_signature'").await.unwrap();
+    // Written before sea-orm-migration kept its record of applied migrations.
+    app.db.raw_for_tests().execute_unprepared("DROP TABLE seaql_migrations").await.unwrap();
     let emptied = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert!(emptied.iter().all(|f| f.value == 0));
     let db = app.test_db.connect().await;
@@ -246,4 +248,26 @@ async fn figures_written_under_other_indicator_declarations_are_written_again_on
     let before = rows(&db).await;
     let again = app.test_db.connect().await;
     assert_eq!(rows(&again).await, before);
+}
+
+/// A database written by the release before sea-orm-migration (schema 8, no record of applied
+/// migrations) starts as it is: its eight versions are noted as applied, none runs again, and
+/// nothing stored is touched.
+#[tokio::test]
+async fn a_database_of_the_previous_release_starts_without_migrating_again() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
+    app.db.raw_for_tests().execute_unprepared("DROP TABLE seaql_migrations").await.unwrap();
+    let db = app.test_db.connect().await;
+    let applied = sea_orm::sea_query::Query::select()
+        .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .from(sea_orm::sea_query::Alias::new("seaql_migrations"))
+        .to_owned();
+    let n: i64 = db.raw_for_tests().query_one(&applied).await.unwrap().unwrap().try_get("", "n").unwrap();
+    assert_eq!(n, 8);
+    let figures = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    assert_eq!(figures.iter().find(|f| f.id == "leadership.briefings_heard").unwrap().value, 1);
+    assert!(fazhi_store::audit::verify(&db).await.unwrap().result.is_ok());
 }

@@ -170,13 +170,7 @@ pub(crate) fn framed(caller: Option<&Caller>, response: Response) -> Response {
     let status = response.status();
     match caller {
         Some(caller) => message_page(caller, status, heading, &message),
-        None => {
-            let page = format!(
-                "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{heading}</title><link rel=stylesheet href=/static/app.css><main class=\"login-box\"><h1>{heading}</h1><p>{}</p><p><a href=\"/\">返回首页</a></p></main>",
-                fazhi_report::render::esc(&message)
-            );
-            (status, axum::response::Html(page)).into_response()
-        }
+        None => crate::error::bare_page(status, heading, &message, crate::error::HOME),
     }
 }
 

@@ -629,8 +629,13 @@ pub async fn public_list(State(state): State<AppState>) -> Response {
         }
         .into_response(),
         Err(e) => {
-            tracing::error!("public list: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+            let message = crate::error::answer(&e).message;
+            crate::error::bare_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "请求未完成",
+                &message,
+                ("/gongkai", "全部公开报告"),
+            )
         }
     }
 }
@@ -638,7 +643,12 @@ pub async fn public_list(State(state): State<AppState>) -> Response {
 /// One published report, as published: masked, readable on a phone, printable.
 pub async fn public_report(State(state): State<AppState>, Path((org, year)): Path<(i64, i32)>) -> Response {
     let not_found = || {
-        (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>未找到</title><p>没有找到这份公开的年度报告。<a href=\"/gongkai\">全部公开报告</a></p>")).into_response()
+        crate::error::bare_page(
+            StatusCode::NOT_FOUND,
+            "未找到",
+            "没有找到这份公开的年度报告。",
+            ("/gongkai", "全部公开报告"),
+        )
     };
     match annual_reports::published_one(&state.db, org, year).await {
         Ok(Some(p)) => match service::parse_body(&p.public_json) {

@@ -78,7 +78,7 @@ impl TestDb {
 
     /// Connects with the audit key kept in this database's data folder, as the binary does.
     pub async fn connect(&self) -> Db {
-        let key = fazhi_store::audit_key::load_or_create(self.data_dir.path()).expect("audit key");
+        let key = fazhi_store::audit_key::load_or_create(self.data_dir.path(), None).expect("audit key");
         Db::connect(&self.url, key).await.expect("connect and migrate")
     }
 }

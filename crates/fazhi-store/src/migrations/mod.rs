@@ -1,0 +1,66 @@
+//! The schema, one migration per change, applied in order at start by sea-orm-migration (which
+//! notes each applied one in `seaql_migrations`). Tables are made from the current entities, so a
+//! new database gets today's columns at once; a later migration therefore adds a column only where
+//! it is missing, and a database of any earlier version is brought up the same way.
+//!
+//! To change the schema: change the entity, then add a migration here that brings an existing
+//! database to it (add the column if missing, fill it), and list it in [`Migrator`].
+
+mod m001_accounts_and_audit;
+mod m002_holiday_calendar;
+mod m003_ledgers;
+mod m004_search_deadlines_settings;
+mod m005_due_index_and_attachments;
+mod m006_figures_reports_and_stages;
+mod m007_tokens_two_factor_and_org_settings;
+mod m008_personal_search_and_upload_names;
+
+use sea_orm::sea_query::{ColumnDef, Table};
+use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
+use sea_orm_migration::{DbErr, MigrationTrait, MigratorTrait, SchemaManager};
+
+use crate::StoreError;
+
+pub(crate) struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m001_accounts_and_audit::Migration),
+            Box::new(m002_holiday_calendar::Migration),
+            Box::new(m003_ledgers::Migration),
+            Box::new(m004_search_deadlines_settings::Migration),
+            Box::new(m005_due_index_and_attachments::Migration),
+            Box::new(m006_figures_reports_and_stages::Migration),
+            Box::new(m007_tokens_two_factor_and_org_settings::Migration),
+            Box::new(m008_personal_search_and_upload_names::Migration),
+        ]
+    }
+}
+
+/// Creates an entity's table as the entity now declares it, unless it exists.
+async fn create_table<E: EntityTrait>(m: &SchemaManager<'_>, entity: E) -> Result<(), DbErr> {
+    let schema = Schema::new(m.get_database_backend());
+    m.get_connection().execute(schema.create_table_from_entity(entity).if_not_exists()).await?;
+    Ok(())
+}
+
+/// Adds a column to an entity's table unless it is there (a table made from today's entity has
+/// it already). Whether it was added.
+async fn add_missing_column<E: EntityTrait>(
+    m: &SchemaManager<'_>,
+    entity: E,
+    column: E::Column,
+    def: &mut ColumnDef,
+) -> Result<bool, DbErr> {
+    if m.has_column(entity.table_name(), column.as_str()).await? {
+        return Ok(false);
+    }
+    m.get_connection().execute(&Table::alter().table(entity).add_column(def).to_owned()).await?;
+    Ok(true)
+}
+
+/// A store error met inside a migration, as the migration framework carries errors.
+fn migration_error(e: StoreError) -> DbErr {
+    DbErr::Migration(e.to_string())
+}
