@@ -274,7 +274,12 @@ impl Db {
                 .await?;
             }
         }
+        Migrator::install(&txn.txn).await?;
+        let pending = Migrator::get_pending_migrations(&txn.txn).await?.len();
         Migrator::up(&txn.txn, None).await?;
+        if pending > 0 && current > 0 {
+            tracing::info!("数据库结构已从第 {current} 版更新到第 {SCHEMA_VERSION} 版（{pending} 项迁移）");
+        }
         if current < SCHEMA_VERSION {
             let version =
                 schema_meta::ActiveModel { key: Set("schema_version".into()), value: Set(SCHEMA_VERSION.to_string()) };

@@ -52,7 +52,8 @@ fn refuse(parts: &Parts, status: StatusCode, field: Option<String>, message: Str
         return error.into_response();
     }
     // Drawn in the caller's page frame by the route layer.
-    crate::pages::PageError::new(status, "请求无效", message).into_response()
+    let heading = if status == StatusCode::NOT_FOUND { "页面不存在" } else { "请求无效" };
+    crate::pages::PageError::new(status, heading, message).into_response()
 }
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {

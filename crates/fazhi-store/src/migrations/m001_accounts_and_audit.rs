@@ -1,12 +1,11 @@
 //! Version 1: organizations, accounts, sessions, API tokens and the audit chain with its head.
 
 use fazhi_domain::audit::GENESIS_HASH;
-use sea_orm::sea_query::{Index, IndexCreateStatement};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sea_orm_migration::prelude::DeriveMigrationName;
 use sea_orm_migration::{DbErr, MigrationTrait, SchemaManager, async_trait};
 
-use super::create_table;
+use super::{create_index, create_table};
 use crate::entities::*;
 
 #[derive(DeriveMigrationName)]
@@ -21,9 +20,15 @@ impl MigrationTrait for Migration {
         create_table(m, api_token::Entity).await?;
         create_table(m, audit_record::Entity).await?;
         create_table(m, audit_head::Entity).await?;
-        for index in indexes() {
-            m.get_connection().execute(&index).await?;
-        }
+        use audit_record::Column as A;
+        create_index(m, "idx_organizations_path", organization::Entity, &[organization::Column::Path], false).await?;
+        create_index(m, "idx_organizations_parent", organization::Entity, &[organization::Column::ParentId], false)
+            .await?;
+        create_index(m, "idx_users_org", user::Entity, &[user::Column::OrgId], false).await?;
+        create_index(m, "idx_sessions_user", session::Entity, &[session::Column::UserId], false).await?;
+        create_index(m, "idx_audit_actor_at", audit_record::Entity, &[A::ActorId, A::At], false).await?;
+        create_index(m, "idx_audit_at", audit_record::Entity, &[A::At], false).await?;
+        create_index(m, "idx_audit_object", audit_record::Entity, &[A::ObjectType, A::ObjectId], false).await?;
         let conn = m.get_connection();
         if audit_head::Entity::find_by_id(1).one(conn).await?.is_none() {
             audit_head::ActiveModel { id: Set(1), last_id: Set(0), last_hash: Set(GENESIS_HASH.to_owned()) }
@@ -32,48 +37,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-fn indexes() -> Vec<IndexCreateStatement> {
-    vec![
-        Index::create()
-            .name("idx_organizations_path")
-            .table(organization::Entity)
-            .col(organization::Column::Path)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_organizations_parent")
-            .table(organization::Entity)
-            .col(organization::Column::ParentId)
-            .if_not_exists()
-            .to_owned(),
-        Index::create().name("idx_users_org").table(user::Entity).col(user::Column::OrgId).if_not_exists().to_owned(),
-        Index::create()
-            .name("idx_sessions_user")
-            .table(session::Entity)
-            .col(session::Column::UserId)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_actor_at")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::ActorId)
-            .col(audit_record::Column::At)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_at")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::At)
-            .if_not_exists()
-            .to_owned(),
-        Index::create()
-            .name("idx_audit_object")
-            .table(audit_record::Entity)
-            .col(audit_record::Column::ObjectType)
-            .col(audit_record::Column::ObjectId)
-            .if_not_exists()
-            .to_owned(),
-    ]
 }

@@ -2,11 +2,11 @@
 //! list indexes.
 
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{ColumnDef, Expr, Index, Query};
+use sea_orm::sea_query::{ColumnDef, Expr, Query};
 use sea_orm_migration::prelude::DeriveMigrationName;
 use sea_orm_migration::{DbErr, MigrationTrait, SchemaManager, async_trait};
 
-use super::{add_missing_column, create_table, migration_error};
+use super::{add_missing_column, create_index, create_table, drop_index, migration_error};
 use crate::entities::*;
 
 #[derive(DeriveMigrationName)]
@@ -33,40 +33,19 @@ impl MigrationTrait for Migration {
         create_table(m, ledger_upload::Entity).await?;
         // Lists read ids from these indexes alone (filter and order), then fetch one page of
         // rows: a township's list and the whole district's both stay a bounded index walk.
-        conn.execute(&Index::drop().name("idx_ledger_kind_path").table(ledger_record::Entity).if_exists().to_owned())
-            .await?;
-        let ledger = |name: &str, cols: &[ledger_record::Column]| {
-            let mut index = Index::create();
-            index.name(name).table(ledger_record::Entity).if_not_exists();
-            for c in cols {
-                index.col(*c);
-            }
-            index
-        };
+        drop_index(m, "idx_ledger_kind_path", ledger_record::Entity).await?;
         use ledger_record::Column as R;
-        for index in [
-            ledger("idx_ledger_org_updated", &[R::Kind, R::OrgId, R::State, R::UpdatedAt, R::Id]),
-            ledger("idx_ledger_org_title", &[R::Kind, R::OrgId, R::State, R::Title, R::Id]),
-            ledger("idx_ledger_state_updated", &[R::Kind, R::State, R::UpdatedAt, R::Id]),
-            ledger("idx_ledger_state_title", &[R::Kind, R::State, R::Title, R::Id]),
+        for (name, columns) in [
+            ("idx_ledger_org_updated", &[R::Kind, R::OrgId, R::State, R::UpdatedAt, R::Id][..]),
+            ("idx_ledger_org_title", &[R::Kind, R::OrgId, R::State, R::Title, R::Id]),
+            ("idx_ledger_state_updated", &[R::Kind, R::State, R::UpdatedAt, R::Id]),
+            ("idx_ledger_state_title", &[R::Kind, R::State, R::Title, R::Id]),
         ] {
-            conn.execute(&index).await?;
+            create_index(m, name, ledger_record::Entity, columns, false).await?;
         }
-        let by_org = Index::create()
-            .name("idx_ledger_deadline_org_due")
-            .table(ledger_deadline::Entity)
-            .col(ledger_deadline::Column::OrgId)
-            .col(ledger_deadline::Column::Due)
-            .if_not_exists()
-            .to_owned();
-        conn.execute(&by_org).await?;
-        let by_due = Index::create()
-            .name("idx_ledger_deadline_due")
-            .table(ledger_deadline::Entity)
-            .col(ledger_deadline::Column::Due)
-            .if_not_exists()
-            .to_owned();
-        conn.execute(&by_due).await?;
+        use ledger_deadline::Column as D;
+        create_index(m, "idx_ledger_deadline_org_due", ledger_deadline::Entity, &[D::OrgId, D::Due], false).await?;
+        create_index(m, "idx_ledger_deadline_due", ledger_deadline::Entity, &[D::Due], false).await?;
         if records_before_search {
             // Records stored before the deadlines were kept in a table: count theirs now.
             let calendar = crate::calendar::current_on(conn).await.map_err(migration_error)?;

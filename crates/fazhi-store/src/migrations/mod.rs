@@ -15,7 +15,7 @@ mod m006_figures_reports_and_stages;
 mod m007_tokens_two_factor_and_org_settings;
 mod m008_personal_search_and_upload_names;
 
-use sea_orm::sea_query::{ColumnDef, Table};
+use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
 use sea_orm_migration::{DbErr, MigrationTrait, MigratorTrait, SchemaManager};
 
@@ -58,6 +58,32 @@ async fn add_missing_column<E: EntityTrait>(
     }
     m.get_connection().execute(&Table::alter().table(entity).add_column(def).to_owned()).await?;
     Ok(true)
+}
+
+/// Creates an index over these columns of an entity's table unless it exists.
+async fn create_index<E: EntityTrait>(
+    m: &SchemaManager<'_>,
+    name: &str,
+    entity: E,
+    columns: &[E::Column],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create();
+    index.name(name).table(entity).if_not_exists();
+    for column in columns {
+        index.col(*column);
+    }
+    if unique {
+        index.unique();
+    }
+    m.get_connection().execute(&index).await?;
+    Ok(())
+}
+
+/// Drops an index if it exists.
+async fn drop_index<E: EntityTrait>(m: &SchemaManager<'_>, name: &str, entity: E) -> Result<(), DbErr> {
+    m.get_connection().execute(&Index::drop().name(name).table(entity).if_exists().to_owned()).await?;
+    Ok(())
 }
 
 /// A store error met inside a migration, as the migration framework carries errors.
