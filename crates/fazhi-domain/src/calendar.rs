@@ -432,6 +432,12 @@ pub fn beijing() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The instant a Beijing day begins.
+pub fn beijing_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    midnight.and_local_timezone(beijing()).single().expect("a fixed offset is never ambiguous").to_utc()
+}
+
 /// The day in Beijing of an instant.
 pub fn beijing_day(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     at.with_timezone(&beijing()).date_naive()
@@ -466,6 +472,14 @@ pub fn chinese_date(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_beijing_day_begins_at_four_in_the_afternoon_utc_the_day_before() {
+        let start = beijing_midnight(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(start.to_rfc3339(), "2026-11-30T16:00:00+00:00");
+        assert_eq!(beijing_day(start), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(beijing_minute(start), "2026-12-01 00:00");
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -209,12 +209,6 @@ impl Default for AuditFilter {
     }
 }
 
-/// The start of a Beijing-time day as a UTC instant.
-pub fn beijing_day_start(day: NaiveDate) -> DateTime<Utc> {
-    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    DateTime::from_naive_utc_and_offset(local - chrono::Duration::hours(8), Utc)
-}
-
 pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, StoreError> {
     let mut query = audit_record::Entity::find();
     if let Some(actor) = filter.actor_id {
@@ -241,10 +235,10 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
         query = query.filter(audit_record::Column::ObjectId.eq(id));
     }
     if let Some(from) = filter.from {
-        query = query.filter(audit_record::Column::At.gte(beijing_day_start(from)));
+        query = query.filter(audit_record::Column::At.gte(fazhi_domain::calendar::beijing_midnight(from)));
     }
     if let Some(to) = filter.to {
-        let end = beijing_day_start(to) + chrono::Duration::days(1);
+        let end = fazhi_domain::calendar::beijing_midnight(to) + chrono::Duration::days(1);
         query = query.filter(audit_record::Column::At.lt(end));
     }
     crate::check_paging(filter.page, filter.page_size)?;
@@ -521,7 +515,8 @@ pub const ACTIONS: &[&str] = &[
 /// Records since midnight, Beijing time, optionally of one action.
 pub async fn count_today(db: &Db, action: Option<&str>) -> Result<u64, StoreError> {
     let today = crate::beijing_today();
-    let mut query = audit_record::Entity::find().filter(audit_record::Column::At.gte(beijing_day_start(today)));
+    let mut query = audit_record::Entity::find()
+        .filter(audit_record::Column::At.gte(fazhi_domain::calendar::beijing_midnight(today)));
     if let Some(action) = action {
         query = query.filter(audit_record::Column::Action.eq(action));
     }

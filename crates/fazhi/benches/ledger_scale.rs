@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 use fazhi_domain::ledger::LedgerKind;
 use fazhi_domain::ledgers::normative_documents;
 use fazhi_domain::role::Role;
-use fazhi_office::xlsx::{Cell, TableWriter};
+use fazhi_office::xlsx::TableWriter;
 use fazhi_store::orgs::{self, NewOrg};
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Actor, Db, Scope};
-use support::{Server, rss_kib, timed, wrk};
+use support::{Server, document_row, rss_kib, timed, wrk};
 
 const TOWNSHIPS: usize = 30;
 const TOTAL: usize = 1_000_000;
@@ -34,60 +34,12 @@ const PASSWORD: &str = "Bench-Passw0rd";
 /// The demo's volumes times this, per township: about 31,000 records each, 900,000 in all.
 const SCALE: f64 = 30.0;
 
-/// One normative document of township `t`, number `n`, in one of the states a real ledger holds:
-/// most in force and filed, some waiting to be filed or reviewed (open deadlines), some drafts.
-fn document_row(headers: &[&str], t: usize, n: usize) -> Vec<Cell> {
-    let year = 2018 + (n % 9) as i32;
-    let day = |m: u32, d: u32| Cell::Date(chrono::NaiveDate::from_ymd_opt(year, m, d).unwrap());
-    let text = |s: String| Cell::Text(s);
-    let stage = n % 20;
-    let state = match stage {
-        // 0..=9 filed, 10..=13 waiting to be filed: an open filing deadline.
-        0..=13 => "有效",
-        14..=16 => "合法性审核中",
-        _ => "起草中",
-    };
-    headers
-        .iter()
-        .map(|h| match *h {
-            "状态" => text(state.into()),
-            "文件名称" => text(format!("乡镇{t:02}关于加强第{n}项工作管理的规定")),
-            "起草单位" => text(["党政办", "司法所", "村镇建设办", "社会事务办"][n % 4].into()),
-            "与市场主体生产经营活动密切相关" => {
-                text(if n.is_multiple_of(7) { "是" } else { "否" }.into())
-            }
-            "草案版本" => Cell::Integer(1),
-            "征求意见稿公布日期" => day(3, 2),
-            "征求意见结束日期" if stage < 17 => day(4, 6),
-            "送请合法性审核日期" if stage < 17 => day(4, 8 + (n % 10) as u32),
-            "审核机构" if stage < 17 => text("司法所".into()),
-            "审核人" if stage < 14 => text("司法所".into()),
-            "意见采纳情况" if stage < 17 => text("未收到意见".into()),
-            "公平竞争审查" if stage < 14 && n.is_multiple_of(7) => text("已审查".into()),
-            "审核意见日期" if stage < 14 => day(4, 22),
-            "审核意见" if stage < 14 => text("合法".into()),
-            "审核所依据的草案版本" if stage < 14 => Cell::Integer(1),
-            "审议会议" if stage < 14 => text("乡政府常务会议".into()),
-            "审议日期" if stage < 14 => day(5, 6),
-            "审议情况" if stage < 14 => text("审议通过".into()),
-            "签发人" if stage < 14 => text("乡长".into()),
-            "签发日期" if stage < 14 => day(5, 8),
-            "文号" if stage < 14 => text(format!("乡镇{t:02}府规〔{year}〕{}号", n / 9 + 1)),
-            "公布日期" if stage < 14 => day(5, 12),
-            "公布渠道" if stage < 14 => text("乡政府网站".into()),
-            "有效期至" if stage < 14 => Cell::Date(chrono::NaiveDate::from_ymd_opt(year + 5, 5, 11).unwrap()),
-            "报送备案日期" if stage < 10 => day(5, 20),
-            "备案机关" if stage < 10 => text("区司法局".into()),
-            _ => Cell::Empty,
-        })
-        .collect()
-}
-
-fn sheet(kind: &LedgerKind, t: usize, rows: usize, row: fn(&[&str], usize, usize) -> Vec<Cell>) -> Vec<u8> {
+/// Township `t`'s documents as a spreadsheet, replayed through the procedure on import.
+fn sheet(kind: &LedgerKind, t: usize, rows: usize) -> Vec<u8> {
     let headers = kind.table_headers();
     let mut w = TableWriter::new(kind.label, &headers).unwrap();
     for n in 0..rows {
-        w.push(&row(&headers, t, n)).unwrap();
+        w.push(&document_row(&headers, &format!("乡镇{t:02}"), n)).unwrap();
     }
     w.finish().unwrap()
 }
@@ -148,7 +100,7 @@ async fn seed(db: &Db, dir: &Path) -> Measured {
 
     // Township 00: 100,000 documents, imported by the command line in its own process.
     let big = dir.join("big.xlsx");
-    std::fs::write(&big, sheet(&normative_documents::KIND, 0, BIG, document_row)).unwrap();
+    std::fs::write(&big, sheet(&normative_documents::KIND, 0, BIG)).unwrap();
     let big = big.display().to_string();
     let (import, import_rss, status, out) = timed(&mut fazhi(
         dir,

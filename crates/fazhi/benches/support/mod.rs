@@ -3,6 +3,8 @@
 
 use std::process::{Child, Command};
 
+use fazhi_office::xlsx::Cell;
+
 pub struct Server(pub Child);
 
 impl Drop for Server {
@@ -116,4 +118,50 @@ pub async fn district_with_township(db: &fazhi_store::Db) -> (i64, i64) {
     let district = orgs::create(db, &actor, &all, org("基准区", "district", None)).await.unwrap().id;
     let township = orgs::create(db, &actor, &all, org("杉岭乡", "township", Some(district))).await.unwrap().id;
     (district, township)
+}
+
+/// One normative document as a clerk's spreadsheet holds it (`title_prefix` names whose), in one
+/// of the states a township's ledger holds: most in force (every step of the
+/// procedure replayed, most of them filed upward), some under review, some drafts. Dates from
+/// 2018 to 2025; a tenth related to business, with its thirty days of comment and its
+/// fair-competition review.
+pub fn document_row(headers: &[&str], title_prefix: &str, n: usize) -> Vec<Cell> {
+    let year = 2018 + (n % 8) as i32;
+    let day = |m: u32, d: u32| Cell::Date(chrono::NaiveDate::from_ymd_opt(year, m, d).unwrap());
+    let text = |s: &str| Cell::Text(s.to_owned());
+    let stage = n % 20;
+    let state = match stage {
+        0..=9 => "有效",
+        10..=13 => "有效",
+        14..=16 => "合法性审核中",
+        _ => "起草中",
+    };
+    let business = n.is_multiple_of(10);
+    headers
+        .iter()
+        .map(|h| match *h {
+            "状态" => text(state),
+            "文件名称" => Cell::Text(format!("{title_prefix}关于加强第{n}项工作管理的规定")),
+            "起草单位" => text(["党政办", "司法所", "村镇建设办", "社会事务办"][n % 4]),
+            "与市场主体生产经营活动密切相关" => text(if business { "是" } else { "否" }),
+            "征求意见稿公布日期" if stage < 17 => day(3, 2),
+            "征求意见结束日期" if stage < 17 => day(4, 6),
+            "意见采纳情况" if stage < 17 => text("未收到意见"),
+            "送请合法性审核日期" if stage < 17 => day(4, 8 + (n % 10) as u32),
+            "审核机构" if stage < 17 => text("司法所"),
+            "审核人" if stage < 14 => text("司法所"),
+            "审核意见日期" if stage < 14 => day(4, 22),
+            "审核意见" if stage < 14 => text("合法"),
+            "公平竞争审查" if stage < 14 && business => text("已审查"),
+            "审议会议" if stage < 14 => text("乡政府常务会议"),
+            "审议日期" if stage < 14 => day(5, 6),
+            "审议情况" if stage < 14 => text("审议通过"),
+            "签发日期" if stage < 14 => day(5, 8),
+            "公布日期" if stage < 14 => day(5, 12),
+            "公布渠道" if stage < 14 => text("乡政府网站"),
+            "报送备案日期" if stage < 10 => day(5, 20),
+            "备案机关" if stage < 10 => text("区司法局"),
+            _ => Cell::Empty,
+        })
+        .collect()
 }
