@@ -531,6 +531,9 @@ pub struct ListFilter {
     /// Any part of any text of the record: its name, units, opinions, numbers.
     pub query: Option<String>,
     pub sort: Sort,
+    /// Only the records of this organization and those below it: the district's choice of one
+    /// township. An organization outside the caller's scope leaves nothing.
+    pub org: Option<i64>,
     pub page: u64,
     pub page_size: u64,
 }
@@ -542,6 +545,7 @@ impl Default for ListFilter {
             state: Default::default(),
             query: Default::default(),
             sort: Default::default(),
+            org: None,
             page: 1,
             page_size: 50,
         }
@@ -553,6 +557,8 @@ impl Default for ListFilter {
 pub(crate) struct ScopeOrgs {
     /// (id, path) of every organization in the scope.
     pub orgs: Vec<(i64, String)>,
+    /// Their names, for the 乡镇（街道） column of the district's lists.
+    names: std::collections::HashMap<i64, String>,
     pub everything: bool,
     /// A search may look in personal values: the caller sees them in every record of the scope.
     pub personal_search: bool,
@@ -560,16 +566,41 @@ pub(crate) struct ScopeOrgs {
 
 impl ScopeOrgs {
     pub(crate) async fn of<C: ConnectionTrait>(conn: &C, scope: &Scope) -> Result<ScopeOrgs, StoreError> {
-        let orgs: Vec<(i64, String)> = organization::Entity::find()
+        let all: Vec<(i64, String, String)> = organization::Entity::find()
             .select_only()
-            .columns([organization::Column::Id, organization::Column::Path])
+            .columns([organization::Column::Id, organization::Column::Path, organization::Column::Name])
             .into_tuple()
             .all(conn)
             .await?;
-        let total = orgs.len();
-        let orgs: Vec<(i64, String)> = orgs.into_iter().filter(|(_, path)| scope.contains_path(path)).collect();
+        let total = all.len();
+        let mut names = std::collections::HashMap::new();
+        let mut orgs = Vec::new();
+        for (id, path, name) in all.into_iter().filter(|(_, path, _)| scope.contains_path(path)) {
+            names.insert(id, name);
+            orgs.push((id, path));
+        }
         let everything = orgs.len() == total;
-        Ok(ScopeOrgs { orgs, everything, personal_search: scope.sees_personal_everywhere() })
+        Ok(ScopeOrgs { orgs, names, everything, personal_search: scope.sees_personal_everywhere() })
+    }
+
+    /// The organizations a list covers: the scope's, narrowed to the filter's organization and
+    /// those below it when one is chosen.
+    pub(crate) async fn listing<C: ConnectionTrait>(
+        conn: &C,
+        scope: &Scope,
+        filter: &ListFilter,
+    ) -> Result<ScopeOrgs, StoreError> {
+        let mut orgs = ScopeOrgs::of(conn, scope).await?;
+        if let Some(chosen) = filter.org {
+            let path = orgs.orgs.iter().find(|(id, _)| *id == chosen).map(|(_, p)| p.clone());
+            orgs.orgs.retain(|(_, p)| path.as_deref().is_some_and(|chosen| p.starts_with(chosen)));
+            orgs.everything = false;
+        }
+        Ok(orgs)
+    }
+
+    fn name_of(&self, id: i64) -> String {
+        self.names.get(&id).cloned().unwrap_or_default()
     }
 
     fn ids(&self) -> impl Iterator<Item = i64> + '_ {
@@ -658,10 +689,12 @@ struct Window {
     page: u64,
     page_size: u64,
     more: bool,
+    /// The organizations listed, with their names.
+    orgs: ScopeOrgs,
 }
 
 async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) -> Result<Window, StoreError> {
-    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let orgs = ScopeOrgs::listing(db.conn(), scope, filter).await?;
     crate::check_paging(filter.page, filter.page_size)?;
     let (page, page_size) = (filter.page, filter.page_size);
     // Counting a township's whole ledger on every page view costs more than the page itself: the
@@ -680,6 +713,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
             page,
             page_size,
             more: total == cap,
+            orgs,
         });
     }
     // Otherwise the count walks an index inside the database, cheaper than bringing the ids out.
@@ -694,7 +728,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     };
     let total = u64::try_from(total).unwrap_or(0);
     let ids = list_ids(db.conn(), &orgs, kind, filter, offset, Some(page_size)).await?;
-    Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap })
+    Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap, orgs })
 }
 
 /// A page of a kind's records in the caller's scope, with all their values.
@@ -720,6 +754,8 @@ pub struct Summary {
     pub title: String,
     pub state_label: &'static str,
     pub updated_at: DateTime<Utc>,
+    /// The organization that keeps the record: the 乡镇（街道） of the district's lists.
+    pub org_name: String,
 }
 
 /// A page of a kind's records in the caller's scope, as the list page shows them.
@@ -730,13 +766,14 @@ pub async fn list_summaries(
     filter: &ListFilter,
 ) -> Result<Listed<Summary>, StoreError> {
     let w = window(db, scope, kind, filter).await?;
-    let rows: Vec<(i64, String, String, DateTime<Utc>)> = ledger_record::Entity::find()
+    let rows: Vec<(i64, String, String, DateTime<Utc>, i64)> = ledger_record::Entity::find()
         .select_only()
         .columns([
             ledger_record::Column::Id,
             ledger_record::Column::Title,
             ledger_record::Column::State,
             ledger_record::Column::UpdatedAt,
+            ledger_record::Column::OrgId,
         ])
         .filter(ledger_record::Column::Id.is_in(w.ids.iter().copied()))
         .into_tuple()
@@ -744,8 +781,9 @@ pub async fn list_summaries(
         .await?;
     let mut by_id: std::collections::HashMap<i64, Summary> = rows
         .into_iter()
-        .map(|(id, title, state, updated_at)| {
-            (id, Summary { id, title, state_label: kind.state_label(&state), updated_at })
+        .map(|(id, title, state, updated_at, org_id)| {
+            let org_name = w.orgs.name_of(org_id);
+            (id, Summary { id, title, state_label: kind.state_label(&state), updated_at, org_name })
         })
         .collect();
     let items = w.ids.iter().filter_map(|id| by_id.remove(id)).collect();
@@ -770,6 +808,7 @@ pub async fn watched(
         .order_by_asc(ledger_record::Column::Id)
         .all(db.conn())
         .await?;
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
         let path = row.org_path.clone();
@@ -787,6 +826,7 @@ pub async fn watched(
                     title: r.title.clone(),
                     state_label: r.state_label,
                     updated_at: r.updated_at,
+                    org_name: orgs.name_of(r.org_id),
                 })
                 .collect();
             (w, found)
@@ -1149,6 +1189,8 @@ pub struct DueItem {
     pub kind_label: &'static str,
     pub title: String,
     pub org_path: String,
+    /// The organization that keeps the record (乡镇、街道).
+    pub org_name: String,
     pub code: String,
     pub label: &'static str,
     pub start: NaiveDate,
@@ -1210,6 +1252,7 @@ pub async fn due_by(
                 kind: row.kind,
                 kind_label: kind.label,
                 title: row.title,
+                org_name: orgs.name_of(row.org_id),
                 org_path: row.org_path,
                 code: row.code,
                 label: deadline.label,

@@ -30,6 +30,8 @@ pub struct LedgerListParams {
     pub q: Option<String>,
     /// `updated` (last handled first), `title`, or newest first.
     pub sort: Option<String>,
+    /// Only this organization's records and those below it (a township, for the district).
+    pub org: Option<i64>,
     pub page: Option<u64>,
     pub page_size: Option<u64>,
 }
@@ -56,6 +58,7 @@ pub async fn list_ledger(
         state: q.state,
         query: q.q,
         sort: ledger::Sort::parse(q.sort.as_deref().unwrap_or("")),
+        org: q.org,
         page: q.page.unwrap_or(1),
         page_size: q.page_size.unwrap_or(50),
     };
@@ -89,6 +92,9 @@ pub struct ExportParams {
     /// `updated`, `title`, or newest first.
     #[serde(default)]
     pub sort: String,
+    /// Only this organization's records and those below it.
+    #[serde(default)]
+    pub org: Option<i64>,
 }
 
 /// The filtered list as an `.xlsx` file: 状态, then every field by its Chinese label. Personal
@@ -104,6 +110,7 @@ pub async fn export_ledger(
         state: Some(q.state).filter(|s| !s.is_empty()),
         query: Some(q.q).filter(|s| !s.trim().is_empty()),
         sort: ledger::Sort::parse(&q.sort),
+        org: q.org,
         ..Default::default()
     };
     let (bytes, _) = ledger_xlsx::export(&state.db, &caller.actor(), &caller.scope(), kind, &filter).await?;

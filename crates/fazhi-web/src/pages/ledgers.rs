@@ -139,6 +139,14 @@ pub struct Row {
     pub title: String,
     pub state: &'static str,
     pub updated: String,
+    /// The township that keeps it, shown to callers who see several.
+    pub org: String,
+}
+
+impl Row {
+    fn of(r: ledger::Summary) -> Row {
+        Row { id: r.id, title: r.title, state: r.state_label, updated: fmt_time(r.updated_at), org: r.org_name }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -156,6 +164,12 @@ struct ListPage {
     f_state: String,
     f_q: String,
     f_sort: String,
+    /// The township chosen, as the select holds it ("" for all).
+    f_org: String,
+    /// The townships a district caller may choose among; empty for a township's own people,
+    /// who see neither the filter nor the column.
+    townships: Vec<(i64, String)>,
+    notice: Option<String>,
     may_create: bool,
     watched: Vec<WatchRows>,
     export_href: String,
@@ -167,6 +181,8 @@ pub struct ListQuery {
     state: String,
     q: String,
     sort: String,
+    /// A township's id; anything else means every township.
+    org: String,
     page: Option<u64>,
 }
 
@@ -177,23 +193,44 @@ impl ListQuery {
             state: Some(self.state.clone()).filter(|s| !s.is_empty()),
             query: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
             sort: ledger::Sort::parse(&self.sort),
+            org: self.org.trim().parse().ok(),
             page: self.page.unwrap_or(1),
             page_size: 50,
         }
     }
+
+    /// The query string that keeps these filters, for the pager and the export.
+    fn keep(&self) -> String {
+        let (state, words, sort, org) =
+            (url_encode(&self.state), url_encode(&self.q), url_encode(&self.sort), url_encode(&self.org));
+        format!("state={state}&q={words}&sort={sort}&org={org}")
+    }
+}
+
+/// The townships (乡镇、街道) in the caller's scope, when there are several: the district's.
+async fn townships(state: &AppState, caller: &Caller) -> Result<Vec<(i64, String)>, fazhi_store::StoreError> {
+    let all = fazhi_store::orgs::list(&state.db, &caller.scope()).await?;
+    let townships: Vec<(i64, String)> =
+        all.into_iter().filter(|o| o.kind == "township" || o.kind == "street").map(|o| (o.id, o.name)).collect();
+    Ok(if townships.len() > 1 { townships } else { Vec::new() })
 }
 
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Kind(kind): Kind,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> PageResult {
+    let townships = townships(&state, &caller).await?;
+    let mut notice = None;
+    let chosen: Option<i64> = q.org.trim().parse().ok();
+    if !q.org.trim().is_empty() && !chosen.is_some_and(|id| townships.iter().any(|(t, _)| *t == id)) {
+        notice = Some("所选乡镇（街道）不在您查看的范围内，已显示全部乡镇（街道）的记录".to_owned());
+        q.org.clear();
+    }
     let filter = q.filter();
-    let (found, more) = match ledger::list_summaries(&state.db, &caller.scope(), kind, &filter).await {
-        Ok(listed) => (listed.page, listed.more),
-        Err(e) => return Err(e.into()),
-    };
+    let listed = ledger::list_summaries(&state.db, &caller.scope(), kind, &filter).await?;
+    let (found, more) = (listed.page, listed.more);
     let watched = if kind.watch_lists.is_empty() {
         Vec::new()
     } else {
@@ -205,48 +242,31 @@ pub async fn list(
                     code: w.code,
                     label: w.label,
                     article: w.article,
-                    rows: found
-                        .into_iter()
-                        .map(|r| Row {
-                            id: r.id,
-                            title: r.title,
-                            state: r.state_label,
-                            updated: fmt_time(r.updated_at),
-                        })
-                        .collect(),
+                    rows: found.into_iter().map(Row::of).collect(),
                 })
                 .collect(),
             Err(e) => return Err(e.into()),
         }
     };
-    let href = |n: u64| {
-        let (state, words, sort) = (url_encode(&q.state), url_encode(&q.q), url_encode(&q.sort));
-        format!("/ledgers/{}?state={state}&q={words}&sort={sort}&page={n}", kind.code)
-    };
-    let export_href = format!(
-        "/ledgers/{}/export?state={}&q={}&sort={}",
-        kind.code,
-        url_encode(&q.state),
-        url_encode(&q.q),
-        url_encode(&q.sort)
-    );
+    let kept = q.keep();
+    let href = |n: u64| format!("/ledgers/{}?{kept}&page={n}", kind.code);
+    let export_href = format!("/ledgers/{}/export?{kept}", kind.code);
     Ok(ListPage {
         export_href,
         nav: Nav::new(&caller, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
         kind,
-        rows: found
-            .items
-            .iter()
-            .map(|r| Row { id: r.id, title: r.title.clone(), state: r.state_label, updated: fmt_time(r.updated_at) })
-            .collect(),
         total: if more { format!("超过 {} 条", found.total) } else { format!("共 {} 条", found.total) },
         page: found.page,
         has_next: more || found.page < found.page_count(),
         prev_href: href(found.page.saturating_sub(1).max(1)),
         next_href: href(found.page + 1),
+        rows: found.items.into_iter().map(Row::of).collect(),
         f_state: q.state,
         f_q: q.q,
         f_sort: q.sort,
+        f_org: q.org,
+        townships,
+        notice,
         may_create: may_record(&caller),
         watched,
     }

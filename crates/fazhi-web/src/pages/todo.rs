@@ -13,6 +13,8 @@ use crate::ledger_service::{Due, OrgCount, due_for};
 
 pub struct Item {
     pub href: String,
+    /// The township it belongs to, shown to the district.
+    pub org: String,
     pub kind: &'static str,
     pub title: String,
     pub deadline: &'static str,
@@ -38,6 +40,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> PageResult {
         .into_iter()
         .map(|d| Item {
             href: format!("/ledgers/{}/{}", d.kind, d.record_id),
+            org: d.org_name,
             kind: d.kind_label,
             title: d.title,
             deadline: d.label,
