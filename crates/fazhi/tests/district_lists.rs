@@ -4,6 +4,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::{Session, TestApp};
 use reqwest::{Method, StatusCode};
 
@@ -106,4 +107,32 @@ async fn the_districts_to_do_names_the_township_of_each_item() {
     let clerk = app.login("t_clerk").await;
     let own = clerk.get("/todo").await.text().await.unwrap();
     assert!(own.contains("杉岭乡殡葬管理办法") && !own.contains("<th>乡镇（街道）</th>"), "{own}");
+}
+
+#[tokio::test]
+async fn the_reports_list_takes_a_year() {
+    let app = TestApp::spawn().await;
+    let supervisor = app.login("t_supervisor").await;
+    let table = |page: &str| {
+        page.split("id=\"reports-table\"").nth(1).unwrap_or("").split("</table>").next().unwrap_or("").to_owned()
+    };
+    // Without a choice: last year's report of every township, started or not.
+    let last = fazhi_store::beijing_today().year() - 1;
+    let page = supervisor.get("/reports").await.text().await.unwrap();
+    assert!(table(&page).contains(&format!("<td>{last}年</td>")) && table(&page).contains("安稳镇"), "{page}");
+    // A year chosen: that year's, every township listed, nothing of other years.
+    let earlier = last - 1;
+    let page = supervisor.get(&format!("/reports?year={earlier}")).await.text().await.unwrap();
+    let shown = table(&page);
+    assert!(
+        shown.contains(&format!("<td>{earlier}年</td>")) && !shown.contains(&format!("<td>{last}年</td>")),
+        "{shown}"
+    );
+    assert_eq!(shown.matches("未起草").count(), 2, "{shown}");
+    assert!(page.contains(&format!("<option value=\"{earlier}\" selected>")), "{page}");
+    // A year nobody can choose is said in words, and the default shown.
+    let page = supervisor.get("/reports?year=1899").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("没有1899年度的报告可选") && table(&page).contains(&format!("<td>{last}年</td>")), "{page}");
 }

@@ -62,7 +62,17 @@ struct ListPage {
     rows: Vec<ListRow>,
     may_start: bool,
     years: Vec<i32>,
+    /// The year shown ("" for every year), and the years one may choose.
+    f_year: String,
+    shown_years: Vec<i32>,
     error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    /// A year; anything else shows every year.
+    year: String,
 }
 
 fn tone(state: &str) -> &'static str {
@@ -75,21 +85,31 @@ fn tone(state: &str) -> &'static str {
     }
 }
 
-async fn list_page(state: &AppState, caller: &Caller, error: Option<String>) -> PageResult {
+async fn list_page(state: &AppState, caller: &Caller, year: &str, error: Option<String>) -> PageResult {
     let scope = caller.scope();
     let (reports, org_list) = (annual_reports::list(&state.db, &scope).await?, orgs::list(&state.db, &scope).await?);
     let today = fazhi_store::beijing_today();
-    let last_year = today.year() - 1;
+    // The years one may choose: the last five and any a report was written for.
+    let mut shown_years: Vec<i32> = (today.year() - 5..=today.year()).chain(reports.iter().map(|r| r.year)).collect();
+    shown_years.sort_unstable_by(|a, b| b.cmp(a));
+    shown_years.dedup();
+    let chosen: Option<i32> = year.trim().parse().ok().filter(|y| shown_years.contains(y));
+    let mut error = error;
+    if chosen.is_none() && !year.trim().is_empty() {
+        error = Some(format!("没有{}年度的报告可选，已显示全部年度", year.trim().chars().take(8).collect::<String>()));
+    }
+    // Without a choice, last year's: what the district watches in the first quarter.
+    let watched_year = chosen.unwrap_or(today.year() - 1);
     let townships: Vec<&orgs::OrgView> =
         org_list.iter().filter(|o| o.kind == "township" || o.kind == "street").collect();
     let mut rows = Vec::new();
-    // Last year's report of every township, started or not: what the district watches.
+    // That year's report of every township, started or not.
     for t in &townships {
-        if !reports.iter().any(|r| r.org_id == t.id && r.year == last_year) {
-            let (deadline_tone, deadline) = deadline_status(last_year, None, today);
+        if !reports.iter().any(|r| r.org_id == t.id && r.year == watched_year) {
+            let (deadline_tone, deadline) = deadline_status(watched_year, None, today);
             rows.push(ListRow {
                 org_name: t.name.clone(),
-                year: last_year,
+                year: watched_year,
                 href: None,
                 state: "未起草".into(),
                 state_tone: "grey",
@@ -99,7 +119,7 @@ async fn list_page(state: &AppState, caller: &Caller, error: Option<String>) -> 
             });
         }
     }
-    for r in &reports {
+    for r in reports.iter().filter(|r| chosen.is_none_or(|y| r.year == y)) {
         let published = r.published_at.map(fazhi_domain::calendar::beijing_day);
         let (deadline_tone, deadline) = deadline_status(r.year, published, today);
         rows.push(ListRow {
@@ -119,13 +139,15 @@ async fn list_page(state: &AppState, caller: &Caller, error: Option<String>) -> 
         rows,
         may_start: caller.may(&axum::http::Method::POST, "/reports"),
         years: (today.year() - 5..today.year()).rev().collect(),
+        f_year: chosen.map(|y| y.to_string()).unwrap_or_default(),
+        shown_years,
         error,
     }
     .into_response())
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
-    list_page(&state, &caller, None).await
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> PageResult {
+    list_page(&state, &caller, &q.year, None).await
 }
 
 /// Starts (or opens) the user's township's report for a year, drafted from its ledgers.
@@ -138,14 +160,13 @@ pub async fn start(State(state): State<AppState>, caller: Caller, body: axum::bo
         .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (2000..=fazhi_store::beijing_today().year()).contains(y))
     else {
-        return Ok(
-            (StatusCode::BAD_REQUEST, list_page(&state, &caller, Some("请选择报告年度".into())).await).into_response()
-        );
+        return Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some("请选择报告年度".into())).await)
+            .into_response());
     };
     match service::start(&state.db, &caller.actor(), &scope, p.org_id, year).await {
         Ok(r) => Ok(see_other(&format!("/reports/{}", r.id))),
         Err(e @ StoreError::Invalid(_)) => {
-            Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, Some(e.to_string())).await).into_response())
+            Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some(e.to_string())).await).into_response())
         }
         Err(e) => Err(e.into()),
     }
