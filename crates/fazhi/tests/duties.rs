@@ -271,3 +271,44 @@ async fn a_database_of_the_previous_release_starts_without_migrating_again() {
     assert_eq!(figures.iter().find(|f| f.id == "leadership.briefings_heard").unwrap().value, 1);
     assert!(fazhi_store::audit::verify(&db).await.unwrap().result.is_ok());
 }
+
+/// The district sees every township's duties of a year side by side, each cell the count of the
+/// township's records, each township a link to its own page; a township sees only its own.
+#[tokio::test]
+async fn the_district_sees_every_townships_duties_side_by_side() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    meeting(&clerk, "党委会研究法治建设", "2026-03-12", "是", "是").await;
+    meeting(&clerk, "政府常务会议听取法治汇报", "2026-06-18", "是", "是").await;
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get("/duties?year=2026").await.text().await.unwrap();
+    let table = page.split("id=\"duties-all\"").nth(1).expect("the district's table").split("</table>").next().unwrap();
+    let cells = |township: &str| -> Vec<String> {
+        let row = table.split("<tr>").find(|r| r.contains(&format!(">{township}</a>"))).unwrap();
+        row.split("<td class=\"num\">")
+            .skip(1)
+            .map(|c| c.split("</td>").next().unwrap().replace("<span class=\"tag orange\">", "").replace("</span>", ""))
+            .collect()
+    };
+    // Each cell is what the ledgers count for that township and duty.
+    for (org, name) in [(app.orgs.township, "杉岭乡"), (app.orgs.other_township, "安稳镇")] {
+        let figures = indicators::for_year(&app.db, &Scope::everything(), org, 2026).await.unwrap();
+        let counted: Vec<String> = [
+            "leadership.meetings_chaired",
+            "leadership.briefings_heard",
+            "leadership.law_reports",
+            "litigation.head_appeared",
+            "study.led_by_principal",
+        ]
+        .iter()
+        .map(|id| figures.iter().filter(|f| f.id == *id).map(|f| f.value).sum::<i64>().to_string())
+        .collect();
+        assert_eq!(cells(name), counted, "{name}");
+    }
+    assert_eq!(cells("杉岭乡")[1], "2", "two reports heard");
+    assert_eq!(cells("安稳镇")[1], "0");
+    assert!(table.contains(&format!("/duties?org={}&amp;year=2026", app.orgs.other_township)), "{table}");
+    // The township's leader sees the township's own page only.
+    let own = app.login("t_leader").await.get("/duties?year=2026").await.text().await.unwrap();
+    assert!(!own.contains("duties-all") && own.contains("杉岭乡2026年"), "{own}");
+}

@@ -38,10 +38,20 @@ pub struct Duty {
     pub records: Vec<(String, String)>,
 }
 
+/// One township's duties of the year, for the district's table of all townships.
+pub struct TownshipRow {
+    pub org: i64,
+    pub name: String,
+    pub values: Vec<i64>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "duties.html")]
 struct DutiesPage {
     nav: Nav,
+    /// Every township's duties side by side, for the district; empty for a township.
+    all: Vec<TownshipRow>,
+    duty_labels: Vec<&'static str>,
     townships: Vec<(i64, String)>,
     org: i64,
     org_name: String,
@@ -66,6 +76,18 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     else {
         return Err(PageError::not_found());
     };
+    // The district first sees all its townships side by side, each a link to its records.
+    let mut all = Vec::new();
+    if townships.len() > 1 {
+        for (id, name) in &townships {
+            let figures = indicators::for_year(&state.db, &scope, *id, year).await?;
+            let values = DUTIES
+                .iter()
+                .map(|(duty, _)| figures.iter().filter(|f| f.id == *duty).map(|f| f.value).sum())
+                .collect();
+            all.push(TownshipRow { org: *id, name: name.clone(), values });
+        }
+    }
     let figures = indicators::for_year(&state.db, &scope, org, year).await?;
     let mut duties = Vec::new();
     for (id, label) in DUTIES {
@@ -83,6 +105,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     }
     Ok(DutiesPage {
         nav: Nav::new(&caller, "/duties", &[("第一责任人履职", "")]),
+        all,
+        duty_labels: DUTIES.iter().map(|(_, label)| *label).collect(),
         townships,
         org,
         org_name,
