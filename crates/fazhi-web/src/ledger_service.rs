@@ -134,7 +134,7 @@ pub async fn due_for(db: &Db, caller: &Caller) -> Result<Due, fazhi_store::Store
     let (items, per_path) = ledger::due_by(db, &scope, today, until, SHOWN, only.as_deref(), &rules.ctx()).await?;
     let total: u64 = per_path.iter().map(|(_, soon, overdue)| soon + overdue).sum();
     // The district sees how each township stands; a township sees only its own list.
-    let townships: Vec<_> = org_list.iter().filter(|o| o.kind == "township" || o.kind == "street").collect();
+    let townships: Vec<_> = org_list.iter().filter(|o| o.kind().is_township()).collect();
     let counts = if townships.len() > 1 {
         townships
             .iter()

@@ -63,11 +63,8 @@ struct DutiesPage {
 pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<DutiesQuery>) -> PageResult {
     let scope = caller.scope();
     let org_list = orgs::list(&state.db, &scope).await?;
-    let townships: Vec<(i64, String)> = org_list
-        .iter()
-        .filter(|o| o.kind == "township" || o.kind == "street")
-        .map(|o| (o.id, o.name.clone()))
-        .collect();
+    let townships: Vec<(i64, String)> =
+        org_list.iter().filter(|o| o.kind().is_township()).map(|o| (o.id, o.name.clone())).collect();
     let this_year = fazhi_store::beijing_today().year();
     let year = q.year.filter(|y| (2000..=this_year).contains(y)).unwrap_or(this_year);
     // A township's people see their township; the district picks one (its first by default).

@@ -211,7 +211,7 @@ impl ListQuery {
 async fn townships(state: &AppState, caller: &Caller) -> Result<Vec<(i64, String)>, fazhi_store::StoreError> {
     let all = fazhi_store::orgs::list(&state.db, &caller.scope()).await?;
     let townships: Vec<(i64, String)> =
-        all.into_iter().filter(|o| o.kind == "township" || o.kind == "street").map(|o| (o.id, o.name)).collect();
+        all.into_iter().filter(|o| o.kind().is_township()).map(|o| (o.id, o.name)).collect();
     Ok(if townships.len() > 1 { townships } else { Vec::new() })
 }
 

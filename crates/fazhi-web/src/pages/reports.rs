@@ -100,8 +100,7 @@ async fn list_page(state: &AppState, caller: &Caller, year: &str, error: Option<
     }
     // Without a choice, last year's: what the district watches in the first quarter.
     let watched_year = chosen.unwrap_or(today.year() - 1);
-    let townships: Vec<&orgs::OrgView> =
-        org_list.iter().filter(|o| o.kind == "township" || o.kind == "street").collect();
+    let townships: Vec<&orgs::OrgView> = org_list.iter().filter(|o| o.kind().is_township()).collect();
     let mut rows = Vec::new();
     // That year's report of every township, started or not.
     for t in &townships {
