@@ -159,13 +159,15 @@ pub async fn start(State(state): State<AppState>, caller: Caller, body: axum::bo
         .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (2000..=fazhi_store::beijing_today().year()).contains(y))
     else {
-        return Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some("请选择报告年度".into())).await)
+        return Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some("请选择报告年度".into())).await?)
             .into_response());
     };
     match service::start(&state.db, &caller.actor(), &scope, p.org_id, year).await {
         Ok(r) => Ok(see_other(&format!("/reports/{}", r.id))),
         Err(e @ StoreError::Invalid(_)) => {
-            Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some(e.to_string())).await).into_response())
+            // The words alone, as the error table gives them: never the field's code.
+            let message = crate::error::answer(&e).message;
+            Ok((StatusCode::BAD_REQUEST, list_page(&state, &caller, "", Some(message)).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -412,13 +414,13 @@ async fn step(state: &AppState, caller: &Caller, id: i64, form: &BTreeMap<String
 async fn refused(state: &AppState, caller: &Caller, id: i64, e: StoreError) -> PageResult {
     match e {
         StoreError::Refused { .. } | StoreError::Invalid(_) | StoreError::Conflict => {
-            let status = crate::error::answer(&e).status;
+            let answer = crate::error::answer(&e);
             let message = if matches!(e, StoreError::Conflict) {
                 "报告已被他人修改，请查看最新内容后重新操作".to_owned()
             } else {
-                e.to_string()
+                answer.message
             };
-            Ok((status, report_page(state, caller, id, Some(message)).await?).into_response())
+            Ok((answer.status, report_page(state, caller, id, Some(message)).await?).into_response())
         }
         e => Err(e.into()),
     }
