@@ -512,6 +512,63 @@ impl LedgerKind {
     }
 }
 
+/// The figure every record adds in the years it counts in, whatever its state: how many records a
+/// kind holds for a year. A year filter lists them, and it tells a figure that is zero (records
+/// kept, none counted) from one that is missing (no record of the kind that year).
+pub const RECORDS: &str = "records";
+
+/// A time limit's outcome figures: `{code}.met` for each record that met it, `{code}.on_time` for
+/// those that met it within the limit — an on-time rate is the second over the first.
+pub fn met_figure(deadline: &str) -> String {
+    format!("{deadline}.met")
+}
+
+pub fn on_time_figure(deadline: &str) -> String {
+    format!("{deadline}.on_time")
+}
+
+/// One row a record adds to the figures: an indicator, the years, the amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFigure {
+    pub indicator: String,
+    pub from_year: i32,
+    pub to_year: Option<i32>,
+    pub amount: i64,
+}
+
+impl LedgerKind {
+    /// Every figure row of a record: the indicators it feeds, [`RECORDS`], and for each time limit
+    /// it has met, [`met_figure`] and, met within the limit, [`on_time_figure`] — all in the
+    /// kind's years. Whether a limit was met in time needs the calendar, so `ctx` is at the
+    /// record's organization.
+    pub fn stored_figures(&self, state: &str, values: &Values, ctx: &Context<'_>) -> Vec<StoredFigure> {
+        let mut out: Vec<StoredFigure> = self
+            .figure_spans(state, values)
+            .into_iter()
+            .map(|f| StoredFigure {
+                indicator: f.indicator.to_owned(),
+                from_year: f.from_year,
+                to_year: f.to_year,
+                amount: f.amount,
+            })
+            .collect();
+        let Some((from_year, to_year)) = self.dated.span(values) else { return out };
+        let row = |indicator: String| StoredFigure { indicator, from_year, to_year, amount: 1 };
+        out.push(row(RECORDS.to_owned()));
+        for d in self.deadlines(values, ctx) {
+            let Some(met_on) = d.met_on else { continue };
+            if !d.counted.period.limits() {
+                continue;
+            }
+            out.push(row(met_figure(d.deadline.code)));
+            if met_on <= d.counted.due {
+                out.push(row(on_time_figure(d.deadline.code)));
+            }
+        }
+        out
+    }
+}
+
 impl IndicatorFeed {
     /// What one record adds to the indicator in a year of a kind: nothing, one, or its field's
     /// amount.

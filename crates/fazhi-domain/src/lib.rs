@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth_policy;
 pub mod calendar;
 pub mod field;
+pub mod key_indicators;
 pub mod ledger;
 pub mod ledger_table;
 pub mod ledgers;

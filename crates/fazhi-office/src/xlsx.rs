@@ -1,4 +1,4 @@
-//! One-sheet `.xlsx` tables: a bold, frozen header row, then data rows. Dates are real spreadsheet
+//! `.xlsx` tables, one to a sheet: a bold, frozen header row, then data rows. Dates are real spreadsheet
 //! dates (shown as 2026-11-23), so they sort and filter in Excel and WPS; reading turns every cell
 //! back into the text a form would take.
 
@@ -31,6 +31,8 @@ pub enum Cell {
     Empty,
     Text(String),
     Integer(i64),
+    /// A share in per cent, shown with one decimal (92.5 is 92.5%).
+    Percent(f64),
     Date(NaiveDate),
 }
 
@@ -40,16 +42,39 @@ pub struct TableWriter {
     workbook: Workbook,
     date: Format,
     text: Format,
+    percent: Format,
+    header: Format,
+    /// The sheet being written, and its last row.
+    sheet: usize,
     row: u32,
 }
 
 impl TableWriter {
     pub fn new(sheet_name: &str, headers: &[&str]) -> Result<TableWriter, OfficeError> {
-        let mut workbook = Workbook::new();
-        let header = Format::new().set_bold().set_align(FormatAlign::Center).set_background_color("#DCE6F2");
-        let date = Format::new().set_num_format("yyyy-mm-dd");
-        let text = Format::new().set_num_format("@");
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        let mut writer = TableWriter {
+            workbook: Workbook::new(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            text: Format::new().set_num_format("@"),
+            percent: Format::new().set_num_format("0.0\\%"),
+            header: Format::new().set_bold().set_align(FormatAlign::Center).set_background_color("#DCE6F2"),
+            sheet: 0,
+            row: 0,
+        };
+        writer.start_sheet(sheet_name, headers)?;
+        Ok(writer)
+    }
+
+    /// Ends the sheet being written and starts another: a table per year, say. Sheets are
+    /// written one after another, each flushed when the next begins.
+    pub fn add_sheet(&mut self, sheet_name: &str, headers: &[&str]) -> Result<(), OfficeError> {
+        self.sheet += 1;
+        self.row = 0;
+        self.start_sheet(sheet_name, headers)
+    }
+
+    fn start_sheet(&mut self, sheet_name: &str, headers: &[&str]) -> Result<(), OfficeError> {
+        let header = self.header.clone();
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         // Excel refuses sheet names over 31 characters or with []:*?/\.
         let name: String =
             sheet_name.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')).take(31).collect();
@@ -61,11 +86,12 @@ impl TableWriter {
         for (i, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(0, col(i), *h, &header)?;
         }
-        Ok(TableWriter { workbook, date, text, row: 0 })
+        Ok(())
     }
 
     fn sheet(&mut self) -> &mut Worksheet {
-        self.workbook.worksheet_from_index(0).expect("the sheet added in new()")
+        let index = self.sheet;
+        self.workbook.worksheet_from_index(index).expect("a sheet added by start_sheet")
     }
 
     pub fn push(&mut self, cells: &[Cell]) -> Result<(), OfficeError> {
@@ -74,7 +100,7 @@ impl TableWriter {
         if row as usize >= MAX_ROWS {
             return Err(OfficeError::Write(format!("一张表最多 {} 行，请缩小导出范围", MAX_ROWS - 1)));
         }
-        let (date, text) = (self.date.clone(), self.text.clone());
+        let (date, text, percent) = (self.date.clone(), self.text.clone(), self.percent.clone());
         let sheet = self.sheet();
         for (i, cell) in cells.iter().enumerate() {
             match cell {
@@ -91,6 +117,9 @@ impl TableWriter {
                 }
                 Cell::Integer(n) => {
                     sheet.write_number(row, col(i), *n as f64)?;
+                }
+                Cell::Percent(p) => {
+                    sheet.write_number_with_format(row, col(i), *p, &percent)?;
                 }
                 Cell::Date(d) => {
                     sheet.write_datetime_with_format(row, col(i), *d, &date)?;
@@ -207,6 +236,24 @@ fn check_package(bytes: &[u8]) -> Result<(), OfficeError> {
 }
 
 pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, OfficeError> {
+    let mut book = open_book(bytes)?;
+    let name = book.sheet_names().into_iter().next().ok_or_else(|| refused("文件中没有工作表"))?;
+    read_named(&mut book, &name)
+}
+
+/// Every sheet of a file with its name, in the workbook's order, each read as `read_sheet` reads
+/// the first.
+pub fn read_sheets(bytes: &[u8]) -> Result<Vec<(String, Sheet)>, OfficeError> {
+    let mut book = open_book(bytes)?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let sheet = read_named(&mut book, &name)?;
+        out.push((name, sheet));
+    }
+    Ok(out)
+}
+
+fn open_book(bytes: &[u8]) -> Result<Xlsx<std::io::Cursor<&[u8]>>, OfficeError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(refused(format!("文件超过 {} MB，请分批导入", MAX_FILE_BYTES / 1024 / 1024)));
     }
@@ -214,9 +261,11 @@ pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, OfficeError> {
         return Err(refused("不是 .xlsx 文件：请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”"));
     }
     check_package(bytes)?;
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| refused(format!("无法打开 .xlsx 文件：{e}")))?;
-    let name = book.sheet_names().into_iter().next().ok_or_else(|| refused("文件中没有工作表"))?;
-    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| refused(format!("无法读取第一张工作表：{e}")))?;
+    Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| refused(format!("无法打开 .xlsx 文件：{e}")))
+}
+
+fn read_named(book: &mut Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<Sheet, OfficeError> {
+    let mut cells = book.worksheet_cells_reader(name).map_err(|e| refused(format!("无法读取第一张工作表：{e}")))?;
     let too_many_rows = || refused(format!("一次最多导入 {} 行，请分批导入", MAX_ROWS - 1));
     let too_many_columns = || refused(format!("表格最多 {MAX_COLUMNS} 列：请删去多余的列后再导入"));
     let declared = cells.dimensions();

@@ -118,6 +118,7 @@ macro_rules! tables {
         $apply!(ledger_deadline, "ledger_deadlines", $($args),*);
         $apply!(ledger_attachment, "ledger_attachments", $($args),*);
         $apply!(ledger_figure, "ledger_figures", $($args),*);
+        $apply!(ledger_figure_total, "ledger_figure_totals", $($args),*);
         $apply!(annual_report, "annual_reports", $($args),*);
         $apply!(annual_report_version, "annual_report_versions", $($args),*);
     }};

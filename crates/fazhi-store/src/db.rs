@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 8;
+pub(crate) const SCHEMA_VERSION: i64 = 9;
 
 #[derive(Clone)]
 pub struct Db {
@@ -297,7 +297,12 @@ impl Db {
         let written = schema_meta::Entity::find_by_id("figures_signature".to_owned()).one(&txn).await?;
         if written.as_ref().map(|m| m.value.as_str()) != Some(signature.as_str()) {
             ledger_figure::Entity::delete_many().exec(&txn).await?;
-            crate::ledger::count_figures_after(&txn, 0).await?;
+            ledger_figure_total::Entity::delete_many().exec(&txn).await?;
+            // The time limits' outcomes are counted on the calendar and settings in force.
+            let calendar = crate::calendar::current_on(&txn).await?;
+            let settings = crate::rules::settings_on(&txn).await?;
+            let ctx = fazhi_domain::ledger::Context::for_records(&calendar, &settings);
+            crate::ledger::count_figures_after(&txn, 0, &ctx).await?;
             let row = schema_meta::ActiveModel { key: Set("figures_signature".into()), value: Set(signature) };
             if written.is_some() {
                 row.update(&txn).await?;
@@ -324,6 +329,7 @@ pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError>
         "ledger_uploads",
         "ledger_attachments",
         "ledger_figures",
+        "ledger_figure_totals",
         "annual_reports",
         "annual_report_versions",
     ] {

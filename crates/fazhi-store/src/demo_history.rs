@@ -1,4 +1,4 @@
-//! The demo's past: 2021–2023 of every ledger of the five seed townships, at the volumes the seed
+//! The demo's past: 2021–2025 of every ledger of the five seed townships, at the volumes the seed
 //! reports give (a hundred-odd petitions and disputes a year, dozens of publicity events, a dozen
 //! enforcement officers …). Generated from a fixed seed, so every run gives the same ledgers, and
 //! walked step by step through the engine's own `take`, so no record breaks a gate: a step the
@@ -18,7 +18,7 @@ use crate::audit::{self, Change};
 use crate::entities::{ledger_record, organization};
 use crate::{Actor, Db, StoreError};
 
-pub const YEARS: std::ops::RangeInclusive<i32> = 2021..=2023;
+pub const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;
 
 /// Records per township and year; registers (officers, mediators, the leading group, committees)
 /// are made in the first year only. Screening rounds are one per village and month.
@@ -556,7 +556,7 @@ pub async fn generate(
     }
     crate::db::reset_id_sequences(&txn).await?;
     let (last_id, _) = crate::ledger::count_deadlines_after(&txn, before, ctx).await?;
-    crate::ledger::count_figures_after(&txn, before).await?;
+    crate::ledger::count_figures_after(&txn, before, ctx).await?;
     let change = Change::new("demo.history", "organization", org.id).after(serde_json::json!({
         "org": org.name, "years": format!("{}–{}", YEARS.start(), YEARS.end()), "records": stored,
         "after_id": before, "last_id": last_id, "seed": seed,

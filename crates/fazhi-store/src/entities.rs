@@ -460,6 +460,37 @@ pub mod ledger_figure {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod ledger_figure_total {
+    use sea_orm::entity::prelude::*;
+
+    /// The sum of `ledger_figures` for one organization, kind, indicator and span of years, kept
+    /// in the same write transaction as the rows it sums: the district's figures for thirty
+    /// townships are a read of a few thousand totals, never a walk over a million records.
+    /// An open span (an officer still serving) is stored with `to_year` [`OPEN`].
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "ledger_figure_totals")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub org_id: i64,
+        pub kind: String,
+        pub indicator: String,
+        pub from_year: i32,
+        pub to_year: i32,
+        pub amount: i64,
+        /// How many figure rows the sum is over: the records counted.
+        pub records: i64,
+    }
+
+    /// The `to_year` of a span still open: a unique key cannot hold NULL alike on both databases.
+    pub const OPEN: i32 = 9999;
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod annual_report {
     use sea_orm::entity::prelude::*;
 

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::entities::{
-    ledger_attachment, ledger_deadline, ledger_figure, ledger_record, ledger_sequence, organization,
+    ledger_attachment, ledger_deadline, ledger_figure, ledger_figure_total, ledger_record, ledger_sequence,
+    organization,
 };
 use crate::{Actor, Db, Page, Scope, StoreError, township_path};
 
@@ -534,6 +535,15 @@ pub struct ListFilter {
     /// Only the records of this organization and those below it: the district's choice of one
     /// township. An organization outside the caller's scope leaves nothing.
     pub org: Option<i64>,
+    /// Only the records counted in this year (the kind's year: a petition's receipt, an officer's
+    /// years of service), as the figures count them.
+    pub year: Option<i32>,
+    /// Only the records behind this figure of the kind (`petitions.total`, `handling.on_time`), in
+    /// `year` when one is given: the drill-down from a figure to what it counts.
+    pub figure: Option<String>,
+    /// Only the records with an open time limit falling due in this span (from, to): passed,
+    /// or due within days.
+    pub due: Option<(Option<NaiveDate>, NaiveDate)>,
     pub page: u64,
     pub page_size: u64,
 }
@@ -546,6 +556,9 @@ impl Default for ListFilter {
             query: Default::default(),
             sort: Default::default(),
             org: None,
+            year: None,
+            figure: None,
+            due: None,
             page: 1,
             page_size: 50,
         }
@@ -636,6 +649,41 @@ fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm
     }
     if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(ledger_record::Column::State.eq(state));
+    }
+    if filter.year.is_some() || filter.figure.is_some() {
+        // The figure rows say which records a figure counts in which years.
+        use ledger_figure::Column as F;
+        let mut counted = sea_orm::sea_query::Query::select()
+            .column(F::RecordId)
+            .from(ledger_figure::Entity)
+            .and_where(F::Kind.eq(kind.code))
+            .and_where(F::Indicator.eq(filter.figure.as_deref().unwrap_or(fazhi_domain::ledger::RECORDS)))
+            .to_owned();
+        if let Some(year) = filter.year {
+            counted
+                .and_where(F::FromYear.lte(year))
+                .cond_where(Condition::any().add(F::ToYear.is_null()).add(F::ToYear.gte(year)));
+        }
+        if !orgs.everything {
+            counted.and_where(F::OrgId.is_in(orgs.ids()));
+        }
+        query = query.filter(ledger_record::Column::Id.in_subquery(counted));
+    }
+    if let Some((from, to)) = filter.due {
+        use ledger_deadline::Column as D;
+        let mut open = sea_orm::sea_query::Query::select()
+            .column(D::RecordId)
+            .from(ledger_deadline::Entity)
+            .and_where(D::Kind.eq(kind.code))
+            .and_where(D::Due.lte(to))
+            .to_owned();
+        if let Some(from) = from {
+            open.and_where(D::Due.gte(from));
+        }
+        if !orgs.everything {
+            open.and_where(D::OrgId.is_in(orgs.ids()));
+        }
+        query = query.filter(ledger_record::Column::Id.in_subquery(open));
     }
     if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let words = words.to_lowercase();
@@ -975,7 +1023,7 @@ async fn write_deadlines<C: ConnectionTrait>(
     if !rows.is_empty() {
         ledger_deadline::Entity::insert_many(rows).exec(conn).await?;
     }
-    write_figures(conn, kind, record, new_record).await
+    write_figures(conn, kind, record, &ctx.at(org_path), new_record).await
 }
 
 fn figure_rows(
@@ -984,14 +1032,15 @@ fn figure_rows(
     org_id: i64,
     state: &str,
     values: &Values,
+    ctx: &Context<'_>,
 ) -> Vec<ledger_figure::ActiveModel> {
-    kind.figure_spans(state, values)
+    kind.stored_figures(state, values, ctx)
         .into_iter()
         .map(|f| ledger_figure::ActiveModel {
             record_id: Set(record_id),
             org_id: Set(org_id),
             kind: Set(kind.code.to_owned()),
-            indicator: Set(f.indicator.to_owned()),
+            indicator: Set(f.indicator),
             from_year: Set(f.from_year),
             to_year: Set(f.to_year),
             amount: Set(f.amount),
@@ -1000,21 +1049,106 @@ fn figure_rows(
         .collect()
 }
 
-/// A record's figure rows, written again with the record.
+/// A record's figure rows, written again with the record, and the totals moved by the difference.
 async fn write_figures<C: ConnectionTrait>(
     conn: &C,
     kind: &LedgerKind,
     record: &RecordView,
+    ctx: &Context<'_>,
     new_record: bool,
 ) -> Result<(), StoreError> {
+    let mut totals = Totals::default();
     if !new_record {
+        let old: Vec<(i64, String, String, i32, Option<i32>, i64)> = ledger_figure::Entity::find()
+            .select_only()
+            .columns([
+                ledger_figure::Column::OrgId,
+                ledger_figure::Column::Kind,
+                ledger_figure::Column::Indicator,
+                ledger_figure::Column::FromYear,
+                ledger_figure::Column::ToYear,
+                ledger_figure::Column::Amount,
+            ])
+            .filter(ledger_figure::Column::RecordId.eq(record.id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (org_id, kind, indicator, from, to, amount) in old {
+            totals.add((org_id, kind, indicator, from, to), -amount, -1);
+        }
         ledger_figure::Entity::delete_many().filter(ledger_figure::Column::RecordId.eq(record.id)).exec(conn).await?;
     }
-    let rows = figure_rows(kind, record.id, record.org_id, &record.state, &record.values);
+    let rows = figure_rows(kind, record.id, record.org_id, &record.state, &record.values, ctx);
+    totals.add_rows(&rows);
     if !rows.is_empty() {
         ledger_figure::Entity::insert_many(rows).exec(conn).await?;
     }
-    Ok(())
+    totals.write(conn).await
+}
+
+/// What some figure rows add to the totals, by (organization, kind, indicator, from, to).
+#[derive(Default)]
+struct Totals(BTreeMap<(i64, String, String, i32, Option<i32>), (i64, i64)>);
+
+impl Totals {
+    fn add(&mut self, key: (i64, String, String, i32, Option<i32>), amount: i64, records: i64) {
+        let entry = self.0.entry(key).or_default();
+        entry.0 += amount;
+        entry.1 += records;
+    }
+
+    fn add_rows(&mut self, rows: &[ledger_figure::ActiveModel]) {
+        for row in rows {
+            let key = (
+                row.org_id.clone().unwrap(),
+                row.kind.clone().unwrap(),
+                row.indicator.clone().unwrap(),
+                row.from_year.clone().unwrap(),
+                row.to_year.clone().unwrap(),
+            );
+            self.add(key, row.amount.clone().unwrap(), 1);
+        }
+    }
+
+    /// Adds the differences to the stored totals, in key order (two writers on PostgreSQL lock
+    /// the rows they share in the same order). A step that changes no figure writes nothing.
+    async fn write<C: ConnectionTrait>(self, conn: &C) -> Result<(), StoreError> {
+        use ledger_figure_total::Column as T;
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+        let rows: Vec<ledger_figure_total::ActiveModel> = self
+            .0
+            .into_iter()
+            .filter(|(_, (amount, records))| *amount != 0 || *records != 0)
+            .map(|((org_id, kind, indicator, from_year, to_year), (amount, records))| {
+                ledger_figure_total::ActiveModel {
+                    org_id: Set(org_id),
+                    kind: Set(kind),
+                    indicator: Set(indicator),
+                    from_year: Set(from_year),
+                    to_year: Set(to_year.unwrap_or(ledger_figure_total::OPEN)),
+                    amount: Set(amount),
+                    records: Set(records),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let excluded = Alias::new("excluded");
+        // Eight columns a row: well under the bind-parameter limits of both databases.
+        for chunk in rows.chunks(2000) {
+            let on_conflict = OnConflict::columns([T::OrgId, T::Kind, T::Indicator, T::FromYear, T::ToYear])
+                .value(
+                    T::Amount,
+                    Expr::col((ledger_figure_total::Entity, T::Amount)).add(Expr::col((excluded.clone(), T::Amount))),
+                )
+                .value(
+                    T::Records,
+                    Expr::col((ledger_figure_total::Entity, T::Records)).add(Expr::col((excluded.clone(), T::Records))),
+                )
+                .to_owned();
+            ledger_figure_total::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec(conn).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A record as the batched walks read it: id, kind, organization and its path, title, state,
@@ -1047,28 +1181,34 @@ fn parse_stored(id: i64, json: &str) -> Result<Values, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Internal(format!("台账记录 {id} 的内容已损坏：{e}")))
 }
 
-/// Writes the figure rows of every record stored after `after_id`: an import's, the demo's, or all
-/// of them when the table is made.
-pub(crate) async fn count_figures_after<C: ConnectionTrait>(conn: &C, after_id: i64) -> Result<usize, StoreError> {
+/// Writes the figure rows of every record stored after `after_id`, and adds them to the totals:
+/// an import's, the demo's, or all of them when the rows are written again (both tables emptied
+/// first).
+pub(crate) async fn count_figures_after<C: ConnectionTrait>(
+    conn: &C,
+    after_id: i64,
+    ctx: &Context<'_>,
+) -> Result<usize, StoreError> {
     let mut after = after_id;
     let mut written = 0;
+    let mut totals = Totals::default();
     loop {
         let batch = batch_after(conn, after).await?;
         let Some(last) = batch.last() else { break };
         after = last.0;
         let mut rows = Vec::new();
-        for (id, kind, org_id, _, _, state, json) in &batch {
-            let Some(kind) = fazhi_domain::ledgers::by_code(kind).filter(|k| !k.indicators.is_empty()) else {
-                continue;
-            };
-            rows.extend(figure_rows(kind, *id, *org_id, state, &parse_stored(*id, json)?));
+        for (id, kind, org_id, org_path, _, state, json) in &batch {
+            let Some(kind) = fazhi_domain::ledgers::by_code(kind) else { continue };
+            rows.extend(figure_rows(kind, *id, *org_id, state, &parse_stored(*id, json)?, &ctx.at(org_path)));
         }
         written += rows.len();
+        totals.add_rows(&rows);
         // Eight columns a row: well under the bind-parameter limits of both databases.
         for chunk in rows.chunks(2000) {
             ledger_figure::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
         }
     }
+    totals.write(conn).await?;
     Ok(written)
 }
 

@@ -634,7 +634,7 @@ async fn run<C: ConnectionTrait>(
     }
     // The write lock is held: every record from `first_new_id` on is this import's.
     crate::ledger::count_deadlines_after(conn, first_new_id - 1, ctx).await?;
-    crate::ledger::count_figures_after(conn, first_new_id - 1).await?;
+    crate::ledger::count_figures_after(conn, first_new_id - 1, ctx).await?;
     Ok((report, org.name))
 }
 

@@ -15,6 +15,7 @@ pub mod calendar;
 mod db;
 pub mod demo;
 mod demo_history;
+pub mod district;
 mod entities;
 mod error;
 pub mod indicators;

@@ -67,6 +67,9 @@ const LEDGER_WRITERS: &[Role] = &[Role::Leader, Role::Clerk];
 const LEADERS: &[Role] = &[Role::Leader];
 /// The district returns a reported annual report.
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
+/// The overview of the townships' figures: the district's supervisors, and a township's leaders
+/// for their own township.
+const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Leader];
 /// Who takes steps: the township's people, and legal advisers for the reviews assigned to them.
 const LEDGER_ACTORS: &[Role] = &[Role::Leader, Role::Clerk, Role::Adviser];
 
@@ -217,6 +220,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // ledger engine (a 403 names who may take it).
         .page(get.clone(), "/todo", Roles(LEDGER_READERS), pages::todo::show)
         .page(get.clone(), "/duties", Roles(LEDGER_READERS), pages::duties::show)
+        .page(get.clone(), "/cockpit", Roles(OVERSEERS), pages::cockpit::show)
+        .page(get.clone(), "/cockpit/compare", Roles(OVERSEERS), pages::cockpit::compare)
+        .page(get.clone(), "/cockpit/compare/export", Roles(OVERSEERS), pages::cockpit::export)
         .page(get.clone(), "/reports", Roles(LEDGER_READERS), pages::reports::list)
         .page(post.clone(), "/reports", Roles(LEDGER_WRITERS), pages::reports::start)
         .page(get.clone(), "/reports/{id}", Roles(LEDGER_READERS), pages::reports::show)

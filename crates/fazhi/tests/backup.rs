@@ -24,6 +24,7 @@ const TABLES: &[&str] = &[
     "ledger_deadlines",
     "ledger_attachments",
     "ledger_figures",
+    "ledger_figure_totals",
     "annual_reports",
     "annual_report_versions",
     "audit_records",

@@ -882,3 +882,63 @@ async fn a_clerk_exports_edits_and_imports_a_ledger_back() {
     assert!(page.contains("导入自信访台账.xlsx第 2 行"), "{page}");
     b.clone().close().await.unwrap();
 }
+
+/// The supervisor starts from the overview of the district's townships, chooses another year,
+/// opens a bar of the chart and then a figure of the table, and lands each time on the records
+/// behind it, narrowed to the township, the year and the figure; on a phone too.
+#[tokio::test]
+async fn the_supervisor_reads_the_overview_and_drills_from_a_chart_and_a_figure_to_the_records() {
+    let Some(browser) =
+        start("the_supervisor_reads_the_overview_and_drills_from_a_chart_and_a_figure_to_the_records").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    b.goto(&format!("{address}/")).await.unwrap();
+    log_in(b, "supervisor", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#cockpit-table")).await.unwrap();
+    assert_eq!(b.current_url().await.unwrap().path(), "/cockpit", "the supervisor's home is the overview");
+    let last_year = chrono::Datelike::year(&chrono::Local::now().date_naive()) - 1;
+    let heading = b.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, format!("{last_year}年各乡镇（街道）法治建设情况"), "the last finished year by default");
+    shot(b, "cockpit.png").await;
+
+    // Another year: the table, the chart and the reports' standing follow it.
+    fill(b, "year", "2023").await;
+    submit_and_wait(b, "#cockpit-year button[type=submit]").await;
+    let heading = b.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, "2023年各乡镇（街道）法治建设情况");
+    let petitions = b.find(Locator::Css("#row-petitions")).await.unwrap().text().await.unwrap();
+    assert!(petitions.contains("件次"), "{petitions}");
+
+    // A bar of the chart (the first indicator: 重大行政决策) opens that township's records.
+    let bar = b.find(Locator::Css("#bar-chart a")).await.unwrap();
+    let township = bar.find(Locator::Css("text.label")).await.unwrap().text().await.unwrap();
+    b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
+    bar.click().await.unwrap();
+    b.wait().for_element(Locator::Css("#list-conditions")).await.unwrap();
+    let url = b.current_url().await.unwrap();
+    assert_eq!(url.path(), "/ledgers/decisions");
+    let conditions = b.find(Locator::Css("#list-conditions")).await.unwrap().text().await.unwrap();
+    assert!(conditions.contains(&township) && conditions.contains("2023年"), "{conditions}");
+    assert!(conditions.contains("计入“重大行政决策”的记录"), "{conditions}");
+    shot(b, "cockpit-drill-chart.png").await;
+
+    // A figure of the table: 杉岭乡's petitions of 2023, as many rows as the figure says.
+    b.back().await.unwrap();
+    let cell = b.wait().for_element(Locator::Css("#row-petitions td a.figure-link")).await.unwrap();
+    let figure: String = cell.text().await.unwrap().chars().filter(char::is_ascii_digit).collect();
+    b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
+    cell.click().await.unwrap();
+    let count = b.wait().for_element(Locator::Css("#ledger-count")).await.unwrap().text().await.unwrap();
+    assert!(count.contains(&format!("共 {figure} 条")), "{count} for the figure {figure}");
+    let conditions = b.find(Locator::Css("#list-conditions")).await.unwrap().text().await.unwrap();
+    assert!(conditions.contains("杉岭乡") && conditions.contains("计入“信访件次”的记录"), "{conditions}");
+
+    // On a phone: the same page, its wide tables scrolling within themselves (screenshot).
+    b.set_window_size(390, 844).await.unwrap();
+    b.goto(&format!("{address}/cockpit?year=2023")).await.unwrap();
+    b.wait().for_element(Locator::Css("#cockpit-table")).await.unwrap();
+    shot(b, "cockpit-phone.png").await;
+    b.clone().close().await.unwrap();
+}

@@ -181,6 +181,14 @@ const INDICATORS: &[IndicatorFeed] = &[
         dated_by: Some(crate::ledger::Dated::On("issued_on")),
         ..IndicatorFeed::COUNT
     },
+    // Officers holding a certificate in a year: from its issue until it is cancelled or, if it
+    // never is, until it expires.
+    IndicatorFeed {
+        id: "enforcement.officers_certified",
+        counts: |_, _| true,
+        dated_by: Some(crate::ledger::Dated::During { from: "issued_on", until: &["cancelled_on", "expires_on"] }),
+        ..IndicatorFeed::COUNT
+    },
 ];
 
 /// Whether an officer trained fewer hours in a year than the setting asks: the cleanup's second

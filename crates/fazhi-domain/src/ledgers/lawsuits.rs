@@ -158,6 +158,7 @@ const DEADLINES: &[Deadline] = &[
 const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed { id: "litigation.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "litigation.concluded", counts: |_, v| !text(v, "outcome").is_empty(), ..IndicatorFeed::COUNT },
     IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "litigation.head_appeared",

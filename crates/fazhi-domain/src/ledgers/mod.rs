@@ -58,9 +58,13 @@ pub const ALL: &[&LedgerKind] = &[
 /// and what it sums. The store writes the rows again when this changes. The counting functions
 /// themselves cannot be compared: a change to one that keeps its id and dates needs a new id.
 pub fn figures_signature() -> String {
-    let mut out = String::new();
+    // Version 2 added the records of each year and the time limits' outcomes (`stored_figures`).
+    let mut out = String::from("v2;");
     for kind in ALL {
         out.push_str(&format!("{}:{:?};", kind.code, kind.dated));
+        for d in kind.deadlines {
+            out.push_str(&format!("{}/{:?};", d.code, d.default_period));
+        }
         for f in kind.indicators {
             out.push_str(&format!("{}/{:?}/{:?}/{:?};", f.id, f.sums, f.dated_by, f.distinct));
         }

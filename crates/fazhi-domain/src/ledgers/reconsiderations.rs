@@ -6,7 +6,7 @@
 
 use crate::calendar::{Period, Unit};
 use crate::ledger::{
-    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, flag, in_order,
+    Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, flag, in_order, text,
 };
 use crate::role::Role;
 
@@ -134,8 +134,23 @@ const DEADLINES: &[Deadline] = &[
     },
 ];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, ..IndicatorFeed::COUNT }];
+/// The decisions that found the act wrong (纠错): revoked, changed, held unlawful, or ordered to
+/// act.
+pub const CORRECTING: &[&str] = &["撤销", "变更", "确认违法", "责令履行"];
+
+const INDICATORS: &[IndicatorFeed] = &[
+    IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "reconsideration.decided",
+        counts: |_, v| !text(v, "outcome").is_empty(),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "reconsideration.corrected",
+        counts: |_, v| CORRECTING.contains(&text(v, "outcome")),
+        ..IndicatorFeed::COUNT
+    },
+];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "reconsiderations",

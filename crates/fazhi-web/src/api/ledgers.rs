@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use fazhi_store::Page;
 use fazhi_store::attachments::{self, AttachmentView};
 use fazhi_store::ledger::{self, RecordView};
 use fazhi_store::ledger_xlsx::{self, ImportReport};
 use fazhi_store::rules::{self};
+use fazhi_store::{Page, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,6 +32,11 @@ pub struct LedgerListParams {
     pub sort: Option<String>,
     /// Only this organization's records and those below it (a township, for the district).
     pub org: Option<i64>,
+    /// Only the records counted in this year (the kind's year).
+    pub year: Option<i32>,
+    /// Only the records behind this figure of the kind, e.g. `petitions.total` or
+    /// `handling.on_time`.
+    pub figure: Option<String>,
     pub page: Option<u64>,
     pub page_size: Option<u64>,
 }
@@ -59,8 +64,16 @@ pub async fn list_ledger(
         query: q.q,
         sort: ledger::Sort::parse(q.sort.as_deref().unwrap_or("")),
         org: q.org,
+        year: q.year,
+        figure: match q.figure.filter(|f| !f.is_empty()) {
+            Some(f) if fazhi_domain::key_indicators::figure_label(kind.code, &f).is_none() => {
+                return Err(StoreError::invalid("figure", format!("{}台账没有这项数字", kind.label)).into());
+            }
+            other => other,
+        },
         page: q.page.unwrap_or(1),
         page_size: q.page_size.unwrap_or(50),
+        ..Default::default()
     };
     let listed = ledger::list(&state.db, &caller.scope(), kind, &filter).await?;
     // Personal values come masked for the caller from the store (`Scope::sees_personal`).

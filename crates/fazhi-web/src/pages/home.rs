@@ -32,6 +32,10 @@ fn card(label: &str, value: impl ToString, href: &str, alert: bool) -> Card {
 /// The workbench: what each role has to look at, counted from the records.
 pub async fn home(State(state): State<AppState>, caller: Caller) -> PageResult {
     let p = &caller.principal;
+    // The district's supervisors start from the overview of their townships.
+    if p.roles.contains(Role::Supervisor) && !p.must_change_password {
+        return Ok(crate::respond::see_other("/cockpit"));
+    }
     let scope = caller.scope();
     let mut cards = Vec::new();
     let result: Result<(), fazhi_store::StoreError> = async {

@@ -12,6 +12,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fazhi_domain::attachment;
+use fazhi_domain::calendar::{Period, Unit};
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
@@ -166,6 +167,14 @@ struct ListPage {
     f_sort: String,
     /// The township chosen, as the select holds it ("" for all).
     f_org: String,
+    f_year: String,
+    /// A drill-down's figure and time-limit condition, kept when the form is sent again.
+    f_figure: String,
+    f_due: String,
+    years: Vec<i32>,
+    /// What narrows the list beyond the form: the township, year, figure or time limit a
+    /// drill-down chose, shown so the reader knows what the rows are.
+    conditions: Vec<String>,
     /// The townships a district caller may choose among; empty for a township's own people,
     /// who see neither the filter nor the column.
     townships: Vec<(i64, String)>,
@@ -183,28 +192,105 @@ pub struct ListQuery {
     sort: String,
     /// A township's id; anything else means every township.
     org: String,
+    /// The year the records count in (the kind's year), as the figures count them.
+    year: String,
+    /// A figure of the kind: the records behind it (a drill-down from the overview).
+    figure: String,
+    /// `overdue` or `soon`: the records with an open time limit passed, or due within five
+    /// working days.
+    due: String,
     page: Option<u64>,
 }
 
+/// A list's filter as asked, with the words for what narrows it and for whatever was asked that
+/// cannot be (said, then left out).
+struct Narrowed {
+    filter: ListFilter,
+    /// 2025年 · 信访件次 · 期限已过.
+    conditions: Vec<String>,
+    notices: Vec<String>,
+}
+
 impl ListQuery {
-    /// The list's filter, 50 to a page (an export takes every page).
-    fn filter(&self) -> ListFilter {
-        ListFilter {
+    /// The list's filter, 50 to a page (an export takes every page). Choices that cannot be met
+    /// are cleared, so the pager and the export keep only what the list shows.
+    async fn narrow(&mut self, state: &AppState, kind: &LedgerKind) -> Result<Narrowed, StoreError> {
+        let mut conditions = Vec::new();
+        let mut notices = Vec::new();
+        let today = fazhi_store::beijing_today();
+        let year = self.year.trim().parse::<i32>().ok().filter(|y| (2000..=chrono::Datelike::year(&today)).contains(y));
+        match year {
+            Some(y) => conditions.push(format!("{y}年")),
+            None if !self.year.trim().is_empty() => {
+                notices.push(format!("“{}”不是可选的年度，已显示全部年度", short(&self.year)));
+                self.year.clear();
+            }
+            None => {}
+        }
+        let figure = Some(self.figure.trim()).filter(|f| !f.is_empty());
+        match figure.map(|f| (f, fazhi_domain::key_indicators::figure_label(kind.code, f))) {
+            Some((_, Some(label))) => conditions.push(format!("计入“{label}”的记录")),
+            Some(_) => {
+                notices.push(format!("{}台账没有这项数字，已显示全部记录", kind.label));
+                self.figure.clear();
+            }
+            None => {}
+        }
+        let due = match self.due.as_str() {
+            "" => None,
+            "overdue" => {
+                conditions.push("期限已过".into());
+                Some((None, today - chrono::Days::new(1)))
+            }
+            "soon" => {
+                conditions.push("五个工作日内到期".into());
+                let rules = rules::current(&state.db).await?;
+                let soon = rules.calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+                Some((Some(today), soon))
+            }
+            _ => {
+                notices.push("到期条件只能是“期限已过”或“五个工作日内到期”，已显示全部记录".into());
+                self.due.clear();
+                None
+            }
+        };
+        let filter = ListFilter {
             state: Some(self.state.clone()).filter(|s| !s.is_empty()),
             query: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
             sort: ledger::Sort::parse(&self.sort),
             org: self.org.trim().parse().ok(),
+            year,
+            figure: Some(self.figure.trim().to_owned()).filter(|f| !f.is_empty()),
+            due,
             page: self.page.unwrap_or(1),
             page_size: 50,
-        }
+        };
+        Ok(Narrowed { filter, conditions, notices })
     }
 
     /// The query string that keeps these filters, for the pager and the export.
     fn keep(&self) -> String {
-        let (state, words, sort, org) =
-            (url_encode(&self.state), url_encode(&self.q), url_encode(&self.sort), url_encode(&self.org));
-        format!("state={state}&q={words}&sort={sort}&org={org}")
+        let mut kept = format!(
+            "state={}&q={}&sort={}&year={}&org={}",
+            url_encode(&self.state),
+            url_encode(&self.q),
+            url_encode(&self.sort),
+            url_encode(&self.year),
+            url_encode(&self.org)
+        );
+        if !self.figure.is_empty() {
+            kept.push_str(&format!("&figure={}", url_encode(&self.figure)));
+        }
+        if !self.due.is_empty() {
+            kept.push_str(&format!("&due={}", url_encode(&self.due)));
+        }
+        kept
     }
+}
+
+/// A bad value echoed in a message, cut short.
+fn short(raw: &str) -> String {
+    raw.trim().chars().take(12).collect()
 }
 
 /// The townships (乡镇、街道) in the caller's scope, when there are several: the district's.
@@ -222,13 +308,17 @@ pub async fn list(
     Query(mut q): Query<ListQuery>,
 ) -> PageResult {
     let townships = townships(&state, &caller).await?;
-    let mut notice = None;
+    let mut notices = Vec::new();
     let chosen: Option<i64> = q.org.trim().parse().ok();
     if !q.org.trim().is_empty() && !chosen.is_some_and(|id| townships.iter().any(|(t, _)| *t == id)) {
-        notice = Some("所选乡镇（街道）不在您查看的范围内，已显示全部乡镇（街道）的记录".to_owned());
+        notices.push("所选乡镇（街道）不在您查看的范围内，已显示全部乡镇（街道）的记录".to_owned());
         q.org.clear();
     }
-    let filter = q.filter();
+    let Narrowed { filter, mut conditions, notices: more_notices } = q.narrow(&state, kind).await?;
+    notices.extend(more_notices);
+    if let Some((_, name)) = filter.org.and_then(|id| townships.iter().find(|(t, _)| *t == id)) {
+        conditions.insert(0, name.clone());
+    }
     let listed = ledger::list_summaries(&state.db, &caller.scope(), kind, &filter).await?;
     let (found, more) = (listed.page, listed.more);
     let watched = if kind.watch_lists.is_empty() {
@@ -265,8 +355,13 @@ pub async fn list(
         f_q: q.q,
         f_sort: q.sort,
         f_org: q.org,
+        f_year: q.year,
+        f_figure: q.figure,
+        f_due: q.due,
+        years: (2021..=chrono::Datelike::year(&fazhi_store::beijing_today())).rev().collect(),
+        conditions,
         townships,
-        notice,
+        notice: (!notices.is_empty()).then(|| notices.join("；")),
         may_create: may_record(&caller),
         watched,
     }
@@ -726,9 +821,9 @@ pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
     Kind(kind): Kind,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> PageResult {
-    let filter = q.filter();
+    let filter = q.narrow(&state, kind).await?.filter;
     match ledger_xlsx::export(&state.db, &caller.actor(), &caller.scope(), kind, &filter).await {
         Ok((bytes, _)) => {
             Ok(respond::xlsx_download(&format!("{}台账-{}.xlsx", kind.label, fazhi_store::beijing_today()), bytes))

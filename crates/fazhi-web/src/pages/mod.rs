@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cockpit;
 pub mod duties;
 pub mod home;
 pub mod ledgers;
@@ -49,7 +50,16 @@ pub struct Nav {
 }
 
 const MENU: &[(&str, &[(&str, &str)])] = &[
-    ("工作台", &[("首页", "/"), ("我的待办", "/todo"), ("年度报告", "/reports"), ("第一责任人履职", "/duties")]),
+    (
+        "工作台",
+        &[
+            ("首页", "/"),
+            ("法治建设总览", "/cockpit"),
+            ("我的待办", "/todo"),
+            ("年度报告", "/reports"),
+            ("第一责任人履职", "/duties"),
+        ],
+    ),
     // Filled with every ledger kind, in the order of `ledgers::ALL`.
     ("台账", &[]),
     (

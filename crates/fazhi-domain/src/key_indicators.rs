@@ -1,0 +1,244 @@
+//! The figures a district compares its townships by (docs/cockpit.md): what each counts, from
+//! which ledger, and the words people read for every figure a ledger stores, so no page shows an
+//! indicator's id.
+
+use crate::ledger::{RECORDS, met_figure, on_time_figure};
+use crate::ledgers;
+
+/// How a key indicator is worked out from the figures a ledger stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// A figure as counted.
+    Count(&'static str),
+    /// A share in per cent: `part` out of `whole`, both figures of the same kind. Shown with the
+    /// counts behind it, and ranked only where `whole` reaches the minimum number of cases.
+    Rate { part: &'static str, whole: &'static str, higher_is_better: bool },
+}
+
+/// A figure the district's overview shows for every township.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyIndicator {
+    /// Stable, in addresses: `?indicator=petition_on_time_rate`.
+    pub code: &'static str,
+    pub label: &'static str,
+    /// The measure word of a count; a rate is in per cent.
+    pub unit: &'static str,
+    /// The ledger kind whose records it counts.
+    pub kind: &'static str,
+    pub measure: Measure,
+}
+
+impl KeyIndicator {
+    pub fn is_rate(&self) -> bool {
+        matches!(self.measure, Measure::Rate { .. })
+    }
+
+    /// The figures it reads: one for a count, the part and the whole for a rate.
+    pub fn figures(&self) -> Vec<&'static str> {
+        match self.measure {
+            Measure::Count(id) => vec![id],
+            Measure::Rate { part, whole, .. } => vec![part, whole],
+        }
+    }
+}
+
+const fn count(
+    code: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    kind: &'static str,
+    id: &'static str,
+) -> KeyIndicator {
+    KeyIndicator { code, label, unit, kind, measure: Measure::Count(id) }
+}
+
+const fn rate(
+    code: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    part: &'static str,
+    whole: &'static str,
+    higher_is_better: bool,
+) -> KeyIndicator {
+    KeyIndicator { code, label, unit: "%", kind, measure: Measure::Rate { part, whole, higher_is_better } }
+}
+
+/// In the order of the annual report's institutions.
+pub const ALL: &[KeyIndicator] = &[
+    count("decisions", "重大行政决策", "件", "decisions", "decisions.count"),
+    count("normative_documents", "行政规范性文件", "件", "normative_documents", "normative_documents.count"),
+    rate(
+        "normative_filing_rate",
+        "规范性文件按时报送备案率",
+        "normative_documents",
+        "filing.on_time",
+        "filing.met",
+        true,
+    ),
+    count("enforcement_cases", "行政执法案件", "件", "enforcement_cases", "enforcement.cases"),
+    count("legal_reviews", "重大执法决定法制审核", "件", "enforcement_cases", "enforcement.legal_reviews"),
+    count("officers_certified", "持证执法人员", "名", "enforcement_officers", "enforcement.officers_certified"),
+    count("disclosure_requests", "依申请公开", "件", "disclosure_requests", "disclosure.requests"),
+    rate("disclosure_on_time_rate", "依申请公开按时答复率", "disclosure_requests", "reply.on_time", "reply.met", true),
+    count("reconsiderations", "行政复议案件", "件", "reconsiderations", "reconsideration.cases"),
+    rate(
+        "reconsideration_correction_rate",
+        "行政复议纠错率",
+        "reconsiderations",
+        "reconsideration.corrected",
+        "reconsideration.decided",
+        false,
+    ),
+    count("lawsuits", "行政诉讼案件", "件", "lawsuits", "litigation.cases"),
+    rate("lawsuit_loss_rate", "行政诉讼败诉率", "lawsuits", "litigation.lost", "litigation.concluded", false),
+    rate("head_appearance_rate", "负责人出庭应诉率", "lawsuits", "litigation.head_appeared", "litigation.cases", true),
+    count("petitions", "信访", "件次", "petitions", "petitions.total"),
+    rate("petition_on_time_rate", "信访按期办结率", "petitions", "handling.on_time", "handling.met", true),
+    count("disputes_screened", "排查矛盾纠纷", "件", "dispute_screenings", "disputes.screened"),
+    count("disputes_mediated", "调处矛盾纠纷", "件", "disputes", "disputes.received"),
+    rate("mediation_success_rate", "调解成功率", "disputes", "disputes.resolved", "disputes.received", true),
+    count("publicity_events", "普法活动", "场次", "publicity_events", "publicity.events"),
+    count("study_sessions", "干部学法", "次", "law_study", "study.sessions"),
+    count("leadership_meetings", "法治建设会议", "次", "leadership_meetings", "leadership.meetings"),
+];
+
+/// A township whose rate rests on fewer cases than this is shown without a rank: two cases out of
+/// two is not a better record than forty-eight out of fifty.
+pub const MIN_CASES_TO_RANK: i64 = 5;
+
+pub fn by_code(code: &str) -> Option<&'static KeyIndicator> {
+    ALL.iter().find(|k| k.code == code)
+}
+
+/// The words for an indicator a ledger declares.
+const LABELS: &[(&str, &str)] = &[
+    ("decisions.count", "重大行政决策"),
+    ("normative_documents.count", "行政规范性文件"),
+    ("enforcement.cases", "行政执法案件"),
+    ("enforcement.penalties", "行政处罚案件"),
+    ("enforcement.legal_reviews", "重大执法决定法制审核"),
+    ("enforcement.publicity_events", "执法人员普法宣传"),
+    ("enforcement.officers_trained", "执法人员培训考试合格"),
+    ("enforcement.certificates_withdrawn", "注销执法证"),
+    ("enforcement.certificates_new", "新取得执法证"),
+    ("enforcement.officers_certified", "持证执法人员"),
+    ("disclosure.items", "主动公开信息"),
+    ("disclosure.requests", "依申请公开"),
+    ("petitions.total", "信访件次"),
+    ("petitions.online", "网上投诉"),
+    ("petitions.letters", "来信"),
+    ("petitions.visits", "来访"),
+    ("petitions.calls", "来电"),
+    ("disputes.screening_rounds", "矛盾纠纷排查次数"),
+    ("disputes.screened", "排查出矛盾纠纷"),
+    ("disputes.zero_returns", "零报告"),
+    ("disputes.received", "受理矛盾纠纷"),
+    ("disputes.resolved", "调解成功"),
+    ("mediation.committees", "人民调解委员会"),
+    ("mediation.mediators", "人民调解员"),
+    ("mediation.elders", "乡贤调解员"),
+    ("contracts.reviewed", "合同合法性审查"),
+    ("advisers.lawyers", "法律顾问律师"),
+    ("advisers.villages_covered", "配备法律顾问的村（社区）"),
+    ("advisers.legality_reviews", "法律顾问合法性审查"),
+    ("reconsideration.cases", "行政复议案件"),
+    ("reconsideration.decided", "已作出复议决定"),
+    ("reconsideration.corrected", "复议纠错"),
+    ("litigation.cases", "行政诉讼案件"),
+    ("litigation.won", "胜诉"),
+    ("litigation.lost", "败诉"),
+    ("litigation.concluded", "已审结"),
+    ("litigation.head_appeared", "负责人出庭应诉"),
+    ("publicity.events", "普法活动"),
+    ("publicity.school_events", "进校园普法"),
+    ("publicity.materials", "发放普法资料（份）"),
+    ("publicity.consultations", "接受群众咨询（人次）"),
+    ("publicity.banners", "悬挂横幅（条）"),
+    ("publicity.screens", "电子屏宣传（条）"),
+    ("publicity.constitution_day_events", "宪法宣传日活动"),
+    ("publicity.duty_units", "普法责任单位"),
+    ("study.planned_sessions", "学法计划场次"),
+    ("study.sessions", "干部学法"),
+    ("study.led_by_principal", "主要负责人领学"),
+    ("study.thematic_sessions", "专题学法"),
+    ("study.collective_sessions", "集中学法"),
+    ("study.warning_education", "警示教育"),
+    ("study.exams", "学法考试"),
+    ("study.exam_participants", "参考人数"),
+    ("study.exam_passed", "考试合格人数"),
+    ("leadership.group_members", "领导小组成员"),
+    ("leadership.group_led", "主要负责人任组长"),
+    ("leadership.briefings_heard", "听取法治建设汇报"),
+    ("leadership.meetings", "法治建设会议"),
+    ("leadership.meetings_chaired", "主要负责人主持会议"),
+    ("leadership.law_reports", "述法"),
+];
+
+/// The words for any figure a kind stores: its declared indicators, the records of a year, and
+/// its time limits' outcomes (`按期报送备案`). None for an id the kind does not store.
+pub fn figure_label(kind: &str, id: &str) -> Option<String> {
+    let kind = ledgers::by_code(kind)?;
+    if id == RECORDS {
+        return Some(format!("{}（全部记录）", kind.label));
+    }
+    if kind.indicators.iter().any(|f| f.id == id) {
+        return LABELS.iter().find(|(i, _)| *i == id).map(|(_, label)| (*label).to_owned());
+    }
+    kind.deadlines.iter().find_map(|d| {
+        if id == met_figure(d.code) {
+            Some(format!("已{}", d.label.trim_end_matches("期限")))
+        } else if id == on_time_figure(d.code) {
+            Some(format!("按期{}", d.label.trim_end_matches("期限")))
+        } else {
+            None
+        }
+    })
+}
+
+/// A share in per cent, one decimal, or none without cases.
+pub fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_indicator_reads_figures_its_kind_stores() {
+        for k in ALL {
+            assert!(ledgers::by_code(k.kind).is_some(), "{}: unknown kind {}", k.code, k.kind);
+            for id in k.figures() {
+                assert!(figure_label(k.kind, id).is_some(), "{}: {} is not stored by {}", k.code, id, k.kind);
+            }
+        }
+        let mut codes: Vec<_> = ALL.iter().map(|k| k.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ALL.len(), "codes are unique");
+    }
+
+    #[test]
+    fn every_declared_indicator_has_words() {
+        for kind in ledgers::ALL {
+            for feed in kind.indicators {
+                let label = figure_label(kind.code, feed.id).unwrap_or_default();
+                assert!(!label.is_empty() && !label.contains('.'), "{} has no label", feed.id);
+            }
+        }
+    }
+
+    #[test]
+    fn time_limit_outcomes_are_named_by_the_limit() {
+        assert_eq!(figure_label("petitions", "handling.on_time").as_deref(), Some("按期办理"));
+        assert_eq!(figure_label("petitions", "nothing.on_time"), None);
+        assert_eq!(figure_label("petitions", "records").as_deref(), Some("信访（全部记录）"));
+    }
+
+    #[test]
+    fn percent_has_one_decimal_and_none_without_cases() {
+        assert_eq!(percent(2, 3), Some(66.7));
+        assert_eq!(percent(0, 0), None);
+        assert_eq!(percent(5, 5), Some(100.0));
+    }
+}

@@ -1,0 +1,205 @@
+//! What the district reads of its townships (docs/cockpit.md): each township's figures by year,
+//! summed from `ledger_figure_totals` (kept with every write), the open time limits by township
+//! and kind, and where each township's annual report stands. The cost of a read depends on the
+//! number of townships, indicators and years, never on the number of records.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use fazhi_domain::ledger::RECORDS;
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entities::{annual_report, ledger_deadline, ledger_figure_total};
+use crate::ledger::ScopeOrgs;
+use crate::orgs::{self, OrgView};
+use crate::{Db, Scope, StoreError};
+
+/// A township (or street) in the caller's scope, in the organization tree's order.
+#[derive(Debug, Clone)]
+pub struct Township {
+    pub id: i64,
+    pub name: String,
+    pub path: String,
+}
+
+/// The townships of a scope, and which township each organization in it belongs to.
+pub struct Townships {
+    pub list: Vec<Township>,
+    of_org: HashMap<i64, i64>,
+}
+
+impl Townships {
+    pub async fn of(db: &Db, scope: &Scope) -> Result<Townships, StoreError> {
+        let all: Vec<OrgView> = orgs::list(db, scope).await?;
+        let list: Vec<Township> = all
+            .iter()
+            .filter(|o| o.kind().is_township())
+            .map(|o| Township { id: o.id, name: o.name.clone(), path: o.path.clone() })
+            .collect();
+        let of_org = all
+            .iter()
+            .filter_map(|o| list.iter().find(|t| o.path.starts_with(&t.path)).map(|t| (o.id, t.id)))
+            .collect();
+        Ok(Townships { list, of_org })
+    }
+
+    pub fn get(&self, id: i64) -> Option<&Township> {
+        self.list.iter().find(|t| t.id == id)
+    }
+}
+
+/// Figures by township, kind, indicator and year.
+pub struct Figures {
+    sums: HashMap<(i64, String, String, i32), i64>,
+    /// (township, kind, year) of which records are kept: a figure of a kind without any record
+    /// that year is missing, not zero.
+    kept: HashSet<(i64, String, i32)>,
+    /// The years any record in the scope counts in.
+    pub years_held: Vec<i32>,
+}
+
+impl Figures {
+    /// A township's figure, or none where it keeps no record of the kind that year.
+    pub fn value(&self, township: i64, kind: &str, id: &str, year: i32) -> Option<i64> {
+        self.kept
+            .contains(&(township, kind.to_owned(), year))
+            .then(|| self.sums.get(&(township, kind.to_owned(), id.to_owned(), year)).copied().unwrap_or(0))
+    }
+}
+
+/// The figures of every township in the scope for these indicators (kind, id) over these years.
+pub async fn figures(
+    db: &Db,
+    scope: &Scope,
+    townships: &Townships,
+    wanted: &[(&str, &str)],
+    years: RangeInclusive<i32>,
+) -> Result<Figures, StoreError> {
+    use ledger_figure_total::Column as T;
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let mut ids: BTreeSet<&str> = wanted.iter().map(|(_, id)| *id).collect();
+    ids.insert(RECORDS);
+    let mut query = ledger_figure_total::Entity::find()
+        .select_only()
+        .columns([T::OrgId, T::Kind, T::Indicator, T::FromYear, T::ToYear, T::Amount])
+        .filter(T::Indicator.is_in(ids.iter().copied()))
+        .filter(T::FromYear.lte(*years.end()))
+        .filter(T::ToYear.gte(*years.start()))
+        .filter(T::Records.ne(0));
+    if !orgs.everything {
+        query = query.filter(T::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+    }
+    let rows: Vec<(i64, String, String, i32, i32, i64)> = query.into_tuple().all(db.conn()).await?;
+    let wanted: HashSet<(&str, &str)> = wanted.iter().copied().collect();
+    let mut sums = HashMap::new();
+    let mut kept = HashSet::new();
+    for (org, kind, indicator, from, to, amount) in rows {
+        let Some(&township) = townships.of_org.get(&org) else { continue };
+        let first = Ord::max(from, *years.start());
+        let last = Ord::min(to, *years.end());
+        for year in first..=last {
+            if indicator == RECORDS {
+                kept.insert((township, kind.clone(), year));
+            }
+            if wanted.contains(&(kind.as_str(), indicator.as_str())) {
+                *sums.entry((township, kind.clone(), indicator.clone(), year)).or_insert(0) += amount;
+            }
+        }
+    }
+    let mut held_query = ledger_figure_total::Entity::find()
+        .select_only()
+        .column(T::FromYear)
+        .distinct()
+        .filter(T::Indicator.eq(RECORDS))
+        .filter(T::Records.ne(0));
+    if !orgs.everything {
+        held_query = held_query.filter(T::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+    }
+    let mut years_held: Vec<i32> = held_query.into_tuple().all(db.conn()).await?;
+    years_held.sort_unstable();
+    Ok(Figures { sums, kept, years_held })
+}
+
+/// The open time limits of a township and kind: how many have passed, how many fall due by
+/// `soon`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenLimits {
+    pub overdue: i64,
+    pub due_soon: i64,
+}
+
+/// The open limits due by `soon`, by township and kind: one grouped read of the deadline index.
+pub async fn open_limits(
+    db: &Db,
+    scope: &Scope,
+    townships: &Townships,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<HashMap<(i64, String), OpenLimits>, StoreError> {
+    use ledger_deadline::Column as D;
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let overdue = Expr::case(Expr::col(D::Due).lt(today), 1).finally(0);
+    let mut query = ledger_deadline::Entity::find()
+        .select_only()
+        .columns([D::OrgId, D::Kind])
+        .expr_as(Func::sum(overdue), "overdue")
+        .expr_as(Expr::cust("COUNT(*)"), "open")
+        .filter(D::Due.lte(soon))
+        .group_by(D::OrgId)
+        .group_by(D::Kind);
+    if !orgs.everything {
+        query = query.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+    }
+    let rows: Vec<(i64, String, i64, i64)> = query.into_tuple().all(db.conn()).await?;
+    let mut out: HashMap<(i64, String), OpenLimits> = HashMap::new();
+    for (org, kind, overdue, open) in rows {
+        let Some(&township) = townships.of_org.get(&org) else { continue };
+        let entry = out.entry((township, kind)).or_default();
+        entry.overdue += overdue;
+        entry.due_soon += open - overdue;
+    }
+    Ok(out)
+}
+
+/// Where a township's annual report of a year stands, without its text.
+#[derive(Debug, Clone)]
+pub struct ReportStanding {
+    pub id: i64,
+    pub org_id: i64,
+    pub state: String,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+/// The reports of a year in the scope.
+pub async fn reports_of_year(db: &Db, scope: &Scope, year: i32) -> Result<Vec<ReportStanding>, StoreError> {
+    use annual_report::Column as R;
+    type Row =
+        (i64, i64, String, Option<String>, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let rows: Vec<Row> = annual_report::Entity::find()
+        .select_only()
+        .columns([R::Id, R::OrgId, R::State, R::Comment, R::CreatedAt, R::UpdatedAt, R::PublishedAt, R::ReportedAt])
+        .filter(R::OrgPath.starts_with(&scope.org_path))
+        .filter(R::Year.eq(year))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, org_id, state, comment, created_at, updated_at, published_at, reported_at)| ReportStanding {
+            id,
+            org_id,
+            state,
+            comment,
+            created_at,
+            updated_at,
+            published_at,
+            reported_at,
+        })
+        .collect())
+}

@@ -1,0 +1,225 @@
+//! 法治建设总览: for two generated townships and two years, every key figure on the district's
+//! overview equals a count made by hand from the records; a rate on too few cases is shown but
+//! never ranked; each figure opens exactly the records it counts; a township's leader sees only
+//! their own township; the comparison workbook reads back with the same numbers; and the routes
+//! refuse everyone else.
+
+mod common;
+
+use common::TestApp;
+use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES_TO_RANK, Measure, percent};
+use fazhi_domain::ledger::{Values, met_figure, on_time_figure};
+use fazhi_domain::ledgers;
+use fazhi_store::ledger::{self, ListFilter};
+use fazhi_store::{Scope, rules};
+use reqwest::StatusCode;
+
+const YEARS: [i32; 2] = [2022, 2023];
+
+/// Every record of a kind kept by one township: (state, values, organization path).
+async fn records(app: &TestApp, kind: &'static fazhi_domain::ledger::LedgerKind, org: i64) -> Vec<(String, Values)> {
+    let all = Scope::everything();
+    let mut out = Vec::new();
+    for page in 1.. {
+        let filter = ListFilter { page, page_size: 200, org: Some(org), ..Default::default() };
+        let items = ledger::list(&app.db, &all, kind, &filter).await.unwrap().page.items;
+        if items.is_empty() {
+            break;
+        }
+        out.extend(items.into_iter().map(|r| (r.state, r.values)));
+    }
+    out
+}
+
+/// A figure counted by hand over the records: a declared indicator by its rule, a time limit's
+/// outcome from the deadlines the domain counts on the calendar. None where the township keeps
+/// no record of the kind that year.
+fn hand_count(
+    kind: &'static fazhi_domain::ledger::LedgerKind,
+    id: &str,
+    records: &[(String, Values)],
+    year: i32,
+    ctx: &fazhi_domain::ledger::Context<'_>,
+) -> Option<i64> {
+    let in_year: Vec<&(String, Values)> = records.iter().filter(|(_, v)| kind.dated.in_year(v, year)).collect();
+    if in_year.is_empty() {
+        return None;
+    }
+    if let Some(feed) = kind.indicators.iter().find(|f| f.id == id) {
+        return Some(records.iter().filter_map(|(state, v)| feed.adds(kind, state, v, year)).sum());
+    }
+    let count = |on_time: bool| {
+        in_year
+            .iter()
+            .flat_map(|(_, v)| kind.deadlines(v, ctx))
+            .filter(|d| d.counted.period.limits())
+            .filter(|d| id == if on_time { on_time_figure(d.deadline.code) } else { met_figure(d.deadline.code) })
+            .filter(|d| d.met_on.is_some_and(|on| !on_time || on <= d.counted.due))
+            .count() as i64
+    };
+    Some(count(id.ends_with(".on_time")))
+}
+
+/// The texts of the overview table's row for an indicator, one per column.
+fn row_cells(page: &str, code: &str) -> Vec<String> {
+    let row = page.split(&format!("<tr id=\"row-{code}\">")).nth(1).unwrap_or("").split("</tr>").next().unwrap_or("");
+    row.split("<td class=\"num")
+        .skip(1)
+        .map(|cell| {
+            let inner = cell.split_once('>').map(|(_, rest)| rest).unwrap_or("");
+            let first = inner.split("</a>").next().unwrap_or("").split("</span>").next().unwrap_or("");
+            first.rsplit('>').next().unwrap_or("").to_owned()
+        })
+        .collect()
+}
+
+fn expected(k: &KeyIndicator, values: &[Option<i64>]) -> String {
+    match (k.measure, values) {
+        (Measure::Count(_), [Some(n)]) => format!("{n}{}", k.unit),
+        (Measure::Rate { .. }, [Some(part), Some(whole)]) => match percent(*part, *whole) {
+            Some(p) => format!("{p:.1}%"),
+            None => "无案件".into(),
+        },
+        _ => "—".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_overview_counts_what_a_hand_count_of_the_records_finds() {
+    let app = TestApp::spawn().await;
+    fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &["杉岭村"], 7, 1.0).await.unwrap();
+    fazhi_store::demo::generate_history(&app.db, app.orgs.other_township, "AW", &["羊角村"], 11, 1.0).await.unwrap();
+    let rules = rules::current(&app.db).await.unwrap();
+    let supervisor = app.login("t_supervisor").await;
+    // The district's columns are its townships in the tree's order: 杉岭乡, then 安稳镇.
+    let townships = [app.orgs.township, app.orgs.other_township];
+    let org_paths: Vec<String> = {
+        let all = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
+        townships.iter().map(|t| all.iter().find(|o| o.id == *t).unwrap().path.clone()).collect()
+    };
+    let mut checked_few = false;
+    for year in YEARS {
+        let page = supervisor.get(&format!("/cockpit?year={year}")).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        assert!(page.contains(&format!("{year}年各乡镇（街道）法治建设情况")), "{page}");
+        for k in key_indicators::ALL {
+            let kind = ledgers::by_code(k.kind).unwrap();
+            let cells = row_cells(&page, k.code);
+            assert_eq!(cells.len(), 3, "{}: two townships and the district", k.code);
+            let mut sums = vec![Some(0); k.figures().len()];
+            let mut any = false;
+            for (i, township) in townships.iter().enumerate() {
+                let ctx = rules.ctx().at(&org_paths[i]);
+                let kept = records(&app, kind, *township).await;
+                let values: Vec<Option<i64>> =
+                    k.figures().iter().map(|id| hand_count(kind, id, &kept, year, &ctx)).collect();
+                assert_eq!(cells[i], expected(k, &values), "{} of township {i} in {year}", k.code);
+                for (sum, v) in sums.iter_mut().zip(&values) {
+                    if let Some(v) = v {
+                        any = true;
+                        *sum = sum.map(|s| s + v);
+                    }
+                }
+                // A rate on fewer cases than the minimum says so and is never ranked.
+                if let (Measure::Rate { .. }, Some(whole)) = (k.measure, values.get(1).copied().flatten()) {
+                    if whole > 0 && whole < MIN_CASES_TO_RANK {
+                        let row = page.split(&format!("<tr id=\"row-{}\">", k.code)).nth(1).unwrap();
+                        let cell = row.split("<td class=\"num").nth(i + 1).unwrap();
+                        assert!(cell.contains("不排名"), "{}: {cell}", k.code);
+                        let chart = supervisor
+                            .get(&format!("/cockpit?year={year}&indicator={}", k.code))
+                            .await
+                            .text()
+                            .await
+                            .unwrap();
+                        let svg = chart.split("id=\"bar-chart\"").nth(1).unwrap().split("</svg>").next().unwrap();
+                        let bar =
+                            svg.split("<a ").find(|b| b.contains(if i == 0 { "杉岭乡" } else { "安稳镇" })).unwrap();
+                        assert!(!bar.contains("名 ·") && bar.contains("不排名"), "{bar}");
+                        checked_few = true;
+                    }
+                }
+            }
+            let total = if any { expected(k, &sums) } else { "—".into() };
+            assert_eq!(cells[2], total, "{} of the district in {year}", k.code);
+        }
+
+        // Each count opens exactly the records behind it.
+        for (i, township) in townships.iter().enumerate() {
+            let kind = ledgers::by_code("petitions").unwrap();
+            let ctx = rules.ctx().at(&org_paths[i]);
+            let n = hand_count(kind, "petitions.total", &records(&app, kind, *township).await, year, &ctx).unwrap();
+            let href = format!("/ledgers/petitions?org={township}&year={year}&figure=petitions.total");
+            assert!(page.replace("&#38;", "&").replace("&amp;", "&").contains(&href), "the cell links {href}");
+            let list = supervisor.get(&href).await.text().await.unwrap();
+            assert!(list.contains(&format!("共 {n} 条")), "{href}: {n} records expected");
+            assert!(list.contains("计入“信访件次”的记录"), "the list says what it is narrowed to");
+        }
+    }
+    assert!(checked_few, "the generated years hold a rate on fewer than {MIN_CASES_TO_RANK} cases");
+
+    // A year the district does not hold, an unknown indicator: said in words, the defaults shown.
+    let page = supervisor.get("/cockpit?year=1999&indicator=nothing").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("没有“1999”年度的数据") && page.contains("没有这项指标"), "{page}");
+
+    // The comparison workbook: a sheet per year, the same numbers, the counts behind the rates.
+    let href = format!(
+        "/cockpit/compare/export?indicators=petitions,petition_on_time_rate&orgs={},{}&from=2022&to=2023",
+        app.orgs.township, app.orgs.other_township
+    );
+    let file = supervisor.get(&href).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    let sheets = fazhi_office::xlsx::read_sheets(&file.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheets.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["2022年", "2023年"]);
+    let kind = ledgers::by_code("petitions").unwrap();
+    for ((_, sheet), year) in sheets.iter().zip(YEARS) {
+        assert_eq!(sheet.headers()[..3], ["乡镇（街道）", "信访（件次）", "信访按期办结率（%）"]);
+        let rows: Vec<Vec<String>> = sheet.rows().map(|(_, r)| r).collect();
+        assert_eq!(rows.len(), 3, "two townships and the total");
+        for (i, township) in townships.iter().enumerate() {
+            let ctx = rules.ctx().at(&org_paths[i]);
+            let kept = records(&app, kind, *township).await;
+            let total = hand_count(kind, "petitions.total", &kept, year, &ctx).unwrap();
+            let (part, whole) = (
+                hand_count(kind, "handling.on_time", &kept, year, &ctx).unwrap(),
+                hand_count(kind, "handling.met", &kept, year, &ctx).unwrap(),
+            );
+            assert_eq!(rows[i][1], total.to_string());
+            assert_eq!(rows[i][3..5], [part.to_string(), whole.to_string()]);
+        }
+    }
+    let printable = supervisor.get(&href.replace("/export", "")).await.text().await.unwrap();
+    assert!(printable.contains("信访按期办结率") && printable.contains("合计"), "{printable}");
+}
+
+#[tokio::test]
+async fn a_township_sees_its_own_years_and_no_one_else_may_look() {
+    let app = TestApp::spawn().await;
+    fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &["杉岭村"], 7, 1.0).await.unwrap();
+    let leader = app.login("t_leader").await;
+    let page = leader.get("/cockpit?year=2023").await.text().await.unwrap();
+    assert!(page.contains("杉岭乡法治建设情况（2019—2023年）"), "{page}");
+    assert!(!page.contains("安稳镇"), "another township's name never shows");
+    assert!(page.contains("<th class=\"num\">2022年</th>"), "the leader's columns are years");
+    // Another township's overview is not found; its records cannot be drilled into either.
+    let other = leader.get(&format!("/cockpit?org={}", app.orgs.other_township)).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let export = leader.get(&format!("/cockpit/compare/export?orgs={}", app.orgs.other_township)).await;
+    let sheets = fazhi_office::xlsx::read_sheets(&export.bytes().await.unwrap()).unwrap();
+    assert!(sheets.iter().all(|(_, s)| s.rows().all(|(_, r)| r[0] == "杉岭乡")), "only the leader's own township");
+
+    // The supervisor starts from the overview; the others may not open it.
+    let supervisor = app.login("t_supervisor").await;
+    let home = supervisor.get("/").await;
+    assert_eq!(home.status(), StatusCode::SEE_OTHER);
+    assert_eq!(home.headers()["location"], "/cockpit");
+    for who in ["t_clerk", "t_adviser", "t_admin", "t_auditor"] {
+        let session = app.login(who).await;
+        for path in ["/cockpit", "/cockpit/compare", "/cockpit/compare/export"] {
+            assert_eq!(session.get(path).await.status(), StatusCode::FORBIDDEN, "{who} {path}");
+        }
+    }
+}
