@@ -1088,10 +1088,13 @@ async fn write_figures<C: ConnectionTrait>(
 
 /// What some figure rows add to the totals, by (organization, kind, indicator, from, to).
 #[derive(Default)]
-struct Totals(BTreeMap<(i64, String, String, i32, Option<i32>), (i64, i64)>);
+struct Totals(BTreeMap<TotalKey, (i64, i64)>);
+
+/// Organization, kind, indicator, first year, last year (none while open).
+type TotalKey = (i64, String, String, i32, Option<i32>);
 
 impl Totals {
-    fn add(&mut self, key: (i64, String, String, i32, Option<i32>), amount: i64, records: i64) {
+    fn add(&mut self, key: TotalKey, amount: i64, records: i64) {
         let entry = self.0.entry(key).or_default();
         entry.0 += amount;
         entry.1 += records;

@@ -86,7 +86,17 @@ fn expected(k: &KeyIndicator, values: &[Option<i64>]) -> String {
 
 #[tokio::test]
 async fn the_overview_counts_what_a_hand_count_of_the_records_finds() {
-    let app = TestApp::spawn().await;
+    counts_by_hand(TestApp::spawn().await).await;
+}
+
+/// The same on PostgreSQL: the totals' upserts and the grouped reads are the other dialect's.
+#[tokio::test]
+async fn the_overview_counts_the_same_on_postgresql() {
+    let Some(url) = common::postgres_or_skip("the_overview_counts_the_same_on_postgresql") else { return };
+    counts_by_hand(TestApp::spawn_on(Some(&url)).await).await;
+}
+
+async fn counts_by_hand(app: TestApp) {
     fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &["杉岭村"], 7, 1.0).await.unwrap();
     fazhi_store::demo::generate_history(&app.db, app.orgs.other_township, "AW", &["羊角村"], 11, 1.0).await.unwrap();
     let rules = rules::current(&app.db).await.unwrap();
@@ -122,23 +132,23 @@ async fn the_overview_counts_what_a_hand_count_of_the_records_finds() {
                     }
                 }
                 // A rate on fewer cases than the minimum says so and is never ranked.
-                if let (Measure::Rate { .. }, Some(whole)) = (k.measure, values.get(1).copied().flatten()) {
-                    if whole > 0 && whole < MIN_CASES_TO_RANK {
-                        let row = page.split(&format!("<tr id=\"row-{}\">", k.code)).nth(1).unwrap();
-                        let cell = row.split("<td class=\"num").nth(i + 1).unwrap();
-                        assert!(cell.contains("不排名"), "{}: {cell}", k.code);
-                        let chart = supervisor
-                            .get(&format!("/cockpit?year={year}&indicator={}", k.code))
-                            .await
-                            .text()
-                            .await
-                            .unwrap();
-                        let svg = chart.split("id=\"bar-chart\"").nth(1).unwrap().split("</svg>").next().unwrap();
-                        let bar =
-                            svg.split("<a ").find(|b| b.contains(if i == 0 { "杉岭乡" } else { "安稳镇" })).unwrap();
-                        assert!(!bar.contains("名 ·") && bar.contains("不排名"), "{bar}");
-                        checked_few = true;
-                    }
+                if let (Measure::Rate { .. }, Some(whole)) = (k.measure, values.get(1).copied().flatten())
+                    && whole > 0
+                    && whole < MIN_CASES_TO_RANK
+                {
+                    let row = page.split(&format!("<tr id=\"row-{}\">", k.code)).nth(1).unwrap();
+                    let cell = row.split("<td class=\"num").nth(i + 1).unwrap();
+                    assert!(cell.contains("不排名"), "{}: {cell}", k.code);
+                    let chart = supervisor
+                        .get(&format!("/cockpit?year={year}&indicator={}", k.code))
+                        .await
+                        .text()
+                        .await
+                        .unwrap();
+                    let svg = chart.split("id=\"bar-chart\"").nth(1).unwrap().split("</svg>").next().unwrap();
+                    let bar = svg.split("<a ").find(|b| b.contains(if i == 0 { "杉岭乡" } else { "安稳镇" })).unwrap();
+                    assert!(!bar.contains("名 ·") && bar.contains("不排名"), "{bar}");
+                    checked_few = true;
                 }
             }
             let total = if any { expected(k, &sums) } else { "—".into() };

@@ -243,7 +243,7 @@ mod tests {
             &[("hearing_on", "2026-11-10"), ("appeared_as", "工作人员"), ("appeared_name", "司法所长")],
         )
         .unwrap();
-        assert!(!(INDICATORS[3].counts)("heard", &staff));
+        assert!(!(INDICATORS[4].counts)("heard", &staff));
         let (head, _) = take(
             &v,
             s,
@@ -251,14 +251,14 @@ mod tests {
             &[("hearing_on", "2026-11-10"), ("appeared_as", "行政机关负责人"), ("appeared_name", "刘乡长")],
         )
         .unwrap();
-        assert!((INDICATORS[3].counts)("heard", &head));
+        assert!((INDICATORS[4].counts)("heard", &head));
     }
 
     #[test]
     fn a_lost_case_is_closed_only_with_its_analysis_and_appealed_within_15_days() {
         let (v, s) = take(&lawsuit(), "served", "answer", &[("answered_on", "2026-09-30")]).unwrap();
         let (lost, s) = take(&v, s, "record_judgment", &[("judged_on", "2026-12-01"), ("outcome", "败诉")]).unwrap();
-        assert!((INDICATORS[2].counts)(s, &lost) && !(INDICATORS[1].counts)(s, &lost));
+        assert!((INDICATORS[3].counts)(s, &lost) && !(INDICATORS[1].counts)(s, &lost));
         let appeal_due = KIND.deadlines(&lost, &ctx()).into_iter().find(|d| d.deadline.code == "appeal").unwrap();
         assert_eq!(appeal_due.counted.due.to_string(), "2026-12-16");
         assert!(take(&lost, s, "appeal", &[("appealed_on", "2026-12-17")]).is_err(), "past the 15 days");
