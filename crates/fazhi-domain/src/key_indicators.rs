@@ -110,70 +110,6 @@ pub fn by_code(code: &str) -> Option<&'static KeyIndicator> {
     ALL.iter().find(|k| k.code == code)
 }
 
-/// The words for an indicator a ledger declares.
-const LABELS: &[(&str, &str)] = &[
-    ("decisions.count", "重大行政决策"),
-    ("normative_documents.count", "行政规范性文件"),
-    ("enforcement.cases", "行政执法案件"),
-    ("enforcement.penalties", "行政处罚案件"),
-    ("enforcement.legal_reviews", "重大执法决定法制审核"),
-    ("enforcement.publicity_events", "执法人员普法宣传"),
-    ("enforcement.officers_trained", "执法人员培训考试合格"),
-    ("enforcement.certificates_withdrawn", "注销执法证"),
-    ("enforcement.certificates_new", "新取得执法证"),
-    ("enforcement.officers_certified", "持证执法人员"),
-    ("disclosure.items", "主动公开信息"),
-    ("disclosure.requests", "依申请公开"),
-    ("petitions.total", "信访件次"),
-    ("petitions.online", "网上投诉"),
-    ("petitions.letters", "来信"),
-    ("petitions.visits", "来访"),
-    ("petitions.calls", "来电"),
-    ("disputes.screening_rounds", "矛盾纠纷排查次数"),
-    ("disputes.screened", "排查出矛盾纠纷"),
-    ("disputes.zero_returns", "零报告"),
-    ("disputes.received", "受理矛盾纠纷"),
-    ("disputes.resolved", "调解成功"),
-    ("mediation.committees", "人民调解委员会"),
-    ("mediation.mediators", "人民调解员"),
-    ("mediation.elders", "乡贤调解员"),
-    ("contracts.reviewed", "合同合法性审查"),
-    ("advisers.lawyers", "法律顾问律师"),
-    ("advisers.villages_covered", "配备法律顾问的村（社区）"),
-    ("advisers.legality_reviews", "法律顾问合法性审查"),
-    ("reconsideration.cases", "行政复议案件"),
-    ("reconsideration.decided", "已作出复议决定"),
-    ("reconsideration.corrected", "复议纠错"),
-    ("litigation.cases", "行政诉讼案件"),
-    ("litigation.won", "胜诉"),
-    ("litigation.lost", "败诉"),
-    ("litigation.concluded", "已审结"),
-    ("litigation.head_appeared", "负责人出庭应诉"),
-    ("publicity.events", "普法活动"),
-    ("publicity.school_events", "进校园普法"),
-    ("publicity.materials", "发放普法资料（份）"),
-    ("publicity.consultations", "接受群众咨询（人次）"),
-    ("publicity.banners", "悬挂横幅（条）"),
-    ("publicity.screens", "电子屏宣传（条）"),
-    ("publicity.constitution_day_events", "宪法宣传日活动"),
-    ("publicity.duty_units", "普法责任单位"),
-    ("study.planned_sessions", "学法计划场次"),
-    ("study.sessions", "干部学法"),
-    ("study.led_by_principal", "主要负责人领学"),
-    ("study.thematic_sessions", "专题学法"),
-    ("study.collective_sessions", "集中学法"),
-    ("study.warning_education", "警示教育"),
-    ("study.exams", "学法考试"),
-    ("study.exam_participants", "参考人数"),
-    ("study.exam_passed", "考试合格人数"),
-    ("leadership.group_members", "领导小组成员"),
-    ("leadership.group_led", "主要负责人任组长"),
-    ("leadership.briefings_heard", "听取法治建设汇报"),
-    ("leadership.meetings", "法治建设会议"),
-    ("leadership.meetings_chaired", "主要负责人主持会议"),
-    ("leadership.law_reports", "述法"),
-];
-
 /// The words for any figure a kind stores: its declared indicators, the records of a year, and
 /// its time limits' outcomes (`按期报送备案`). None for an id the kind does not store.
 pub fn figure_label(kind: &str, id: &str) -> Option<String> {
@@ -181,8 +117,8 @@ pub fn figure_label(kind: &str, id: &str) -> Option<String> {
     if id == RECORDS {
         return Some(format!("{}（全部记录）", kind.label));
     }
-    if kind.indicators.iter().any(|f| f.id == id) {
-        return LABELS.iter().find(|(i, _)| *i == id).map(|(_, label)| (*label).to_owned());
+    if let Some(feed) = kind.indicators.iter().find(|f| f.id == id) {
+        return Some(feed.label.to_owned());
     }
     kind.deadlines.iter().find_map(|d| {
         if id == met_figure(d.code) {

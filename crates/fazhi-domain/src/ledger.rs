@@ -475,6 +475,8 @@ impl SettingSpec {
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorFeed {
     pub id: &'static str,
+    /// What people read for it: 信访件次, 调解成功.
+    pub label: &'static str,
     pub counts: fn(state: &str, values: &Values) -> bool,
     /// An integer field summed over the records counted (materials distributed, people advised);
     /// without it the indicator is the number of records.
@@ -491,7 +493,7 @@ impl IndicatorFeed {
     /// A count of the records `counts` accepts, in the kind's year: the declarations spread it and
     /// state only what differs (a sum, another year, distinct names).
     pub const COUNT: IndicatorFeed =
-        IndicatorFeed { id: "", counts: |_, _| true, sums: None, dated_by: None, distinct: None };
+        IndicatorFeed { id: "", label: "", counts: |_, _| true, sums: None, dated_by: None, distinct: None };
 }
 
 impl LedgerKind {

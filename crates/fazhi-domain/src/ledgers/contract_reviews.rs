@@ -132,8 +132,12 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "contracts.reviewed", counts: |_, v| v.contains_key("reviewed_on"), ..IndicatorFeed::COUNT }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
+    id: "contracts.reviewed",
+    label: "合同合法性审查",
+    counts: |_, v| v.contains_key("reviewed_on"),
+    ..IndicatorFeed::COUNT
+}];
 
 const SETTINGS: &[SettingSpec] = &[SettingSpec {
     key: SETTING_REVIEW_PERIOD,

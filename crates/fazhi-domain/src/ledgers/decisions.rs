@@ -355,6 +355,7 @@ const DEADLINES: &[Deadline] = &[
 const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "decisions.count",
+        label: "重大行政决策",
         counts: |state, _| {
             matches!(
                 state,
@@ -367,6 +368,7 @@ const INDICATORS: &[IndicatorFeed] = &[
     // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
     IndicatorFeed {
         id: "advisers.legality_reviews",
+        label: "法律顾问合法性审查",
         counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
         dated_by: Some(crate::ledger::Dated::On("review_on")),
         ..IndicatorFeed::COUNT

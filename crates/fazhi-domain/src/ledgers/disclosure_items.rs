@@ -92,6 +92,7 @@ const DEADLINES: &[Deadline] = &[Deadline {
 
 const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
     id: "disclosure.items",
+    label: "主动公开信息",
     counts: |state, _| matches!(state, "published" | "withdrawn"),
     ..IndicatorFeed::COUNT
 }];

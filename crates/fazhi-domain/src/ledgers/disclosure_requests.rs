@@ -243,7 +243,9 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "disclosure.requests", counts: |_, _| true, ..IndicatorFeed::COUNT }];
+    &[IndicatorFeed {
+        id: "disclosure.requests", label: "依申请公开", counts: |_, _| true, ..IndicatorFeed::COUNT
+    }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "disclosure_requests",

@@ -48,10 +48,22 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.screening_rounds", counts: |_, _| true, ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "disputes.screened", counts: |_, _| true, sums: Some("found"), ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "disputes.screening_rounds",
+        label: "矛盾纠纷排查次数",
+        counts: |_, _| true,
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "disputes.screened",
+        label: "排查出矛盾纠纷",
+        counts: |_, _| true,
+        sums: Some("found"),
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "disputes.zero_returns",
+        label: "零报告",
         counts: |_, v| integer(v, "found") == Some(0),
         ..IndicatorFeed::COUNT
     },

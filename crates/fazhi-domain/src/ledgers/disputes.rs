@@ -189,8 +189,10 @@ const DEADLINES: &[Deadline] = &[Deadline {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "disputes.received", counts: |_, _| true, ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "disputes.resolved", counts: |_, v| succeeded(v), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "disputes.received", label: "受理矛盾纠纷", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "disputes.resolved", label: "调解成功", counts: |_, v| succeeded(v), ..IndicatorFeed::COUNT
+    },
 ];
 
 pub static KIND: LedgerKind = LedgerKind {

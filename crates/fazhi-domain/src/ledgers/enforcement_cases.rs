@@ -357,14 +357,16 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "enforcement.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "enforcement.cases", label: "行政执法案件", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "enforcement.penalties",
+        label: "行政处罚案件",
         counts: |_, v| penalty(v) && v.contains_key("decided_on"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.legal_reviews",
+        label: "重大执法决定法制审核",
         counts: |_, v| v.contains_key("reviewed_on"),
         ..IndicatorFeed::COUNT
     },

@@ -165,18 +165,21 @@ fn year_of(v: &Values, key: &str) -> Option<i32> {
 const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "enforcement.officers_trained",
+        label: "执法人员培训考试合格",
         counts: |_, v| flag(v, "exam_passed") && integer(v, "training_year").is_some(),
         dated_by: Some(crate::ledger::Dated::On("training_year")),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.certificates_withdrawn",
+        label: "注销执法证",
         counts: |state, _| state == "cancelled",
         dated_by: Some(crate::ledger::Dated::On("cancelled_on")),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.certificates_new",
+        label: "新取得执法证",
         counts: |_, v| year_of(v, "issued_on").is_some(),
         dated_by: Some(crate::ledger::Dated::On("issued_on")),
         ..IndicatorFeed::COUNT
@@ -185,6 +188,7 @@ const INDICATORS: &[IndicatorFeed] = &[
     // never is, until it expires.
     IndicatorFeed {
         id: "enforcement.officers_certified",
+        label: "持证执法人员",
         counts: |_, _| true,
         dated_by: Some(crate::ledger::Dated::During { from: "issued_on", until: &["cancelled_on", "expires_on"] }),
         ..IndicatorFeed::COUNT

@@ -35,14 +35,21 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "study.exams", counts: |s, _| s == "held", ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "study.exams", label: "学法考试", counts: |s, _| s == "held", ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "study.exam_participants",
+        label: "参考人数",
         counts: |s, _| s == "held",
         sums: Some("participants"),
         ..IndicatorFeed::COUNT
     },
-    IndicatorFeed { id: "study.exam_passed", counts: |s, _| s == "held", sums: Some("passed"), ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "study.exam_passed",
+        label: "考试合格人数",
+        counts: |s, _| s == "held",
+        sums: Some("passed"),
+        ..IndicatorFeed::COUNT
+    },
 ];
 
 /// The pass rate in percent of the exams given, rounded down; none without participants.

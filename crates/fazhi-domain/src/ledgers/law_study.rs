@@ -52,28 +52,38 @@ const INDICATORS: &[IndicatorFeed] = &[
     // sessions held over these.
     IndicatorFeed {
         id: "study.planned_sessions",
+        label: "学法计划场次",
         counts: |_, _| true,
         dated_by: Some(crate::ledger::Dated::On("planned_on")),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.led_by_principal",
+        label: "主要负责人领学",
         counts: |state, v| state == "held" && crate::ledger::flag(v, "led_by_principal"),
         ..IndicatorFeed::COUNT
     },
-    IndicatorFeed { id: "study.sessions", counts: |state, _| state == "held", ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "study.sessions",
+        label: "干部学法",
+        counts: |state, _| state == "held",
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "study.thematic_sessions",
+        label: "专题学法",
         counts: |state, v| held_as(v, state, "专题学法"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.collective_sessions",
+        label: "集中学法",
         counts: |state, v| held_as(v, state, "集中学法"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "study.warning_education",
+        label: "警示教育",
         counts: |state, v| held_as(v, state, "警示教育"),
         ..IndicatorFeed::COUNT
     },

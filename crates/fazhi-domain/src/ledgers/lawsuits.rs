@@ -156,12 +156,23 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "litigation.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "litigation.won", counts: |_, v| text(v, "outcome") == "胜诉", ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "litigation.concluded", counts: |_, v| !text(v, "outcome").is_empty(), ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "litigation.lost", counts: |_, v| lost(v), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "litigation.cases", label: "行政诉讼案件", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "litigation.won",
+        label: "胜诉",
+        counts: |_, v| text(v, "outcome") == "胜诉",
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "litigation.concluded",
+        label: "已审结",
+        counts: |_, v| !text(v, "outcome").is_empty(),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed { id: "litigation.lost", label: "败诉", counts: |_, v| lost(v), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "litigation.head_appeared",
+        label: "负责人出庭应诉",
         counts: |_, v| crate::ledger::flag(v, "head_appeared"),
         ..IndicatorFeed::COUNT
     },

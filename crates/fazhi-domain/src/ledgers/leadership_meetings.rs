@@ -41,15 +41,24 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "leadership.briefings_heard", counts: |_, v| flag(v, "heard_report"), ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "leadership.meetings", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "leadership.briefings_heard",
+        label: "听取法治建设汇报",
+        counts: |_, v| flag(v, "heard_report"),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "leadership.meetings", label: "法治建设会议", counts: |_, _| true, ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "leadership.meetings_chaired",
+        label: "主要负责人主持会议",
         counts: |_, v| flag(v, "chaired_by_principal"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "leadership.law_reports",
+        label: "述法",
         counts: |_, v| text(v, "meeting_type") == "述法会议",
         ..IndicatorFeed::COUNT
     },

@@ -38,9 +38,15 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "leadership.group_members", counts: |s, _| s == "serving", ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "leadership.group_members",
+        label: "领导小组成员",
+        counts: |s, _| s == "serving",
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "leadership.group_led",
+        label: "主要负责人任组长",
         counts: |s, v| s == "serving" && text(v, "group_role") == "组长",
         ..IndicatorFeed::COUNT
     },

@@ -89,9 +89,10 @@ const TRANSITIONS: &[Transition] = &[
 /// Lawyers engaged at some time in the year, whatever became of them since; the villages and
 /// communities they served, each counted once however many lawyers served it.
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "advisers.lawyers", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "advisers.lawyers", label: "法律顾问律师", counts: |_, _| true, ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "advisers.villages_covered",
+        label: "配备法律顾问的村（社区）",
         counts: |_, v| !crate::ledger::text(v, "villages").trim().is_empty(),
         distinct: Some("villages"),
         ..IndicatorFeed::COUNT

@@ -97,8 +97,12 @@ const DEADLINES: &[Deadline] = &[Deadline {
     ..Deadline::PLAIN
 }];
 
-const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "mediation.committees", counts: |state, _| state == "active", ..IndicatorFeed::COUNT }];
+const INDICATORS: &[IndicatorFeed] = &[IndicatorFeed {
+    id: "mediation.committees",
+    label: "人民调解委员会",
+    counts: |state, _| state == "active",
+    ..IndicatorFeed::COUNT
+}];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "mediation_committees",

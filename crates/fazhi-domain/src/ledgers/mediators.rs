@@ -53,9 +53,15 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "mediation.mediators", counts: |state, _| state == "serving", ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "mediation.mediators",
+        label: "人民调解员",
+        counts: |state, _| state == "serving",
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "mediation.elders",
+        label: "乡贤调解员",
         counts: |state, v| state == "serving" && text(v, "mediator_type") == "乡贤调解员",
         ..IndicatorFeed::COUNT
     },

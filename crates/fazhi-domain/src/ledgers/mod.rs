@@ -153,7 +153,7 @@ pub fn reference() -> String {
             }
         }
         if !kind.indicators.is_empty() {
-            out.push_str("\n### 计入的年度数字\n\n| 编号 | 计入年度 | 数值 |\n|---|---|---|\n");
+            out.push_str("\n### 计入的年度数字\n\n| 编号 | 名称 | 计入年度 | 数值 |\n|---|---|---|---|\n");
             for f in kind.indicators {
                 let year = match f.dated_by.unwrap_or(kind.dated) {
                     Dated::On(k) => format!("{}所在年度", label(kind, k)),
@@ -168,7 +168,7 @@ pub fn reference() -> String {
                     (Some(k), None) => format!("{}之和", label(kind, k)),
                     (None, None) => "记录条数".to_owned(),
                 };
-                let _ = writeln!(out, "| `{}` | {} | {} |", f.id, year, value);
+                let _ = writeln!(out, "| `{}` | {} | {} | {} |", f.id, f.label, year, value);
             }
         }
     }

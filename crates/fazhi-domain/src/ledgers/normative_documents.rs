@@ -356,6 +356,7 @@ const DEADLINES: &[Deadline] = &[
 const INDICATORS: &[IndicatorFeed] = &[
     IndicatorFeed {
         id: "normative_documents.count",
+        label: "行政规范性文件",
         counts: |state, _| matches!(state, "in_force" | "expired" | "repealed"),
         ..IndicatorFeed::COUNT
     },
@@ -363,6 +364,7 @@ const INDICATORS: &[IndicatorFeed] = &[
     // than typed again in the advisers' ledger: the legality reviews they gave, by the review's year.
     IndicatorFeed {
         id: "advisers.legality_reviews",
+        label: "法律顾问合法性审查",
         counts: |_, v| text(v, "reviewer") == "法律顾问" && v.contains_key("review_on"),
         dated_by: Some(crate::ledger::Dated::On("review_on")),
         ..IndicatorFeed::COUNT

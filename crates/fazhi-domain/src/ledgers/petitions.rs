@@ -286,24 +286,28 @@ fn counted(v: &Values) -> bool {
 }
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "petitions.total", counts: |_, v| counted(v), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "petitions.total", label: "信访件次", counts: |_, v| counted(v), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "petitions.online",
+        label: "网上投诉",
         counts: |_, v| counted(v) && text(v, "channel") == "网上投诉",
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.letters",
+        label: "来信",
         counts: |_, v| counted(v) && text(v, "channel") == "来信",
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.visits",
+        label: "来访",
         counts: |_, v| counted(v) && text(v, "channel") == "来访",
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "petitions.calls",
+        label: "来电",
         counts: |_, v| counted(v) && text(v, "channel") == "来电",
         ..IndicatorFeed::COUNT
     },

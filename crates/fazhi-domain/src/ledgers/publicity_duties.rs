@@ -36,7 +36,9 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] =
-    &[IndicatorFeed { id: "publicity.duty_units", counts: |_, _| true, ..IndicatorFeed::COUNT }];
+    &[IndicatorFeed {
+        id: "publicity.duty_units", label: "普法责任单位", counts: |_, _| true, ..IndicatorFeed::COUNT
+    }];
 
 pub static KIND: LedgerKind = LedgerKind {
     code: "publicity_duties",

@@ -61,33 +61,50 @@ const TRANSITIONS: &[Transition] = &[Transition {
 }];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "publicity.events", counts: |s, _| held(s), ..IndicatorFeed::COUNT },
+    IndicatorFeed { id: "publicity.events", label: "普法活动", counts: |s, _| held(s), ..IndicatorFeed::COUNT },
     IndicatorFeed {
         id: "publicity.school_events",
+        label: "进校园普法",
         counts: |s, v| held(s) && text(v, "audience") == "进学校",
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "enforcement.publicity_events",
+        label: "执法人员普法宣传",
         counts: |s, v| held(s) && flag(v, "by_enforcer"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "publicity.materials",
+        label: "发放普法资料（份）",
         counts: |s, _| held(s),
         sums: Some("materials"),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "publicity.consultations",
+        label: "接受群众咨询（人次）",
         counts: |s, _| held(s),
         sums: Some("consultations"),
         ..IndicatorFeed::COUNT
     },
-    IndicatorFeed { id: "publicity.banners", counts: |s, _| held(s), sums: Some("banners"), ..IndicatorFeed::COUNT },
-    IndicatorFeed { id: "publicity.screens", counts: |s, _| held(s), sums: Some("screens"), ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "publicity.banners",
+        label: "悬挂横幅（条）",
+        counts: |s, _| held(s),
+        sums: Some("banners"),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "publicity.screens",
+        label: "电子屏宣传（条）",
+        counts: |s, _| held(s),
+        sums: Some("screens"),
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "publicity.constitution_day_events",
+        label: "宪法宣传日活动",
         counts: |s, v| held(s) && text(v, "occasion") == "12·4国家宪法日",
         ..IndicatorFeed::COUNT
     },

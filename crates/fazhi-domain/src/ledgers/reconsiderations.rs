@@ -139,14 +139,18 @@ const DEADLINES: &[Deadline] = &[
 pub const CORRECTING: &[&str] = &["撤销", "变更", "确认违法", "责令履行"];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    IndicatorFeed { id: "reconsideration.cases", counts: |_, _| true, ..IndicatorFeed::COUNT },
+    IndicatorFeed {
+        id: "reconsideration.cases", label: "行政复议案件", counts: |_, _| true, ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "reconsideration.decided",
+        label: "已作出复议决定",
         counts: |_, v| !text(v, "outcome").is_empty(),
         ..IndicatorFeed::COUNT
     },
     IndicatorFeed {
         id: "reconsideration.corrected",
+        label: "复议纠错",
         counts: |_, v| CORRECTING.contains(&text(v, "outcome")),
         ..IndicatorFeed::COUNT
     },
