@@ -563,7 +563,9 @@ impl LedgerKind {
                 continue;
             }
             out.push(row(met_figure(d.deadline.code)));
-            if met_on <= d.counted.due {
+            // Met or met late, as the record's page says it; a met limit's urgency does not
+            // depend on the day it is asked.
+            if d.urgency(met_on, ctx.calendar) == Urgency::Met {
                 out.push(row(on_time_figure(d.deadline.code)));
             }
         }

@@ -382,6 +382,30 @@ mod tests {
     }
 
     #[test]
+    fn a_petition_concluded_on_its_due_day_counts_as_on_time_and_the_day_after_does_not() {
+        let v = petition("网上投诉", "信访人直接提出", "2026-03-02");
+        let v = step(&v, "registered", "accept", CLERK, &[("accepted_on", "2026-03-05"), ("handler", "张干事")]);
+        let figures = |concluded: &str| {
+            let mut v = v.clone();
+            v.insert("concluded_on".into(), concluded.into());
+            KIND.stored_figures("concluded", &v, &ctx())
+                .into_iter()
+                .map(|f| (f.indicator, f.from_year))
+                .collect::<Vec<_>>()
+        };
+        // Due 2026-05-06 (60 days end in the 劳动节 holiday).
+        let on_time = figures("2026-05-06");
+        assert!(on_time.contains(&("records".into(), 2026)) && on_time.contains(&("petitions.total".into(), 2026)));
+        assert!(
+            on_time.contains(&("handling.met".into(), 2026)) && on_time.contains(&("handling.on_time".into(), 2026))
+        );
+        let late = figures("2026-05-07");
+        assert!(late.contains(&("handling.met".into(), 2026)) && !late.contains(&("handling.on_time".into(), 2026)));
+        let open = KIND.stored_figures("accepted", &v, &ctx());
+        assert!(open.iter().all(|f| !f.indicator.starts_with("handling.")), "an open limit is neither");
+    }
+
+    #[test]
     fn handling_takes_60_days_and_the_head_alone_extends_it_by_at_most_30() {
         let v = petition("网上投诉", "信访人直接提出", "2026-03-02");
         let v = step(&v, "registered", "accept", CLERK, &[("accepted_on", "2026-03-05"), ("handler", "张干事")]);
