@@ -233,3 +233,73 @@ async fn a_township_sees_its_own_years_and_no_one_else_may_look() {
         }
     }
 }
+
+/// The rows of a table of the overview, by its id: each row's cells as text, tags removed.
+fn table_rows(page: &str, id: &str) -> Vec<String> {
+    let table = page.split(&format!("id=\"{id}\"")).nth(1).unwrap_or("").split("</table>").next().unwrap_or("");
+    let body = table.split("<tbody>").nth(1).unwrap_or("");
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let mut text = String::new();
+            let mut inside = false;
+            for c in row.chars() {
+                match c {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    _ if !inside => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+/// The overview's other two panels: an overdue limit counted for its township and kind, its
+/// number opening exactly that record; and each township's report of the year with its state and
+/// how late it is against 31 March.
+#[tokio::test]
+async fn the_overview_shows_overdue_limits_and_where_each_report_stands() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    // Received in January and never acknowledged: the 15-day written notice is long overdue.
+    let fields = [
+        ("title", "杉岭村道积水"),
+        ("petitioner", "李四"),
+        ("contact", "13900001111"),
+        ("channel", "来信"),
+        ("topic", "城乡建设"),
+        ("source", "信访人直接提出"),
+        ("received_on", "2026-01-05"),
+    ];
+    assert_eq!(clerk.post_form("/ledgers/petitions", &fields).await.status(), StatusCode::SEE_OTHER);
+    let last_year = chrono::Datelike::year(&fazhi_store::beijing_today()) - 1;
+    assert_eq!(clerk.post_form("/reports", &[("year", &last_year.to_string())]).await.status(), StatusCode::SEE_OTHER);
+
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get(&format!("/cockpit?year={last_year}")).await.text().await.unwrap();
+    let heat = table_rows(&page, "heat-table");
+    let shanling = heat.iter().find(|r| r.starts_with("杉岭乡")).expect("杉岭乡's row");
+    assert!(shanling.contains("1 / 0"), "one overdue, none due soon: {shanling}");
+    let href = format!("/ledgers/petitions?org={}&due=overdue", app.orgs.township);
+    assert!(page.replace("&#38;", "&").replace("&amp;", "&").contains(&href), "{page}");
+    let list = supervisor.get(&href).await.text().await.unwrap();
+    assert!(list.contains("共 1 条") && list.contains("杉岭村道积水") && list.contains("期限已过"), "{list}");
+
+    let due = chrono::NaiveDate::from_ymd_opt(last_year + 1, 3, 31).unwrap();
+    let late = (fazhi_store::beijing_today() - due).num_days();
+    let reports = table_rows(&page, "report-table");
+    let mine = reports.iter().find(|r| r.starts_with("杉岭乡")).unwrap();
+    let other = reports.iter().find(|r| r.starts_with("安稳镇")).unwrap();
+    assert!(mine.contains("草稿"), "started, not submitted: {mine}");
+    assert!(other.contains("未起草"), "{other}");
+    if late > 0 {
+        assert!(
+            mine.contains(&format!("已逾期{late}天")) && other.contains(&format!("已逾期{late}天")),
+            "{mine} / {other}"
+        );
+    } else {
+        assert!(mine.contains(&format!("{}年3月31日前报送", last_year + 1)), "{mine}");
+    }
+}

@@ -13,7 +13,7 @@ use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES_TO_RANK, Measur
 use fazhi_domain::ledgers;
 use fazhi_office::xlsx::{Cell, TableWriter};
 use fazhi_store::district::{self, Figures, Townships};
-use fazhi_store::{StoreError, rules};
+use fazhi_store::{StoreError, annual_reports, rules};
 use serde::Deserialize;
 
 use super::{Nav, PageResult};
@@ -337,21 +337,20 @@ pub struct ReportRowView {
     pub late: bool,
 }
 
-/// Where a report stands, in the words of the district's checklist.
+/// Where a report stands: its state in the words the reports list uses, and once approved,
+/// whether it is public and reported to the district.
 fn standing(r: &district::ReportStanding) -> (String, &'static str) {
+    let label = annual_reports::state_label(&r.state);
     match (r.state.as_str(), r.published_at, r.reported_at) {
-        ("returned", ..) => (
-            match &r.comment {
-                Some(c) if !c.is_empty() => format!("已退回：{}", c.chars().take(30).collect::<String>()),
-                _ => "已退回".into(),
-            },
-            "orange",
-        ),
+        ("returned", ..) => match &r.comment {
+            Some(c) if !c.is_empty() => (format!("{label}：{}", c.chars().take(30).collect::<String>()), "orange"),
+            _ => (label.to_owned(), "orange"),
+        },
         ("approved", _, Some(_)) => ("已报送区县".into(), "green"),
         ("approved", Some(_), None) => ("已公开，未报送".into(), "blue"),
-        ("approved", None, None) => ("已审核通过，未公开".into(), "blue"),
-        ("reviewing", ..) => ("已提交审核".into(), "blue"),
-        _ => ("起草中".into(), "grey"),
+        ("approved", None, None) => (format!("{label}，未公开"), "blue"),
+        ("reviewing", ..) => (label.to_owned(), "blue"),
+        _ => (label.to_owned(), "grey"),
     }
 }
 
@@ -362,7 +361,7 @@ fn day(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
 /// How late a report is against the first quarter: counted to its report to the district, or to
 /// today while it is not reported.
 fn lateness(year: i32, reported: Option<NaiveDate>, today: NaiveDate) -> (String, bool) {
-    let due = NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a date");
+    let due = super::reports::due_day(year);
     match reported {
         Some(on) if on <= due => ("按时".into(), false),
         Some(on) => (format!("逾期{}天", (on - due).num_days()), true),

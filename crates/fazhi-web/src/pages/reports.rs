@@ -32,8 +32,14 @@ fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
 
 /// Where a year's report stands against the first quarter: published (and when), or a warning
 /// from 1 March, or late after 31 March of the following year.
+/// The last day of the first quarter after the year: a year's report is published and reported
+/// to the district by then.
+pub fn due_day(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a date")
+}
+
 pub fn deadline_status(year: i32, published: Option<NaiveDate>, today: NaiveDate) -> (&'static str, String) {
-    let due = NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("a date");
+    let due = due_day(year);
     let warn = NaiveDate::from_ymd_opt(year + 1, 3, 1).expect("a date");
     match published {
         Some(on) if on <= due => ("green", format!("{}公开", on.format("%Y-%m-%d"))),
