@@ -238,7 +238,7 @@ fn check_package(bytes: &[u8]) -> Result<(), OfficeError> {
 pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, OfficeError> {
     let mut book = open_book(bytes)?;
     let name = book.sheet_names().into_iter().next().ok_or_else(|| refused("文件中没有工作表"))?;
-    read_named(&mut book, &name)
+    read_named(&mut book, &name, "第一张工作表")
 }
 
 /// Every sheet of a file with its name, in the workbook's order, each read as `read_sheet` reads
@@ -247,7 +247,7 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<(String, Sheet)>, OfficeError> {
     let mut book = open_book(bytes)?;
     let mut out = Vec::new();
     for name in book.sheet_names() {
-        let sheet = read_named(&mut book, &name)?;
+        let sheet = read_named(&mut book, &name, &format!("工作表“{name}”"))?;
         out.push((name, sheet));
     }
     Ok(out)
@@ -264,8 +264,9 @@ fn open_book(bytes: &[u8]) -> Result<Xlsx<std::io::Cursor<&[u8]>>, OfficeError> 
     Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| refused(format!("无法打开 .xlsx 文件：{e}")))
 }
 
-fn read_named(book: &mut Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<Sheet, OfficeError> {
-    let mut cells = book.worksheet_cells_reader(name).map_err(|e| refused(format!("无法读取第一张工作表：{e}")))?;
+/// One sheet, `what` naming it in the messages (第一张工作表, 工作表“2024年”).
+fn read_named(book: &mut Xlsx<std::io::Cursor<&[u8]>>, name: &str, what: &str) -> Result<Sheet, OfficeError> {
+    let mut cells = book.worksheet_cells_reader(name).map_err(|e| refused(format!("无法读取{what}：{e}")))?;
     let too_many_rows = || refused(format!("一次最多导入 {} 行，请分批导入", MAX_ROWS - 1));
     let too_many_columns = || refused(format!("表格最多 {MAX_COLUMNS} 列：请删去多余的列后再导入"));
     let declared = cells.dimensions();
@@ -277,7 +278,7 @@ fn read_named(book: &mut Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<She
     }
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     let mut cell_count = 0usize;
-    while let Some(cell) = cells.next_cell().map_err(|e| refused(format!("无法读取第一张工作表：{e}")))? {
+    while let Some(cell) = cells.next_cell().map_err(|e| refused(format!("无法读取{what}：{e}")))? {
         let (row, col) = cell.get_position();
         let (row, col) = (row as usize, col as usize);
         if row >= MAX_ROWS {
@@ -318,7 +319,7 @@ fn read_named(book: &mut Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<She
             let (_, headers) = rows.remove(0);
             Ok(Sheet { headers, rows })
         }
-        _ => Err(refused("第一张工作表是空的：第 1 行应为列名")),
+        _ => Err(refused(format!("{what}是空的：第 1 行应为列名"))),
     }
 }
 
@@ -366,6 +367,24 @@ mod tests {
         assert_eq!(rows[0], (2, vec!["起草中".into(), "集镇污水管网建设".into(), "2026".into(), "2026-01-05".into()]));
         assert_eq!(rows[1].0, 4, "row numbers are the sheet's");
         assert_eq!(rows[1].1[1], "0012号");
+    }
+
+    #[test]
+    fn a_workbook_of_several_sheets_reads_back_sheet_by_sheet() {
+        let mut w = TableWriter::new("2024年", &["乡镇", "按期率（%）"]).unwrap();
+        w.push(&[Cell::Text("杉岭乡".into()), Cell::Percent(92.5)]).unwrap();
+        w.add_sheet("2025年", &["乡镇", "按期率（%）"]).unwrap();
+        w.push(&[Cell::Text("安稳镇".into()), Cell::Percent(100.0)]).unwrap();
+        let sheets = read_sheets(&w.finish().unwrap()).unwrap();
+        let read: Vec<(String, Vec<Vec<String>>)> =
+            sheets.into_iter().map(|(name, s)| (name, s.rows().map(|(_, r)| r).collect())).collect();
+        assert_eq!(
+            read,
+            [
+                ("2024年".to_owned(), vec![vec!["杉岭乡".to_owned(), "92.5".to_owned()]]),
+                ("2025年".to_owned(), vec![vec!["安稳镇".to_owned(), "100".to_owned()]]),
+            ]
+        );
     }
 
     #[test]
