@@ -1026,6 +1026,7 @@ async fn write_deadlines<C: ConnectionTrait>(
     write_figures(conn, kind, record, &ctx.at(org_path), new_record).await
 }
 
+/// A record's figure rows, each added to `totals` as it is made.
 fn figure_rows(
     kind: &LedgerKind,
     record_id: i64,
@@ -1033,18 +1034,22 @@ fn figure_rows(
     state: &str,
     values: &Values,
     ctx: &Context<'_>,
+    totals: &mut Totals,
 ) -> Vec<ledger_figure::ActiveModel> {
     kind.stored_figures(state, values, ctx)
         .into_iter()
-        .map(|f| ledger_figure::ActiveModel {
-            record_id: Set(record_id),
-            org_id: Set(org_id),
-            kind: Set(kind.code.to_owned()),
-            indicator: Set(f.indicator),
-            from_year: Set(f.from_year),
-            to_year: Set(f.to_year),
-            amount: Set(f.amount),
-            ..Default::default()
+        .map(|f| {
+            totals.add((org_id, kind.code.to_owned(), f.indicator.clone(), f.from_year, f.to_year), f.amount, 1);
+            ledger_figure::ActiveModel {
+                record_id: Set(record_id),
+                org_id: Set(org_id),
+                kind: Set(kind.code.to_owned()),
+                indicator: Set(f.indicator),
+                from_year: Set(f.from_year),
+                to_year: Set(f.to_year),
+                amount: Set(f.amount),
+                ..Default::default()
+            }
         })
         .collect()
 }
@@ -1078,8 +1083,7 @@ async fn write_figures<C: ConnectionTrait>(
         }
         ledger_figure::Entity::delete_many().filter(ledger_figure::Column::RecordId.eq(record.id)).exec(conn).await?;
     }
-    let rows = figure_rows(kind, record.id, record.org_id, &record.state, &record.values, ctx);
-    totals.add_rows(&rows);
+    let rows = figure_rows(kind, record.id, record.org_id, &record.state, &record.values, ctx, &mut totals);
     if !rows.is_empty() {
         ledger_figure::Entity::insert_many(rows).exec(conn).await?;
     }
@@ -1098,19 +1102,6 @@ impl Totals {
         let entry = self.0.entry(key).or_default();
         entry.0 += amount;
         entry.1 += records;
-    }
-
-    fn add_rows(&mut self, rows: &[ledger_figure::ActiveModel]) {
-        for row in rows {
-            let key = (
-                row.org_id.clone().unwrap(),
-                row.kind.clone().unwrap(),
-                row.indicator.clone().unwrap(),
-                row.from_year.clone().unwrap(),
-                row.to_year.clone().unwrap(),
-            );
-            self.add(key, row.amount.clone().unwrap(), 1);
-        }
     }
 
     /// Adds the differences to the stored totals, in key order (two writers on PostgreSQL lock
@@ -1202,10 +1193,10 @@ pub(crate) async fn count_figures_after<C: ConnectionTrait>(
         let mut rows = Vec::new();
         for (id, kind, org_id, org_path, _, state, json) in &batch {
             let Some(kind) = fazhi_domain::ledgers::by_code(kind) else { continue };
-            rows.extend(figure_rows(kind, *id, *org_id, state, &parse_stored(*id, json)?, &ctx.at(org_path)));
+            let values = parse_stored(*id, json)?;
+            rows.extend(figure_rows(kind, *id, *org_id, state, &values, &ctx.at(org_path), &mut totals));
         }
         written += rows.len();
-        totals.add_rows(&rows);
         // Eight columns a row: well under the bind-parameter limits of both databases.
         for chunk in rows.chunks(2000) {
             ledger_figure::Entity::insert_many(chunk.to_vec()).exec(conn).await?;

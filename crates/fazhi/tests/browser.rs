@@ -885,7 +885,7 @@ async fn a_clerk_exports_edits_and_imports_a_ledger_back() {
 
 /// The supervisor starts from the overview of the district's townships, chooses another year,
 /// opens a bar of the chart and then a figure of the table, and lands each time on the records
-/// behind it, narrowed to the township, the year and the figure; on a phone too.
+/// behind it, narrowed to the township, the year and the figure; then a phone-sized screenshot.
 #[tokio::test]
 async fn the_supervisor_reads_the_overview_and_drills_from_a_chart_and_a_figure_to_the_records() {
     let Some(browser) =

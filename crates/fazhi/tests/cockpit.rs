@@ -303,3 +303,112 @@ async fn the_overview_shows_overdue_limits_and_where_each_report_stands() {
         assert!(mine.contains(&format!("{}年3月31日前报送", last_year + 1)), "{mine}");
     }
 }
+
+/// The totals the overview reads, as stored, and as summed afresh from the figure rows.
+async fn totals_both_ways(
+    db: &fazhi_store::Db,
+) -> (Vec<(i64, String, String, i32, i32, i64, i64)>, Vec<(i64, String, String, i32, i32, i64, i64)>) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let read = |sql: &'static str| async move {
+        let backend = db.raw_for_tests().get_database_backend();
+        let rows = db.raw_for_tests().query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
+        let mut out: Vec<(i64, String, String, i32, i32, i64, i64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<i64>(0).unwrap(),
+                    r.try_get_by_index::<String>(1).unwrap(),
+                    r.try_get_by_index::<String>(2).unwrap(),
+                    r.try_get_by_index::<i32>(3).unwrap(),
+                    r.try_get_by_index::<i32>(4).unwrap(),
+                    r.try_get_by_index::<i64>(5).unwrap(),
+                    r.try_get_by_index::<i64>(6).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let stored = read(
+        "SELECT org_id, kind, indicator, from_year, to_year, amount, records FROM ledger_figure_totals \
+         WHERE records <> 0",
+    )
+    .await;
+    let summed = read(
+        "SELECT org_id, kind, indicator, from_year, CAST(COALESCE(to_year, 9999) AS INTEGER), \
+         CAST(SUM(amount) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM ledger_figures \
+         GROUP BY org_id, kind, indicator, from_year, COALESCE(to_year, 9999)",
+    )
+    .await;
+    (stored, summed)
+}
+
+/// Every kind of write moves the totals by what it changes: generated years, a document walked
+/// step by step to its filing, a petition accepted and concluded (a time limit met), on both
+/// databases.
+async fn totals_follow_every_write(app: TestApp) {
+    use fazhi_domain::ledger::ActorFacts;
+    use fazhi_domain::role::Role;
+    fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &["杉岭村"], 7, 1.0).await.unwrap();
+    common::signed_document(&app.db, app.orgs.other_township, "安稳镇农村人居环境整治办法", 2026).await;
+    let clerk = ActorFacts { name: "信访办经办", roles: &[Role::Clerk], principal_leader: false };
+    let kind = ledgers::by_code("petitions").unwrap();
+    let input = [
+        ("title", "羊角村灌渠堵塞"),
+        ("petitioner", "王某"),
+        ("channel", "来访"),
+        ("topic", "其他"),
+        ("source", "信访人直接提出"),
+        ("received_on", "2026-03-02"),
+    ];
+    let (calendar, settings) = (fazhi_domain::calendar::Calendar::shipped(), fazhi_domain::ledger::Settings::default());
+    let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
+    let input = input.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let record = ledger::create(
+        &app.db,
+        &fazhi_store::Actor::system(),
+        &Scope::everything(),
+        kind,
+        app.orgs.other_township,
+        &input,
+        &ctx,
+    )
+    .await
+    .unwrap();
+    let record = common::take_ledger_step(
+        &app.db,
+        kind,
+        record,
+        "accept",
+        &[("accepted_on", "2026-03-05"), ("handler", "张干事")],
+        clerk,
+    )
+    .await;
+    let (before, _) = totals_both_ways(&app.db).await;
+    common::take_ledger_step(
+        &app.db,
+        kind,
+        record,
+        "conclude",
+        &[("concluded_on", "2026-04-20"), ("opinion", "已疏通灌渠"), ("satisfaction", "满意")],
+        clerk,
+    )
+    .await;
+    let (stored, summed) = totals_both_ways(&app.db).await;
+    assert_eq!(stored, summed, "the totals are the sums of the figure rows");
+    let met = |rows: &[(i64, String, String, i32, i32, i64, i64)]| {
+        rows.iter().filter(|r| r.0 == app.orgs.other_township && r.2 == "handling.on_time").map(|r| r.5).sum::<i64>()
+    };
+    assert_eq!(met(&stored), met(&before) + 1, "concluding in time adds one on-time petition");
+}
+
+#[tokio::test]
+async fn the_totals_follow_every_write() {
+    totals_follow_every_write(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn the_totals_follow_every_write_on_postgresql() {
+    let Some(url) = common::postgres_or_skip("the_totals_follow_every_write_on_postgresql") else { return };
+    totals_follow_every_write(TestApp::spawn_on(Some(&url)).await).await;
+}
