@@ -108,6 +108,7 @@ async fn counts_by_hand(app: TestApp) {
         townships.iter().map(|t| all.iter().find(|o| o.id == *t).unwrap().path.clone()).collect()
     };
     let mut checked_few = false;
+    let mut checked_ranks = false;
     for year in YEARS {
         let page = supervisor.get(&format!("/cockpit?year={year}")).await;
         assert_eq!(page.status(), StatusCode::OK);
@@ -119,12 +120,17 @@ async fn counts_by_hand(app: TestApp) {
             assert_eq!(cells.len(), 3, "{}: two townships and the district", k.code);
             let mut sums = vec![Some(0); k.figures().len()];
             let mut any = false;
+            // Each township's rate where it has enough cases to be ranked.
+            let mut rankable: Vec<Option<f64>> = Vec::new();
             for (i, township) in townships.iter().enumerate() {
                 let ctx = rules.ctx().at(&org_paths[i]);
                 let kept = records(&app, kind, *township).await;
                 let values: Vec<Option<i64>> =
                     k.figures().iter().map(|id| hand_count(kind, id, &kept, year, &ctx)).collect();
                 assert_eq!(cells[i], expected(k, &values), "{} of township {i} in {year}", k.code);
+                if let (Measure::Rate { .. }, [Some(part), Some(whole)]) = (k.measure, values.as_slice()) {
+                    rankable.push((*whole >= MIN_CASES_TO_RANK).then(|| percent(*part, *whole)).flatten());
+                }
                 for (sum, v) in sums.iter_mut().zip(&values) {
                     if let Some(v) = v {
                         any = true;
@@ -151,6 +157,25 @@ async fn counts_by_hand(app: TestApp) {
                     checked_few = true;
                 }
             }
+            // Ranks: the better rate first (lower where lower is better), equal rates sharing one.
+            if let (Measure::Rate { higher_is_better, .. }, [Some(a), Some(b)]) = (k.measure, rankable.as_slice()) {
+                let better_first = if higher_is_better { a >= b } else { a <= b };
+                let (first, second) = if a == b {
+                    (1, 1)
+                } else if better_first {
+                    (1, 2)
+                } else {
+                    (2, 1)
+                };
+                let chart =
+                    supervisor.get(&format!("/cockpit?year={year}&indicator={}", k.code)).await.text().await.unwrap();
+                let svg = chart.split("id=\"bar-chart\"").nth(1).unwrap().split("</svg>").next().unwrap();
+                for (name, rank) in [("杉岭乡", first), ("安稳镇", second)] {
+                    let bar = svg.split("<a ").find(|b| b.contains(name)).unwrap();
+                    assert!(bar.contains(&format!("第{rank}名")), "{} {name} ranks {rank}: {bar}", k.code);
+                }
+                checked_ranks = true;
+            }
             let total = if any { expected(k, &sums) } else { "—".into() };
             assert_eq!(cells[2], total, "{} of the district in {year}", k.code);
         }
@@ -168,6 +193,7 @@ async fn counts_by_hand(app: TestApp) {
         }
     }
     assert!(checked_few, "the generated years hold a rate on fewer than {MIN_CASES_TO_RANK} cases");
+    assert!(checked_ranks, "the generated years hold a rate both townships are ranked by");
 
     // A year the district does not hold, an unknown indicator: said in words, the defaults shown.
     let page = supervisor.get("/cockpit?year=1999&indicator=nothing").await;
@@ -214,6 +240,8 @@ async fn a_township_sees_its_own_years_and_no_one_else_may_look() {
     assert!(page.contains("杉岭乡法治建设情况（2019—2023年）"), "{page}");
     assert!(!page.contains("安稳镇"), "another township's name never shows");
     assert!(page.contains("<th class=\"num\">2022年</th>"), "the leader's columns are years");
+    let own = leader.get(&format!("/cockpit?org={}", app.orgs.township)).await.text().await.unwrap();
+    assert!(own.contains("杉岭乡法治建设情况") && !own.contains("back-to-district"), "nothing to go back to");
     // Another township's overview is not found; its records cannot be drilled into either.
     let other = leader.get(&format!("/cockpit?org={}", app.orgs.other_township)).await;
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
@@ -221,8 +249,10 @@ async fn a_township_sees_its_own_years_and_no_one_else_may_look() {
     let sheets = fazhi_office::xlsx::read_sheets(&export.bytes().await.unwrap()).unwrap();
     assert!(sheets.iter().all(|(_, s)| s.rows().all(|(_, r)| r[0] == "杉岭乡")), "only the leader's own township");
 
-    // The supervisor starts from the overview; the others may not open it.
+    // The supervisor starts from the overview, and may read one township over the years.
     let supervisor = app.login("t_supervisor").await;
+    let one = supervisor.get(&format!("/cockpit?org={}&year=2023", app.orgs.township)).await.text().await.unwrap();
+    assert!(one.contains("杉岭乡法治建设情况（2019—2023年）") && one.contains("id=\"back-to-district\""), "{one}");
     let home = supervisor.get("/").await;
     assert_eq!(home.status(), StatusCode::SEE_OTHER);
     assert_eq!(home.headers()["location"], "/cockpit");

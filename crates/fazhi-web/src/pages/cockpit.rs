@@ -208,28 +208,31 @@ pub struct TrendChart {
 const BAR_SPAN: u32 = 400;
 const ROW: u32 = 28;
 
-/// Bars across townships for one indicator and year, highest first; a rate on too few cases is
-/// drawn grey and left out of the ranking.
+/// Bars across townships for one indicator and year. A count is drawn largest first. A rate is
+/// ranked best first (the highest, or the lowest where lower is better, as for 败诉率), equal
+/// rates sharing a rank; a rate on too few cases is drawn grey after them, without a rank.
 fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i32) -> BarChart {
+    let higher_is_better = matches!(k.measure, Measure::Rate { higher_is_better: true, .. } | Measure::Count(_));
+    // The number a township is ordered by, better first; none for those not ordered.
+    let merit = |v: &Value| -> Option<f64> {
+        let n = if v.too_few() { None } else { v.number() }?;
+        Some(if higher_is_better { n } else { -n })
+    };
     let mut entries: Vec<(String, i64, Value)> =
         townships.list.iter().map(|t| (t.name.clone(), t.id, Value::of(figures, k, t.id, year))).collect();
-    entries.sort_by(|a, b| {
-        let key = |v: &Value| if v.too_few() { None } else { v.number() };
-        key(&b.2).partial_cmp(&key(&a.2)).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0))
-    });
+    entries
+        .sort_by(|a, b| merit(&b.2).partial_cmp(&merit(&a.2)).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
     let max = entries.iter().filter_map(|e| e.2.number()).fold(0.0_f64, f64::max);
     let scale = if k.is_rate() { 100.0 } else { max.max(1.0) };
-    let mut rank = 0;
-    let higher_is_better = matches!(k.measure, Measure::Rate { higher_is_better: true, .. } | Measure::Count(_));
+    let merits: Vec<Option<f64>> = entries.iter().map(|e| merit(&e.2)).collect();
     let bars = entries
         .into_iter()
         .enumerate()
         .map(|(i, (name, id, value))| {
             let whole_id = k.figures().last().copied().unwrap_or_default();
-            let ranked = k.is_rate() && !value.too_few() && value.number().is_some();
-            if ranked {
-                rank += 1;
-            }
+            let ranked = k.is_rate() && merits[i].is_some();
+            // One more than the townships strictly better: equal rates share a rank.
+            let rank = 1 + merits.iter().filter(|m| m.is_some() && *m > &merits[i]).count();
             let mut text = value.text(k.unit);
             if let Value::Rate { part, whole } = value {
                 text.push_str(&format!("（{part}/{whole}）"));
@@ -394,6 +397,8 @@ struct CockpitPage {
     min_cases: i64,
     /// The township shown alone (`?org=`), kept by the forms.
     org: String,
+    /// The caller sees several townships: a single one's page leads back to all of them.
+    sees_district: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -421,9 +426,11 @@ fn chosen_year(raw: &str, years: &[i32], today: NaiveDate, notices: &mut Vec<Str
     }
 }
 
-/// The townships the caller may see, narrowed to one by `org` (another township's: not found).
-async fn townships_for(state: &AppState, caller: &Caller, org: &str) -> Result<Townships, PageError> {
+/// The townships the caller may see, narrowed to one by `org` (another township's: not found),
+/// and whether the caller sees several (the district, who may go back to all of them).
+async fn townships_for(state: &AppState, caller: &Caller, org: &str) -> Result<(Townships, bool), PageError> {
     let mut townships = Townships::of(&state.db, &caller.scope()).await?;
+    let several = townships.list.len() > 1;
     if !org.trim().is_empty() {
         let id: i64 = org.trim().parse().map_err(|_| PageError::from(StoreError::NotFound))?;
         if townships.get(id).is_none() {
@@ -431,7 +438,7 @@ async fn townships_for(state: &AppState, caller: &Caller, org: &str) -> Result<T
         }
         townships.list.retain(|t| t.id == id);
     }
-    Ok(townships)
+    Ok((townships, several))
 }
 
 /// The years one may choose: every year the records count in, and this one.
@@ -455,7 +462,7 @@ fn wanted(list: &[&KeyIndicator]) -> Vec<(&'static str, &'static str)> {
 pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<CockpitQuery>) -> PageResult {
     let today = fazhi_store::beijing_today();
     let mut notices = Vec::new();
-    let townships = townships_for(&state, &caller, &q.org).await?;
+    let (townships, sees_district) = townships_for(&state, &caller, &q.org).await?;
     let all: Vec<&KeyIndicator> = key_indicators::ALL.iter().collect();
     let figures = district::figures(&state.db, &caller.scope(), &townships, &wanted(&all), 2000..=today.year()).await?;
     let years = selectable_years(&figures, today);
@@ -595,6 +602,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         reports,
         min_cases: MIN_CASES_TO_RANK,
         org: q.org.trim().to_owned(),
+        sees_district,
     }
     .into_response())
 }
