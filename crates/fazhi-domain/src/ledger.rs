@@ -1549,6 +1549,12 @@ pub struct DeadlineStatus {
     pub paused_since: Option<(NaiveDate, &'static str)>,
 }
 
+/// The last day a limit falls due on to be "due soon" (yellow on 我的待办): five working days
+/// from today.
+pub fn due_soon_until(calendar: &Calendar, today: NaiveDate) -> NaiveDate {
+    calendar.count(today, Period::within(5, Unit::WorkingDays)).due
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Urgency {
     Met,
@@ -1607,7 +1613,7 @@ impl DeadlineStatus {
             None if !by_due => Urgency::Open,
             None if today > due => Urgency::Overdue,
             None => {
-                let soon = calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+                let soon = due_soon_until(calendar, today);
                 if due <= soon { Urgency::DueSoon } else { Urgency::Open }
             }
         }

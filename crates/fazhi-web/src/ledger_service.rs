@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use fazhi_domain::calendar::{Period, Unit};
 use fazhi_domain::ledger::{ActorFacts, LedgerKind};
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, RecordView};
@@ -124,7 +123,7 @@ pub async fn due_for(db: &Db, caller: &Caller) -> Result<Due, fazhi_store::Store
     let today = fazhi_store::beijing_today();
     let rules = rules::current(db).await?;
     let org_list = orgs::list(db, &scope).await?;
-    let until = rules.calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+    let until = fazhi_domain::ledger::due_soon_until(&rules.calendar, today);
     // A township's leader and the district see everything due; the others what they may meet.
     let roles: Vec<Role> = caller.principal.roles.iter().collect();
     // A filter that keeps every deadline is left out: the counts then come from the index alone.

@@ -316,6 +316,11 @@ async fn the_overview_shows_overdue_limits_and_where_each_report_stands() {
     assert!(page.replace("&#38;", "&").replace("&amp;", "&").contains(&href), "{page}");
     let list = supervisor.get(&href).await.text().await.unwrap();
     assert!(list.contains("共 1 条") && list.contains("杉岭村道积水") && list.contains("期限已过"), "{list}");
+    // A year alone narrows a list to the records counted in it: the petition's year of receipt.
+    let of_2026 = supervisor.get("/ledgers/petitions?year=2026").await.text().await.unwrap();
+    assert!(of_2026.contains("共 1 条") && of_2026.contains("杉岭村道积水"), "{of_2026}");
+    let of_2025 = supervisor.get("/ledgers/petitions?year=2025").await.text().await.unwrap();
+    assert!(of_2025.contains("共 0 条") && of_2025.contains("2025年"), "{of_2025}");
 
     let due = chrono::NaiveDate::from_ymd_opt(last_year + 1, 3, 31).unwrap();
     let late = (fazhi_store::beijing_today() - due).num_days();

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use fazhi_domain::calendar::{Period, Unit, beijing_day};
+use fazhi_domain::calendar::beijing_day;
 use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES_TO_RANK, Measure, percent};
 use fazhi_domain::ledgers;
 use fazhi_office::xlsx::{Cell, TableWriter};
@@ -511,7 +511,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let trend = trend_chart(chosen, &townships, &figures, &held);
 
     let calendar = rules::current(&state.db).await?.calendar;
-    let soon = calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+    let soon = fazhi_domain::ledger::due_soon_until(&calendar, today);
     let open = district::open_limits(&state.db, &caller.scope(), &townships, today, soon).await?;
     let heat_kinds: Vec<&'static str> =
         ledgers::ALL.iter().filter(|k| open.keys().any(|(_, kind)| kind == k.code)).map(|k| k.code).collect();

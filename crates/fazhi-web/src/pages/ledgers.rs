@@ -12,7 +12,6 @@ use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fazhi_domain::attachment;
-use fazhi_domain::calendar::{Period, Unit};
 use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
@@ -245,7 +244,7 @@ impl ListQuery {
             "soon" => {
                 conditions.push("五个工作日内到期".into());
                 let rules = rules::current(&state.db).await?;
-                let soon = rules.calendar.count(today, Period::within(5, Unit::WorkingDays)).due;
+                let soon = fazhi_domain::ledger::due_soon_until(&rules.calendar, today);
                 Some((Some(today), soon))
             }
             _ => {
@@ -358,7 +357,10 @@ pub async fn list(
         f_year: q.year,
         f_figure: q.figure,
         f_due: q.due,
-        years: (2021..=chrono::Datelike::year(&fazhi_store::beijing_today())).rev().collect(),
+        years: {
+            let this = chrono::Datelike::year(&fazhi_store::beijing_today());
+            (this - 9..=this).rev().collect()
+        },
         conditions,
         townships,
         notice: (!notices.is_empty()).then(|| notices.join("；")),
