@@ -131,6 +131,12 @@ pub fn figure_label(kind: &str, id: &str) -> Option<String> {
     })
 }
 
+/// The words for an indicator id wherever a kind declares it: a report's extracted figures carry
+/// only the id.
+pub fn indicator_label(id: &str) -> Option<&'static str> {
+    ledgers::ALL.iter().flat_map(|k| k.indicators.iter()).find(|f| f.id == id).map(|f| f.label)
+}
+
 /// A share in per cent, one decimal, or none without cases.
 pub fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)

@@ -225,6 +225,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/cockpit/compare/export", Roles(OVERSEERS), pages::cockpit::export)
         .page(get.clone(), "/reports", Roles(LEDGER_READERS), pages::reports::list)
         .page(post.clone(), "/reports", Roles(LEDGER_WRITERS), pages::reports::start)
+        .page(get.clone(), "/reports/side-by-side", Roles(LEDGER_READERS), pages::reports::side_by_side)
         .page(get.clone(), "/reports/{id}", Roles(LEDGER_READERS), pages::reports::show)
         .page(post.clone(), "/reports/{id}/save", Roles(LEDGER_WRITERS), pages::reports::save)
         .page(post.clone(), "/reports/{id}/submit", Roles(LEDGER_WRITERS), pages::reports::submit)

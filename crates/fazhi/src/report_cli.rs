@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use fazhi_report::{PartKind, Report, Severity, check_path, check_text, render};
+use fazhi_report::{Report, Severity, check_path, check_text, render};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum CheckFormat {
@@ -146,15 +146,6 @@ pub fn check(paths: &[PathBuf], format: CheckFormat, output: Option<&Path>) -> R
     })
 }
 
-fn qualified(i: &fazhi_report::Indicator) -> String {
-    use fazhi_report::numerals::Qualifier;
-    match i.qualifier {
-        Qualifier::Exact => format!("{}", i.value),
-        Qualifier::AtLeast => format!("{}+", i.value),
-        Qualifier::Approx => format!("~{}", i.value),
-    }
-}
-
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
@@ -188,7 +179,15 @@ pub fn extract(paths: &[PathBuf], format: TableFormat) -> Result<ExitCode> {
                     report.year.map(|y| y.to_string()).unwrap_or("?".into())
                 )?;
                 for i in &report.indicators {
-                    writeln!(out, "  {:<36} {:>10} {:<4} 第{:<4}行 {}", i.id, qualified(i), i.unit, i.line, i.text)?;
+                    writeln!(
+                        out,
+                        "  {:<36} {:>10} {:<4} 第{:<4}行 {}",
+                        i.id,
+                        fazhi_report::compare::qualified(i),
+                        i.unit,
+                        i.line,
+                        i.text
+                    )?;
                 }
             }
             TableFormat::Csv => {
@@ -227,45 +226,13 @@ pub fn extract(paths: &[PathBuf], format: TableFormat) -> Result<ExitCode> {
     Ok(if unreadable > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-/// What compare keeps of each report: the header and the cells, not the text.
-struct Column {
-    header: String,
-    indicators: BTreeMap<&'static str, Vec<String>>,
-    parts: BTreeMap<PartKind, String>,
-    nonstandard: usize,
-}
-
 pub fn compare(paths: &[PathBuf], format: TableFormat) -> Result<ExitCode> {
+    use fazhi_report::compare::{Column, rows as comparison_rows};
     let mut columns = Vec::new();
     let mut unreadable = 0;
     each(paths, |result| {
         match result {
-            Ok(r) => {
-                let mut indicators: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-                for i in &r.indicators {
-                    indicators.entry(i.id).or_default().push(format!("{}{}", qualified(i), i.unit));
-                }
-                let mut parts = BTreeMap::new();
-                for p in &r.parts {
-                    parts.entry(p.kind).or_insert_with(|| {
-                        format!(
-                            "{}{}",
-                            p.number.as_deref().map(|n| format!("{n}、")).unwrap_or_else(|| "（无编号）".into()),
-                            p.heading
-                        )
-                    });
-                }
-                columns.push(Column {
-                    header: format!(
-                        "{}{}",
-                        r.issuer.clone().unwrap_or_else(|| r.file.clone()),
-                        r.year.map(|y| format!(" {y}")).unwrap_or_default()
-                    ),
-                    nonstandard: r.parts.iter().filter(|p| p.kind == PartKind::Nonstandard).count(),
-                    indicators,
-                    parts,
-                });
-            }
+            Ok(r) => columns.push(Column::of(&r)),
             Err(message) => {
                 unreadable += 1;
                 eprintln!("无法读取：{message}");
@@ -273,35 +240,14 @@ pub fn compare(paths: &[PathBuf], format: TableFormat) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    let ids: std::collections::BTreeSet<&'static str> =
-        columns.iter().flat_map(|c| c.indicators.keys().copied()).collect();
-    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    for kind in PartKind::STATUTORY {
-        rows.push((
-            format!("部分：{}", kind.label()),
-            columns
-                .iter()
-                .map(|c| c.parts.get(&kind).map(|_| "有".to_owned()).unwrap_or_else(|| "缺".into()))
-                .collect(),
-        ));
-    }
-    rows.push((
-        "部分：非法定部分".into(),
-        columns.iter().map(|c| if c.nonstandard > 0 { format!("{} 个", c.nonstandard) } else { "—".into() }).collect(),
-    ));
-    for id in &ids {
-        rows.push((
-            id.to_string(),
-            columns.iter().map(|c| c.indicators.get(id).map(|v| v.join(" / ")).unwrap_or_else(|| "—".into())).collect(),
-        ));
-    }
+    let rows: Vec<(String, Vec<String>)> = comparison_rows(&columns).into_iter().map(|r| (r.name(), r.cells)).collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
         TableFormat::Json => {
             let reports: Vec<serde_json::Value> = columns
                 .iter()
-                .map(|c| serde_json::json!({"report": c.header, "parts": c.parts.iter().map(|(k, v)| (serde_json::to_value(k).unwrap_or_default().as_str().unwrap_or("").to_owned(), v.clone())).collect::<BTreeMap<_, _>>(), "nonstandard_parts": c.nonstandard, "indicators": c.indicators}))
+                .map(|c| serde_json::json!({"report": c.header, "parts": c.parts().iter().map(|(k, v)| (serde_json::to_value(k).unwrap_or_default().as_str().unwrap_or("").to_owned(), v.clone())).collect::<BTreeMap<_, _>>(), "nonstandard_parts": c.nonstandard(), "indicators": c.indicators()}))
                 .collect();
             serde_json::to_writer_pretty(&mut out, &reports)?;
             writeln!(out)?;

@@ -461,3 +461,45 @@ async fn the_shortcomings_are_what_the_ledgers_show() {
     assert!(part.contains("全年台账中没有记录的重点工作"), "empty ledgers are a shortcoming: {part}");
     assert!(part.contains("原因"), "the cause is left for the clerk: {part}");
 }
+
+/// Two reports side by side: a township's two years, each figure the checker extracts on one
+/// row with the differences marked, and each report's findings; the district sees only the reports
+/// reported or published to it, and a bad choice gets a Chinese notice and the default pair.
+#[tokio::test]
+async fn two_reports_are_read_side_by_side_with_their_figures_and_findings() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let supervisor = app.login("t_supervisor").await;
+    ledgers(&clerk).await;
+    let mut ids = Vec::new();
+    for year in ["2025", "2026"] {
+        let r = clerk.post_form("/reports", &[("year", year)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        ids.push(r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned());
+    }
+    let page = clerk.get(&format!("/reports/side-by-side?a={}&b={}", ids[1], ids[0])).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let table = page.split("id=\"side-table\"").nth(1).unwrap().split("</table>").next().unwrap();
+    // 2026 holds three petitions, 2025 none: the row says so and is marked as a difference.
+    let petitions = table.split("<tr").find(|row| row.contains("信访件次")).expect("a row for the petitions");
+    assert!(petitions.contains("class=\"changed") && petitions.contains("3件"), "{petitions}");
+    assert!(table.contains("第一部分主要举措和成效"), "the parts come first");
+    assert!(page.contains("杉岭乡 2026年度的检查结果") && page.contains("杉岭乡 2025年度的检查结果"), "{page}");
+    assert!(!page.contains(".total") && !page.contains("petitions."), "no internal id is shown");
+
+    // A bad or repeated choice: a notice in Chinese and the default pair, never an error page.
+    for query in ["a=abc&b=1", &format!("a={0}&b={0}", ids[0]), "a=999999&b=1"] {
+        let r = clerk.get(&format!("/reports/side-by-side?{query}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{query}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains("id=\"side-notice\"") && text.contains("已显示默认的对比"), "{query}: {text}");
+    }
+    // The district does not see drafts: nothing to compare yet.
+    let district = supervisor.get("/reports/side-by-side").await.text().await.unwrap();
+    assert!(district.contains("至少需要两份可查看的年度报告") && !district.contains("id=\"side-table\""));
+    assert!(!district.contains(&format!("value=\"{}\"", ids[0])), "a draft is not offered to the district");
+    let drafted =
+        supervisor.get(&format!("/reports/side-by-side?a={}&b={}", ids[0], ids[1])).await.text().await.unwrap();
+    assert!(!drafted.contains("信访件次"), "naming a draft's id shows nothing of it");
+}

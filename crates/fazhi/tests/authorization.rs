@@ -51,6 +51,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/cockpit/compare/export", "supervisor|leader"),
     ("GET", "/reports", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports", "leader|clerk"),
+    ("GET", "/reports/side-by-side", "supervisor|leader|clerk|adviser"),
     ("GET", "/reports/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports/{id}/save", "leader|clerk"),
     ("POST", "/reports/{id}/submit", "leader|clerk"),

@@ -631,6 +631,124 @@ pub async fn compare(
     .into_response())
 }
 
+/// One report of a side-by-side comparison, with the checker's findings on it.
+pub struct SideReport {
+    pub title: String,
+    pub href: String,
+    pub state: String,
+    pub state_tone: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Errors and warnings, each with its tone and line; notes are left to the report's page.
+    pub findings: Vec<(&'static str, String)>,
+}
+
+pub struct SideRow {
+    pub label: String,
+    pub cells: Vec<String>,
+    pub differs: bool,
+    /// Parts are the report's skeleton; figures come after them.
+    pub is_part: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_side_by_side.html")]
+struct SideBySidePage {
+    nav: Nav,
+    choices: Vec<(i64, String)>,
+    a: i64,
+    b: i64,
+    reports: Vec<SideReport>,
+    rows: Vec<SideRow>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SideBySideQuery {
+    #[serde(default)]
+    a: String,
+    #[serde(default)]
+    b: String,
+}
+
+/// Two annual reports side by side — two townships of a year, or two years of one — with the
+/// figures the checker extracts from each and each one's findings: what a supervisor did with two
+/// Word files open.
+pub async fn side_by_side(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SideBySideQuery>,
+) -> PageResult {
+    let scope = caller.scope();
+    let mut readable: Vec<ReportRow> =
+        annual_reports::list(&state.db, &scope).await?.into_iter().filter(|r| service::may_read(&caller, r)).collect();
+    readable.sort_by(|x, y| y.year.cmp(&x.year).then(x.org_name.cmp(&y.org_name)));
+    let choices: Vec<(i64, String)> =
+        readable.iter().map(|r| (r.id, format!("{} {}年度（{}）", r.org_name, r.year, r.state_label))).collect();
+    let nav = Nav::new(&caller, "/reports", &[("年度报告", "/reports"), ("报告并排对比", "")]);
+    if readable.len() < 2 {
+        return Ok(SideBySidePage {
+            nav,
+            choices,
+            a: 0,
+            b: 0,
+            reports: Vec::new(),
+            rows: Vec::new(),
+            notice: Some("至少需要两份可查看的年度报告才能并排对比。".into()),
+        }
+        .into_response());
+    }
+    let find = |raw: &str| raw.trim().parse::<i64>().ok().and_then(|id| readable.iter().position(|r| r.id == id));
+    let asked = !q.a.is_empty() || !q.b.is_empty();
+    let (mut notice, picked) = match (find(&q.a), find(&q.b)) {
+        (Some(x), Some(y)) if x != y => (None, (x, y)),
+        (Some(_), Some(_)) => (Some("请选择两份不同的报告；已显示默认的对比。".to_owned()), (0, 1)),
+        _ if asked => (Some("所选的报告不存在或无权查看；已显示默认的对比。".to_owned()), (0, 1)),
+        _ => (None, (0, 1)),
+    };
+    let pair = [&readable[picked.0], &readable[picked.1]];
+    let mut columns = Vec::new();
+    let mut reports = Vec::new();
+    for r in pair {
+        let checked = service::check(&service::parse_body(&r.body_json)?);
+        columns.push(fazhi_report::compare::Column::of(&checked));
+        let shown = checked.diagnostics.iter().filter(|d| d.severity != Severity::Info);
+        reports.push(SideReport {
+            title: format!("{} {}年度", r.org_name, r.year),
+            href: format!("/reports/{}", r.id),
+            state: r.state_label.to_owned(),
+            state_tone: tone(&r.state),
+            errors: checked.count(Severity::Error),
+            warnings: checked.count(Severity::Warning),
+            findings: shown.map(|d| (severity_tone(d.severity), format!("第{}行：{}", d.line, d.message))).collect(),
+        });
+    }
+    if pair[0].org_id != pair[1].org_id && pair[0].year != pair[1].year && notice.is_none() {
+        notice = Some("两份报告的乡镇和年度都不同，数字的差别未必说明问题。".into());
+    }
+    use fazhi_report::compare::Item;
+    let rows = fazhi_report::compare::rows(&columns)
+        .into_iter()
+        .map(|row| {
+            let label = match row.item {
+                Item::Part(kind) => format!("{}{}", kind.ordinal(), kind.label()),
+                Item::Nonstandard => "法定部分以外的部分".into(),
+                Item::Figure(id) => figure_words(id).to_owned(),
+            };
+            SideRow { differs: row.differs(), is_part: !matches!(row.item, Item::Figure(_)), label, cells: row.cells }
+        })
+        .collect();
+    Ok(SideBySidePage { nav, choices, a: pair[0].id, b: pair[1].id, reports, rows, notice }.into_response())
+}
+
+/// The words for a figure the checker extracts: a ledger's indicator or one of the rates reports
+/// state.
+pub fn figure_words(id: &str) -> &'static str {
+    fazhi_domain::key_indicators::indicator_label(id)
+        .or_else(|| fazhi_report::indicators::RATES.iter().find(|(rate, _)| *rate == id).map(|(_, words)| *words))
+        .unwrap_or("其他数字")
+}
+
 pub async fn editor_script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
