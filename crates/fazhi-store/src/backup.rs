@@ -116,6 +116,7 @@ macro_rules! tables {
         $apply!(ledger_record, "ledger_records", $($args),*);
         $apply!(ledger_sequence, "ledger_sequences", $($args),*);
         $apply!(ledger_deadline, "ledger_deadlines", $($args),*);
+        $apply!(ledger_open_count, "ledger_open_counts", $($args),*);
         $apply!(ledger_attachment, "ledger_attachments", $($args),*);
         $apply!(ledger_figure, "ledger_figures", $($args),*);
         $apply!(ledger_figure_total, "ledger_figure_totals", $($args),*);

@@ -11,7 +11,7 @@ use fazhi_domain::ledger::RECORDS;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::entities::{annual_report, ledger_deadline, ledger_figure_total};
+use crate::entities::{annual_report, ledger_deadline, ledger_figure_total, ledger_open_count};
 use crate::ledger::ScopeOrgs;
 use crate::orgs::{self, OrgView};
 use crate::{Db, Scope, StoreError};
@@ -130,7 +130,9 @@ pub struct OpenLimits {
     pub due_soon: i64,
 }
 
-/// The open limits due by `soon`, by township and kind: one grouped read of the deadline index.
+/// The open limits due by `soon`, by township and kind. The open ones are counted already
+/// (`ledger_open_counts`); only those not yet due are read, a range of the due index, and the rest
+/// have passed: the cost does not grow with the years of overdue limits.
 pub async fn open_limits(
     db: &Db,
     scope: &Scope,
@@ -139,27 +141,42 @@ pub async fn open_limits(
     soon: NaiveDate,
 ) -> Result<HashMap<(i64, String), OpenLimits>, StoreError> {
     use ledger_deadline::Column as D;
+    use ledger_open_count::Column as O;
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
-    let overdue = Expr::case(Expr::col(D::Due).lt(today), 1).finally(0);
-    let mut query = ledger_deadline::Entity::find()
+    let mut counted = ledger_open_count::Entity::find()
+        .select_only()
+        .columns([O::OrgId, O::Kind])
+        // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
+        .expr_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
+        .group_by(O::OrgId)
+        .group_by(O::Kind);
+    let due_soon = Expr::case(Expr::col(D::Due).lte(soon), 1).finally(0);
+    let mut not_yet_due = ledger_deadline::Entity::find()
         .select_only()
         .columns([D::OrgId, D::Kind])
-        .expr_as(Func::sum(overdue), "overdue")
-        .expr_as(Expr::cust("COUNT(*)"), "open")
-        .filter(D::Due.lte(soon))
+        .expr_as(Expr::cust("COUNT(*)"), "not_due")
+        .expr_as(Func::sum(due_soon), "due_soon")
+        .filter(D::Due.gte(today))
         .group_by(D::OrgId)
         .group_by(D::Kind);
     if !orgs.everything {
-        query = query.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+        counted = counted.filter(O::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+        not_yet_due = not_yet_due.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
     }
-    let rows: Vec<(i64, String, i64, i64)> = query.into_tuple().all(db.conn()).await?;
+    let counted: Vec<(i64, String, i64)> = counted.into_tuple().all(db.conn()).await?;
+    let not_yet_due: Vec<(i64, String, i64, i64)> = not_yet_due.into_tuple().all(db.conn()).await?;
     let mut out: HashMap<(i64, String), OpenLimits> = HashMap::new();
-    for (org, kind, overdue, open) in rows {
+    for (org, kind, open) in counted {
+        let Some(&township) = townships.of_org.get(&org) else { continue };
+        out.entry((township, kind)).or_default().overdue += open;
+    }
+    for (org, kind, not_due, due_soon) in not_yet_due {
         let Some(&township) = townships.of_org.get(&org) else { continue };
         let entry = out.entry((township, kind)).or_default();
-        entry.overdue += overdue;
-        entry.due_soon += open - overdue;
+        entry.overdue -= not_due;
+        entry.due_soon += due_soon;
     }
+    out.retain(|_, limits| limits.overdue != 0 || limits.due_soon != 0);
     Ok(out)
 }
 

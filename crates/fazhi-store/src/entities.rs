@@ -491,6 +491,32 @@ pub mod ledger_figure_total {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod ledger_open_count {
+    use sea_orm::entity::prelude::*;
+
+    /// How many open time limits (`ledger_deadlines` rows) an organization has of one kind and
+    /// deadline, kept in the same write transaction as those rows. Whether a limit has passed
+    /// depends on the day, so the counts say how many are open; the ones not yet due are few (a
+    /// range of the due index), and the overdue are the rest: the district's counts never walk
+    /// the years of overdue limits.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "ledger_open_counts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub open: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod annual_report {
     use sea_orm::entity::prelude::*;
 

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::entities::{
-    ledger_attachment, ledger_deadline, ledger_figure, ledger_figure_total, ledger_record, ledger_sequence,
-    organization,
+    ledger_attachment, ledger_deadline, ledger_figure, ledger_figure_total, ledger_open_count, ledger_record,
+    ledger_sequence, organization,
 };
 use crate::{Actor, Db, Page, Scope, StoreError, township_path};
 
@@ -1012,7 +1012,9 @@ async fn write_deadlines<C: ConnectionTrait>(
     ctx: &Context<'_>,
     new_record: bool,
 ) -> Result<(), StoreError> {
+    let mut counts = OpenCounts::default();
     if !new_record {
+        counts.remove(stored_limits(conn, &[record.id]).await?);
         ledger_deadline::Entity::delete_many()
             .filter(ledger_deadline::Column::RecordId.eq(record.id))
             .exec(conn)
@@ -1020,10 +1022,99 @@ async fn write_deadlines<C: ConnectionTrait>(
     }
     let owner = Owner { record_id: record.id, org_id: record.org_id, org_path, title: &record.title };
     let rows = deadline_rows(kind, &owner, &record.values, ctx);
+    counts.add(&rows);
     if !rows.is_empty() {
         ledger_deadline::Entity::insert_many(rows).exec(conn).await?;
     }
+    counts.write(conn).await?;
     write_figures(conn, kind, record, &ctx.at(org_path), new_record).await
+}
+
+/// The open limits a write adds and removes, by (organization, kind, deadline code): what it
+/// moves `ledger_open_counts` by.
+#[derive(Default)]
+struct OpenCounts(BTreeMap<(i64, String, String), i64>);
+
+impl OpenCounts {
+    fn add(&mut self, rows: &[ledger_deadline::ActiveModel]) {
+        for row in rows {
+            let key = (*row.org_id.as_ref(), row.kind.as_ref().clone(), row.code.as_ref().clone());
+            *self.0.entry(key).or_default() += 1;
+        }
+    }
+
+    fn remove(&mut self, stored: Vec<(i64, String, String)>) {
+        for key in stored {
+            *self.0.entry(key).or_default() -= 1;
+        }
+    }
+
+    /// Adds the differences to the stored counts, in key order (two writers on PostgreSQL lock
+    /// the rows they share in the same order). A write that changes no limit writes nothing.
+    async fn write<C: ConnectionTrait>(self, conn: &C) -> Result<(), StoreError> {
+        use ledger_open_count::Column as O;
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+        let rows: Vec<ledger_open_count::ActiveModel> = self
+            .0
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((org_id, kind, code), open)| ledger_open_count::ActiveModel {
+                org_id: Set(org_id),
+                kind: Set(kind),
+                code: Set(code),
+                open: Set(open),
+            })
+            .collect();
+        for chunk in rows.chunks(2000) {
+            let on_conflict = OnConflict::columns([O::OrgId, O::Kind, O::Code])
+                .value(
+                    O::Open,
+                    Expr::col((ledger_open_count::Entity, O::Open)).add(Expr::col((Alias::new("excluded"), O::Open))),
+                )
+                .to_owned();
+            ledger_open_count::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec(conn).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The (organization, kind, deadline code) of the stored limits of these records: what deleting
+/// them takes off the counts.
+async fn stored_limits<C: ConnectionTrait>(
+    conn: &C,
+    record_ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    use ledger_deadline::Column as D;
+    Ok(ledger_deadline::Entity::find()
+        .select_only()
+        .columns([D::OrgId, D::Kind, D::Code])
+        .filter(D::RecordId.is_in(record_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Counts `ledger_open_counts` again from the limits stored: when the table is made, and after a
+/// restore. One grouped read.
+pub(crate) async fn recount_open_counts<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    use ledger_deadline::Column as D;
+    use ledger_open_count::Column as O;
+    use sea_orm::sea_query::{Expr, Query};
+    ledger_open_count::Entity::delete_many().exec(conn).await?;
+    let counted = Query::select()
+        .columns([D::OrgId, D::Kind, D::Code])
+        .expr(Expr::cust("COUNT(*)"))
+        .from(ledger_deadline::Entity)
+        .group_by_columns([D::OrgId, D::Kind, D::Code])
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(ledger_open_count::Entity)
+        .columns([O::OrgId, O::Kind, O::Code, O::Open])
+        .select_from(counted)
+        .map_err(|e| StoreError::Internal(format!("待办计数无法重算：{e}")))?
+        .to_owned();
+    conn.execute(&insert).await?;
+    Ok(())
 }
 
 /// A record's figure rows, each added to `totals` as it is made.
@@ -1215,6 +1306,27 @@ pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
     after_id: i64,
     ctx: &Context<'_>,
 ) -> Result<(i64, usize), StoreError> {
+    let mut counts = OpenCounts::default();
+    let counted = deadlines_after(conn, after_id, ctx, Some(&mut counts)).await?;
+    counts.write(conn).await?;
+    Ok(counted)
+}
+
+/// [`count_deadlines_after`] for the migration of a database older than `ledger_open_counts`,
+/// which counts them when it makes the table.
+pub(crate) async fn count_deadlines_before_open_counts<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Context<'_>,
+) -> Result<(i64, usize), StoreError> {
+    deadlines_after(conn, 0, ctx, None).await
+}
+
+async fn deadlines_after<C: ConnectionTrait>(
+    conn: &C,
+    after_id: i64,
+    ctx: &Context<'_>,
+    mut counts: Option<&mut OpenCounts>,
+) -> Result<(i64, usize), StoreError> {
     let mut after = after_id;
     let mut open = 0;
     loop {
@@ -1228,6 +1340,9 @@ pub(crate) async fn count_deadlines_after<C: ConnectionTrait>(
             rows.extend(deadline_rows(kind, &owner, &parse_stored(*id, json)?, ctx));
         }
         open += rows.len();
+        if let Some(counts) = counts.as_deref_mut() {
+            counts.add(&rows);
+        }
         // Ten columns a row: well under the bind-parameter limits of both databases.
         for chunk in rows.chunks(1000) {
             ledger_deadline::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
@@ -1296,6 +1411,8 @@ pub(crate) async fn recount_setting<C: ConnectionTrait>(
             .all(conn)
             .await?;
         for chunk in ids.chunks(1000) {
+            let mut counts = OpenCounts::default();
+            counts.remove(stored_limits(conn, chunk).await?);
             ledger_deadline::Entity::delete_many()
                 .filter(ledger_deadline::Column::RecordId.is_in(chunk.iter().copied()))
                 .exec(conn)
@@ -1307,9 +1424,11 @@ pub(crate) async fn recount_setting<C: ConnectionTrait>(
                 rows.extend(deadline_rows(kind, &owner, &record.values, ctx));
             }
             recounted += rows.len();
+            counts.add(&rows);
             for rows in rows.chunks(1000) {
                 ledger_deadline::Entity::insert_many(rows.to_vec()).exec(conn).await?;
             }
+            counts.write(conn).await?;
         }
     }
     Ok(recounted)
@@ -1398,26 +1517,56 @@ pub async fn due_by(
             })
         })
         .collect();
-    // One walk of the (due, org_id) index counts both sides per organization.
-    let is_overdue: sea_orm::sea_query::Expr =
-        sea_orm::sea_query::Expr::case(ledger_deadline::Column::Due.lt(today), 1i32).finally(0i32).into();
-    // SUM of 32-bit integers is a 64-bit integer on PostgreSQL (of 64-bit ones, a NUMERIC).
-    let overdue: sea_orm::sea_query::Expr = sea_orm::sea_query::Func::sum(is_overdue).into();
-    let counts: Vec<(i64, i64, Option<i64>)> = in_scope()
+    // Per organization: the open limits are counted already; of them, only those not yet due
+    // are read (a range of the due index), and the rest have passed. The cost does not grow with
+    // the years of overdue limits.
+    use sea_orm::sea_query::Expr;
+    fn pairs<Col: ColumnTrait>(only: &[(&str, &str)], kind_col: Col, code_col: Col) -> Condition {
+        let mut any = Condition::any();
+        for (kind, code) in only {
+            any = any.add(Condition::all().add(kind_col.eq(*kind)).add(code_col.eq(*code)));
+        }
+        any
+    }
+    let mut counted = ledger_open_count::Entity::find()
+        .select_only()
+        .column(ledger_open_count::Column::OrgId)
+        // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
+        .column_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
+        .group_by(ledger_open_count::Column::OrgId);
+    // SUM of 32-bit integers is a 64-bit integer on PostgreSQL.
+    let due_by_until: Expr =
+        sea_orm::sea_query::Func::sum(Expr::case(ledger_deadline::Column::Due.lte(until), 1i32).finally(0i32)).into();
+    let mut not_yet_due = ledger_deadline::Entity::find()
         .select_only()
         .column(ledger_deadline::Column::OrgId)
-        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
-        .column_as(overdue, "overdue")
-        .group_by(ledger_deadline::Column::OrgId)
-        .into_tuple()
-        .all(db.conn())
-        .await?;
-    let mut per_path: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for (org_id, n, overdue) in counts {
-        let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
-        let overdue = u64::try_from(overdue.unwrap_or(0)).unwrap_or(0);
-        entry.0 += u64::try_from(n).unwrap_or(0).saturating_sub(overdue);
-        entry.1 += overdue;
+        .column_as(Expr::cust("COUNT(*)"), "not_due")
+        .column_as(due_by_until, "due_soon")
+        .filter(ledger_deadline::Column::Due.gte(today))
+        .group_by(ledger_deadline::Column::OrgId);
+    if !orgs.everything {
+        counted = counted.filter(ledger_open_count::Column::OrgId.is_in(orgs.ids()));
+        not_yet_due = not_yet_due.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids()));
     }
+    if let Some(only) = only {
+        counted = counted.filter(pairs(only, ledger_open_count::Column::Kind, ledger_open_count::Column::Code));
+        not_yet_due = not_yet_due.filter(pairs(only, ledger_deadline::Column::Kind, ledger_deadline::Column::Code));
+    }
+    let counted: Vec<(i64, i64)> = counted.into_tuple().all(db.conn()).await?;
+    let not_yet_due: Vec<(i64, i64, Option<i64>)> = not_yet_due.into_tuple().all(db.conn()).await?;
+    let mut per_path: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (org_id, open) in counted {
+        per_path.entry(orgs.path_of(org_id).to_owned()).or_default().1 += open;
+    }
+    for (org_id, not_due, due_soon) in not_yet_due {
+        let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
+        entry.0 += due_soon.unwrap_or(0);
+        entry.1 -= not_due;
+    }
+    let per_path: BTreeMap<String, (u64, u64)> = per_path
+        .into_iter()
+        .filter(|(_, (soon, overdue))| *soon != 0 || *overdue != 0)
+        .map(|(path, (soon, overdue))| (path, (u64::try_from(soon).unwrap_or(0), u64::try_from(overdue).unwrap_or(0))))
+        .collect();
     Ok((items, per_path.into_iter().map(|(p, (soon, overdue))| (p, soon, overdue)).collect()))
 }

@@ -435,6 +435,7 @@ async fn totals_follow_every_write(app: TestApp) {
         rows.iter().filter(|r| r.0 == app.orgs.other_township && r.2 == "handling.on_time").map(|r| r.5).sum::<i64>()
     };
     assert_eq!(met(&stored), met(&before) + 1, "concluding in time adds one on-time petition");
+    common::assert_open_counts_match(&app.db).await;
 }
 
 #[tokio::test]

@@ -134,6 +134,7 @@ async fn an_exported_list_edited_and_imported_updates_its_records_through_the_ru
     let filter = |action: &str| fazhi_store::audit::AuditFilter { action: Some(action.into()), ..Default::default() };
     assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.export")).await.unwrap().total, 2);
     assert_eq!(fazhi_store::audit::list(&app.db, &filter("ledger.import")).await.unwrap().total, 3);
+    common::assert_open_counts_match(&app.db).await;
 }
 
 #[tokio::test]

@@ -62,6 +62,7 @@ async fn a_township_sets_only_what_is_its_own_and_only_for_itself() {
     }
     let page = clerk.get("/settings").await.text().await.unwrap();
     assert!(page.contains("测试区设定") && page.contains("杉岭乡设定"));
+    common::assert_open_counts_match(&app.db).await;
 
     // What holds for every organization stays with the district.
     let calendar = township_admin

@@ -51,7 +51,7 @@ impl MigrationTrait for Migration {
             let calendar = crate::calendar::current_on(conn).await.map_err(migration_error)?;
             let settings = fazhi_domain::ledger::Settings::default();
             let ctx = fazhi_domain::ledger::Context::new(&calendar, &settings);
-            crate::ledger::count_deadlines_after(conn, 0, &ctx).await.map_err(migration_error)?;
+            crate::ledger::count_deadlines_before_open_counts(conn, &ctx).await.map_err(migration_error)?;
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ mod m006_figures_reports_and_stages;
 mod m007_tokens_two_factor_and_org_settings;
 mod m008_personal_search_and_upload_names;
 mod m009_figure_totals;
+mod m010_open_counts;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m007_tokens_two_factor_and_org_settings::Migration),
             Box::new(m008_personal_search_and_upload_names::Migration),
             Box::new(m009_figure_totals::Migration),
+            Box::new(m010_open_counts::Migration),
         ]
     }
 }

@@ -492,3 +492,30 @@ pub fn edited_sheet(title: &str, headers: &[String], rows: &[Vec<String>]) -> Ve
     }
     w.finish().unwrap()
 }
+
+/// The open-limit counts kept with every write equal a recount of the open limits stored.
+pub async fn assert_open_counts_match(db: &Db) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let read = |sql: &'static str| async move {
+        let backend = db.raw_for_tests().get_database_backend();
+        let rows = db.raw_for_tests().query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
+        let mut out: Vec<(i64, String, String, i64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<i64>(0).unwrap(),
+                    r.try_get_by_index::<String>(1).unwrap(),
+                    r.try_get_by_index::<String>(2).unwrap(),
+                    r.try_get_by_index::<i64>(3).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let kept = read("SELECT org_id, kind, code, open FROM ledger_open_counts WHERE open <> 0").await;
+    let recounted =
+        read("SELECT org_id, kind, code, CAST(COUNT(*) AS BIGINT) FROM ledger_deadlines GROUP BY org_id, kind, code")
+            .await;
+    assert_eq!(kept, recounted, "the open-limit counts follow the open limits");
+}
