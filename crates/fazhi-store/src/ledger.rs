@@ -1454,9 +1454,21 @@ pub struct DueItem {
     pub how: Vec<String>,
 }
 
+/// Which of the limits due the list shows (the counts always cover all of them).
+#[derive(Debug, Clone, Default)]
+pub struct DueItems<'a> {
+    /// Only one township's (its organization path).
+    pub org_path: Option<&'a str>,
+    /// Only the passed ones (`Some(true)`) or only those not yet due (`Some(false)`).
+    pub overdue: Option<bool>,
+    /// Only one ledger kind's.
+    pub kind: Option<&'a str>,
+}
+
 /// The limits in the caller's scope that fall due by `until` (overdue ones included), soonest
-/// first, at most `limit` of them, only of the (kind, code) pairs in `only` if given; and the number of such limits per organization path, overdue
-/// and not.
+/// first, at most `limit` of them, only of the (kind, code) pairs in `only` if given, narrowed by
+/// `shown`; and, per organization path, how many fall due from today to `until` and how many have
+/// passed (all of them, whatever `until`).
 #[allow(clippy::too_many_arguments)]
 pub async fn due_by(
     db: &Db,
@@ -1465,6 +1477,7 @@ pub async fn due_by(
     until: NaiveDate,
     limit: u64,
     only: Option<&[(&str, &str)]>,
+    shown: &DueItems<'_>,
     ctx: &Context<'_>,
 ) -> Result<(Vec<DueItem>, Vec<(String, u64, u64)>), StoreError> {
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
@@ -1486,7 +1499,19 @@ pub async fn due_by(
         }
         query
     };
-    let rows = in_scope()
+    let mut listed = in_scope();
+    if let Some(path) = shown.org_path {
+        listed = listed.filter(ledger_deadline::Column::OrgPath.starts_with(path));
+    }
+    match shown.overdue {
+        Some(true) => listed = listed.filter(ledger_deadline::Column::Due.lt(today)),
+        Some(false) => listed = listed.filter(ledger_deadline::Column::Due.gte(today)),
+        None => {}
+    }
+    if let Some(kind) = shown.kind {
+        listed = listed.filter(ledger_deadline::Column::Kind.eq(kind));
+    }
+    let rows = listed
         .order_by_asc(ledger_deadline::Column::Due)
         .order_by_asc(ledger_deadline::Column::RecordId)
         .limit(limit)

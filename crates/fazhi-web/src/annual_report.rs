@@ -42,7 +42,9 @@ pub async fn facts(
     let rules = fazhi_store::rules::current(db).await?;
     // The township's own deadlines and lists, counted only: nothing personal is read.
     let org_scope = Scope::masked(&org.path);
-    let (due, _) = ledger::due_by(db, &org_scope, today, today.min(year_end), 10_000, None, &rules.ctx()).await?;
+    let (due, _) =
+        ledger::due_by(db, &org_scope, today, today.min(year_end), 10_000, None, &Default::default(), &rules.ctx())
+            .await?;
     let mut late: BTreeMap<String, i64> = BTreeMap::new();
     for item in due.iter().filter(|d| d.overdue && d.due.year() == year) {
         *late.entry(format!("{}“{}”逾期未办结的事项", item.kind_label, item.label)).or_default() += 1;

@@ -101,6 +101,8 @@ pub async fn stash(
 /// For the district: per township, how many deadlines are due soon and how many overdue.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct OrgCount {
+    /// The township's organization id, to narrow the list to it.
+    pub org_id: i64,
     pub name: String,
     pub due_soon: u64,
     pub overdue: u64,
@@ -118,7 +120,16 @@ pub struct Due {
     pub mine_only: bool,
 }
 
-pub async fn due_for(db: &Db, caller: &Caller) -> Result<Due, fazhi_store::StoreError> {
+/// Which items 我的待办 lists, as chosen on the page: one township's (for the district), only the
+/// overdue or only those due soon, one ledger's. The counts are never narrowed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TodoFilter {
+    pub org: Option<i64>,
+    pub overdue: Option<bool>,
+    pub kind: Option<&'static LedgerKind>,
+}
+
+pub async fn due_for(db: &Db, caller: &Caller, filter: TodoFilter) -> Result<Due, fazhi_store::StoreError> {
     let scope = caller.scope();
     let today = fazhi_store::beijing_today();
     let rules = rules::current(db).await?;
@@ -130,7 +141,10 @@ pub async fn due_for(db: &Db, caller: &Caller) -> Result<Due, fazhi_store::Store
     let only = (!roles.iter().any(|r| matches!(r, Role::Leader | Role::Supervisor)))
         .then(|| fazhi_domain::ledgers::deadlines_for(&roles))
         .filter(|mine| mine.len() < fazhi_domain::ledgers::ALL.iter().map(|k| k.deadlines.len()).sum());
-    let (items, per_path) = ledger::due_by(db, &scope, today, until, SHOWN, only.as_deref(), &rules.ctx()).await?;
+    let org_path = filter.org.and_then(|id| org_list.iter().find(|o| o.id == id)).map(|o| o.path.as_str());
+    let shown = ledger::DueItems { org_path, overdue: filter.overdue, kind: filter.kind.map(|k| k.code) };
+    let (items, per_path) =
+        ledger::due_by(db, &scope, today, until, SHOWN, only.as_deref(), &shown, &rules.ctx()).await?;
     let total: u64 = per_path.iter().map(|(_, soon, overdue)| soon + overdue).sum();
     // The district sees how each township stands; a township sees only its own list.
     let townships: Vec<_> = org_list.iter().filter(|o| o.kind().is_township()).collect();
@@ -142,7 +156,7 @@ pub async fn due_for(db: &Db, caller: &Caller) -> Result<Due, fazhi_store::Store
                     .iter()
                     .filter(|(path, _, _)| path.starts_with(&o.path))
                     .fold((0, 0), |(a, b), (_, s, d)| (a + s, b + d));
-                OrgCount { name: o.name.clone(), due_soon, overdue }
+                OrgCount { org_id: o.id, name: o.name.clone(), due_soon, overdue }
             })
             .collect()
     } else {

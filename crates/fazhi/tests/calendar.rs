@@ -179,10 +179,18 @@ async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
     let reply_due = || async {
         let rules = fazhi_store::rules::current(&app.db).await.unwrap();
         let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let (items, _) =
-            fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-30"), day("2028-12-31"), 10, None, &rules.ctx())
-                .await
-                .unwrap();
+        let (items, _) = fazhi_store::ledger::due_by(
+            &app.db,
+            &scope,
+            day("2026-11-30"),
+            day("2028-12-31"),
+            10,
+            None,
+            &Default::default(),
+            &rules.ctx(),
+        )
+        .await
+        .unwrap();
         let item = items.into_iter().find(|i| i.code == "reply").expect("the reply limit is open");
         (item.due.to_string(), item.provisional)
     };

@@ -107,6 +107,30 @@ async fn the_districts_to_do_names_the_township_of_each_item() {
     let clerk = app.login("t_clerk").await;
     let own = clerk.get("/todo").await.text().await.unwrap();
     assert!(own.contains("杉岭乡殡葬管理办法") && !own.contains("<th>乡镇（街道）</th>"), "{own}");
+
+    // The district narrows the list to a township, a ledger or a state; the counts stay whole.
+    common::published_document(&app.db, app.orgs.other_township, "安稳镇集贸市场管理办法").await;
+    let items = |page: &str| {
+        page.split("id=\"todo-table\"").nth(1).unwrap_or("").split("</table>").next().unwrap_or("").to_owned()
+    };
+    let both = supervisor.get("/todo").await.text().await.unwrap();
+    assert!(items(&both).contains("杉岭乡殡葬管理办法") && items(&both).contains("安稳镇集贸市场管理办法"));
+    let one = supervisor.get(&format!("/todo?org={}", app.orgs.other_township)).await.text().await.unwrap();
+    assert!(items(&one).contains("安稳镇集贸市场管理办法") && !items(&one).contains("杉岭乡殡葬管理办法"), "{one}");
+    assert!(one.contains("id=\"todo-counts\"") && one.contains(&format!("href=\"/todo?org={}\"", app.orgs.township)));
+    let other_kind = supervisor.get("/todo?kind=petitions").await.text().await.unwrap();
+    assert!(other_kind.contains("没有符合所选条件的") && !other_kind.contains("id=\"todo-table\""), "{other_kind}");
+    for (query, words) in
+        [("org=999999", "不在您的范围内"), ("status=late", "期限状态只能选"), ("kind=nothing", "没有法定期限")]
+    {
+        let r = supervisor.get(&format!("/todo?{query}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{query}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(words) && items(&page).contains("杉岭乡殡葬管理办法"), "{query}: {page}");
+    }
+    // A township's people have no township to choose, and cannot look into another.
+    let elsewhere = clerk.get(&format!("/todo?org={}", app.orgs.other_township)).await.text().await.unwrap();
+    assert!(!elsewhere.contains("安稳镇集贸市场管理办法") && elsewhere.contains("不在您的范围内"), "{elsewhere}");
 }
 
 #[tokio::test]

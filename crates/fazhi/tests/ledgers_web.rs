@@ -196,8 +196,8 @@ async fn an_unfiled_document_is_overdue_on_the_to_do_lists() {
     let supervisor = app.login("t_supervisor").await;
     let page = supervisor.get("/todo").await.text().await.unwrap();
     let counts = page.split("id=\"todo-counts\"").nth(1).expect("the district sees counts per township");
-    let shanling = counts.split("<td>杉岭乡</td>").nth(1).unwrap();
-    assert!(shanling.split("</tr>").next().unwrap().contains("tag red\">2<"), "{page}");
+    let shanling = counts.split("杉岭乡</a></td>").nth(1).unwrap();
+    assert!(shanling.split("</tr>").next().unwrap().contains("class=\"tag red\">2<"), "{page}");
 }
 
 /// The same engine through the JSON API: field errors name the field, a statutory refusal carries
@@ -395,10 +395,18 @@ async fn open_limits(app: &TestApp) -> Vec<(&'static str, String)> {
     let rules = fazhi_store::rules::current(&app.db).await.unwrap();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let scope = fazhi_store::Scope::everything();
-    let (items, _) =
-        fazhi_store::ledger::due_by(&app.db, &scope, day("2026-11-01"), day("2099-12-31"), 100, None, &rules.ctx())
-            .await
-            .unwrap();
+    let (items, _) = fazhi_store::ledger::due_by(
+        &app.db,
+        &scope,
+        day("2026-11-01"),
+        day("2099-12-31"),
+        100,
+        None,
+        &Default::default(),
+        &rules.ctx(),
+    )
+    .await
+    .unwrap();
     items.into_iter().map(|i| (i.label, i.due.to_string())).collect()
 }
 

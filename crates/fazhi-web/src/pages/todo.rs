@@ -9,7 +9,8 @@ use axum::response::IntoResponse;
 use super::{Nav, PageResult};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::ledger_service::{Due, OrgCount, due_for};
+use crate::extract::Query;
+use crate::ledger_service::{Due, OrgCount, TodoFilter, due_for};
 
 pub struct Item {
     pub href: String,
@@ -32,10 +33,72 @@ struct TodoPage {
     total: u64,
     /// Narrowed to the deadlines the user's own steps meet.
     mine_only: bool,
+    /// The townships one may narrow the list to (the district's), and the ledgers with limits.
+    townships: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    f_org: i64,
+    f_status: &'static str,
+    f_kind: &'static str,
+    narrowed: bool,
+    notice: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, caller: Caller) -> PageResult {
-    let Due { items: due, counts, total, mine_only } = due_for(&state.db, &caller).await?;
+#[derive(serde::Deserialize, Default)]
+pub struct TodoQuery {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<TodoQuery>) -> PageResult {
+    let scope = caller.scope();
+    let townships: Vec<(i64, String)> = fazhi_store::orgs::list(&state.db, &scope)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind().is_township())
+        .map(|o| (o.id, o.name))
+        .collect();
+    let kinds: Vec<(&'static str, &'static str)> =
+        fazhi_domain::ledgers::ALL.iter().filter(|k| !k.deadlines.is_empty()).map(|k| (k.code, k.label)).collect();
+    // A condition that cannot be met is named and dropped; the rest still apply.
+    let mut problems = Vec::new();
+    let org = match q.org.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>().ok().filter(|id| townships.len() > 1 && townships.iter().any(|(t, _)| t == id))
+        {
+            Some(id) => Some(id),
+            None => {
+                problems.push("所选的乡镇（街道）不在您的范围内");
+                None
+            }
+        },
+    };
+    let (overdue, f_status) = match q.status.trim() {
+        "" => (None, ""),
+        "overdue" => (Some(true), "overdue"),
+        "soon" => (Some(false), "soon"),
+        _ => {
+            problems.push("期限状态只能选“已逾期”或“即将到期”");
+            (None, "")
+        }
+    };
+    let kind = match q.kind.trim() {
+        "" => None,
+        code => match fazhi_domain::ledgers::by_code(code).filter(|k| !k.deadlines.is_empty()) {
+            Some(k) => Some(k),
+            None => {
+                problems.push("所选的台账没有法定期限");
+                None
+            }
+        },
+    };
+    let notice = (!problems.is_empty()).then(|| format!("{}，已忽略这一条件。", problems.join("；")));
+    let filter = TodoFilter { org, overdue, kind };
+    let narrowed = org.is_some() || overdue.is_some() || kind.is_some();
+    let Due { items: due, counts, total, mine_only } = due_for(&state.db, &caller, filter).await?;
     let items = due
         .into_iter()
         .map(|d| Item {
@@ -55,6 +118,13 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> PageResult {
         counts,
         total,
         mine_only,
+        townships,
+        kinds,
+        f_org: org.unwrap_or(0),
+        f_status,
+        f_kind: kind.map(|k| k.code).unwrap_or(""),
+        narrowed,
+        notice,
     }
     .into_response())
 }
