@@ -484,7 +484,7 @@ async fn two_reports_are_read_side_by_side_with_their_figures_and_findings() {
     // 2026 holds three petitions, 2025 none: the row says so and is marked as a difference.
     let petitions = table.split("<tr").find(|row| row.contains("信访件次")).expect("a row for the petitions");
     assert!(petitions.contains("class=\"changed") && petitions.contains("3件"), "{petitions}");
-    assert!(table.contains("第一部分主要举措和成效"), "the parts come first");
+    assert!(table.contains("第一部分：主要举措和成效"), "the parts come first");
     assert!(page.contains("杉岭乡 2026年度的检查结果") && page.contains("杉岭乡 2025年度的检查结果"), "{page}");
     assert!(!page.contains(".total") && !page.contains("petitions."), "no internal id is shown");
 

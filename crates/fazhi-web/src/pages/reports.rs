@@ -716,7 +716,14 @@ pub async fn side_by_side(
         reports.push(SideReport {
             title: format!("{} {}年度", r.org_name, r.year),
             href: format!("/reports/{}", r.id),
-            state: r.state_label.to_owned(),
+            // Where the district stands with it says more than the approval alone.
+            state: if r.reported_at.is_some() {
+                "已报送区县".to_owned()
+            } else if r.published_at.is_some() {
+                "已公开".to_owned()
+            } else {
+                r.state_label.to_owned()
+            },
             state_tone: tone(&r.state),
             errors: checked.count(Severity::Error),
             warnings: checked.count(Severity::Warning),
@@ -731,7 +738,7 @@ pub async fn side_by_side(
         .into_iter()
         .map(|row| {
             let label = match row.item {
-                Item::Part(kind) => format!("{}{}", kind.ordinal(), kind.label()),
+                Item::Part(kind) => format!("{}：{}", kind.ordinal(), kind.label()),
                 Item::Nonstandard => "法定部分以外的部分".into(),
                 Item::Figure(id) => figure_words(id).to_owned(),
             };
