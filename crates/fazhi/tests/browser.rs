@@ -942,3 +942,39 @@ async fn the_supervisor_reads_the_overview_and_drills_from_a_chart_and_a_figure_
     shot(b, "cockpit-phone.png").await;
     b.clone().close().await.unwrap();
 }
+
+/// A township's leader starts two years' reports and reads them side by side: the parts and the
+/// figures the checker extracts, a row each with the differences marked, and each one's findings;
+/// on a phone the page is no wider than the screen.
+#[tokio::test]
+async fn a_leader_reads_two_years_reports_side_by_side() {
+    let Some(browser) = start("a_leader_reads_two_years_reports_side_by_side").await else { return };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    b.goto(&format!("{address}/reports")).await.unwrap();
+    log_in(b, "shanling_leader", &demo.demo_password).await;
+    for year in ["2024", "2025"] {
+        b.wait().for_element(Locator::Css("#start-report")).await.unwrap();
+        fill(b, "start-year", year).await;
+        submit_and_wait(b, "#start-report button[type=submit]").await;
+        assert!(b.current_url().await.unwrap().path().starts_with("/reports/"), "the draft opens");
+        b.goto(&format!("{address}/reports")).await.unwrap();
+    }
+    submit_and_wait(b, "#side-by-side-link").await;
+    let picked = b.find(Locator::Css("#side-pick")).await.unwrap().text().await.unwrap();
+    assert!(picked.contains("杉岭乡 2025年度") && picked.contains("杉岭乡 2024年度"), "{picked}");
+    let table = b.find(Locator::Css("#side-table")).await.unwrap().text().await.unwrap();
+    assert!(table.contains("第一部分：主要举措和成效") && table.contains("信访件次"), "{table}");
+    let changed = b.find_all(Locator::Css("#side-table tr.changed")).await.unwrap();
+    assert!(!changed.is_empty(), "two years of a township differ somewhere");
+    let findings = b.find(Locator::Css("#side-findings-1")).await.unwrap().text().await.unwrap();
+    assert!(findings.contains("检查结果"), "{findings}");
+    shot(b, "reports-side-by-side.png").await;
+
+    b.set_window_size(390, 844).await.unwrap();
+    b.refresh().await.unwrap();
+    b.wait().for_element(Locator::Css("#side-table")).await.unwrap();
+    let widths = b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the page is no wider than the phone: {widths}");
+    shot(b, "reports-side-by-side-phone.png").await;
+    b.clone().close().await.unwrap();
+}
