@@ -2,7 +2,7 @@
 //! which ledger, and the words people read for every figure a ledger stores, so no page shows an
 //! indicator's id.
 
-use crate::ledger::{RECORDS, met_figure, on_time_figure};
+use crate::ledger::{RECORDS, SetBy, SettingDefault, SettingSpec, met_figure, on_time_figure};
 use crate::ledgers;
 
 /// How a key indicator is worked out from the figures a ledger stores.
@@ -103,8 +103,21 @@ pub const ALL: &[KeyIndicator] = &[
 ];
 
 /// A township whose rate rests on fewer cases than this is shown without a rank: two cases out of
-/// two is not a better record than forty-eight out of fifty.
+/// two is not a better record than forty-eight out of fifty. The default of [`MIN_CASES`], which
+/// the district may change.
 pub const MIN_CASES_TO_RANK: i64 = 5;
+
+/// The district's setting of the fewest cases a rate is ranked on.
+pub const MIN_CASES: SettingSpec = SettingSpec {
+    key: "cockpit.min_cases_to_rank",
+    label: "比率参与排名的最少案件数",
+    article: "法治建设总览的公平规则（docs/cockpit.md）",
+    default: SettingDefault::Number { default: MIN_CASES_TO_RANK, min: 1, max: 100 },
+    set_by: SetBy::District,
+};
+
+/// The settings of the overview, beside the ledgers' (`ledgers::setting_groups`).
+pub const SETTINGS: &[SettingSpec] = &[MIN_CASES];
 
 pub fn by_code(code: &str) -> Option<&'static KeyIndicator> {
     ALL.iter().find(|k| k.code == code)

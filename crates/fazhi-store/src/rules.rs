@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use fazhi_domain::calendar::{Calendar, Period};
-use fazhi_domain::ledger::{Context, LedgerKind, SetBy, SettingDefault, SettingSpec, Settings};
+use fazhi_domain::ledger::{Context, SetBy, SettingDefault, SettingSpec, Settings};
 use fazhi_domain::org::OrgKind;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Set};
 use serde::Serialize;
@@ -28,8 +28,8 @@ pub async fn current(db: &Db) -> Result<Rules, StoreError> {
     Ok(Rules { calendar: crate::calendar::current_on(db.conn()).await?, settings: settings_on(db.conn()).await? })
 }
 
-fn spec(key: &str) -> Option<(&'static LedgerKind, &'static SettingSpec)> {
-    fazhi_domain::ledgers::ALL.iter().find_map(|kind| kind.settings.iter().find(|s| s.key == key).map(|s| (*kind, s)))
+fn spec(key: &str) -> Option<(&'static str, &'static SettingSpec)> {
+    fazhi_domain::ledgers::setting(key)
 }
 
 /// Every organization's settings, by its path. A stored value the program no longer declares, or
@@ -116,8 +116,8 @@ pub async fn list(db: &Db, viewer: &Principal) -> Result<Vec<SettingView>, Store
         organization::Entity::find().all(db.conn()).await?.into_iter().map(|o| (o.path, o.name)).collect();
     let at = org.path.as_str();
     let mut out = Vec::new();
-    for ledger in fazhi_domain::ledgers::ALL {
-        for spec in ledger.settings {
+    for (group, specs) in fazhi_domain::ledgers::setting_groups() {
+        for spec in specs {
             let row = own.iter().find(|r| r.key == spec.key);
             let (current, length, unit, number) = match spec.default {
                 SettingDefault::Period(default) => {
@@ -135,7 +135,7 @@ pub async fn list(db: &Db, viewer: &Principal) -> Result<Vec<SettingView>, Store
             };
             out.push(SettingView {
                 key: spec.key,
-                ledger: ledger.label,
+                ledger: group,
                 label: spec.label,
                 article: spec.article,
                 default: spec.describe_default(),

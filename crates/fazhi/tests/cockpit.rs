@@ -448,3 +448,38 @@ async fn the_totals_follow_every_write_on_postgresql() {
     let Some(url) = common::postgres_or_skip("the_totals_follow_every_write_on_postgresql") else { return };
     totals_follow_every_write(TestApp::spawn_on(Some(&url)).await).await;
 }
+
+/// The fewest cases a rate is ranked on is the district's setting: set by its administrator (a
+/// township's is refused), listed on the settings page with the overview's rules, and the overview
+/// and the comparison rank by it.
+#[tokio::test]
+async fn the_district_sets_the_fewest_cases_a_rate_is_ranked_on() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    fazhi_store::demo::generate_history(&app.db, app.orgs.township, "SL", &["杉岭村"], 7, 1.0).await.unwrap();
+    let supervisor = app.login("t_supervisor").await;
+    let page = supervisor.get("/cockpit?year=2024").await.text().await.unwrap();
+    assert!(page.contains(&format!("案件少于{MIN_CASES_TO_RANK}件的比率不参与排名")), "the default");
+    let unranked_before = page.matches("不排名").count();
+
+    let key = "/api/v1/settings/cockpit.min_cases_to_rank";
+    common::add_user(&app.db, "tw_admin", app.orgs.township, vec![fazhi_domain::role::Role::Admin], false).await;
+    let township_admin = app.login("tw_admin").await;
+    let refused = township_admin.api(Method::POST, key, Some(json!({"number": 2}))).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let admin = app.login("t_admin").await;
+    let out_of_range = admin.api(Method::POST, key, Some(json!({"number": 0}))).await;
+    assert_eq!(out_of_range.status(), StatusCode::BAD_REQUEST);
+    assert!(out_of_range.text().await.unwrap().contains("应为 1 到 100 之间的整数"));
+    let set = admin.api(Method::POST, key, Some(json!({"number": 100}))).await;
+    assert_eq!(set.status(), StatusCode::OK, "{}", set.text().await.unwrap());
+    let settings = admin.get("/settings").await.text().await.unwrap();
+    assert!(settings.contains("比率参与排名的最少案件数") && settings.contains("法治建设总览"), "{settings}");
+
+    let page = supervisor.get("/cockpit?year=2024").await.text().await.unwrap();
+    assert!(page.contains("案件少于100件的比率不参与排名"), "{page}");
+    assert!(page.matches("不排名").count() > unranked_before, "more rates rest on fewer than a hundred cases");
+    let compared = supervisor.get("/cockpit/compare?indicators=petition_on_time_rate").await.text().await.unwrap();
+    assert!(compared.contains("案件少于100件的比率不参与排名"), "{compared}");
+}

@@ -72,6 +72,17 @@ pub fn figures_signature() -> String {
     crate::attachment::digest(out.as_bytes())
 }
 
+/// Every declared setting with the name of what it belongs to: each ledger kind's, then the
+/// overview's. The settings page, the store and the migrations read them here.
+pub fn setting_groups() -> impl Iterator<Item = (&'static str, &'static [crate::ledger::SettingSpec])> {
+    ALL.iter().map(|k| (k.label, k.settings)).chain(std::iter::once(("法治建设总览", crate::key_indicators::SETTINGS)))
+}
+
+/// A declared setting by its key, with the name of what it belongs to.
+pub fn setting(key: &str) -> Option<(&'static str, &'static crate::ledger::SettingSpec)> {
+    setting_groups().find_map(|(group, specs)| specs.iter().find(|s| s.key == key).map(|s| (group, s)))
+}
+
 pub fn by_code(code: &str) -> Option<&'static LedgerKind> {
     ALL.iter().copied().find(|k| k.code == code)
 }
@@ -232,7 +243,7 @@ mod tests {
     fn every_name_a_declaration_uses_is_declared() {
         use crate::ledger::{Dated, FieldType};
         let problems = std::cell::RefCell::new(Vec::new());
-        let settings: Vec<&str> = ALL.iter().flat_map(|k| k.settings.iter().map(|s| s.key)).collect();
+        let settings: Vec<&str> = setting_groups().flat_map(|(_, specs)| specs.iter().map(|s| s.key)).collect();
         for kind in ALL {
             let field = |key: &str, what: &str| {
                 if kind.field(key).is_none() {

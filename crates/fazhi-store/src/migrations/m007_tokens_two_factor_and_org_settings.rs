@@ -56,7 +56,7 @@ impl MigrationTrait for Migration {
         create_table(m, org_setting::Entity).await?;
         let roots = organization::Entity::find().filter(organization::Column::ParentId.is_null()).all(conn).await?;
         for row in setting::Entity::find().all(conn).await? {
-            let declared = fazhi_domain::ledgers::ALL.iter().any(|kind| kind.settings.iter().any(|s| s.key == row.key));
+            let declared = fazhi_domain::ledgers::setting(&row.key).is_some();
             if !declared {
                 continue;
             }

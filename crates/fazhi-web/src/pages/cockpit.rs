@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::calendar::beijing_day;
-use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES_TO_RANK, Measure, percent};
+use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES, MIN_CASES_TO_RANK, Measure, percent};
 use fazhi_domain::ledgers;
 use fazhi_office::xlsx::{Cell, TableWriter};
 use fazhi_store::district::{self, Figures, Townships};
@@ -67,8 +67,8 @@ impl Value {
     }
 
     /// Whether a rate rests on too few cases to be ranked.
-    fn too_few(self) -> bool {
-        matches!(self, Value::Rate { whole, .. } if whole < MIN_CASES_TO_RANK)
+    fn too_few(self, min_cases: i64) -> bool {
+        matches!(self, Value::Rate { whole, .. } if whole < min_cases)
     }
 
     fn text(self, unit: &str) -> String {
@@ -104,7 +104,7 @@ pub struct CellView {
     pub few: bool,
 }
 
-fn cell(k: &KeyIndicator, township: Option<i64>, year: i32, value: Value, before: Value) -> CellView {
+fn cell(k: &KeyIndicator, township: Option<i64>, year: i32, value: Value, before: Value, min_cases: i64) -> CellView {
     let (part_id, whole_id) = match k.measure {
         Measure::Count(id) => (id, id),
         Measure::Rate { part, whole, .. } => (part, whole),
@@ -123,7 +123,7 @@ fn cell(k: &KeyIndicator, township: Option<i64>, year: i32, value: Value, before
         change,
         change_tone,
         missing: value == Value::Missing,
-        few: value.too_few(),
+        few: value.too_few(min_cases),
     }
 }
 
@@ -211,11 +211,11 @@ const ROW: u32 = 28;
 /// Bars across townships for one indicator and year. A count is drawn largest first. A rate is
 /// ranked best first (the highest, or the lowest where lower is better, as for 败诉率), equal
 /// rates sharing a rank; a rate on too few cases is drawn grey after them, without a rank.
-fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i32) -> BarChart {
+fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i32, min_cases: i64) -> BarChart {
     let higher_is_better = matches!(k.measure, Measure::Rate { higher_is_better: true, .. } | Measure::Count(_));
     // The number a township is ordered by, better first; none for those not ordered.
     let merit = |v: &Value| -> Option<f64> {
-        let n = if v.too_few() { None } else { v.number() }?;
+        let n = if v.too_few(min_cases) { None } else { v.number() }?;
         Some(if higher_is_better { n } else { -n })
     };
     let mut entries: Vec<(String, i64, Value)> =
@@ -239,8 +239,8 @@ fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i
             }
             if ranked {
                 text = format!("第{rank}名 · {text}");
-            } else if value.too_few() {
-                text.push_str(&format!(" · 不足{MIN_CASES_TO_RANK}件，不排名"));
+            } else if value.too_few(min_cases) {
+                text.push_str(&format!(" · 不足{min_cases}件，不排名"));
             } else if value == Value::Missing {
                 text = "无记录".into();
             }
@@ -250,7 +250,7 @@ fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i
                 href: drill(k.kind, Some(id), year, whole_id),
                 y: 8 + i as u32 * ROW,
                 width: value.number().map_or(0, |n| ((n / scale) * BAR_SPAN as f64).round() as u32),
-                tone: if value.too_few() {
+                tone: if value.too_few(min_cases) {
                     "few"
                 } else if higher_is_better {
                     "good"
@@ -263,7 +263,7 @@ fn bar_chart(k: &KeyIndicator, townships: &Townships, figures: &Figures, year: i
     BarChart {
         title: format!("{year}年各乡镇（街道）{}", k.label),
         note: if k.is_rate() {
-            format!("按比率排名；案件少于{MIN_CASES_TO_RANK}件的不参与排名，括号内为所依据的件数")
+            format!("按比率排名；案件少于{min_cases}件的不参与排名，括号内为所依据的件数")
         } else {
             format!("单位：{}", k.unit)
         },
@@ -465,6 +465,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let (townships, sees_district) = townships_for(&state, &caller, &q.org).await?;
     let all: Vec<&KeyIndicator> = key_indicators::ALL.iter().collect();
     let figures = district::figures(&state.db, &caller.scope(), &townships, &wanted(&all), 2000..=today.year()).await?;
+    let rules = rules::current(&state.db).await?;
+    let min_cases = min_cases(&rules, &caller);
     let years = selectable_years(&figures, today);
     let year = chosen_year(&q.year, &years, today, &mut notices);
     let chosen = match q.indicator.trim() {
@@ -490,12 +492,12 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
                 .map(|c| {
                     let now = Value::of(&figures, k, c.township, c.year);
                     let before = Value::of(&figures, k, c.township, c.year - 1);
-                    cell(k, Some(c.township), c.year, now, before)
+                    cell(k, Some(c.township), c.year, now, before, min_cases)
                 })
                 .collect();
             let total = district.then(|| {
                 let sum = |y: i32| Value::sum(townships.list.iter().map(|t| Value::of(&figures, k, t.id, y)));
-                cell(k, None, year, sum(year), sum(year - 1))
+                cell(k, None, year, sum(year), sum(year - 1), min_cases)
             });
             RowView {
                 code: k.code,
@@ -507,11 +509,11 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         })
         .collect();
     let held: Vec<i32> = figures.years_held.iter().copied().filter(|y| *y <= year).collect();
-    let chart = bar_chart(chosen, &townships, &figures, year);
+    let chart = bar_chart(chosen, &townships, &figures, year, min_cases);
     let trend = trend_chart(chosen, &townships, &figures, &held);
 
-    let calendar = rules::current(&state.db).await?.calendar;
-    let soon = fazhi_domain::ledger::due_soon_until(&calendar, today);
+    let calendar = &rules.calendar;
+    let soon = fazhi_domain::ledger::due_soon_until(calendar, today);
     let open = district::open_limits(&state.db, &caller.scope(), &townships, today, soon).await?;
     let heat_kinds: Vec<&'static str> =
         ledgers::ALL.iter().filter(|k| open.keys().any(|(_, kind)| kind == k.code)).map(|k| k.code).collect();
@@ -600,7 +602,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         heat_kinds: heat_kinds.iter().map(|k| ledgers::by_code(k).map(|l| l.label).unwrap_or_default()).collect(),
         heat,
         reports,
-        min_cases: MIN_CASES_TO_RANK,
+        min_cases,
         org: q.org.trim().to_owned(),
         sees_district,
     }
@@ -648,6 +650,12 @@ struct Comparison {
     years: Vec<i32>,
     figures: Figures,
     notices: Vec<String>,
+    min_cases: i64,
+}
+
+/// The fewest cases a rate is ranked on, as the district set it for the caller's organization.
+fn min_cases(rules: &rules::Rules, caller: &Caller) -> i64 {
+    rules.settings.number_at(&caller.scope().org_path, MIN_CASES.key).unwrap_or(MIN_CASES_TO_RANK)
 }
 
 async fn comparison(state: &AppState, caller: &Caller, q: &CompareQuery) -> Result<Comparison, PageError> {
@@ -697,7 +705,8 @@ async fn comparison(state: &AppState, caller: &Caller, q: &CompareQuery) -> Resu
     if from > to {
         std::mem::swap(&mut from, &mut to);
     }
-    Ok(Comparison { indicators, townships, years: (from..=to).collect(), figures, notices })
+    let min_cases = min_cases(&rules::current(&state.db).await?, caller);
+    Ok(Comparison { indicators, townships, years: (from..=to).collect(), figures, notices, min_cases })
 }
 
 pub struct CompareTable {
@@ -757,6 +766,7 @@ pub async fn compare(State(state): State<AppState>, caller: Caller, RawQuery(raw
                                 *y,
                                 Value::of(&c.figures, k, t.id, *y),
                                 Value::of(&c.figures, k, t.id, y - 1),
+                                c.min_cases,
                             )
                         })
                         .collect();
@@ -764,7 +774,7 @@ pub async fn compare(State(state): State<AppState>, caller: Caller, RawQuery(raw
                 })
                 .collect();
             let sum = |y: i32| Value::sum(c.townships.list.iter().map(|t| Value::of(&c.figures, k, t.id, y)));
-            let total = c.years.iter().map(|y| cell(k, None, *y, sum(*y), sum(y - 1))).collect();
+            let total = c.years.iter().map(|y| cell(k, None, *y, sum(*y), sum(y - 1), c.min_cases)).collect();
             let mut chart = trend_chart(k, &c.townships, &c.figures, &c.years);
             chart.title = format!("所选乡镇（街道）合计：{}", k.label);
             CompareTable { label: k.label.to_owned(), rows, total, chart }
@@ -792,7 +802,7 @@ pub async fn compare(State(state): State<AppState>, caller: Caller, RawQuery(raw
         to: c.years.last().copied().unwrap_or_default(),
         selectable,
         export_href: format!("/cockpit/compare/export?{}", keep(&c)),
-        min_cases: MIN_CASES_TO_RANK,
+        min_cases: c.min_cases,
     }
     .into_response())
 }
