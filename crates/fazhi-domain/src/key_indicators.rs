@@ -111,7 +111,8 @@ pub const MIN_CASES_TO_RANK: i64 = 5;
 pub const MIN_CASES: SettingSpec = SettingSpec {
     key: "cockpit.min_cases_to_rank",
     label: "比率参与排名的最少案件数",
-    article: "法治建设总览的公平规则（docs/cockpit.md）",
+    // Written out for readers in docs/cockpit.md.
+    article: "本平台《法治建设总览说明》中比率排名的公平规则",
     default: SettingDefault::Number { default: MIN_CASES_TO_RANK, min: 1, max: 100 },
     set_by: SetBy::District,
 };
