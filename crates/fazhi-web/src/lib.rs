@@ -43,11 +43,20 @@ pub struct AppState {
     sign_in_limits: Arc<sign_in_limits::SignInLimits>,
     /// Every route with the roles that may use it, filled when the router is built.
     routes: Arc<routes::RouteTable>,
+    /// The overview's figures as last read, while nothing was written since.
+    overview: Arc<pages::cockpit::OverviewCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, files: fazhi_store::attachments::FileStore) -> AppState {
-        AppState { db, config: Arc::new(config), files, sign_in_limits: Default::default(), routes: Default::default() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            files,
+            sign_in_limits: Default::default(),
+            routes: Default::default(),
+            overview: Default::default(),
+        }
     }
 }
 

@@ -483,3 +483,34 @@ async fn the_district_sets_the_fewest_cases_a_rate_is_ranked_on() {
     let compared = supervisor.get("/cockpit/compare?indicators=petition_on_time_rate").await.text().await.unwrap();
     assert!(compared.contains("案件少于100件的比率不参与排名"), "{compared}");
 }
+
+/// The overview keeps what it read only while nothing is written: a record stored after a view
+/// is on the next one.
+#[tokio::test]
+async fn the_overview_shows_a_record_written_after_it_was_read() {
+    let app = TestApp::spawn().await;
+    let supervisor = app.login("t_supervisor").await;
+    let clerk = app.login("t_clerk").await;
+    let row = |page: &str| {
+        page.split("id=\"row-petitions\"").nth(1).unwrap_or("").split("</tr>").next().unwrap_or("").to_owned()
+    };
+    let year = chrono::Datelike::year(&fazhi_store::beijing_today());
+    let before = supervisor.get(&format!("/cockpit?year={year}")).await.text().await.unwrap();
+    assert!(!row(&before).contains("1件次"), "{}", row(&before));
+    let r = clerk
+        .post_form(
+            "/ledgers/petitions",
+            &[
+                ("title", "反映村道积水"),
+                ("petitioner", "王某"),
+                ("channel", "来访"),
+                ("topic", "其他"),
+                ("source", "信访人直接提出"),
+                ("received_on", &format!("{year}-01-05")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let after = supervisor.get(&format!("/cockpit?year={year}")).await.text().await.unwrap();
+    assert!(row(&after).contains("1件次"), "the new petition is counted: {}", row(&after));
+}

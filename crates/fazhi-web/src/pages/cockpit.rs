@@ -15,6 +15,8 @@ use fazhi_office::xlsx::{Cell, TableWriter};
 use fazhi_store::district::{self, Figures, Townships};
 use fazhi_store::{StoreError, annual_reports, rules};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::{Nav, PageResult};
 use crate::AppState;
@@ -428,6 +430,53 @@ fn chosen_year(raw: &str, years: &[i32], today: NaiveDate, notices: &mut Vec<Str
 
 /// The townships the caller may see, narrowed to one by `org` (another township's: not found),
 /// and whether the caller sees several (the district, who may go back to all of them).
+/// What the overview reads from the store for one view: every key indicator's figures over the
+/// years held, and the open limits.
+pub struct OverviewData {
+    figures: Figures,
+    open: HashMap<(i64, String), district::OpenLimits>,
+}
+
+/// The overview's reads, kept while the data's version (`district::data_version`) and the day stay
+/// the same: sixteen supervisors opening the overview read the totals once, and a write anywhere,
+/// on any instance, makes the next view read them again. A few views are kept, never more.
+#[derive(Default)]
+pub struct OverviewCache(std::sync::Mutex<HashMap<ViewKey, Arc<OverviewData>>>);
+
+/// Whose view (scope and townships), on which day, of which version of the data.
+type ViewKey = (String, Vec<i64>, NaiveDate, i64);
+
+/// How many views are kept: a district's supervisors and its townships' leaders.
+const VIEWS_KEPT: usize = 64;
+
+impl OverviewCache {
+    async fn read(
+        &self,
+        db: &fazhi_store::Db,
+        scope: &fazhi_store::Scope,
+        townships: &Townships,
+        today: NaiveDate,
+        soon: NaiveDate,
+    ) -> Result<Arc<OverviewData>, StoreError> {
+        let version = district::data_version(db).await?;
+        let key = (scope.org_path.clone(), townships.list.iter().map(|t| t.id).collect(), today, version);
+        if let Some(kept) = self.0.lock().expect("the cache lock is never poisoned").get(&key) {
+            return Ok(kept.clone());
+        }
+        let all: Vec<&KeyIndicator> = key_indicators::ALL.iter().collect();
+        let figures = district::figures(db, scope, townships, &wanted(&all), 2000..=today.year()).await?;
+        let open = district::open_limits(db, scope, townships, today, soon).await?;
+        let data = Arc::new(OverviewData { figures, open });
+        let mut kept = self.0.lock().expect("the cache lock is never poisoned");
+        kept.retain(|k, _| k.2 == today && k.3 == version);
+        if kept.len() >= VIEWS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, data.clone());
+        Ok(data)
+    }
+}
+
 async fn townships_for(state: &AppState, caller: &Caller, org: &str) -> Result<(Townships, bool), PageError> {
     let mut townships = Townships::of(&state.db, &caller.scope()).await?;
     let several = townships.list.len() > 1;
@@ -463,10 +512,11 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let today = fazhi_store::beijing_today();
     let mut notices = Vec::new();
     let (townships, sees_district) = townships_for(&state, &caller, &q.org).await?;
-    let all: Vec<&KeyIndicator> = key_indicators::ALL.iter().collect();
-    let figures = district::figures(&state.db, &caller.scope(), &townships, &wanted(&all), 2000..=today.year()).await?;
     let rules = rules::current(&state.db).await?;
     let min_cases = min_cases(&rules, &caller);
+    let soon = fazhi_domain::ledger::due_soon_until(&rules.calendar, today);
+    let read = state.overview.read(&state.db, &caller.scope(), &townships, today, soon).await?;
+    let (figures, open) = (&read.figures, &read.open);
     let years = selectable_years(&figures, today);
     let year = chosen_year(&q.year, &years, today, &mut notices);
     let chosen = match q.indicator.trim() {
@@ -512,9 +562,6 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let chart = bar_chart(chosen, &townships, &figures, year, min_cases);
     let trend = trend_chart(chosen, &townships, &figures, &held);
 
-    let calendar = &rules.calendar;
-    let soon = fazhi_domain::ledger::due_soon_until(calendar, today);
-    let open = district::open_limits(&state.db, &caller.scope(), &townships, today, soon).await?;
     let heat_kinds: Vec<&'static str> =
         ledgers::ALL.iter().filter(|k| open.keys().any(|(_, kind)| kind == k.code)).map(|k| k.code).collect();
     let heat = townships
