@@ -7,7 +7,9 @@
 //! - `fazhi calendar load` recounting every open deadline (≤ 10 s);
 //! - a filtered, sorted list page under 32 concurrent clients (wrk): p99 ≤ 50 ms;
 //! - the district's overview of a year under 16 concurrent supervisors: p99 ≤ 100 ms, and the
-//!   comparison workbook of 30 townships × 5 years: ≤ 2 s (issue 17).
+//!   comparison workbook of 30 townships × 5 years: ≤ 2 s (issue 17);
+//! - the district's open-limit counts walked limit by limit (issue 17's first way) beside the
+//!   counts kept with each write, in the same run.
 //!
 //! Run: `cargo bench -p fazhi --bench ledger_scale` (needs `wrk`, Debian's package). Seeding takes
 //! a few minutes; FAZHI_BENCH_DIR keeps the seeded database for the next run, and FAZHI_BIN runs
