@@ -517,7 +517,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let soon = fazhi_domain::ledger::due_soon_until(&rules.calendar, today);
     let read = state.overview.read(&state.db, &caller.scope(), &townships, today, soon).await?;
     let (figures, open) = (&read.figures, &read.open);
-    let years = selectable_years(&figures, today);
+    let years = selectable_years(figures, today);
     let year = chosen_year(&q.year, &years, today, &mut notices);
     let chosen = match q.indicator.trim() {
         "" => &key_indicators::ALL[0],
@@ -540,13 +540,13 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
             let cells = columns
                 .iter()
                 .map(|c| {
-                    let now = Value::of(&figures, k, c.township, c.year);
-                    let before = Value::of(&figures, k, c.township, c.year - 1);
+                    let now = Value::of(figures, k, c.township, c.year);
+                    let before = Value::of(figures, k, c.township, c.year - 1);
                     cell(k, Some(c.township), c.year, now, before, min_cases)
                 })
                 .collect();
             let total = district.then(|| {
-                let sum = |y: i32| Value::sum(townships.list.iter().map(|t| Value::of(&figures, k, t.id, y)));
+                let sum = |y: i32| Value::sum(townships.list.iter().map(|t| Value::of(figures, k, t.id, y)));
                 cell(k, None, year, sum(year), sum(year - 1), min_cases)
             });
             RowView {
@@ -559,8 +559,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         })
         .collect();
     let held: Vec<i32> = figures.years_held.iter().copied().filter(|y| *y <= year).collect();
-    let chart = bar_chart(chosen, &townships, &figures, year, min_cases);
-    let trend = trend_chart(chosen, &townships, &figures, &held);
+    let chart = bar_chart(chosen, &townships, figures, year, min_cases);
+    let trend = trend_chart(chosen, &townships, figures, &held);
 
     let heat_kinds: Vec<&'static str> =
         ledgers::ALL.iter().filter(|k| open.keys().any(|(_, kind)| kind == k.code)).map(|k| k.code).collect();
