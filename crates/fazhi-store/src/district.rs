@@ -138,9 +138,9 @@ pub struct OpenLimits {
     pub due_soon: i64,
 }
 
-/// The open limits due by `soon`, by township and kind. The open ones are counted already
-/// (`ledger_open_counts`); only those not yet due are read, a range of the due index, and the rest
-/// have passed: the cost does not grow with the years of overdue limits.
+/// The open limits due by `soon`, by township and kind. Those due in months past are counted
+/// already (`ledger_open_counts`); only this month's are read, a range of the due index: the cost
+/// grows neither with the years of overdue limits nor with those due years ahead.
 pub async fn open_limits(
     db: &Db,
     scope: &Scope,
@@ -151,37 +151,40 @@ pub async fn open_limits(
     use ledger_deadline::Column as D;
     use ledger_open_count::Column as O;
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
-    let mut counted = ledger_open_count::Entity::find()
+    let mut past_months = ledger_open_count::Entity::find()
         .select_only()
         .columns([O::OrgId, O::Kind])
         // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
         .expr_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
+        .filter(O::Month.lt(crate::ledger::due_month(today)))
         .group_by(O::OrgId)
         .group_by(O::Kind);
-    let due_soon = Expr::case(Expr::col(D::Due).lte(soon), 1).finally(0);
-    let mut not_yet_due = ledger_deadline::Entity::find()
+    let overdue = Expr::case(Expr::col(D::Due).lt(today), 1).finally(0);
+    let due_soon = Expr::case(Expr::col(D::Due).gte(today), 1).finally(0);
+    let mut this_month = ledger_deadline::Entity::find()
         .select_only()
         .columns([D::OrgId, D::Kind])
-        .expr_as(Expr::cust("COUNT(*)"), "not_due")
+        .expr_as(Func::sum(overdue), "overdue")
         .expr_as(Func::sum(due_soon), "due_soon")
-        .filter(D::Due.gte(today))
+        .filter(D::Due.gte(crate::ledger::month_start(today)))
+        .filter(D::Due.lte(Ord::max(soon, today)))
         .group_by(D::OrgId)
         .group_by(D::Kind);
     if !orgs.everything {
-        counted = counted.filter(O::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
-        not_yet_due = not_yet_due.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+        past_months = past_months.filter(O::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
+        this_month = this_month.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
     }
-    let counted: Vec<(i64, String, i64)> = counted.into_tuple().all(db.conn()).await?;
-    let not_yet_due: Vec<(i64, String, i64, i64)> = not_yet_due.into_tuple().all(db.conn()).await?;
+    let past_months: Vec<(i64, String, i64)> = past_months.into_tuple().all(db.conn()).await?;
+    let this_month: Vec<(i64, String, i64, i64)> = this_month.into_tuple().all(db.conn()).await?;
     let mut out: HashMap<(i64, String), OpenLimits> = HashMap::new();
-    for (org, kind, open) in counted {
+    for (org, kind, open) in past_months {
         let Some(&township) = townships.of_org.get(&org) else { continue };
         out.entry((township, kind)).or_default().overdue += open;
     }
-    for (org, kind, not_due, due_soon) in not_yet_due {
+    for (org, kind, overdue, due_soon) in this_month {
         let Some(&township) = townships.of_org.get(&org) else { continue };
         let entry = out.entry((township, kind)).or_default();
-        entry.overdue -= not_due;
+        entry.overdue += overdue;
         entry.due_soon += due_soon;
     }
     out.retain(|_, limits| limits.overdue != 0 || limits.due_soon != 0);

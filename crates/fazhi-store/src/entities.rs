@@ -495,10 +495,9 @@ pub mod ledger_open_count {
     use sea_orm::entity::prelude::*;
 
     /// How many open time limits (`ledger_deadlines` rows) an organization has of one kind and
-    /// deadline, kept in the same write transaction as those rows. Whether a limit has passed
-    /// depends on the day, so the counts say how many are open; the ones not yet due are few (a
-    /// range of the due index), and the overdue are the rest: the district's counts never walk
-    /// the years of overdue limits.
+    /// deadline falling due in one month, kept in the same write transaction as those rows. The
+    /// district's counts read these for the months past and only the current month's limits, a
+    /// range of the due index: they never walk the years of overdue limits nor the years ahead.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "ledger_open_counts")]
     pub struct Model {
@@ -508,6 +507,10 @@ pub mod ledger_open_count {
         pub kind: String,
         #[sea_orm(primary_key, auto_increment = false)]
         pub code: String,
+        /// The month the limits fall due in (`202612`): the months before this one have passed
+        /// whole, so the overdue are those counts and this month's limits before today.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: i32,
         pub open: i64,
     }
 

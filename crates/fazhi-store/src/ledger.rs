@@ -1030,22 +1030,48 @@ async fn write_deadlines<C: ConnectionTrait>(
     write_figures(conn, kind, record, &ctx.at(org_path), new_record).await
 }
 
-/// The open limits a write adds and removes, by (organization, kind, deadline code): what it
-/// moves `ledger_open_counts` by.
+/// The month a limit falls due in, as `ledger_open_counts` keys it (`202612`).
+pub(crate) fn due_month(due: NaiveDate) -> i32 {
+    due.year() * 100 + due.month() as i32
+}
+
+/// The first day of the month `today` is in: the limits due before it are counted by month.
+pub(crate) fn month_start(today: NaiveDate) -> NaiveDate {
+    today.with_day(1).expect("every month has a first day")
+}
+
+/// A limit as the counts key it: organization, kind, deadline code, month due.
+type CountKey = (i64, String, String, i32);
+
+/// The open limits a write adds and removes, by (organization, kind, deadline code, month due):
+/// what it moves `ledger_open_counts` by.
 #[derive(Default)]
-struct OpenCounts(BTreeMap<(i64, String, String), i64>);
+struct OpenCounts(BTreeMap<CountKey, i64>);
 
 impl OpenCounts {
     fn add(&mut self, rows: &[ledger_deadline::ActiveModel]) {
         for row in rows {
-            let key = (*row.org_id.as_ref(), row.kind.as_ref().clone(), row.code.as_ref().clone());
+            let key = (
+                *row.org_id.as_ref(),
+                row.kind.as_ref().clone(),
+                row.code.as_ref().clone(),
+                due_month(*row.due.as_ref()),
+            );
             *self.0.entry(key).or_default() += 1;
         }
     }
 
-    fn remove(&mut self, stored: Vec<(i64, String, String)>) {
-        for key in stored {
-            *self.0.entry(key).or_default() -= 1;
+    fn remove(&mut self, stored: Vec<(i64, String, String, NaiveDate)>) {
+        for (org_id, kind, code, due) in stored {
+            *self.0.entry((org_id, kind, code, due_month(due))).or_default() -= 1;
+        }
+    }
+
+    /// A limit whose due day moved (a calendar loaded) moves between months.
+    fn moved(&mut self, org_id: i64, kind: &str, code: &str, from: NaiveDate, to: NaiveDate) {
+        if due_month(from) != due_month(to) {
+            *self.0.entry((org_id, kind.to_owned(), code.to_owned(), due_month(from))).or_default() -= 1;
+            *self.0.entry((org_id, kind.to_owned(), code.to_owned(), due_month(to))).or_default() += 1;
         }
     }
 
@@ -1058,15 +1084,16 @@ impl OpenCounts {
             .0
             .into_iter()
             .filter(|(_, n)| *n != 0)
-            .map(|((org_id, kind, code), open)| ledger_open_count::ActiveModel {
+            .map(|((org_id, kind, code, month), open)| ledger_open_count::ActiveModel {
                 org_id: Set(org_id),
                 kind: Set(kind),
                 code: Set(code),
+                month: Set(month),
                 open: Set(open),
             })
             .collect();
         for chunk in rows.chunks(2000) {
-            let on_conflict = OnConflict::columns([O::OrgId, O::Kind, O::Code])
+            let on_conflict = OnConflict::columns([O::OrgId, O::Kind, O::Code, O::Month])
                 .value(
                     O::Open,
                     Expr::col((ledger_open_count::Entity, O::Open)).add(Expr::col((Alias::new("excluded"), O::Open))),
@@ -1078,16 +1105,16 @@ impl OpenCounts {
     }
 }
 
-/// The (organization, kind, deadline code) of the stored limits of these records: what deleting
-/// them takes off the counts.
+/// The (organization, kind, deadline code, due day) of the stored limits of these records: what
+/// deleting them takes off the counts.
 async fn stored_limits<C: ConnectionTrait>(
     conn: &C,
     record_ids: &[i64],
-) -> Result<Vec<(i64, String, String)>, StoreError> {
+) -> Result<Vec<(i64, String, String, NaiveDate)>, StoreError> {
     use ledger_deadline::Column as D;
     Ok(ledger_deadline::Entity::find()
         .select_only()
-        .columns([D::OrgId, D::Kind, D::Code])
+        .columns([D::OrgId, D::Kind, D::Code, D::Due])
         .filter(D::RecordId.is_in(record_ids.iter().copied()))
         .into_tuple()
         .all(conn)
@@ -1095,26 +1122,26 @@ async fn stored_limits<C: ConnectionTrait>(
 }
 
 /// Counts `ledger_open_counts` again from the limits stored: when the table is made, and after a
-/// restore. One grouped read.
+/// restore. One grouped read by due day, summed by month here.
 pub(crate) async fn recount_open_counts<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
     use ledger_deadline::Column as D;
-    use ledger_open_count::Column as O;
-    use sea_orm::sea_query::{Expr, Query};
     ledger_open_count::Entity::delete_many().exec(conn).await?;
-    let counted = Query::select()
-        .columns([D::OrgId, D::Kind, D::Code])
-        .expr(Expr::cust("COUNT(*)"))
-        .from(ledger_deadline::Entity)
-        .group_by_columns([D::OrgId, D::Kind, D::Code])
-        .to_owned();
-    let insert = Query::insert()
-        .into_table(ledger_open_count::Entity)
-        .columns([O::OrgId, O::Kind, O::Code, O::Open])
-        .select_from(counted)
-        .map_err(|e| StoreError::Internal(format!("待办计数无法重算：{e}")))?
-        .to_owned();
-    conn.execute(&insert).await?;
-    Ok(())
+    let by_day: Vec<(i64, String, String, NaiveDate, i64)> = ledger_deadline::Entity::find()
+        .select_only()
+        .columns([D::OrgId, D::Kind, D::Code, D::Due])
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .group_by(D::OrgId)
+        .group_by(D::Kind)
+        .group_by(D::Code)
+        .group_by(D::Due)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut counts = OpenCounts::default();
+    for (org_id, kind, code, due, n) in by_day {
+        *counts.0.entry((org_id, kind, code, due_month(due))).or_default() += n;
+    }
+    counts.write(conn).await
 }
 
 /// A record's figure rows, each added to `totals` as it is made.
@@ -1356,12 +1383,14 @@ async fn deadlines_after<C: ConnectionTrait>(
 /// is counted again from its own start and period, and only the rows whose day or provisional
 /// mark changed are written. No record is read. Returns how many rows changed.
 pub(crate) async fn recount_due_days<C: ConnectionTrait>(conn: &C, ctx: &Context<'_>) -> Result<usize, StoreError> {
-    type Row = (i64, String, NaiveDate, String, NaiveDate, bool);
+    type Row = (i64, String, String, i64, NaiveDate, String, NaiveDate, bool);
     let rows: Vec<Row> = ledger_deadline::Entity::find()
         .select_only()
         .columns([
             ledger_deadline::Column::RecordId,
             ledger_deadline::Column::Code,
+            ledger_deadline::Column::Kind,
+            ledger_deadline::Column::OrgId,
             ledger_deadline::Column::Start,
             ledger_deadline::Column::PeriodJson,
             ledger_deadline::Column::Due,
@@ -1371,11 +1400,13 @@ pub(crate) async fn recount_due_days<C: ConnectionTrait>(conn: &C, ctx: &Context
         .all(conn)
         .await?;
     let mut changed = 0;
-    for (record_id, code, start, period_json, due, provisional) in rows {
+    let mut counts = OpenCounts::default();
+    for (record_id, code, kind, org_id, start, period_json, due, provisional) in rows {
         let counted = StoredPeriod::parse(&period_json, record_id, &code)?.count(ctx, start);
         if (counted.due, counted.provisional) == (due, provisional) {
             continue;
         }
+        counts.moved(org_id, &kind, &code, due, counted.due);
         ledger_deadline::Entity::update_many()
             .col_expr(ledger_deadline::Column::Due, sea_orm::sea_query::Expr::value(counted.due))
             .col_expr(ledger_deadline::Column::Provisional, sea_orm::sea_query::Expr::value(counted.provisional))
@@ -1385,6 +1416,7 @@ pub(crate) async fn recount_due_days<C: ConnectionTrait>(conn: &C, ctx: &Context
             .await?;
         changed += 1;
     }
+    counts.write(conn).await?;
     Ok(changed)
 }
 
@@ -1542,9 +1574,9 @@ pub async fn due_by(
             })
         })
         .collect();
-    // Per organization: the open limits are counted already; of them, only those not yet due
-    // are read (a range of the due index), and the rest have passed. The cost does not grow with
-    // the years of overdue limits.
+    // Per organization: the limits due in months past are counted already (`ledger_open_counts`);
+    // only this month's are read, a range of the due index. The cost grows neither with the years
+    // of overdue limits nor with those due years ahead.
     use sea_orm::sea_query::Expr;
     fn pairs<Col: ColumnTrait>(only: &[(&str, &str)], kind_col: Col, code_col: Col) -> Condition {
         let mut any = Condition::any();
@@ -1553,40 +1585,46 @@ pub async fn due_by(
         }
         any
     }
-    let mut counted = ledger_open_count::Entity::find()
+    let first = month_start(today);
+    let mut past_months = ledger_open_count::Entity::find()
         .select_only()
         .column(ledger_open_count::Column::OrgId)
         // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
         .column_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
+        .filter(ledger_open_count::Column::Month.lt(due_month(today)))
         .group_by(ledger_open_count::Column::OrgId);
-    // SUM of 32-bit integers is a 64-bit integer on PostgreSQL.
-    let due_by_until: Expr =
-        sea_orm::sea_query::Func::sum(Expr::case(ledger_deadline::Column::Due.lte(until), 1i32).finally(0i32)).into();
-    let mut not_yet_due = ledger_deadline::Entity::find()
+    let side = |overdue: bool| -> Expr {
+        let due = ledger_deadline::Column::Due;
+        let cond = if overdue { due.lt(today) } else { due.gte(today) };
+        // SUM of 32-bit integers is a 64-bit integer on PostgreSQL.
+        sea_orm::sea_query::Func::sum(Expr::case(cond, 1i32).finally(0i32)).into()
+    };
+    let mut this_month = ledger_deadline::Entity::find()
         .select_only()
         .column(ledger_deadline::Column::OrgId)
-        .column_as(Expr::cust("COUNT(*)"), "not_due")
-        .column_as(due_by_until, "due_soon")
-        .filter(ledger_deadline::Column::Due.gte(today))
+        .column_as(side(true), "overdue")
+        .column_as(side(false), "due_soon")
+        .filter(ledger_deadline::Column::Due.gte(first))
+        .filter(ledger_deadline::Column::Due.lte(Ord::max(until, today)))
         .group_by(ledger_deadline::Column::OrgId);
     if !orgs.everything {
-        counted = counted.filter(ledger_open_count::Column::OrgId.is_in(orgs.ids()));
-        not_yet_due = not_yet_due.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids()));
+        past_months = past_months.filter(ledger_open_count::Column::OrgId.is_in(orgs.ids()));
+        this_month = this_month.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids()));
     }
     if let Some(only) = only {
-        counted = counted.filter(pairs(only, ledger_open_count::Column::Kind, ledger_open_count::Column::Code));
-        not_yet_due = not_yet_due.filter(pairs(only, ledger_deadline::Column::Kind, ledger_deadline::Column::Code));
+        past_months = past_months.filter(pairs(only, ledger_open_count::Column::Kind, ledger_open_count::Column::Code));
+        this_month = this_month.filter(pairs(only, ledger_deadline::Column::Kind, ledger_deadline::Column::Code));
     }
-    let counted: Vec<(i64, i64)> = counted.into_tuple().all(db.conn()).await?;
-    let not_yet_due: Vec<(i64, i64, Option<i64>)> = not_yet_due.into_tuple().all(db.conn()).await?;
+    let past_months: Vec<(i64, i64)> = past_months.into_tuple().all(db.conn()).await?;
+    let this_month: Vec<(i64, Option<i64>, Option<i64>)> = this_month.into_tuple().all(db.conn()).await?;
     let mut per_path: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (org_id, open) in counted {
+    for (org_id, open) in past_months {
         per_path.entry(orgs.path_of(org_id).to_owned()).or_default().1 += open;
     }
-    for (org_id, not_due, due_soon) in not_yet_due {
+    for (org_id, overdue, due_soon) in this_month {
         let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
         entry.0 += due_soon.unwrap_or(0);
-        entry.1 -= not_due;
+        entry.1 += overdue.unwrap_or(0);
     }
     let per_path: BTreeMap<String, (u64, u64)> = per_path
         .into_iter()

@@ -211,4 +211,5 @@ async fn loading_a_year_recounts_the_open_deadlines_that_run_into_it() {
         .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
         .count();
     assert_eq!(weekdays_between, 2, "{before} → {after}");
+    common::assert_open_counts_match(&app.db).await;
 }

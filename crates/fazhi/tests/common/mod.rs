@@ -493,29 +493,41 @@ pub fn edited_sheet(title: &str, headers: &[String], rows: &[Vec<String>]) -> Ve
     w.finish().unwrap()
 }
 
-/// The open-limit counts kept with every write equal a recount of the open limits stored.
+/// The open-limit counts kept with every write equal a recount of the open limits stored, month
+/// by month.
 pub async fn assert_open_counts_match(db: &Db) {
+    use chrono::Datelike;
     use sea_orm::{ConnectionTrait, Statement};
-    let read = |sql: &'static str| async move {
-        let backend = db.raw_for_tests().get_database_backend();
-        let rows = db.raw_for_tests().query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
-        let mut out: Vec<(i64, String, String, i64)> = rows
+    let backend = db.raw_for_tests().get_database_backend();
+    let read = |sql: &'static str| db.raw_for_tests().query_all_raw(Statement::from_string(backend, sql));
+    let mut kept: Vec<(i64, String, String, i32, i64)> =
+        read("SELECT org_id, kind, code, month, open FROM ledger_open_counts WHERE open <> 0")
+            .await
+            .unwrap()
             .iter()
             .map(|r| {
                 (
-                    r.try_get_by_index::<i64>(0).unwrap(),
-                    r.try_get_by_index::<String>(1).unwrap(),
-                    r.try_get_by_index::<String>(2).unwrap(),
-                    r.try_get_by_index::<i64>(3).unwrap(),
+                    r.try_get_by_index(0).unwrap(),
+                    r.try_get_by_index(1).unwrap(),
+                    r.try_get_by_index(2).unwrap(),
+                    r.try_get_by_index(3).unwrap(),
+                    r.try_get_by_index(4).unwrap(),
                 )
             })
             .collect();
-        out.sort();
-        out
-    };
-    let kept = read("SELECT org_id, kind, code, open FROM ledger_open_counts WHERE open <> 0").await;
-    let recounted =
-        read("SELECT org_id, kind, code, CAST(COUNT(*) AS BIGINT) FROM ledger_deadlines GROUP BY org_id, kind, code")
-            .await;
-    assert_eq!(kept, recounted, "the open-limit counts follow the open limits");
+    kept.sort();
+    let mut recounted: std::collections::BTreeMap<(i64, String, String, i32), i64> = Default::default();
+    for r in read("SELECT org_id, kind, code, due FROM ledger_deadlines").await.unwrap() {
+        let due: chrono::NaiveDate = r.try_get_by_index(3).unwrap();
+        let key = (
+            r.try_get_by_index(0).unwrap(),
+            r.try_get_by_index(1).unwrap(),
+            r.try_get_by_index(2).unwrap(),
+            due.year() * 100 + due.month() as i32,
+        );
+        *recounted.entry(key).or_default() += 1;
+    }
+    let recounted: Vec<(i64, String, String, i32, i64)> =
+        recounted.into_iter().map(|((o, k, c, m), n)| (o, k, c, m, n)).collect();
+    assert_eq!(kept, recounted, "the open-limit counts follow the open limits, month by month");
 }
