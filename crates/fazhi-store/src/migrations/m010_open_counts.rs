@@ -1,6 +1,6 @@
-//! Version 10: the open time limits counted by organization, kind and deadline, kept with each
-//! write, so the district's 我的待办 and overview count overdue limits without walking them.
-//! Filled here from the limits already stored.
+//! Version 10: the open time limits counted by organization, kind, deadline and month due, kept
+//! with each write, so the district's 我的待办 and overview count overdue limits without walking
+//! them. Filled here from the limits already stored.
 
 use sea_orm_migration::prelude::DeriveMigrationName;
 use sea_orm_migration::{DbErr, MigrationTrait, SchemaManager, async_trait};
