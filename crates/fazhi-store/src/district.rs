@@ -8,10 +8,9 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fazhi_domain::ledger::RECORDS;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::entities::{annual_report, ledger_deadline, ledger_figure_total, ledger_open_count};
+use crate::entities::{annual_report, ledger_figure_total};
 use crate::ledger::ScopeOrgs;
 use crate::orgs::{self, OrgView};
 use crate::{Db, Scope, StoreError};
@@ -130,17 +129,9 @@ pub async fn figures(
     Ok(Figures { sums, kept, years_held })
 }
 
-/// The open time limits of a township and kind: how many have passed, how many fall due by
-/// `soon`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OpenLimits {
-    pub overdue: i64,
-    pub due_soon: i64,
-}
+pub use crate::ledger::OpenLimits;
 
-/// The open limits due by `soon`, by township and kind. Those due in months past are counted
-/// already (`ledger_open_counts`); only this month's are read, a range of the due index: the cost
-/// grows neither with the years of overdue limits nor with those due years ahead.
+/// The open limits due by `soon`, by township and kind (`ledger::open_limit_counts`).
 pub async fn open_limits(
     db: &Db,
     scope: &Scope,
@@ -148,44 +139,13 @@ pub async fn open_limits(
     today: NaiveDate,
     soon: NaiveDate,
 ) -> Result<HashMap<(i64, String), OpenLimits>, StoreError> {
-    use ledger_deadline::Column as D;
-    use ledger_open_count::Column as O;
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
-    let mut past_months = ledger_open_count::Entity::find()
-        .select_only()
-        .columns([O::OrgId, O::Kind])
-        // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
-        .expr_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
-        .filter(O::Month.lt(crate::ledger::due_month(today)))
-        .group_by(O::OrgId)
-        .group_by(O::Kind);
-    let overdue = Expr::case(Expr::col(D::Due).lt(today), 1).finally(0);
-    let due_soon = Expr::case(Expr::col(D::Due).gte(today), 1).finally(0);
-    let mut this_month = ledger_deadline::Entity::find()
-        .select_only()
-        .columns([D::OrgId, D::Kind])
-        .expr_as(Func::sum(overdue), "overdue")
-        .expr_as(Func::sum(due_soon), "due_soon")
-        .filter(D::Due.gte(crate::ledger::month_start(today)))
-        .filter(D::Due.lte(Ord::max(soon, today)))
-        .group_by(D::OrgId)
-        .group_by(D::Kind);
-    if !orgs.everything {
-        past_months = past_months.filter(O::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
-        this_month = this_month.filter(D::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
-    }
-    let past_months: Vec<(i64, String, i64)> = past_months.into_tuple().all(db.conn()).await?;
-    let this_month: Vec<(i64, String, i64, i64)> = this_month.into_tuple().all(db.conn()).await?;
     let mut out: HashMap<(i64, String), OpenLimits> = HashMap::new();
-    for (org, kind, open) in past_months {
-        let Some(&township) = townships.of_org.get(&org) else { continue };
-        out.entry((township, kind)).or_default().overdue += open;
-    }
-    for (org, kind, overdue, due_soon) in this_month {
+    for (org, kind, counted) in crate::ledger::open_limit_counts(db.conn(), &orgs, today, soon, None).await? {
         let Some(&township) = townships.of_org.get(&org) else { continue };
         let entry = out.entry((township, kind)).or_default();
-        entry.overdue += overdue;
-        entry.due_soon += due_soon;
+        entry.overdue += counted.overdue;
+        entry.due_soon += counted.due_soon;
     }
     out.retain(|_, limits| limits.overdue != 0 || limits.due_soon != 0);
     Ok(out)

@@ -1486,6 +1486,79 @@ pub struct DueItem {
     pub how: Vec<String>,
 }
 
+/// How many open limits have passed and how many fall due from today to a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenLimits {
+    pub overdue: i64,
+    pub due_soon: i64,
+}
+
+/// The open limits of the organizations in `orgs`, by organization and kind: how many have passed
+/// and how many fall due from today to `until`, only of the (kind, code) pairs in `only` if given.
+/// Those due in months past are counted already (`ledger_open_counts`); only this month's are
+/// read, a range of the due index, so the cost grows neither with the years of overdue limits nor
+/// with those due years ahead. The district's 我的待办 and overview both count here.
+pub(crate) async fn open_limit_counts<C: ConnectionTrait>(
+    conn: &C,
+    orgs: &ScopeOrgs,
+    today: NaiveDate,
+    until: NaiveDate,
+    only: Option<&[(&str, &str)]>,
+) -> Result<Vec<(i64, String, OpenLimits)>, StoreError> {
+    use ledger_deadline::Column as D;
+    use ledger_open_count::Column as O;
+    use sea_orm::sea_query::{Expr, Func};
+    fn pairs<Col: ColumnTrait>(only: &[(&str, &str)], kind_col: Col, code_col: Col) -> Condition {
+        let mut any = Condition::any();
+        for (kind, code) in only {
+            any = any.add(Condition::all().add(kind_col.eq(*kind)).add(code_col.eq(*code)));
+        }
+        any
+    }
+    let mut past_months = ledger_open_count::Entity::find()
+        .select_only()
+        .columns([O::OrgId, O::Kind])
+        // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
+        .column_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
+        .filter(O::Month.lt(due_month(today)))
+        .group_by(O::OrgId)
+        .group_by(O::Kind);
+    let side = |overdue: bool| -> Expr {
+        let cond = if overdue { D::Due.lt(today) } else { D::Due.gte(today) };
+        // SUM of 32-bit integers is a 64-bit integer on PostgreSQL.
+        Func::sum(Expr::case(cond, 1i32).finally(0i32)).into()
+    };
+    let mut this_month = ledger_deadline::Entity::find()
+        .select_only()
+        .columns([D::OrgId, D::Kind])
+        .column_as(side(true), "overdue")
+        .column_as(side(false), "due_soon")
+        .filter(D::Due.gte(month_start(today)))
+        .filter(D::Due.lte(Ord::max(until, today)))
+        .group_by(D::OrgId)
+        .group_by(D::Kind);
+    if !orgs.everything {
+        past_months = past_months.filter(O::OrgId.is_in(orgs.ids()));
+        this_month = this_month.filter(D::OrgId.is_in(orgs.ids()));
+    }
+    if let Some(only) = only {
+        past_months = past_months.filter(pairs(only, O::Kind, O::Code));
+        this_month = this_month.filter(pairs(only, D::Kind, D::Code));
+    }
+    let past_months: Vec<(i64, String, i64)> = past_months.into_tuple().all(conn).await?;
+    let this_month: Vec<(i64, String, Option<i64>, Option<i64>)> = this_month.into_tuple().all(conn).await?;
+    let mut out: BTreeMap<(i64, String), OpenLimits> = BTreeMap::new();
+    for (org_id, kind, open) in past_months {
+        out.entry((org_id, kind)).or_default().overdue += open;
+    }
+    for (org_id, kind, overdue, due_soon) in this_month {
+        let entry = out.entry((org_id, kind)).or_default();
+        entry.overdue += overdue.unwrap_or(0);
+        entry.due_soon += due_soon.unwrap_or(0);
+    }
+    Ok(out.into_iter().map(|((org_id, kind), counted)| (org_id, kind, counted)).collect())
+}
+
 /// Which of the limits due the list shows (the counts always cover all of them).
 #[derive(Debug, Clone, Default)]
 pub struct DueItems<'a> {
@@ -1574,57 +1647,11 @@ pub async fn due_by(
             })
         })
         .collect();
-    // Per organization: the limits due in months past are counted already (`ledger_open_counts`);
-    // only this month's are read, a range of the due index. The cost grows neither with the years
-    // of overdue limits nor with those due years ahead.
-    use sea_orm::sea_query::Expr;
-    fn pairs<Col: ColumnTrait>(only: &[(&str, &str)], kind_col: Col, code_col: Col) -> Condition {
-        let mut any = Condition::any();
-        for (kind, code) in only {
-            any = any.add(Condition::all().add(kind_col.eq(*kind)).add(code_col.eq(*code)));
-        }
-        any
-    }
-    let first = month_start(today);
-    let mut past_months = ledger_open_count::Entity::find()
-        .select_only()
-        .column(ledger_open_count::Column::OrgId)
-        // SUM of a 64-bit column is NUMERIC on PostgreSQL: cast back.
-        .column_as(Expr::cust("CAST(SUM(open) AS BIGINT)"), "open")
-        .filter(ledger_open_count::Column::Month.lt(due_month(today)))
-        .group_by(ledger_open_count::Column::OrgId);
-    let side = |overdue: bool| -> Expr {
-        let due = ledger_deadline::Column::Due;
-        let cond = if overdue { due.lt(today) } else { due.gte(today) };
-        // SUM of 32-bit integers is a 64-bit integer on PostgreSQL.
-        sea_orm::sea_query::Func::sum(Expr::case(cond, 1i32).finally(0i32)).into()
-    };
-    let mut this_month = ledger_deadline::Entity::find()
-        .select_only()
-        .column(ledger_deadline::Column::OrgId)
-        .column_as(side(true), "overdue")
-        .column_as(side(false), "due_soon")
-        .filter(ledger_deadline::Column::Due.gte(first))
-        .filter(ledger_deadline::Column::Due.lte(Ord::max(until, today)))
-        .group_by(ledger_deadline::Column::OrgId);
-    if !orgs.everything {
-        past_months = past_months.filter(ledger_open_count::Column::OrgId.is_in(orgs.ids()));
-        this_month = this_month.filter(ledger_deadline::Column::OrgId.is_in(orgs.ids()));
-    }
-    if let Some(only) = only {
-        past_months = past_months.filter(pairs(only, ledger_open_count::Column::Kind, ledger_open_count::Column::Code));
-        this_month = this_month.filter(pairs(only, ledger_deadline::Column::Kind, ledger_deadline::Column::Code));
-    }
-    let past_months: Vec<(i64, i64)> = past_months.into_tuple().all(db.conn()).await?;
-    let this_month: Vec<(i64, Option<i64>, Option<i64>)> = this_month.into_tuple().all(db.conn()).await?;
     let mut per_path: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (org_id, open) in past_months {
-        per_path.entry(orgs.path_of(org_id).to_owned()).or_default().1 += open;
-    }
-    for (org_id, overdue, due_soon) in this_month {
+    for (org_id, _, counted) in open_limit_counts(db.conn(), &orgs, today, until, only).await? {
         let entry = per_path.entry(orgs.path_of(org_id).to_owned()).or_default();
-        entry.0 += due_soon.unwrap_or(0);
-        entry.1 += overdue.unwrap_or(0);
+        entry.0 += counted.due_soon;
+        entry.1 += counted.overdue;
     }
     let per_path: BTreeMap<String, (u64, u64)> = per_path
         .into_iter()
