@@ -284,14 +284,18 @@ impl<'f, 'a> Cues<'f, 'a> {
     }
 }
 
-/// The rates a report states. The ledgers count cases, not rates, so these ids are declared here,
-/// with their words; every other id is a ledger's indicator (docs/ledgers.md).
-pub const RATES: &[(&str, &str)] = &[
+/// The figures a report states that no ledger counts — its rates, and a few counts kept outside
+/// the ledgers — declared here with their words; every other id is a ledger's indicator
+/// (docs/ledgers.md).
+pub const REPORT_ONLY: &[(&str, &str)] = &[
     ("study.exam_pass_rate", "法治理论考试通过率"),
     ("study.coverage_rate", "学法受教育面"),
     ("enforcement.trained_rate", "执法人员培训考核率"),
     ("decisions.legality_review_rate", "重大决策合法性审查率"),
     ("litigation.head_appearance_rate", "负责人出庭应诉率"),
+    ("grids.count", "网格数"),
+    ("petitions.online_replies", "回复网络问政"),
+    ("study.participants", "参学人数"),
 ];
 
 /// Which indicator a figure states, from its unit and the words before, around and after it.

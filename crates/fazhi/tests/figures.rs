@@ -87,3 +87,25 @@ fn every_figure_the_draft_states_is_declared_by_a_ledger() {
     assert!(undeclared.is_empty(), "{undeclared:?}");
     assert!(stated.len() > 40, "{stated:?}");
 }
+
+/// Every indicator the checker can find in a report's text has words to show it by (a ledger's
+/// indicator label or one of the rates reports state): the side-by-side page never shows an id.
+#[test]
+fn every_figure_the_checker_extracts_has_chinese_words() {
+    let source = include_str!("../../fazhi-report/src/indicators.rs");
+    let ids: BTreeSet<&str> = source
+        .split("Some(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| id.contains('.'))
+        .collect();
+    assert!(ids.len() > 30, "{ids:?}");
+    let unnamed: Vec<&&str> = ids
+        .iter()
+        .filter(|id| {
+            fazhi_domain::key_indicators::indicator_label(id).is_none()
+                && !fazhi_report::indicators::REPORT_ONLY.iter().any(|(rate, _)| rate == *id)
+        })
+        .collect();
+    assert!(unnamed.is_empty(), "no words for {unnamed:?}");
+}

@@ -13,7 +13,7 @@ use fazhi_domain::key_indicators::{self, KeyIndicator, MIN_CASES, MIN_CASES_TO_R
 use fazhi_domain::ledgers;
 use fazhi_office::xlsx::{Cell, TableWriter};
 use fazhi_store::district::{self, Figures, Townships};
-use fazhi_store::{StoreError, annual_reports, rules};
+use fazhi_store::{StoreError, rules};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -342,23 +342,6 @@ pub struct ReportRowView {
     pub late: bool,
 }
 
-/// Where a report stands: its state in the words the reports list uses, and once approved,
-/// whether it is public and reported to the district.
-fn standing(r: &district::ReportStanding) -> (String, &'static str) {
-    let label = annual_reports::state_label(&r.state);
-    match (r.state.as_str(), r.published_at, r.reported_at) {
-        ("returned", ..) => match &r.comment {
-            Some(c) if !c.is_empty() => (format!("{label}：{}", c.chars().take(30).collect::<String>()), "orange"),
-            _ => (label.to_owned(), "orange"),
-        },
-        ("approved", _, Some(_)) => ("已报送区县".into(), "green"),
-        ("approved", Some(_), None) => ("已公开，未报送".into(), "blue"),
-        ("approved", None, None) => (format!("{label}，未公开"), "blue"),
-        ("reviewing", ..) => (label.to_owned(), "blue"),
-        _ => (label.to_owned(), "grey"),
-    }
-}
-
 fn day(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| beijing_day(t).format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())
 }
@@ -595,7 +578,12 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
             let (lateness, late) = lateness(year, reported, today);
             match r {
                 Some(r) => {
-                    let (state, tone) = standing(r);
+                    let (state, tone) = super::reports::standing(
+                        &r.state,
+                        r.comment.as_deref(),
+                        r.published_at.is_some(),
+                        r.reported_at.is_some(),
+                    );
                     ReportRowView {
                         name: t.name.clone(),
                         href: Some(format!("/reports/{}", r.id)),

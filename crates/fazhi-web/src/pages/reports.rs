@@ -91,6 +91,23 @@ fn tone(state: &str) -> &'static str {
     }
 }
 
+/// Where a report stands, for the overview and the side-by-side page: its state in the words the
+/// reports list uses, and once approved, whether it is public and reported to the district.
+pub fn standing(state: &str, comment: Option<&str>, published: bool, reported: bool) -> (String, &'static str) {
+    let label = annual_reports::state_label(state);
+    match (state, published, reported) {
+        ("returned", ..) => match comment {
+            Some(c) if !c.is_empty() => (format!("{label}：{}", c.chars().take(30).collect::<String>()), "orange"),
+            _ => (label.to_owned(), "orange"),
+        },
+        ("approved", _, true) => ("已报送区县".into(), "green"),
+        ("approved", true, false) => ("已公开，未报送".into(), "blue"),
+        ("approved", false, false) => (format!("{label}，未公开"), "blue"),
+        ("reviewing", ..) => (label.to_owned(), "blue"),
+        _ => (label.to_owned(), "grey"),
+    }
+}
+
 async fn list_page(state: &AppState, caller: &Caller, year: &str, error: Option<String>) -> PageResult {
     let scope = caller.scope();
     let (reports, org_list) = (annual_reports::list(&state.db, &scope).await?, orgs::list(&state.db, &scope).await?);
@@ -712,19 +729,14 @@ pub async fn side_by_side(
     for r in pair {
         let checked = service::check(&service::parse_body(&r.body_json)?);
         columns.push(fazhi_report::compare::Column::of(&checked));
+        let (state, state_tone) =
+            standing(&r.state, r.comment.as_deref(), r.published_at.is_some(), r.reported_at.is_some());
         let shown = checked.diagnostics.iter().filter(|d| d.severity != Severity::Info);
         reports.push(SideReport {
             title: format!("{} {}年度", r.org_name, r.year),
             href: format!("/reports/{}", r.id),
-            // Where the district stands with it says more than the approval alone.
-            state: if r.reported_at.is_some() {
-                "已报送区县".to_owned()
-            } else if r.published_at.is_some() {
-                "已公开".to_owned()
-            } else {
-                r.state_label.to_owned()
-            },
-            state_tone: tone(&r.state),
+            state,
+            state_tone,
             errors: checked.count(Severity::Error),
             warnings: checked.count(Severity::Warning),
             findings: shown.map(|d| (severity_tone(d.severity), format!("第{}行：{}", d.line, d.message))).collect(),
@@ -748,11 +760,13 @@ pub async fn side_by_side(
     Ok(SideBySidePage { nav, choices, a: pair[0].id, b: pair[1].id, reports, rows, notice }.into_response())
 }
 
-/// The words for a figure the checker extracts: a ledger's indicator or one of the rates reports
-/// state.
+/// The words for a figure the checker extracts: a ledger's indicator or one a report states that
+/// no ledger counts (every id the checker knows has words: tests/figures.rs).
 pub fn figure_words(id: &str) -> &'static str {
     fazhi_domain::key_indicators::indicator_label(id)
-        .or_else(|| fazhi_report::indicators::RATES.iter().find(|(rate, _)| *rate == id).map(|(_, words)| *words))
+        .or_else(|| {
+            fazhi_report::indicators::REPORT_ONLY.iter().find(|(known, _)| *known == id).map(|(_, words)| *words)
+        })
         .unwrap_or("其他数字")
 }
 
