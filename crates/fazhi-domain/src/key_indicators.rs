@@ -100,6 +100,11 @@ pub const ALL: &[KeyIndicator] = &[
     count("publicity_events", "普法活动", "场次", "publicity_events", "publicity.events"),
     count("study_sessions", "干部学法", "次", "law_study", "study.sessions"),
     count("leadership_meetings", "法治建设会议", "次", "leadership_meetings", "leadership.meetings"),
+    // The district's own supervision of the township (督察问题, by the year they were assigned).
+    count("supervision_raised", "督察发现问题", "个", "supervision_problems", "supervision.problems_raised"),
+    count("supervision_on_time", "按期整改销号", "个", "supervision_problems", "supervision.rectified_on_time"),
+    count("supervision_overdue", "逾期整改", "个", "supervision_problems", "supervision.overdue"),
+    count("supervision_listed", "挂牌督办", "个", "supervision_problems", "supervision.listed"),
 ];
 
 /// A township whose rate rests on fewer cases than this is shown without a rank: two cases out of

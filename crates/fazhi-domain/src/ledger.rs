@@ -31,6 +31,45 @@ pub enum FieldType {
     /// Records of another kind of the same township, named by one of their fields (the officers
     /// of a case by their certificate numbers), stored as written, separated by 、.
     Refs(&'static RefSpec),
+    /// A place in Fazhi the record points to, as its address: a ledger record of the same
+    /// township (`/ledgers/petitions/12`) or one of its annual reports, at a line
+    /// (`/reports/3#L25`). Shown as a link that opens it; the store checks it is the township's.
+    Link,
+}
+
+/// Where a `FieldType::Link` value points.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkTarget {
+    Record { kind: &'static LedgerKind, id: i64 },
+    Report { id: i64, line: Option<u32> },
+}
+
+impl LinkTarget {
+    /// `/ledgers/{kind}/{id}` of a declared kind, or `/reports/{id}` with an optional `#L{line}`.
+    pub fn parse(raw: &str) -> Option<LinkTarget> {
+        let raw = raw.trim();
+        if let Some(rest) = raw.strip_prefix("/ledgers/") {
+            let (code, id) = rest.split_once('/')?;
+            let kind = crate::ledgers::by_code(code)?;
+            let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+            return Some(LinkTarget::Record { kind, id });
+        }
+        let rest = raw.strip_prefix("/reports/")?;
+        let (id, line) = match rest.split_once("#L") {
+            Some((id, line)) => (id, Some(line.parse::<u32>().ok().filter(|l| *l > 0)?)),
+            None => (rest, None),
+        };
+        Some(LinkTarget::Report { id: id.parse::<i64>().ok().filter(|id| *id > 0)?, line })
+    }
+
+    /// The address as stored and opened.
+    pub fn href(&self) -> String {
+        match self {
+            LinkTarget::Record { kind, id } => format!("/ledgers/{}/{id}", kind.code),
+            LinkTarget::Report { id, line: Some(line) } => format!("/reports/{id}#L{line}"),
+            LinkTarget::Report { id, line: None } => format!("/reports/{id}"),
+        }
+    }
 }
 
 /// How a record names records of another kind, and what those must be on the days of its acts:
@@ -147,6 +186,9 @@ pub struct Field {
     /// A date that is a plan by nature (a planned day, the end of a term or of validity, a day
     /// asked for): it may lie after today, which no recorded act may.
     pub plan: bool,
+    /// A limit set when it is written (a rectification deadline): a plan, and never set to a
+    /// day already past.
+    pub ahead: bool,
     pub help: &'static str,
 }
 
@@ -161,6 +203,7 @@ impl Field {
             system: false,
             optional: false,
             plan: false,
+            ahead: false,
             help: "",
         }
     }
@@ -187,6 +230,12 @@ impl Field {
 
     pub const fn plan(mut self) -> Field {
         self.plan = true;
+        self
+    }
+
+    pub const fn ahead(mut self) -> Field {
+        self.plan = true;
+        self.ahead = true;
         self
     }
 
@@ -644,6 +693,37 @@ impl Numbering {
     }
 }
 
+/// Who opens a kind's records, and for which organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeper {
+    /// The township's clerks and leaders, in their own township: the ledgers of its own work.
+    Township,
+    /// The district's supervisors, for a township they name (督察问题): the record is the
+    /// township's, so the township sees it (and only its own), while only the district opens it
+    /// and corrects what it was opened with.
+    District,
+}
+
+impl Keeper {
+    /// The roles that may open a record of the kind, and correct its first-state fields.
+    pub fn openers(self) -> &'static [Role] {
+        match self {
+            Keeper::Township => &[Role::Clerk, Role::Leader],
+            Keeper::District => &[Role::Supervisor],
+        }
+    }
+
+    pub fn may_open(self, roles: &[Role]) -> bool {
+        self.openers().iter().any(|r| roles.contains(r))
+    }
+
+    /// Why someone may not open or correct a record of the kind, as the refusal says it.
+    pub fn refusal(self, kind_label: &str) -> String {
+        let who = self.openers().iter().map(|r| r.label()).collect::<Vec<_>>().join("或");
+        format!("“{kind_label}”的记录由{who}登记和修改")
+    }
+}
+
 #[derive(Debug)]
 pub struct LedgerKind {
     pub code: &'static str,
@@ -669,6 +749,8 @@ pub struct LedgerKind {
     /// The order of the acts' dates: in each chain, a date recorded is not earlier than any date
     /// recorded before it in the chain (a review before the deliberation before the signature).
     pub date_order: &'static [&'static [&'static str]],
+    /// Who opens its records: the township for its own work, or the district for a township.
+    pub keeper: Keeper,
 }
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every
@@ -990,6 +1072,19 @@ impl LedgerKind {
                         f.key,
                         format!(
                             "“{}”为{}，晚于今天（{}）：尚未发生的事项不能登记",
+                            f.label,
+                            chinese_date(day),
+                            chinese_date(today)
+                        ),
+                    ));
+                }
+            }
+            for f in self.fields.iter().filter(|f| f.ahead) {
+                if let Some(day) = date(after, f.key).filter(|d| *d < today && changed(f.key)) {
+                    errors.push(FieldError::new(
+                        f.key,
+                        format!(
+                            "“{}”为{}，早于今天（{}）：期限不能定在已经过去的日子",
                             f.label,
                             chinese_date(day),
                             chinese_date(today)
@@ -1415,6 +1510,9 @@ pub(crate) fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, Str
             Err(format!("“{label}”最多 {} 个字", crate::text::LONG_TEXT_MAX))
         }
         FieldType::Refs(_) => Ok(Some(Value::String(split_refs(raw).join("、")))),
+        FieldType::Link => LinkTarget::parse(raw)
+            .map(|t| Some(Value::String(t.href())))
+            .ok_or_else(|| format!("“{label}”应为本系统中台账记录或年度报告的地址，如 /ledgers/petitions/12")),
         FieldType::Flag => match raw {
             "1" | "true" | "on" | "是" => Ok(Some(Value::Bool(true))),
             "0" | "false" | "off" | "否" => Ok(Some(Value::Bool(false))),

@@ -23,6 +23,9 @@ pub struct Facts {
     pub figures: BTreeMap<String, i64>,
     /// What the ledgers show went wrong: a description and how many (时限未办结的事项, 3).
     pub shortcomings: Vec<(String, i64)>,
+    /// Problems the district's supervision raised in the year and still open, by category: the
+    /// figure that counts them (`supervision.open.decisions`), the category's words, how many.
+    pub open_problems: Vec<(String, String, i64)>,
     /// The signature's date: year, month, day.
     pub signed_on: (i32, u32, u32),
 }
@@ -361,6 +364,27 @@ pub fn draft(f: &Facts) -> Draft {
         }
         vec![para, p().text("产生这些问题的原因：（请经办人逐条填写主客观原因）。")]
     };
+    let mut shortcomings = shortcomings;
+    let open: Vec<&(String, String, i64)> = f.open_problems.iter().filter(|(_, _, n)| *n > 0).collect();
+    if !open.is_empty() {
+        let mut para = p().text(&format!("{year}年区县督察发现的问题中，尚未整改完成的有："));
+        for (i, (id, category, n)) in open.iter().enumerate() {
+            let sep = if i + 1 == open.len() { "，" } else { "、" };
+            para = para.text(&format!("{category}方面")).figure(id, *n, "个").text(sep);
+        }
+        shortcomings.insert(0, para.text("正在按督察要求限期整改。"));
+    }
+    let other = if n("supervision.problems_raised") == 0 {
+        p().text("无。")
+    } else {
+        p().text(&format!("{year}年区县督察发现本单位问题"))
+            .figure("supervision.problems_raised", n("supervision.problems_raised"), "个")
+            .text("，已整改并经验收销号")
+            .figure("supervision.rectified", n("supervision.rectified"), "个")
+            .text("，其中按期完成整改")
+            .figure("supervision.rectified_on_time", n("supervision.rectified_on_time"), "个")
+            .text("。")
+    };
     let next = year + 1;
     let plan = vec![p().text(&format!(
         "{next}年，我们将继续深入学习贯彻习近平法治思想，坚持重大行政决策合法性审查和集体讨论决定制度，严格行政规范性文件管理，全面落实行政执法三项制度，持续开展法治宣传教育和干部学法用法，依法化解矛盾纠纷，不断提高依法行政水平。"
@@ -391,7 +415,7 @@ pub fn draft(f: &Facts) -> Draft {
             DraftPart {
                 kind: PartKind::Other,
                 heading: "其他需要报告的情况".into(),
-                sections: vec![Section { heading: None, paragraphs: vec![p().text("无。")] }],
+                sections: vec![Section { heading: None, paragraphs: vec![other] }],
             },
         ],
         signature: f.issuer.clone(),
@@ -637,6 +661,7 @@ mod tests {
             year: 2026,
             figures: figures.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             shortcomings: vec![("超过法定期限办结的事项".into(), 2)],
+            open_problems: Vec::new(),
             signed_on: (2027, 1, 15),
         }
     }

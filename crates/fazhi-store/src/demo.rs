@@ -152,6 +152,8 @@ pub async fn load_if_empty(db: &Db) -> Result<Option<DemoLoaded>, StoreError> {
         let villages: Vec<&str> = TOWNSHIPS[i].2.iter().map(|(v, _)| *v).collect();
         crate::demo_history::generate(db, *id, &format!("{:02}", i + 1), &villages, 2021 + i as u64, 1.0, &ctx).await?;
     }
+    let towns: Vec<(i64, &str)> = township_ids.iter().map(|(id, name, _)| (*id, *name)).collect();
+    supervision_samples(db, &towns, &ctx).await?;
     audit::record(
         db,
         &actor,
@@ -736,6 +738,263 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         )],
     )
     .await?;
+    Ok(())
+}
+
+/// How a demo problem went: closed on time, closed after a return, still open past its limit, or
+/// late twice and listed (挂牌督办).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Closed,
+    ReturnedThenClosed,
+    Open,
+    Listed,
+}
+
+/// A problem the demo district raised: where, about which ledger's record, and how it went.
+struct DemoProblem {
+    town: usize,
+    /// The ledger of the record the problem points at.
+    found_in: &'static str,
+    source: &'static str,
+    severity: &'static str,
+    title: &'static str,
+    description: &'static str,
+    basis: &'static str,
+    assigned: &'static str,
+    outcome: Outcome,
+}
+
+/// The district's supervision of 2022–2023 as the demo has it: problems raised from records of the
+/// townships' ledgers, rectified, returned, accepted and closed, some still open, one listed —
+/// each taken through the engine as the supervisor and the township's leader and clerk would.
+async fn supervision_samples(
+    db: &Db,
+    towns: &[(i64, &str)],
+    ctx: &fazhi_domain::ledger::Context<'_>,
+) -> Result<(), StoreError> {
+    use fazhi_domain::ledger::ActorFacts;
+    use fazhi_domain::ledgers::supervision_problems::{KIND, category_for};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    const SUPERVISOR: ActorFacts<'static> =
+        ActorFacts { name: "区司法局督察员", roles: &[Role::Supervisor], principal_leader: false };
+    let problems = [
+        DemoProblem {
+            town: 0,
+            found_in: "decisions",
+            source: "台账检查",
+            severity: "较重",
+            title: "重大行政决策未经公众参与即提交讨论",
+            description: "台账显示该项决策征求意见期间不足30日即提交党委会讨论。",
+            basis: "《重大行政决策程序暂行条例》第十四条",
+            assigned: "2022-04-11",
+            outcome: Outcome::Closed,
+        },
+        DemoProblem {
+            town: 0,
+            found_in: "petitions",
+            source: "期限逾期",
+            severity: "一般",
+            title: "信访事项超期未答复",
+            description: "该信访事项超过60日未出具处理意见。",
+            basis: "《信访工作条例》第三十二条",
+            assigned: "2022-09-05",
+            outcome: Outcome::ReturnedThenClosed,
+        },
+        DemoProblem {
+            town: 1,
+            found_in: "normative_documents",
+            source: "年度报告审查",
+            severity: "较重",
+            title: "规范性文件未按时报送备案",
+            description: "2021年度报告称规范性文件均按时备案，台账中一件文件公布后逾期报送。",
+            basis: "《规章制定程序条例》及规范性文件备案审查规定",
+            assigned: "2022-05-16",
+            outcome: Outcome::Closed,
+        },
+        DemoProblem {
+            town: 1,
+            found_in: "enforcement_cases",
+            source: "实地督察",
+            severity: "严重",
+            title: "行政处罚案卷缺少全过程记录",
+            description: "实地抽查执法案卷，决定环节无音像记录。",
+            basis: "《行政处罚法》第四十七条",
+            assigned: "2023-03-20",
+            outcome: Outcome::Listed,
+        },
+        DemoProblem {
+            town: 2,
+            found_in: "disclosure_requests",
+            source: "群众反映",
+            severity: "一般",
+            title: "依申请公开答复超期",
+            description: "群众反映申请公开的信息超过20个工作日未答复。",
+            basis: "《政府信息公开条例》第三十三条",
+            assigned: "2023-05-08",
+            outcome: Outcome::Closed,
+        },
+        DemoProblem {
+            town: 2,
+            found_in: "law_study",
+            source: "台账检查",
+            severity: "一般",
+            title: "领导干部学法记录不全",
+            description: "会前学法记录缺少学习内容和参学人员。",
+            basis: "",
+            assigned: "2023-06-12",
+            outcome: Outcome::Open,
+        },
+        DemoProblem {
+            town: 3,
+            found_in: "contract_reviews",
+            source: "上级交办",
+            severity: "较重",
+            title: "合同签订前未经法律顾问审查",
+            description: "区政府交办：一份工程合同未经合法性审查即签订。",
+            basis: "",
+            assigned: "2023-08-21",
+            outcome: Outcome::ReturnedThenClosed,
+        },
+        DemoProblem {
+            town: 4,
+            found_in: "leadership_meetings",
+            source: "年度报告审查",
+            severity: "一般",
+            title: "年度报告未列明主要负责人听取法治建设汇报次数",
+            description: "报告第三部分仅作原则性表述，未列明具体情况。",
+            basis: "《党政主要负责人履行推进法治建设第一责任人职责规定》",
+            assigned: "2023-04-17",
+            outcome: Outcome::Open,
+        },
+    ];
+    let fields = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let all = Scope::everything();
+    let calendar = ctx.calendar;
+    for DemoProblem { town, found_in: pointed, source, severity, title, description, basis, assigned, outcome } in
+        problems
+    {
+        let Some(&(org_id, town_name)) = towns.get(town) else { continue };
+        let org = organization::Entity::find_by_id(org_id).one(db.conn()).await?.ok_or(StoreError::NotFound)?;
+        let target = crate::entities::ledger_record::Entity::find()
+            .filter(crate::entities::ledger_record::Column::Kind.eq(pointed))
+            .filter(crate::entities::ledger_record::Column::OrgPath.starts_with(&org.path))
+            .order_by_asc(crate::entities::ledger_record::Column::Id)
+            .one(db.conn())
+            .await?
+            .map(|r| format!("/ledgers/{pointed}/{}", r.id))
+            .unwrap_or_default();
+        let district = Actor { user_id: None, name: "区司法局督察员(演示数据)".into(), ip: "local".into() };
+        let leader_name = format!("{town_name}负责人");
+        let clerk_name = format!("{town_name}经办人");
+        let township = Actor { user_id: None, name: format!("{leader_name}(演示数据)"), ip: "local".into() };
+        let leader = ActorFacts { name: &leader_name, roles: &[Role::Leader], principal_leader: true };
+        let clerk = ActorFacts { name: &clerk_name, roles: &[Role::Clerk], principal_leader: false };
+        let start = chrono::NaiveDate::parse_from_str(assigned, "%Y-%m-%d").expect("a date");
+        let day = |n: u32| {
+            calendar
+                .count(start, fazhi_domain::calendar::Period::within(n, fazhi_domain::calendar::Unit::WorkingDays))
+                .due
+                .to_string()
+        };
+        let mut r = ledger::create(
+            db,
+            &district,
+            &all,
+            &KIND,
+            org_id,
+            &fields(&[
+                ("title", title),
+                ("source", source),
+                ("category", category_for(pointed)),
+                ("severity", severity),
+                ("description", description),
+                ("basis", basis),
+                ("target", &target),
+                ("assigned_on", assigned),
+            ]),
+            ctx,
+        )
+        .await?;
+        if outcome == Outcome::Open {
+            continue;
+        }
+        let mut take = async |who: &Actor, facts: ActorFacts<'_>, step: &str, input: &[(&str, &str)]| {
+            r = ledger::take(db, who, facts, &all, &KIND, r.id, r.version, step, &fields(input), ctx).await?;
+            Ok::<(), StoreError>(())
+        };
+        let measures = "对照问题逐项整改：补齐程序材料，修订内部工作规程，组织经办人员专题学习相关规定。";
+        take(
+            &township,
+            clerk,
+            "prepare",
+            &[("measures", measures), ("result", "相关材料已补齐并归档，工作规程已印发执行。")],
+        )
+        .await?;
+        // The listed problem is answered late, returned, and left late again.
+        let first_answer = if outcome == Outcome::Listed { day(26) } else { day(15) };
+        take(&township, leader, "answer", &[("answered_on", &first_answer)]).await?;
+        match outcome {
+            Outcome::Closed => {
+                take(
+                    &district,
+                    SUPERVISOR,
+                    "accept",
+                    &[("accepted_on", &day(18)), ("acceptance", "经核查，整改措施落实到位，同意销号。")],
+                )
+                .await?;
+            }
+            Outcome::ReturnedThenClosed => {
+                take(
+                    &district,
+                    SUPERVISOR,
+                    "return",
+                    &[
+                        ("returned_on", &day(17)),
+                        ("return_reason", "整改材料未附会议纪要和审查意见书，请补充后重新报送。"),
+                    ],
+                )
+                .await?;
+                take(
+                    &township,
+                    clerk,
+                    "prepare",
+                    &[("measures", measures), ("result", "已补充会议纪要和审查意见书。")],
+                )
+                .await?;
+                take(&township, leader, "answer", &[("answered_on", &day(25))]).await?;
+                take(
+                    &district,
+                    SUPERVISOR,
+                    "accept",
+                    &[("accepted_on", &day(28)), ("acceptance", "补充材料齐全，同意销号。")],
+                )
+                .await?;
+            }
+            Outcome::Listed => {
+                take(
+                    &district,
+                    SUPERVISOR,
+                    "return",
+                    &[("returned_on", &day(28)), ("return_reason", "未见音像记录的补录和案卷评查情况，整改不到位。")],
+                )
+                .await?;
+                take(
+                    &district,
+                    SUPERVISOR,
+                    "list",
+                    &[
+                        ("listed_on", &day(60)),
+                        ("listed_note", "第二次逾期未整改，挂牌督办：请乡镇主要负责人牵头，10个工作日内报送整改情况。"),
+                    ],
+                )
+                .await?;
+            }
+            Outcome::Open => {}
+        }
+    }
     Ok(())
 }
 

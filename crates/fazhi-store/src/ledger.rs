@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{
-    ActorFacts, Context, DeadlineStatus, FieldType, LedgerKind, Linked, LinkedRecord, RefSpec, Refusal, Values, date,
-    refs, split_refs, text,
+    ActorFacts, Context, DeadlineStatus, FieldType, Keeper, LedgerKind, Linked, LinkedRecord, RefSpec, Refusal, Values,
+    date, refs, split_refs, text,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -99,6 +99,11 @@ pub async fn create(
         .await?
         .filter(|o| scope.contains_path(&o.path))
         .ok_or_else(|| StoreError::invalid("org_id", "请选择本机构或下属机构"))?;
+    // A record the district opens is a township's: the township sees it, and only its own.
+    if kind.keeper == Keeper::District && !fazhi_domain::org::OrgKind::parse(&org.kind).is_ok_and(|k| k.is_township()) {
+        return Err(StoreError::invalid("org_id", format!("请选择交办{}的乡镇（街道）", kind.label)));
+    }
+    check_links(&txn, kind, &org.path, &values).await?;
     let linked = linked(&txn, kind, &org.path, None, &Values::new(), input).await?;
     let ctx = &ctx.with_linked(&linked).at(&org.path).on(crate::beijing_today());
     kind.check_record(&Values::new(), &values, ctx).map_err(refusal)?;
@@ -111,6 +116,36 @@ pub async fn create(
     audit::append(&txn, actor, change).await?;
     txn.commit().await?;
     Ok(for_caller(scope, kind, record))
+}
+
+/// A record's links (`FieldType::Link`) open a record or an annual report of its own township
+/// only: a problem raised about one township cannot point at (or show the title of) another's.
+async fn check_links<C: ConnectionTrait>(
+    conn: &C,
+    kind: &LedgerKind,
+    org_path: &str,
+    values: &Values,
+) -> Result<(), StoreError> {
+    use fazhi_domain::ledger::LinkTarget;
+    let township = township_path(org_path);
+    for f in kind.fields.iter().filter(|f| f.ty == FieldType::Link) {
+        let Some(raw) = values.get(f.key).and_then(|v| v.as_str()) else { continue };
+        let found = match LinkTarget::parse(raw) {
+            Some(LinkTarget::Record { kind, id }) => ledger_record::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .filter(|r| r.kind == kind.code)
+                .map(|r| r.org_path),
+            Some(LinkTarget::Report { id, .. }) => {
+                crate::entities::annual_report::Entity::find_by_id(id).one(conn).await?.map(|r| r.org_path)
+            }
+            None => None,
+        };
+        if !found.is_some_and(|p| p.starts_with(township)) {
+            return Err(StoreError::invalid(f.key, format!("“{}”所指的记录或报告不属于所选乡镇（街道）", f.label)));
+        }
+    }
+    Ok(())
 }
 
 /// A record about to be stored for the first time, created or imported.
@@ -427,6 +462,7 @@ pub async fn update(
     }
     let before = view(kind, current.clone())?;
     let values = kind.edit(&before.state, &before.values, input).map_err(refusal)?;
+    check_links(&txn, kind, &current.org_path, &values).await?;
     let linked = linked(&txn, kind, &current.org_path, Some(id), &before.values, input).await?;
     let org_path = current.org_path.clone();
     let ctx = &ctx.with_linked(&linked).at(&org_path).on(crate::beijing_today());

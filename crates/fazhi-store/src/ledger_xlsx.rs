@@ -219,6 +219,7 @@ pub async fn import(
     ctx: &Context<'_>,
     store: bool,
 ) -> Result<ImportReport, StoreError> {
+    may_import(kind, &who)?;
     if store {
         import_with(db, who, kind, org_id, file, ctx, None).await
     } else {
@@ -228,6 +229,21 @@ pub async fn import(
         record_refusal(db, who, kind, org_id, file, &report).await?;
         Ok(report)
     }
+}
+
+/// Who may fill a ledger from a spreadsheet: those who open its records, and only for a ledger the
+/// township keeps (a record the district opens names its township, which a row cannot).
+fn may_import(kind: &LedgerKind, who: &Importer<'_>) -> Result<(), StoreError> {
+    if kind.keeper != fazhi_domain::ledger::Keeper::Township {
+        return Err(StoreError::Refused {
+            rule: None,
+            message: format!("“{}”由区县督察员在系统中逐条交办，不能从表格导入", kind.label),
+        });
+    }
+    if !kind.keeper.may_open(who.facts.roles) {
+        return Err(StoreError::Forbidden(kind.keeper.refusal(kind.label)));
+    }
+    Ok(())
 }
 
 /// A refused file is on the audit trail: who, which file, how many rows and where the refusals
@@ -787,6 +803,7 @@ pub async fn import_stashed(
     confirmed_rows: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ImportReport, StoreError> {
+    may_import(kind, &who)?;
     let upload = ledger_upload::Entity::find_by_id(upload_id)
         .one(db.conn())
         .await?

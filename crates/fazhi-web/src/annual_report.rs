@@ -78,12 +78,25 @@ pub async fn facts(
         Facts {
             issuer: issuer(&org.name),
             year,
+            open_problems: open_problems(&values),
             figures: values,
             shortcomings,
             signed_on: (signed.year(), signed.month(), signed.day()),
         },
         figures,
     ))
+}
+
+/// The year's problems raised by the district and still open, by category, as the draft states
+/// them: each category's figure, as the 督察问题 kind declares it.
+fn open_problems(figures: &BTreeMap<String, i64>) -> Vec<(String, String, i64)> {
+    use fazhi_domain::ledgers::supervision_problems::{CATEGORY_LABELS, KIND};
+    KIND.indicators
+        .iter()
+        .filter(|f| f.id.starts_with("supervision.open."))
+        .zip(CATEGORY_LABELS)
+        .map(|(f, category)| (f.id.to_owned(), (*category).to_owned(), figures.get(f.id).copied().unwrap_or(0)))
+        .collect()
 }
 
 pub fn parse_body(json: &str) -> Result<Draft, StoreError> {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use fazhi_domain::ledger::{ActorFacts, LedgerKind};
+use fazhi_domain::ledger::{ActorFacts, Keeper, LedgerKind};
 use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, RecordView};
 use fazhi_store::ledger_xlsx::{self, ImportFile, ImportReport, Importer};
@@ -17,6 +17,48 @@ use crate::auth::Caller;
 /// there see them (a record's page shows only the steps they may take).
 pub async fn roles_at(db: &Db, caller: &Caller, org_id: i64) -> Result<(Vec<Role>, bool), StoreError> {
     orgs::roles_for_steps(db, &caller.principal, org_id).await
+}
+
+/// Whether the caller opens records of the kind and corrects their own fields: the township's
+/// people for its ledgers, the district's supervisors for the problems they raise.
+pub fn may_open(caller: &Caller, kind: &LedgerKind) -> Result<(), StoreError> {
+    let roles: Vec<Role> = caller.principal.roles.iter().collect();
+    if kind.keeper.may_open(&roles) { Ok(()) } else { Err(StoreError::Forbidden(kind.keeper.refusal(kind.label))) }
+}
+
+/// A new record opened as the caller: in the caller's own organization for a ledger the township
+/// keeps, or for the township the form names (`org_id`) for one the district keeps (督察问题). Only
+/// the kind's openers may (`Keeper::openers`); the pages and the API both come here.
+pub async fn open(
+    db: &Db,
+    caller: &Caller,
+    kind: &'static LedgerKind,
+    input: &BTreeMap<String, String>,
+) -> Result<RecordView, StoreError> {
+    may_open(caller, kind)?;
+    let org_id = match kind.keeper {
+        Keeper::Township => caller.principal.org_id,
+        Keeper::District => input
+            .get("org_id")
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .ok_or_else(|| StoreError::invalid("org_id", format!("请选择交办{}的乡镇（街道）", kind.label)))?,
+    };
+    let rules = rules::current(db).await?;
+    ledger::create(db, &caller.actor(), &caller.scope(), kind, org_id, input, &rules.ctx()).await
+}
+
+/// A record's own fields corrected while it is in its first state, by those who open such records.
+pub async fn update(
+    db: &Db,
+    caller: &Caller,
+    kind: &'static LedgerKind,
+    id: i64,
+    version: i64,
+    input: &BTreeMap<String, String>,
+) -> Result<RecordView, StoreError> {
+    may_open(caller, kind)?;
+    let rules = rules::current(db).await?;
+    ledger::update(db, &caller.actor(), &caller.scope(), kind, id, version, input, &rules.ctx()).await
 }
 
 /// What a posted step does.

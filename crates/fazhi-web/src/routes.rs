@@ -70,8 +70,12 @@ const SUPERVISORS: &[Role] = &[Role::Supervisor];
 /// The overview of the townships' figures: the district's supervisors, and a township's leaders
 /// for their own township.
 const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Leader];
-/// Who takes steps: the township's people, and legal advisers for the reviews assigned to them.
-const LEDGER_ACTORS: &[Role] = &[Role::Leader, Role::Clerk, Role::Adviser];
+/// Who takes steps: the township's people, legal advisers for the reviews assigned to them, and
+/// the district's supervisors for the problems they raised (each step names its own actors).
+const LEDGER_ACTORS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser];
+/// Who opens and corrects records: the township's people for its own ledgers, the district's
+/// supervisors for the problems they raise (`Keeper::openers` decides per kind).
+const LEDGER_OPENERS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk];
 
 /// The rules of every route, carried in [`AppState`] and filled once the router is built.
 #[derive(Default)]
@@ -241,15 +245,15 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/gongkai/{org}/{year}", Public, pages::reports::public_report)
         .page(get.clone(), "/static/report-editor.js", Public, pages::reports::editor_script)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
-        .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_WRITERS), pages::ledgers::new_form)
-        .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_WRITERS), pages::ledgers::create)
+        .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_OPENERS), pages::ledgers::new_form)
+        .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_OPENERS), pages::ledgers::create)
         .page(get.clone(), "/ledgers/{kind}/export", Roles(LEDGER_READERS), pages::ledgers::export)
         .page(get.clone(), "/ledgers/{kind}/import", Roles(LEDGER_WRITERS), pages::ledgers::import_form)
         .page(post.clone(), "/ledgers/{kind}/import", Roles(LEDGER_WRITERS), pages::ledgers::import_check)
         .page(post.clone(), "/ledgers/{kind}/import/{id}", Roles(LEDGER_WRITERS), pages::ledgers::import_confirm)
         .page(get.clone(), "/ledgers/{kind}/{id}", Roles(LEDGER_READERS), pages::ledgers::detail)
-        .page(get.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_WRITERS), pages::ledgers::edit_form)
-        .page(post.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_WRITERS), pages::ledgers::edit)
+        .page(get.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_OPENERS), pages::ledgers::edit_form)
+        .page(post.clone(), "/ledgers/{kind}/{id}/edit", Roles(LEDGER_OPENERS), pages::ledgers::edit)
         .page(post.clone(), "/ledgers/{kind}/{id}/steps/{step}", Roles(LEDGER_ACTORS), pages::ledgers::take_step)
         .page(
             post.clone(),
@@ -308,11 +312,11 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(post.clone(), "/api/v1/reports/{id}/report", Roles(LEDGER_WRITERS), api::reports::report)
         .api(post.clone(), "/api/v1/reports/{id}/district-return", Roles(SUPERVISORS), api::reports::district_return)
         .api(get.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_READERS), api::ledgers::list_ledger)
-        .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_WRITERS), api::ledgers::create_ledger_record)
+        .api(post.clone(), "/api/v1/ledgers/{kind}", Roles(LEDGER_OPENERS), api::ledgers::create_ledger_record)
         .api(get.clone(), "/api/v1/ledgers/{kind}/export", Roles(LEDGER_READERS), api::ledgers::export_ledger)
         .api(post.clone(), "/api/v1/ledgers/{kind}/import", Roles(LEDGER_WRITERS), api::ledgers::import_ledger)
         .api(get.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_READERS), api::ledgers::get_ledger_record)
-        .api(put.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_WRITERS), api::ledgers::update_ledger_record)
+        .api(put.clone(), "/api/v1/ledgers/{kind}/{id}", Roles(LEDGER_OPENERS), api::ledgers::update_ledger_record)
         .api(
             post.clone(),
             "/api/v1/ledgers/{kind}/{id}/steps/{step}",

@@ -978,3 +978,74 @@ async fn a_leader_reads_two_years_reports_side_by_side() {
     shot(b, "reports-side-by-side-phone.png").await;
     b.clone().close().await.unwrap();
 }
+
+/// The district's supervision loop in the browser: the supervisor raises a problem from a
+/// township's record with one click, the township's clerk prepares the rectification, its leader
+/// submits it, and the supervisor accepts and closes it; on a phone too.
+#[tokio::test]
+async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor_closes_it() {
+    let Some(browser) =
+        start("a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor_closes_it").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    let password = &demo.demo_password;
+    b.goto(&format!("{address}/ledgers/petitions")).await.unwrap();
+    log_in(b, "supervisor", password).await;
+    b.wait().for_element(Locator::Css("#current-user")).await.unwrap();
+    // The first petition of 杉岭乡, the list narrowed to it as the supervisor does.
+    let org = b
+        .execute("return [...document.querySelectorAll('option')].find(o => o.text === '杉岭乡').value;", vec![])
+        .await
+        .unwrap();
+    b.goto(&format!("{address}/ledgers/petitions?org={}", org.as_str().unwrap())).await.unwrap();
+    let href =
+        b.execute("return document.querySelector('table tbody tr a').getAttribute('href');", vec![]).await.unwrap();
+    b.goto(&format!("{address}{}", href.as_str().unwrap())).await.unwrap();
+    submit_and_wait(b, "#raise-problem").await;
+    let township = b
+        .execute("const s = document.getElementById('new-org_id'); return s.options[s.selectedIndex].text;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(township.as_str(), Some("杉岭乡"), "the record's township is chosen");
+    let category = b.execute("return document.getElementById('new-category').value;", vec![]).await.unwrap();
+    assert_eq!(category.as_str(), Some("信访"));
+    fill(b, "new-severity", "一般").await;
+    fill(b, "new-description", "信访事项受理告知书未载明办理期限。").await;
+    shot(b, "supervision-raise.png").await;
+    submit_and_wait(b, "#new-form button[type=submit]").await;
+    assert_eq!(state(b).await, "待整改");
+    let problem = b.current_url().await.unwrap().path().to_owned();
+    let values = b.find(Locator::Css("#record-values")).await.unwrap().text().await.unwrap();
+    assert!(values.contains("信访台账第"), "the problem opens the petition it was raised on: {values}");
+
+    switch_user(b, address, "/todo", "shanling_clerk", password).await;
+    let todo = b.find(Locator::Css("#todo-problems")).await.unwrap().text().await.unwrap();
+    assert!(todo.contains("信访"), "{todo}");
+    b.goto(&format!("{address}{problem}")).await.unwrap();
+    let page =
+        take_step(b, "prepare", &[("measures", "修订受理告知书格式，逐件补正"), ("result", "已补正并重新送达")]).await;
+    assert!(page.contains("整改材料待报送"), "{page}");
+
+    switch_user(b, address, &problem, "shanling_leader", password).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+    take_step(b, "answer", &[("answered_on", &today)]).await;
+    assert_eq!(state(b).await, "待验收");
+
+    switch_user(b, address, "/todo", "supervisor", password).await;
+    let todo = b.find(Locator::Css("#todo-problems")).await.unwrap().text().await.unwrap();
+    assert!(todo.contains("验收或退回"), "{todo}");
+    b.goto(&format!("{address}{problem}")).await.unwrap();
+    take_step(b, "accept", &[("accepted_on", &today), ("acceptance", "整改到位，同意销号")]).await;
+    assert_eq!(state(b).await, "已销号");
+    shot(b, "supervision-closed.png").await;
+
+    b.set_window_size(390, 844).await.unwrap();
+    b.refresh().await.unwrap();
+    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
+    let widths = b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the page is no wider than the phone: {widths}");
+    shot(b, "supervision-closed-phone.png").await;
+    b.clone().close().await.unwrap();
+}

@@ -78,6 +78,11 @@ fn every_figure_the_draft_states_is_declared_by_a_ledger() {
         year: 2025,
         figures,
         shortcomings: Vec::new(),
+        open_problems: declared
+            .iter()
+            .filter(|id| id.starts_with("supervision.open."))
+            .map(|id| (id.to_string(), "依法决策".to_owned(), 7))
+            .collect(),
         signed_on: (2026, 1, 15),
     };
     let stated: BTreeSet<String> = draft(&facts).figures().map(|(id, _, _)| id.to_owned()).collect();

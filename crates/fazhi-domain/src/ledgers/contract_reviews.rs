@@ -163,6 +163,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("reviewed_on"),
     date_order: &[&["submitted_on", "reviewed_on", "signed_on", "archived_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

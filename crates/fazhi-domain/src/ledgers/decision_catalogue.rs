@@ -86,6 +86,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("catalogue_year"),
     date_order: &[&["party_approved_on", "published_on", "adjusted_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

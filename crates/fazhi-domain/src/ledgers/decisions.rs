@@ -399,6 +399,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["meeting_on", "suspended_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -113,6 +113,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("published_on"),
     date_order: &[&["formed_on", "published_on", "withdrawn_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -268,6 +268,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["received_on", "abandoned_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("screened_on"),
     date_order: &[&["screened_on", "reported_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

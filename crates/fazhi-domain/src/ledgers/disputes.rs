@@ -215,6 +215,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["received_on", "ended_on", "closed_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -420,6 +420,7 @@ pub static KIND: LedgerKind = LedgerKind {
         rule: "xzcf_full_record",
         article: "《行政处罚法》第四十七条",
     }),
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

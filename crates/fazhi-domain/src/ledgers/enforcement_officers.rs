@@ -259,6 +259,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["issued_on", "left_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("held_on"),
     date_order: &[],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

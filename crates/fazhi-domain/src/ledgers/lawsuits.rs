@@ -198,6 +198,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["served_on", "judged_on", "closed_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

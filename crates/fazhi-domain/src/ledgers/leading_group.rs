@@ -68,6 +68,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::During { from: "joined_on", until: &["left_on"] },
     date_order: &[&["joined_on", "left_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

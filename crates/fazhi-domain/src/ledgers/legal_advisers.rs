@@ -115,6 +115,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::During { from: "term_start", until: &["ended_on", "term_end"] },
     date_order: &[&["term_start", "term_end"], &["term_start", "renewed_on"], &["term_start", "ended_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -126,6 +126,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::During { from: "elected_on", until: &["dissolved_on"] },
     date_order: &[&["elected_on", "term_ends_on"], &["elected_on", "reelected_on"], &["elected_on", "dissolved_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

@@ -83,6 +83,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::During { from: "appointed_on", until: &["left_on"] },
     date_order: &[&["appointed_on", "left_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod petitions;
 pub mod publicity_duties;
 pub mod publicity_events;
 pub mod reconsiderations;
+pub mod supervision_problems;
 #[cfg(test)]
 mod testing;
 
@@ -52,6 +53,7 @@ pub const ALL: &[&LedgerKind] = &[
     &law_exams::KIND,
     &leading_group::KIND,
     &leadership_meetings::KIND,
+    &supervision_problems::KIND,
 ];
 
 /// What the stored figure rows depend on: every kind's indicators, what each counts in which year

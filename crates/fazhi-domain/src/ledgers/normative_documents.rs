@@ -401,6 +401,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["published_on", "ended_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 const SETTINGS: &[SettingSpec] = &[

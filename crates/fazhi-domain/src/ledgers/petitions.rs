@@ -336,6 +336,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["concluded_on", "archived_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

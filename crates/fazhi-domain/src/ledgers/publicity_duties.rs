@@ -56,6 +56,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("year"),
     date_order: &[&["listed_on", "reviewed_on"]],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -126,6 +126,7 @@ pub static KIND: LedgerKind = LedgerKind {
     dated: crate::ledger::Dated::On("held_on"),
     date_order: &[],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

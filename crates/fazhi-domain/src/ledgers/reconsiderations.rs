@@ -175,6 +175,7 @@ pub static KIND: LedgerKind = LedgerKind {
         &["opinion_letter_on", "corrected_on"],
     ],
     record_stages: None,
+    keeper: crate::ledger::Keeper::Township,
 };
 
 #[cfg(test)]

@@ -340,6 +340,8 @@ pub struct ReportRowView {
     pub reported: String,
     pub lateness: String,
     pub late: bool,
+    /// A supervisor's link raising a 督察问题 about a late report.
+    pub raise: Option<String>,
 }
 
 fn day(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -576,6 +578,26 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
             let r = standings.iter().find(|r| r.org_id == t.id);
             let reported = r.and_then(|r| r.reported_at).map(beijing_day);
             let (lateness, late) = lateness(year, reported, today);
+            let target = r.map(|r| format!("/reports/{}", r.id)).unwrap_or_default();
+            let raise = late
+                .then(|| {
+                    super::supervision::raise_href(
+                        &caller,
+                        &super::supervision::Found {
+                            org_id: t.id,
+                            target: &target,
+                            source: "报告逾期报送",
+                            category: "组织领导",
+                            title: &format!("{year}年度法治政府建设年度报告未按期报送"),
+                            description: &format!(
+                                "{}{year}年度法治政府建设年度报告应于{}年3月31日前公开并报送区县，{lateness}。",
+                                t.name,
+                                year + 1
+                            ),
+                        },
+                    )
+                })
+                .flatten();
             match r {
                 Some(r) => {
                     let (state, tone) = super::reports::standing(
@@ -594,6 +616,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
                         reported: day(r.reported_at),
                         lateness,
                         late,
+                        raise,
                     }
                 }
                 None => ReportRowView {
@@ -606,6 +629,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
                     reported: "—".into(),
                     lateness,
                     late,
+                    raise,
                 },
             }
         })

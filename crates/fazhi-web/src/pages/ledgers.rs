@@ -12,9 +12,8 @@ use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fazhi_domain::attachment;
-use fazhi_domain::ledger::{ActorFacts, Field, FieldType, LedgerKind, Urgency, Values};
+use fazhi_domain::ledger::{ActorFacts, Dated, Field, FieldType, Keeper, LedgerKind, LinkTarget, Urgency, Values};
 use fazhi_domain::ledgers;
-use fazhi_domain::role::Role;
 use fazhi_store::ledger::{self, ListFilter, RecordView};
 use fazhi_store::ledger_xlsx::{self, ImportReport};
 use fazhi_store::{StoreError, attachments, audit, rules};
@@ -50,7 +49,7 @@ fn input(field: &Field, value: String, required: bool, errors: &HashMap<String, 
         FieldType::Integer(min, max) => ("number", &[][..], min, max),
         FieldType::Choice(c) => ("select", c, 0, 0),
         FieldType::Flag => ("checkbox", &[][..], 0, 0),
-        FieldType::Refs(_) => ("text", &[][..], 0, 0),
+        FieldType::Refs(_) | FieldType::Link => ("text", &[][..], 0, 0),
     };
     Input {
         key: field.key,
@@ -119,9 +118,9 @@ fn history_row(kind: &LedgerKind, r: audit::AuditView, personal: bool) -> Histor
     HistoryRow { at: fmt_time(r.at), actor: r.actor_name, what }
 }
 
-fn may_record(caller: &Caller) -> bool {
-    let roles = &caller.principal.roles;
-    roles.contains(Role::Clerk) || roles.contains(Role::Leader)
+/// Whether the caller opens records of the kind (`Keeper::openers`).
+fn may_record(caller: &Caller, kind: &LedgerKind) -> bool {
+    service::may_open(caller, kind).is_ok()
 }
 
 fn tone(urgency: Urgency) -> (&'static str, &'static str) {
@@ -179,6 +178,7 @@ struct ListPage {
     townships: Vec<(i64, String)>,
     notice: Option<String>,
     may_create: bool,
+    may_import: bool,
     watched: Vec<WatchRows>,
     export_href: String,
 }
@@ -364,7 +364,8 @@ pub async fn list(
         conditions,
         townships,
         notice: (!notices.is_empty()).then(|| notices.join("；")),
-        may_create: may_record(&caller),
+        may_create: may_record(&caller, kind),
+        may_import: may_record(&caller, kind) && kind.keeper == Keeper::Township,
         watched,
     }
     .into_response())
@@ -387,29 +388,46 @@ struct NewPage {
     back: String,
     /// Editing: the version the form was read at.
     version: Option<i64>,
+    /// For a record the district opens: the townships it may be assigned to, and the one chosen.
+    townships: Vec<(i64, String)>,
+    org_id: i64,
+    org_error: Option<String>,
     inputs: Vec<Input>,
     general_error: Option<String>,
 }
 
-fn new_page(
+async fn new_page(
+    state: &AppState,
     caller: &Caller,
     kind: &'static LedgerKind,
     form: &BTreeMap<String, String>,
     errors: FormErrors,
-) -> NewPage {
+) -> Result<NewPage, StoreError> {
     let list = format!("/ledgers/{}", kind.code);
-    NewPage {
+    let townships = match kind.keeper {
+        Keeper::District => townships(state, caller).await?,
+        Keeper::Township => Vec::new(),
+    };
+    let heading = match kind.keeper {
+        Keeper::District => format!("提出{}", kind.label),
+        Keeper::Township => format!("新建{}", kind.label),
+    };
+    Ok(NewPage {
         nav: Nav::new(caller, &list, &[("台账", ""), (kind.label, &list), ("新建", "")]),
-        heading: format!("新建{}", kind.label),
+        heading,
         action: list.clone(),
-        back: list,
+        // Raised from a record or a report: back to it.
+        back: form.get("target").filter(|t| LinkTarget::parse(t).is_some()).cloned().unwrap_or(list),
         version: None,
+        org_id: form.get("org_id").and_then(|v| v.parse().ok()).unwrap_or(0),
+        org_error: errors.fields.get("org_id").cloned(),
+        townships,
         inputs: kind
             .create_fields()
             .map(|f| input(f, form.get(f.key).cloned().unwrap_or_default(), f.required, &errors.fields))
             .collect(),
         general_error: errors.general,
-    }
+    })
 }
 
 /// The form correcting a record's own fields, filled with what was typed or what is stored.
@@ -428,6 +446,9 @@ fn edit_page(
         action: format!("{page}/edit"),
         back: page,
         version: Some(record.version),
+        townships: Vec::new(),
+        org_id: record.org_id,
+        org_error: None,
         inputs: kind
             .create_fields()
             .map(|f| {
@@ -448,6 +469,7 @@ pub async fn edit_form(
     Kind(kind): Kind,
     Path((_, id)): Path<(String, i64)>,
 ) -> PageResult {
+    service::may_open(&caller, kind)?;
     match ledger::get(&state.db, &caller.scope(), kind, id).await {
         Ok(record) => Ok(edit_page(&caller, kind, &record, None, FormErrors::default()).into_response()),
         Err(e) => Err(e.into()),
@@ -463,9 +485,8 @@ pub async fn edit(
 ) -> PageResult {
     let form = form_fields(&body);
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let rules = rules::current(&state.db).await?;
     let scope = caller.scope();
-    match ledger::update(&state.db, &caller.actor(), &scope, kind, id, version, &form, &rules.ctx()).await {
+    match service::update(&state.db, &caller, kind, id, version, &form).await {
         Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
         Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => Err(e.into()),
         Err(e) => {
@@ -481,8 +502,24 @@ pub async fn edit(
     }
 }
 
-pub async fn new_form(caller: Caller, Kind(kind): Kind) -> Response {
-    new_page(&caller, kind, &BTreeMap::new(), FormErrors::default()).into_response()
+/// The form of a new record; the address may fill it in (`?org_id=&target=&source=…`): a problem is
+/// raised with one click from where it was found. Only the kind's own fields are taken.
+pub async fn new_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Kind(kind): Kind,
+    Query(prefill): Query<BTreeMap<String, String>>,
+) -> PageResult {
+    service::may_open(&caller, kind)?;
+    let mut form: BTreeMap<String, String> = prefill
+        .into_iter()
+        .filter(|(k, v)| (k == "org_id" || kind.create_fields().any(|f| f.key == k)) && v.chars().count() <= 2000)
+        .collect();
+    // A problem is assigned the day it is raised, unless the supervisor says otherwise.
+    if let (Keeper::District, Dated::On(day)) = (kind.keeper, kind.dated) {
+        form.entry(day.to_owned()).or_insert_with(|| fazhi_store::beijing_today().to_string());
+    }
+    Ok(new_page(&state, &caller, kind, &form, FormErrors::default()).await?.into_response())
 }
 
 pub async fn create(
@@ -492,12 +529,12 @@ pub async fn create(
     body: axum::body::Bytes,
 ) -> PageResult {
     let form = form_fields(&body);
-    let p = &caller.principal;
-    let rules = rules::current(&state.db).await?;
-    match ledger::create(&state.db, &caller.actor(), &caller.scope(), kind, p.org_id, &form, &rules.ctx()).await {
+    match service::open(&state.db, &caller, kind, &form).await {
         Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
+        Err(e @ StoreError::Forbidden(_)) => Err(e.into()),
         Err(e) => {
-            Ok((StatusCode::BAD_REQUEST, new_page(&caller, kind, &form, FormErrors::from_store(e))).into_response())
+            let page = new_page(&state, &caller, kind, &form, FormErrors::from_store(e)).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
 }
@@ -510,6 +547,19 @@ fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
 pub struct ValueRow {
     pub label: &'static str,
     pub value: String,
+    /// A link's address (`FieldType::Link`): the value is then the words of the link.
+    pub href: Option<String>,
+}
+
+/// The words of a link to a record or a report, and its address.
+fn link_words(raw: &str) -> Option<(String, String)> {
+    let target = LinkTarget::parse(raw)?;
+    let words = match target {
+        LinkTarget::Record { kind, id } => format!("{}台账第 {id} 号记录", kind.label),
+        LinkTarget::Report { line: Some(line), .. } => format!("年度报告第 {line} 行"),
+        LinkTarget::Report { line: None, .. } => "年度报告".to_owned(),
+    };
+    Some((words, target.href()))
 }
 
 pub struct DeadlineRow {
@@ -564,6 +614,8 @@ struct DetailPage {
     refusal: Option<String>,
     /// The record is in its first state and the user may correct its own fields.
     can_edit: bool,
+    /// A district supervisor's link raising a 督察问题 about this record.
+    raise: Option<String>,
 }
 
 pub struct AttachmentRow {
@@ -600,7 +652,7 @@ async fn detail_page(
     let (roles, principal) = service::roles_at(&state.db, caller, record.org_id).await?;
     let ctx = rules.ctx();
     let today = fazhi_store::beijing_today();
-    let deadlines = kind
+    let deadlines: Vec<DeadlineRow> = kind
         .deadlines(&record.values, &ctx.at(&record.org_path))
         .into_iter()
         .map(|d| {
@@ -698,7 +750,13 @@ async fn detail_page(
     let values = kind
         .fields
         .iter()
-        .filter_map(|f| shown(f, &record.values).map(|value| ValueRow { label: f.label, value }))
+        .filter_map(|f| {
+            let value = shown(f, &record.values)?;
+            Some(match (f.ty, link_words(&value)) {
+                (FieldType::Link, Some((words, href))) => ValueRow { label: f.label, value: words, href: Some(href) },
+                _ => ValueRow { label: f.label, value, href: None },
+            })
+        })
         .collect();
     let attachments = match attachments::list(&state.db, &scope, kind, id).await {
         Ok(list) => list
@@ -715,8 +773,19 @@ async fn detail_page(
         Err(e) => return Err(e.into()),
     };
     let can_attach = caller.may(&Method::POST, &format!("/ledgers/{}/{id}/attachments", kind.code));
-    let can_edit =
-        record.state == kind.initial && caller.may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code));
+    let can_edit = record.state == kind.initial
+        && kind.keeper.may_open(&roles)
+        && caller.may(&Method::POST, &format!("/ledgers/{}/{id}/edit", kind.code));
+    let overdue = deadlines.iter().any(|d: &DeadlineRow| d.status == "已逾期");
+    let raise = super::supervision::raise_from_record(
+        caller,
+        kind.code,
+        kind.label,
+        record.org_id,
+        record.id,
+        &record.title,
+        overdue,
+    );
     let stages: Vec<&'static str> =
         kind.record_stages.map(|rs| rs.stages.iter().map(|(s, _)| *s).collect()).unwrap_or_default();
     let page = DetailPage {
@@ -741,6 +810,7 @@ async fn detail_page(
         attach_error,
         refusal,
         can_edit,
+        raise,
     };
     Ok((status, page).into_response())
 }

@@ -12,6 +12,7 @@ pub mod ledgers;
 pub mod orgs;
 pub mod reports;
 pub mod settings;
+pub mod supervision;
 pub mod todo;
 pub mod tokens;
 pub mod users;

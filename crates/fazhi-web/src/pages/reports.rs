@@ -208,10 +208,20 @@ pub enum SegView {
     Figure(FigureView),
 }
 
+/// A finding of the checker beside what it concerns, with the district's link raising a 督察问题
+/// about it (on a report submitted to the district).
+pub struct Finding {
+    pub tone: &'static str,
+    pub message: String,
+    pub raise: Option<String>,
+}
+
 pub struct ParaView {
     pub key: String,
+    /// The line of the report's text it is, the anchor a problem points to (`#L12`).
+    pub line: usize,
     pub segments: Vec<SegView>,
-    pub findings: Vec<(&'static str, String)>,
+    pub findings: Vec<Finding>,
 }
 
 pub struct SectionView {
@@ -225,7 +235,7 @@ pub struct PartView {
     pub number: String,
     pub kind: String,
     pub heading: String,
-    pub findings: Vec<(&'static str, String)>,
+    pub findings: Vec<Finding>,
     pub sections: Vec<SectionView>,
 }
 
@@ -239,7 +249,7 @@ struct ReportPage {
     parts: Vec<PartView>,
     signature: String,
     date: String,
-    other_findings: Vec<(&'static str, String)>,
+    other_findings: Vec<Finding>,
     errors: usize,
     warnings: usize,
     updated_figures: usize,
@@ -254,9 +264,10 @@ struct ReportPage {
     refusal: Option<String>,
 }
 
-fn para_view(key: String, p: &fazhi_report::draft::Paragraph, findings: Vec<(&'static str, String)>) -> ParaView {
+fn para_view(key: String, line: usize, p: &fazhi_report::draft::Paragraph, findings: Vec<Finding>) -> ParaView {
     ParaView {
         key,
+        line,
         segments: p
             .segments
             .iter()
@@ -299,7 +310,7 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
     }
     let checked = service::check(&draft);
     let places = draft.places();
-    let mut by_place: BTreeMap<usize, Vec<(&'static str, String)>> = BTreeMap::new();
+    let mut by_place: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let (mut errors, mut warnings) = (0, 0);
     let mut other_findings = Vec::new();
     for d in &checked.diagnostics {
@@ -308,7 +319,24 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
             Severity::Warning => warnings += 1,
             Severity::Info => {}
         }
-        let finding = (severity_tone(d.severity), d.message.clone());
+        // On a report submitted to the district, a supervisor raises a problem from a finding.
+        let raise = (report.reported_at.is_some() && d.severity != Severity::Info)
+            .then(|| {
+                let target = format!("/reports/{}#L{}", report.id, d.line);
+                super::supervision::raise_href(
+                    caller,
+                    &super::supervision::Found {
+                        org_id: report.org_id,
+                        target: &target,
+                        source: "年度报告审查",
+                        category: "其他",
+                        title: &format!("{}年度报告：{}", report.year, d.message),
+                        description: &format!("{}年度法治政府建设年度报告第{}行：{}", report.year, d.line, d.message),
+                    },
+                )
+            })
+            .flatten();
+        let finding = Finding { tone: severity_tone(d.severity), message: d.message.clone(), raise };
         match places.get(d.line.saturating_sub(1)) {
             Some(place @ (Place::Paragraph(..) | Place::Preamble | Place::PartHeading(_))) => {
                 let key = places.iter().position(|p| p == place).unwrap_or(0);
@@ -319,7 +347,9 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
     }
     let mut take_findings =
         |place: Place| places.iter().position(|p| *p == place).and_then(|i| by_place.remove(&i)).unwrap_or_default();
-    let preamble = para_view("preamble".into(), &draft.preamble, take_findings(Place::Preamble));
+    let line_of = |place: Place| places.iter().position(|p| *p == place).map(|i| i + 1).unwrap_or(0);
+    let preamble =
+        para_view("preamble".into(), line_of(Place::Preamble), &draft.preamble, take_findings(Place::Preamble));
     let parts = draft
         .parts
         .iter()
@@ -354,7 +384,8 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
                                 .iter()
                                 .enumerate()
                                 .map(|(k, p)| {
-                                    para_view(format!("{i}-{j}-{k}"), p, take_findings(Place::Paragraph(i, j, k)))
+                                    let place = Place::Paragraph(i, j, k);
+                                    para_view(format!("{i}-{j}-{k}"), line_of(place), p, take_findings(place))
                                 })
                                 .collect(),
                         }

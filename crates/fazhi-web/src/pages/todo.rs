@@ -22,6 +22,8 @@ pub struct Item {
     pub due: String,
     pub overdue: bool,
     pub how: Vec<String>,
+    /// A district supervisor's link raising a 督察问题 about an overdue limit.
+    pub raise: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +43,8 @@ struct TodoPage {
     f_kind: &'static str,
     narrowed: bool,
     notice: Option<String>,
+    /// 督察问题 waiting on the caller.
+    problems: Vec<super::supervision::Waiting>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -99,9 +103,22 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let filter = TodoFilter { org, overdue, kind };
     let narrowed = org.is_some() || overdue.is_some() || kind.is_some();
     let Due { items: due, counts, total, mine_only } = due_for(&state.db, &caller, filter).await?;
+    let org_ids: std::collections::HashMap<&str, i64> = townships.iter().map(|(id, n)| (n.as_str(), *id)).collect();
     let items = due
         .into_iter()
         .map(|d| Item {
+            raise: match (d.overdue, org_ids.get(d.org_name.as_str())) {
+                (true, Some(org_id)) => super::supervision::raise_from_record(
+                    &caller,
+                    &d.kind,
+                    d.kind_label,
+                    *org_id,
+                    d.record_id,
+                    &d.title,
+                    true,
+                ),
+                _ => None,
+            },
             href: format!("/ledgers/{}/{}", d.kind, d.record_id),
             org: d.org_name,
             kind: d.kind_label,
@@ -125,6 +142,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         f_kind: kind.map(|k| k.code).unwrap_or(""),
         narrowed,
         notice,
+        problems: super::supervision::waiting(&state.db, &caller).await?,
     }
     .into_response())
 }

@@ -1,0 +1,293 @@
+//! The district's supervision closing the loop, over HTTP as the supervisor and the township use
+//! it: a problem raised with one click from a checker finding on a reported annual report, refused
+//! when it lacks what it needs, seen by its township only, rectified by the clerk and submitted by
+//! the leader, returned (its time limit running again), accepted and closed (销号); the figures it
+//! feeds; the next year's draft that states the problems still open and the rectifications done;
+//! a problem late twice put under listed supervision on both sides' to-do lists.
+
+mod common;
+
+use common::{Session, TestApp};
+use fazhi_domain::ledger::ActorFacts;
+use fazhi_domain::ledgers::supervision_problems::KIND;
+use fazhi_domain::role::Role;
+use fazhi_report::draft::Draft;
+use fazhi_store::{Actor, Scope, annual_reports, indicators, ledger};
+use reqwest::StatusCode;
+
+const PROBLEMS: &str = "/ledgers/supervision_problems";
+
+async fn post(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let r = s.post_form(path, fields).await;
+    let status = r.status();
+    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+async fn version(s: &Session, path: &str) -> String {
+    let page = s.get(path).await.text().await.unwrap();
+    page.split("data-version=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned()
+}
+
+/// Takes a step on the record page as `s` would: the status and the page or the redirect.
+async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let v = version(s, record).await;
+    let mut all = fields.to_vec();
+    all.push(("version", &v));
+    let (status, _, body) = post(s, &format!("{record}/steps/{code}"), &all).await;
+    (status, body)
+}
+
+async fn report_version(app: &TestApp, id: i64) -> String {
+    annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap().version.to_string()
+}
+
+/// The township's 2026 report, drafted, dated late (which the checker warns about), approved,
+/// published and reported to the district: its id.
+async fn reported_report(app: &TestApp, clerk: &Session, leader: &Session) -> i64 {
+    let r = clerk.post_form("/reports", &[("year", "2026")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let stored = annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap();
+    let mut draft: Draft = serde_json::from_str(&stored.body_json).unwrap();
+    // Dated after 31 March of the next year: the checker warns, and the report still goes.
+    draft.date = "2027年5月10日".into();
+    let body = serde_json::to_string(&draft).unwrap();
+    let report = format!("/reports/{id}");
+    let v = report_version(app, id).await;
+    assert_eq!(
+        post(clerk, &format!("{report}/save"), &[("body", &body), ("version", &v)]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    for (who, path) in [(clerk, "submit"), (leader, "approve"), (clerk, "publish"), (clerk, "report")] {
+        let v = report_version(app, id).await;
+        let (status, _, page) = post(who, &format!("{report}/{path}"), &[("version", &v)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+    }
+    id
+}
+
+/// The first link raising a problem on a page, as a browser follows it.
+fn raise_link(page: &str) -> String {
+    let before = page.split("class=\"raise-problem\"").next().unwrap();
+    let href = before.rsplit("href=\"").next().unwrap().split('"').next().unwrap();
+    href.replace("&amp;", "&").replace("&#38;", "&")
+}
+
+fn query_value(href: &str, key: &str) -> String {
+    let url = reqwest::Url::parse(&format!("http://fazhi.test{href}")).unwrap();
+    url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+async fn problems_stored(app: &TestApp) -> usize {
+    let filter = ledger::ListFilter::default();
+    ledger::list(&app.db, &Scope::everything(), &KIND, &filter).await.unwrap().page.total as usize
+}
+
+#[tokio::test]
+async fn a_problem_found_in_a_report_is_rectified_returned_accepted_and_closed() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let leader = app.login("t_leader").await;
+    let supervisor = app.login("t_supervisor").await;
+    let other_clerk = app.login("t_other_clerk").await;
+    let report = reported_report(&app, &clerk, &leader).await;
+
+    // One click from the checker's finding on the reported report: the form comes filled in.
+    let page = supervisor.get(&format!("/reports/{report}")).await.text().await.unwrap();
+    assert!(page.contains("提出督察问题"), "a finding offers the supervisor to raise a problem");
+    let href = raise_link(&page);
+    let target = query_value(&href, "target");
+    assert!(target.starts_with(&format!("/reports/{report}#L")), "{target}");
+    assert_eq!(query_value(&href, "source"), "年度报告审查");
+    let form = supervisor.get(&href).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let form = form.text().await.unwrap();
+    assert!(form.contains("提出督察问题") && form.contains("交办乡镇（街道）"), "{form}");
+    assert!(form.contains(&format!("value=\"{target}\"")), "the finding's place is filled in");
+    assert!(!clerk.get(&format!("/reports/{report}")).await.text().await.unwrap().contains("提出督察问题"));
+
+    // What a problem needs, refused in Chinese and nothing stored.
+    let township = app.orgs.township.to_string();
+    let good = [
+        ("org_id", township.as_str()),
+        ("title", "年度报告落款日期晚于报送时限"),
+        ("source", "年度报告审查"),
+        ("category", "组织领导"),
+        ("severity", "一般"),
+        ("description", "报告落款日期为2027年5月10日，晚于3月31日的公开和报送时限。"),
+        ("basis", "《法治政府建设与责任落实督察工作规定》"),
+        ("target", target.as_str()),
+        ("assigned_on", "2026-11-02"),
+    ];
+    let without = |key: &str| good.iter().filter(|(k, _)| *k != key).copied().collect::<Vec<_>>();
+    for (key, message) in [
+        ("org_id", "请选择交办督察问题的乡镇（街道）"),
+        ("category", "请填写“问题类别”"),
+        ("description", "请填写“问题描述”"),
+    ] {
+        let (status, _, page) = post(&supervisor, PROBLEMS, &without(key)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{key}");
+        assert!(page.contains(message), "{key}: {page}");
+    }
+    let mut past = good.to_vec();
+    past.push(("due_on", "2026-11-20"));
+    let (status, _, page) = post(&supervisor, PROBLEMS, &past).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("期限不能定在已经过去的日子"), "{page}");
+    let mut elsewhere = good.to_vec();
+    let other = app.orgs.other_township.to_string();
+    elsewhere[0] = ("org_id", &other);
+    let (status, _, page) = post(&supervisor, PROBLEMS, &elsewhere).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a problem of 安稳镇 cannot point at 杉岭乡's report");
+    assert!(page.contains("不属于所选乡镇"), "{page}");
+    let mut district = good.to_vec();
+    let district_id = app.orgs.district.to_string();
+    district[0] = ("org_id", &district_id);
+    assert_eq!(post(&supervisor, PROBLEMS, &district).await.0, StatusCode::BAD_REQUEST, "only a township");
+    assert_eq!(post(&clerk, PROBLEMS, &good).await.0, StatusCode::FORBIDDEN, "a township does not raise");
+    assert_eq!(problems_stored(&app).await, 0);
+
+    // Raised: the township sees it and where it points; another township does not.
+    let (status, problem, _) = post(&supervisor, PROBLEMS, &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = leader.get(&problem).await.text().await.unwrap();
+    assert!(page.contains("待整改") && page.contains(&format!("href=\"{target}\"")), "{page}");
+    assert_eq!(other_clerk.get(&problem).await.status(), StatusCode::NOT_FOUND);
+    assert!(!other_clerk.get(PROBLEMS).await.text().await.unwrap().contains("年度报告落款日期晚于报送时限"));
+    let todo = leader.get("/todo").await.text().await.unwrap();
+    assert!(todo.contains("id=\"todo-problems\"") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
+    assert_eq!(clerk.get(&format!("{problem}/edit")).await.status(), StatusCode::FORBIDDEN);
+
+    // The clerk prepares, never without measures; only the leader submits; the district accepts.
+    let (status, page) = step(&clerk, &problem, "prepare", &[("result", "已修改")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("整改措施"), "{page}");
+    let measures = [("measures", "建立报告三级审核制度"), ("result", "已修改并重新公开")];
+    assert_eq!(step(&clerk, &problem, "prepare", &measures).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(step(&clerk, &problem, "answer", &[("answered_on", "2026-11-10")]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(step(&leader, &problem, "answer", &[("answered_on", "2026-11-10")]).await.0, StatusCode::SEE_OTHER);
+    let accepted_by_township =
+        step(&leader, &problem, "accept", &[("accepted_on", "2026-11-12"), ("acceptance", "同意")]).await;
+    assert_eq!(accepted_by_township.0, StatusCode::FORBIDDEN, "{}", accepted_by_township.1);
+    let todo = supervisor.get("/todo").await.text().await.unwrap();
+    assert!(todo.contains("验收或退回") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
+
+    // Returned with reasons: the limit runs again from the return.
+    let (status, page) = step(&supervisor, &problem, "return", &[("returned_on", "2026-11-11")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a return needs its reasons");
+    assert!(page.contains("退回理由"));
+    let reasons = [("returned_on", "2026-11-11"), ("return_reason", "未附三级审核制度文件")];
+    assert_eq!(step(&supervisor, &problem, "return", &reasons).await.0, StatusCode::SEE_OTHER);
+    let id: i64 = problem.rsplit('/').next().unwrap().parse().unwrap();
+    let record = ledger::get(&app.db, &Scope::everything(), &KIND, id).await.unwrap();
+    assert_eq!(record.state, "returned");
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let limit = KIND.deadlines(&record.values, &rules.ctx().at(&record.org_path)).remove(0);
+    assert!(limit.restarted && limit.met_on.is_none());
+    // 20 working days from 11 November 2026: 9 December.
+    assert_eq!(limit.counted.due.to_string(), "2026-12-09");
+    assert!(leader.get(&problem).await.text().await.unwrap().contains("未附三级审核制度文件"));
+
+    assert_eq!(step(&clerk, &problem, "prepare", &measures).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(step(&leader, &problem, "answer", &[("answered_on", "2026-11-20")]).await.0, StatusCode::SEE_OTHER);
+    let accept = [("accepted_on", "2026-11-25"), ("acceptance", "整改到位，同意销号")];
+    assert_eq!(step(&supervisor, &problem, "accept", &accept).await.0, StatusCode::SEE_OTHER);
+    let page = leader.get(&problem).await.text().await.unwrap();
+    assert!(page.contains("已销号") && page.contains("整改到位，同意销号"));
+
+    // The figures: raised, closed, on time, each a record behind it.
+    let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    let value = |id: &str| figures.iter().filter(|f| f.id == id).map(|f| f.value).sum::<i64>();
+    assert_eq!(value("supervision.problems_raised"), 1);
+    assert_eq!(value("supervision.rectified"), 1);
+    assert_eq!(value("supervision.rectified_on_time"), 1);
+    assert_eq!(value("supervision.overdue"), 0);
+    // Nothing of it is public.
+    let anonymous = common::client().get(app.url(PROBLEMS)).send().await.unwrap();
+    assert_ne!(anonymous.status(), StatusCode::OK);
+    common::assert_open_counts_match(&app.db).await;
+}
+
+const SUPERVISOR: ActorFacts<'static> =
+    ActorFacts { name: "区司法局督察员", roles: &[Role::Supervisor], principal_leader: false };
+const CLERK: ActorFacts<'static> = ActorFacts { name: "党政办", roles: &[Role::Clerk], principal_leader: false };
+const LEADER: ActorFacts<'static> = ActorFacts { name: "乡长", roles: &[Role::Leader], principal_leader: true };
+
+async fn raise(app: &TestApp, category: &str, assigned_on: &str) -> ledger::RecordView {
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let input = [
+        ("title", format!("{category}方面的问题")),
+        ("source", "实地督察".into()),
+        ("category", category.into()),
+        ("severity", "一般".into()),
+        ("description", "实地督察发现。".into()),
+        ("assigned_on", assigned_on.into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    ledger::create(&app.db, &Actor::system(), &Scope::everything(), &KIND, app.orgs.township, &input, &rules.ctx())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_listed_on_both_sides() {
+    let app = TestApp::spawn().await;
+    let measures = [("measures", "逐项整改"), ("result", "已整改")];
+    // Closed on time.
+    let closed = raise(&app, "信访", "2026-03-02").await;
+    let closed = common::take_ledger_step(&app.db, &KIND, closed, "prepare", &measures, CLERK).await;
+    let closed =
+        common::take_ledger_step(&app.db, &KIND, closed, "answer", &[("answered_on", "2026-03-10")], LEADER).await;
+    let accept = [("accepted_on", "2026-03-12"), ("acceptance", "同意销号")];
+    common::take_ledger_step(&app.db, &KIND, closed, "accept", &accept, SUPERVISOR).await;
+    // Open: two of decisions, one answered late, returned and late again, then listed.
+    raise(&app, "依法决策", "2026-04-01").await;
+    let late = raise(&app, "依法决策", "2026-01-05").await;
+    let late = common::take_ledger_step(&app.db, &KIND, late, "prepare", &measures, CLERK).await;
+    let late = common::take_ledger_step(&app.db, &KIND, late, "answer", &[("answered_on", "2026-03-02")], LEADER).await;
+    let returned = [("returned_on", "2026-03-03"), ("return_reason", "整改不到位")];
+    let late = common::take_ledger_step(&app.db, &KIND, late, "return", &returned, SUPERVISOR).await;
+    let listed = [("listed_on", "2026-05-06"), ("listed_note", "主要负责人牵头整改")];
+    common::take_ledger_step(&app.db, &KIND, late, "list", &listed, SUPERVISOR).await;
+
+    // Both sides see the escalation.
+    for who in ["t_leader", "t_supervisor"] {
+        let todo = app.login(who).await.get("/todo").await.text().await.unwrap();
+        let card =
+            todo.split("id=\"todo-problems\"").nth(1).expect("the problems card").split("</table>").next().unwrap();
+        assert!(card.contains("挂牌督办"), "{who}: {card}");
+    }
+    let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    let value = |id: &str| figures.iter().filter(|f| f.id == id).map(|f| f.value).sum::<i64>();
+    assert_eq!(
+        (value("supervision.problems_raised"), value("supervision.listed"), value("supervision.overdue")),
+        (3, 1, 1)
+    );
+
+    // The next draft: the open problems by category in 存在的不足, the rectifications in 其他.
+    let clerk = app.login("t_clerk").await;
+    let r = clerk.post_form("/reports", &[("year", "2026")]).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let stored = annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap();
+    let draft: Draft = serde_json::from_str(&stored.body_json).unwrap();
+    let text = draft.to_text();
+    assert!(text.contains("2026年区县督察发现的问题中，尚未整改完成的有：依法决策方面2个"), "{text}");
+    assert!(text.contains("2026年区县督察发现本单位问题3个，已整改并经验收销号1个，其中按期完成整改1个。"), "{text}");
+    let figure = |part: usize, id: &str| {
+        draft.parts[part]
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .flat_map(|p| &p.segments)
+            .any(|s| matches!(s, fazhi_report::draft::Segment::Figure { id: f, .. } if f == id))
+    };
+    assert!(figure(1, "supervision.open.decisions"), "a reference to the problem records");
+    assert!(figure(4, "supervision.rectified"));
+    // Each reference opens the records behind it.
+    let page = clerk.get(&format!("/reports/{id}/figures/supervision.open.decisions")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("依法决策方面的问题"));
+}
