@@ -16,6 +16,9 @@ pub struct ReportRow {
     pub id: i64,
     pub org_id: i64,
     pub org_name: String,
+    /// The township's place in the tree: whose personal data the report's readers see.
+    #[serde(skip)]
+    pub org_path: String,
     pub year: i32,
     pub state: String,
     pub state_label: &'static str,
@@ -108,6 +111,7 @@ async fn row(db: &impl sea_orm::ConnectionTrait, m: annual_report::Model) -> Res
         state_label: state_label(&m.state),
         id: m.id,
         org_id: m.org_id,
+        org_path: m.org_path,
         year: m.year,
         state: m.state,
         body_json: m.body_json,

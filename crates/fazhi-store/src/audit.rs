@@ -466,6 +466,8 @@ pub fn action_label(action: &str) -> &'static str {
         "auth.two_factor_disabled" => "关闭两步验证",
         "auth.two_factor_reset" => "重置两步验证",
         "system.restore" => "从备份恢复",
+        "comment.create" => "发表评论",
+        "comment.edit" => "修改评论",
         "report.create" => "新建年度报告",
         "report.update" => "修改年度报告",
         "demo.history" => "载入演示历史数据",

@@ -122,6 +122,8 @@ macro_rules! tables {
         $apply!(ledger_figure_total, "ledger_figure_totals", $($args),*);
         $apply!(annual_report, "annual_reports", $($args),*);
         $apply!(annual_report_version, "annual_report_versions", $($args),*);
+        $apply!(comment, "comments", $($args),*);
+        $apply!(comment_read, "comment_reads", $($args),*);
     }};
 }
 

@@ -991,11 +991,41 @@ async fn supervision_samples(
                     ],
                 )
                 .await?;
+                // The district and the township talk it over on the problem.
+                let on = crate::comments::On { kind: KIND.code, id: r.id, org_id, org_path: &org.path };
+                let supervisor = demo_principal(db, "supervisor").await?;
+                let leader = demo_principal(db, &format!("{}_leader", TOWNSHIPS[town].1)).await?;
+                let asked = crate::comments::add(
+                    db,
+                    &district,
+                    &supervisor,
+                    on,
+                    None,
+                    None,
+                    "请说明音像记录补录的进度，并附案卷评查表。",
+                )
+                .await?;
+                crate::comments::add(
+                    db,
+                    &township,
+                    &leader,
+                    on,
+                    Some(asked),
+                    None,
+                    "已委托区执法局技术人员协助恢复执法记录仪数据，预计两周内完成补录，评查表随整改情况一并报送。",
+                )
+                .await?;
             }
             Outcome::Open => {}
         }
     }
     Ok(())
+}
+
+/// A demo account as it signs in.
+async fn demo_principal(db: &Db, username: &str) -> Result<crate::users::Principal, StoreError> {
+    let user = users::find_by_username(db, username).await?;
+    users::principal_by_id(db, user.id).await?.ok_or(StoreError::NotFound)
 }
 
 /// A walk's steps: the transition, its inputs, who takes it.

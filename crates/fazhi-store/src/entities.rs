@@ -584,6 +584,68 @@ pub mod annual_report_version {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod comment {
+    use sea_orm::entity::prelude::*;
+
+    /// A comment between the district and a township on a ledger record, an annual report (at a
+    /// line, or whole) or a 督察问题: threaded by `parent_id`, kept with who wrote it as what, and
+    /// in the township of what it is on (`org_path`), so it is seen where that is seen.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "comments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// A ledger kind's code, or `report`.
+        pub target_kind: String,
+        pub target_id: i64,
+        /// The report's line the comment is on.
+        pub line: Option<i32>,
+        pub parent_id: Option<i64>,
+        pub org_id: i64,
+        pub org_path: String,
+        pub author_id: i64,
+        pub author_name: String,
+        /// The author's roles and organization as they were when writing: 区县督察员 · 演示区.
+        pub author_role: String,
+        pub author_org: String,
+        /// Written from the district (above the township): the township's people are its readers,
+        /// and the other way round.
+        pub from_district: bool,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub created_at: DateTimeUtc,
+        pub edited_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod comment_read {
+    use sea_orm::entity::prelude::*;
+
+    /// The last comment a user has read on a record or report: newer ones from the other side are
+    /// in the user's 我的待办.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "comment_reads")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub target_kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub target_id: i64,
+        pub last_read_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

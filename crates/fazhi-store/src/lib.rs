@@ -12,6 +12,7 @@ pub mod audit;
 pub mod audit_key;
 pub mod backup;
 pub mod calendar;
+pub mod comments;
 mod db;
 pub mod demo;
 mod demo_history;
@@ -115,7 +116,7 @@ where
     Ok((rows, total))
 }
 
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+pub fn now() -> chrono::DateTime<chrono::Utc> {
     fazhi_domain::audit::truncate_to_micros(chrono::Utc::now())
 }
 

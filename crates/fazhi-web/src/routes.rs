@@ -244,6 +244,8 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/gongkai", Public, pages::reports::public_list)
         .page(get.clone(), "/gongkai/{org}/{year}", Public, pages::reports::public_report)
         .page(get.clone(), "/static/report-editor.js", Public, pages::reports::editor_script)
+        .page(post.clone(), "/comments", Roles(LEDGER_READERS), pages::comments::post)
+        .page(post.clone(), "/comments/{id}/edit", Roles(LEDGER_READERS), pages::comments::edit)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
         .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_OPENERS), pages::ledgers::new_form)
         .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_OPENERS), pages::ledgers::create)

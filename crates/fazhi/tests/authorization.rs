@@ -66,6 +66,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/gongkai", "public"),
     ("GET", "/gongkai/{org}/{year}", "public"),
     ("GET", "/static/report-editor.js", "public"),
+    ("POST", "/comments", "supervisor|leader|clerk|adviser"),
+    ("POST", "/comments/{id}/edit", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}/new", "supervisor|leader|clerk"),
     ("POST", "/ledgers/{kind}", "supervisor|leader|clerk"),
@@ -299,6 +301,38 @@ async fn every_route_answers_every_role_as_expected() {
             };
             // A token can be revoked by its owner: each role revokes one of its own.
             let id = match role {
+                // A comment is corrected by its author: each role corrects one of its own.
+                Some(r) if path.contains("/comments/{id}") && allowed(who, role) => {
+                    let author = app.user_id(app.account(r)).await;
+                    let author = fazhi_store::users::principal_by_id(&app.db, author).await.unwrap().unwrap();
+                    let org_path = fazhi_store::ledger::get(
+                        &app.db,
+                        &fazhi_store::Scope::everything(),
+                        &fazhi_domain::ledgers::decisions::KIND,
+                        record.id,
+                    )
+                    .await
+                    .unwrap()
+                    .org_path;
+                    let on = fazhi_store::comments::On {
+                        kind: "decisions",
+                        id: record.id,
+                        org_id: app.orgs.township,
+                        org_path: &org_path,
+                    };
+                    fazhi_store::comments::add(
+                        &app.db,
+                        &fazhi_store::Actor::system(),
+                        &author,
+                        on,
+                        None,
+                        None,
+                        "授权测试",
+                    )
+                    .await
+                    .unwrap()
+                    .to_string()
+                }
                 Some(r) if path.contains("/tokens/{id}") => {
                     let owner = app.user_id(app.account(r)).await;
                     let owner = fazhi_store::users::principal_by_id(&app.db, owner).await.unwrap().unwrap();

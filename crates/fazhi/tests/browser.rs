@@ -1027,6 +1027,11 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     let page =
         take_step(b, "prepare", &[("measures", "修订受理告知书格式，逐件补正"), ("result", "已补正并重新送达")]).await;
     assert!(page.contains("整改材料待报送"), "{page}");
+    // The clerk leaves the district a word on the problem.
+    fill(b, "comment-body", "告知书已全部补正，请审核。").await;
+    submit_and_wait(b, "#comment-submit").await;
+    let thread = b.find(Locator::Css("#comments")).await.unwrap().text().await.unwrap();
+    assert!(thread.contains("告知书已全部补正") && thread.contains("乡镇经办人 · 杉岭乡"), "{thread}");
 
     switch_user(b, address, &problem, "shanling_leader", password).await;
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
@@ -1036,6 +1041,9 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     switch_user(b, address, "/todo", "supervisor", password).await;
     let todo = b.find(Locator::Css("#todo-problems")).await.unwrap().text().await.unwrap();
     assert!(todo.contains("验收或退回"), "{todo}");
+    let comments = b.find(Locator::Css("#todo-comments")).await.unwrap().text().await.unwrap();
+    assert!(comments.contains("督察问题") && comments.contains("杉岭乡"), "the clerk's comment waits: {comments}");
+    shot(b, "supervision-todo.png").await;
     b.goto(&format!("{address}{problem}")).await.unwrap();
     take_step(b, "accept", &[("accepted_on", &today), ("acceptance", "整改到位，同意销号")]).await;
     assert_eq!(state(b).await, "已销号");

@@ -291,3 +291,116 @@ async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_li
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("依法决策方面的问题"));
 }
+
+/// The id in a page's first comment anchor after `after` (`id="comment-12"`).
+fn comment_ids(page: &str) -> Vec<i64> {
+    page.split("id=\"comment-").skip(1).filter_map(|r| r.split('"').next()?.parse().ok()).collect()
+}
+
+#[tokio::test]
+async fn the_district_and_the_township_comment_on_a_record_read_masked_in_their_to_do_lists_and_audited() {
+    let app = TestApp::spawn().await;
+    let clerk = app.login("t_clerk").await;
+    let supervisor = app.login("t_supervisor").await;
+    let other_clerk = app.login("t_other_clerk").await;
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let input = [
+        ("title", "反映道路破损"),
+        ("petitioner", "王五"),
+        ("contact", "13812345678"),
+        ("channel", "来访"),
+        ("topic", "其他"),
+        ("source", "信访人直接提出"),
+        ("received_on", "2026-11-02"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let kind = &fazhi_domain::ledgers::petitions::KIND;
+    let record =
+        ledger::create(&app.db, &Actor::system(), &Scope::everything(), kind, app.orgs.township, &input, &rules.ctx())
+            .await
+            .unwrap();
+    let page = format!("/ledgers/petitions/{}", record.id);
+    let target = record.id.to_string();
+    let comment = |body: &'static str| [("target_kind", "petitions"), ("target_id", target.as_str()), ("body", body)];
+
+    // The township writes; the district finds it in 我的待办, reads it masked, and it leaves the list.
+    let (status, _, _) = post(&clerk, "/comments", &comment("王五已于11月5日来访，当场答复")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let todo = supervisor.get("/todo").await.text().await.unwrap();
+    let card = todo.split("id=\"todo-comments\"").nth(1).expect("new comments in the district's list");
+    assert!(card.contains(&format!("{page}#comments")) && card.contains("杉岭乡"), "{card}");
+    let read = supervisor.get(&page).await.text().await.unwrap();
+    let thread = read.split("id=\"comments\"").nth(1).unwrap_or_else(|| panic!("{read}"));
+    assert!(
+        thread.contains("王某已于11月5日来访") && !thread.contains("王五"),
+        "the district reads it masked: {thread}"
+    );
+    assert!(thread.contains("乡镇经办人 · 杉岭乡"), "signed with role and organization: {thread}");
+    assert!(!supervisor.get("/todo").await.text().await.unwrap().contains("id=\"todo-comments\""), "read");
+    assert!(clerk.get(&page).await.text().await.unwrap().contains("王五已于11月5日来访"), "the township reads its own");
+
+    // The district replies in the thread; the township finds it in its list.
+    let first = comment_ids(&read)[0].to_string();
+    let mut reply = comment("请补充答复意见书").to_vec();
+    reply.push(("parent_id", &first));
+    assert_eq!(post(&supervisor, "/comments", &reply).await.0, StatusCode::SEE_OTHER);
+    let todo = clerk.get("/todo").await.text().await.unwrap();
+    assert!(todo.contains("id=\"todo-comments\""), "{todo}");
+    let read = clerk.get(&page).await.text().await.unwrap();
+    assert!(read.contains("class=\"comment reply\"") && read.contains("区县督察员 · 测试区"), "{read}");
+    let ids = comment_ids(&read);
+    let reply_id = ids[1];
+
+    // Its author corrects it within ten minutes; nobody else; nobody after.
+    let edit = format!("/comments/{reply_id}/edit");
+    assert_eq!(post(&clerk, &edit, &[("body", "改")]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&supervisor, &edit, &[("body", "请补充答复意见书和送达回证")]).await.0, StatusCode::SEE_OTHER);
+    assert!(clerk.get(&page).await.text().await.unwrap().contains("送达回证"));
+    use sea_orm::ConnectionTrait;
+    let eleven_minutes_ago = chrono::Utc::now() - chrono::Duration::minutes(11);
+    let backend = app.db.raw_for_tests().get_database_backend();
+    app.db
+        .raw_for_tests()
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => "UPDATE comments SET created_at = $1 WHERE id = $2",
+                _ => "UPDATE comments SET created_at = ? WHERE id = ?",
+            },
+            [eleven_minutes_ago.into(), reply_id.into()],
+        ))
+        .await
+        .unwrap();
+    let (status, _, body) = post(&supervisor, &edit, &[("body", "再改")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("超过10分钟"), "{body}");
+
+    // Bad input and what the commenter cannot see.
+    let (status, _, body) = post(&clerk, "/comments", &comment("  ")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("请填写评论内容"));
+    assert_eq!(post(&other_clerk, "/comments", &comment("看看")).await.0, StatusCode::NOT_FOUND);
+    let draft = clerk.post_form("/reports", &[("year", "2026")]).await;
+    let report = draft.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let on_draft = [("target_kind", "report"), ("target_id", report.as_str()), ("body", "报告草稿")];
+    assert_eq!(post(&supervisor, "/comments", &on_draft).await.0, StatusCode::NOT_FOUND, "a draft is the township's");
+    let on_line = [("target_kind", "report"), ("target_id", report.as_str()), ("line", "3"), ("body", "第三行请核实")];
+    assert_eq!(post(&clerk, "/comments", &on_line).await.0, StatusCode::SEE_OTHER);
+    assert!(clerk.get(&format!("/reports/{report}")).await.text().await.unwrap().contains("第 3 行"));
+
+    // Audited, without the words a comment may carry.
+    let filter = fazhi_store::audit::AuditFilter {
+        object_type: Some("petitions".into()),
+        object_id: Some(target.clone()),
+        page: 1,
+        page_size: 50,
+        ..Default::default()
+    };
+    let trail = fazhi_store::audit::list(&app.db, &filter).await.unwrap().items;
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "comment.create").count(), 2, "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| **a == "comment.edit").count(), 1, "{actions:?}");
+    assert!(trail.iter().all(|r| !r.after.as_deref().unwrap_or("").contains("王五")));
+}

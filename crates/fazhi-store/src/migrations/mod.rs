@@ -16,6 +16,7 @@ mod m007_tokens_two_factor_and_org_settings;
 mod m008_personal_search_and_upload_names;
 mod m009_figure_totals;
 mod m010_open_counts;
+mod m011_comments;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m008_personal_search_and_upload_names::Migration),
             Box::new(m009_figure_totals::Migration),
             Box::new(m010_open_counts::Migration),
+            Box::new(m011_comments::Migration),
         ]
     }
 }

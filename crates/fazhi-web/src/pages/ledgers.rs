@@ -616,6 +616,7 @@ struct DetailPage {
     can_edit: bool,
     /// A district supervisor's link raising a 督察问题 about this record.
     raise: Option<String>,
+    thread: super::comments::Thread,
 }
 
 pub struct AttachmentRow {
@@ -786,6 +787,7 @@ async fn detail_page(
         &record.title,
         overdue,
     );
+    let thread = super::comments::thread(state, caller, kind.code, record.id, record.org_id, &record.org_path).await?;
     let stages: Vec<&'static str> =
         kind.record_stages.map(|rs| rs.stages.iter().map(|(s, _)| *s).collect()).unwrap_or_default();
     let page = DetailPage {
@@ -811,6 +813,7 @@ async fn detail_page(
         refusal,
         can_edit,
         raise,
+        thread,
     };
     Ok((status, page).into_response())
 }

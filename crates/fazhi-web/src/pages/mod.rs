@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cockpit;
+pub mod comments;
 pub mod duties;
 pub mod home;
 pub mod ledgers;

@@ -262,6 +262,7 @@ struct ReportPage {
     may_report: bool,
     may_district_return: bool,
     refusal: Option<String>,
+    thread: super::comments::Thread,
 }
 
 fn para_view(key: String, line: usize, p: &fazhi_report::draft::Paragraph, findings: Vec<Finding>) -> ParaView {
@@ -395,6 +396,7 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
         })
         .collect();
     let versions = annual_reports::versions(&state.db, &scope, id).await.unwrap_or_default();
+    let thread = super::comments::thread(state, caller, "report", id, report.org_id, &report.org_path).await?;
     let may = |path: &str| caller.may(&axum::http::Method::POST, &format!("/reports/{id}/{path}"));
     let hand_edited = draft.figures().filter(|f| f.2).count();
     Ok(ReportPage {
@@ -421,6 +423,7 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
         may_report: report.state == "approved" && report.reported_at.is_none() && may("report"),
         may_district_return: report.reported_at.is_some() && may("district-return"),
         refusal,
+        thread,
         report,
     }
     .into_response())

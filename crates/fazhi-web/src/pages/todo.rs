@@ -45,6 +45,46 @@ struct TodoPage {
     notice: Option<String>,
     /// 督察问题 waiting on the caller.
     problems: Vec<super::supervision::Waiting>,
+    /// Records and reports with comments from the other side not yet read.
+    comments: Vec<UnreadComments>,
+}
+
+pub struct UnreadComments {
+    pub href: String,
+    pub what: String,
+    pub org: String,
+    pub count: u64,
+    pub at: String,
+}
+
+/// The comments from the other side the caller has not read, by what they are on.
+async fn unread_comments(state: &AppState, caller: &Caller) -> Result<Vec<UnreadComments>, fazhi_store::StoreError> {
+    let scope = caller.scope();
+    let unread = fazhi_store::comments::unread(&state.db, &caller.principal, &scope).await?;
+    if unread.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs: std::collections::HashMap<i64, String> =
+        fazhi_store::orgs::list(&state.db, &scope).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let mut out = Vec::new();
+    for u in unread {
+        // Named as its page names it: the record's title, the report's year.
+        let (href, what) = match fazhi_domain::ledgers::by_code(&u.kind) {
+            Some(kind) => {
+                let title =
+                    fazhi_store::ledger::get(&state.db, &scope, kind, u.id).await.map(|r| r.title).unwrap_or_default();
+                (format!("/ledgers/{}/{}#comments", kind.code, u.id), format!("{}：{title}", kind.label))
+            }
+            None => {
+                let year =
+                    fazhi_store::annual_reports::get(&state.db, &scope, u.id).await.map(|r| r.year).unwrap_or_default();
+                (format!("/reports/{}#comments", u.id), format!("{year}年度法治政府建设年度报告"))
+            }
+        };
+        let org = orgs.get(&u.org_id).cloned().unwrap_or_default();
+        out.push(UnreadComments { href, what, org, count: u.count, at: super::fmt_time(u.last_at) });
+    }
+    Ok(out)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -143,6 +183,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         narrowed,
         notice,
         problems: super::supervision::waiting(&state.db, &caller).await?,
+        comments: unread_comments(&state, &caller).await?,
     }
     .into_response())
 }
