@@ -59,7 +59,7 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
-    fn text(mut self, text: &str) -> Paragraph {
+    pub(crate) fn text(mut self, text: &str) -> Paragraph {
         match self.segments.last_mut() {
             Some(Segment::Text { text: last }) => last.push_str(text),
             _ => self.segments.push(Segment::Text { text: text.to_owned() }),
@@ -67,7 +67,7 @@ impl Paragraph {
         self
     }
 
-    fn figure(mut self, id: &str, value: i64, unit: &str) -> Paragraph {
+    pub(crate) fn figure(mut self, id: &str, value: i64, unit: &str) -> Paragraph {
         self.segments.push(Segment::Figure { id: id.to_owned(), value, unit: unit.to_owned(), edited: false });
         self
     }

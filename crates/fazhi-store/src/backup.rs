@@ -124,6 +124,7 @@ macro_rules! tables {
         $apply!(annual_report_version, "annual_report_versions", $($args),*);
         $apply!(comment, "comments", $($args),*);
         $apply!(comment_read, "comment_reads", $($args),*);
+        $apply!(supervision_bulletin, "supervision_bulletins", $($args),*);
     }};
 }
 

@@ -646,6 +646,38 @@ pub mod comment_read {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod supervision_bulletin {
+    use sea_orm::entity::prelude::*;
+
+    /// The district's 督察通报 of a period: drafted from the supervision records (the figures as
+    /// references, like an annual report), edited and issued by the district; once issued its text
+    /// is frozen and its townships read it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "supervision_bulletins")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        /// `2023` or `2023-Q2`.
+        pub period: String,
+        /// draft, issued
+        pub state: String,
+        #[sea_orm(column_type = "Text")]
+        pub body_json: String,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub issued_at: Option<DateTimeUtc>,
+        pub issued_by: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

@@ -11,6 +11,7 @@ pub mod attachments;
 pub mod audit;
 pub mod audit_key;
 pub mod backup;
+pub mod bulletins;
 pub mod calendar;
 pub mod comments;
 mod db;

@@ -6,6 +6,7 @@
 pub mod annual_report;
 mod api;
 mod auth;
+pub mod bulletin;
 mod error;
 pub mod export;
 mod extract;

@@ -244,6 +244,17 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/gongkai", Public, pages::reports::public_list)
         .page(get.clone(), "/gongkai/{org}/{year}", Public, pages::reports::public_report)
         .page(get.clone(), "/static/report-editor.js", Public, pages::reports::editor_script)
+        .page(get.clone(), "/supervision/bulletins", Roles(LEDGER_READERS), pages::bulletins::list)
+        .page(post.clone(), "/supervision/bulletins", Roles(SUPERVISORS), pages::bulletins::create)
+        .page(get.clone(), "/supervision/bulletins/{id}", Roles(LEDGER_READERS), pages::bulletins::show)
+        .page(post.clone(), "/supervision/bulletins/{id}/save", Roles(SUPERVISORS), pages::bulletins::save)
+        .page(post.clone(), "/supervision/bulletins/{id}/issue", Roles(SUPERVISORS), pages::bulletins::issue)
+        .page(
+            get.clone(),
+            "/supervision/bulletins/{id}/export/{format}",
+            Roles(LEDGER_READERS),
+            pages::bulletins::export,
+        )
         .page(post.clone(), "/comments", Roles(LEDGER_READERS), pages::comments::post)
         .page(post.clone(), "/comments/{id}/edit", Roles(LEDGER_READERS), pages::comments::edit)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)

@@ -522,6 +522,8 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     if args.demo {
         match demo::load_if_empty(&db).await? {
             Some(loaded) => {
+                // The district's 2023 督察通报, drafted by the report engine from the demo's problems.
+                fazhi_web::bulletin::demo(&db).await?;
                 println!("\n已载入演示数据：{}及所辖五个乡镇。演示账号（仅显示这一次，请妥善保存）：", demo::DISTRICT);
                 println!("  {}{}{}密码", pad("登录名", 20), pad("角色", 14), pad("机构", 10));
                 for a in &loaded.accounts {

@@ -66,6 +66,12 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/gongkai", "public"),
     ("GET", "/gongkai/{org}/{year}", "public"),
     ("GET", "/static/report-editor.js", "public"),
+    ("GET", "/supervision/bulletins", "supervisor|leader|clerk|adviser"),
+    ("POST", "/supervision/bulletins", "supervisor"),
+    ("GET", "/supervision/bulletins/{id}", "supervisor|leader|clerk|adviser"),
+    ("POST", "/supervision/bulletins/{id}/save", "supervisor"),
+    ("POST", "/supervision/bulletins/{id}/issue", "supervisor"),
+    ("GET", "/supervision/bulletins/{id}/export/{format}", "supervisor|leader|clerk|adviser"),
     ("POST", "/comments", "supervisor|leader|clerk|adviser"),
     ("POST", "/comments/{id}/edit", "supervisor|leader|clerk|adviser"),
     ("GET", "/ledgers/{kind}", "supervisor|leader|clerk|adviser"),
@@ -239,8 +245,22 @@ async fn every_route_answers_every_role_as_expected() {
         }
         r.id
     };
+    // The district's 2026 bulletin, issued, so every reader may open it.
+    let bulletin = {
+        let supervisor = app.user_id("t_supervisor").await;
+        let p = fazhi_store::users::principal_by_id(&app.db, supervisor).await.unwrap().unwrap();
+        let period = fazhi_report::bulletin::BulletinPeriod { year: 2026, quarter: None };
+        let facts = fazhi_web::bulletin::facts(&app.db, &p.scope(), &p.org_name, period).await.unwrap();
+        let body = serde_json::to_string(&fazhi_report::bulletin::draft(&facts)).unwrap();
+        let actor = fazhi_store::Actor::system();
+        let b = fazhi_store::bulletins::create(&app.db, &actor, &p.scope(), p.org_id, "2026", &body).await.unwrap();
+        fazhi_store::bulletins::save(&app.db, &actor, &p.scope(), b.id, b.version, &body, true).await.unwrap();
+        b.id
+    };
     let id_for = |path: &str| -> String {
-        if path.contains("/reports/") {
+        if path.contains("/supervision/bulletins/") {
+            bulletin.to_string()
+        } else if path.contains("/reports/") {
             report.to_string()
         } else if path.contains("/ledgers/") {
             record.id.to_string()

@@ -54,6 +54,7 @@ async fn start(test: &str) -> Option<Browser> {
     let test_db = common::TestDb::new(common::postgres_base_url().as_deref()).await;
     let db = test_db.connect().await;
     let demo = fazhi_store::demo::load_if_empty(&db).await.unwrap().expect("empty database");
+    fazhi_web::bulletin::demo(&db).await.unwrap();
     let address = common::serve(db).await;
 
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -1049,11 +1050,30 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     assert_eq!(state(b).await, "已销号");
     shot(b, "supervision-closed.png").await;
 
+    // The demo district's 2023 通报, issued: its figures open the problem records.
+    b.goto(&format!("{address}/supervision/bulletins")).await.unwrap();
+    let list = b.find(Locator::Css("#bulletin-table")).await.unwrap().text().await.unwrap();
+    assert!(list.contains("2023年") && list.contains("已印发"), "{list}");
+    submit_and_wait(b, "#bulletin-table a").await;
+    let text = b.find(Locator::Css("#bulletin-text")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("关于2023年法治政府建设督察情况的通报") && text.contains("安稳镇：发现问题"), "{text}");
+    shot(b, "supervision-bulletin.png").await;
+
     b.set_window_size(390, 844).await.unwrap();
-    b.refresh().await.unwrap();
-    b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
-    let widths = b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
-    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the page is no wider than the phone: {widths}");
-    shot(b, "supervision-closed-phone.png").await;
+    for (page, mark, name) in [
+        (problem.as_str(), "#record-state", "supervision-closed-phone.png"),
+        ("", "#bulletin-text", "supervision-bulletin-phone.png"),
+    ] {
+        if !page.is_empty() {
+            b.goto(&format!("{address}{page}")).await.unwrap();
+        } else {
+            b.back().await.unwrap();
+        }
+        b.wait().for_element(Locator::Css(mark)).await.unwrap();
+        let widths =
+            b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+        assert!(widths[0].as_i64() <= widths[1].as_i64(), "{name}: the page is no wider than the phone: {widths}");
+        shot(b, name).await;
+    }
     b.clone().close().await.unwrap();
 }

@@ -232,17 +232,22 @@ async fn raise(app: &TestApp, category: &str, assigned_on: &str) -> ledger::Reco
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_listed_on_both_sides() {
-    let app = TestApp::spawn().await;
+/// A 信访 problem of 2026 rectified and closed on time.
+async fn closed_on_time(app: &TestApp) {
     let measures = [("measures", "逐项整改"), ("result", "已整改")];
-    // Closed on time.
-    let closed = raise(&app, "信访", "2026-03-02").await;
+    let closed = raise(app, "信访", "2026-03-02").await;
     let closed = common::take_ledger_step(&app.db, &KIND, closed, "prepare", &measures, CLERK).await;
     let closed =
         common::take_ledger_step(&app.db, &KIND, closed, "answer", &[("answered_on", "2026-03-10")], LEADER).await;
     let accept = [("accepted_on", "2026-03-12"), ("acceptance", "同意销号")];
     common::take_ledger_step(&app.db, &KIND, closed, "accept", &accept, SUPERVISOR).await;
+}
+
+#[tokio::test]
+async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_listed_on_both_sides() {
+    let app = TestApp::spawn().await;
+    let measures = [("measures", "逐项整改"), ("result", "已整改")];
+    closed_on_time(&app).await;
     // Open: two of decisions, one answered late, returned and late again, then listed.
     raise(&app, "依法决策", "2026-04-01").await;
     let late = raise(&app, "依法决策", "2026-01-05").await;
@@ -403,4 +408,90 @@ async fn the_district_and_the_township_comment_on_a_record_read_masked_in_their_
     assert_eq!(actions.iter().filter(|a| **a == "comment.create").count(), 2, "{actions:?}");
     assert_eq!(actions.iter().filter(|a| **a == "comment.edit").count(), 1, "{actions:?}");
     assert!(trail.iter().all(|r| !r.after.as_deref().unwrap_or("").contains("王五")));
+}
+
+#[tokio::test]
+async fn the_district_drafts_edits_and_issues_a_bulletin_whose_figures_are_the_problem_records() {
+    let app = TestApp::spawn().await;
+    closed_on_time(&app).await;
+    raise(&app, "依法决策", "2026-04-01").await;
+    raise(&app, "依法决策", "2026-05-06").await;
+    let supervisor = app.login("t_supervisor").await;
+    let clerk = app.login("t_clerk").await;
+
+    // A period that is none: refused in Chinese.
+    let (status, _, page) = post(&supervisor, "/supervision/bulletins", &[("year", "abc")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("请选择通报的年度和季度"), "{page}");
+    assert_eq!(post(&clerk, "/supervision/bulletins", &[("year", "2026")]).await.0, StatusCode::FORBIDDEN);
+
+    // Drafted from the records: each figure is the count of the records behind it.
+    let (status, bulletin, _) = post(&supervisor, "/supervision/bulletins", &[("year", "2026")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = supervisor.get(&bulletin).await.text().await.unwrap();
+    let text = page.split("id=\"bulletin-text\"").nth(1).unwrap();
+    let plain: String = text.split('<').map(|s| s.split_once('>').map(|(_, t)| t).unwrap_or(s)).collect();
+    assert!(plain.contains("关于2026年法治政府建设督察情况的通报"), "{plain}");
+    let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
+    let value = |id: &str| figures.iter().filter(|f| f.id == id).map(|f| f.value).sum::<i64>();
+    let line = format!(
+        "杉岭乡：发现问题{}个，整改销号{}个，其中按期整改{}个",
+        value("supervision.problems_raised"),
+        value("supervision.rectified"),
+        value("supervision.rectified_on_time")
+    );
+    assert!(plain.contains(&line) && line.contains("发现问题3个"), "{line} in {plain}");
+    assert!(plain.contains("依法决策方面2个、信访方面1个"), "{plain}");
+    let township = app.orgs.township;
+    assert!(
+        text.contains(&format!(
+            "/ledgers/supervision_problems?org={township}&#38;year=2026&#38;figure=supervision.problems_raised"
+        )),
+        "each figure opens its records: {text}"
+    );
+    // A draft is the district's own.
+    assert_eq!(clerk.get(&bulletin).await.status(), StatusCode::NOT_FOUND);
+    assert!(!clerk.get("/supervision/bulletins").await.text().await.unwrap().contains(&bulletin));
+
+    // Edited, then issued: the township reads it and its files; its figures no longer move.
+    let v = version(&supervisor, &bulletin).await;
+    let (status, _, page) =
+        post(&supervisor, &format!("{bulletin}/save"), &[("version", &v), ("requirements", " ")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("请填写下一步工作要求"));
+    let asked =
+        [("version", v.as_str()), ("requirements", "请杉岭乡于2027年1月底前完成全部整改。"), ("date", "2027年1月8日")];
+    assert_eq!(post(&supervisor, &format!("{bulletin}/save"), &asked).await.0, StatusCode::SEE_OTHER);
+    let v = version(&supervisor, &bulletin).await;
+    assert_eq!(post(&clerk, &format!("{bulletin}/issue"), &[("version", &v)]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&supervisor, &format!("{bulletin}/issue"), &[("version", &v)]).await.0, StatusCode::SEE_OTHER);
+    raise(&app, "信访", "2026-06-01").await;
+    let read = clerk.get(&bulletin).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    let read = read.text().await.unwrap();
+    assert!(
+        read.contains("已印发")
+            && read.contains("请杉岭乡于2027年1月底前完成全部整改")
+            && read.contains("2027年1月8日")
+    );
+    assert!(read.contains(">3</a>个"), "frozen at its issue: {read}");
+    let v = version(&supervisor, &bulletin).await;
+    let (status, _, page) =
+        post(&supervisor, &format!("{bulletin}/save"), &[("version", &v), ("requirements", "再改")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("通报已印发"));
+
+    let docx = clerk.get(&format!("{bulletin}/export/docx")).await.bytes().await.unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(std::io::Cursor::new(docx.to_vec())).unwrap().by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    assert!(document.contains("关于2026年法治政府建设督察情况的通报") && document.contains("发现问题"));
+    let xlsx = supervisor.get(&format!("{bulletin}/export/xlsx")).await.bytes().await.unwrap().to_vec();
+    let sheet = fazhi_office::xlsx::read_sheet(&xlsx).unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|(_, cells)| cells).collect();
+    assert!(rows.iter().any(|r| r[0] == "杉岭乡" && r[1] == "3" && r[2] == "1"), "{rows:?}");
+    assert!(rows.iter().any(|r| r[0] == "合计" && r[1] == "3"), "{rows:?}");
 }

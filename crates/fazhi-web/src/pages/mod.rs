@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod bulletins;
 pub mod calendar;
 pub mod cockpit;
 pub mod comments;
@@ -60,6 +61,7 @@ const MENU: &[(&str, &[(&str, &str)])] = &[
             ("我的待办", "/todo"),
             ("年度报告", "/reports"),
             ("第一责任人履职", "/duties"),
+            ("督察通报", "/supervision/bulletins"),
         ],
     ),
     // Filled with every ledger kind, in the order of `ledgers::ALL`.
