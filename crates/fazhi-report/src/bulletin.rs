@@ -76,6 +76,9 @@ pub struct BulletinFacts {
     /// The townships' annual reports of the year before (a year's bulletin): late, or returned.
     pub reports_late: Vec<String>,
     pub reports_returned: Vec<String>,
+    /// The district's key figures of the year, summed over its townships: indicator id, words,
+    /// measure word, value.
+    pub key_figures: Vec<(String, String, String, i64)>,
     /// The signature's date.
     pub signed_on: (i32, u32, u32),
 }
@@ -155,6 +158,9 @@ pub fn figures(f: &BulletinFacts) -> std::collections::BTreeMap<String, i64> {
     for (indicator, _) in LINE {
         out.insert((*indicator).to_owned(), f.townships.iter().map(|t| t.value(indicator)).sum());
     }
+    for (id, _, _, value) in &f.key_figures {
+        out.insert(id.clone(), *value);
+    }
     out
 }
 
@@ -212,6 +218,17 @@ pub fn draft(f: &BulletinFacts) -> Draft {
     if reports.is_empty() {
         reports.push(p().text("各乡镇（街道）均按时公开并报送了年度报告。"));
     }
+    let key = if f.key_figures.is_empty() {
+        p().text("本期各乡镇（街道）台账尚无可统计的数字。")
+    } else {
+        let year = f.period.map(|p| p.year).unwrap_or_default();
+        let mut para = p().text(&format!("{year}年，{}各乡镇（街道）台账记载：", f.district));
+        for (i, (id, words, unit, value)) in f.key_figures.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "，" };
+            para = para.text(&format!("{sep}{words}")).figure(id, *value, unit);
+        }
+        para.text("。各项数字以台账记录为准，可在法治建设总览中按乡镇（街道）对比查看。")
+    };
     let requirements = p().text(
         "各乡镇（街道）要对照本通报逐项抓好整改，按期报送整改情况；挂牌督办的问题由党政主要负责人牵头整改，\
          整改不到位的不予销号。区督察组将适时开展“回头看”，整改情况纳入年度法治政府建设考核。",
@@ -222,6 +239,7 @@ pub fn draft(f: &BulletinFacts) -> Draft {
         parts: vec![
             part("督察发现问题及整改总体情况", vec![overall]),
             part("各乡镇（街道）问题整改情况", by_township),
+            part("法治政府建设主要指标", vec![key]),
             part("年度报告公开和报送情况", reports),
             part("下一步工作要求", vec![requirements]),
         ],
@@ -265,6 +283,7 @@ mod tests {
             by_category: vec![("信访".into(), 2)],
             reports_late: vec!["安稳镇".into()],
             reports_returned: Vec::new(),
+            key_figures: vec![("petitions.total".into(), "信访".into(), "件次".into(), 118)],
             signed_on: (2024, 1, 20),
         };
         let d = draft(&f);
@@ -279,6 +298,7 @@ mod tests {
         assert!(text.contains("杉岭乡：发现问题2个，整改销号1个，其中按期整改1个，逾期整改1个，挂牌督办0个。"));
         assert!(!text.contains("安稳镇：发现问题"), "a township without problems is not listed");
         assert!(text.contains("未按时公开并报送上一年度法治政府建设年度报告的：安稳镇。"));
+        assert!(text.contains("2023年，演示区各乡镇（街道）台账记载：信访118件次。"), "{text}");
         let ids: Vec<&str> = d.figures().map(|(id, _, _)| id).collect();
         assert!(ids.contains(&"supervision.problems_raised@2"), "{ids:?}");
         assert_eq!(parse_township_figure("supervision.listed@10"), Some(("supervision.listed", 10)));

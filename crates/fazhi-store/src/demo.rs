@@ -878,15 +878,36 @@ async fn supervision_samples(
     {
         let Some(&(org_id, town_name)) = towns.get(town) else { continue };
         let org = organization::Entity::find_by_id(org_id).one(db.conn()).await?.ok_or(StoreError::NotFound)?;
-        let target = crate::entities::ledger_record::Entity::find()
+        let found = crate::entities::ledger_record::Entity::find()
             .filter(crate::entities::ledger_record::Column::Kind.eq(pointed))
             .filter(crate::entities::ledger_record::Column::OrgPath.starts_with(&org.path))
             .order_by_asc(crate::entities::ledger_record::Column::Id)
             .one(db.conn())
-            .await?
-            .map(|r| format!("/ledgers/{pointed}/{}", r.id))
-            .unwrap_or_default();
+            .await?;
+        let target = found.as_ref().map(|r| format!("/ledgers/{pointed}/{}", r.id)).unwrap_or_default();
         let district = Actor { user_id: None, name: "区司法局督察员(演示数据)".into(), ip: "local".into() };
+        // On the record a problem was found in, the district says so and the township answers.
+        if let Some(record) = found.as_ref().filter(|_| outcome != Outcome::Listed) {
+            let on =
+                crate::comments::On { kind: pointed, id: record.id, org_id: record.org_id, org_path: &record.org_path };
+            let asked = crate::comments::add(
+                db,
+                &district,
+                &demo_principal(db, "supervisor").await?,
+                on,
+                None,
+                None,
+                &format!("本记录反映的问题已作为督察问题交办：{title}。请在整改中一并完善本记录的材料。"),
+            )
+            .await?;
+            if outcome != Outcome::Open {
+                let clerk = demo_principal(db, &format!("{}_clerk", TOWNSHIPS[town].1)).await?;
+                let clerk_actor =
+                    Actor { user_id: None, name: format!("{town_name}经办人(演示数据)"), ip: "local".into() };
+                crate::comments::add(db, &clerk_actor, &clerk, on, Some(asked), None, "已按要求补充相关材料并归档。")
+                    .await?;
+            }
+        }
         let leader_name = format!("{town_name}负责人");
         let clerk_name = format!("{town_name}经办人");
         let township = Actor { user_id: None, name: format!("{leader_name}(演示数据)"), ip: "local".into() };

@@ -84,7 +84,28 @@ pub async fn facts(
             }
         }
     }
+    // The key counts of the overview (the supervision's own are stated above), summed over the townships.
+    let wanted: Vec<(&str, &str)> = fazhi_domain::key_indicators::ALL
+        .iter()
+        .filter(|k| k.kind != KIND.code)
+        .filter_map(|k| match k.measure {
+            fazhi_domain::key_indicators::Measure::Count(id) => Some((k.kind, id)),
+            _ => None,
+        })
+        .collect();
+    let all = district::Townships::of(db, &scope).await?;
+    let sums = district::figures(db, &scope, &all, &wanted, period.year..=period.year).await?;
+    let key_figures = fazhi_domain::key_indicators::ALL
+        .iter()
+        .filter(|k| k.kind != KIND.code)
+        .filter_map(|k| {
+            let fazhi_domain::key_indicators::Measure::Count(id) = k.measure else { return None };
+            let values: Vec<i64> = all.list.iter().filter_map(|t| sums.value(t.id, k.kind, id, period.year)).collect();
+            (!values.is_empty()).then(|| (id.to_owned(), k.label.to_owned(), k.unit.to_owned(), values.iter().sum()))
+        })
+        .collect();
     Ok(BulletinFacts {
+        key_figures,
         issuer: issuer(district),
         district: district.to_owned(),
         period: Some(period),

@@ -98,13 +98,19 @@ struct BulletinPage {
     issued_at: String,
 }
 
-/// Where a figure of the bulletin leads: the problem records it counts.
+/// Where a figure of the bulletin leads: the records it counts (the problems, or the ledger of a
+/// key figure).
 fn figure_href(id: &str, year: i32) -> String {
     let list = "/ledgers/supervision_problems";
-    match bulletin::parse_township_figure(id) {
-        Some((indicator, org)) => format!("{list}?org={org}&year={year}&figure={indicator}"),
-        None => format!("{list}?year={year}&figure={id}"),
+    if let Some((indicator, org)) = bulletin::parse_township_figure(id) {
+        return format!("{list}?org={org}&year={year}&figure={indicator}");
     }
+    let kind = fazhi_domain::key_indicators::ALL
+        .iter()
+        .find(|k| k.figures().contains(&id))
+        .map(|k| k.kind)
+        .unwrap_or(fazhi_domain::ledgers::supervision_problems::KIND.code);
+    format!("/ledgers/{kind}?year={year}&figure={id}")
 }
 
 async fn current(
