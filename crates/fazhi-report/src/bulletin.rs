@@ -103,25 +103,6 @@ pub fn parse_township_figure(id: &str) -> Option<(&str, i64)> {
     Some((indicator, org.parse().ok()?))
 }
 
-/// Brings a saved draft's figures up to the facts (those not typed over by hand): how many changed.
-pub fn refresh(d: &mut Draft, figures: &std::collections::BTreeMap<String, i64>) -> usize {
-    let mut changed = 0;
-    let paragraphs = std::iter::once(&mut d.preamble)
-        .chain(d.parts.iter_mut().flat_map(|p| p.sections.iter_mut().flat_map(|s| s.paragraphs.iter_mut())));
-    for para in paragraphs {
-        for seg in para.segments.iter_mut() {
-            if let crate::draft::Segment::Figure { id, value, edited: false, .. } = seg
-                && let Some(now) = figures.get(id.as_str())
-                && now != value
-            {
-                *value = *now;
-                changed += 1;
-            }
-        }
-    }
-    changed
-}
-
 fn p() -> Paragraph {
     Paragraph::default()
 }

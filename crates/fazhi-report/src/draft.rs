@@ -286,7 +286,14 @@ impl Draft {
     /// open. Returns how many changed.
     pub fn refresh(&mut self, facts: &Facts) -> usize {
         let fresh = draft(facts);
-        let figures: BTreeMap<&str, i64> = fresh.figures().map(|(id, value, _)| (id, value)).collect();
+        let figures: BTreeMap<String, i64> = fresh.figures().map(|(id, value, _)| (id.to_owned(), value)).collect();
+        self.set_figures(&figures)
+    }
+
+    /// Sets every figure not edited by hand to its value in `figures` (zero where it has none):
+    /// how an annual report and a 督察通报 follow the records while they are drafts. Returns how
+    /// many changed.
+    pub fn set_figures(&mut self, figures: &BTreeMap<String, i64>) -> usize {
         let mut changed = 0;
         let paragraphs = std::iter::once(&mut self.preamble)
             .chain(self.parts.iter_mut().flat_map(|p| p.sections.iter_mut().flat_map(|s| s.paragraphs.iter_mut())));

@@ -14,7 +14,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use crate::audit::{self, Change};
 use crate::entities::{comment, comment_read};
 use crate::users::Principal;
-use crate::{Actor, Db, Scope, StoreError};
+use crate::{Actor, Db, Scope, StoreError, in_township};
 
 /// How long after writing a comment its author may still correct it.
 pub const EDITABLE_FOR_MINUTES: i64 = 10;
@@ -51,11 +51,6 @@ impl CommentView {
     pub fn editable_at(&self, now: DateTime<Utc>) -> bool {
         now - self.created_at <= Duration::minutes(EDITABLE_FOR_MINUTES)
     }
-}
-
-/// An organization inside a township (the township itself, its offices and villages).
-fn in_township(org_path: &str) -> bool {
-    org_path.matches('/').count() >= 3
 }
 
 fn checked_body(raw: &str) -> Result<String, StoreError> {

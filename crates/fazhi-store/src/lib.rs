@@ -203,10 +203,15 @@ impl Scope {
         match self.personal {
             PersonalData::All => true,
             PersonalData::Masked => false,
-            // Inside a township (`/1/4/` or deeper), everything in scope is that township's.
-            PersonalData::OwnTownship => self.org_path.matches('/').count() >= 3,
+            // Inside a township, everything in scope is that township's.
+            PersonalData::OwnTownship => in_township(&self.org_path),
         }
     }
+}
+
+/// Whether an organization is a township or inside one (`/1/4/` or deeper), not the district.
+pub(crate) fn in_township(org_path: &str) -> bool {
+    org_path.matches('/').count() >= 3
 }
 
 /// The township's part of an organization path: `/1/4/9/` → `/1/4/`. Townships stand right under

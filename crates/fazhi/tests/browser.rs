@@ -1059,16 +1059,13 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     assert!(text.contains("关于2023年法治政府建设督察情况的通报") && text.contains("安稳镇：发现问题"), "{text}");
     shot(b, "supervision-bulletin.png").await;
 
+    let bulletin = b.current_url().await.unwrap().path().to_owned();
     b.set_window_size(390, 844).await.unwrap();
     for (page, mark, name) in [
-        (problem.as_str(), "#record-state", "supervision-closed-phone.png"),
-        ("", "#bulletin-text", "supervision-bulletin-phone.png"),
+        (&problem, "#record-state", "supervision-closed-phone.png"),
+        (&bulletin, "#bulletin-text", "supervision-bulletin-phone.png"),
     ] {
-        if !page.is_empty() {
-            b.goto(&format!("{address}{page}")).await.unwrap();
-        } else {
-            b.back().await.unwrap();
-        }
+        b.goto(&format!("{address}{page}")).await.unwrap();
         b.wait().for_element(Locator::Css(mark)).await.unwrap();
         let widths =
             b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();

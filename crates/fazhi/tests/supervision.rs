@@ -297,7 +297,7 @@ async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_li
     assert!(page.text().await.unwrap().contains("依法决策方面的问题"));
 }
 
-/// The id in a page's first comment anchor after `after` (`id="comment-12"`).
+/// The ids of a page's comments, in order (`id="comment-12"`).
 fn comment_ids(page: &str) -> Vec<i64> {
     page.split("id=\"comment-").skip(1).filter_map(|r| r.split('"').next()?.parse().ok()).collect()
 }

@@ -451,6 +451,20 @@ mod tests {
     }
 
     #[test]
+    fn each_category_has_its_open_figure_in_the_order_of_the_categories() {
+        // The report's drafting pairs `supervision.open.*` with CATEGORY_LABELS by position.
+        let open: Vec<&IndicatorFeed> =
+            KIND.indicators.iter().filter(|f| f.id.starts_with("supervision.open.")).collect();
+        assert_eq!(open.len(), CATEGORY_LABELS.len());
+        for (feed, category) in open.iter().zip(CATEGORY_LABELS) {
+            let values: Values = [("category".to_owned(), (*category).into())].into_iter().collect();
+            assert!((feed.counts)("assigned", &values), "{} counts {category}", feed.id);
+            assert!(!(feed.counts)("closed", &values), "{} counts only open problems", feed.id);
+            assert!(feed.label.contains(category), "{}: {}", feed.id, feed.label);
+        }
+    }
+
+    #[test]
     fn a_deadline_in_the_past_is_refused() {
         let mut v = problem("2026-03-02");
         v.insert("due_on".into(), "2026-03-20".into());

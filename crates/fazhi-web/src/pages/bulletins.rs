@@ -12,7 +12,7 @@ use fazhi_report::draft::{Draft, Segment, chinese_number};
 use fazhi_store::StoreError;
 use fazhi_store::bulletins::{self, BulletinRow};
 
-use super::{Nav, PageResult, fmt_time, see_other};
+use super::{Nav, PageResult, fmt_time, form_fields, see_other, version_of};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::bulletin as service;
@@ -47,10 +47,6 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
         years: (this - 5..=this).rev().collect(),
     }
     .into_response())
-}
-
-fn form_fields(body: &[u8]) -> std::collections::BTreeMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
 /// Drafts the district's bulletin of the chosen period (or opens the one there is).
@@ -123,7 +119,7 @@ async fn current(
     let mut draft = service::parse_body(&row.body_json)?;
     if !row.issued() {
         let facts = service::facts(&state.db, &caller.scope(), &row.org_name, period).await?;
-        bulletin::refresh(&mut draft, &bulletin::figures(&facts));
+        draft.set_figures(&bulletin::figures(&facts));
     }
     Ok((row, draft, period))
 }
@@ -146,7 +142,10 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
                         .flat_map(|s| match s {
                             Segment::Text { text } => vec![Seg::Text(text.clone())],
                             Segment::Figure { id, value, unit, .. } => {
-                                Seg::Figure { value: *value, href: figure_href(id, period.year) }.with_unit(unit)
+                                vec![
+                                    Seg::Figure { value: *value, href: figure_href(id, period.year) },
+                                    Seg::Text(unit.clone()),
+                                ]
                             }
                         })
                         .collect()
@@ -182,17 +181,10 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
     .into_response())
 }
 
-impl Seg {
-    /// A figure and its measure word: the number links, the word follows as text.
-    fn with_unit(self, unit: &str) -> Vec<Seg> {
-        vec![self, Seg::Text(unit.to_owned())]
-    }
-}
-
 /// Saves the requirements and the date of a draft, or issues it (印发) with them.
 async fn store(state: &AppState, caller: &Caller, id: i64, body: &[u8], issue: bool) -> PageResult {
     let form = form_fields(body);
-    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let version = version_of(&form);
     let (_, mut draft, _) = current(state, caller, id).await?;
     if let Some(text) = form.get("requirements") {
         let text = text.trim();

@@ -9,7 +9,7 @@ use axum::response::Response;
 use fazhi_store::comments::{self, On};
 use fazhi_store::{StoreError, annual_reports, ledger};
 
-use super::{PageError, PageResult, fmt_time, see_other};
+use super::{PageError, PageResult, fmt_time, form_fields, see_other};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Path;
@@ -98,10 +98,6 @@ pub async fn thread(
 /// Where a thing commented on is shown.
 fn page_of(kind: &str, id: i64) -> String {
     if kind == "report" { format!("/reports/{id}#comments") } else { format!("/ledgers/{kind}/{id}#comments") }
-}
-
-fn form_fields(body: &[u8]) -> std::collections::BTreeMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
 /// A comment or a reply posted from a thread; back to the page it is on.

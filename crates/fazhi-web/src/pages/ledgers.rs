@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::ledger_service::{self as service, Posted, Upload};
 use crate::respond;
 
-use super::{FormErrors, Nav, PageResult, fmt_time};
+use super::{FormErrors, Nav, PageResult, fmt_time, form_fields, version_of};
 use crate::AppState;
 use crate::auth::{Caller, url_encode};
 
@@ -484,7 +484,7 @@ pub async fn edit(
     body: axum::body::Bytes,
 ) -> PageResult {
     let form = form_fields(&body);
-    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let version = version_of(&form);
     let scope = caller.scope();
     match service::update(&state.db, &caller, kind, id, version, &form).await {
         Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
@@ -537,11 +537,6 @@ pub async fn create(
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
-}
-
-/// A urlencoded form as field → value; a checkbox sends its field only when ticked.
-fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
 pub struct ValueRow {

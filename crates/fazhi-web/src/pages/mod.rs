@@ -208,6 +208,16 @@ pub async fn stylesheet() -> Response {
 }
 
 /// Beijing time, as tables show it: 2026-11-23 15:04.
+/// A urlencoded form as field → value; a checkbox sends its field only when ticked.
+pub(crate) fn form_fields(body: &[u8]) -> std::collections::BTreeMap<String, String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
+}
+
+/// The version a form was read at (0, which no record has, when it is missing: a conflict).
+pub(crate) fn version_of(form: &std::collections::BTreeMap<String, String>) -> i64 {
+    form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
 pub fn fmt_time(t: DateTime<Utc>) -> String {
     fazhi_domain::calendar::beijing_minute(t)
 }

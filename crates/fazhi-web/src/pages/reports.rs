@@ -20,15 +20,11 @@ use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators, orgs};
 use serde::Deserialize;
 
-use super::{Nav, PageError, PageResult, fmt_opt_time, fmt_time, see_other};
+use super::{Nav, PageError, PageResult, fmt_opt_time, fmt_time, form_fields, see_other, version_of};
 use crate::AppState;
 use crate::annual_report as service;
 use crate::auth::Caller;
 use crate::export;
-
-fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
-}
 
 /// Where a year's report stands against the first quarter: published (and when), or a warning
 /// from 1 March, or late after 31 March of the following year.
@@ -431,10 +427,6 @@ async fn report_page(state: &AppState, caller: &Caller, id: i64, refusal: Option
 
 pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> PageResult {
     report_page(&state, &caller, id, None).await
-}
-
-fn version_of(form: &BTreeMap<String, String>) -> i64 {
-    form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 /// Saves the editor's draft: its figures not marked as typed by hand take the ledgers' values.

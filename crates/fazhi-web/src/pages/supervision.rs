@@ -100,7 +100,9 @@ pub async fn waiting(db: &fazhi_store::Db, caller: &Caller) -> Result<Vec<Waitin
     if roles.contains(Role::Leader) || roles.contains(Role::Clerk) {
         states.extend([("listed", "整改（挂牌督办）"), ("returned", "重新整改"), ("assigned", "整改")]);
     }
-    states.dedup_by_key(|(s, _)| *s);
+    // One row per problem: a state two roles wait on is listed with the first one's next step.
+    let mut seen = std::collections::HashSet::new();
+    states.retain(|(s, _)| seen.insert(*s));
     let scope = caller.scope();
     let orgs: std::collections::HashMap<i64, String> =
         fazhi_store::orgs::list(db, &scope).await?.into_iter().map(|o| (o.id, o.name)).collect();
