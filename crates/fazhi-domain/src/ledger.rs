@@ -353,6 +353,12 @@ pub struct Transition {
     pub effect: Option<fn(&mut Values, &Context<'_>)>,
     /// A field that records who took the step (the signer, the reviewer).
     pub stamp_actor: Option<&'static str>,
+    /// What becomes public or final when the step is taken, asked to be confirmed before it is:
+    /// a signature, a publication, a closing.
+    pub confirm: Option<&'static str>,
+    /// A step taken when something happens (an appeal, a repeal, a suspension), not the next
+    /// step a record in its `from` states waits for: it puts nothing on anyone's 待我处理.
+    pub occasional: bool,
 }
 
 impl Transition {
@@ -368,7 +374,40 @@ impl Transition {
         guards: &[],
         effect: None,
         stamp_actor: None,
+        confirm: None,
+        occasional: false,
     };
+
+    /// Whether a record in `state` waits for this step: a step of the procedure that moves it on.
+    pub fn awaited_from(&self, state: &str) -> bool {
+        !self.occasional && self.to != state && self.from.contains(&state)
+    }
+
+    /// The role whose work this step is: the first one allowed (the clerk of a step the leader may
+    /// also take); `None` for the principal leader's own acts.
+    pub fn primary_role(&self) -> Option<Role> {
+        match self.actors {
+            Actors::Roles(roles) => roles.first().copied(),
+            Actors::PrincipalLeader => None,
+        }
+    }
+
+    /// Whether the step waits on this person: it is their role's work, or the principal leader's
+    /// and they are one.
+    pub fn waits_on(&self, roles: &[Role], principal_leader: bool) -> bool {
+        match self.primary_role() {
+            Some(role) => roles.contains(&role),
+            None => principal_leader && roles.contains(&Role::Leader),
+        }
+    }
+
+    /// Who takes the step, in words: 经办人, 主要负责人.
+    pub fn actor_words(&self) -> String {
+        match self.actors {
+            Actors::Roles(roles) => roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或"),
+            Actors::PrincipalLeader => "主要负责人".to_owned(),
+        }
+    }
 }
 
 /// A statutory period of a ledger kind: when it starts, how it is counted, what ends it.
@@ -693,6 +732,58 @@ impl Numbering {
     }
 }
 
+/// The institution a ledger kind belongs to: the menu groups its kinds under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Decisions,
+    NormativeDocuments,
+    Enforcement,
+    Disclosure,
+    Reconsideration,
+    Petitions,
+    Disputes,
+    LegalAdvice,
+    Publicity,
+    LawStudy,
+    Leadership,
+    Supervision,
+}
+
+impl Group {
+    /// Every group, in menu order.
+    pub const ALL: &'static [Group] = &[
+        Group::Decisions,
+        Group::NormativeDocuments,
+        Group::Enforcement,
+        Group::Disclosure,
+        Group::Reconsideration,
+        Group::Petitions,
+        Group::Disputes,
+        Group::LegalAdvice,
+        Group::Publicity,
+        Group::LawStudy,
+        Group::Leadership,
+        Group::Supervision,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Decisions => "重大行政决策",
+            Group::NormativeDocuments => "规范性文件",
+            Group::Enforcement => "行政执法",
+            Group::Disclosure => "政务公开",
+            Group::Reconsideration => "复议应诉",
+            Group::Petitions => "信访",
+            Group::Disputes => "矛盾纠纷",
+            Group::LegalAdvice => "法律顾问",
+            Group::Publicity => "普法",
+            Group::LawStudy => "学法",
+            Group::Leadership => "领导责任",
+            Group::Supervision => "督察",
+        }
+    }
+}
+
 /// Who opens a kind's records, and for which organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keeper {
@@ -751,6 +842,13 @@ pub struct LedgerKind {
     pub date_order: &'static [&'static [&'static str]],
     /// Who opens its records: the township for its own work, or the district for a township.
     pub keeper: Keeper,
+    /// The institution it belongs to, as the menu groups it.
+    pub group: Group,
+    /// The fields its list shows beside the title and state (a number, a date), in order.
+    pub columns: &'static [&'static str],
+    /// The states in which a record waits on no one (in force, closed, archived): lists show the
+    /// others first, and no queue holds these.
+    pub resting: &'static [&'static str],
 }
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every

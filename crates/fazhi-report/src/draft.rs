@@ -231,7 +231,9 @@ impl Draft {
     }
 
     /// The report as a standalone HTML page, readable on a phone and printable.
-    pub fn to_html(&self) -> String {
+    /// The report as HTML elements (headings, paragraphs, the signature), for a page that brings
+    /// its own frame and stylesheet: the public portal.
+    pub fn html_body(&self) -> String {
         let esc = crate::render::esc;
         let mut body = format!("<h1>{}</h1>\n<p>{}</p>\n", esc(&self.title), esc(&self.preamble.plain()));
         for (i, part) in self.parts.iter().enumerate() {
@@ -248,9 +250,16 @@ impl Draft {
             }
         }
         body.push_str(&format!("<p class=\"signature\">{}<br>{}</p>\n", esc(&self.signature), esc(&self.date)));
+        body
+    }
+
+    /// The report as one self-contained HTML file (its style inside): the 导出网页 download.
+    pub fn to_html(&self) -> String {
+        let esc = crate::render::esc;
         format!(
-            "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>body{{max-width:46em;margin:0 auto;padding:1em;font:18px/1.8 \"FangSong\",\"仿宋\",serif;color:#000;background:#fff}}h1{{text-align:center;font-size:1.5em}}h2,h3{{font-size:1em}}p{{text-indent:2em;margin:.3em 0}}.signature{{text-align:right;text-indent:0;margin-top:2em}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-            esc(&self.title)
+            "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>body{{max-width:46em;margin:0 auto;padding:1em;font:18px/1.8 \"FangSong\",\"仿宋\",serif;color:#000;background:#fff}}h1{{text-align:center;font-size:1.5em}}h2,h3{{font-size:1em}}p{{text-indent:2em;margin:.3em 0}}.signature{{text-align:right;text-indent:0;margin-top:2em}}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+            esc(&self.title),
+            self.html_body()
         )
     }
 

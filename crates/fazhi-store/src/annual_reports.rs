@@ -324,6 +324,7 @@ pub async fn take(
             };
             active.published_at = Set(Some(now));
             active.published_number = Set(current.approved_number);
+            active.revising_since = Set(None);
             active.public_json = Set(Some(public.to_owned()));
         }
         Step::Publish => return refused("只有审核通过且尚未公开的版本可以公开发布"),
@@ -336,6 +337,11 @@ pub async fn take(
             active.state = Set("returned".into());
             active.comment = Set(Some(format!("区县退回：{c}")));
             active.reported_at = Set(None);
+            // A published report the district returned leaves the public list until a new
+            // version is approved and published.
+            if current.published_at.is_some() {
+                active.revising_since = Set(Some(now));
+            }
         }
         Step::DistrictReturn => return refused("报告尚未报送区县"),
     }
@@ -375,6 +381,11 @@ pub struct Published {
     pub published_at: DateTime<Utc>,
     /// The report with personal data masked, as published.
     pub public_json: String,
+    /// The version published.
+    pub number: Option<i32>,
+    /// Since when it is being revised after the district returned it: withdrawn from the list,
+    /// its page says so instead of showing the text.
+    pub revising_since: Option<DateTime<Utc>>,
 }
 
 async fn published_of(db: &Db, m: annual_report::Model) -> Result<Option<Published>, StoreError> {
@@ -392,10 +403,12 @@ async fn published_of(db: &Db, m: annual_report::Model) -> Result<Option<Publish
         year: m.year,
         published_at,
         public_json,
+        number: m.published_number,
+        revising_since: m.revising_since,
     }))
 }
 
-/// Every published report, newest year first.
+/// Every published report not withdrawn for revision, newest year first.
 pub async fn published(db: &Db) -> Result<Vec<Published>, StoreError> {
     let models = annual_report::Entity::find()
         .filter(annual_report::Column::PublishedAt.is_not_null())
@@ -405,7 +418,7 @@ pub async fn published(db: &Db) -> Result<Vec<Published>, StoreError> {
         .await?;
     let mut out = Vec::new();
     for m in models {
-        if let Some(p) = published_of(db, m).await? {
+        if let Some(p) = published_of(db, m).await?.filter(|p| p.revising_since.is_none()) {
             out.push(p);
         }
     }

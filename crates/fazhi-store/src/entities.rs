@@ -551,6 +551,10 @@ pub mod annual_report {
         #[sea_orm(column_type = "Text", nullable)]
         pub public_json: Option<String>,
         pub reported_at: Option<DateTimeUtc>,
+        /// Since when a published report is being revised after the district returned it: the
+        /// public page withdraws it until a new version is published.
+        #[serde(default)]
+        pub revising_since: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

@@ -543,8 +543,11 @@ pub(crate) async fn raise_sequence<C: ConnectionTrait>(
 /// The order of a ledger list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Newest record first.
+    /// Records still in progress first (newest first), then those at rest: archived, in force,
+    /// closed.
     #[default]
+    OpenFirst,
+    /// Newest record first.
     Newest,
     /// Last handled first.
     RecentlyHandled,
@@ -556,7 +559,8 @@ impl Sort {
         match code {
             "updated" => Sort::RecentlyHandled,
             "title" => Sort::Title,
-            _ => Sort::Newest,
+            "newest" => Sort::Newest,
+            _ => Sort::OpenFirst,
         }
     }
 }
@@ -670,7 +674,13 @@ pub(crate) fn list_query(
 ) -> sea_orm::Select<ledger_record::Entity> {
     let query = filtered(orgs, kind, filter);
     match filter.sort {
-        Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
+        Sort::OpenFirst if !kind.resting.is_empty() => {
+            let at_rest = ledger_record::Column::State.is_in(kind.resting.iter().copied());
+            query
+                .order_by(sea_orm::sea_query::SimpleExpr::from(at_rest), sea_orm::Order::Asc)
+                .order_by_desc(ledger_record::Column::Id)
+        }
+        Sort::OpenFirst | Sort::Newest => query.order_by_desc(ledger_record::Column::Id),
         Sort::RecentlyHandled => {
             query.order_by_desc(ledger_record::Column::UpdatedAt).order_by_desc(ledger_record::Column::Id)
         }
@@ -829,6 +839,113 @@ pub async fn list(
         .map(|m| view(kind, m).map(|r| for_caller(scope, kind, r)))
         .collect::<Result<_, _>>()?;
     Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
+}
+
+/// The earliest open time limit of each of these records, for a list's 到期日 column.
+pub async fn next_due(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, NaiveDate>, StoreError> {
+    let rows: Vec<(i64, NaiveDate)> = ledger_deadline::Entity::find()
+        .select_only()
+        .column(ledger_deadline::Column::RecordId)
+        .column(ledger_deadline::Column::Due)
+        .filter(ledger_deadline::Column::RecordId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for (id, due) in rows {
+        out.entry(id).and_modify(|d: &mut NaiveDate| *d = (*d).min(due)).or_insert(due);
+    }
+    Ok(out)
+}
+
+/// A record waiting for a step: what a 待我处理 queue lists.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The records of a kind in the caller's scope that are in one of these states, oldest handled
+/// first, at most `limit`: the records waiting for a step some role takes from those states.
+pub async fn waiting(
+    db: &Db,
+    scope: &Scope,
+    kind: &LedgerKind,
+    states: &[&str],
+    limit: u64,
+) -> Result<Vec<Waiting>, StoreError> {
+    if states.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let rows: Vec<(i64, String, String, i64, DateTime<Utc>)> = ledger_record::Entity::find()
+        .select_only()
+        .columns([
+            ledger_record::Column::Id,
+            ledger_record::Column::Title,
+            ledger_record::Column::State,
+            ledger_record::Column::OrgId,
+            ledger_record::Column::UpdatedAt,
+        ])
+        .filter(ledger_record::Column::Kind.eq(kind.code))
+        .filter(if orgs.everything {
+            Condition::all()
+        } else {
+            Condition::all().add(ledger_record::Column::OrgId.is_in(orgs.ids()))
+        })
+        .filter(ledger_record::Column::State.is_in(states.iter().copied()))
+        .order_by_asc(ledger_record::Column::UpdatedAt)
+        .order_by_asc(ledger_record::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, state, org_id, updated_at)| Waiting {
+            id,
+            title,
+            state,
+            org_id,
+            org_name: orgs.name_of(org_id),
+            updated_at,
+        })
+        .collect())
+}
+
+/// How many records in the caller's scope are in the given states of the given kinds, counted up
+/// to `cap`: the menu's count of what waits on a person, one query whatever the kinds.
+pub async fn count_waiting(db: &Db, scope: &Scope, wanted: &[(&str, Vec<&str>)], cap: u64) -> Result<u64, StoreError> {
+    let mut any = Condition::any();
+    for (kind, states) in wanted.iter().filter(|(_, s)| !s.is_empty()) {
+        any = any.add(
+            Condition::all()
+                .add(ledger_record::Column::Kind.eq(*kind))
+                .add(ledger_record::Column::State.is_in(states.iter().copied())),
+        );
+    }
+    if any.is_empty() {
+        return Ok(0);
+    }
+    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let mut query = ledger_record::Entity::find().filter(any);
+    if !orgs.everything {
+        query = query.filter(ledger_record::Column::OrgId.is_in(orgs.ids()));
+    }
+    let counted = query.select_only().column(ledger_record::Column::Id).limit(cap).into_query();
+    let count = sea_orm::sea_query::Query::select()
+        .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .from_subquery(counted, "counted")
+        .to_owned();
+    let n: i64 = match db.conn().query_one(&count).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// A record as a list page shows it: no values, so none are read or parsed.
@@ -1664,7 +1781,7 @@ pub async fn due_by(
             let kind = fazhi_domain::ledgers::by_code(&row.kind)?;
             let deadline = kind.deadlines.iter().find(|d| d.code == row.code)?;
             let counted = StoredPeriod::parse(&row.period_json, row.record_id, &row.code).ok()?.count(ctx, row.start);
-            let mut how = vec![format!("依据：{}（{}）", deadline.rule, deadline.article)];
+            let mut how = vec![format!("依据：{}", deadline.article)];
             how.extend(counted.explain());
             Some(DueItem {
                 record_id: row.record_id,

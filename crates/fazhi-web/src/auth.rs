@@ -36,6 +36,10 @@ pub struct Caller {
     /// The client's address, as the audit trail records it.
     pub ip: String,
     routes: std::sync::Arc<RouteTable>,
+    /// How many things wait on this person (待我处理), counted for the menu of a page request.
+    pub waiting: Option<u64>,
+    /// The action a page was reached after (`?done=saved`): the page says it succeeded.
+    pub done: Option<String>,
 }
 
 impl Caller {
@@ -61,6 +65,10 @@ impl Caller {
 
     pub fn may_get(&self, path: &str) -> bool {
         self.may(&axum::http::Method::GET, path)
+    }
+
+    pub fn may_post(&self, path: &str) -> bool {
+        self.may(&axum::http::Method::POST, path)
     }
 }
 
@@ -252,6 +260,18 @@ pub(crate) async fn record_refusal(state: &AppState, who: Option<&Principal>, ip
 }
 
 /// `GET /ledgers/x`, bounded so a long path cannot fill the trail.
+/// The `done` parameter of a query, if it is a plain code (letters, digits, `_` and `.`).
+fn done_code(query: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "done")
+        .map(|(_, v)| v)
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 40 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        })
+}
+
 fn request_line(request: &Request) -> String {
     let line = format!("{} {}", request.method(), request.uri().path());
     line.chars().take(200).collect()
@@ -299,6 +319,8 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
                     pending: fazhi_store::two_factor::Pending::None,
                     ip: ip.clone(),
                     routes: state.routes.clone(),
+                    waiting: None,
+                    done: None,
                 })
             }
             Ok(None) => {
@@ -318,6 +340,8 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
                     pending: live.pending,
                     ip: ip.clone(),
                     routes: state.routes.clone(),
+                    waiting: None,
+                    done: None,
                 })
             }
             Ok(None) => {}
@@ -350,7 +374,19 @@ async fn authenticate_inner(state: AppState, mut request: Request, next: Next) -
         }
     }
     let signed_in = caller.is_some();
-    if let Some(caller) = caller {
+    if let Some(mut caller) = caller {
+        // A page a person reads shows the count of what waits on them and what they just did.
+        let page = request.method() == Method::GET && !api && !request.uri().path().starts_with("/static/");
+        if page && caller.session_token.is_some() && caller.pending == fazhi_store::two_factor::Pending::None {
+            caller.waiting = match crate::work_queue::count(&state.db, &caller).await {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::warn!("counting the work queue: {e}");
+                    None
+                }
+            };
+            caller.done = request.uri().query().and_then(done_code);
+        }
         request.extensions_mut().insert(caller);
     }
     (next.run(request).await, signed_in)

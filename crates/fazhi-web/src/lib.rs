@@ -16,6 +16,7 @@ mod pages;
 mod respond;
 mod routes;
 mod sign_in_limits;
+mod work_queue;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

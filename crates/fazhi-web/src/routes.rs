@@ -186,6 +186,11 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         // Public
         .page(get.clone(), "/healthz", Public, pages::healthz)
         .page(get.clone(), "/static/app.css", Public, pages::stylesheet)
+        .page(get.clone(), "/static/app.js", Public, pages::script)
+        .page(get.clone(), "/static/portal.css", Public, pages::portal_stylesheet)
+        .page(get.clone(), "/favicon.ico", Public, pages::favicon)
+        .page(get.clone(), "/guide", SignedIn, pages::guide::index)
+        .page(get.clone(), "/guide/{kind}", SignedIn, pages::guide::kind)
         .page(get.clone(), "/login", Public, pages::auth::login_form)
         .page(post.clone(), "/login", Public, pages::auth::login_submit)
         .page(post.clone(), "/logout", SignedIn, pages::auth::logout)

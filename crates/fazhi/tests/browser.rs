@@ -141,6 +141,34 @@ async fn fill(b: &fantoccini::Client, id: &str, value: &str) {
     .unwrap_or_else(|e| panic!("{id}: {e}"));
 }
 
+/// Waits for the page a submission leads to, confirming the step in the page's dialog when it
+/// asks (签发, 公开发布 …); false if no new page came. The mark set before the click is gone once
+/// the browser has navigated and the new page has loaded.
+async fn new_page(b: &fantoccini::Client) -> bool {
+    for _ in 0..100 {
+        let asked = b
+            .execute("const d = document.getElementById('confirm-dialog'); return !!(d && d.open);", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if asked {
+            b.find(Locator::Css("#confirm-ok")).await.unwrap().click().await.unwrap();
+        }
+        let loaded = b
+            .execute("return window.fazhiOldPage === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// Opens a step, fills it and submits it; returns the page text after it.
 async fn take_step(b: &fantoccini::Client, step: &str, fields: &[(&str, &str)]) -> String {
     let section =
@@ -155,18 +183,7 @@ async fn take_step(b: &fantoccini::Client, step: &str, fields: &[(&str, &str)]) 
     // navigated and the new page has loaded (the old page's elements would otherwise answer).
     b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
     section.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    for _ in 0..100 {
-        let loaded = b
-            .execute("return window.fazhiOldPage === undefined && document.readyState === 'complete';", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    new_page(b).await;
     b.wait().for_element(Locator::Css("#record-state")).await.unwrap();
     b.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
 }
@@ -303,19 +320,9 @@ async fn a_clerk_walks_a_decision_from_catalogue_to_publication_past_the_legalit
 async fn submit_and_wait(b: &fantoccini::Client, button: &str) {
     b.execute("window.fazhiOldPage = true;", vec![]).await.unwrap();
     b.find(Locator::Css(button)).await.unwrap().click().await.unwrap();
-    for _ in 0..100 {
-        let loaded = b
-            .execute("return window.fazhiOldPage === undefined && document.readyState === 'complete';", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    if !new_page(b).await {
+        panic!("no new page after {button}");
     }
-    panic!("no new page after {button}");
 }
 
 /// A petition from registration to conclusion: the clerk registers and accepts it and attaches the
@@ -740,6 +747,14 @@ async fn a_report_is_drafted_edited_submitted_approved_published_and_read_by_the
     switch_user(b, address, &report, "shanling_leader", &demo.demo_password).await;
     submit_and_wait(b, "#approve-report").await;
     assert_eq!(b.find(Locator::Css("#report-state")).await.unwrap().text().await.unwrap(), "已通过");
+    let done = b.find(Locator::Css("#done-message")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("已审核通过"), "{done}");
+    // 公开发布 asks first, naming what becomes public; cancelling leaves the report unpublished.
+    b.find(Locator::Css("#publish-report")).await.unwrap().click().await.unwrap();
+    let asked = b.wait().for_element(Locator::Css("#confirm-dialog[open]")).await.unwrap().text().await.unwrap();
+    assert!(asked.contains("向社会公开") && asked.contains("确认公开发布"), "{asked}");
+    b.find(Locator::Css("#confirm-cancel")).await.unwrap().click().await.unwrap();
+    assert!(b.find(Locator::Css("#published")).await.is_err(), "nothing published without the confirmation");
     submit_and_wait(b, "#publish-report").await;
     b.wait().for_element(Locator::Css("#published")).await.unwrap();
 
@@ -1072,5 +1087,160 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
         assert!(widths[0].as_i64() <= widths[1].as_i64(), "{name}: the page is no wider than the phone: {widths}");
         shot(b, name).await;
     }
+    b.clone().close().await.unwrap();
+}
+
+/// What a person sees on the page now: no internal code (`contract_review`), no framework English,
+/// and nothing wider than the window. Returns the page's text.
+async fn check_page(b: &fantoccini::Client, what: &str) -> String {
+    let text = b.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    let code = b
+        .execute("const m = document.body.innerText.match(/[a-z]+_[a-z_]+/); return m ? m[0] : '';", vec![])
+        .await
+        .unwrap();
+    assert_eq!(code.as_str(), Some(""), "{what} shows an internal code: {text}");
+    for english in ["Failed to", "deserialize", "missing field", "Internal Server Error", "Not Found"] {
+        assert!(!text.contains(english), "{what} shows “{english}”: {text}");
+    }
+    let (width, viewport) = {
+        let v = b.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+        (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
+    };
+    if width > viewport {
+        let culprit = b
+            .execute(
+                "let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect(); \
+                 if ((r.right > window.innerWidth + 1 || e.scrollWidth > window.innerWidth) && (!w || r.width <= w.getBoundingClientRect().width)) w = e; } \
+                 return w ? w.tagName + '.' + w.className + '#' + w.id + ' ' + w.scrollWidth + ' ' + w.outerHTML.slice(0, 200) : '';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        panic!("{what} scrolls sideways: {width} > {viewport}: {culprit}");
+    }
+    text
+}
+
+/// Every role finds what waits on it after a colleague's step: the clerk's records and report, the
+/// principal leader's signature after the clerk records the deliberation, the leader's approval
+/// after the clerk submits, the clerk's publication after the approval. Every page type, on a desk
+/// and on a phone, shows no internal code and never scrolls sideways; the public portal is styled by
+/// its own stylesheet under the site's CSP.
+#[tokio::test]
+async fn each_role_sees_what_waits_on_it_on_a_desk_and_on_a_phone() {
+    let Some(browser) = start("each_role_sees_what_waits_on_it_on_a_desk_and_on_a_phone").await else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    let password = &demo.demo_password;
+    b.set_window_size(1366, 900).await.unwrap();
+
+    // The clerk: records whose next step is the clerk's, with the step named.
+    switch_user(b, address, "/todo", "shanling_clerk", password).await;
+    let waiting = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("行政规范性文件") && waiting.contains("记录集体审议"), "{waiting}");
+    assert!(!waiting.contains("签发"), "the signature is not the clerk's: {waiting}");
+    check_page(b, "the clerk's 我的待办").await;
+    shot(b, "todo-clerk-desk.png").await;
+
+    // A record shows its procedure: the steps taken with day and who, where it stands, what is next
+    // and whose it is.
+    b.goto(&format!("{address}/ledgers/normative_documents?state=reviewed")).await.unwrap();
+    let record = b
+        .find(Locator::Css("#ledger-table td[data-label='名称'] a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    b.goto(&format!("{address}{record}")).await.unwrap();
+    let line = b.find(Locator::Css("#procedure")).await.unwrap().text().await.unwrap();
+    assert!(line.contains("已审核\n当前状态"), "{line}");
+    assert!(line.contains("下一步：记录集体审议") && line.contains("由乡镇经办人或乡镇负责人办理"), "{line}");
+    check_page(b, "the record page").await;
+    shot(b, "record-desk.png").await;
+
+    // A report the clerk submits waits on the leader; approved, it waits on the clerk to publish.
+    switch_user(b, address, "/reports", "shanling_clerk", password).await;
+    fill(b, "start-year", "2023").await;
+    submit_and_wait(b, "#start-report button[type=submit]").await;
+    let report = b.current_url().await.unwrap().path().to_owned();
+    submit_and_wait(b, "#submit-report").await;
+    let done = b.find(Locator::Css("#done-message")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("已提交审核"), "{done}");
+    switch_user(b, address, "/todo", "shanling_leader", password).await;
+    let waiting = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("2023年法治政府建设年度报告") && waiting.contains("审核"), "{waiting}");
+    b.goto(&format!("{address}{report}")).await.unwrap();
+    submit_and_wait(b, "#approve-report").await;
+    switch_user(b, address, "/todo", "shanling_clerk", password).await;
+    let waiting = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("2023年法治政府建设年度报告") && waiting.contains("公开发布"), "{waiting}");
+    b.goto(&format!("{address}{report}")).await.unwrap();
+    submit_and_wait(b, "#publish-report").await;
+    let done = b.find(Locator::Css("#done-message")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("已公开发布"), "{done}");
+
+    // Every page type, on a desk and on a phone.
+    let pages = [
+        ("shanling_clerk", "/", "home"),
+        ("shanling_clerk", "/todo", "todo"),
+        ("shanling_clerk", "/ledgers/petitions", "list"),
+        ("shanling_clerk", record.as_str(), "record"),
+        ("shanling_clerk", "/ledgers/normative_documents/new", "new-record"),
+        ("shanling_clerk", report.as_str(), "report"),
+        ("shanling_clerk", "/guide/normative_documents", "guide"),
+        ("shanling_clerk", "/guide", "getting-started"),
+        ("shanling_clerk", "/reports/1/compare", "bad-query"),
+        ("supervisor", "/cockpit", "cockpit"),
+        ("supervisor", "/todo", "todo-district"),
+        ("supervisor", "/ledgers/supervision_problems", "problems"),
+        ("supervisor", "/orgs", "orgs"),
+    ];
+    let mut signed_in = "shanling_clerk";
+    for (width, height, size) in [(1366, 900, "desk"), (390, 844, "phone")] {
+        b.set_window_size(width, height).await.unwrap();
+        for (user, path, name) in pages {
+            if user != signed_in {
+                switch_user(b, address, path, user, password).await;
+                signed_in = user;
+            } else {
+                b.goto(&format!("{address}{path}")).await.unwrap();
+            }
+            check_page(b, &format!("{name} at {width}px")).await;
+            shot(b, &format!("{name}-{size}.png")).await;
+        }
+        if size == "phone" {
+            // The menu folds behind its button.
+            let menu = b.find(Locator::Css("#menu-groups")).await.unwrap();
+            assert!(!menu.is_displayed().await.unwrap(), "the menu is folded on a phone");
+            b.find(Locator::Css("#menu-button")).await.unwrap().click().await.unwrap();
+            assert!(menu.is_displayed().await.unwrap(), "the button opens it");
+            shot(b, "menu-phone.png").await;
+        }
+        b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("#login-submit")).await.unwrap();
+        signed_in = "";
+        // The public portal: its own stylesheet applies (the heading larger than the text).
+        b.goto(&format!("{address}/gongkai")).await.unwrap();
+        let first = b.find(Locator::Css("#published-reports a")).await.unwrap().attr("href").await.unwrap().unwrap();
+        for (path, name) in [("/gongkai".to_owned(), "portal"), (first, "portal-report")] {
+            b.goto(&format!("{address}{path}")).await.unwrap();
+            check_page(b, &format!("{name} at {width}px")).await;
+            let sizes = b
+                .execute(
+                    "return [getComputedStyle(document.querySelector('h1')).fontSize, getComputedStyle(document.body).fontSize];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_ne!(sizes[0], sizes[1], "{name}: the stylesheet applies");
+            shot(b, &format!("{name}-{size}.png")).await;
+        }
+    }
+    let response = reqwest::get(format!("{address}/gongkai")).await.unwrap();
+    let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
     b.clone().close().await.unwrap();
 }

@@ -107,6 +107,7 @@ const TRANSITIONS: &[Transition] = &[
         from: &["drafting", "reviewed"],
         to: "abandoned",
         actors: Actors::Roles(CLERKS),
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -164,6 +165,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["submitted_on", "reviewed_on", "signed_on", "archived_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::LegalAdvice,
+    columns: &["counterparty", "amount", "signed_on"],
+    resting: &["signed", "abandoned", "archived"],
 };
 
 #[cfg(test)]

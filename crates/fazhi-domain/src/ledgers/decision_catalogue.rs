@@ -50,6 +50,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "决策事项目录经同级党委同意后方可公布，公布日期不得早于党委同意日期",
             holds: |v, _| in_order(v, "party_approved_on", "published_on"),
         }],
+        confirm: Some("决策事项目录将向社会公布。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -66,6 +67,7 @@ const TRANSITIONS: &[Transition] = &[
                 v.remove(key);
             }
         }),
+        occasional: true,
         ..Transition::PLAIN
     },
 ];
@@ -87,6 +89,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["party_approved_on", "published_on", "adjusted_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Decisions,
+    columns: &["catalogue_year", "published_on"],
+    resting: &["published"],
 };
 
 #[cfg(test)]

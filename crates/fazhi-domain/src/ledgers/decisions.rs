@@ -103,6 +103,7 @@ const TRANSITIONS: &[Transition] = &[
                 integer(v, "comment_days").is_some_and(|d| d >= 30) || !text(v, "comment_short_reason").is_empty()
             },
         }],
+        confirm: Some("决策草案将向社会公开，征求意见期限开始计算。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -205,6 +206,7 @@ const TRANSITIONS: &[Transition] = &[
         inputs: &["summary"],
         // A new draft needs a review of its own: the earlier opinion no longer covers it.
         effect: Some(legality_review::new_draft_version),
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -247,6 +249,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公布日期早于向党委请示报告的日期；决策出台前应向同级党委请示报告",
             holds: |v, _| in_order(v, "party_reported_on", "published_on"),
         }],
+        confirm: Some("决策将向社会公布，公布后记录进入执行阶段。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -302,6 +305,8 @@ const TRANSITIONS: &[Transition] = &[
             message: "中止执行日期早于决策公布日期",
             holds: |v, _| in_order(v, "published_on", "suspended_on"),
         }],
+        occasional: true,
+        confirm: Some("中止执行的决定将记入决策记录，不能撤回。"),
         ..Transition::PLAIN
     },
 ];
@@ -400,6 +405,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Decisions,
+    columns: &["catalogue_year", "lead_unit", "draft_published_on"],
+    resting: &["archived", "implementing", "evaluated", "suspended"],
 };
 
 #[cfg(test)]

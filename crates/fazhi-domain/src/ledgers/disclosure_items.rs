@@ -60,6 +60,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公开日期不能早于信息形成或变更日期",
             holds: |v, _| in_order(v, "formed_on", "published_on"),
         }],
+        confirm: Some("该信息将向社会主动公开。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -75,6 +76,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "撤回日期不能早于公开日期",
             holds: |v, _| in_order(v, "published_on", "withdrawn_on"),
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
 ];
@@ -114,6 +116,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["formed_on", "published_on", "withdrawn_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disclosure,
+    columns: &["category", "formed_on", "published_on"],
+    resting: &["published", "withdrawn"],
 };
 
 #[cfg(test)]

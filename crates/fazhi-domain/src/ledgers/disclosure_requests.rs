@@ -106,6 +106,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "收到补正日期不能早于告知补正日期",
             holds: |v, _| in_order(v, "correction_asked_on", "correction_received_on"),
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -115,6 +116,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "abandoned",
         actors: Actors::Roles(CLERKS),
         inputs: &["abandoned_on"],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -145,6 +147,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "收到意见日期不能早于征求意见日期",
             holds: |v, _| in_order(v, "consultation_sent_on", "consultation_closed_on"),
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -170,6 +173,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "答复日期不能早于收到申请日期",
             holds: |v, _| in_order(v, "received_on", "replied_on"),
         }],
+        confirm: Some("答复将送达申请人，答复内容不能再修改。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -269,6 +273,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disclosure,
+    columns: &["applicant", "received_on", "replied_on"],
+    resting: &["abandoned", "archived"],
 };
 
 #[cfg(test)]

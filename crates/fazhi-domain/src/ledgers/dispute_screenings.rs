@@ -86,6 +86,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["screened_on", "reported_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disputes,
+    columns: &["month", "found", "reported_on"],
+    resting: &["reported"],
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

@@ -216,6 +216,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disputes,
+    columns: &["category", "village", "received_on"],
+    resting: &["closed"],
 };
 
 #[cfg(test)]

@@ -126,6 +126,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -219,6 +220,7 @@ const TRANSITIONS: &[Transition] = &[
                 holds: |v, _| in_order(v, "filed_on", "decided_on"),
             },
         ],
+        confirm: Some("决定作出后不能修改，只能依法变更或撤销。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -249,6 +251,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "公示日期不能早于决定日期",
             holds: |v, _| in_order(v, "decided_on", "published_on"),
         }],
+        confirm: Some("执法决定将向社会公示（自然人姓名已隐去）。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -264,6 +267,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "变更或撤销日期不能早于公示日期",
             holds: |v, _| in_order(v, "published_on", "changed_on"),
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -279,6 +283,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "撤回日期不能早于决定被变更或撤销的日期",
             holds: |v, _| in_order(v, "changed_on", "withdrawn_on"),
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -421,6 +426,9 @@ pub static KIND: LedgerKind = LedgerKind {
         article: "《行政处罚法》第四十七条",
     }),
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Enforcement,
+    columns: &["case_type", "party", "filed_on", "decided_on"],
+    resting: &["closed", "withdrawn", "changed"],
 };
 
 #[cfg(test)]

@@ -260,6 +260,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Enforcement,
+    columns: &["certificate_no", "unit", "expires_on"],
+    resting: &["valid", "suspended", "cancelled"],
 };
 
 #[cfg(test)]

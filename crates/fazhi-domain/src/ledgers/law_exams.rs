@@ -74,6 +74,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::LawStudy,
+    columns: &["planned_on", "held_on", "participants"],
+    resting: &["held"],
 };
 
 #[cfg(test)]

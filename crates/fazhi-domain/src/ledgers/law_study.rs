@@ -106,6 +106,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::LawStudy,
+    columns: &["session_type", "held_on", "attendees"],
+    resting: &["held"],
 };
 
 #[cfg(test)]

@@ -111,6 +111,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -199,6 +200,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Reconsideration,
+    columns: &["case_number", "court", "served_on"],
+    resting: &["closed"],
 };
 
 #[cfg(test)]

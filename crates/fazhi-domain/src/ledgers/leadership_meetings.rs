@@ -81,6 +81,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Leadership,
+    columns: &["meeting_type", "held_on", "minutes_no"],
+    resting: &["minuted"],
 };
 
 #[cfg(test)]

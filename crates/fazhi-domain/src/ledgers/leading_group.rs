@@ -69,6 +69,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["joined_on", "left_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Leadership,
+    columns: &["position", "group_role", "joined_on"],
+    resting: &["serving", "left"],
 };
 
 #[cfg(test)]

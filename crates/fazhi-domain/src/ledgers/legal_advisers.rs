@@ -116,6 +116,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["term_start", "term_end"], &["term_start", "renewed_on"], &["term_start", "ended_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::LegalAdvice,
+    columns: &["firm", "term_start", "term_end"],
+    resting: &["engaged", "ended"],
 };
 
 #[cfg(test)]

@@ -127,6 +127,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["elected_on", "term_ends_on"], &["elected_on", "reelected_on"], &["elected_on", "dissolved_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disputes,
+    columns: &["village", "term_ends_on", "members"],
+    resting: &["active", "succeeded", "dissolved"],
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

@@ -84,6 +84,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["appointed_on", "left_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Disputes,
+    columns: &["committee", "mediator_type", "appointed_on"],
+    resting: &["serving", "left"],
 };
 
 #[cfg(test)]

@@ -191,6 +191,39 @@ pub fn reference() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_names_its_group_list_columns_and_resting_states_from_its_own_declaration() {
+        for kind in ALL {
+            for key in kind.columns {
+                assert!(kind.field(key).is_some(), "{}: column {key} is no field", kind.code);
+            }
+            for state in kind.resting {
+                assert!(kind.state(state).is_some(), "{}: resting state {state} is no state", kind.code);
+            }
+            for t in kind.transitions {
+                assert!(t.confirm.is_none_or(|c| !c.is_empty()), "{}.{}", kind.code, t.code);
+            }
+        }
+        for group in crate::ledger::Group::ALL {
+            assert!(ALL.iter().any(|k| k.group == *group), "{} holds no kind", group.label());
+        }
+    }
+
+    #[test]
+    fn a_document_awaiting_signature_waits_on_the_principal_leader_and_not_the_clerk() {
+        use crate::role::Role;
+        let kind = &normative_documents::KIND;
+        let sign = kind.transition("sign").unwrap();
+        assert!(sign.awaited_from("deliberated"));
+        assert!(sign.waits_on(&[Role::Leader], true));
+        assert!(!sign.waits_on(&[Role::Leader], false));
+        assert!(!sign.waits_on(&[Role::Clerk], false));
+        let register = kind.transition("register").unwrap();
+        assert!(register.waits_on(&[Role::Clerk], false));
+        assert!(!register.waits_on(&[Role::Leader], true), "the clerk's step is not on the leader's queue");
+        assert!(!kind.transition("repeal").unwrap().awaited_from("in_force"));
+    }
     use crate::role::Role;
 
     #[test]

@@ -106,6 +106,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulting",
         actors: Actors::Roles(CLERKS),
         inputs: &["draft_published_on"],
+        confirm: Some("征求意见稿将向社会公开，征求意见期限开始计算。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -161,6 +162,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulted",
         actors: Actors::Roles(CLERKS),
         effect: Some(legality_review::new_draft_version),
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -200,6 +202,7 @@ const TRANSITIONS: &[Transition] = &[
             holds: |v, _| in_order(v, "meeting_on", "signed_on"),
         }],
         stamp_actor: Some("signed_by"),
+        confirm: Some("签发后文件定稿，由经办人统一登记编号后公布，文件内容不能再修改。"),
         ..Transition::PLAIN
     },
     // The number itself is drawn by the store, in the same transaction, from the organization's
@@ -235,6 +238,7 @@ const TRANSITIONS: &[Transition] = &[
             let until = add_years(from, years) - chrono::Duration::days(1);
             v.insert("valid_until".into(), until.format("%Y-%m-%d").to_string().into());
         }),
+        confirm: Some("公布后文件向社会公开并开始施行，报送备案期限开始计算。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -259,6 +263,7 @@ const TRANSITIONS: &[Transition] = &[
         to: "expired",
         actors: Actors::Roles(CLERKS),
         inputs: &["ended_on", "ended_by"],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -268,6 +273,8 @@ const TRANSITIONS: &[Transition] = &[
         to: "repealed",
         actors: Actors::Roles(CLERKS),
         inputs: &["ended_on", "ended_by"],
+        occasional: true,
+        confirm: Some("废止后文件不再作为行政管理依据，记录不能恢复。"),
         ..Transition::PLAIN
     },
 ];
@@ -402,6 +409,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::NormativeDocuments,
+    columns: &["doc_number", "published_on", "valid_until"],
+    resting: &["in_force", "expired", "repealed"],
 };
 
 const SETTINGS: &[SettingSpec] = &[

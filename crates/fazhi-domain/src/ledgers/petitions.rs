@@ -190,6 +190,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "办结日期不能早于受理日期",
             holds: |v, _| in_order(v, "accepted_on", "concluded_on"),
         }],
+        confirm: Some("处理意见书将送达信访人，办理期限就此终结。"),
         ..Transition::PLAIN
     },
     Transition {
@@ -210,6 +211,7 @@ const TRANSITIONS: &[Transition] = &[
                 _ => false,
             },
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -337,6 +339,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Petitions,
+    columns: &["channel", "topic", "received_on"],
+    resting: &["archived"],
 };
 
 #[cfg(test)]

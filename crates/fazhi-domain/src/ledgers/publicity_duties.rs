@@ -57,6 +57,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[&["listed_on", "reviewed_on"]],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Publicity,
+    columns: &["year", "listed_on"],
+    resting: &["reviewed"],
 };
 
 #[cfg(test)]

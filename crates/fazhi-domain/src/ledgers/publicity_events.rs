@@ -127,6 +127,9 @@ pub static KIND: LedgerKind = LedgerKind {
     date_order: &[],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Publicity,
+    columns: &["occasion", "held_on", "participants"],
+    resting: &["held"],
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

@@ -176,6 +176,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: crate::ledger::Keeper::Township,
+    group: crate::ledger::Group::Reconsideration,
+    columns: &["body", "copy_received_on", "outcome"],
+    resting: &["closed"],
 };
 
 #[cfg(test)]

@@ -174,6 +174,8 @@ const TRANSITIONS: &[Transition] = &[
         }],
         effect: Some(count_late_answer),
         stamp_actor: Some("answered_by"),
+        confirm: Some("整改情况将报送区县督察，报送后不能修改。"),
+        occasional: false,
     },
     Transition {
         code: "return",
@@ -204,6 +206,7 @@ const TRANSITIONS: &[Transition] = &[
             message: "挂牌督办适用于第二次逾期未整改的问题；本问题尚未第二次逾期",
             holds: overdue_twice,
         }],
+        occasional: true,
         ..Transition::PLAIN
     },
     Transition {
@@ -220,6 +223,7 @@ const TRANSITIONS: &[Transition] = &[
             holds: |v, _| in_order(v, "answered_on", "accepted_on"),
         }],
         stamp_actor: Some("accepted_by"),
+        confirm: Some("验收通过后问题销号，整改记录归档，不能再退回。"),
         ..Transition::PLAIN
     },
 ];
@@ -344,6 +348,9 @@ pub static KIND: LedgerKind = LedgerKind {
     ],
     record_stages: None,
     keeper: Keeper::District,
+    group: crate::ledger::Group::Supervision,
+    columns: &["category", "assigned_on", "due_on"],
+    resting: &["closed"],
 };
 
 #[cfg(test)]

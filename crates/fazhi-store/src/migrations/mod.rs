@@ -17,6 +17,7 @@ mod m008_personal_search_and_upload_names;
 mod m009_figure_totals;
 mod m010_open_counts;
 mod m011_comments;
+mod m012_report_revision;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m009_figure_totals::Migration),
             Box::new(m010_open_counts::Migration),
             Box::new(m011_comments::Migration),
+            Box::new(m012_report_revision::Migration),
         ]
     }
 }

@@ -205,7 +205,7 @@ async fn store(state: &AppState, caller: &Caller, id: i64, body: &[u8], issue: b
     }
     let json = serde_json::to_string(&draft).expect("a draft serializes");
     bulletins::save(&state.db, &caller.actor(), &caller.scope(), id, version, &json, issue).await?;
-    Ok(see_other(&format!("/supervision/bulletins/{id}")))
+    Ok(see_other(&format!("/supervision/bulletins/{id}?done={}", if issue { "issued" } else { "saved" })))
 }
 
 pub async fn save(

@@ -97,7 +97,11 @@ pub async fn thread(
 
 /// Where a thing commented on is shown.
 fn page_of(kind: &str, id: i64) -> String {
-    if kind == "report" { format!("/reports/{id}#comments") } else { format!("/ledgers/{kind}/{id}#comments") }
+    if kind == "report" {
+        format!("/reports/{id}?done=commented#comments")
+    } else {
+        format!("/ledgers/{kind}/{id}?done=commented#comments")
+    }
 }
 
 /// A comment or a reply posted from a thread; back to the page it is on.

@@ -115,7 +115,7 @@ fn history_row(kind: &LedgerKind, r: audit::AuditView, personal: bool) -> Histor
         });
         format!("{}{}", step.unwrap_or(audit::action_label(&r.action)), imported.unwrap_or_default())
     };
-    HistoryRow { at: fmt_time(r.at), actor: r.actor_name, what }
+    HistoryRow { at: fmt_time(r.at), actor: super::person(&r.actor_name).to_owned(), what }
 }
 
 /// Whether the caller opens records of the kind (`Keeper::openers`).
@@ -137,15 +137,28 @@ pub struct Row {
     pub id: i64,
     pub title: String,
     pub state: &'static str,
-    pub updated: String,
     /// The township that keeps it, shown to callers who see several.
     pub org: String,
 }
 
 impl Row {
     fn of(r: ledger::Summary) -> Row {
-        Row { id: r.id, title: r.title, state: r.state_label, updated: fmt_time(r.updated_at), org: r.org_name }
+        Row { id: r.id, title: r.title, state: r.state_label, org: r.org_name }
     }
+}
+
+/// A row of a ledger's list: its declared columns, its year and its next time limit.
+pub struct ListRow {
+    pub id: i64,
+    pub title: String,
+    pub state: &'static str,
+    /// At rest (archived, in force, closed): shown after the open ones, greyed.
+    pub resting: bool,
+    pub org: String,
+    pub year: String,
+    pub cells: Vec<String>,
+    pub due: String,
+    pub overdue: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -153,7 +166,14 @@ impl Row {
 struct ListPage {
     nav: Nav,
     kind: &'static LedgerKind,
-    rows: Vec<Row>,
+    rows: Vec<ListRow>,
+    /// The declared columns' headings.
+    columns: Vec<&'static str>,
+    page_count: u64,
+    /// The list's address with every filter but the page and the order, for the jump and the
+    /// sortable headings.
+    kept_hidden: Vec<(&'static str, String)>,
+    sort_href: String,
     /// 共 N 条, or 超过 N 条 where the count stopped.
     total: String,
     page: u64,
@@ -267,6 +287,20 @@ impl ListQuery {
         Ok(Narrowed { filter, conditions, notices })
     }
 
+    /// The same filters in the default order, for the sortable headings.
+    fn clone_without_sort(&self) -> ListQuery {
+        ListQuery {
+            state: self.state.clone(),
+            q: self.q.clone(),
+            sort: String::new(),
+            org: self.org.clone(),
+            year: self.year.clone(),
+            figure: self.figure.clone(),
+            due: self.due.clone(),
+            page: None,
+        }
+    }
+
     /// The query string that keeps these filters, for the pager and the export.
     fn keep(&self) -> String {
         let mut kept = format!(
@@ -318,8 +352,39 @@ pub async fn list(
     if let Some((_, name)) = filter.org.and_then(|id| townships.iter().find(|(t, _)| *t == id)) {
         conditions.insert(0, name.clone());
     }
-    let listed = ledger::list_summaries(&state.db, &caller.scope(), kind, &filter).await?;
+    let scope = caller.scope();
+    let listed = ledger::list(&state.db, &scope, kind, &filter).await?;
     let (found, more) = (listed.page, listed.more);
+    let ids: Vec<i64> = found.items.iter().map(|r| r.id).collect();
+    let next_due = ledger::next_due(&state.db, &ids).await?;
+    let org_names: std::collections::HashMap<i64, String> = if townships.is_empty() {
+        Default::default()
+    } else {
+        fazhi_store::orgs::list(&state.db, &scope).await?.into_iter().map(|o| (o.id, o.name)).collect()
+    };
+    let today = fazhi_store::beijing_today();
+    let rows: Vec<ListRow> = found
+        .items
+        .iter()
+        .map(|r| {
+            let due = next_due.get(&r.id).copied();
+            ListRow {
+                id: r.id,
+                title: r.title.clone(),
+                state: r.state_label,
+                resting: kind.resting.contains(&r.state.as_str()),
+                org: org_names.get(&r.org_id).cloned().unwrap_or_default(),
+                year: kind.dated.span(&r.values).map(|(y, _)| format!("{y}")).unwrap_or_else(|| "—".into()),
+                cells: kind
+                    .columns
+                    .iter()
+                    .map(|k| kind.field(k).and_then(|f| shown(f, &r.values)).unwrap_or_else(|| "—".into()))
+                    .collect(),
+                due: due.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                overdue: due.is_some_and(|d| d < today),
+            }
+        })
+        .collect();
     let watched = if kind.watch_lists.is_empty() {
         Vec::new()
     } else {
@@ -339,6 +404,20 @@ pub async fn list(
     };
     let kept = q.keep();
     let href = |n: u64| format!("/ledgers/{}?{kept}&page={n}", kind.code);
+    let mut kept_hidden: Vec<(&'static str, String)> = vec![
+        ("state", q.state.clone()),
+        ("q", q.q.clone()),
+        ("year", q.year.clone()),
+        ("org", q.org.clone()),
+        ("figure", q.figure.clone()),
+        ("due", q.due.clone()),
+    ];
+    kept_hidden.retain(|(_, v)| !v.is_empty());
+    let sort_href = {
+        let mut unsorted = q.clone_without_sort();
+        unsorted.page = None;
+        format!("/ledgers/{}?{}", kind.code, unsorted.keep())
+    };
     let export_href = format!("/ledgers/{}/export?{kept}", kind.code);
     Ok(ListPage {
         export_href,
@@ -349,7 +428,11 @@ pub async fn list(
         has_next: more || found.page < found.page_count(),
         prev_href: href(found.page.saturating_sub(1).max(1)),
         next_href: href(found.page + 1),
-        rows: found.items.into_iter().map(Row::of).collect(),
+        page_count: found.page_count(),
+        rows,
+        columns: kind.columns.iter().filter_map(|k| kind.field(k)).map(|f| f.label).collect(),
+        kept_hidden,
+        sort_href,
         f_state: q.state,
         f_q: q.q,
         f_sort: q.sort,
@@ -487,7 +570,7 @@ pub async fn edit(
     let version = version_of(&form);
     let scope = caller.scope();
     match service::update(&state.db, &caller, kind, id, version, &form).await {
-        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
+        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}?done=saved", kind.code, r.id))),
         Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => Err(e.into()),
         Err(e) => {
             let status = crate::error::answer(&e).status;
@@ -530,7 +613,7 @@ pub async fn create(
 ) -> PageResult {
     let form = form_fields(&body);
     match service::open(&state.db, &caller, kind, &form).await {
-        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}", kind.code, r.id))),
+        Ok(r) => Ok(super::see_other(&format!("/ledgers/{}/{}?done=created", kind.code, r.id))),
         Err(e @ StoreError::Forbidden(_)) => Err(e.into()),
         Err(e) => {
             let page = new_page(&state, &caller, kind, &form, FormErrors::from_store(e)).await?;
@@ -569,6 +652,8 @@ pub struct DeadlineRow {
 
 pub struct StepForm {
     pub code: &'static str,
+    /// What becomes public or final, confirmed before the step is sent.
+    pub confirm: Option<&'static str>,
     /// What the form's field ids begin with.
     pub prefix: String,
     pub label: &'static str,
@@ -576,6 +661,59 @@ pub struct StepForm {
     pub error: Option<String>,
     /// A field of this step was refused: the step stays open.
     pub has_errors: bool,
+}
+
+/// One station of a record's procedure line.
+pub struct Station {
+    pub label: String,
+    /// 已办理 2026-03-02 · 张三; 由乡镇经办人办理 · 期限 2026-03-20.
+    pub note: String,
+    /// done, current or next.
+    pub class: &'static str,
+}
+
+/// The record's procedure: the steps taken (with day and who), where it stands, and the steps it
+/// waits for with who takes them and the limit they meet, from the declaration and the history.
+fn procedure(
+    kind: &LedgerKind,
+    state: &str,
+    audit: &[audit::AuditView],
+    deadlines: &[fazhi_domain::ledger::DeadlineStatus],
+) -> Vec<Station> {
+    let mut line: Vec<Station> = audit
+        .iter()
+        .filter(|r| r.action != "ledger.correct")
+        .filter_map(|r| {
+            let after: serde_json::Value = serde_json::from_str(r.after.as_deref()?).ok()?;
+            let label = match after["step"].as_str() {
+                Some(step) => kind.transition(step)?.label,
+                None if r.action == "ledger.create" => "登记",
+                None => return None,
+            };
+            Some(Station {
+                label: label.to_owned(),
+                note: format!("{} · {}", super::fmt_day(r.at), super::person(&r.actor_name)),
+                class: "done",
+            })
+        })
+        .collect();
+    line.push(Station { label: kind.state_label(state).to_owned(), note: "当前状态".to_owned(), class: "current" });
+    if kind.resting.contains(&state) {
+        return line;
+    }
+    for t in kind.transitions.iter().filter(|t| t.awaited_from(state)) {
+        let due = deadlines
+            .iter()
+            .filter(|d| d.met_on.is_none() && t.inputs.contains(&d.deadline.done))
+            .map(|d| d.counted.due)
+            .min();
+        let note = match due {
+            Some(due) => format!("由{}办理 · 期限 {}", t.actor_words(), due.format("%Y-%m-%d")),
+            None => format!("由{}办理", t.actor_words()),
+        };
+        line.push(Station { label: format!("下一步：{}", t.label), note, class: "next" });
+    }
+    line
 }
 
 pub struct HistoryRow {
@@ -596,6 +734,9 @@ struct DetailPage {
     /// The recorded steps the user may correct (更正).
     corrections: Vec<StepForm>,
     history: Vec<HistoryRow>,
+    procedure: Vec<Station>,
+    /// The step just taken, said at the top with what comes next.
+    done: Option<String>,
     /// 行政规范性文件 not (or no longer) in force: say it is no basis of administration.
     not_a_basis: bool,
     attachments: Vec<AttachmentRow>,
@@ -677,6 +818,7 @@ async fn detail_page(
             let field_errors = errors.map(|e| e.fields.clone()).unwrap_or_default();
             StepForm {
                 code: t.code,
+                confirm: t.confirm,
                 prefix: t.code.to_owned(),
                 label: t.label,
                 inputs: t
@@ -718,6 +860,7 @@ async fn detail_page(
             inputs.push(input(&REASON, form.get("reason").cloned().unwrap_or_default(), true, &field_errors));
             StepForm {
                 code: t.code,
+                confirm: None,
                 prefix: format!("{FIX}{}", t.code),
                 label: t.label,
                 inputs,
@@ -739,10 +882,26 @@ async fn detail_page(
         page_size: 200,
         ..Default::default()
     };
-    let history = match audit::list(&state.db, &filter).await {
-        Ok(p) => p.items.into_iter().map(|r| history_row(kind, r, scope.sees_personal(&record.org_path))).collect(),
-        Err(e) => return Err(e.into()),
-    };
+    let audited = audit::list(&state.db, &filter).await?.items;
+    let statuses = kind.deadlines(&record.values, &ctx.at(&record.org_path));
+    let mut procedure = procedure(kind, &record.state, &audited, &statuses);
+    // The audit lists newest first; the line reads oldest first.
+    let done_count = procedure.iter().filter(|s| s.class == "done").count();
+    procedure[..done_count].reverse();
+    let next: Vec<String> = procedure
+        .iter()
+        .filter(|s| s.class == "next")
+        .map(|s| format!("{}（{}）", s.label.trim_start_matches("下一步："), s.note))
+        .collect();
+    let done =
+        caller.done.as_deref().and_then(|d| d.strip_prefix("step.")).and_then(|code| kind.transition(code)).map(|t| {
+            if next.is_empty() {
+                format!("已办理“{}”，当前状态：{}。", t.label, record.state_label)
+            } else {
+                format!("已办理“{}”。下一步：{}。", t.label, next.join("；"))
+            }
+        });
+    let history = audited.into_iter().map(|r| history_row(kind, r, scope.sees_personal(&record.org_path))).collect();
     let values = kind
         .fields
         .iter()
@@ -801,6 +960,8 @@ async fn detail_page(
         steps,
         corrections,
         history,
+        procedure,
+        done,
         attachments,
         can_attach,
         allowed_files: attachment::allowed_description(),
@@ -863,7 +1024,8 @@ async fn post_step(
     let reason = if correction { form.remove("reason").unwrap_or_default() } else { String::new() };
     let posted = if correction { Posted::Correct { reason: &reason } } else { Posted::Take };
     match service::step(&state.db, caller, kind, id, version, step, &form, posted).await {
-        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}", kind.code))),
+        Ok(_) if correction => Ok(super::see_other(&format!("/ledgers/{}/{id}?done=saved", kind.code))),
+        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}?done=step.{step}", kind.code))),
         Err(e @ (StoreError::NotFound | StoreError::Database(_) | StoreError::Internal(_))) => Err(e.into()),
         Err(e) => {
             let status = crate::error::answer(&e).status;
@@ -1023,7 +1185,7 @@ pub async fn attach(
     match attachments::attach(&state.db, &state.files, &caller.actor(), &caller.scope(), kind, id, &name, stage, &bytes)
         .await
     {
-        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code))),
+        Ok(_) => Ok(super::see_other(&format!("/ledgers/{}/{id}?done=uploaded#attachments", kind.code))),
         Err(StoreError::Invalid(e)) => {
             detail_page(&state, &caller, kind, id, None, Some(e.message), StatusCode::BAD_REQUEST).await
         }
@@ -1068,7 +1230,7 @@ pub async fn remove_attachment(
     Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> PageResult {
     match attachments::remove(&state.db, &caller.actor(), &caller.scope(), kind, id, attachment).await {
-        Ok(()) => Ok(super::see_other(&format!("/ledgers/{}/{id}#attachments", kind.code))),
+        Ok(()) => Ok(super::see_other(&format!("/ledgers/{}/{id}?done=removed#attachments", kind.code))),
         Err(e) => Err(e.into()),
     }
 }

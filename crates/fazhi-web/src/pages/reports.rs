@@ -441,7 +441,7 @@ pub async fn save(
     let report = annual_reports::get(&state.db, &scope, id).await?;
     let json = form.get("body").map(String::as_str).unwrap_or("");
     match service::save(&state.db, &caller.actor(), &scope, &report, version_of(&form), json).await {
-        Ok(_) => Ok(see_other(&format!("/reports/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/reports/{id}?done=saved"))),
         Err(e) => refused(&state, &caller, id, e).await,
     }
 }
@@ -454,8 +454,16 @@ async fn step(state: &AppState, caller: &Caller, id: i64, form: &BTreeMap<String
         Err(e) => return Err(e.into()),
     };
     let comment = form.get("comment").map(String::as_str);
+    let done = match step {
+        Step::Submit => "submitted",
+        Step::Approve => "approved",
+        Step::Return => "returned",
+        Step::Publish => "published",
+        Step::Report => "reported",
+        Step::DistrictReturn => "district_returned",
+    };
     match service::take_step(&state.db, &caller.actor(), &scope, &report, version_of(form), step, comment).await {
-        Ok(_) => Ok(see_other(&format!("/reports/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/reports/{id}?done={done}"))),
         Err(e) => refused(state, caller, id, e).await,
     }
 }
@@ -833,7 +841,20 @@ pub async fn public_list(State(state): State<AppState>) -> Response {
     }
 }
 
-/// One published report, as published: masked, readable on a phone, printable.
+#[derive(Template, WebTemplate)]
+#[template(path = "gongkai_report.html")]
+struct PublicReport {
+    title: String,
+    /// The report's headings and paragraphs, escaped by the report engine.
+    body: String,
+    number: i32,
+    published: String,
+    /// The day the district returned it, while it is being revised.
+    revising_since: Option<String>,
+}
+
+/// One published report, as published: masked, readable on a phone, printable; while the district
+/// has it revised, a notice in its place.
 pub async fn public_report(State(state): State<AppState>, Path((org, year)): Path<(i64, i32)>) -> Response {
     let not_found = || {
         crate::error::bare_page(
@@ -845,20 +866,25 @@ pub async fn public_report(State(state): State<AppState>, Path((org, year)): Pat
     };
     match annual_reports::published_one(&state.db, org, year).await {
         Ok(Some(p)) => match service::parse_body(&p.public_json) {
-            Ok(draft) => {
-                let html = draft.to_html().replacen(
-                    "</body>",
-                    &format!("<p style=\"text-align:right;text-indent:0;color:#555\">{}公开 · <a href=\"/gongkai\">全部公开报告</a></p>\n</body>", &fmt_time(p.published_at)[..10]),
-                    1,
-                );
-                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+            Ok(draft) => PublicReport {
+                title: draft.title.clone(),
+                body: draft.html_body(),
+                number: p.number.unwrap_or(1),
+                published: super::fmt_day(p.published_at),
+                revising_since: p.revising_since.map(super::fmt_day),
             }
+            .into_response(),
             Err(_) => not_found(),
         },
         Ok(None) => not_found(),
         Err(e) => {
             tracing::error!("public report: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+            crate::error::bare_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "请求未完成",
+                "服务器内部错误，请稍后再试。",
+                ("/gongkai", "全部公开报告"),
+            )
         }
     }
 }

@@ -1,5 +1,6 @@
-//! 我的待办: every deadline of the ledgers in the user's scope that falls due within five working
-//! days (yellow) or has passed (red), soonest first; for the district, a count per township.
+//! 我的待办: first 待我处理 — what waits on this person's act (`crate::work_queue`) — then every
+//! deadline of the ledgers in the user's scope that falls due within five working days (yellow) or
+//! has passed (red), soonest first; for the district, a count per township.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -43,8 +44,10 @@ struct TodoPage {
     f_kind: &'static str,
     narrowed: bool,
     notice: Option<String>,
-    /// 督察问题 waiting on the caller.
-    problems: Vec<super::supervision::Waiting>,
+    /// What waits on the caller's act: steps, reports, rectifications.
+    waiting: Vec<crate::work_queue::Waiting>,
+    /// The township column is shown: the caller sees several.
+    several: bool,
     /// Records and reports with comments from the other side not yet read.
     comments: Vec<UnreadComments>,
 }
@@ -175,6 +178,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         counts,
         total,
         mine_only,
+        several: townships.len() > 1,
         townships,
         kinds,
         f_org: org.unwrap_or(0),
@@ -182,7 +186,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         f_kind: kind.map(|k| k.code).unwrap_or(""),
         narrowed,
         notice,
-        problems: super::supervision::waiting(&state.db, &caller).await?,
+        waiting: crate::work_queue::waiting_on(&state.db, &caller, 50).await?,
         comments: unread_comments(&state, &caller).await?,
     }
     .into_response())

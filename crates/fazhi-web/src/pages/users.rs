@@ -177,9 +177,21 @@ async fn form_page(
     status_code: StatusCode,
 ) -> PageResult {
     let orgs = match orgs::list(&state.db, &caller.scope()).await {
+        // Each organization by its full path (杉岭乡 / 党政办): the townships' offices share names.
         Ok(list) => {
-            let base = list.first().map(|o| o.depth()).unwrap_or(0);
-            list.into_iter().map(|o| (o.id, format!("{}{}", "　".repeat(o.depth() - base), o.name))).collect()
+            let names: std::collections::HashMap<i64, (String, Option<i64>)> =
+                list.iter().map(|o| (o.id, (o.name.clone(), o.parent_id))).collect();
+            let path = |id: i64| {
+                let mut parts = Vec::new();
+                let mut at = Some(id);
+                while let Some((name, parent)) = at.and_then(|i| names.get(&i)) {
+                    parts.push(name.as_str());
+                    at = *parent;
+                }
+                parts.reverse();
+                parts.join(" / ")
+            };
+            list.iter().map(|o| (o.id, path(o.id))).collect()
         }
         Err(e) => return Err(e.into()),
     };

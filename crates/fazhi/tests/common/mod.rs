@@ -194,6 +194,7 @@ pub async fn drop_columns_added_after_schema_6(db: &Db) {
         ("api_tokens", "read_only"),
         ("ledger_uploads", "file_name"),
         ("ledger_records", "personal_text"),
+        ("annual_reports", "revising_since"),
     ] {
         db.raw_for_tests().execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await.unwrap();
     }
