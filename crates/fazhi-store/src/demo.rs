@@ -261,6 +261,36 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         ],
     )
     .await?;
+    // Deliberated and waiting on the principal leader's signature: the leader's 待我处理 on the
+    // first sign-in.
+    walk(
+        &normative_documents::KIND,
+        &[("title", "杉岭乡村级公益事业一事一议实施办法"), ("drafting_unit", "农业农村办")],
+        &[
+            ("publish_draft", &[("draft_published_on", "2026-10-12")], CLERK),
+            (
+                "close_consultation",
+                &[("comment_closed_on", "2026-10-23"), ("comments_adoption", "收到意见4条，采纳3条")],
+                CLERK,
+            ),
+            ("submit_review", &[("review_submitted_on", "2026-10-26"), ("reviewer", "法律顾问")], CLERK),
+            (
+                "record_review",
+                &[("reviewer_name", "陈志远"), ("review_on", "2026-11-03"), ("review_opinion", "合法")],
+                ADVISER,
+            ),
+            (
+                "deliberate",
+                &[
+                    ("meeting_name", "乡政府常务会议"),
+                    ("meeting_on", "2026-11-20"),
+                    ("minutes", "审议通过，待主要负责人签发"),
+                ],
+                CLERK,
+            ),
+        ],
+    )
+    .await?;
     walk(
         &normative_documents::KIND,
         &[("title", "杉岭乡集贸市场管理暂行办法"), ("drafting_unit", "党政办"), ("business_related", "是")],

@@ -4,7 +4,7 @@
 //! annual report off the route table: the step the report waits for, if this caller may take it.
 //! The menu's count and the 我的待办 page both come from here.
 
-use fazhi_domain::ledger::{LedgerKind, Transition};
+use fazhi_domain::ledger::{Actors, Keeper, LedgerKind, Transition};
 use fazhi_domain::ledgers::{self, supervision_problems};
 use fazhi_domain::role::Role;
 use fazhi_store::{Db, StoreError, annual_reports, ledger};
@@ -28,17 +28,29 @@ pub struct Waiting {
     pub since: String,
 }
 
-/// For each state of a kind, the steps from it that wait on someone with these roles.
+/// For each state of a kind, the steps from it that wait on someone with these roles. A problem
+/// the district raised waits on every township role its steps are declared for: the township as a
+/// whole answers to the district, its leader as much as its clerk.
 fn steps_waiting<'k>(kind: &'k LedgerKind, roles: &[Role], principal: bool) -> Vec<(&'k str, Vec<&'k Transition>)> {
+    let waits = |t: &Transition| match (kind.keeper, t.actors) {
+        (Keeper::District, Actors::Roles(declared)) => declared.iter().any(|r| roles.contains(r)),
+        _ => t.waits_on(roles, principal),
+    };
     kind.states
         .iter()
         .filter(|s| !kind.resting.contains(&s.code))
         .filter_map(|s| {
             let steps: Vec<&Transition> =
-                kind.transitions.iter().filter(|t| t.awaited_from(s.code) && t.waits_on(roles, principal)).collect();
+                kind.transitions.iter().filter(|t| t.awaited_from(s.code) && waits(t)).collect();
             (!steps.is_empty()).then_some((s.code, steps))
         })
         .collect()
+}
+
+/// 挂牌督办 is seen on both sides: the district's supervisors follow a listed problem until it is
+/// rectified, though its next step is the township's.
+fn watched_states(kind: &LedgerKind, roles: &[Role]) -> &'static [&'static str] {
+    if kind.code == supervision_problems::KIND.code && roles.contains(&Role::Supervisor) { &["listed"] } else { &[] }
 }
 
 async fn roles_of(db: &Db, caller: &Caller) -> Result<(Vec<Role>, bool), StoreError> {
@@ -62,7 +74,11 @@ pub async fn count(db: &Db, caller: &Caller) -> Result<u64, StoreError> {
     let (roles, principal) = roles_of(db, caller).await?;
     let wanted: Vec<(&str, Vec<&str>)> = ledgers::ALL
         .iter()
-        .map(|k| (k.code, steps_waiting(k, &roles, principal).into_iter().map(|(s, _)| s).collect()))
+        .map(|k| {
+            let mut states: Vec<&str> = steps_waiting(k, &roles, principal).into_iter().map(|(s, _)| s).collect();
+            states.extend(watched_states(k, &roles).iter().filter(|w| !states.contains(w)).collect::<Vec<_>>());
+            (k.code, states)
+        })
         .collect();
     let scope = caller.scope();
     let records = ledger::count_waiting(db, &scope, &wanted, 100).await?;
@@ -105,12 +121,18 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
     let mut records = Vec::new();
     for kind in ledgers::ALL {
         let by_state = steps_waiting(kind, &roles, principal);
-        if by_state.is_empty() {
+        let mut states: Vec<&str> = by_state.iter().map(|(s, _)| *s).collect();
+        states.extend(watched_states(kind, &roles).iter().filter(|w| !states.contains(w)).collect::<Vec<_>>());
+        if states.is_empty() {
             continue;
         }
-        let states: Vec<&str> = by_state.iter().map(|(s, _)| *s).collect();
         for w in ledger::waiting(db, &scope, kind, &states, per_kind).await? {
             let steps = by_state.iter().find(|(s, _)| *s == w.state).map(|(_, t)| t.as_slice()).unwrap_or(&[]);
+            let next = if steps.is_empty() {
+                "督促整改".to_owned()
+            } else {
+                steps.iter().map(|t| t.label).collect::<Vec<_>>().join("、")
+            };
             let listed = kind.code == supervision_problems::KIND.code && w.state == "listed";
             records.push((
                 w.updated_at,
@@ -120,7 +142,7 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
                     what: kind.label,
                     title: w.title,
                     state: kind.state_label(&w.state),
-                    next: steps.iter().map(|t| t.label).collect::<Vec<_>>().join("、"),
+                    next,
                     listed,
                     since: crate::pages::fmt_day(w.updated_at),
                 },
@@ -146,6 +168,15 @@ mod tests {
         assert_eq!(principal.iter().map(|(s, _)| *s).collect::<Vec<_>>(), ["deliberated"]);
         // A document in force waits on no one: its repeal is occasional.
         assert!(!clerk.iter().any(|(s, _)| *s == "in_force"));
+    }
+
+    #[test]
+    fn a_problem_the_district_raised_waits_on_the_townships_leader_and_clerk_alike() {
+        let kind = &supervision_problems::KIND;
+        let states = |roles: &[Role]| steps_waiting(kind, roles, false).into_iter().map(|(s, _)| s).collect::<Vec<_>>();
+        assert_eq!(states(&[Role::Clerk]), ["assigned", "returned", "listed"]);
+        assert_eq!(states(&[Role::Leader]), ["assigned", "prepared", "returned", "listed"]);
+        assert_eq!(watched_states(kind, &[Role::Supervisor]), ["listed"]);
     }
 
     #[test]

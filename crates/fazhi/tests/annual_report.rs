@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> String {
     let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
-    r.headers()["location"].to_str().unwrap().to_owned()
+    common::location(&r)
 }
 
 async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) {
@@ -100,7 +100,7 @@ async fn a_report_is_drafted_from_the_ledgers_edited_checked_approved_published_
     // The draft: each figure is the count (or sum) of the year's records, derived here from them.
     let r = clerk.post_form("/reports", &[("year", "2026")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
-    let report = r.headers()["location"].to_str().unwrap().to_owned();
+    let report = common::location(&r);
     let id: i64 = report.rsplit('/').next().unwrap().parse().unwrap();
     let (draft, _) = stored(&app, id).await;
     let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
@@ -269,11 +269,13 @@ async fn a_report_is_drafted_from_the_ledgers_edited_checked_approved_published_
         StatusCode::SEE_OTHER
     );
     assert!(clerk.get(&report).await.text().await.unwrap().contains("区县退回：请补充复议情况"));
-    // The published text stays public meanwhile.
-    assert_eq!(
-        common::client().get(app.url(&format!("/gongkai/{}/2026", app.orgs.township))).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    // Withdrawn from the public list meanwhile; its page says it is being revised, since when.
+    let public_page = format!("/gongkai/{}/2026", app.orgs.township);
+    let public = || async { common::client().get(app.url(&public_page)).send().await.unwrap().text().await.unwrap() };
+    let list = || async { common::client().get(app.url("/gongkai")).send().await.unwrap().text().await.unwrap() };
+    let page = public().await;
+    assert!(page.contains("正在修订") && !page.contains("发放宣传资料2000份"), "{page}");
+    assert!(!list().await.contains(&public_page), "a report under revision is not listed");
 
     // A second version after changes, compared with the first.
     let (mut again, version) = stored(&app, id).await;
@@ -290,6 +292,13 @@ async fn a_report_is_drafted_from_the_ledgers_edited_checked_approved_published_
     assert_eq!(post(&leader, &format!("{report}/approve"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
     let compare = clerk.get(&format!("{report}/compare?a=1&b=2")).await.text().await.unwrap();
     assert!(compare.contains("本年度无其他需要报告的情况。") && compare.contains("有改动"), "{compare}");
+    // Approved but not yet published: still under revision. Published: version 2, listed again.
+    assert!(public().await.contains("正在修订"));
+    let version = stored(&app, id).await.1.to_string();
+    assert_eq!(post(&clerk, &format!("{report}/publish"), &[("version", &version)]).await.0, StatusCode::SEE_OTHER);
+    let page = public().await;
+    assert!(page.contains("本年度无其他需要报告的情况。") && page.contains("第 2 版"), "{page}");
+    assert!(list().await.contains(&public_page));
 }
 
 #[tokio::test]
@@ -298,7 +307,7 @@ async fn the_exported_docx_reads_back_with_the_same_parts_and_figures() {
     let clerk = app.login("t_clerk").await;
     ledgers(&clerk).await;
     let r = clerk.post_form("/reports", &[("year", "2026")]).await;
-    let report = r.headers()["location"].to_str().unwrap().to_owned();
+    let report = common::location(&r);
     let id: i64 = report.rsplit('/').next().unwrap().parse().unwrap();
     let (draft, _) = stored(&app, id).await;
     let response = clerk.get(&format!("{report}/export/docx")).await;
@@ -475,7 +484,7 @@ async fn two_reports_are_read_side_by_side_with_their_figures_and_findings() {
     for year in ["2025", "2026"] {
         let r = clerk.post_form("/reports", &[("year", year)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        ids.push(r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned());
+        ids.push(common::location(&r).rsplit('/').next().unwrap().to_owned());
     }
     let page = clerk.get(&format!("/reports/side-by-side?a={}&b={}", ids[1], ids[0])).await;
     assert_eq!(page.status(), StatusCode::OK);

@@ -19,7 +19,7 @@ async fn new_request(s: &Session, title: &str) -> String {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
-    r.headers()["location"].to_str().unwrap().to_owned()
+    common::location(&r)
 }
 
 async fn upload(s: &Session, record: &str, name: &str, bytes: &[u8]) -> (StatusCode, String) {

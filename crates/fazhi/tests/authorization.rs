@@ -13,6 +13,11 @@ use reqwest::{Method, StatusCode};
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/healthz", "public"),
     ("GET", "/static/app.css", "public"),
+    ("GET", "/static/app.js", "public"),
+    ("GET", "/static/portal.css", "public"),
+    ("GET", "/favicon.ico", "public"),
+    ("GET", "/guide", "signed_in"),
+    ("GET", "/guide/{kind}", "signed_in"),
     ("GET", "/login", "public"),
     ("POST", "/login", "public"),
     ("POST", "/logout", "signed_in"),

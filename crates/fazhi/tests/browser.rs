@@ -1037,7 +1037,7 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     assert!(values.contains("信访台账第"), "the problem opens the petition it was raised on: {values}");
 
     switch_user(b, address, "/todo", "shanling_clerk", password).await;
-    let todo = b.find(Locator::Css("#todo-problems")).await.unwrap().text().await.unwrap();
+    let todo = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
     assert!(todo.contains("信访"), "{todo}");
     b.goto(&format!("{address}{problem}")).await.unwrap();
     let page =
@@ -1055,8 +1055,8 @@ async fn a_supervisor_raises_a_problem_the_township_rectifies_and_the_supervisor
     assert_eq!(state(b).await, "待验收");
 
     switch_user(b, address, "/todo", "supervisor", password).await;
-    let todo = b.find(Locator::Css("#todo-problems")).await.unwrap().text().await.unwrap();
-    assert!(todo.contains("验收或退回"), "{todo}");
+    let todo = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(todo.contains("验收通过并销号"), "{todo}");
     let comments = b.find(Locator::Css("#todo-comments")).await.unwrap().text().await.unwrap();
     assert!(comments.contains("督察问题") && comments.contains("杉岭乡"), "the clerk's comment waits: {comments}");
     shot(b, "supervision-todo.png").await;
@@ -1160,6 +1160,34 @@ async fn each_role_sees_what_waits_on_it_on_a_desk_and_on_a_phone() {
     assert!(line.contains("下一步：记录集体审议") && line.contains("由乡镇经办人或乡镇负责人办理"), "{line}");
     check_page(b, "the record page").await;
     shot(b, "record-desk.png").await;
+
+    // The principal leader finds the document deliberated and waiting on the signature; signing asks
+    // first, naming what becomes final; then the record waits on the clerk's registration.
+    switch_user(b, address, "/todo", "shanling_leader", password).await;
+    let waiting = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("杉岭乡村级公益事业一事一议实施办法") && waiting.contains("签发"), "{waiting}");
+    let badge = b.find(Locator::Css("#waiting-count")).await.unwrap().text().await.unwrap();
+    assert!(badge.parse::<u32>().is_ok_and(|n| n > 0) || badge == "99+", "{badge}");
+    b.find(Locator::LinkText("杉岭乡村级公益事业一事一议实施办法")).await.unwrap().click().await.unwrap();
+    let line = b.wait().for_element(Locator::Css("#procedure")).await.unwrap().text().await.unwrap();
+    assert!(line.contains("下一步：签发") && line.contains("由主要负责人办理"), "{line}");
+    assert!(line.contains("记录集体审议") && line.contains("杉岭乡经办人"), "the steps taken, by whom: {line}");
+    let section = b.find(Locator::Css("#step-sign")).await.unwrap();
+    if section.attr("open").await.unwrap().is_none() {
+        section.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
+    }
+    fill(b, "sign-signed_on", "2026-11-23").await;
+    section.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let asked = b.wait().for_element(Locator::Css("#confirm-dialog[open]")).await.unwrap().text().await.unwrap();
+    assert!(asked.contains("签发后文件定稿"), "{asked}");
+    b.find(Locator::Css("#confirm-cancel")).await.unwrap().click().await.unwrap();
+    assert_eq!(state(b).await, "已集体审议", "nothing happens without the confirmation");
+    shot(b, "confirm-sign-desk.png").await;
+    let page = take_step(b, "sign", &[("signed_on", "2026-11-23")]).await;
+    assert!(page.contains("已办理“签发”。下一步：统一登记编号（由乡镇经办人或乡镇负责人办理）"), "{page}");
+    switch_user(b, address, "/todo", "shanling_clerk", password).await;
+    let waiting = b.find(Locator::Css("#todo-waiting")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("杉岭乡村级公益事业一事一议实施办法") && waiting.contains("统一登记编号"), "{waiting}");
 
     // A report the clerk submits waits on the leader; approved, it waits on the clerk to publish.
     switch_user(b, address, "/reports", "shanling_clerk", password).await;

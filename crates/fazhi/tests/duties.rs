@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> String {
     let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
-    r.headers()["location"].to_str().unwrap().to_owned()
+    common::location(&r)
 }
 
 async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) {

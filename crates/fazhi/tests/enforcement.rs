@@ -18,7 +18,7 @@ async fn step(s: &Session, record: &str, code: &str, fields: &[(&str, &str)]) ->
 async fn create(s: &Session, kind: &str, fields: &[(&str, &str)]) -> Result<String, String> {
     let r = s.post_form(&format!("/ledgers/{kind}"), fields).await;
     if r.status() == StatusCode::SEE_OTHER {
-        Ok(r.headers()["location"].to_str().unwrap().to_owned())
+        Ok(common::location(&r))
     } else {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         Err(r.text().await.unwrap())

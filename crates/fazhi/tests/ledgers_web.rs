@@ -43,7 +43,7 @@ async fn a_normative_document_from_draft_to_publication() {
         .post_form("/ledgers/normative_documents", &[("title", "杉岭乡村规民约管理办法"), ("drafting_unit", "党政办")])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let record = common::location(&r);
     let at = |s: &str| format!("{record}/steps/{s}");
     let page = clerk.get(&record).await.text().await.unwrap();
     assert!(page.contains("不得作为行政管理依据"), "an unpublished document is flagged");
@@ -332,7 +332,7 @@ async fn a_disclosure_request_extended_by_the_leader_and_paused_for_a_third_part
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let record = common::location(&r);
     let at = |s: &str| format!("{record}/steps/{s}");
     let page = clerk.get(&record).await.text().await.unwrap();
     assert!(page.contains("答复期限") && page.contains("2026-11-30"), "20 working days from receipt: {page}");
@@ -419,7 +419,7 @@ async fn a_draft_is_corrected_and_a_record_in_procedure_is_not() {
     let r = clerk
         .post_form("/ledgers/normative_documents", &[("title", "杉岭乡村规民约管里办法"), ("drafting_unit", "党政办")])
         .await;
-    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let record = common::location(&r);
     let page = clerk.get(&record).await.text().await.unwrap();
     assert!(page.contains("id=\"edit-record\""), "a draft offers the correction");
     let form = clerk.get(&format!("{record}/edit")).await.text().await.unwrap();

@@ -26,7 +26,7 @@ async fn the_district_reads_no_citizen_by_name_anywhere() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let record = r.headers()["location"].to_str().unwrap().to_owned();
+    let record = common::location(&r);
     let id = record.rsplit('/').next().unwrap();
     let clerk_page = clerk.get(&record).await.text().await.unwrap();
     assert!(clerk_page.contains("张三丰") && clerk_page.contains("13812345678"), "the township sees its own");

@@ -20,7 +20,7 @@ const PROBLEMS: &str = "/ledgers/supervision_problems";
 async fn post(s: &Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
     let r = s.post_form(path, fields).await;
     let status = r.status();
-    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    let location = if r.headers().contains_key("location") { common::location(&r) } else { String::new() };
     (status, location, r.text().await.unwrap())
 }
 
@@ -47,7 +47,7 @@ async fn report_version(app: &TestApp, id: i64) -> String {
 async fn reported_report(app: &TestApp, clerk: &Session, leader: &Session) -> i64 {
     let r = clerk.post_form("/reports", &[("year", "2026")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let id: i64 = common::location(&r).rsplit('/').next().unwrap().parse().unwrap();
     let stored = annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap();
     let mut draft: Draft = serde_json::from_str(&stored.body_json).unwrap();
     // Dated after 31 March of the next year: the checker warns, and the report still goes.
@@ -156,7 +156,7 @@ async fn a_problem_found_in_a_report_is_rectified_returned_accepted_and_closed()
     assert_eq!(other_clerk.get(&problem).await.status(), StatusCode::NOT_FOUND);
     assert!(!other_clerk.get(PROBLEMS).await.text().await.unwrap().contains("年度报告落款日期晚于报送时限"));
     let todo = leader.get("/todo").await.text().await.unwrap();
-    assert!(todo.contains("id=\"todo-problems\"") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
+    assert!(todo.contains("id=\"todo-waiting\"") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
     assert_eq!(clerk.get(&format!("{problem}/edit")).await.status(), StatusCode::FORBIDDEN);
 
     // The clerk prepares, never without measures; only the leader submits; the district accepts.
@@ -171,7 +171,7 @@ async fn a_problem_found_in_a_report_is_rectified_returned_accepted_and_closed()
         step(&leader, &problem, "accept", &[("accepted_on", "2026-11-12"), ("acceptance", "同意")]).await;
     assert_eq!(accepted_by_township.0, StatusCode::FORBIDDEN, "{}", accepted_by_township.1);
     let todo = supervisor.get("/todo").await.text().await.unwrap();
-    assert!(todo.contains("验收或退回") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
+    assert!(todo.contains("验收通过并销号") && todo.contains("年度报告落款日期晚于报送时限"), "{todo}");
 
     // Returned with reasons: the limit runs again from the return.
     let (status, page) = step(&supervisor, &problem, "return", &[("returned_on", "2026-11-11")]).await;
@@ -262,7 +262,7 @@ async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_li
     for who in ["t_leader", "t_supervisor"] {
         let todo = app.login(who).await.get("/todo").await.text().await.unwrap();
         let card =
-            todo.split("id=\"todo-problems\"").nth(1).expect("the problems card").split("</table>").next().unwrap();
+            todo.split("id=\"todo-waiting\"").nth(1).expect("the problems card").split("</table>").next().unwrap();
         assert!(card.contains("挂牌督办"), "{who}: {card}");
     }
     let figures = indicators::for_year(&app.db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
@@ -275,7 +275,7 @@ async fn the_next_report_states_the_open_problems_and_a_problem_late_twice_is_li
     // The next draft: the open problems by category in 存在的不足, the rectifications in 其他.
     let clerk = app.login("t_clerk").await;
     let r = clerk.post_form("/reports", &[("year", "2026")]).await;
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let id: i64 = common::location(&r).rsplit('/').next().unwrap().parse().unwrap();
     let stored = annual_reports::get(&app.db, &Scope::everything(), id).await.unwrap();
     let draft: Draft = serde_json::from_str(&stored.body_json).unwrap();
     let text = draft.to_text();
@@ -388,7 +388,7 @@ async fn the_district_and_the_township_comment_on_a_record_read_masked_in_their_
     assert!(body.contains("请填写评论内容"));
     assert_eq!(post(&other_clerk, "/comments", &comment("看看")).await.0, StatusCode::NOT_FOUND);
     let draft = clerk.post_form("/reports", &[("year", "2026")]).await;
-    let report = draft.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let report = common::location(&draft).rsplit('/').next().unwrap().to_owned();
     let on_draft = [("target_kind", "report"), ("target_id", report.as_str()), ("body", "报告草稿")];
     assert_eq!(post(&supervisor, "/comments", &on_draft).await.0, StatusCode::NOT_FOUND, "a draft is the township's");
     let on_line = [("target_kind", "report"), ("target_id", report.as_str()), ("line", "3"), ("body", "第三行请核实")];

@@ -39,6 +39,9 @@ pub async fn home(State(state): State<AppState>, caller: Caller) -> PageResult {
     let scope = caller.scope();
     let mut cards = Vec::new();
     let result: Result<(), fazhi_store::StoreError> = async {
+        if let (Some(n), true) = (caller.waiting, p.roles.any_of(&[Role::Leader, Role::Clerk, Role::Adviser])) {
+            cards.push(card("待我处理", n, "/todo", n > 0));
+        }
         if p.roles.any_of(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Clerk, Role::Adviser]) {
             let all = orgs::list(&state.db, &scope).await?;
             let townships = all.iter().filter(|o| o.kind().is_township()).count();

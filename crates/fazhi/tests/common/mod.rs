@@ -532,3 +532,10 @@ pub async fn assert_open_counts_match(db: &Db) {
         recounted.into_iter().map(|((o, k, c, m), n)| (o, k, c, m, n)).collect();
     assert_eq!(kept, recounted, "the open-limit counts follow the open limits, month by month");
 }
+
+/// Where a redirect leads, without the `?done=…` that tells the page what succeeded: the address of
+/// the record or report a form created or changed.
+pub fn location(r: &reqwest::Response) -> String {
+    let full = r.headers()["location"].to_str().unwrap();
+    full.split(['?', '#']).next().unwrap_or(full).to_owned()
+}
