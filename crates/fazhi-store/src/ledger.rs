@@ -656,6 +656,15 @@ impl ScopeOrgs {
         self.names.get(&id).cloned().unwrap_or_default()
     }
 
+    /// The records of these organizations: no condition when they are every one.
+    fn holds_record(&self) -> Condition {
+        if self.everything {
+            Condition::all()
+        } else {
+            Condition::all().add(ledger_record::Column::OrgId.is_in(self.ids()))
+        }
+    }
+
     fn ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.orgs.iter().map(|(id, _)| *id)
     }
@@ -689,10 +698,8 @@ pub(crate) fn list_query(
 }
 
 fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm::Select<ledger_record::Entity> {
-    let mut query = ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code));
-    if !orgs.everything {
-        query = query.filter(ledger_record::Column::OrgId.is_in(orgs.ids()));
-    }
+    let mut query =
+        ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code)).filter(orgs.holds_record());
     if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(ledger_record::Column::State.eq(state));
     }
@@ -892,11 +899,7 @@ pub async fn waiting(
             ledger_record::Column::UpdatedAt,
         ])
         .filter(ledger_record::Column::Kind.eq(kind.code))
-        .filter(if orgs.everything {
-            Condition::all()
-        } else {
-            Condition::all().add(ledger_record::Column::OrgId.is_in(orgs.ids()))
-        })
+        .filter(orgs.holds_record())
         .filter(ledger_record::Column::State.is_in(states.iter().copied()))
         .order_by_asc(ledger_record::Column::UpdatedAt)
         .order_by_asc(ledger_record::Column::Id)
@@ -932,10 +935,7 @@ pub async fn count_waiting(db: &Db, scope: &Scope, wanted: &[(&str, Vec<&str>)],
         return Ok(0);
     }
     let orgs = ScopeOrgs::of(db.conn(), scope).await?;
-    let mut query = ledger_record::Entity::find().filter(any);
-    if !orgs.everything {
-        query = query.filter(ledger_record::Column::OrgId.is_in(orgs.ids()));
-    }
+    let query = ledger_record::Entity::find().filter(any).filter(orgs.holds_record());
     let counted = query.select_only().column(ledger_record::Column::Id).limit(cap).into_query();
     let count = sea_orm::sea_query::Query::select()
         .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
