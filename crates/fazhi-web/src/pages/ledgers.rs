@@ -421,7 +421,7 @@ pub async fn list(
     let export_href = format!("/ledgers/{}/export?{kept}", kind.code);
     Ok(ListPage {
         export_href,
-        nav: Nav::new(&caller, &format!("/ledgers/{}", kind.code), &[("台账", ""), (kind.label, "")]),
+        nav: Nav::new(&caller, &format!("/ledgers/{}", kind.code), &[(kind.group.label(), ""), (kind.label, "")]),
         kind,
         total: if more { format!("超过 {} 条", found.total) } else { format!("共 {} 条", found.total) },
         page: found.page,
@@ -496,7 +496,7 @@ async fn new_page(
         Keeper::Township => format!("新建{}", kind.label),
     };
     Ok(NewPage {
-        nav: Nav::new(caller, &list, &[("台账", ""), (kind.label, &list), ("新建", "")]),
+        nav: Nav::new(caller, &list, &[(kind.group.label(), ""), (kind.label, &list), ("新建", "")]),
         heading,
         action: list.clone(),
         // Raised from a record or a report: back to it.
@@ -524,7 +524,7 @@ fn edit_page(
     let list = format!("/ledgers/{}", kind.code);
     let page = format!("{list}/{}", record.id);
     NewPage {
-        nav: Nav::new(caller, &list, &[("台账", ""), (kind.label, &list), ("修改基本信息", "")]),
+        nav: Nav::new(caller, &list, &[(kind.group.label(), ""), (kind.label, &list), ("修改基本信息", "")]),
         heading: format!("修改基本信息：{}", record.title),
         action: format!("{page}/edit"),
         back: page,
@@ -949,7 +949,7 @@ async fn detail_page(
         nav: Nav::new(
             caller,
             &format!("/ledgers/{}", kind.code),
-            &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("详情", "")],
+            &[(kind.group.label(), ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("详情", "")],
         ),
         not_a_basis: kind.code == ledgers::normative_documents::KIND.code
             && !ledgers::normative_documents::usable_as_basis(&record.state),
@@ -1082,7 +1082,7 @@ fn import_page(caller: &Caller, kind: &'static LedgerKind) -> ImportPage {
         nav: Nav::new(
             caller,
             &format!("/ledgers/{}", kind.code),
-            &[("台账", ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("导入", "")],
+            &[(kind.group.label(), ""), (kind.label, &format!("/ledgers/{}", kind.code)), ("导入", "")],
         ),
         kind,
         headers: kind.table_headers(),

@@ -635,10 +635,11 @@ struct ComparePage {
     rows: Vec<(String, String, bool)>,
 }
 
+/// Which approved versions to compare: by default the latest and the one before it.
 #[derive(Deserialize, Default)]
 pub struct CompareQuery {
-    a: i32,
-    b: i32,
+    a: Option<i32>,
+    b: Option<i32>,
 }
 
 /// Two approved versions side by side, line by line, the changed lines marked.
@@ -662,7 +663,19 @@ pub async fn compare(
             .and_then(|v| service::parse_body(&v.body_json).ok())
             .map(|d| d.to_text())
     };
-    let (Some(a), Some(b)) = (text(q.a), text(q.b)) else {
+    let latest = versions.iter().map(|v| v.number).max().unwrap_or(0);
+    let (na, nb) = match (q.a, q.b) {
+        (Some(a), Some(b)) => (a, b),
+        (a, b) => {
+            let b = b.unwrap_or(latest);
+            (a.unwrap_or(b - 1), b)
+        }
+    };
+    if latest < 2 && q.a.is_none() {
+        let message = "本报告只有一个已通过的版本，再次审核通过后可在此对比前后两版。";
+        return Ok(super::message_page(&caller, axum::http::StatusCode::OK, "版本对比", message));
+    }
+    let (Some(a), Some(b)) = (text(na), text(nb)) else {
         return Err(PageError::not_found());
     };
     let (left, right): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
@@ -675,8 +688,8 @@ pub async fn compare(
     Ok(ComparePage {
         nav: Nav::new(&caller, "/reports", &[("年度报告", "/reports"), ("版本对比", "")]),
         report_href: format!("/reports/{id}"),
-        a: q.a,
-        b: q.b,
+        a: na,
+        b: nb,
         rows,
     }
     .into_response())
