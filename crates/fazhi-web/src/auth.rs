@@ -259,7 +259,6 @@ pub(crate) async fn record_refusal(state: &AppState, who: Option<&Principal>, ip
     }
 }
 
-/// `GET /ledgers/x`, bounded so a long path cannot fill the trail.
 /// The `done` parameter of a query, if it is a plain code (letters, digits, `_` and `.`).
 fn done_code(query: &str) -> Option<String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query)
@@ -272,6 +271,7 @@ fn done_code(query: &str) -> Option<String> {
         })
 }
 
+/// `GET /ledgers/x`, bounded so a long path cannot fill the trail.
 fn request_line(request: &Request) -> String {
     let line = format!("{} {}", request.method(), request.uri().path());
     line.chars().take(200).collect()
