@@ -203,7 +203,7 @@ struct ListPage {
     export_href: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ListQuery {
     state: String,
@@ -285,20 +285,6 @@ impl ListQuery {
             page_size: 50,
         };
         Ok(Narrowed { filter, conditions, notices })
-    }
-
-    /// The same filters in the default order, for the sortable headings.
-    fn clone_without_sort(&self) -> ListQuery {
-        ListQuery {
-            state: self.state.clone(),
-            q: self.q.clone(),
-            sort: String::new(),
-            org: self.org.clone(),
-            year: self.year.clone(),
-            figure: self.figure.clone(),
-            due: self.due.clone(),
-            page: None,
-        }
     }
 
     /// The query string that keeps these filters, for the pager and the export.
@@ -414,8 +400,8 @@ pub async fn list(
     ];
     kept_hidden.retain(|(_, v)| !v.is_empty());
     let sort_href = {
-        let mut unsorted = q.clone_without_sort();
-        unsorted.page = None;
+        // The same filters in the default order, for the sortable headings.
+        let unsorted = ListQuery { sort: String::new(), page: None, ..q.clone() };
         format!("/ledgers/{}?{}", kind.code, unsorted.keep())
     };
     let export_href = format!("/ledgers/{}/export?{kept}", kind.code);
