@@ -13,6 +13,7 @@ pub mod ledgers;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod search;
 pub mod text;
 pub mod user;
 

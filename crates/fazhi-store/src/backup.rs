@@ -169,12 +169,13 @@ pub async fn write(db: &Db, files: &FileStore, out: &Path) -> Result<BackupSumma
         ledger_attachment::Entity::find().all(&snapshot).await?.into_iter().map(|a| a.digest).collect();
     snapshot.commit().await?;
     for digest in &digests {
-        let path = files.path(digest).ok_or_else(|| StoreError::Internal(format!("附件摘要无效：{digest}")))?;
-        let mut source = std::fs::File::open(&path).map_err(internal("附件文件无法读取"))?;
+        let mut chunks = files.read(db, digest).await?;
         let entry = format!("attachments/{digest}");
         archive.start_file(entry.as_str(), options()).map_err(zip_error)?;
         let mut out = Digesting { inner: &mut archive, hasher: Sm3::new() };
-        std::io::copy(&mut source, &mut out).map_err(internal("写入备份失败"))?;
+        while let Some(chunk) = chunks.next().await {
+            out.write_all(&chunk?).map_err(internal("写入备份失败"))?;
+        }
         manifest.entries.insert(entry, hex::encode(out.hasher.finalize()));
     }
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Internal(e.to_string()))?;
@@ -291,8 +292,7 @@ pub async fn restore(db: &Db, files: &FileStore, from: &Path) -> Result<RestoreS
     let manifest = check_archive(db, &mut archive)?;
     let empty_db = organization::Entity::find().count(db.conn()).await? == 0
         && audit_record::Entity::find().count(db.conn()).await? == 0;
-    let empty_files = std::fs::read_dir(files.root()).map(|mut d| d.next().is_none()).unwrap_or(true);
-    if !empty_db || !empty_files {
+    if !empty_db || !files.is_empty(db.conn()).await? {
         return Err(refused("只能恢复到空的系统：请使用新的数据目录或新建的空 PostgreSQL 数据库"));
     }
     let txn = db.begin_write().await?;
@@ -324,11 +324,18 @@ pub async fn restore(db: &Db, files: &FileStore, from: &Path) -> Result<RestoreS
     let mut attachments = 0u64;
     for name in manifest.entries.keys().filter(|k| k.starts_with("attachments/")) {
         let digest = &name["attachments/".len()..];
-        let path = files.path(digest).ok_or_else(|| refused(format!("备份中的附件名无效：{digest}")))?;
-        std::fs::create_dir_all(path.parent().expect("digest path has a folder")).map_err(internal("无法写入附件"))?;
-        let mut out = std::fs::File::create(&path).map_err(internal("无法写入附件"))?;
-        std::io::copy(&mut archive.by_name(name).map_err(zip_error)?, &mut out).map_err(internal("无法写入附件"))?;
-        out.sync_all().map_err(internal("无法写入附件"))?;
+        if !fazhi_domain::attachment::is_digest(digest) {
+            return Err(refused(format!("备份中的附件名无效：{digest}")));
+        }
+        // An attachment is at most the upload limit: read whole, then stored where this
+        // installation keeps contents (a SQLite backup's files go into PostgreSQL's table).
+        let mut content = Vec::new();
+        archive
+            .by_name(name)
+            .map_err(zip_error)?
+            .read_to_end(&mut content)
+            .map_err(internal("无法读取备份中的附件"))?;
+        files.put(&txn, digest, &content).await?;
         attachments += 1;
     }
     txn.commit().await?;

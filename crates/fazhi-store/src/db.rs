@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 12;
+pub(crate) const SCHEMA_VERSION: i64 = 13;
 
 #[derive(Clone)]
 pub struct Db {
@@ -251,6 +251,8 @@ impl Db {
         if backend == DatabaseBackend::Postgres {
             // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(774411)").await?;
+            // Checked before any migration, so a server that cannot have it says so plainly.
+            enable_pg_trgm(&txn).await?;
         }
         let schema = Schema::new(backend);
         txn.execute(schema.create_table_from_entity(schema_meta::Entity).if_not_exists()).await?;
@@ -339,6 +341,145 @@ pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError>
         txn.execute_unprepared(&sql).await?;
     }
     Ok(())
+}
+
+/// The search index, the one part of the schema the two backends build differently. SQLite: an
+/// FTS5 table of trigrams over the records' two search texts, kept by triggers in the write
+/// transaction that writes the record. PostgreSQL: `pg_trgm` GIN indexes on the two columns,
+/// which `LIKE` uses. Built in batches on SQLite, so the console shows how far it has come.
+pub(crate) async fn create_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    match conn.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            enable_pg_trgm(conn).await?;
+            let started = std::time::Instant::now();
+            tracing::info!("正在为台账记录建立检索索引（pg_trgm）…");
+            for (name, column) in
+                [("ledger_records_search_trgm", "search_text"), ("ledger_records_personal_trgm", "personal_text")]
+            {
+                conn.execute_unprepared(&format!(
+                    "CREATE INDEX IF NOT EXISTS {name} ON ledger_records USING gin ({column} gin_trgm_ops)"
+                ))
+                .await?;
+            }
+            tracing::info!("检索索引已建立，用时 {:.1} 秒", started.elapsed().as_secs_f64());
+        }
+        _ => {
+            let exists = "SELECT 1 FROM sqlite_master WHERE name = 'ledger_search'";
+            if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, exists)).await?.is_some() {
+                return Ok(());
+            }
+            // The stored texts are lower-cased already: the index compares them as they are, so a
+            // match is exactly a substring, as the scan of short words finds it.
+            conn.execute_unprepared(
+                "CREATE VIRTUAL TABLE ledger_search USING fts5(search_text, personal_text, \
+                 content='ledger_records', content_rowid='id', tokenize='trigram case_sensitive 1')",
+            )
+            .await?;
+            const INSERT: &str = "INSERT INTO ledger_search(rowid, search_text, personal_text) \
+                                  VALUES (new.id, new.search_text, new.personal_text);";
+            const DELETE: &str = "INSERT INTO ledger_search(ledger_search, rowid, search_text, personal_text) \
+                                  VALUES ('delete', old.id, old.search_text, old.personal_text);";
+            conn.execute_unprepared(&format!(
+                "CREATE TRIGGER IF NOT EXISTS ledger_search_insert AFTER INSERT ON ledger_records BEGIN {INSERT} END"
+            ))
+            .await?;
+            conn.execute_unprepared(&format!(
+                "CREATE TRIGGER IF NOT EXISTS ledger_search_delete AFTER DELETE ON ledger_records BEGIN {DELETE} END"
+            ))
+            .await?;
+            conn.execute_unprepared(&format!(
+                "CREATE TRIGGER IF NOT EXISTS ledger_search_update AFTER UPDATE OF search_text, personal_text \
+                 ON ledger_records WHEN old.search_text IS NOT new.search_text \
+                 OR old.personal_text IS NOT new.personal_text BEGIN {DELETE} {INSERT} END"
+            ))
+            .await?;
+            fill_sqlite_search_index(conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the records already stored, 50,000 at a time, saying on the console how far it is.
+async fn fill_sqlite_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    let sql = "SELECT MAX(id) FROM ledger_records";
+    let row = conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, sql)).await?;
+    let last: i64 = row.map(|r| r.try_get_by_index::<Option<i64>>(0)).transpose()?.flatten().unwrap_or(0);
+    let started = std::time::Instant::now();
+    const BATCH: i64 = 50_000;
+    let mut from = 0;
+    while from < last {
+        let to = (from + BATCH).min(last);
+        conn.execute_unprepared(&format!(
+            "INSERT INTO ledger_search(rowid, search_text, personal_text) \
+             SELECT id, search_text, personal_text FROM ledger_records WHERE id > {from} AND id <= {to}"
+        ))
+        .await?;
+        from = to;
+        if last > BATCH {
+            tracing::info!("正在建立检索索引：{}%（记录编号 {from}/{last}）", from * 100 / last);
+        }
+    }
+    if last > BATCH {
+        tracing::info!("检索索引已建立，用时 {:.1} 秒", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// Enables `pg_trgm`, or stops with what to ask the database's administrator for.
+pub(crate) async fn enable_pg_trgm<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    let present = "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'";
+    if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Postgres, present)).await?.is_some() {
+        return Ok(());
+    }
+    // A refused CREATE must not abort the migration's transaction: it is tried under a savepoint.
+    conn.execute_unprepared("SAVEPOINT enable_pg_trgm").await?;
+    match conn.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm").await {
+        Ok(_) => {
+            conn.execute_unprepared("RELEASE SAVEPOINT enable_pg_trgm").await?;
+            Ok(())
+        }
+        Err(e) => {
+            conn.execute_unprepared("ROLLBACK TO SAVEPOINT enable_pg_trgm").await?;
+            tracing::warn!("启用 pg_trgm 被数据库拒绝：{e}");
+            Err(StoreError::Setup(
+                "PostgreSQL 数据库缺少扩展 pg_trgm（台账检索的索引需要它），本程序的数据库账号也无权启用它。\
+                 请数据库管理员在本数据库中执行：CREATE EXTENSION pg_trgm; 然后重新启动"
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// Text for a `LIKE … ESCAPE '\\'` pattern that matches it literally.
+pub(crate) fn like_escaped(text: &str) -> String {
+    text.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect()
+}
+
+/// The condition that a record's texts hold the words: its open texts, and its personal ones
+/// when `personal`. On SQLite three characters or more are looked up in the trigram table; on
+/// PostgreSQL `LIKE` is served by the trigram indexes. Shorter words are a `LIKE` on both, which
+/// the caller bounds.
+pub(crate) fn text_match(
+    backend: DatabaseBackend,
+    words: &fazhi_domain::search::SearchWords,
+    personal: bool,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Condition, ExprTrait, LikeExpr};
+    if backend == DatabaseBackend::Sqlite && !words.is_short() {
+        let phrase = format!("\"{}\"", words.as_str().replace('"', "\"\""));
+        let columns = if personal { "{search_text personal_text}" } else { "search_text" };
+        return Expr::cust_with_values(
+            "ledger_records.id IN (SELECT rowid FROM ledger_search WHERE ledger_search MATCH ?)",
+            [format!("{columns} : {phrase}")],
+        );
+    }
+    let escaped = like_escaped(words.as_str());
+    let like = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let mut any = Condition::any().add(Expr::col(ledger_record::Column::SearchText).like(like()));
+    if personal {
+        any = any.add(Expr::col(ledger_record::Column::PersonalText).like(like()));
+    }
+    any.into()
 }
 
 #[cfg(test)]

@@ -520,6 +520,29 @@ pub mod ledger_open_count {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod attachment_chunk {
+    use sea_orm::entity::prelude::*;
+
+    /// A piece of an attachment's content, at most `attachments::CHUNK` bytes, on PostgreSQL:
+    /// contents live in the database there, so server instances share nothing else. A content is
+    /// its chunks in `seq` order; chunk 0 exists for every stored content.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attachment_chunks")]
+    pub struct Model {
+        /// SM3 digest of the whole content, hex.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub digest: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i32,
+        pub data: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod annual_report {
     use sea_orm::entity::prelude::*;
 

@@ -23,6 +23,9 @@ pub enum StoreError {
     Database(#[from] sea_orm::DbErr),
     #[error("内部错误：{0}")]
     Internal(String),
+    /// The installation cannot run as it is set up, with what its administrator must do.
+    #[error("{0}")]
+    Setup(String),
 }
 
 impl StoreError {

@@ -570,7 +570,7 @@ impl Sort {
 pub struct ListFilter {
     pub state: Option<String>,
     /// Any part of any text of the record: its name, units, opinions, numbers.
-    pub query: Option<String>,
+    pub query: Option<fazhi_domain::search::SearchWords>,
     pub sort: Sort,
     /// Only the records of this organization and those below it: the district's choice of one
     /// township. An organization outside the caller's scope leaves nothing.
@@ -615,6 +615,8 @@ pub(crate) struct ScopeOrgs {
     pub everything: bool,
     /// A search may look in personal values: the caller sees them in every record of the scope.
     pub personal_search: bool,
+    /// Which database: the search is the one query written for each (`db::text_match`).
+    backend: sea_orm::DatabaseBackend,
 }
 
 impl ScopeOrgs {
@@ -633,7 +635,13 @@ impl ScopeOrgs {
             orgs.push((id, path));
         }
         let everything = orgs.len() == total;
-        Ok(ScopeOrgs { orgs, names, everything, personal_search: scope.sees_personal_everywhere() })
+        Ok(ScopeOrgs {
+            orgs,
+            names,
+            everything,
+            personal_search: scope.sees_personal_everywhere(),
+            backend: conn.get_database_backend(),
+        })
     }
 
     /// The organizations a list covers: the scope's, narrowed to the filter's organization and
@@ -682,6 +690,15 @@ pub(crate) fn list_query(
     filter: &ListFilter,
 ) -> sea_orm::Select<ledger_record::Entity> {
     let query = filtered(orgs, kind, filter);
+    if let (Some(words), Sort::OpenFirst) = (&filter.query, filter.sort) {
+        // A search without a chosen order: records whose name holds the words first, then the
+        // newest.
+        let escaped = crate::db::like_escaped(words.as_str());
+        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        let title = Expr::expr(Func::lower(Expr::col((ledger_record::Entity, ledger_record::Column::Title))));
+        let in_title = title.like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'));
+        return query.order_by(in_title, sea_orm::Order::Desc).order_by_desc(ledger_record::Column::Id);
+    }
     match filter.sort {
         Sort::OpenFirst if !kind.resting.is_empty() => {
             let at_rest = ledger_record::Column::State.is_in(kind.resting.iter().copied());
@@ -738,17 +755,24 @@ fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm
         }
         query = query.filter(ledger_record::Column::Id.in_subquery(open));
     }
-    if let Some(words) = filter.query.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let words = words.to_lowercase();
-        query = if orgs.personal_search {
-            query.filter(
-                Condition::any()
-                    .add(ledger_record::Column::SearchText.contains(&words))
-                    .add(ledger_record::Column::PersonalText.contains(&words)),
-            )
-        } else {
-            query.filter(ledger_record::Column::SearchText.contains(&words))
-        };
+    if let Some(words) = &filter.query {
+        query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search));
+        if words.is_short() {
+            // One or two characters are below the index: only the kind's newest records in the
+            // scope are read for them.
+            let newest = sea_orm::sea_query::Query::select()
+                .column(ledger_record::Column::Id)
+                .from(ledger_record::Entity)
+                .and_where(ledger_record::Column::Kind.eq(kind.code))
+                .cond_where(orgs.holds_record())
+                .order_by(ledger_record::Column::Id, sea_orm::Order::Desc)
+                .limit(1)
+                .offset(SHORT_SCAN - 1)
+                .to_owned();
+            use sea_orm::sea_query::{Expr, ExprTrait, Func};
+            let floor = Func::coalesce([Expr::SubQuery(None, Box::new(newest.into())), 0.into()]);
+            query = query.filter(Expr::col((ledger_record::Entity, ledger_record::Column::Id)).gte(floor));
+        }
     }
     query
 }
@@ -792,6 +816,9 @@ struct Window {
     more: bool,
     /// The organizations listed, with their names.
     orgs: ScopeOrgs,
+    /// Short search words were looked for in the newest [`SHORT_SCAN`] records only, and there
+    /// are more.
+    newest_only: bool,
 }
 
 async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) -> Result<Window, StoreError> {
@@ -802,9 +829,23 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it.
     let cap = (page * page_size).max(COUNT_CAP) + 1;
     let offset = (page - 1) * page_size;
-    if filter.query.as_deref().is_some_and(|q| !q.trim().is_empty()) {
-        // A search reads each row's text: one walk finds both the count and the page.
+    if let Some(words) = &filter.query {
+        // One walk of the matches finds both the count and the page.
         let all = list_ids(db.conn(), &orgs, kind, filter, 0, Some(cap)).await?;
+        let newest_only = words.is_short() && {
+            let beyond = ledger_record::Entity::find()
+                .select_only()
+                .column(ledger_record::Column::Id)
+                .filter(ledger_record::Column::Kind.eq(kind.code))
+                .filter(orgs.holds_record())
+                .order_by_desc(ledger_record::Column::Id)
+                .offset(SHORT_SCAN)
+                .limit(1)
+                .into_tuple::<i64>()
+                .one(db.conn())
+                .await?;
+            beyond.is_some()
+        };
         let total = all.len() as u64;
         let from = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
         let to = usize::try_from(offset + page_size).unwrap_or(usize::MAX).min(all.len());
@@ -815,6 +856,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
             page_size,
             more: total == cap,
             orgs,
+            newest_only,
         });
     }
     // Otherwise the count walks an index inside the database, cheaper than bringing the ids out.
@@ -829,7 +871,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     };
     let total = u64::try_from(total).unwrap_or(0);
     let ids = list_ids(db.conn(), &orgs, kind, filter, offset, Some(page_size)).await?;
-    Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap, orgs })
+    Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap, orgs, newest_only: false })
 }
 
 /// A page of a kind's records in the caller's scope, with all their values.
@@ -845,7 +887,11 @@ pub async fn list(
         .into_iter()
         .map(|m| view(kind, m).map(|r| for_caller(scope, kind, r)))
         .collect::<Result<_, _>>()?;
-    Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
+    Ok(Listed {
+        page: Page { items, total: w.total, page: w.page, page_size: w.page_size },
+        more: w.more,
+        newest_only: w.newest_only,
+    })
 }
 
 /// The earliest open time limit of each of these records, for a list's 到期日 column.
@@ -988,7 +1034,11 @@ pub async fn list_summaries(
         })
         .collect();
     let items = w.ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    Ok(Listed { page: Page { items, total: w.total, page: w.page, page_size: w.page_size }, more: w.more })
+    Ok(Listed {
+        page: Page { items, total: w.total, page: w.page, page_size: w.page_size },
+        more: w.more,
+        newest_only: w.newest_only,
+    })
 }
 
 /// The records of each watch list of a kind in the caller's scope, in the lists' order. Only
@@ -1035,6 +1085,10 @@ pub async fn watched(
         .collect())
 }
 
+/// Words of one or two characters are looked for in at most this many of a kind's newest records
+/// in the caller's scope (a township's ledger of a kind rarely holds more).
+pub const SHORT_SCAN: u64 = 10_000;
+
 /// Lists count their records exactly up to this many (or up to the page shown, if deeper).
 pub const COUNT_CAP: u64 = 1000;
 
@@ -1044,6 +1098,9 @@ pub struct Listed<T> {
     pub page: Page<T>,
     /// The count stopped at `page.total`: there are more.
     pub more: bool,
+    /// Words of one or two characters were looked for in the kind's newest [`SHORT_SCAN`]
+    /// records only, and there are older ones.
+    pub newest_only: bool,
 }
 
 /// Writes every record's search texts again, a thousand at a time: after the split of personal

@@ -59,11 +59,13 @@ pub fn answer(e: &StoreError) -> Answer {
         StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
         StoreError::NotFound => (StatusCode::NOT_FOUND, "not_found", None),
         StoreError::Conflict => (StatusCode::CONFLICT, "conflict", None),
-        StoreError::Database(_) | StoreError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
+        StoreError::Database(_) | StoreError::Internal(_) | StoreError::Setup(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal", None)
+        }
     };
     let message = match e {
         // Internal details are logged (with the request's id, from the span), never shown.
-        StoreError::Database(_) | StoreError::Internal(_) => {
+        StoreError::Database(_) | StoreError::Internal(_) | StoreError::Setup(_) => {
             tracing::error!("internal error: {e}");
             INTERNAL.to_owned()
         }

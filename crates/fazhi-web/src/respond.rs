@@ -27,7 +27,10 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
 
 /// An attachment, always as a download under its listed type: never shown inline, never sniffed,
 /// and sandboxed should a browser open it anyway.
-pub fn attachment_download(a: &fazhi_store::attachments::AttachmentView, bytes: Vec<u8>) -> Response {
+pub fn attachment_download(
+    a: &fazhi_store::attachments::AttachmentView,
+    chunks: fazhi_store::attachments::Chunks,
+) -> Response {
     let ascii: String =
         a.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(&a.file_name));
@@ -37,8 +40,10 @@ pub fn attachment_download(a: &fazhi_store::attachments::AttachmentView, bytes: 
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
             (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+            (header::CONTENT_LENGTH, a.size.to_string()),
         ],
-        bytes,
+        // Sent as it is read, a chunk at a time: a large file is never held whole.
+        axum::body::Body::from_stream(chunks),
     )
         .into_response()
 }

@@ -74,8 +74,8 @@ impl DatabaseArgs {
         Db::connect_pooled(&url, key, pool).await.with_context(|| format!("无法连接数据库 {}", redact(&url)))
     }
 
-    fn files(&self) -> fazhi_store::attachments::FileStore {
-        fazhi_store::attachments::FileStore::under(&self.data_dir)
+    fn files(&self, db: &Db) -> fazhi_store::attachments::FileStore {
+        fazhi_store::attachments::FileStore::of(db, &self.data_dir)
     }
 }
 
@@ -360,7 +360,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { output } => {
             let db = cli.database.connect().await?;
-            let done = fazhi_store::backup::write(&db, &cli.database.files(), &output).await?;
+            let done = fazhi_store::backup::write(&db, &cli.database.files(&db), &output).await?;
             println!(
                 "已写出备份 {}：{} 行数据、{} 个附件，审计链至 #{}。请将其与审计密钥（数据目录下的 audit.key）分开保存。",
                 output.display(),
@@ -372,7 +372,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Restore { archive } => {
             let db = cli.database.connect_with_existing_key().await?;
-            let done = fazhi_store::backup::restore(&db, &cli.database.files(), &archive).await?;
+            let done = fazhi_store::backup::restore(&db, &cli.database.files(&db), &archive).await?;
             println!("已恢复 {} 行数据、{} 个附件。", done.rows, done.attachments);
             match done.audit.result {
                 Ok(()) => {
@@ -397,7 +397,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let org = orgs::resolve(&db, &org).await?;
             let filter = fazhi_store::ledger::ListFilter {
                 state: Some(state).filter(|s| !s.is_empty()),
-                query: Some(query).filter(|s| !s.is_empty()),
+                query: fazhi_domain::search::SearchWords::parse(&query).map_err(|m| anyhow::anyhow!("--query：{m}"))?,
                 ..Default::default()
             };
             let scope = if with_personal_data {
@@ -545,11 +545,12 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     use std::io::Write;
     std::io::stdout().flush().ok();
     let secure = args.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-    let state = AppState::new(
-        db,
-        WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy },
-        fazhi_store::attachments::FileStore::under(&database.data_dir),
-    );
+    let files = database.files(&db);
+    let moved = fazhi_store::attachments::move_folder_into_database(&db, &files, &database.data_dir).await?;
+    if moved > 0 {
+        tracing::info!("已将数据目录中的 {moved} 个附件移入数据库（PostgreSQL）：各实例此后只共用数据库");
+    }
+    let state = AppState::new(db, WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }, files);
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

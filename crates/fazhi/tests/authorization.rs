@@ -165,7 +165,7 @@ fn ends_session(method: &str, path: &str) -> bool {
 #[tokio::test]
 async fn the_route_table_and_these_expectations_agree() {
     let app = TestApp::spawn().await;
-    let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+    let files = fazhi_store::attachments::FileStore::of(&app.db, app.test_db.data_dir.path());
     let state = fazhi_web::AppState::new(app.db.clone(), Default::default(), files);
     let actual: BTreeSet<(String, String, String)> = fazhi_web::route_rules(state)
         .into_iter()
@@ -306,7 +306,7 @@ async fn every_route_answers_every_role_as_expected() {
             // A step that is not due in the record's state: allowed roles get a 400, not a refusal.
             // Each attachment route gets an attachment of its own: an allowed removal takes one away.
             let attachment = if path.contains("{attachment}") {
-                let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+                let files = fazhi_store::attachments::FileStore::of(&app.db, app.test_db.data_dir.path());
                 let a = fazhi_store::attachments::attach(
                     &app.db,
                     &files,

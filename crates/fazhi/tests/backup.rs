@@ -62,7 +62,7 @@ async fn app_with_data(postgres: Option<&str>) -> TestApp {
         .await;
     assert!(created.status().is_success());
     let id = created.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
-    let files = fazhi_store::attachments::FileStore::under(app.test_db.data_dir.path());
+    let files = fazhi_store::attachments::FileStore::of(&app.db, app.test_db.data_dir.path());
     fazhi_store::attachments::attach(
         &app.db,
         &files,
@@ -72,7 +72,7 @@ async fn app_with_data(postgres: Option<&str>) -> TestApp {
         id,
         "征求意见稿.pdf",
         None,
-        b"%PDF-1.4 the draft for public comment",
+        DRAFT,
     )
     .await
     .unwrap();
@@ -95,12 +95,10 @@ async fn assert_equal_after_restore(app: &TestApp, target: &TestDb, out: &Output
     // The restore itself is recorded at the end of the chain.
     expected.iter_mut().filter(|(t, _)| t == "audit_records").for_each(|(_, n)| *n += 1);
     assert_eq!(counts(&restored).await, expected);
-    let files: Vec<_> = walk(&app.test_db.data_dir.path().join("attachments"));
-    assert_eq!(files.len(), 1);
-    for (relative, bytes) in files {
-        let copy = std::fs::read(target.data_dir.path().join("attachments").join(&relative)).unwrap();
-        assert_eq!(copy, bytes, "{relative}");
-    }
+    // The attachment reads back the same, from wherever each installation keeps contents (the
+    // data folder on SQLite, the database on PostgreSQL).
+    assert_eq!(attachment_contents(&app.db, app.test_db.data_dir.path()).await, [DRAFT.to_vec()]);
+    assert_eq!(attachment_contents(&restored, target.data_dir.path()).await, [DRAFT.to_vec()]);
     assert!(fazhi_store::audit::verify(&restored).await.unwrap().result.is_ok());
     // The restored installation works: the clerk signs in and finds the record.
     let listed = fazhi_store::ledger::list(
@@ -114,16 +112,18 @@ async fn assert_equal_after_restore(app: &TestApp, target: &TestDb, out: &Output
     assert_eq!(listed.page.items[0].title, "集镇污水管网建设");
 }
 
-fn walk(dir: &Path) -> Vec<(String, Vec<u8>)> {
+const DRAFT: &[u8] = b"%PDF-1.4 the draft for public comment";
+
+/// Every attachment's content of an installation's decisions, read as a download reads it.
+async fn attachment_contents(db: &fazhi_store::Db, data_dir: &Path) -> Vec<Vec<u8>> {
+    use fazhi_store::attachments;
+    let (scope, kind) = (fazhi_store::Scope::everything(), &fazhi_domain::ledgers::decisions::KIND);
+    let files = attachments::FileStore::of(db, data_dir);
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            for (name, bytes) in walk(&path) {
-                out.push((format!("{}/{name}", path.file_name().unwrap().to_string_lossy()), bytes));
-            }
-        } else {
-            out.push((path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()));
+    for r in fazhi_store::ledger::list(db, &scope, kind, &Default::default()).await.unwrap().page.items {
+        for a in attachments::list(db, &scope, kind, r.id).await.unwrap() {
+            let (_, chunks) = attachments::open(db, &files, &scope, kind, r.id, a.id).await.unwrap();
+            out.push(attachments::read_whole(chunks).await.unwrap());
         }
     }
     out

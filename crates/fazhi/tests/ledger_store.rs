@@ -94,7 +94,12 @@ async fn a_refused_step_stores_nothing_and_a_stale_version_conflicts() {
         &app.db,
         &scope,
         kind,
-        &ListFilter { query: Some("污水".into()), page: 1, page_size: 50, ..Default::default() },
+        &ListFilter {
+            query: fazhi_domain::search::SearchWords::parse("污水").unwrap(),
+            page: 1,
+            page_size: 50,
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
@@ -166,7 +171,12 @@ async fn a_search_finds_a_record_by_any_of_its_words() {
         let db = app.db.clone();
         let scope = scope.clone();
         async move {
-            let filter = ListFilter { query: Some(words.into()), page: 1, page_size: 50, ..Default::default() };
+            let filter = ListFilter {
+                query: fazhi_domain::search::SearchWords::parse(words).unwrap(),
+                page: 1,
+                page_size: 50,
+                ..Default::default()
+            };
             let page = ledger::list(&db, &scope, kind, &filter).await.unwrap();
             page.page.items.into_iter().map(|r| r.title).collect::<Vec<_>>()
         }

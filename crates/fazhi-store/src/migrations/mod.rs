@@ -18,6 +18,7 @@ mod m009_figure_totals;
 mod m010_open_counts;
 mod m011_comments;
 mod m012_report_revision;
+mod m013_search_and_attachment_chunks;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m010_open_counts::Migration),
             Box::new(m011_comments::Migration),
             Box::new(m012_report_revision::Migration),
+            Box::new(m013_search_and_attachment_chunks::Migration),
         ]
     }
 }

@@ -60,7 +60,7 @@ pub async fn list_ledger(
 ) -> ApiResult<RecordPage> {
     let filter = ledger::ListFilter {
         state: q.state,
-        query: q.q,
+        query: search_words(q.q.as_deref().unwrap_or(""))?,
         sort: ledger::Sort::parse(q.sort.as_deref().unwrap_or("")),
         org: q.org,
         year: q.year,
@@ -108,6 +108,11 @@ pub struct ExportParams {
     pub org: Option<i64>,
 }
 
+/// The search text of a list or export, refused in words naming the parameter.
+fn search_words(raw: &str) -> Result<Option<fazhi_domain::search::SearchWords>, StoreError> {
+    fazhi_domain::search::SearchWords::parse(raw).map_err(|m| StoreError::invalid("q", m))
+}
+
 /// The filtered list as an `.xlsx` file: 状态, then every field by its Chinese label. Personal
 /// data is masked for district roles.
 #[utoipa::path(get, path = "/api/v1/ledgers/{kind}/export", tag = "台账", params(("kind" = String, Path), ExportParams), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
@@ -119,7 +124,7 @@ pub async fn export_ledger(
 ) -> Result<Response, ApiError> {
     let filter = ledger::ListFilter {
         state: Some(q.state).filter(|s| !s.is_empty()),
-        query: Some(q.q).filter(|s| !s.trim().is_empty()),
+        query: search_words(&q.q)?,
         sort: ledger::Sort::parse(&q.sort),
         org: q.org,
         ..Default::default()
@@ -261,8 +266,8 @@ pub async fn download_attachment(
     Kind(kind): Kind,
     Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> Result<Response, ApiError> {
-    let (a, bytes) = attachments::open(&state.db, &state.files, &caller.scope(), kind, id, attachment).await?;
-    Ok(crate::respond::attachment_download(&a, bytes))
+    let (a, chunks) = attachments::open(&state.db, &state.files, &caller.scope(), kind, id, attachment).await?;
+    Ok(crate::respond::attachment_download(&a, chunks))
 }
 
 /// Removes an attachment from its record (the audit trail keeps what it was).

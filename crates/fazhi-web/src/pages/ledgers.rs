@@ -150,13 +150,15 @@ impl Row {
 /// A row of a ledger's list: its declared columns, its year and its next time limit.
 pub struct ListRow {
     pub id: i64,
-    pub title: String,
+    /// The name in pieces, those matching the search marked.
+    pub title: Vec<(String, bool)>,
     pub state: &'static str,
     /// At rest (archived, in force, closed): shown after the open ones, greyed.
     pub resting: bool,
     pub org: String,
     pub year: String,
-    pub cells: Vec<String>,
+    /// Each column's value in pieces, those matching the search marked.
+    pub cells: Vec<Vec<(String, bool)>>,
     pub due: String,
     pub overdue: bool,
 }
@@ -273,9 +275,17 @@ impl ListQuery {
                 None
             }
         };
+        let query = match fazhi_domain::search::SearchWords::parse(&self.q) {
+            Ok(words) => words,
+            Err(message) => {
+                notices.push(format!("{message}。已显示全部记录"));
+                self.q.clear();
+                None
+            }
+        };
         let filter = ListFilter {
             state: Some(self.state.clone()).filter(|s| !s.is_empty()),
-            query: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
+            query,
             sort: ledger::Sort::parse(&self.sort),
             org: self.org.trim().parse().ok(),
             year,
@@ -340,7 +350,15 @@ pub async fn list(
     }
     let scope = caller.scope();
     let listed = ledger::list(&state.db, &scope, kind, &filter).await?;
+    if listed.newest_only {
+        notices.push(format!("一两个字的检索只查找最近的 {} 条记录；输入三个字以上可查找全部记录", ledger::SHORT_SCAN));
+    }
     let (found, more) = (listed.page, listed.more);
+    // The matched words marked in the names and columns shown.
+    let marked = |text: String| match &filter.query {
+        Some(words) => words.highlight(&text),
+        None => vec![(text, false)],
+    };
     let ids: Vec<i64> = found.items.iter().map(|r| r.id).collect();
     let next_due = ledger::next_due(&state.db, &ids).await?;
     let org_names: std::collections::HashMap<i64, String> = if townships.is_empty() {
@@ -356,7 +374,7 @@ pub async fn list(
             let due = next_due.get(&r.id).copied();
             ListRow {
                 id: r.id,
-                title: r.title.clone(),
+                title: marked(r.title.clone()),
                 state: r.state_label,
                 resting: kind.resting.contains(&r.state.as_str()),
                 org: org_names.get(&r.org_id).cloned().unwrap_or_default(),
@@ -364,7 +382,7 @@ pub async fn list(
                 cells: kind
                     .columns
                     .iter()
-                    .map(|k| kind.field(k).and_then(|f| shown(f, &r.values)).unwrap_or_else(|| "—".into()))
+                    .map(|k| marked(kind.field(k).and_then(|f| shown(f, &r.values)).unwrap_or_else(|| "—".into())))
                     .collect(),
                 due: due.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                 overdue: due.is_some_and(|d| d < today),
@@ -1204,7 +1222,7 @@ pub async fn download_attachment(
     Path((_, id, attachment)): Path<(String, i64, i64)>,
 ) -> PageResult {
     match attachments::open(&state.db, &state.files, &caller.scope(), kind, id, attachment).await {
-        Ok((a, bytes)) => Ok(respond::attachment_download(&a, bytes)),
+        Ok((a, chunks)) => Ok(respond::attachment_download(&a, chunks)),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,228 @@
+//! The ledgers' search at the scale of a large district (issue 20), beside the substring scan it
+//! replaced, in one run:
+//! - search pages under 32 concurrent clients (wrk) on the 1,000,000-record database that
+//!   `ledger_scale` seeds: a township clerk's and the district supervisor's searches of 3, 4 and
+//!   8 characters, and a clerk's 2-character search (the bounded scan) — served by this build, and
+//!   by a build without the index (`FAZHI_BASELINE_BIN`, the commit before it) from a copy of the
+//!   database taken back to schema 12 (target p99 ≤ 50 ms);
+//! - the index built by this build's migration of that copy, with the progress it prints
+//!   (target ≤ 2 minutes);
+//! - step-taking writes (a township's generated years walked through the engine) with the index
+//!   beside the same writes on a database whose index was dropped (target ≥ 80 %).
+//!
+//! Run: `FAZHI_BENCH_DIR=/path cargo bench -p fazhi --bench ledger_scale` once to seed, then
+//! `FAZHI_BENCH_DIR=/path FAZHI_BASELINE_BIN=/path/to/old/fazhi cargo bench -p fazhi --bench
+//! search_scale` (needs `wrk`).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fazhi_store::Db;
+use sea_orm::{ConnectionTrait, Database};
+use support::{Server, WrkResult, wrk};
+
+const PASSWORD: &str = "Bench-Passw0rd";
+
+fn fazhi(bin: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(bin);
+    c.args(["--data-dir", &dir.display().to_string()]).args(args).env("RUST_LOG", "info");
+    c
+}
+
+/// A copy of the data folder's database and key, as a backup would carry them.
+fn copy_data(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("fazhi.db") || name == "audit.key" {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Takes a database back to schema 12, as the build before the index left it.
+async fn back_to_schema_12(dir: &Path) {
+    let url = fazhi_store::sqlite_url_for_data_dir(dir).unwrap();
+    let conn = Database::connect(url.as_str()).await.unwrap();
+    for sql in [
+        "DROP TRIGGER ledger_search_insert",
+        "DROP TRIGGER ledger_search_update",
+        "DROP TRIGGER ledger_search_delete",
+        "DROP TABLE ledger_search",
+        "DROP TABLE attachment_chunks",
+        "DELETE FROM seaql_migrations WHERE version LIKE 'm013%'",
+        "UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'",
+        "VACUUM",
+    ] {
+        conn.execute_unprepared(sql).await.unwrap();
+    }
+    conn.close().await.unwrap();
+}
+
+fn serve(bin: &Path, dir: &Path) -> (Server, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Server(
+        fazhi(bin, dir, &["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let c = reqwest::Client::new();
+        while !c.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    (server, base)
+}
+
+fn login(base: &str, username: &str) -> String {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    })
+}
+
+const SEARCHES: &[(&str, &str, &str)] = &[
+    ("clerk", "3 chars 欠工资", "/ledgers/petitions?q=%E6%AC%A0%E5%B7%A5%E8%B5%84"),
+    ("clerk", "4 chars 拖欠工资", "/ledgers/petitions?q=%E6%8B%96%E6%AC%A0%E5%B7%A5%E8%B5%84"),
+    (
+        "clerk",
+        "8 chars 反映拖欠工资问题",
+        "/ledgers/petitions?q=%E5%8F%8D%E6%98%A0%E6%8B%96%E6%AC%A0%E5%B7%A5%E8%B5%84%E9%97%AE%E9%A2%98",
+    ),
+    ("clerk", "2 chars 工资 (bounded scan)", "/ledgers/petitions?q=%E5%B7%A5%E8%B5%84"),
+    ("supervisor", "3 chars 欠工资, 30 townships", "/ledgers/petitions?q=%E6%AC%A0%E5%B7%A5%E8%B5%84"),
+    ("supervisor", "4 chars 拖欠工资, 30 townships", "/ledgers/petitions?q=%E6%8B%96%E6%AC%A0%E5%B7%A5%E8%B5%84"),
+    (
+        "supervisor",
+        "8 chars, 30 townships",
+        "/ledgers/petitions?q=%E5%8F%8D%E6%98%A0%E6%8B%96%E6%AC%A0%E5%B7%A5%E8%B5%84%E9%97%AE%E9%A2%98",
+    ),
+    ("supervisor", "a word found nowhere, 30 townships", "/ledgers/petitions?q=%E6%97%A0%E6%AD%A4%E4%BA%8B%E9%A1%B9"),
+];
+
+/// Every search under 32 connections against one server.
+fn measure(bin: &Path, dir: &Path, seconds: u32) -> (Vec<WrkResult>, f64) {
+    let (server, base) = serve(bin, dir);
+    let clerk = login(&base, "bench_clerk");
+    let supervisor = login(&base, "bench_supervisor");
+    let mut out = Vec::new();
+    for (who, _, path) in SEARCHES {
+        let cookie = if *who == "clerk" { &clerk } else { &supervisor };
+        let url = format!("{base}{path}");
+        wrk(&url, Some(cookie), 1, 32);
+        out.push(wrk(&url, Some(cookie), seconds, 32));
+    }
+    let peak = support::rss_kib(server.0.id(), "VmHWM:") as f64 / 1024.0;
+    (out, peak)
+}
+
+/// Records per second of a township's generated years walked through the engine, on a fresh
+/// database, with the search index or with it dropped.
+async fn write_rate(indexed: bool) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fazhi_store::sqlite_url_for_data_dir(dir.path()).unwrap();
+    let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path(), None).unwrap()).await.unwrap();
+    if !indexed {
+        let conn = Database::connect(url.as_str()).await.unwrap();
+        for sql in [
+            "DROP TRIGGER ledger_search_insert",
+            "DROP TRIGGER ledger_search_update",
+            "DROP TRIGGER ledger_search_delete",
+            "DROP TABLE ledger_search",
+        ] {
+            conn.execute_unprepared(sql).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    }
+    let (_, township) = support::district_with_township(&db).await;
+    let started = Instant::now();
+    let n = fazhi_store::demo::generate_history(&db, township, "01", &["一村", "二村", "三村"], 7, 3.0).await.unwrap();
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    db.close().await;
+    rate
+}
+
+fn main() {
+    let dir = PathBuf::from(std::env::var("FAZHI_BENCH_DIR").expect("FAZHI_BENCH_DIR: the folder ledger_scale seeded"));
+    let baseline = std::env::var_os("FAZHI_BASELINE_BIN").map(PathBuf::from);
+    let current = PathBuf::from(env!("CARGO_BIN_EXE_fazhi"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let seconds = 10;
+
+    // This build's database first: a database seeded before the index gets it here.
+    let out = fazhi(&current, &dir, &["calendar", "list"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let work = dir.join("search-bench");
+    std::fs::remove_dir_all(&work).ok();
+    let (old, migrated) = (work.join("schema-12"), work.join("migrated"));
+    copy_data(&dir, &old);
+    runtime.block_on(back_to_schema_12(&old));
+    copy_data(&old, &migrated);
+
+    // The index built by the migration of the copy taken back to schema 12.
+    let started = Instant::now();
+    let out = fazhi(&current, &migrated, &["calendar", "list"]).output().unwrap();
+    let build = started.elapsed().as_secs_f64();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let progress: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains("检索索引"))
+        .map(|l| l.split("fazhi_store::db").last().unwrap_or(l).trim_start_matches([':', ' ']).to_owned())
+        .collect();
+
+    let (indexed, peak) = measure(&current, &dir, seconds);
+    let scanned = baseline.as_deref().map(|bin| measure(bin, &old, seconds));
+
+    let with_index = runtime.block_on(write_rate(true));
+    let without = runtime.block_on(write_rate(false));
+    let with_index = with_index.max(runtime.block_on(write_rate(true)));
+    let without = without.max(runtime.block_on(write_rate(false)));
+
+    println!("\nsearch at scale: the 1,000,000-record database of ledger_scale, SQLite, 32 connections, 2 cores");
+    println!("{:<40} {:>21} {:>24}", "", "trigram index", "substring scan (before)");
+    println!("{:<40} {:>8} {:>6} {:>6} {:>8} {:>7} {:>7}", "search", "req/s", "p50", "p99", "req/s", "p50", "p99");
+    for (i, (who, label, _)) in SEARCHES.iter().enumerate() {
+        let r = &indexed[i];
+        let before = scanned
+            .as_ref()
+            .map(|(s, _)| format!("{:>8.0} {:>7.1} {:>7.1}", s[i].rps, s[i].p50_ms, s[i].p99_ms))
+            .unwrap_or_else(|| "(no FAZHI_BASELINE_BIN)".into());
+        println!(
+            "{:<40} {:>8.0} {:>6.1} {:>6.1} {before}{}",
+            format!("{who}: {label}"),
+            r.rps,
+            r.p50_ms,
+            r.p99_ms,
+            if r.non_2xx { "  (errors!)" } else { "" }
+        );
+    }
+    println!(
+        "server peak RSS: {peak:.0} MB with the index{}",
+        match &scanned {
+            Some((_, p)) => format!(", {p:.0} MB before"),
+            None => String::new(),
+        }
+    );
+    println!("index built by the migration of the copy at schema 12: {build:.1} s   (target ≤ 120 s)");
+    for line in progress {
+        println!("  {line}");
+    }
+    println!(
+        "step-taking writes: {with_index:.0} records/s with the index, {without:.0} without: {:.0} %   (target ≥ 80 %)",
+        with_index / without * 100.0
+    );
+    std::fs::remove_dir_all(&work).ok();
+}

@@ -1,0 +1,204 @@
+//! The ledgers' search on a real database (SQLite, or PostgreSQL when FAZHI_TEST_DATABASE_URL is
+//! set): the trigram index finds exactly what reading every record's texts finds, for words of
+//! one, two, three and eight characters, after records are created, edited and moved on; bad
+//! search text gets a Chinese message; the list marks the words found.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::TestApp;
+use fazhi_domain::ledgers::decisions;
+use fazhi_domain::search::SearchWords;
+use fazhi_store::ledger::{self, ListFilter};
+use fazhi_store::{Actor, Scope};
+use reqwest::Method;
+
+fn input(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn actor() -> Actor {
+    Actor { user_id: None, name: "测试".into(), ip: "127.0.0.1".into() }
+}
+
+/// Words townships' decisions are written in, so generated texts share many two- and
+/// three-character runs, as real ones do.
+const WORDS: &[&str] = &[
+    "集镇",
+    "污水",
+    "管网",
+    "建设",
+    "改造",
+    "敬老院",
+    "村道",
+    "安全",
+    "工资",
+    "拖欠",
+    "农村",
+    "人居",
+    "环境",
+    "整治",
+    "LED",
+    "路灯",
+    "社会",
+    "事务",
+    "办",
+    "党政",
+    "卫生",
+    "健康",
+    "防汛",
+    "规划",
+];
+
+fn phrase(rng: &mut fastrand::Rng, words: usize) -> String {
+    (0..words).map(|_| WORDS[rng.usize(..WORDS.len())]).collect()
+}
+
+/// What a plain reading of every record finds: the records any of whose texts holds the words.
+fn scanned(records: &[(i64, Vec<String>)], words: &SearchWords) -> BTreeSet<i64> {
+    records
+        .iter()
+        .filter(|(_, texts)| texts.iter().any(|t| t.to_lowercase().contains(words.as_str())))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_index_finds_what_reading_every_record_finds() {
+    let app = TestApp::spawn().await;
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    let kind = &decisions::KIND;
+    let scope = Scope::everything();
+    let mut rng = fastrand::Rng::with_seed(20);
+    let mut made = Vec::new();
+    for _ in 0..120 {
+        let fields = input(&[
+            ("title", &phrase(&mut rng, 4)),
+            ("catalogue_year", "2026"),
+            ("lead_unit", &phrase(&mut rng, 2)),
+            ("summary", &phrase(&mut rng, 8)),
+        ]);
+        let r =
+            ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &fields, &rules.ctx()).await.unwrap();
+        made.push(r);
+    }
+    // Edited records are found by their new texts only.
+    for r in made.iter().step_by(7) {
+        let fields = input(&[
+            ("title", &format!("{}（修改）", phrase(&mut rng, 3))),
+            ("catalogue_year", "2026"),
+            ("lead_unit", "司法所"),
+            ("summary", &phrase(&mut rng, 5)),
+        ]);
+        ledger::update(&app.db, &actor(), &scope, kind, r.id, r.version, &fields, &rules.ctx()).await.unwrap();
+    }
+    let mut records = Vec::new();
+    for r in &made {
+        let now = ledger::get(&app.db, &scope, kind, r.id).await.unwrap();
+        let texts: Vec<String> = now.values.values().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        records.push((r.id, texts));
+    }
+    // Words of each length, taken from the stored texts, and some found nowhere.
+    let mut queries: Vec<String> = Vec::new();
+    for len in [1usize, 2, 3, 8] {
+        for (_, texts) in records.iter().step_by(13) {
+            let chars: Vec<char> = texts.iter().max_by_key(|t| t.chars().count()).unwrap().chars().collect();
+            if chars.len() >= len {
+                let from = rng.usize(..=chars.len() - len);
+                queries.push(chars[from..from + len].iter().collect());
+            }
+        }
+    }
+    queries.extend(["修改", "司法所", "led路", "Led", "无此内容的检索词", "污", "水管网建设改造"].map(String::from));
+    // (A run of punctuation is refused before any search: that is the other test's.)
+    queries.retain(|q| SearchWords::parse(q).is_ok_and(|w| w.is_some()));
+    for q in &queries {
+        let words = SearchWords::parse(q).unwrap().unwrap();
+        let filter = ListFilter { query: Some(words.clone()), page: 1, page_size: 200, ..Default::default() };
+        let listed = ledger::list(&app.db, &scope, kind, &filter).await.unwrap();
+        let found: BTreeSet<i64> = listed.page.items.iter().map(|r| r.id).collect();
+        assert_eq!(found, scanned(&records, &words), "search {q:?} on {}", app.db.backend_name());
+        assert_eq!(listed.page.total as usize, found.len(), "{q:?}");
+        // Names holding the words come first.
+        let in_title: Vec<bool> =
+            listed.page.items.iter().map(|r| r.title.to_lowercase().contains(words.as_str())).collect();
+        assert!(in_title.windows(2).all(|w| w[0] || !w[1]), "{q:?}: names holding the words first");
+    }
+    assert!(queries.len() >= 30);
+}
+
+#[tokio::test]
+async fn a_list_marks_the_words_found_and_refuses_bad_search_text_in_chinese() {
+    let app = TestApp::spawn().await;
+    let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+    for (title, unit) in [("集镇污水管网建设", "村镇建设办"), ("敬老院改扩建", "社会事务办")] {
+        let fields = input(&[("title", title), ("catalogue_year", "2026"), ("lead_unit", unit)]);
+        ledger::create(
+            &app.db,
+            &actor(),
+            &Scope::everything(),
+            &decisions::KIND,
+            app.orgs.township,
+            &fields,
+            &rules.ctx(),
+        )
+        .await
+        .unwrap();
+    }
+    let clerk = app.login("t_clerk").await;
+    let page = clerk.get("/ledgers/decisions?q=%E7%AE%A1%E7%BD%91").await.text().await.unwrap();
+    assert!(page.contains("污水<mark>管网</mark>建设"), "{page}");
+    assert!(!page.contains("敬老院改扩建"));
+    // A single character is found too.
+    let page = clerk.get("/ledgers/decisions?q=%E9%99%A2").await.text().await.unwrap();
+    assert!(page.contains("敬老<mark>院</mark>改扩建"), "{page}");
+
+    let long = "法".repeat(101);
+    let page = clerk.get(&format!("/ledgers/decisions?q={long}")).await.text().await.unwrap();
+    assert!(page.contains("检索词不能超过100个字"), "{page}");
+    assert!(page.contains("敬老院改扩建"), "the whole list shown instead");
+    let page = clerk.get("/ledgers/decisions?q=%EF%BC%8C%E3%80%82%25").await.text().await.unwrap();
+    assert!(page.contains("检索词不能只有标点符号"), "{page}");
+
+    let answer = clerk.api(Method::GET, &format!("/api/v1/ledgers/decisions?q={long}"), None).await;
+    assert_eq!(answer.status(), 400);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert!(body.to_string().contains("检索词不能超过100个字"), "{body}");
+    // A LIKE wildcard typed is a character looked for, not a wildcard.
+    let body: serde_json::Value =
+        clerk.api(Method::GET, "/api/v1/ledgers/decisions?q=%E6%95%AC_", None).await.json().await.unwrap();
+    assert_eq!(body["items"].as_array().unwrap().len(), 0, "{body}");
+}
+
+/// On a PostgreSQL where `pg_trgm` is not enabled and the account may not enable it, the program
+/// refuses to start, naming the extension and the statement that enables it.
+#[tokio::test]
+async fn without_pg_trgm_the_program_names_the_extension_and_the_sql() {
+    use sea_orm::{ConnectionTrait, Database};
+    let Some(base) = common::postgres_or_skip("without_pg_trgm_the_program_names_the_extension_and_the_sql") else {
+        return;
+    };
+    let target = common::TestDb::new(Some(&base)).await;
+    let role = format!("fazhi_noext_{}", &fazhi_store::random_token()[..8]).to_lowercase();
+    let admin = Database::connect(target.url.as_str()).await.unwrap();
+    // The account owns a schema to make its tables in, but may not create in the database itself,
+    // which enabling an extension needs.
+    for sql in [format!("CREATE ROLE {role} LOGIN"), format!("CREATE SCHEMA AUTHORIZATION {role}")] {
+        admin.execute_unprepared(&sql).await.unwrap();
+    }
+    let (prefix, rest) = target.url.split_once("://").unwrap();
+    let host = rest.split_once('@').map(|(_, h)| h).unwrap_or(rest);
+    let url = format!("{prefix}://{role}@{host}");
+    let data = tempfile::tempdir().unwrap();
+    let out = common::run_fazhi(
+        &["--data-dir", &data.path().display().to_string(), "--database-url", &url, "audit", "verify"],
+        None,
+    );
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    for sql in [format!("DROP SCHEMA {role} CASCADE"), format!("DROP ROLE {role}")] {
+        admin.execute_unprepared(&sql).await.unwrap();
+    }
+    assert!(!out.status.success());
+    assert!(said.contains("缺少扩展 pg_trgm") && said.contains("CREATE EXTENSION pg_trgm;"), "{said}");
+}
