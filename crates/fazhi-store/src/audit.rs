@@ -247,7 +247,23 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Page<AuditView>, Stor
     // walks the index backwards instead of sorting. (A window, COUNT(*) OVER (), would give the
     // total too, but makes SQLite materialize and sort every match: 600 ms on 100,000 records.)
     let query = query.order_by_desc(audit_record::Column::At).order_by_desc(audit_record::Column::Id);
-    let (rows, total) = crate::fetch_page(db, query, page, page_size).await?;
+    let unfiltered = filter.actor_id.is_none()
+        && filter.actor_username.as_deref().is_none_or(|n| n.trim().is_empty())
+        && filter.action.as_deref().is_none_or(str::is_empty)
+        && filter.object_type.as_deref().is_none_or(str::is_empty)
+        && filter.object_id.as_deref().is_none_or(str::is_empty)
+        && filter.from.is_none()
+        && filter.to.is_none();
+    let (rows, total) = if unfiltered {
+        // The chain numbers its records 1, 2, 3 … with no gap: the whole trail's count is its
+        // head's number, read in one row instead of counting millions.
+        use sea_orm::QuerySelect;
+        let head = audit_head::Entity::find_by_id(1).one(db.conn()).await?.map(|h| h.last_id).unwrap_or(0);
+        let rows = query.offset((page - 1) * page_size).limit(page_size).all(db.conn()).await?;
+        (rows, u64::try_from(head).unwrap_or(0))
+    } else {
+        crate::fetch_page(db, query, page, page_size).await?
+    };
     let items = rows.into_iter().map(AuditView::from).map(AuditView::masked).collect();
     Ok(Page { items, total, page, page_size })
 }

@@ -688,8 +688,9 @@ pub(crate) fn list_query(
     orgs: &ScopeOrgs,
     kind: &LedgerKind,
     filter: &ListFilter,
+    floor: Option<i64>,
 ) -> sea_orm::Select<ledger_record::Entity> {
-    let query = filtered(orgs, kind, filter);
+    let query = filtered(orgs, kind, filter, floor);
     if let (Some(words), Sort::OpenFirst) = (&filter.query, filter.sort) {
         // A search without a chosen order: records whose name holds the words first, then the
         // newest.
@@ -714,7 +715,37 @@ pub(crate) fn list_query(
     }
 }
 
-fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm::Select<ledger_record::Entity> {
+/// For words of one or two characters, the id of the kind's `SHORT_SCAN`-th newest record in the
+/// scope, when it has more: the scan for them starts there. Found apart, so that a list the bound
+/// does not narrow is planned as a list without it.
+async fn newest_floor<C: ConnectionTrait>(
+    conn: &C,
+    orgs: &ScopeOrgs,
+    kind: &LedgerKind,
+    filter: &ListFilter,
+) -> Result<Option<i64>, StoreError> {
+    if !filter.query.as_ref().is_some_and(|w| w.is_short()) {
+        return Ok(None);
+    }
+    Ok(ledger_record::Entity::find()
+        .select_only()
+        .column(ledger_record::Column::Id)
+        .filter(ledger_record::Column::Kind.eq(kind.code))
+        .filter(orgs.holds_record())
+        .order_by_desc(ledger_record::Column::Id)
+        .offset(SHORT_SCAN - 1)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?)
+}
+
+fn filtered(
+    orgs: &ScopeOrgs,
+    kind: &LedgerKind,
+    filter: &ListFilter,
+    floor: Option<i64>,
+) -> sea_orm::Select<ledger_record::Entity> {
     let mut query =
         ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code)).filter(orgs.holds_record());
     if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
@@ -757,21 +788,10 @@ fn filtered(orgs: &ScopeOrgs, kind: &LedgerKind, filter: &ListFilter) -> sea_orm
     }
     if let Some(words) = &filter.query {
         query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search));
-        if words.is_short() {
+        if let Some(floor) = floor {
             // One or two characters are below the index: only the kind's newest records in the
             // scope are read for them.
-            let newest = sea_orm::sea_query::Query::select()
-                .column(ledger_record::Column::Id)
-                .from(ledger_record::Entity)
-                .and_where(ledger_record::Column::Kind.eq(kind.code))
-                .cond_where(orgs.holds_record())
-                .order_by(ledger_record::Column::Id, sea_orm::Order::Desc)
-                .limit(1)
-                .offset(SHORT_SCAN - 1)
-                .to_owned();
-            use sea_orm::sea_query::{Expr, ExprTrait, Func};
-            let floor = Func::coalesce([Expr::SubQuery(None, Box::new(newest.into())), 0.into()]);
-            query = query.filter(Expr::col((ledger_record::Entity, ledger_record::Column::Id)).gte(floor));
+            query = query.filter(ledger_record::Column::Id.gte(floor));
         }
     }
     query
@@ -786,7 +806,8 @@ pub(crate) async fn list_ids<C: ConnectionTrait>(
     offset: u64,
     limit: Option<u64>,
 ) -> Result<Vec<i64>, StoreError> {
-    let mut query = list_query(orgs, kind, filter).select_only().column(ledger_record::Column::Id);
+    let floor = newest_floor(conn, orgs, kind, filter).await?;
+    let mut query = list_query(orgs, kind, filter, floor).select_only().column(ledger_record::Column::Id);
     // SQLite takes OFFSET only after a LIMIT: the whole list (an export) has neither.
     if let Some(limit) = limit {
         query = query.offset(offset).limit(limit);
@@ -832,20 +853,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     if let Some(words) = &filter.query {
         // One walk of the matches finds both the count and the page.
         let all = list_ids(db.conn(), &orgs, kind, filter, 0, Some(cap)).await?;
-        let newest_only = words.is_short() && {
-            let beyond = ledger_record::Entity::find()
-                .select_only()
-                .column(ledger_record::Column::Id)
-                .filter(ledger_record::Column::Kind.eq(kind.code))
-                .filter(orgs.holds_record())
-                .order_by_desc(ledger_record::Column::Id)
-                .offset(SHORT_SCAN)
-                .limit(1)
-                .into_tuple::<i64>()
-                .one(db.conn())
-                .await?;
-            beyond.is_some()
-        };
+        let newest_only = words.is_short() && newest_floor(db.conn(), &orgs, kind, filter).await?.is_some();
         let total = all.len() as u64;
         let from = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
         let to = usize::try_from(offset + page_size).unwrap_or(usize::MAX).min(all.len());
@@ -860,7 +868,8 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
         });
     }
     // Otherwise the count walks an index inside the database, cheaper than bringing the ids out.
-    let counted = filtered(&orgs, kind, filter).select_only().column(ledger_record::Column::Id).limit(cap).into_query();
+    let counted =
+        filtered(&orgs, kind, filter, None).select_only().column(ledger_record::Column::Id).limit(cap).into_query();
     let count = sea_orm::sea_query::Query::select()
         .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
         .from_subquery(counted, "counted")

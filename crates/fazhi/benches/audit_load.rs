@@ -1,9 +1,13 @@
-//! The audit list page under load: 100,000 audit records, 1,000 users, 64 concurrent clients (wrk),
-//! beside a trivial endpoint of the same server (the framework's ceiling); server memory; and the
-//! time from start to first answer on an existing database.
+//! The audit list page under load (issue 20's target): 10,000,000 audit records, 1,000 users, 64
+//! concurrent clients (wrk) — the page filtered by user and date, and the unfiltered first page —
+//! beside `/api/v1/me` (a signed-in request with one session lookup) and `/healthz` in the same
+//! run; server memory; and the time from start to first answer on an existing database. Targets:
+//! p99 ≤ 50 ms and ≥ 2,000 pages/s for both pages, RSS ≤ 150 MB.
 //!
-//! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package). FAZHI_BIN serves
-//! with another build of `fazhi` (a baseline) in place of this one.
+//! Run: `cargo bench -p fazhi --bench audit_load` (needs `wrk`, Debian's package). Seeding ten
+//! million records takes minutes: FAZHI_BENCH_DIR keeps the database for the next run, and
+//! FAZHI_AUDIT_RECORDS seeds another number. FAZHI_BIN serves with another build of `fazhi` (a
+//! baseline) in place of this one.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,7 +23,10 @@ mod support;
 use support::{Server, rss_kib, wrk};
 
 const USERS: usize = 1_000;
-const RECORDS: usize = 100_000;
+/// How many audit records to seed: FAZHI_AUDIT_RECORDS, or ten million.
+fn records() -> usize {
+    std::env::var("FAZHI_AUDIT_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000_000)
+}
 const PASSWORD: &str = "Bench-Passw0rd";
 
 async fn seed(db: &Db) -> String {
@@ -108,11 +115,10 @@ async fn seed(db: &Db) -> String {
     }
     // The rest of the 100,000 records: changes by those users, as their actions would record them.
     let existing = fazhi_store::audit::verify(db).await.unwrap().head_id as usize;
-    let remaining = RECORDS.saturating_sub(existing);
-    for chunk in (0..remaining).collect::<Vec<_>>().chunks(10_000) {
+    let remaining = records().saturating_sub(existing);
+    for start in (0..remaining).step_by(10_000) {
         // Each record is attributed to the user who made the change.
-        let entries: Vec<(Actor, Change)> = chunk
-            .iter()
+        let entries: Vec<(Actor, Change)> = (start..(start + 10_000).min(remaining))
             .map(|i| {
                 let (id, name) = &ids[i % USERS];
                 let who = Actor { user_id: Some(*id), name: name.clone(), ip: "10.0.0.1".into() };
@@ -123,7 +129,9 @@ async fn seed(db: &Db) -> String {
             })
             .collect();
         fazhi_store::audit::record_batch(db, entries).await.unwrap();
-        eprint!(".");
+        if start % 500_000 == 0 {
+            eprint!("{} ", existing + start);
+        }
     }
     eprintln!();
     ids[42].1.clone()
@@ -137,7 +145,7 @@ fn main() {
     let dir = kept.clone().unwrap_or_else(|| temp.path().to_owned());
     let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     let started = Instant::now();
-    let user = runtime.block_on(async {
+    let (user, records_seen) = runtime.block_on(async {
         let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
         let seeded = users::find_by_username(&db, "bench_auditor").await.is_ok();
         let user = if seeded { "user0042".to_owned() } else { seed(&db).await };
@@ -149,7 +157,7 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
         db.close().await;
-        user
+        (user, report.checked)
     });
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -201,9 +209,12 @@ fn main() {
     // The least any signed-in page costs: the session looked up in the database, nothing else.
     let signed_in = wrk(&format!("{base}/api/v1/me"), Some(&cookie), 10, 64);
     let audit = wrk(&page, Some(&cookie), 10, 64);
+    let first = format!("{base}/audit");
+    wrk(&first, Some(&cookie), 2, 64);
+    let unfiltered = wrk(&first, Some(&cookie), 10, 64);
     let peak_rss = rss_kib(pid, "VmHWM:");
 
-    println!("\naudit list page, {RECORDS} records, {USERS} users, 64 connections, 2 wrk threads, same 2 cores");
+    println!("\naudit list page, {} records, {USERS} users, 64 connections, 2 wrk threads, same 2 cores", records_seen);
     println!("{:<34} {:>10} {:>10} {:>10}", "endpoint", "req/s", "p50 ms", "p99 ms");
     println!(
         "{:<34} {:>10.0} {:>10.2} {:>10.2}",
@@ -217,18 +228,21 @@ fn main() {
         "{:<34} {:>10.0} {:>10.2} {:>10.2}",
         "GET /audit?user=…&from=…&to=…", audit.rps, audit.p50_ms, audit.p99_ms
     );
-    println!("ratio to ceiling: {:.1} %   (target ≥ 30 %)", 100.0 * audit.rps / ceiling.rps);
     println!(
-        "signed-in floor to ceiling: {:.1} %; audit page to signed-in floor: {:.1} %",
-        100.0 * signed_in.rps / ceiling.rps,
-        100.0 * audit.rps / signed_in.rps
+        "{:<34} {:>10.0} {:>10.2} {:>10.2}",
+        "GET /audit (first page)", unfiltered.rps, unfiltered.p50_ms, unfiltered.p99_ms
     );
-    println!("audit p99: {:.2} ms   (target ≤ 50 ms)", audit.p99_ms);
+    println!(
+        "audit pages to the signed-in floor: {:.1} % filtered, {:.1} % first page",
+        100.0 * audit.rps / signed_in.rps,
+        100.0 * unfiltered.rps / signed_in.rps
+    );
+    println!("targets: p99 ≤ 50 ms and ≥ 2,000 pages/s on each audit page");
     println!(
         "server RSS: {:.1} MB idle, {:.1} MB peak   (target ≤ 150 MB)",
         idle_rss as f64 / 1024.0,
         peak_rss as f64 / 1024.0
     );
     println!("start-up to first answer on the existing database: {} ms   (target ≤ 1000 ms)", startup.as_millis());
-    assert!(!audit.non_2xx, "the audit page answered with errors under load");
+    assert!(!audit.non_2xx && !unfiltered.non_2xx, "the audit page answered with errors under load");
 }

@@ -180,7 +180,15 @@ fn main() {
     let progress: Vec<String> = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| l.contains("检索索引"))
-        .map(|l| l.split("fazhi_store::db").last().unwrap_or(l).trim_start_matches([':', ' ']).to_owned())
+        .map(|l| {
+            // The console line as a person reads it: from the message on, colour codes dropped.
+            let mut parts = l.split('\x1b');
+            let mut plain = parts.next().unwrap_or_default().to_owned();
+            for part in parts {
+                plain.push_str(part.split_once('m').map_or(part, |(_, rest)| rest));
+            }
+            plain.split("fazhi_store::db:").last().unwrap_or(&plain).trim().to_owned()
+        })
         .collect();
 
     let (indexed, peak) = measure(&current, &dir, seconds);

@@ -1282,3 +1282,40 @@ async fn each_role_sees_what_waits_on_it_on_a_desk_and_on_a_phone() {
     assert!(csp.contains("default-src 'self'"), "{csp}");
     b.clone().close().await.unwrap();
 }
+
+/// A clerk types a word into a ledger's 查找 box and finds the records holding it, the word marked
+/// in the names; a word of two characters too; text made only of punctuation gets a Chinese
+/// message and the whole list. On a desk and on a phone.
+#[tokio::test]
+async fn a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_phone() {
+    let Some(browser) = start("a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_phone").await
+    else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    switch_user(b, address, "/ledgers/petitions", "shanling_clerk", &demo.demo_password).await;
+    for (size, words, shot_name) in
+        [((1366, 900), "拖欠工资", "search-desk.png"), ((390, 844), "工资", "search-phone.png")]
+    {
+        b.set_window_size(size.0, size.1).await.unwrap();
+        b.goto(&format!("{address}/ledgers/petitions")).await.unwrap();
+        fill(b, "filter-q", words).await;
+        submit_and_wait(b, "form.filters button[type=submit]").await;
+        let marked = b
+            .execute("return [...document.querySelectorAll('#ledger-table mark')].map(m => m.textContent);", vec![])
+            .await
+            .unwrap();
+        let marked: Vec<&str> = marked.as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+        assert!(!marked.is_empty() && marked.iter().all(|m| *m == words), "{words}: {marked:?}");
+        let names = b.find(Locator::Css("#ledger-table tbody")).await.unwrap().text().await.unwrap();
+        assert!(names.lines().filter(|l| !l.trim().is_empty()).count() > 0);
+        check_page(b, &format!("a search for {words}")).await;
+        shot(b, shot_name).await;
+    }
+    fill(b, "filter-q", "，。、").await;
+    submit_and_wait(b, "form.filters button[type=submit]").await;
+    let notice = b.find(Locator::Css("#list-notice")).await.unwrap().text().await.unwrap();
+    assert!(notice.contains("检索词不能只有标点符号"), "{notice}");
+    check_page(b, "a search of punctuation").await;
+    shot(b, "search-refused-phone.png").await;
+}
