@@ -20,14 +20,13 @@ use fazhi_store::{Actor, Db, Scope};
 
 mod support;
 
-use support::{Server, rss_kib, wrk};
+use support::{PASSWORD, Server, rss_kib, wrk};
 
 const USERS: usize = 1_000;
 /// How many audit records to seed: FAZHI_AUDIT_RECORDS, or ten million.
 fn records() -> usize {
     std::env::var("FAZHI_AUDIT_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000_000)
 }
-const PASSWORD: &str = "Bench-Passw0rd";
 
 async fn seed(db: &Db) -> String {
     let actor = Actor::system();

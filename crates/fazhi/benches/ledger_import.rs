@@ -16,10 +16,9 @@ use std::process::{Command, Stdio};
 
 use fazhi_domain::ledgers::normative_documents;
 use fazhi_office::xlsx::TableWriter;
-use support::{document_row, timed};
+use support::{PASSWORD, document_row, timed};
 
 const ROWS: usize = 100_000;
-const PASSWORD: &str = "Bench-Passw0rd";
 
 fn run(bin: &Path, dir: &Path, args: &[&str], stdin: Option<&str>) {
     let mut child = Command::new(bin)

@@ -28,13 +28,12 @@ use fazhi_office::xlsx::TableWriter;
 use fazhi_store::orgs::{self, NewOrg};
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Actor, Db, Scope};
-use support::{Server, document_row, rss_kib, timed, wrk};
+use support::{PASSWORD, Server, document_row, rss_kib, timed, wrk};
 
 const TOWNSHIPS: usize = 30;
 const TOTAL: usize = 1_000_000;
 /// The township whose import and export are timed.
 const BIG: usize = 100_000;
-const PASSWORD: &str = "Bench-Passw0rd";
 /// The demo's volumes times this, per township over its five years: about 31,000 records each,
 /// 900,000 in all.
 const SCALE: f64 = 18.0;
@@ -155,16 +154,6 @@ async fn seed(db: &Db, dir: &Path) -> Measured {
     }
 }
 
-async fn login(base: &str, username: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
-}
-
 /// The district's open limits by township and kind, counted the way issue 17 first did (one
 /// grouped walk of every limit due by the window's end, years of overdue ones included) and the
 /// way it does now (the counts kept with each write, and a range of the limits not yet due):
@@ -232,8 +221,8 @@ fn main() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     });
-    let clerk = runtime.block_on(login(&base, "bench_clerk"));
-    let supervisor = runtime.block_on(login(&base, "bench_supervisor"));
+    let clerk = runtime.block_on(support::login(&base, "bench_clerk"));
+    let supervisor = runtime.block_on(support::login(&base, "bench_supervisor"));
     let pages = [
         ("township clerk: petitions archived, last first", &clerk, "/ledgers/petitions?state=archived&sort=updated"),
         (

@@ -24,8 +24,6 @@ use fazhi_store::Db;
 use sea_orm::{ConnectionTrait, Database};
 use support::{Server, WrkResult, wrk};
 
-const PASSWORD: &str = "Bench-Passw0rd";
-
 fn fazhi(bin: &Path, dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(bin);
     c.args(["--data-dir", &dir.display().to_string()]).args(args).env("RUST_LOG", "info");
@@ -43,20 +41,24 @@ fn copy_data(from: &Path, to: &Path) {
     }
 }
 
+/// What drops the SQLite search index: its triggers, then its table.
+const DROP_SEARCH_INDEX: [&str; 4] = [
+    "DROP TRIGGER ledger_search_insert",
+    "DROP TRIGGER ledger_search_update",
+    "DROP TRIGGER ledger_search_delete",
+    "DROP TABLE ledger_search",
+];
+
 /// Takes a database back to schema 12, as the build before the index left it.
 async fn back_to_schema_12(dir: &Path) {
     let url = fazhi_store::sqlite_url_for_data_dir(dir).unwrap();
     let conn = Database::connect(url.as_str()).await.unwrap();
-    for sql in [
-        "DROP TRIGGER ledger_search_insert",
-        "DROP TRIGGER ledger_search_update",
-        "DROP TRIGGER ledger_search_delete",
-        "DROP TABLE ledger_search",
+    for sql in DROP_SEARCH_INDEX.into_iter().chain([
         "DROP TABLE attachment_chunks",
         "DELETE FROM seaql_migrations WHERE version LIKE 'm013%'",
         "UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'",
         "VACUUM",
-    ] {
+    ]) {
         conn.execute_unprepared(sql).await.unwrap();
     }
     conn.close().await.unwrap();
@@ -82,18 +84,6 @@ fn serve(bin: &Path, dir: &Path) -> (Server, String) {
     (server, base)
 }
 
-fn login(base: &str, username: &str) -> String {
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let r = reqwest::Client::new()
-            .post(format!("{base}/api/v1/session"))
-            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
-    })
-}
-
 const SEARCHES: &[(&str, &str, &str)] = &[
     ("clerk", "3 chars 欠工资", "/ledgers/petitions?q=%E6%AC%A0%E5%B7%A5%E8%B5%84"),
     ("clerk", "4 chars 拖欠工资", "/ledgers/petitions?q=%E6%8B%96%E6%AC%A0%E5%B7%A5%E8%B5%84"),
@@ -116,8 +106,9 @@ const SEARCHES: &[(&str, &str, &str)] = &[
 /// Every search under 32 connections against one server.
 fn measure(bin: &Path, dir: &Path, seconds: u32) -> (Vec<WrkResult>, f64) {
     let (server, base) = serve(bin, dir);
-    let clerk = login(&base, "bench_clerk");
-    let supervisor = login(&base, "bench_supervisor");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let clerk = runtime.block_on(support::login(&base, "bench_clerk"));
+    let supervisor = runtime.block_on(support::login(&base, "bench_supervisor"));
     let mut out = Vec::new();
     for (who, _, path) in SEARCHES {
         let cookie = if *who == "clerk" { &clerk } else { &supervisor };
@@ -137,12 +128,7 @@ async fn write_rate(indexed: bool) -> f64 {
     let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(dir.path(), None).unwrap()).await.unwrap();
     if !indexed {
         let conn = Database::connect(url.as_str()).await.unwrap();
-        for sql in [
-            "DROP TRIGGER ledger_search_insert",
-            "DROP TRIGGER ledger_search_update",
-            "DROP TRIGGER ledger_search_delete",
-            "DROP TABLE ledger_search",
-        ] {
+        for sql in DROP_SEARCH_INDEX {
             conn.execute_unprepared(sql).await.unwrap();
         }
         conn.close().await.unwrap();

@@ -15,9 +15,7 @@ use fazhi_store::{Actor, Db, Scope};
 
 mod support;
 
-use support::{Server, rss_kib, wrk, wrk_with};
-
-const PASSWORD: &str = "Bench-Passw0rd";
+use support::{PASSWORD, Server, rss_kib, wrk, wrk_with};
 
 /// Each request a wrong password for a fresh name from a fresh address.
 const STORM: &str = r#"

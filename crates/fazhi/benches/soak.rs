@@ -26,9 +26,8 @@ use fazhi_domain::role::Role;
 use fazhi_store::users::{self, NewUser};
 use fazhi_store::{Actor, Db, Scope};
 use serde_json::{Value, json};
-use support::{Server, rss_kib};
+use support::{PASSWORD, Server, rss_kib};
 
-const PASSWORD: &str = "Bench-Passw0rd";
 const CLIENTS: usize = 200;
 const WORDS: &[&str] = &["拖欠工资", "征地拆迁", "邻里纠纷", "土地权属", "婚姻家庭", "环境污染", "反映拖欠工资问题"];
 

@@ -45,6 +45,20 @@ fn start_in(test_db: &TestDb, data_dir: &std::path::Path) -> Server {
     Server { child, address }
 }
 
+/// Signs in through the API of one instance: the session cookie and the CSRF token.
+async fn sign_in(client: &reqwest::Client, address: &str, username: &str) -> (String, String) {
+    let login = client
+        .post(format!("{address}/api/v1/session"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    (cookie, csrf)
+}
+
 #[tokio::test]
 async fn a_session_opened_on_one_instance_works_on_the_other() {
     let Some(base) = common::postgres_or_skip("a_session_opened_on_one_instance_works_on_the_other") else { return };
@@ -58,15 +72,7 @@ async fn a_session_opened_on_one_instance_works_on_the_other() {
     assert_ne!(a.address, b.address);
 
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{}/api/v1/session", a.address))
-        .json(&json!({"username": "pg_admin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let (cookie, csrf) = sign_in(&client, &a.address, "pg_admin").await;
 
     let me: Value = client
         .get(format!("{}/api/v1/me", b.address))
@@ -134,14 +140,7 @@ async fn two_processes_draw_fifty_consecutive_document_numbers() {
     let a = start(&test_db);
     let b = start(&test_db);
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{}/api/v1/session", a.address))
-        .json(&json!({"username": "pg_clerk", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let (cookie, csrf) = sign_in(&client, &a.address, "pg_clerk").await;
     let mut tasks = Vec::new();
     for (i, (id, version)) in ready.into_iter().enumerate() {
         let address = if i % 2 == 0 { a.address.clone() } else { b.address.clone() };
@@ -188,14 +187,7 @@ async fn three_instances_share_attachments_through_the_database_alone() {
     let servers: Vec<Server> = folders.iter().map(|f| start_in(&test_db, f.path())).collect();
 
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{}/api/v1/session", servers[0].address))
-        .json(&json!({"username": "pg_clerk", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let (cookie, csrf) = sign_in(&client, &servers[0].address, "pg_clerk").await;
     let record: Value = client
         .post(format!("{}/api/v1/ledgers/decisions", servers[0].address))
         .header("cookie", &cookie)

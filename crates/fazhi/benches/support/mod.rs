@@ -5,6 +5,20 @@ use std::process::{Child, Command};
 
 use fazhi_office::xlsx::Cell;
 
+/// The password of every account the benchmarks seed.
+pub const PASSWORD: &str = "Bench-Passw0rd";
+
+/// Signs in through the API: the session cookie to send with each request.
+pub async fn login(base: &str, username: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
 pub struct Server(pub Child);
 
 impl Drop for Server {
