@@ -200,7 +200,7 @@ fn main() {
     let body = runtime.block_on(async {
         reqwest::Client::new().get(&page).header("cookie", &cookie).send().await.unwrap().text().await.unwrap()
     });
-    let rows = body.matches("<td class=\"num\">").count();
+    let rows = body.matches("data-label=\"序号\"").count();
     assert_eq!(rows, 50, "the filtered audit page should list 50 records of {user}");
     // Warm up, then measure.
     wrk(&page, Some(&cookie), 2, 64);
