@@ -688,9 +688,9 @@ pub(crate) fn list_query(
     orgs: &ScopeOrgs,
     kind: &LedgerKind,
     filter: &ListFilter,
-    floor: Option<i64>,
+    lookup: &Lookup,
 ) -> sea_orm::Select<ledger_record::Entity> {
-    let query = filtered(orgs, kind, filter, floor);
+    let query = filtered(orgs, kind, filter, lookup);
     if let (Some(words), Sort::OpenFirst) = (&filter.query, filter.sort) {
         // A search without a chosen order: records whose name holds the words first, then the
         // newest.
@@ -715,18 +715,40 @@ pub(crate) fn list_query(
     }
 }
 
-/// For words of one or two characters, the id of the kind's `SHORT_SCAN`-th newest record in the
-/// scope, when it has more: the scan for them starts there. Found apart, so that a list the bound
-/// does not narrow is planned as a list without it.
+/// What a search finds out before its list is queried: where the scan of short words starts, and
+/// the scope the index confines longer words to (`db::search_scope`).
+#[derive(Default)]
+pub(crate) struct Lookup {
+    /// For words of one or two characters, the id of the kind's `SHORT_SCAN`-th newest record in
+    /// the scope, when it has more: the scan for them starts there. Found apart, so that a list the
+    /// bound does not narrow is planned as a list without it.
+    floor: Option<i64>,
+    scope: Option<String>,
+}
+
+impl Lookup {
+    pub(crate) async fn of<C: ConnectionTrait>(
+        conn: &C,
+        orgs: &ScopeOrgs,
+        kind: &LedgerKind,
+        filter: &ListFilter,
+    ) -> Result<Lookup, StoreError> {
+        match &filter.query {
+            None => Ok(Lookup::default()),
+            Some(words) if words.is_short() => Ok(Lookup { floor: newest_floor(conn, orgs, kind).await?, scope: None }),
+            Some(_) => {
+                let ids: Option<Vec<i64>> = (!orgs.everything).then(|| orgs.ids().collect());
+                Ok(Lookup { floor: None, scope: crate::db::search_scope(conn, kind.code, ids.as_deref()).await? })
+            }
+        }
+    }
+}
+
 async fn newest_floor<C: ConnectionTrait>(
     conn: &C,
     orgs: &ScopeOrgs,
     kind: &LedgerKind,
-    filter: &ListFilter,
 ) -> Result<Option<i64>, StoreError> {
-    if !filter.query.as_ref().is_some_and(|w| w.is_short()) {
-        return Ok(None);
-    }
     Ok(ledger_record::Entity::find()
         .select_only()
         .column(ledger_record::Column::Id)
@@ -744,7 +766,7 @@ fn filtered(
     orgs: &ScopeOrgs,
     kind: &LedgerKind,
     filter: &ListFilter,
-    floor: Option<i64>,
+    lookup: &Lookup,
 ) -> sea_orm::Select<ledger_record::Entity> {
     let mut query =
         ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code)).filter(orgs.holds_record());
@@ -787,8 +809,8 @@ fn filtered(
         query = query.filter(ledger_record::Column::Id.in_subquery(open));
     }
     if let Some(words) = &filter.query {
-        query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search));
-        if let Some(floor) = floor {
+        query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search, lookup.scope.as_deref()));
+        if let Some(floor) = lookup.floor {
             // One or two characters are below the index: only the kind's newest records in the
             // scope are read for them.
             query = query.filter(ledger_record::Column::Id.gte(floor));
@@ -806,8 +828,20 @@ pub(crate) async fn list_ids<C: ConnectionTrait>(
     offset: u64,
     limit: Option<u64>,
 ) -> Result<Vec<i64>, StoreError> {
-    let floor = newest_floor(conn, orgs, kind, filter).await?;
-    let mut query = list_query(orgs, kind, filter, floor).select_only().column(ledger_record::Column::Id);
+    let lookup = Lookup::of(conn, orgs, kind, filter).await?;
+    list_ids_found(conn, orgs, kind, filter, &lookup, offset, limit).await
+}
+
+async fn list_ids_found<C: ConnectionTrait>(
+    conn: &C,
+    orgs: &ScopeOrgs,
+    kind: &LedgerKind,
+    filter: &ListFilter,
+    lookup: &Lookup,
+    offset: u64,
+    limit: Option<u64>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut query = list_query(orgs, kind, filter, lookup).select_only().column(ledger_record::Column::Id);
     // SQLite takes OFFSET only after a LIMIT: the whole list (an export) has neither.
     if let Some(limit) = limit {
         query = query.offset(offset).limit(limit);
@@ -846,14 +880,26 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     let orgs = ScopeOrgs::listing(db.conn(), scope, filter).await?;
     crate::check_paging(filter.page, filter.page_size)?;
     let (page, page_size) = (filter.page, filter.page_size);
-    // Counting a township's whole ledger on every page view costs more than the page itself: the
-    // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it.
-    let cap = (page * page_size).max(COUNT_CAP) + 1;
     let offset = (page - 1) * page_size;
     if let Some(words) = &filter.query {
-        // One walk of the matches finds both the count and the page.
-        let all = list_ids(db.conn(), &orgs, kind, filter, 0, Some(cap)).await?;
-        let newest_only = words.is_short() && newest_floor(db.conn(), &orgs, kind, filter).await?.is_some();
+        // A search counts its matches up to SEARCH_COUNT_CAP: past that, more words narrow it
+        // better than paging does, and every match counted is one more read from the index.
+        let cap = (page * page_size).max(SEARCH_COUNT_CAP) + 1;
+        // One walk of the matches finds both the count and the page: in the index alone when the
+        // list asks nothing of the records but their scope and order.
+        let lookup = Lookup::of(db.conn(), &orgs, kind, filter).await?;
+        let by_index = filter.state.as_deref().is_none_or(str::is_empty)
+            && filter.year.is_none()
+            && filter.figure.is_none()
+            && filter.due.is_none();
+        let all = match (&lookup.scope, filter.sort) {
+            (Some(scope), Sort::OpenFirst | Sort::Newest) if by_index => {
+                let names_first = filter.sort == Sort::OpenFirst;
+                crate::db::indexed_search_ids(db.conn(), words, orgs.personal_search, scope, names_first, cap).await?
+            }
+            _ => list_ids_found(db.conn(), &orgs, kind, filter, &lookup, 0, Some(cap)).await?,
+        };
+        let newest_only = lookup.floor.is_some();
         let total = all.len() as u64;
         let from = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
         let to = usize::try_from(offset + page_size).unwrap_or(usize::MAX).min(all.len());
@@ -867,9 +913,15 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
             newest_only,
         });
     }
-    // Otherwise the count walks an index inside the database, cheaper than bringing the ids out.
-    let counted =
-        filtered(&orgs, kind, filter, None).select_only().column(ledger_record::Column::Id).limit(cap).into_query();
+    // Counting a township's whole ledger on every page view costs more than the page itself: the
+    // count stops at COUNT_CAP past the page shown, and the list says "more than" beyond it. It
+    // walks an index inside the database, cheaper than bringing the ids out.
+    let cap = (page * page_size).max(COUNT_CAP) + 1;
+    let counted = filtered(&orgs, kind, filter, &Lookup::default())
+        .select_only()
+        .column(ledger_record::Column::Id)
+        .limit(cap)
+        .into_query();
     let count = sea_orm::sea_query::Query::select()
         .expr_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
         .from_subquery(counted, "counted")
@@ -1100,6 +1152,8 @@ pub const SHORT_SCAN: u64 = 10_000;
 
 /// Lists count their records exactly up to this many (or up to the page shown, if deeper).
 pub const COUNT_CAP: u64 = 1000;
+/// A search's count stops here ("超过 200 条").
+pub const SEARCH_COUNT_CAP: u64 = 200;
 
 /// A page of a list, and whether there are more records than its total says.
 #[derive(Debug, Clone)]

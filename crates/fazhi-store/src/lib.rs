@@ -31,7 +31,7 @@ pub mod sessions;
 pub mod two_factor;
 pub mod users;
 
-pub use db::{Db, sqlite_url_for_data_dir};
+pub use db::{Db, SQLITE_SEARCH_INDEX_OBJECTS, sqlite_url_for_data_dir};
 pub use error::StoreError;
 pub use passwords::random_password;
 

@@ -550,6 +550,15 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     if moved > 0 {
         tracing::info!("已将数据目录中的 {moved} 个附件移入数据库（PostgreSQL）：各实例此后只共用数据库");
     }
+    // The search index merged in the background: the server answers meanwhile.
+    let tidy = db.clone();
+    tokio::spawn(async move {
+        match tidy.tidy_search_index().await {
+            Ok(steps) if steps > 1 => tracing::info!("检索索引已整理（{steps} 步）"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("整理检索索引未完成：{e}"),
+        }
+    });
     let state = AppState::new(db, WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }, files);
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)

@@ -55,12 +55,13 @@ fn phrase(rng: &mut fastrand::Rng, words: usize) -> String {
     (0..words).map(|_| WORDS[rng.usize(..WORDS.len())]).collect()
 }
 
-/// What a plain reading of every record finds: the records any of whose texts holds the words.
-fn scanned(records: &[(i64, Vec<String>)], words: &SearchWords) -> BTreeSet<i64> {
+/// What a plain reading of every record finds: the records of these organizations any of whose
+/// texts holds the words.
+fn scanned(records: &[(i64, i64, Vec<String>)], orgs: &[i64], words: &SearchWords) -> BTreeSet<i64> {
     records
         .iter()
-        .filter(|(_, texts)| texts.iter().any(|t| t.to_lowercase().contains(words.as_str())))
-        .map(|(id, _)| *id)
+        .filter(|(_, org, texts)| orgs.contains(org) && texts.iter().any(|t| t.to_lowercase().contains(words.as_str())))
+        .map(|(id, _, _)| *id)
         .collect()
 }
 
@@ -71,20 +72,24 @@ async fn the_index_finds_what_reading_every_record_finds() {
     let kind = &decisions::KIND;
     let scope = Scope::everything();
     let mut rng = fastrand::Rng::with_seed(20);
+    let o = app.orgs;
+    // A township's records are its own and its villages': spread over two townships, so that a
+    // township's search is seen to find its own records and no other's.
+    let spread = [o.township, o.village, o.other_township, o.other_village];
     let mut made = Vec::new();
-    for _ in 0..120 {
+    for n in 0..160 {
         let fields = input(&[
             ("title", &phrase(&mut rng, 4)),
             ("catalogue_year", "2026"),
             ("lead_unit", &phrase(&mut rng, 2)),
             ("summary", &phrase(&mut rng, 8)),
         ]);
-        let r =
-            ledger::create(&app.db, &actor(), &scope, kind, app.orgs.township, &fields, &rules.ctx()).await.unwrap();
-        made.push(r);
+        let org = spread[n % spread.len()];
+        let r = ledger::create(&app.db, &actor(), &scope, kind, org, &fields, &rules.ctx()).await.unwrap();
+        made.push((org, r));
     }
     // Edited records are found by their new texts only.
-    for r in made.iter().step_by(7) {
+    for (_, r) in made.iter().step_by(7) {
         let fields = input(&[
             ("title", &format!("{}（修改）", phrase(&mut rng, 3))),
             ("catalogue_year", "2026"),
@@ -94,15 +99,24 @@ async fn the_index_finds_what_reading_every_record_finds() {
         ledger::update(&app.db, &actor(), &scope, kind, r.id, r.version, &fields, &rules.ctx()).await.unwrap();
     }
     let mut records = Vec::new();
-    for r in &made {
+    for (org, r) in &made {
         let now = ledger::get(&app.db, &scope, kind, r.id).await.unwrap();
         let texts: Vec<String> = now.values.values().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-        records.push((r.id, texts));
+        records.push((r.id, *org, texts));
     }
+    let all_orgs = fazhi_store::orgs::list(&app.db, &scope).await.unwrap();
+    let path = |id: i64| all_orgs.iter().find(|v| v.id == id).unwrap().path.clone();
+    let township = |org_path: String| Scope { org_path, personal: fazhi_store::PersonalData::OwnTownship };
+    let scopes = [
+        ("the whole district", Scope::everything(), spread.to_vec()),
+        ("a township", township(path(o.township)), vec![o.township, o.village]),
+        ("another township", township(path(o.other_township)), vec![o.other_township, o.other_village]),
+        ("a village", township(path(o.village)), vec![o.village]),
+    ];
     // Words of each length, taken from the stored texts, and some found nowhere.
     let mut queries: Vec<String> = Vec::new();
     for len in [1usize, 2, 3, 8] {
-        for (_, texts) in records.iter().step_by(13) {
+        for (_, _, texts) in records.iter().step_by(13) {
             let chars: Vec<char> = texts.iter().max_by_key(|t| t.chars().count()).unwrap().chars().collect();
             if chars.len() >= len {
                 let from = rng.usize(..=chars.len() - len);
@@ -113,17 +127,35 @@ async fn the_index_finds_what_reading_every_record_finds() {
     queries.extend(["修改", "司法所", "led路", "Led", "无此内容的检索词", "污", "水管网建设改造"].map(String::from));
     // (A run of punctuation is refused before any search: that is the other test's.)
     queries.retain(|q| SearchWords::parse(q).is_ok_and(|w| w.is_some()));
+    let db = app.db.backend_name();
     for q in &queries {
         let words = SearchWords::parse(q).unwrap().unwrap();
-        let filter = ListFilter { query: Some(words.clone()), page: 1, page_size: 200, ..Default::default() };
-        let listed = ledger::list(&app.db, &scope, kind, &filter).await.unwrap();
-        let found: BTreeSet<i64> = listed.page.items.iter().map(|r| r.id).collect();
-        assert_eq!(found, scanned(&records, &words), "search {q:?} on {}", app.db.backend_name());
-        assert_eq!(listed.page.total as usize, found.len(), "{q:?}");
-        // Names holding the words come first.
-        let in_title: Vec<bool> =
-            listed.page.items.iter().map(|r| r.title.to_lowercase().contains(words.as_str())).collect();
-        assert!(in_title.windows(2).all(|w| w[0] || !w[1]), "{q:?}: names holding the words first");
+        for (whose, scope, orgs) in &scopes {
+            let expected = scanned(&records, orgs, &words);
+            let filter = ListFilter { query: Some(words.clone()), page: 1, page_size: 200, ..Default::default() };
+            let listed = ledger::list(&app.db, scope, kind, &filter).await.unwrap();
+            let found: Vec<i64> = listed.page.items.iter().map(|r| r.id).collect();
+            assert_eq!(found.iter().copied().collect::<BTreeSet<_>>(), expected, "{whose}: search {q:?} on {db}");
+            assert_eq!(listed.page.total as usize, found.len(), "{whose}: {q:?}");
+            // Names holding the words come first, each part newest first.
+            let in_title: Vec<bool> =
+                listed.page.items.iter().map(|r| r.title.to_lowercase().contains(words.as_str())).collect();
+            assert!(in_title.windows(2).all(|w| w[0] || !w[1]), "{whose}: {q:?}: names holding the words first");
+            let parts = found.iter().zip(&in_title).collect::<Vec<_>>();
+            assert!(
+                parts.windows(2).all(|w| w[0].1 != w[1].1 || w[0].0 > w[1].0),
+                "{whose}: {q:?}: newest first within names and the rest"
+            );
+            // Newest first, and with a condition on the records themselves, the same records.
+            let newest = ListFilter { sort: ledger::Sort::Newest, ..filter.clone() };
+            let listed = ledger::list(&app.db, scope, kind, &newest).await.unwrap();
+            let ids: Vec<i64> = listed.page.items.iter().map(|r| r.id).collect();
+            assert_eq!(ids, expected.iter().rev().copied().collect::<Vec<_>>(), "{whose}: {q:?} newest first");
+            let in_state = ListFilter { state: Some(kind.initial.into()), ..filter.clone() };
+            let listed = ledger::list(&app.db, scope, kind, &in_state).await.unwrap();
+            let ids: BTreeSet<i64> = listed.page.items.iter().map(|r| r.id).collect();
+            assert_eq!(ids, expected, "{whose}: {q:?} with a state chosen");
+        }
     }
     assert!(queries.len() >= 30);
 }

@@ -19,6 +19,7 @@ mod m010_open_counts;
 mod m011_comments;
 mod m012_report_revision;
 mod m013_search_and_attachment_chunks;
+mod m014_scoped_search_index;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m011_comments::Migration),
             Box::new(m012_report_revision::Migration),
             Box::new(m013_search_and_attachment_chunks::Migration),
+            Box::new(m014_scoped_search_index::Migration),
         ]
     }
 }

@@ -27,6 +27,10 @@ pub struct Item {
     pub raise: Option<String>,
 }
 
+/// What waits on the caller is listed longest waiting first, fifty at most: a township's clerk
+/// may have hundreds, and the page lists each kind's in its ledger too.
+const WAITING_SHOWN: usize = 50;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "todo.html")]
 struct TodoPage {
@@ -44,8 +48,14 @@ struct TodoPage {
     f_kind: &'static str,
     narrowed: bool,
     notice: Option<String>,
-    /// What waits on the caller's act: steps, reports, rectifications.
+    /// What waits on the caller's act: steps, reports, rectifications; the longest waiting of
+    /// them when there are more than `WAITING_SHOWN`.
     waiting: Vec<crate::work_queue::Waiting>,
+    /// Their number as the menu shows it ("99+" from a hundred on).
+    waiting_count: String,
+    waiting_more: bool,
+    /// How many deadlines the list shows at most.
+    shown: u64,
     /// The township column is shown: the caller sees several.
     several: bool,
     /// Records and reports with comments from the other side not yet read.
@@ -172,6 +182,9 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
             how: d.how,
         })
         .collect();
+    let mut waiting = crate::work_queue::waiting_on(&state.db, &caller, WAITING_SHOWN as u64).await?;
+    let waiting_total = waiting.len();
+    waiting.truncate(WAITING_SHOWN);
     Ok(TodoPage {
         nav: Nav::new(&caller, "/todo", &[("工作台", ""), ("我的待办", "")]),
         items,
@@ -186,7 +199,10 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         f_kind: kind.map(|k| k.code).unwrap_or(""),
         narrowed,
         notice,
-        waiting: crate::work_queue::waiting_on(&state.db, &caller, 50).await?,
+        waiting_count: if waiting_total >= 100 { "99+".to_owned() } else { waiting_total.to_string() },
+        waiting_more: waiting_total > waiting.len(),
+        waiting,
+        shown: crate::ledger_service::SHOWN,
         comments: unread_comments(&state, &caller).await?,
     }
     .into_response())

@@ -185,13 +185,8 @@ pub async fn drop_columns_added_after_schema_6(db: &Db) {
     // The search index of schema 13 reads the search texts: it goes first (SQLite refuses to drop
     // a column a trigger names; PostgreSQL drops the indexes with the column).
     if db.backend_name() == "SQLite" {
-        for sql in [
-            "DROP TRIGGER ledger_search_insert",
-            "DROP TRIGGER ledger_search_update",
-            "DROP TRIGGER ledger_search_delete",
-            "DROP TABLE ledger_search",
-        ] {
-            db.raw_for_tests().execute_unprepared(sql).await.unwrap();
+        for (kind, name) in fazhi_store::SQLITE_SEARCH_INDEX_OBJECTS {
+            db.raw_for_tests().execute_unprepared(&format!("DROP {kind} {name}")).await.unwrap();
         }
     }
     for (table, column) in [
