@@ -614,6 +614,31 @@ pub(crate) async fn enable_pg_trgm<C: ConnectionTrait>(conn: &C) -> Result<(), S
     }
 }
 
+/// Records of a kind in some states. With `newest_walk`, on SQLite, written so the planner walks
+/// the records newest first and stops when the page is full rather than sorting every one the
+/// kind and state indexes find (a unary `+` keeps a column from choosing an index); PostgreSQL's
+/// planner decides from its statistics.
+pub(crate) fn kind_in_states(
+    backend: DatabaseBackend,
+    kind: &str,
+    states: &[&str],
+    newest_walk: bool,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Condition;
+    if newest_walk && backend == DatabaseBackend::Sqlite && !states.is_empty() {
+        let marks = vec!["?"; states.len()].join(", ");
+        let values = std::iter::once(kind).chain(states.iter().copied()).map(sea_orm::Value::from);
+        return Expr::cust_with_values(
+            format!("+ledger_records.kind = ? AND +ledger_records.state IN ({marks})"),
+            values,
+        );
+    }
+    Condition::all()
+        .add(ledger_record::Column::Kind.eq(kind))
+        .add(ledger_record::Column::State.is_in(states.iter().copied()))
+        .into()
+}
+
 /// Text for a `LIKE … ESCAPE '\\'` pattern that matches it literally.
 pub(crate) fn like_escaped(text: &str) -> String {
     text.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect()

@@ -119,35 +119,38 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
         }
     }
     let mut records = Vec::new();
-    for kind in ledgers::ALL {
-        let by_state = steps_waiting(kind, &roles, principal);
-        let mut states: Vec<&str> = by_state.iter().map(|(s, _)| *s).collect();
-        states.extend(watched_states(kind, &roles).iter().filter(|w| !states.contains(w)).collect::<Vec<_>>());
-        if states.is_empty() {
-            continue;
-        }
-        for w in ledger::waiting(db, &scope, kind, &states, per_kind).await? {
-            let steps = by_state.iter().find(|(s, _)| *s == w.state).map(|(_, t)| t.as_slice()).unwrap_or(&[]);
-            let next = if steps.is_empty() {
-                "督促整改".to_owned()
-            } else {
-                steps.iter().map(|t| t.label).collect::<Vec<_>>().join("、")
-            };
-            let listed = kind.code == supervision_problems::KIND.code && w.state == "listed";
-            records.push((
-                w.updated_at,
-                Waiting {
-                    href: format!("/ledgers/{}/{}", kind.code, w.id),
-                    org: w.org_name,
-                    what: kind.label,
-                    title: w.title,
-                    state: kind.state_label(&w.state),
-                    next,
-                    listed,
-                    since: crate::pages::fmt_day(w.updated_at),
-                },
-            ));
-        }
+    let plans: Vec<(&LedgerKind, Vec<(&str, Vec<&Transition>)>, Vec<&str>)> = ledgers::ALL
+        .iter()
+        .map(|kind| {
+            let by_state = steps_waiting(kind, &roles, principal);
+            let mut states: Vec<&str> = by_state.iter().map(|(s, _)| *s).collect();
+            states.extend(watched_states(kind, &roles).iter().filter(|w| !states.contains(w)).collect::<Vec<_>>());
+            (*kind, by_state, states)
+        })
+        .collect();
+    let wanted: Vec<(&str, Vec<&str>)> = plans.iter().map(|(k, _, states)| (k.code, states.clone())).collect();
+    for w in ledger::waiting(db, &scope, &wanted, per_kind).await? {
+        let Some((kind, by_state, _)) = plans.iter().find(|(k, _, _)| k.code == w.kind) else { continue };
+        let steps = by_state.iter().find(|(s, _)| *s == w.state).map(|(_, t)| t.as_slice()).unwrap_or(&[]);
+        let next = if steps.is_empty() {
+            "督促整改".to_owned()
+        } else {
+            steps.iter().map(|t| t.label).collect::<Vec<_>>().join("、")
+        };
+        let listed = kind.code == supervision_problems::KIND.code && w.state == "listed";
+        records.push((
+            w.updated_at,
+            Waiting {
+                href: format!("/ledgers/{}/{}", kind.code, w.id),
+                org: w.org_name,
+                what: kind.label,
+                title: w.title,
+                state: kind.state_label(&w.state),
+                next,
+                listed,
+                since: crate::pages::fmt_day(w.updated_at),
+            },
+        ));
     }
     records.sort_by_key(|(at, w)| (!w.listed, *at));
     out.extend(records.into_iter().map(|(_, w)| w));

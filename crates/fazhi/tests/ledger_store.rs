@@ -186,3 +186,47 @@ async fn a_search_finds_a_record_by_any_of_its_words() {
     assert_eq!(found("led").await, ["LED路灯更换"]);
     assert!(found("卫生院").await.is_empty());
 }
+
+/// A list in its usual order — open records first, then those at rest, each newest first — is the
+/// same page by page whether the whole district or one township reads it, for every kind: the
+/// two walks that read it agree with one sort of every record.
+#[tokio::test]
+async fn lists_put_open_records_first_then_those_at_rest_newest_first_page_by_page() {
+    let app = TestApp::spawn().await;
+    let o = app.orgs;
+    for (org, code, seed) in [(o.township, "01", 1), (o.other_township, "02", 2)] {
+        fazhi_store::demo::generate_history(&app.db, org, code, &["一村"], seed, 0.2).await.unwrap();
+    }
+    let all_orgs = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
+    let path = |id: i64| all_orgs.iter().find(|v| v.id == id).unwrap().path.clone();
+    let scopes = [
+        ("the district", Scope::everything()),
+        ("a township", Scope { org_path: path(o.township), personal: fazhi_store::PersonalData::OwnTownship }),
+    ];
+    let mut compared = 0;
+    for kind in fazhi_domain::ledgers::ALL.iter().filter(|k| !k.resting.is_empty()) {
+        for (whose, scope) in &scopes {
+            let read = async |sort: ledger::Sort, page_size: u64| {
+                let mut out = Vec::new();
+                for page in 1.. {
+                    let filter = ListFilter { sort, page, page_size, ..Default::default() };
+                    let items = ledger::list(&app.db, scope, kind, &filter).await.unwrap().page.items;
+                    if items.is_empty() {
+                        return out;
+                    }
+                    out.extend(items.into_iter().map(|r| (r.id, r.state)));
+                }
+                out
+            };
+            let newest = read(ledger::Sort::Newest, 200).await;
+            let (mut open, at_rest): (Vec<_>, Vec<_>) =
+                newest.into_iter().partition(|(_, s)| !kind.resting.contains(&s.as_str()));
+            open.extend(at_rest);
+            let expected: Vec<i64> = open.into_iter().map(|(id, _)| id).collect();
+            let listed: Vec<i64> = read(ledger::Sort::OpenFirst, 7).await.into_iter().map(|(id, _)| id).collect();
+            assert_eq!(listed, expected, "{whose}: {}", kind.label);
+            compared += usize::from(expected.len() > 7);
+        }
+    }
+    assert!(compared >= 10, "lists of several pages compared: {compared}");
+}
