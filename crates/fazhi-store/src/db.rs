@@ -551,6 +551,12 @@ async fn fill_sqlite_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), St
     Ok(())
 }
 
+/// SQLite's count of rows changed on this connection since it opened.
+async fn total_changes(txn: &WriteTxn) -> Result<i64, StoreError> {
+    let sql = sea_orm::Statement::from_string(DatabaseBackend::Sqlite, "SELECT total_changes()");
+    Ok(txn.query_one_raw(sql).await?.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0))
+}
+
 impl Db {
     /// SQLite: merges the search index's segments a little at a time, as records written one by
     /// one leave it in many (FTS5 merges only when segments pile up on one level), until there is
@@ -564,20 +570,9 @@ impl Db {
         let mut steps = 0;
         loop {
             let txn = self.begin_write().await?;
-            let changes = "SELECT total_changes()";
-            let before: i64 = txn
-                .query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, changes))
-                .await?
-                .map(|r| r.try_get_by_index(0))
-                .transpose()?
-                .unwrap_or(0);
+            let before = total_changes(&txn).await?;
             txn.execute_unprepared("INSERT INTO ledger_search(ledger_search, rank) VALUES ('merge', -256)").await?;
-            let after: i64 = txn
-                .query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, changes))
-                .await?
-                .map(|r| r.try_get_by_index(0))
-                .transpose()?
-                .unwrap_or(0);
+            let after = total_changes(&txn).await?;
             txn.commit().await?;
             steps += 1;
             // FTS5 counts fewer than two changes when the step found nothing to merge.
