@@ -94,6 +94,9 @@ pub async fn count(db: &Db, caller: &Caller) -> Result<u64, StoreError> {
     Ok((records + reports).min(100))
 }
 
+/// A kind, the steps waiting in each of its states, and the states a record waits in.
+type WaitPlan<'k> = (&'k LedgerKind, Vec<(&'k str, Vec<&'k Transition>)>, Vec<&'k str>);
+
 /// Everything waiting on the caller: reports first, then problems under listed supervision, then
 /// the records, longest waiting first; at most `per_kind` records of each kind.
 pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<Waiting>, StoreError> {
@@ -119,7 +122,7 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
         }
     }
     let mut records = Vec::new();
-    let plans: Vec<(&LedgerKind, Vec<(&str, Vec<&Transition>)>, Vec<&str>)> = ledgers::ALL
+    let plans: Vec<WaitPlan> = ledgers::ALL
         .iter()
         .map(|kind| {
             let by_state = steps_waiting(kind, &roles, principal);

@@ -27,9 +27,9 @@ pub struct Item {
     pub raise: Option<String>,
 }
 
-/// What waits on the caller is listed longest waiting first, fifty at most: a township's clerk
-/// may have hundreds, and the page lists each kind's in its ledger too.
-const WAITING_SHOWN: usize = 50;
+/// What waits on the caller is listed longest waiting first, a hundred at most (where the menu's
+/// count says "99+"): a township's clerk may have hundreds, and each kind's ledger lists its own.
+const WAITING_SHOWN: usize = 100;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "todo.html")]
