@@ -505,15 +505,11 @@ async fn register_search_kinds<C: ConnectionTrait>(conn: &C) -> Result<(), Store
     Ok(())
 }
 
-/// The kinds' numbers for the index's marks, after a newer build declared more kinds.
+/// The kinds' numbers for the index's marks, for kinds a newer build declared: checked on every
+/// start (one insert per kind, a no-op for those numbered), whatever kinds came and went.
 pub(crate) async fn register_new_search_kinds<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
     if conn.get_database_backend() == DatabaseBackend::Sqlite {
-        let sql = "SELECT COUNT(*) FROM ledger_kind_numbers";
-        let row = conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, sql)).await?;
-        let numbered: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
-        if numbered < fazhi_domain::ledgers::ALL.len() as i64 {
-            register_search_kinds(conn).await?;
-        }
+        register_search_kinds(conn).await?;
     }
     Ok(())
 }
