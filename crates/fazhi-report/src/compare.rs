@@ -23,13 +23,15 @@ impl Column {
         }
         let mut parts = BTreeMap::new();
         for p in &r.parts {
-            parts.entry(p.kind).or_insert_with(|| {
-                format!(
-                    "{}{}",
-                    p.number.as_deref().map(|n| format!("{n}、")).unwrap_or_else(|| "（无编号）".into()),
-                    p.heading
-                )
-            });
+            for kind in std::iter::once(p.kind).chain(p.also.iter().copied()) {
+                parts.entry(kind).or_insert_with(|| {
+                    format!(
+                        "{}{}",
+                        p.number.as_deref().map(|n| format!("{n}、")).unwrap_or_else(|| "（无编号）".into()),
+                        p.heading
+                    )
+                });
+            }
         }
         Column {
             header: format!(

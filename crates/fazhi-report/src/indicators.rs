@@ -298,9 +298,55 @@ pub const REPORT_ONLY: &[(&str, &str)] = &[
     ("study.participants", "参学人数"),
 ];
 
+/// Words before a figure that make it something other than the year's count: a rate of
+/// recurrence (每季度1次), a part of the year (一季度5场次, 3月15日…1场次), a change (较上年增加5起).
+const NOT_THE_YEARS: [&str; 15] = [
+    "每",
+    "季度",
+    "半年",
+    "月份",
+    "同比",
+    "环比",
+    "较上年",
+    "较去年",
+    "比上年",
+    "比去年",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "上升",
+];
+
+static NOT_THE_YEARS_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(NOT_THE_YEARS)
+        .expect("valid words")
+});
+
+/// The words before a figure say it is not the year's count (see [`NOT_THE_YEARS`]).
+fn not_the_years(local: &str) -> bool {
+    if NOT_THE_YEARS_FINDER.is_match(local) {
+        return true;
+    }
+    // A month or a day of the year: 3月, 十二月.
+    let mut previous = None;
+    for ch in local.chars() {
+        if ch == '月' && previous.is_some_and(is_numeral_char) {
+            return true;
+        }
+        previous = Some(ch);
+    }
+    false
+}
+
 /// Which indicator a figure states, from its unit and the words before, around and after it.
 pub fn classify(f: &Figure) -> Option<&'static str> {
     let (local, after, unit) = (f.local(), f.after(), f.unit);
+    if not_the_years(local) {
+        return None;
+    }
     let cue = Cues::of(f);
     let u = |units: &[&str]| units.contains(&unit);
     if unit == "%" {
@@ -341,11 +387,16 @@ pub fn classify(f: &Figure) -> Option<&'static str> {
         }
     }
     if u(&["件", "起"]) && cue.sentence(cues!["纠纷", "矛盾"]) {
-        if cue.local(cues!["调处", "化解", "调解成功", "调解"]) {
-            return Some("disputes.resolved");
-        }
-        if cue.local(cues!["受理", "排查", "摸排", "发现", "收到"]) {
-            return Some("disputes.received");
+        // The verb nearest the number says what is counted: 人民调解组织共排查矛盾纠纷 counts
+        // disputes found, though 调解 comes first.
+        let last = |words: &[&str]| words.iter().filter_map(|w| local.rfind(w)).max();
+        let resolved = last(&["调处", "化解", "调解成功", "调解"]);
+        let received = last(&["受理", "排查", "摸排", "发现", "收到"]);
+        match (resolved, received) {
+            (Some(a), Some(b)) if b > a => return Some("disputes.received"),
+            (Some(_), _) => return Some("disputes.resolved"),
+            (None, Some(_)) => return Some("disputes.received"),
+            (None, None) => {}
         }
     }
     if u(&["名", "人"]) {
@@ -472,6 +523,25 @@ fn quoted(c: &[char], i: usize) -> bool {
     count('“', '”') || count('《', '》') || count('「', '」')
 }
 
+/// Meetings only an ordinal names (十三次党代会, 六次全会), and those an ordinal names within a
+/// 届 (十五届人大三次会议, where 召开3次会议 counts meetings).
+const ORDINAL_MEETINGS: [&str; 2] = ["党代会", "全会"];
+const SESSION_MEETINGS: [&str; 3] = ["全体会议", "代表大会", "会议"];
+
+/// The number at `start` (its measure word at `unit_at`) names which one, not how many: 第二次,
+/// 第3期, 第二批, 区十三次党代会, 十五届人大三次会议. Ordinals never feed an indicator or a rule.
+pub fn is_ordinal(c: &[char], start: usize, unit_at: usize, unit: &str) -> bool {
+    if c[..start].iter().rev().find(|x| !x.is_whitespace()) == Some(&'第') {
+        return true;
+    }
+    if unit != "次" {
+        return false;
+    }
+    let after = &c[unit_at + 1..];
+    ORDINAL_MEETINGS.iter().any(|m| starts_with(after, m))
+        || (SESSION_MEETINGS.iter().any(|m| starts_with(after, m)) && c[start.saturating_sub(8)..start].contains(&'届'))
+}
+
 /// Every figure of one line.
 pub fn figures_in_line(line_no: usize, text: &str) -> Vec<Figure<'_>> {
     figures_in_chars(line_no, text, &chars(text))
@@ -534,6 +604,10 @@ pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Fi
             continue;
         };
         let han = !ch.is_ascii_digit() && !('０'..='９').contains(&ch);
+        if is_ordinal(c, i, j, unit) {
+            i = j;
+            continue;
+        }
         if range_before
             || range_after
             || quoted(c, i)
@@ -648,6 +722,7 @@ pub fn to_indicator(f: &Figure, part: Option<PartKind>) -> Option<Indicator> {
         end_column: f.end_column,
         scope,
         part,
+        table_total: false,
     })
 }
 
@@ -690,6 +765,7 @@ mod tests {
             ("全年全镇共受理矛盾纠纷132起", "disputes.received", 132.0),
             ("矛盾纠纷得到化解，调处132起", "disputes.resolved", 132.0),
             ("排查调处矛盾纠纷56件", "disputes.resolved", 56.0),
+            ("全区各级人民调解组织共排查矛盾纠纷1256件", "disputes.received", 1256.0),
             ("配备8名人民调解员", "mediation.mediators", 8.0),
             ("聘任7名德高望重的乡贤", "mediation.elders", 7.0),
             ("开展各类普法活动120余场次", "publicity.events", 120.0),

@@ -69,10 +69,21 @@ pub fn decode(name: &str, ext: &str, bytes: &[u8]) -> Result<String, ReadError> 
     Ok(text)
 }
 
-/// Markdown as the text it stands for: heading marks and hard line breaks dropped.
+/// Markdown as the text it stands for: heading marks and hard line breaks dropped, a table's rows
+/// as cells separated by `｜` and its rule line (|---|---|) dropped.
 fn markdown_to_text(text: &str) -> String {
+    let sep = crate::tables::CELL_SEPARATOR.to_string();
     text.lines()
-        .map(|line| {
+        .filter(|line| {
+            let t = line.trim();
+            !(t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+        })
+        .map(|line| -> std::borrow::Cow<'_, str> {
+            let t = line.trim();
+            if t.len() > 1 && t.starts_with('|') && t.ends_with('|') {
+                let cells: Vec<&str> = t[1..t.len() - 1].split('|').map(str::trim).collect();
+                return cells.join(&sep).into();
+            }
             let line = line.trim_end();
             let unmarked = line.trim_start_matches('#');
             if unmarked.len() < line.len() && (unmarked.starts_with(' ') || unmarked.is_empty()) {
@@ -80,6 +91,7 @@ fn markdown_to_text(text: &str) -> String {
             } else {
                 line
             }
+            .into()
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -330,7 +342,8 @@ impl Counters<'_> {
     }
 }
 
-/// Paragraphs in document order (table cells included), each prefixed with its list label.
+/// Paragraphs in document order, each prefixed with its list label; a table's rows one line each,
+/// their cells separated by `｜` (crate::tables reads them back as a table).
 fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -340,6 +353,12 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
     let mut in_text = false;
     let mut num_id: Option<String> = None;
     let mut ilvl = 0u32;
+    // Tables: how deep (a table in a cell is read as that cell's text), the row's cells so far,
+    // the cell being read and how many grid columns it spans.
+    let mut table_depth = 0usize;
+    let mut row: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    let mut span = 1usize;
     loop {
         match reader.read_event()? {
             Event::Eof => break,
@@ -354,6 +373,15 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
                 "w:br" | "w:cr" => paragraph.push('\n'),
                 "w:ilvl" => ilvl = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
                 "w:numId" => num_id = attr(&e, "w:val").filter(|v| v != "0"),
+                "w:tbl" => table_depth += 1,
+                "w:tr" if table_depth == 1 => row.clear(),
+                "w:tc" if table_depth == 1 => {
+                    cell.clear();
+                    span = 1;
+                }
+                "w:gridSpan" if table_depth == 1 => {
+                    span = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
+                }
                 _ => {}
             },
             Event::Text(t) if in_text => paragraph.push_str(&t.xml10_content()),
@@ -370,15 +398,36 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_text = false,
                 "w:p" => {
+                    let mut text = String::new();
                     if let Some(id) = &num_id
                         && let Some(label) = counters.label(id, ilvl)
                     {
-                        out.push_str(&label);
+                        text.push_str(&label);
                     }
-                    out.push_str(&paragraph);
-                    out.push('\n');
+                    text.push_str(&paragraph);
                     paragraph.clear();
+                    if table_depth > 0 {
+                        // A cell's paragraphs are one cell; its separator and line breaks are not.
+                        let text = text.replace(crate::tables::CELL_SEPARATOR, "|").replace(['\n', '\r'], " ");
+                        if !cell.is_empty() && !text.trim().is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(text.trim());
+                    } else {
+                        out.push_str(&text);
+                        out.push('\n');
+                    }
                 }
+                "w:tc" if table_depth == 1 => {
+                    row.push(std::mem::take(&mut cell));
+                    row.extend(std::iter::repeat_n(String::new(), span - 1));
+                }
+                "w:tr" if table_depth == 1 => {
+                    out.push_str(&row.join(&crate::tables::CELL_SEPARATOR.to_string()));
+                    out.push('\n');
+                    row.clear();
+                }
+                "w:tbl" => table_depth = table_depth.saturating_sub(1),
                 _ => {}
             },
             _ => {}
@@ -456,6 +505,26 @@ fn walk(element: scraper::ElementRef<'_>, out: &mut String) {
                 if matches!(name, "script" | "style" | "nav" | "header" | "footer" | "noscript") {
                     continue;
                 }
+                // A table row is one line, its cells separated as crate::tables reads them.
+                if name == "tr"
+                    && let Some(row) = scraper::ElementRef::wrap(child)
+                {
+                    let cells: Vec<String> = row
+                        .children()
+                        .filter_map(scraper::ElementRef::wrap)
+                        .filter(|c| matches!(c.value().name(), "td" | "th"))
+                        .map(|c| {
+                            let mut text = String::new();
+                            walk(c, &mut text);
+                            let text = text.replace(crate::tables::CELL_SEPARATOR, "|");
+                            text.split_whitespace().collect::<Vec<_>>().join(" ")
+                        })
+                        .collect();
+                    out.push('\n');
+                    out.push_str(&cells.join(&crate::tables::CELL_SEPARATOR.to_string()));
+                    out.push('\n');
+                    continue;
+                }
                 let block = matches!(
                     name,
                     "p" | "div"
@@ -517,6 +586,18 @@ mod tests {
             "标题\n\n一、主要举措\n#号不是标题"
         );
         assert!(decode("a.xlsx", "xlsx", b"plain").unwrap_err().0.contains("不支持"));
+    }
+
+    #[test]
+    fn tables_of_web_pages_and_markdown_are_rows_of_cells() {
+        let html = r#"<html><body><div class="TRS_Editor"><p>表1 信访情况（件）</p>
+            <table><tr><th>渠道</th><th>数量</th></tr><tr><td>来信</td><td>10</td></tr><tr><td><p>来访</p></td><td>20</td></tr></table></div></body></html>"#;
+        assert_eq!(html_to_text(html), "表1 信访情况（件）\n渠道｜数量\n来信｜10\n来访｜20");
+        let md = "表1 信访情况（件）\n\n| 渠道 | 数量 |\n|---|---:|\n| 来信 | 10 |\n| 来访 | 20 |";
+        assert_eq!(
+            decode("a.md", "md", md.as_bytes()).unwrap(),
+            "表1 信访情况（件）\n\n渠道｜数量\n来信｜10\n来访｜20"
+        );
     }
 
     #[test]

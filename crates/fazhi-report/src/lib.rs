@@ -8,11 +8,15 @@ pub mod draft;
 pub mod indicators;
 pub mod input;
 pub mod model;
+pub mod names;
 pub mod numerals;
+pub mod periods;
 pub mod privacy;
+pub mod punctuation;
 pub mod render;
 pub mod rules;
 pub mod structure;
+pub mod tables;
 
 use std::path::Path;
 
@@ -21,25 +25,57 @@ pub use model::{Diagnostic, Indicator, Part, PartKind, Report, Severity, Signatu
 
 /// Checks the text of one report.
 pub fn check_text(file: &str, text: &str) -> Report {
-    let lines: Vec<String> =
+    let original: Vec<String> =
         text.trim_start_matches('\u{feff}').lines().map(|l| l.trim_end_matches('\r').to_owned()).collect();
+    // The rules read half-width punctuation and full-width digits as the report means them; the
+    // report keeps its own lines, and columns stay the same (one character for one).
+    let lines: Vec<String> = original.iter().map(|l| punctuation::normalized(l).into_owned()).collect();
     let line_chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
     let mut st = structure::parse(&lines, &line_chars);
     let (unnumbered_parts, unnumbered_subs) = rules::unnumbered_headings(&st, &lines);
     st.parts = structure::parts(&st, &lines, &unnumbered_parts);
 
-    let part_of = |line: usize| st.parts.iter().rev().find(|p| p.line <= line).map(|p| p.kind);
+    let part_of = |line: usize| structure::part_at(&st.parts, line).map(|p| p.kind);
     let mut figures = Vec::new();
     for line in st.body_start.max(1)..=st.body_end.min(lines.len()) {
         // The plan speaks of intentions, not results: its figures are not the year's indicators.
-        if part_of(line) == Some(PartKind::Plan) {
+        if part_of(line) == Some(PartKind::Plan) || st.in_table(line) {
             continue;
         }
         figures.extend(indicators::figures_in_chars(line, &lines[line - 1], &line_chars[line - 1]));
     }
-    let found: Vec<Indicator> = figures.iter().filter_map(|f| indicators::to_indicator(f, part_of(f.line))).collect();
+    // A table's counts, each read as the phrase its row and column make, pointing at its cell.
+    let phrases: Vec<tables::Phrase> =
+        tables::phrases(&st.tables, st.year).into_iter().filter(|p| part_of(p.line) != Some(PartKind::Plan)).collect();
+    let mut totals = Vec::new();
+    for p in &phrases {
+        if let Some(mut f) = indicators::figures_in_line(p.line, &p.text).pop() {
+            (f.start, f.end, f.column, f.end_column) = (p.start, p.end, p.start + 1, p.end + 1);
+            totals.push(p.total);
+            figures.push(f);
+        }
+    }
+    let table_figures = figures.len() - totals.len();
+    let mut found: Vec<Indicator> = figures
+        .iter()
+        .enumerate()
+        .filter_map(|(k, f)| {
+            // Another year's figure (2022年受理30起, 上年同期) is a comparison, not this year's.
+            f.id?;
+            let local = f.local();
+            let other_year = structure::years_in(local).iter().any(|y| Some(*y) != st.year)
+                || ["上年", "去年", "前年", "上一年"].iter().any(|w| local.contains(w));
+            if other_year {
+                return None;
+            }
+            let mut i = indicators::to_indicator(f, part_of(f.line))?;
+            i.table_total = k >= table_figures && totals[k - table_figures];
+            Some(i)
+        })
+        .collect();
+    found.sort_by_key(|i| (i.line, i.column));
 
-    let mut ctx = rules::Ctx { lines: &lines, chars: &line_chars, out: Vec::new() };
+    let mut ctx = rules::Ctx { raw: &original, lines: &lines, chars: &line_chars, out: Vec::new() };
     rules::title_and_signature(&mut ctx, &st);
     rules::parts_present(&mut ctx, &st, &st.parts);
     rules::numbering(&mut ctx, &st, &unnumbered_parts, &unnumbered_subs);
@@ -49,6 +85,11 @@ pub fn check_text(file: &str, text: &str) -> Report {
     rules::impossible_statements(&mut ctx);
     rules::repeated_words(&mut ctx, &st);
     rules::figures(&mut ctx, &found, &figures);
+    tables::totals(&mut ctx, &st.tables, st.year);
+    periods::heading_years(&mut ctx, &st, &st.parts);
+    periods::outline_period(&mut ctx, &st);
+    periods::partial_period(&mut ctx, &st, &st.parts);
+    names::fixed_names(&mut ctx);
     let mut diagnostics = ctx.out;
     diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
 
@@ -61,7 +102,7 @@ pub fn check_text(file: &str, text: &str) -> Report {
         parts: st.parts.clone(),
         diagnostics,
         indicators: found,
-        lines,
+        lines: original,
     }
 }
 

@@ -52,12 +52,27 @@ pub struct Part {
     pub line: usize,
     #[serde(skip)]
     pub end_line: usize,
+    /// Other statutory parts the same heading covers (存在的问题和下步打算 is parts two and four).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<PartKind>,
+    /// The line of the part this one was found inside, when it is written as a subsection of
+    /// another part (the leaders' duties under part one) instead of a part of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inside: Option<usize>,
+}
+
+impl Part {
+    /// The part is, or its heading also covers, a statutory part of this kind.
+    pub fn covers(&self, kind: PartKind) -> bool {
+        self.kind == kind || self.also.contains(&kind)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Signature {
     pub issuer: String,
-    /// `YYYY-MM-DD`, or `null` when the report has no date.
+    /// `YYYY-MM-DD`, `YYYY-MM` for a date of a month only (2022年1月), or `null` when the report
+    /// has no date.
     pub date: Option<String>,
     pub line: usize,
 }
@@ -115,6 +130,10 @@ pub struct Indicator {
     pub scope: String,
     #[serde(skip)]
     pub part: Option<PartKind>,
+    /// Read from a table's total row (合计): the figure the text gives for the whole, whatever
+    /// words the text puts before it.
+    #[serde(skip)]
+    pub table_total: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

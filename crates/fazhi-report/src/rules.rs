@@ -11,6 +11,9 @@ use crate::numerals::{Qualifier, to_chinese};
 use crate::structure::{Heading, Structure, chars, classify, years_in};
 
 pub struct Ctx<'a> {
+    /// The lines as the report wrote them, for rules about the characters themselves (debris).
+    pub raw: &'a [String],
+    /// The lines with punctuation read as meant (crate::punctuation), for every other rule.
     pub lines: &'a [String],
     /// Each line split into characters once, for every rule to share.
     pub chars: &'a [Vec<char>],
@@ -19,7 +22,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    pub(crate) fn push(
         &mut self,
         rule: &'static str,
         severity: Severity,
@@ -48,7 +51,7 @@ impl Ctx<'_> {
     }
 
     /// Column span of the line's text without leading and trailing blanks.
-    fn text_span(&self, line: usize) -> (usize, usize) {
+    pub(crate) fn text_span(&self, line: usize) -> (usize, usize) {
         let l = self.lines.get(line.wrapping_sub(1)).map(String::as_str).unwrap_or("");
         let lead = l.chars().take_while(|c| c.is_whitespace()).count();
         let len = l.trim_end().chars().count();
@@ -60,9 +63,36 @@ fn han(n: u32) -> String {
     to_chinese(n as u64)
 }
 
-const CAUSE_MARKERS: [&str; 15] = [
-    "原因", "由于", "因为", "导致", "造成", "致使", "影响", "客观", "主观", "根源", "究其", "源于", "在于", "面对",
+/// Words that give a shortcoming's cause. Many reports give causes without the word 原因:
+/// 主要是人员少, 究其根本, 由于经费有限, 受制于编制.
+const CAUSE_MARKERS: [&str; 27] = [
+    "原因",
+    "由于",
+    "因为",
+    "导致",
+    "造成",
+    "致使",
+    "影响",
+    "客观",
+    "主观",
+    "根源",
+    "究其",
+    "源于",
+    "在于",
+    "面对",
     "面临",
+    "主要是",
+    "主要因",
+    "归根",
+    "缘于",
+    "囿于",
+    "受制于",
+    "受限于",
+    "所致",
+    "之所以",
+    "归因",
+    "根本上",
+    "一方面",
 ];
 
 /// Lines without a number that stand where a numbered heading belongs. Returns (part-level lines,
@@ -82,7 +112,8 @@ pub fn unnumbered_headings(st: &Structure, lines: &[String]) -> (Vec<usize>, Vec
         }
         let t = lines[line - 1].trim();
         let n = t.chars().count();
-        if n == 0
+        if st.in_table(line)
+            || n == 0
             || n > 40
             || t.contains(['。', '；', ';', '！', '？', '：', ':'])
             || t.chars().any(|c| c.is_ascii_digit())
@@ -90,9 +121,21 @@ pub fn unnumbered_headings(st: &Structure, lines: &[String]) -> (Vec<usize>, Vec
             continue;
         }
         let next_is_body = lines.get(line).is_some_and(|l| !l.trim().is_empty());
-        let strong_part = ["第一责任人职责", "其他需要报告", "存在的不足", "下一步工作", "主要举措和成效"]
-            .iter()
-            .any(|w| t.contains(w));
+        let strong_part = [
+            "第一责任人职责",
+            "其他需要报告",
+            "存在的不足",
+            "存在的问题",
+            "问题和不足",
+            "下一步工作",
+            "下步打算",
+            "下一步打算",
+            "主要举措和成效",
+            "主要做法和成效",
+            "工作开展情况",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
         if strong_part && classify(t) != PartKind::Nonstandard {
             parts.push(line);
         } else if title_only_sub_seen && next_is_body && (t.contains('，') || n <= 25) {
@@ -141,30 +184,33 @@ pub fn title_and_signature(ctx: &mut Ctx<'_>, st: &Structure) {
             "在落款下一行写明日期，如“2024年1月15日”",
             serde_json::Value::Null,
         ),
-        (Some((y, m, d)), Some(line)) => {
+        (Some(date), Some(line)) => {
             if let Some(year) = st.year {
                 let (c, e) = ctx.text_span(line);
-                if y < year {
+                let data = json!({"date": date.iso()});
+                // A December date is how many townships date the year's report; an earlier one
+                // leaves part of the year unreported.
+                if date.year < year || (date.year == year && date.month < 12) {
                     ctx.push(
                         "late-date",
                         Severity::Warning,
                         line,
                         c,
                         e,
-                        format!("成文日期{y}年{m}月{d}日早于所报告的{year}年度"),
-                        "核对成文日期或报告年度",
-                        json!({"date": format!("{y:04}-{m:02}-{d:02}")}),
+                        format!("成文日期{}早于所报告的{year}年度结束", date.written()),
+                        "年度报告应在年度结束后总结全年情况；核对成文日期或报告年度",
+                        data,
                     );
-                } else if y > year + 1 || (y == year + 1 && m > 3) {
+                } else if date.year > year + 1 || (date.year == year + 1 && date.month > 3) {
                     ctx.push(
                         "late-date",
                         Severity::Warning,
                         line,
                         c,
                         e,
-                        format!("成文日期{y}年{m}月{d}日晚于法定报送期限（{}年3月31日）", year + 1),
+                        format!("成文日期{}晚于法定报送期限（{}年3月31日）", date.written(), year + 1),
                         "年度报告应于次年第一季度报送并公开（《法治政府建设与责任落实督察工作规定》第二十五条）",
-                        json!({"date": format!("{y:04}-{m:02}-{d:02}")}),
+                        data,
                     );
                 }
             }
@@ -176,7 +222,7 @@ pub fn title_and_signature(ctx: &mut Ctx<'_>, st: &Structure) {
 pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
     let last = st.body_end.max(1);
     for kind in PartKind::STATUTORY {
-        if !parts.iter().any(|p| p.kind == kind) {
+        if !parts.iter().any(|p| p.covers(kind)) {
             ctx.push(
                 "missing-part",
                 Severity::Error,
@@ -191,6 +237,41 @@ pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
     }
     for p in parts {
         let (c, e) = ctx.text_span(p.line);
+        if !p.also.is_empty() {
+            let named: Vec<String> = std::iter::once(p.kind)
+                .chain(p.also.iter().copied())
+                .map(|k| format!("{}（{}）", k.ordinal(), k.label()))
+                .collect();
+            ctx.push(
+                "merged-parts",
+                Severity::Warning,
+                p.line,
+                c,
+                e,
+                format!("“{}”把{}合在一个标题下", p.heading, named.join("和")),
+                "按法定结构分列为各自的部分，每部分一个标题",
+                json!({"kinds": std::iter::once(p.kind).chain(p.also.iter().copied()).collect::<Vec<_>>()}),
+            );
+        }
+        if let Some(outer) = p.inside.and_then(|l| parts.iter().find(|o| o.line == l)) {
+            ctx.push(
+                "misplaced-part",
+                Severity::Warning,
+                p.line,
+                c,
+                e,
+                format!(
+                    "{}“{}”写在了{}“{}”（第{}行）之中",
+                    p.kind.ordinal(),
+                    p.kind.label(),
+                    outer.kind.ordinal(),
+                    outer.heading,
+                    outer.line
+                ),
+                &format!("把这一节单列为{}，用一级标题", p.kind.ordinal()),
+                json!({"kind": p.kind, "inside_line": outer.line}),
+            );
+        }
         let body: Vec<usize> = (p.line + 1..=p.end_line).filter(|l| !ctx.lines[l - 1].trim().is_empty()).collect();
         if body.is_empty() {
             ctx.push(
@@ -216,7 +297,7 @@ pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
                 serde_json::Value::Null,
             );
         }
-        if p.kind == PartKind::Shortcomings {
+        if p.covers(PartKind::Shortcomings) && p.also.is_empty() {
             let body_text: String = body.iter().map(|l| ctx.lines[l - 1].as_str()).collect();
             if !CAUSE_MARKERS.iter().any(|m| body_text.contains(m)) {
                 let message = if p.heading.contains("原因") {
@@ -239,8 +320,14 @@ pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
         if p.kind == PartKind::Plan
             && let Some(year) = st.year
         {
-            let first_body = body.first().map(|l| ctx.lines[l - 1].as_str()).unwrap_or("");
-            let years: Vec<i32> = years_in(&p.heading).into_iter().chain(years_in(first_body)).collect();
+            // The plan's year is in its heading or opens its first paragraph (2024年，我镇将…);
+            // a year later in that paragraph is a comparison (较2022年).
+            let first_body = body.first().map(|l| ctx.lines[l - 1].trim_start()).unwrap_or("");
+            let opening = years_in(first_body).first().copied().filter(|y| first_body.starts_with(&y.to_string()));
+            let mut years = years_in(&p.heading);
+            if years.is_empty() {
+                years.extend(opening);
+            }
             if !years.is_empty() && !years.contains(&(year + 1)) {
                 ctx.push(
                     "plan-year",
@@ -495,7 +582,7 @@ static DEBRIS_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync
 });
 
 pub fn debris(ctx: &mut Ctx<'_>) {
-    let (lines, chars) = (ctx.lines, ctx.chars);
+    let (lines, chars) = (ctx.raw, ctx.chars);
     for (line, text) in (1..).zip(lines) {
         let c = &chars[line - 1];
         let mut reported_until = 0;
@@ -558,11 +645,21 @@ pub fn impossible_statements(ctx: &mut Ctx<'_>) {
     }
     for (line, text) in (1..).zip(lines) {
         let c = &chars[line - 1];
-        for (col, _) in c.iter().enumerate() {
-            let Some(unit) = COUNT_UNITS.iter().find(|u| c[col..].starts_with(&u.chars().collect::<Vec<_>>())) else {
+        for col in 1..c.len() {
+            // A count's unit follows a digit; most characters follow none.
+            if !c[col - 1].is_ascii_digit() {
+                continue;
+            }
+            let Some(unit) = COUNT_UNITS.iter().find(|u| {
+                let mut rest = c[col..].iter();
+                u.chars().all(|w| rest.next() == Some(&w))
+            }) else {
                 continue;
             };
             let Some((start, n)) = number_before(c, col) else { continue };
+            if crate::indicators::is_ordinal(c, start, col, unit) {
+                continue;
+            }
             let after = col + unit.chars().count();
             let tail: String = c[after..].iter().take(3).collect();
             let tail = tail.trim_start_matches(['，', ',']);
@@ -715,6 +812,29 @@ pub fn figures(ctx: &mut Ctx<'_>, indicators: &[Indicator], all: &[Figure]) {
             None => {
                 seen.insert(key, ind);
             }
+        }
+    }
+    // A table's total against the text's one figure of the same kind (全年受理纠纷40起 above a
+    // table whose 合计 row says 45).
+    for total in indicators.iter().filter(|i| i.table_total) {
+        let in_text: Vec<&Indicator> = indicators
+            .iter()
+            .filter(|i| i.id == total.id && i.unit == total.unit && i.line != total.line && !i.table_total)
+            .collect();
+        if let [text] = in_text[..]
+            && conflicts(text, total)
+            && seen.get(&(total.id, total.scope.as_str())).is_none_or(|first| !conflicts(first, total))
+        {
+            ctx.push(
+                "inconsistent-figure",
+                Severity::Error,
+                total.line,
+                total.column,
+                total.end_column,
+                format!("表格合计为{}{}，正文第{}行为{}{}", total.value, total.unit, text.line, text.value, text.unit),
+                "核对台账，统一表格和正文的数字",
+                json!({"id": total.id, "first_line": text.line, "first": text.value, "value": total.value}),
+            );
         }
     }
     // Parts that do not add up to their stated total: 共N件，其中a件、b件、c件.

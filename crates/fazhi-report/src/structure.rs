@@ -39,7 +39,16 @@ pub struct Structure {
     pub signature: Option<Signature>,
     pub signature_line: Option<usize>,
     pub date_line: Option<usize>,
-    pub date: Option<(i32, u32, u32)>,
+    pub date: Option<ReportDate>,
+    /// The tables (rows written as cells separated by `｜`), read as tables, not as text.
+    pub tables: Vec<crate::tables::Table>,
+}
+
+impl Structure {
+    /// The line is a row of a table.
+    pub fn in_table(&self, line: usize) -> bool {
+        self.tables.iter().any(|t| t.lines().contains(&line))
+    }
 }
 
 pub fn chars(s: &str) -> Vec<char> {
@@ -50,7 +59,10 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
-const ORG_SUFFIXES: [&str; 8] = ["人民政府", "街道办事处", "办事处", "街道", "乡", "镇", "委员会", "政府"];
+/// How the names of those who sign reports end: governments, streets, Party committees (党委,
+/// 党工委) and departments (局, 办公室).
+const ORG_SUFFIXES: [&str; 11] =
+    ["人民政府", "街道办事处", "办事处", "街道", "乡", "镇", "委员会", "政府", "委", "局", "办公室"];
 
 fn ends_like_org(s: &str) -> bool {
     let s = s.trim();
@@ -82,34 +94,70 @@ pub fn years_in(s: &str) -> Vec<i32> {
     out
 }
 
-/// A whole line that is a date: 2021年12月28日 or 二〇二一年十二月二十八日.
-pub fn parse_date_line(s: &str) -> Option<(i32, u32, u32)> {
+/// A report's date: a day, or a month alone as many reports are dated (2022年1月).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReportDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: Option<u32>,
+}
+
+impl ReportDate {
+    /// `2024-01-15`, or `2024-01` for a month.
+    pub fn iso(self) -> String {
+        match self.day {
+            Some(d) => format!("{:04}-{:02}-{d:02}", self.year, self.month),
+            None => format!("{:04}-{:02}", self.year, self.month),
+        }
+    }
+
+    /// As a report writes it: 2024年1月15日, 2024年1月.
+    pub fn written(self) -> String {
+        match self.day {
+            Some(d) => format!("{}年{}月{d}日", self.year, self.month),
+            None => format!("{}年{}月", self.year, self.month),
+        }
+    }
+}
+
+/// A year's digit as reports write it: 2, 二, and for zero 〇, ○ (a circle typed for 〇), 零, O.
+fn year_digit(c: char) -> Option<i32> {
+    if c.is_ascii_digit() {
+        return Some(c as i32 - '0' as i32);
+    }
+    if matches!(c, '〇' | '○' | '零' | 'O' | 'o' | 'Ｏ' | '◯') {
+        return Some(0);
+    }
+    "〇一二三四五六七八九".chars().position(|x| x == c).map(|p| p as i32)
+}
+
+/// A whole line that is a date: 2021年12月28日, 二〇二一年十二月二十八日, 2022年1月, (2022年1月10日).
+pub fn parse_date_line(s: &str) -> Option<ReportDate> {
     // The longest date, 二〇二一年十二月二十八日, is 36 bytes; leave room for spacing, spare paragraphs.
     if s.len() > 96 {
         return None;
     }
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let t = t.trim_end_matches(['。', '.']);
+    let t = t.trim_end_matches(['。', '.']).trim_start_matches(['（', '(']).trim_end_matches(['）', ')']);
     let (y, rest) = t.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
-    let d = rest.strip_suffix('日')?;
-    let year: i32 = if y.chars().all(|c| c.is_ascii_digit()) {
-        y.parse().ok()?
-    } else {
-        y.chars()
-            .map(|c| "〇一二三四五六七八九".chars().position(|x| x == c).or_else(|| (c == '零').then_some(0)))
-            .collect::<Option<Vec<usize>>>()?
-            .iter()
-            .fold(0, |acc, d| acc * 10 + *d as i32)
-    };
+    let d = if rest.is_empty() { None } else { Some(rest.strip_suffix(['日', '号'])?) };
+    let digits: Vec<i32> = y.chars().map(year_digit).collect::<Option<_>>()?;
+    if digits.len() != 4 {
+        return None;
+    }
+    let year = digits.iter().fold(0, |acc, d| acc * 10 + d);
     let small = |s: &str| -> Option<u32> {
         let c = chars(s);
         let (v, used) = parse_number(&c)?;
         (used == c.len()).then_some(v as u32)
     };
-    let (month, day) = (small(m)?, small(d)?);
-    ((1990..=2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day))
-        .then_some((year, month, day))
+    let month = small(m)?;
+    let day = match d {
+        Some(d) => Some(small(d).filter(|d| (1..=31).contains(d))?),
+        None => None,
+    };
+    ((1990..=2100).contains(&year) && (1..=12).contains(&month)).then_some(ReportDate { year, month, day })
 }
 
 /// Reads the numbered-heading prefix of a line, if it has one.
@@ -148,6 +196,18 @@ pub fn heading_of_chars(line_no: usize, raw: &str, c: &[char]) -> Option<Heading
             title_only,
         }
     };
+    // 第一部分 (departments number parts so): a part heading in a form of its own.
+    if s.len() > 4 && s[0] == '第' {
+        let run = s[1..].iter().take_while(|ch| HAN_NUMERALS.contains(**ch)).count();
+        if (1..=3).contains(&run) && s[1 + run..].starts_with(&['部', '分']) {
+            let numeral: String = s[1..=run].iter().collect();
+            let mut text_start = run + 3;
+            while s.get(text_start).is_some_and(|ch| ch.is_whitespace() || matches!(ch, '：' | ':' | '、' | '　')) {
+                text_start += 1;
+            }
+            return Some(make(1, numeral, Some('、'), 0, run + 3, text_start));
+        }
+    }
     // 一、 (or the wrong separators 一. 一， 一 )
     if (1..=3).contains(&han_run) && s.len() > han_run {
         let sep = s[han_run];
@@ -196,32 +256,84 @@ pub fn heading_of_chars(line_no: usize, raw: &str, c: &[char]) -> Option<Heading
 
 /// The kind of part a heading names, by its words.
 pub fn classify(heading: &str) -> PartKind {
+    classify_all(heading)[0]
+}
+
+/// Words that name each statutory part in a heading, as townships, streets and departments write
+/// them. Strong words name the part wherever they stand; weak ones (主要工作, 问题) only when no
+/// other part is named, since 2024年主要工作安排 is a plan and 坚持问题导向 no shortcoming.
+const PART_WORDS: [(PartKind, &[&str], &[&str]); 3] = [
+    (
+        PartKind::Shortcomings,
+        &["不足", "存在问题", "存在的问题", "问题和差距", "差距", "短板", "困难和问题", "困难"],
+        &["问题"],
+    ),
+    (PartKind::Plan, &["下一步", "下步", "计划", "安排", "思路", "打算", "工作目标", "努力方向", "展望"], &[]),
+    (
+        PartKind::Measures,
+        &[
+            "主要举措",
+            "成效",
+            "主要做法",
+            "做法",
+            "工作情况",
+            "开展情况",
+            "工作开展",
+            "基本情况",
+            "主要成绩",
+            "工作成绩",
+        ],
+        &["主要工作", "工作回顾"],
+    ),
+];
+
+/// Every statutory part a heading names, the first-named first; `[Nonstandard]` when it names
+/// none. Most headings name one part; a merged heading (工作开展情况及存在的问题) names two.
+pub fn classify_all(heading: &str) -> Vec<PartKind> {
     let h = heading;
-    if h.contains("第一责任人") || (h.contains("主要负责人") && h.contains("履行")) {
-        PartKind::Leaders
-    } else if h.contains("其他需要报告") || h.contains("其他事项") || h.contains("需要报告的其他") {
-        PartKind::Other
-    } else if h.contains("不足") || h.contains("问题和差距") || h.contains("存在问题") || h.contains("短板")
+    if h.contains("第一责任人")
+        || h.contains("第一负责人")
+        || h.contains("履行推进法治建设")
+        || (h.contains("主要负责人") && h.contains("履行"))
     {
-        PartKind::Shortcomings
-    } else if h.contains("下一步")
-        || h.contains("计划")
-        || h.contains("安排")
-        || h.contains("思路")
-        || h.contains("打算")
-        || h.contains("工作目标")
-    {
-        PartKind::Plan
-    } else if h.contains("主要举措")
-        || h.contains("成效")
-        || h.contains("主要做法")
-        || h.contains("工作情况")
-        || h.contains("开展情况")
-    {
-        PartKind::Measures
-    } else {
-        PartKind::Nonstandard
+        return vec![PartKind::Leaders];
     }
+    if h.contains("其他需要报告") || h.contains("其他事项") || h.contains("需要报告的其他") {
+        return vec![PartKind::Other];
+    }
+    let first_at = |words: &[&str]| words.iter().filter_map(|w| h.find(w)).min();
+    let mut found: Vec<(usize, PartKind)> =
+        PART_WORDS.iter().filter_map(|(kind, strong, _)| first_at(strong).map(|at| (at, *kind))).collect();
+    if found.is_empty() {
+        found = PART_WORDS.iter().filter_map(|(kind, _, weak)| first_at(weak).map(|at| (at, *kind))).collect();
+    }
+    found.sort();
+    let kinds: Vec<PartKind> = found.into_iter().map(|(_, k)| k).collect();
+    if kinds.is_empty() { vec![PartKind::Nonstandard] } else { kinds }
+}
+
+/// The statutory part a subsection heading names only by its part's own words (党政主要负责人履行
+/// 第一责任人职责情况, 其他需要报告的情况, 存在的不足, 下一步工作打算): a part written inside another.
+pub fn subsection_as_part(heading: &str) -> Option<PartKind> {
+    let kinds = classify_all(heading);
+    let strong = match kinds[0] {
+        PartKind::Leaders | PartKind::Other => true,
+        PartKind::Shortcomings => {
+            ["存在的不足", "存在的问题", "存在问题", "问题和不足", "不足和原因"].iter().any(|w| heading.contains(w))
+        }
+        PartKind::Plan => {
+            ["下一步工作", "下步工作", "下一年度", "下一步打算", "下步打算"].iter().any(|w| heading.contains(w))
+        }
+        _ => false,
+    };
+    (strong && kinds.len() == 1).then_some(kinds[0])
+}
+
+/// A line after the date of an official document: its publication note, copies, contact, annex.
+fn is_trailer(line: &str) -> bool {
+    let t = line.trim().trim_start_matches(['（', '(']);
+    ["此件", "抄送", "联系人", "印发", "公开方式", "公开属性"].iter().any(|w| t.starts_with(w))
+        && t.chars().count() <= 80
 }
 
 pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
@@ -235,8 +347,11 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     }
 
     // The end: a date line and the issuer just before (or after) it.
-    let mut body_end = *non_empty.last().expect("non-empty") + 1;
-    let tail: Vec<usize> = non_empty.iter().rev().take(3).copied().collect();
+    // Notes an official document ends with after its date (（此件公开发布）, 抄送：…) are no body.
+    let trailers = non_empty.iter().rev().take(4).take_while(|i| is_trailer(&lines[**i])).count();
+    let ending = &non_empty[..non_empty.len() - trailers.min(non_empty.len() - 1)];
+    let mut body_end = *ending.last().expect("non-empty") + 1;
+    let tail: Vec<usize> = ending.iter().rev().take(3).copied().collect();
     for &i in &tail {
         if let Some(d) = parse_date_line(&lines[i]) {
             st.date = Some(d);
@@ -244,26 +359,36 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
             break;
         }
     }
-    let sig_candidates: Vec<usize> = match st.date_line {
+    // The issuer: the line or two lines (a Party committee and the government signing together)
+    // just before the date, or after it when the date comes first.
+    let is_org_line = |i: usize| ends_like_org(&lines[i]) && heading_of(i + 1, &lines[i]).is_none();
+    let signers: Vec<usize> = match st.date_line {
         Some(dl) => {
-            non_empty.iter().copied().filter(|i| *i + 1 == dl - 1 || *i + 1 == dl - 2 || *i + 1 == dl + 1).collect()
+            let before: Vec<usize> = non_empty
+                .iter()
+                .rev()
+                .copied()
+                .filter(|i| *i + 1 < dl)
+                .take(2)
+                .take_while(|i| is_org_line(*i))
+                .collect();
+            if before.is_empty() {
+                non_empty.iter().copied().filter(|i| *i + 1 > dl).take(2).take_while(|i| is_org_line(*i)).collect()
+            } else {
+                before.into_iter().rev().collect()
+            }
         }
-        None => tail.iter().copied().take(1).collect(),
+        None => tail.iter().copied().take(1).filter(|i| is_org_line(*i)).collect(),
     };
-    for i in sig_candidates {
-        if ends_like_org(&lines[i]) && heading_of(i + 1, &lines[i]).is_none() {
-            st.signature_line = Some(i + 1);
-            break;
-        }
-    }
+    st.signature_line = signers.first().map(|i| i + 1);
     for l in [st.date_line, st.signature_line].into_iter().flatten() {
         body_end = body_end.min(l - 1);
     }
     st.body_end = body_end;
     if let Some(sl) = st.signature_line {
         st.signature = Some(Signature {
-            issuer: lines[sl - 1].trim().to_owned(),
-            date: st.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            issuer: signers.iter().map(|i| lines[*i].trim()).collect::<Vec<_>>().join("、"),
+            date: st.date.map(ReportDate::iso),
             line: sl,
         });
     }
@@ -333,9 +458,13 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
         (0..upto.min(n)).find_map(|i| years_in(&lines[i]).first().copied())
     });
 
-    // Headings of the body.
+    // Headings of the body; a table's cells are none.
+    st.tables = crate::tables::find(lines, line_chars);
     let (from, to) = (st.body_start.max(1) - 1, st.body_end.min(n));
     for (i, line) in line_chars.iter().enumerate().take(to).skip(from) {
+        if st.in_table(i + 1) {
+            continue;
+        }
         if let Some(h) = heading_of_chars(i + 1, &lines[i], line) {
             st.headings.push(h);
         }
@@ -358,13 +487,44 @@ pub fn parts(st: &Structure, lines: &[String], unnumbered_parts: &[usize]) -> Ve
     let mut out = Vec::new();
     for (k, (line, number, heading)) in starts.iter().enumerate() {
         let end_line = starts.get(k + 1).map(|s| s.0 - 1).unwrap_or(st.body_end);
+        let kinds = classify_all(heading);
         out.push(Part {
-            kind: classify(heading),
+            kind: kinds[0],
             number: number.clone(),
             heading: heading.clone(),
             line: *line,
             end_line,
+            also: kinds[1..].to_vec(),
+            inside: None,
         });
     }
+    // A statutory part written as a subsection of another (（三）党政主要负责人履行第一责任人职责
+    // under part one) is there, in the wrong place.
+    let mut nested = Vec::new();
+    // Only a heading alone on its line can be a part's heading; an item's paragraph is not read.
+    for (k, h) in st.headings.iter().enumerate().filter(|(_, h)| h.level >= 2 && h.title_only) {
+        let Some(kind) = subsection_as_part(&h.text) else { continue };
+        let Some(outer) = out.iter().rev().find(|p| p.line < h.line && h.line <= p.end_line) else { continue };
+        if out.iter().chain(&nested).any(|p: &Part| p.covers(kind)) {
+            continue;
+        }
+        let next = st.headings[k + 1..].iter().find(|n| n.level <= h.level).map(|n| n.line - 1);
+        nested.push(Part {
+            kind,
+            number: Some(h.numeral.clone()),
+            heading: h.text.clone(),
+            line: h.line,
+            end_line: next.unwrap_or(outer.end_line).min(outer.end_line),
+            also: Vec::new(),
+            inside: Some(outer.line),
+        });
+    }
+    out.extend(nested);
+    out.sort_by_key(|p| p.line);
     out
+}
+
+/// The part a body line belongs to: the innermost one whose lines hold it.
+pub fn part_at(parts: &[Part], line: usize) -> Option<&Part> {
+    parts.iter().rev().find(|p| p.line <= line && line <= p.end_line)
 }
