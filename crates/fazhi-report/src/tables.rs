@@ -298,16 +298,8 @@ pub fn totals(ctx: &mut Ctx<'_>, tables: &[Table], year: Option<i32>) {
                     } else {
                         format!("第{}列", k + 1)
                     };
-                    ctx.push(
-                        "sum-mismatch",
-                        Severity::Error,
-                        row.line,
-                        cell.start + 1,
-                        cell.end + 1,
-                        format!("表格{column}的“{}”为{}，各行之和为{}", name, show(total), show(sum)),
-                        "核对表格的合计数和各行数字",
-                        json!({"total": total, "sum": sum, "table_line": t.rows[0].line}),
-                    );
+                    let message = format!("表格{column}的“{}”为{}，各行之和为{}", name, show(total), show(sum));
+                    sum_mismatch(ctx, t, row.line, cell, message, "核对表格的合计数和各行数字", (total, sum));
                 }
             }
         }
@@ -329,20 +321,26 @@ pub fn totals(ctx: &mut Ctx<'_>, tables: &[Table], year: Option<i32>) {
                 let sum = parts.iter().map(|j| value(row, *j)).sum::<f64>();
                 if (sum - total).abs() > 1e-9 {
                     let cell = &row.cells[k];
-                    ctx.push(
-                        "sum-mismatch",
-                        Severity::Error,
-                        row.line,
-                        cell.start + 1,
-                        cell.end + 1,
-                        format!("表格“{}”行的合计为{}，各列之和为{}", label(row), show(total), show(sum)),
-                        "核对表格的合计数和各列数字",
-                        json!({"total": total, "sum": sum, "table_line": t.rows[0].line}),
-                    );
+                    let message = format!("表格“{}”行的合计为{}，各列之和为{}", label(row), show(total), show(sum));
+                    sum_mismatch(ctx, t, row.line, cell, message, "核对表格的合计数和各列数字", (total, sum));
                 }
             }
         }
     }
+}
+
+/// A total cell that is not the sum it stands for.
+fn sum_mismatch(
+    ctx: &mut Ctx<'_>,
+    t: &Table,
+    line: usize,
+    cell: &Cell,
+    message: String,
+    hint: &str,
+    (total, sum): (f64, f64),
+) {
+    let data = json!({"total": total, "sum": sum, "table_line": t.rows[0].line});
+    ctx.push("sum-mismatch", Severity::Error, line, cell.start + 1, cell.end + 1, message, hint, data);
 }
 
 fn show(v: f64) -> String {
