@@ -10,7 +10,7 @@ use crate::numerals::{Qualifier, is_numeral_char, parse_number};
 use crate::structure::chars;
 
 /// Measure words, longest first so 件次 wins over 件.
-const UNITS: [&str; 19] = [
+pub(crate) const UNITS: [&str; 19] = [
     "件次", "人次", "场次", "%", "％", "次", "件", "起", "名", "人", "个", "份", "条", "块", "场", "项", "家", "本",
     "期",
 ];
@@ -299,7 +299,8 @@ pub const REPORT_ONLY: &[(&str, &str)] = &[
 ];
 
 /// Words before a figure that make it something other than the year's count: a rate of
-/// recurrence (每季度1次), a part of the year (一季度5场次, 3月15日…1场次), a change (较上年增加5起).
+/// recurrence (每季度1次), a part of the year (一季度5场次, 3月15日…1场次), a change (较上年增加5起),
+/// the year before's (上年同期30起).
 const NOT_THE_YEARS: [&str; 15] = [
     "每",
     "季度",
@@ -307,10 +308,10 @@ const NOT_THE_YEARS: [&str; 15] = [
     "月份",
     "同比",
     "环比",
-    "较上年",
-    "较去年",
-    "比上年",
-    "比去年",
+    "上年",
+    "去年",
+    "前年",
+    "上一年",
     "增加",
     "减少",
     "增长",
@@ -586,10 +587,8 @@ pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Fi
         };
         let mut j = i + used;
         // A range (1-2名, 3至5次) is not one figure.
-        let range_before =
-            i >= 2 && matches!(c[i - 1], '-' | '－' | '~' | '～' | '至' | '—') && c[i - 2].is_ascii_digit();
-        let range_after =
-            j + 1 < c.len() && matches!(c[j], '-' | '－' | '~' | '～' | '至' | '—') && is_numeral_char(c[j + 1]);
+        let range_before = i >= 2 && crate::punctuation::is_range_mark(c[i - 1]) && c[i - 2].is_ascii_digit();
+        let range_after = j + 1 < c.len() && crate::punctuation::is_range_mark(c[j]) && is_numeral_char(c[j + 1]);
         let mut qualifier = Qualifier::Exact;
         if j < c.len() && matches!(c[j], '余' | '多') {
             qualifier = Qualifier::AtLeast;

@@ -60,12 +60,10 @@ pub fn check_text(file: &str, text: &str) -> Report {
         .iter()
         .enumerate()
         .filter_map(|(k, f)| {
-            // Another year's figure (2022年受理30起, 上年同期) is a comparison, not this year's.
+            // Another year's figure (2022年受理30起) is a comparison, not this year's (上年同期 is
+            // left out by the classifier).
             f.id?;
-            let local = f.local();
-            let other_year = structure::years_in(local).iter().any(|y| Some(*y) != st.year)
-                || ["上年", "去年", "前年", "上一年"].iter().any(|w| local.contains(w));
-            if other_year {
+            if structure::years_in(f.local()).iter().any(|y| Some(*y) != st.year) {
                 return None;
             }
             let mut i = indicators::to_indicator(f, part_of(f.line))?;

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use crate::model::{Part, PartKind, Severity};
+use crate::punctuation::is_range_mark;
 use crate::rules::Ctx;
 use crate::structure::{Structure, years_in};
 
@@ -54,8 +55,7 @@ fn period_after(c: &[char], from: usize) -> Option<(i32, i32, usize)> {
     if c.get(j) == Some(&'年') {
         j += 1;
     }
-    let dashes =
-        c[j..].iter().take_while(|x| matches!(x, '—' | '–' | '-' | '－' | '~' | '～' | '至' | '―' | '─')).count();
+    let dashes = c[j..].iter().take_while(|x| is_range_mark(**x)).count();
     if dashes == 0 {
         return None;
     }
@@ -112,13 +112,13 @@ const PARTIAL: [&str; 9] =
 /// part's heading; and a partial span stated for the year's figures in the body (前三季度, 1—9月).
 pub fn partial_period(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
     let first_part = parts.iter().map(|p| p.line).min().unwrap_or(st.body_end + 1);
-    let mut framing: Vec<usize> = st.title_line.into_iter().collect();
-    framing.extend(st.body_start.max(1)..first_part.min(st.body_end + 1));
-    framing.extend(parts.iter().map(|p| p.line));
+    let opening = st.body_start.max(1)..first_part.min(st.body_end + 1);
+    let framing =
+        |line: usize| st.title_line == Some(line) || opening.contains(&line) || parts.iter().any(|p| p.line == line);
     let (lines, chars) = (ctx.lines, ctx.chars);
     for line in 1..=lines.len() {
         let text = &lines[line - 1];
-        let in_framing = framing.contains(&line);
+        let in_framing = framing(line);
         // The plan speaks of next year's quarters.
         if !in_framing && crate::structure::part_at(parts, line).is_some_and(|p| p.covers(PartKind::Plan)) {
             continue;
@@ -153,7 +153,7 @@ fn months_span(c: &[char]) -> Option<(usize, usize)> {
         if c[i] != '1' || (i > 0 && c[i - 1].is_ascii_digit()) {
             continue;
         }
-        let dashes = c[i + 1..].iter().take_while(|x| matches!(x, '—' | '–' | '-' | '－' | '~' | '～' | '至')).count();
+        let dashes = c[i + 1..].iter().take_while(|x| is_range_mark(**x)).count();
         if dashes == 0 {
             continue;
         }

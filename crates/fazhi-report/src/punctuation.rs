@@ -33,6 +33,11 @@ pub fn normalized(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A mark between the two ends of a range: 2021—2025, 1-9月, 3至5次, 1～2名.
+pub fn is_range_mark(c: char) -> bool {
+    matches!(c, '—' | '–' | '―' | '─' | '-' | '－' | '~' | '～' | '至')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -332,7 +332,7 @@ pub fn subsection_as_part(heading: &str) -> Option<PartKind> {
 /// A line after the date of an official document: its publication note, copies, contact, annex.
 fn is_trailer(line: &str) -> bool {
     let t = line.trim().trim_start_matches(['（', '(']);
-    ["此件", "抄送", "联系人", "印发", "公开方式", "公开属性"].iter().any(|w| t.starts_with(w))
+    (["此件", "抄送", "联系人", "印发", "公开方式", "公开属性"].iter().any(|w| t.starts_with(w)) || t.ends_with("印发"))
         && t.chars().count() <= 80
 }
 

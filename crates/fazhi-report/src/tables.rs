@@ -5,6 +5,7 @@
 
 use serde_json::json;
 
+use crate::indicators::UNITS;
 use crate::model::Severity;
 use crate::numerals::parse_number;
 use crate::rules::Ctx;
@@ -99,7 +100,7 @@ pub fn find(lines: &[String], chars: &[Vec<char>]) -> Vec<Table> {
 /// A cell's number and the measure word written with it: `40`, `40起`, `1,200`, `—` (none, 0).
 fn number_of(cell: &str) -> Option<(f64, Option<&'static str>)> {
     let t = cell.trim();
-    if matches!(t, "—" | "-" | "－" | "/" | "／" | "无" | "——") {
+    if is_none_mark(t) {
         return Some((0.0, None));
     }
     let c: Vec<char> = t.chars().collect();
@@ -112,8 +113,10 @@ fn number_of(cell: &str) -> Option<(f64, Option<&'static str>)> {
     UNITS.iter().find(|u| rest == **u).map(|u| (value, Some(*u)))
 }
 
-const UNITS: [&str; 16] =
-    ["件次", "人次", "场次", "件", "起", "次", "名", "人", "个", "份", "条", "场", "项", "家", "本", "%"];
+/// A cell that says "none": it counts 0 in a sum and states no figure.
+fn is_none_mark(cell: &str) -> bool {
+    matches!(cell, "—" | "——" | "-" | "－" | "/" | "／" | "无")
+}
 
 /// The measure word a header or label gives in brackets or as 件数: 数量（件）, 受理(起), 单位：件, 人数.
 fn unit_named(words: &str) -> Option<&'static str> {
@@ -209,7 +212,7 @@ pub fn phrases(tables: &[Table], year: Option<i32>) -> Vec<Phrase> {
                 }
                 let other_year = years_in(header).first().is_some_and(|y| Some(*y) != year);
                 let Some((value, own_unit)) = number_of(&cell.text) else { continue };
-                if other_year || cell.text.trim().chars().all(|c| !c.is_ascii_digit() && !c.is_numeric()) {
+                if other_year || is_none_mark(cell.text.trim()) {
                     continue;
                 }
                 let unit = own_unit
@@ -224,10 +227,9 @@ pub fn phrases(tables: &[Table], year: Option<i32>) -> Vec<Phrase> {
                 // The shorter words first, a header's first when as long: 受理 + 矛盾纠纷, 受理 + 来信.
                 let (first, second) = if h.chars().count() <= l.chars().count() { (h, l) } else { (l, h) };
                 let caption = t.caption.as_deref().unwrap_or("");
-                let number = if value.fract() == 0.0 { format!("{}", value as i64) } else { format!("{value}") };
                 out.push(Phrase {
                     line: row.line,
-                    text: format!("{caption}，{first}{second}{number}{unit}。"),
+                    text: format!("{caption}，{first}{second}{}{unit}。", show(value)),
                     start: cell.start,
                     end: cell.end,
                     total: is_total(label),

@@ -353,7 +353,7 @@ fn parts_numbered_as_departments_number_them() {
 
 #[test]
 fn notes_after_the_date_are_not_the_end_of_the_report() {
-    let text = format!("{STREET}（此件公开发布）\n");
+    let text = format!("{STREET}（此件公开发布）\n示范区青石街道党政办公室 2024年1月12日印发\n");
     let r = check(&text);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     assert_eq!(r.signature.and_then(|s| s.date).as_deref(), Some("2024-01"));
