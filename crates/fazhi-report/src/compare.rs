@@ -24,13 +24,7 @@ impl Column {
         let mut parts = BTreeMap::new();
         for p in &r.parts {
             for kind in std::iter::once(p.kind).chain(p.also.iter().copied()) {
-                parts.entry(kind).or_insert_with(|| {
-                    format!(
-                        "{}{}",
-                        p.number.as_deref().map(|n| format!("{n}、")).unwrap_or_else(|| "（无编号）".into()),
-                        p.heading
-                    )
-                });
+                parts.entry(kind).or_insert_with(|| p.heading_as_written());
             }
         }
         Column {

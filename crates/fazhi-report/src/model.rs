@@ -66,6 +66,26 @@ impl Part {
     pub fn covers(&self, kind: PartKind) -> bool {
         self.kind == kind || self.also.contains(&kind)
     }
+
+    /// The statutory parts the heading stands for: 存在的不足和原因、下一年度主要安排.
+    pub fn kinds_label(&self) -> String {
+        std::iter::once(self.kind).chain(self.also.iter().copied()).map(PartKind::label).collect::<Vec<_>>().join("、")
+    }
+
+    /// The number as the report writes it: 三 for a part, （三） for a part written as a
+    /// subsection of another.
+    pub fn number_as_written(&self) -> Option<String> {
+        self.number.as_ref().map(|n| if self.inside.is_some() { format!("（{n}）") } else { n.clone() })
+    }
+
+    /// The heading with its number as written: 三、…, （三）…, （无编号）….
+    pub fn heading_as_written(&self) -> String {
+        match (self.number_as_written(), self.inside) {
+            (Some(n), Some(_)) => format!("{n}{}", self.heading),
+            (Some(n), None) => format!("{n}、{}", self.heading),
+            (None, _) => format!("（无编号）{}", self.heading),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -60,7 +60,14 @@ fn period_after(c: &[char], from: usize) -> Option<(i32, i32, usize)> {
         return None;
     }
     let end = digits(j + dashes)?;
-    Some((start, end, j + dashes + 4))
+    // The span covers the period as written, 年 and the closing bracket with it.
+    let mut after = j + dashes + 4;
+    for closing in ['年', '）', '〉', '>'] {
+        if c.get(after) == Some(&closing) {
+            after += 1;
+        }
+    }
+    Some((start, end, after))
 }
 
 /// 法治政府建设实施纲要 with a period it never had (2022—2025), or the outline of other years than

@@ -92,8 +92,8 @@ pub fn html_page(reports: &[Report], failures: &[String]) -> String {
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                p.kind.label(),
-                esc(p.number.as_deref().unwrap_or("—")),
+                p.kinds_label(),
+                esc(p.number_as_written().as_deref().unwrap_or("—")),
                 esc(&p.heading),
                 p.line
             );

@@ -153,6 +153,9 @@ fn the_outline_cited_with_a_wrong_period() {
         let r = check(&text);
         let d = r.diagnostics.iter().find(|d| d.rule == "outline-period").unwrap_or_else(|| panic!("{wrong}"));
         assert_eq!((d.line, d.severity), (3, Severity::Warning));
+        // The span ends with the period as written, 年 and bracket included.
+        let marked: String = r.lines[2].chars().skip(d.column - 1).take(d.end_column - d.column).collect();
+        assert_eq!(marked, format!("法治政府建设实施纲要{wrong}"), "{wrong}");
     }
     // The 2015—2020 outline in a 2023 report is the wrong one for its year; in a 2019 report, right.
     assert!(fires(&variant("（2021—2025年）", "（2015—2020年）"), "outline-period"));
@@ -264,7 +267,13 @@ fn the_leaders_part_written_inside_part_one_is_present_but_misplaced() {
     let d = r.diagnostics.iter().find(|d| d.rule == "misplaced-part").expect("fires");
     assert_eq!((d.line, d.severity), (7, Severity::Warning));
     assert!(d.message.contains("第三部分") && d.message.contains("第4行"), "{}", d.message);
-    assert_eq!(r.parts.iter().find(|p| p.kind == PartKind::Leaders).and_then(|p| p.inside), Some(4));
+    let leaders = r.parts.iter().find(|p| p.kind == PartKind::Leaders).expect("found");
+    assert_eq!(leaders.inside, Some(4));
+    assert_eq!(
+        leaders.heading_as_written(),
+        "（二）党政主要负责人履行推进法治建设第一责任人职责情况",
+        "its number as written"
+    );
     // Figures after the nested section are part one's again.
     assert_eq!(
         r.indicators.iter().find(|i| i.id == "disputes.received").and_then(|i| i.part),
@@ -284,6 +293,7 @@ fn two_parts_under_one_heading_are_both_present() {
     let d = r.diagnostics.iter().find(|d| d.rule == "merged-parts").expect("fires");
     assert!(d.message.contains("第二部分") && d.message.contains("第四部分"), "{}", d.message);
     assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(r.parts[1].kinds_label(), "存在的不足和原因、下一年度主要安排");
     // 2024年主要工作安排 is one part, the plan.
     let plan = check(&variant("四、下步打算", "四、2024年主要工作安排"));
     assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
