@@ -510,7 +510,7 @@ pub fn classify(f: &Figure) -> Option<&'static str> {
 }
 
 /// The characters begin with the word.
-fn starts_with(c: &[char], word: &str) -> bool {
+pub(crate) fn starts_with(c: &[char], word: &str) -> bool {
     let mut rest = c.iter();
     word.chars().all(|w| rest.next() == Some(&w))
 }

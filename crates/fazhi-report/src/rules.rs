@@ -650,10 +650,7 @@ pub fn impossible_statements(ctx: &mut Ctx<'_>) {
             if !c[col - 1].is_ascii_digit() {
                 continue;
             }
-            let Some(unit) = COUNT_UNITS.iter().find(|u| {
-                let mut rest = c[col..].iter();
-                u.chars().all(|w| rest.next() == Some(&w))
-            }) else {
+            let Some(unit) = COUNT_UNITS.iter().find(|u| crate::indicators::starts_with(&c[col..], u)) else {
                 continue;
             };
             let Some((start, n)) = number_before(c, col) else { continue };
