@@ -380,7 +380,7 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
                     span = 1;
                 }
                 "w:gridSpan" if table_depth == 1 => {
-                    span = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
+                    span = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
                 }
                 _ => {}
             },
@@ -419,8 +419,11 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
                     }
                 }
                 "w:tc" if table_depth == 1 => {
+                    // A cell spanning columns keeps its place in each; the padding stops at the
+                    // widest table read as one, so a crafted span cannot multiply the text.
+                    let room = crate::tables::MAX_COLUMNS.saturating_sub(row.len() + 1);
                     row.push(std::mem::take(&mut cell));
-                    row.extend(std::iter::repeat_n(String::new(), span - 1));
+                    row.extend(std::iter::repeat_n(String::new(), (span - 1).min(room)));
                 }
                 "w:tr" if table_depth == 1 => {
                     out.push_str(&row.join(&crate::tables::CELL_SEPARATOR.to_string()));

@@ -14,6 +14,12 @@ use crate::structure::years_in;
 /// What separates the cells of a table row in a report's text.
 pub const CELL_SEPARATOR: char = '｜';
 
+/// The largest table read as a table: a report's tables have tens of rows and a few columns.
+/// A larger run of rows is read as text, so a crafted file cannot turn each of millions of cells
+/// into a phrase with the caption copied into it.
+pub const MAX_ROWS: usize = 500;
+pub const MAX_COLUMNS: usize = 64;
+
 /// One table: its rows' line numbers and each row's cells as character ranges of the line.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -81,7 +87,7 @@ pub fn find(lines: &[String], chars: &[Vec<char>]) -> Vec<Table> {
         while j < lines.len() && lines[j].contains(CELL_SEPARATOR) && cells_of(&chars[j]).len() == width {
             j += 1;
         }
-        if j - i >= 2 && width >= 2 {
+        if j - i >= 2 && (2..=MAX_COLUMNS).contains(&width) && j - i <= MAX_ROWS {
             let rows: Vec<Row> = (i..j).map(|k| Row { line: k + 1, cells: cells_of(&chars[k]) }).collect();
             let caption = lines[..i]
                 .iter()

@@ -198,3 +198,18 @@ fn a_table_total_that_is_not_the_sum_of_its_rows_or_differs_from_the_text() {
     assert_eq!(text.len(), 1, "{text:?}");
     assert_eq!(text[0].0, "inconsistent-figure");
 }
+
+#[test]
+fn a_crafted_table_stays_within_bounds() {
+    // One row of ten thousand cells each claiming to span 64 columns: the row is padded no wider
+    // than a table read as one, and its text is no larger than the file's.
+    let cells: String = (0..10_000).map(|_| "<w:tc><w:tcPr><w:gridSpan w:val=\"64\"/></w:tcPr><w:p/></w:tc>").collect();
+    let body = format!("{}<w:tbl><w:tr>{cells}</w:tr></w:tbl>", p("示范镇2023年法治政府建设年度报告"));
+    let text = input::decode("跨列.docx", "docx", &docx(&body)).unwrap();
+    assert!(text.chars().filter(|c| *c == '｜').count() < 10_000 + fazhi_report::tables::MAX_COLUMNS, "{}", text.len());
+    // A table longer than any report's is read as text, not cell by cell.
+    let rows: String = (0..=fazhi_report::tables::MAX_ROWS).map(|k| row(&["来信", &k.to_string()])).collect();
+    let long = format!("{}{}<w:tbl>{rows}</w:tbl>", p("示范镇2023年法治政府建设年度报告"), p("表1 信访情况（件）"));
+    let r = fazhi_report::check_text("长表.docx", &input::decode("长表.docx", "docx", &docx(&long)).unwrap());
+    assert!(!r.indicators.iter().any(|i| i.id == "petitions.letters"), "{:?}", r.indicators.len());
+}
