@@ -14,6 +14,15 @@ pub(crate) const UNITS: [&str; 19] = [
     "件次", "人次", "场次", "%", "％", "次", "件", "起", "名", "人", "个", "份", "条", "块", "场", "项", "家", "本",
     "期",
 ];
+/// Whether a character can start one of [`UNITS`]: most characters after a number start none, and
+/// one `match` says so before the units are compared (a test keeps the two lists together).
+fn starts_a_unit(c: char) -> bool {
+    matches!(
+        c,
+        '件' | '人' | '场' | '%' | '％' | '次' | '起' | '名' | '个' | '份' | '条' | '块' | '项' | '家' | '本' | '期'
+    )
+}
+
 /// Ends of a clause. A `match`, not `str::contains`: the latter is a UTF-8 substring search, slow
 /// for Chinese punctuation, and it runs for every character scanned around every figure.
 fn is_strong(c: char) -> bool {
@@ -515,13 +524,22 @@ pub(crate) fn starts_with(c: &[char], word: &str) -> bool {
     word.chars().all(|w| rest.next() == Some(&w))
 }
 
+/// The character at `i` stands inside quotation marks or a title's brackets: more open before it
+/// than close, counted in one pass for the three kinds.
 fn quoted(c: &[char], i: usize) -> bool {
-    let count = |open: char, close: char| {
-        let o = c[..i].iter().filter(|x| **x == open).count();
-        let cl = c[..i].iter().filter(|x| **x == close).count();
-        o > cl
-    };
-    count('“', '”') || count('《', '》') || count('「', '」')
+    let mut open = [0i32; 3];
+    for x in &c[..i] {
+        match x {
+            '“' => open[0] += 1,
+            '”' => open[0] -= 1,
+            '《' => open[1] += 1,
+            '》' => open[1] -= 1,
+            '「' => open[2] += 1,
+            '」' => open[2] -= 1,
+            _ => {}
+        }
+    }
+    open.iter().any(|n| *n > 0)
 }
 
 /// Meetings only an ordinal names (十三次党代会, 六次全会), and those an ordinal names within a
@@ -555,14 +573,14 @@ pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Fi
     let byte_at = std::cell::OnceCell::new();
     let byte_at = || -> &Vec<usize> {
         byte_at.get_or_init(|| {
-            c.iter()
-                .scan(0usize, |b, ch| {
-                    let at = *b;
-                    *b += ch.len_utf8();
-                    Some(at)
-                })
-                .chain(std::iter::once(text.len()))
-                .collect()
+            let mut at = Vec::with_capacity(c.len() + 1);
+            let mut byte = 0;
+            for ch in c {
+                at.push(byte);
+                byte += ch.len_utf8();
+            }
+            at.push(text.len());
+            at
         })
     };
     let trimmed = |from: usize, to: usize| -> Range<usize> {
@@ -598,7 +616,8 @@ pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Fi
         while j < c.len() && c[j].is_whitespace() {
             j += 1;
         }
-        let Some(unit) = UNITS.iter().find(|u| starts_with(&c[j..], u)) else {
+        let may_be_unit = c.get(j).copied().is_some_and(starts_a_unit);
+        let Some(unit) = UNITS.iter().find(|u| may_be_unit && starts_with(&c[j..], u)) else {
             i += used;
             continue;
         };
@@ -664,7 +683,9 @@ pub fn figures_in_chars<'a>(line_no: usize, text: &'a str, c: &[char]) -> Vec<Fi
         i = k.max(i + 1);
     }
     // 全覆盖 states a rate of 100 %.
-    for (byte, _) in text.match_indices("全覆盖") {
+    let coverage: Vec<usize> =
+        if text.contains('覆') { text.match_indices("全覆盖").map(|(byte, _)| byte).collect() } else { Vec::new() };
+    for byte in coverage {
         let at = text[..byte].chars().count();
         let strong_start = c[..at].iter().rposition(|x| is_strong(*x)).map(|p| p + 1).unwrap_or(0);
         let strong_end = c[at..].iter().position(|x| is_strong(*x)).map(|p| p + at).unwrap_or(c.len());
@@ -728,6 +749,13 @@ pub fn to_indicator(f: &Figure, part: Option<PartKind>) -> Option<Indicator> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unit_starts_with_a_unit_start() {
+        for unit in UNITS {
+            assert!(starts_a_unit(unit.chars().next().unwrap()), "{unit}");
+        }
+    }
 
     fn ids(line: &str) -> Vec<(Option<&'static str>, f64, &'static str)> {
         figures_in_line(1, line).into_iter().map(|f| (f.id, f.value, f.unit)).collect()

@@ -25,12 +25,13 @@ pub use model::{Diagnostic, Indicator, Part, PartKind, Report, Severity, Signatu
 
 /// Checks the text of one report.
 pub fn check_text(file: &str, text: &str) -> Report {
-    let original: Vec<String> =
-        text.trim_start_matches('\u{feff}').lines().map(|l| l.trim_end_matches('\r').to_owned()).collect();
+    let text = text.trim_start_matches('\u{feff}');
+    let original: Vec<String> = text.lines().map(|l| l.trim_end_matches('\r').to_owned()).collect();
     // The rules read half-width punctuation and full-width digits as the report means them; the
     // report keeps its own lines, and columns stay the same (one character for one).
-    let lines: Vec<String> = original.iter().map(|l| punctuation::normalized(l).into_owned()).collect();
-    let line_chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    let meant = punctuation::MeantLines::of(&original);
+    let lines: Vec<&str> = meant.lines.iter().map(|l| l.as_ref()).collect();
+    let line_chars = meant.chars();
     let mut st = structure::parse(&lines, &line_chars);
     let (unnumbered_parts, unnumbered_subs) = rules::unnumbered_headings(&st, &lines);
     st.parts = structure::parts(&st, &lines, &unnumbered_parts);
@@ -42,7 +43,7 @@ pub fn check_text(file: &str, text: &str) -> Report {
         if part_of(line) == Some(PartKind::Plan) || st.in_table(line) {
             continue;
         }
-        figures.extend(indicators::figures_in_chars(line, &lines[line - 1], &line_chars[line - 1]));
+        figures.extend(indicators::figures_in_chars(line, lines[line - 1], line_chars[line - 1]));
     }
     // A table's counts, each read as the phrase its row and column make, pointing at its cell.
     let phrases: Vec<tables::Phrase> =
@@ -73,7 +74,7 @@ pub fn check_text(file: &str, text: &str) -> Report {
         .collect();
     found.sort_by_key(|i| (i.line, i.column));
 
-    let mut ctx = rules::Ctx { raw: &original, lines: &lines, chars: &line_chars, out: Vec::new() };
+    let mut ctx = rules::Ctx { text, raw: &original, lines: &lines, chars: &line_chars, out: Vec::new() };
     rules::title_and_signature(&mut ctx, &st);
     rules::parts_present(&mut ctx, &st, &st.parts);
     rules::numbering(&mut ctx, &st, &unnumbered_parts, &unnumbered_subs);

@@ -58,31 +58,94 @@ pub const FIXED_NAMES: &[FixedName] = &[
     FixedName { right: "法治督察", wrong: &["法治督查"] },
 ];
 
-static FINDER: std::sync::LazyLock<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> = std::sync::LazyLock::new(|| {
-    let mut patterns = Vec::new();
-    let mut of = Vec::new();
+/// Each wrong form is found by its anchor: the first pair of its characters that no right form
+/// holds (督查 in …督查工作规定, 设纲 in 法治政府建设纲要, 制政 in 法制政府…), or failing that one
+/// its own right form does not hold. A search for the whole forms would stop at every 法治政府建设
+/// of a report, which is about nothing else; pairs are told apart in one step by a bit set, and
+/// the rare pair that is an anchor is compared with the forms around it.
+struct Anchors {
+    bits: Vec<u64>,
+    /// For each anchor pair, the forms that hold it.
+    forms: std::collections::HashMap<(char, char), Vec<AnchoredForm>>,
+}
+
+struct AnchoredForm {
+    /// Its entry in `FIXED_NAMES` and its place among the entry's wrong forms.
+    entry: usize,
+    wrong: usize,
+    chars: Vec<char>,
+    /// The anchor's place among its characters.
+    anchor: usize,
+}
+
+const PAIR_SLOTS: usize = 1 << 16;
+
+fn slot(a: char, b: char) -> usize {
+    ((a as u32).wrapping_mul(0x9E37_79B9) ^ b as u32) as usize % PAIR_SLOTS
+}
+
+/// The place of a wrong form's anchor among its characters.
+fn anchor_of(wrong: &[char], right: &str) -> usize {
+    let pair = |k: usize| -> String { wrong[k..k + 2].iter().collect() };
+    let pairs = 0..wrong.len().saturating_sub(1);
+    pairs
+        .clone()
+        .find(|k| !FIXED_NAMES.iter().any(|n| n.right.contains(&pair(*k))))
+        .or_else(|| pairs.clone().find(|k| !right.contains(&pair(*k))))
+        .unwrap_or(0)
+}
+
+static ANCHORS: std::sync::LazyLock<Anchors> = std::sync::LazyLock::new(|| {
+    let mut anchors = Anchors { bits: vec![0; PAIR_SLOTS / 64], forms: Default::default() };
     for (n, name) in FIXED_NAMES.iter().enumerate() {
         for (w, wrong) in name.wrong.iter().enumerate() {
-            patterns.push(*wrong);
-            of.push((n, w));
+            let chars: Vec<char> = wrong.chars().collect();
+            let k = anchor_of(&chars, name.right);
+            let (a, b) = (chars[k], chars[k + 1]);
+            anchors.bits[slot(a, b) / 64] |= 1 << (slot(a, b) % 64);
+            anchors.forms.entry((a, b)).or_default().push(AnchoredForm { entry: n, wrong: w, chars, anchor: k });
         }
     }
-    let finder = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(patterns)
-        .expect("valid fixed names");
-    (finder, of)
+    anchors
 });
+
+/// The wrong forms in a line, leftmost first and the longest where two start together, none
+/// overlapping another: (column from 0, entry, wrong form).
+fn wrong_forms(c: &[char]) -> Vec<(usize, usize, usize)> {
+    let anchors = &*ANCHORS;
+    let mut found: Vec<(usize, std::cmp::Reverse<usize>, usize, usize)> = Vec::new();
+    let bits: &[u64; PAIR_SLOTS / 64] = anchors.bits.as_slice().try_into().expect("one bit a slot");
+    for (i, pair) in c.windows(2).enumerate() {
+        let s = slot(pair[0], pair[1]);
+        if bits[s / 64] & (1 << (s % 64)) == 0 {
+            continue;
+        }
+        for form in anchors.forms.get(&(pair[0], pair[1])).into_iter().flatten() {
+            if let Some(start) = i.checked_sub(form.anchor)
+                && c[start..].starts_with(&form.chars)
+            {
+                found.push((start, std::cmp::Reverse(form.chars.len()), form.entry, form.wrong));
+            }
+        }
+    }
+    found.sort_unstable();
+    let mut out = Vec::new();
+    let mut end = 0;
+    for (start, std::cmp::Reverse(len), n, w) in found {
+        if start >= end {
+            end = start + len;
+            out.push((start, n, w));
+        }
+    }
+    out
+}
 
 /// A hint at each near miss of a fixed name, with the right form.
 pub fn fixed_names(ctx: &mut Ctx<'_>) {
-    let (finder, of) = &*FINDER;
-    let lines = ctx.lines;
-    for (line, text) in (1..).zip(lines) {
-        for m in finder.find_iter(text.as_str()) {
-            let (n, w) = of[m.pattern().as_usize()];
+    // No name holds a character the rules read otherwise (crate::punctuation).
+    for (line, c) in (1..).zip(ctx.chars) {
+        for (at, n, w) in wrong_forms(c) {
             let (name, wrong) = (&FIXED_NAMES[n], FIXED_NAMES[n].wrong[w]);
-            let at = text[..m.start()].chars().count();
             ctx.push(
                 "fixed-name",
                 Severity::Info,
@@ -94,5 +157,38 @@ pub fn fixed_names(ctx: &mut Ctx<'_>) {
                 json!({"found": wrong, "expected": name.right}),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wrong_form_is_written_as_the_rules_read_it() {
+        // The forms are compared with a line's characters after crate::punctuation has read them.
+        for wrong in FIXED_NAMES.iter().flat_map(|n| n.wrong.iter()) {
+            let mut c: Vec<char> = wrong.chars().collect();
+            assert!(!crate::punctuation::read_as_meant(&mut c), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn anchors_are_what_makes_a_form_wrong() {
+        let anchor = |wrong: &str, right: &str| -> String {
+            let c: Vec<char> = wrong.chars().collect();
+            let k = anchor_of(&c, right);
+            c[k..k + 2].iter().collect()
+        };
+        assert_eq!(anchor("法治政府建设与责任落实督查工作规定", "法治政府建设与责任落实督察工作规定"), "督查");
+        assert_eq!(anchor("法治政府建设纲要", "法治政府建设实施纲要"), "设纲");
+        // 法制 is right in 法制审核: the anchor of 法制政府… is the pair after it.
+        assert_eq!(anchor("法制政府建设实施纲要", "法治政府建设实施纲要"), "制政");
+        // Every wrong form is found where it stands, and the longer of two that start together.
+        let text: Vec<char> =
+            "学习《法治政府建设纲要》，落实推进法治建设第一负责人，再学法治政府建设纲要。".chars().collect();
+        let found: Vec<(usize, &str)> =
+            wrong_forms(&text).iter().map(|(at, n, w)| (*at, FIXED_NAMES[*n].wrong[*w])).collect();
+        assert_eq!(found, [(3, "法治政府建设纲要"), (15, "推进法治建设第一负责人"), (29, "法治政府建设纲要")]);
     }
 }

@@ -73,12 +73,12 @@ fn period_after(c: &[char], from: usize) -> Option<(i32, i32, usize)> {
 /// 法治政府建设实施纲要 with a period it never had (2022—2025), or the outline of other years than
 /// the report's (a 2023 report implementing the 2015—2020 outline).
 pub fn outline_period(ctx: &mut Ctx<'_>, st: &Structure) {
-    let (lines, chars) = (ctx.lines, ctx.chars);
+    static OUTLINE: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new([OUTLINE_NAME]).expect("valid name"));
     let name_len = OUTLINE_NAME.chars().count();
-    for (line, text) in (1..).zip(lines) {
-        for byte in memchr::memmem::find_iter(text.as_bytes(), OUTLINE_NAME.as_bytes()) {
-            let at = text[..byte].chars().count();
-            let c = &chars[line - 1];
+    for (line, column, _) in ctx.places(OUTLINE.find_iter(ctx.text).map(|m| (m.start(), 0))) {
+        {
+            let (text, c, at) = (&ctx.lines[line - 1], &ctx.chars[line - 1], column - 1);
             let Some((from, to, end)) = period_after(c, at + name_len) else { continue };
             let known = OUTLINE_PERIODS.contains(&(from, to));
             let message = if !known {
@@ -125,20 +125,23 @@ pub fn partial_period(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
     let (lines, chars) = (ctx.lines, ctx.chars);
     for line in 1..=lines.len() {
         let text = &lines[line - 1];
+        // Most lines hold no 季 or 半 and no 月: a search for one character rules them out.
+        let (quarter, month) = (text.contains('季') || text.contains('半'), text.contains('月'));
+        if !quarter && !month {
+            continue;
+        }
         let in_framing = framing(line);
         // The plan speaks of next year's quarters.
         if !in_framing && crate::structure::part_at(parts, line).is_some_and(|p| p.covers(PartKind::Plan)) {
             continue;
         }
         let words: &[&str] = if in_framing { &PARTIAL } else { &["前三季度"] };
-        // Most lines hold no 季 or 半 and no 月: one byte search each rules them out.
-        let has = |w: &str| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some();
-        let word = if has("季") || has("半年") {
+        let word = if quarter {
             words.iter().filter_map(|w| text.find(w).map(|b| (text[..b].chars().count(), w.chars().count()))).min()
         } else {
             None
         };
-        let span = || if has("月") { months_span(&chars[line - 1]) } else { None };
+        let span = || if month { months_span(chars[line - 1]) } else { None };
         let Some((at, len)) = word.or_else(span) else { continue };
         let span: String = chars[line - 1][at..at + len].iter().collect();
         ctx.push(

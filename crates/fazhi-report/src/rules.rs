@@ -8,19 +8,39 @@ use serde_json::json;
 use crate::indicators::Figure;
 use crate::model::{Diagnostic, Indicator, Part, PartKind, Severity};
 use crate::numerals::{Qualifier, to_chinese};
-use crate::structure::{Heading, Structure, chars, classify, years_in};
+use crate::structure::{Heading, Structure, classify, years_in};
 
 pub struct Ctx<'a> {
+    /// The report's text as one string, for a word searched once over all of it: its lines are
+    /// [`Ctx::raw`], split at `\n` with a trailing `\r` left off.
+    pub text: &'a str,
     /// The lines as the report wrote them, for rules about the characters themselves (debris).
     pub raw: &'a [String],
     /// The lines with punctuation read as meant (crate::punctuation), for every other rule.
-    pub lines: &'a [String],
+    pub lines: &'a [&'a str],
     /// Each line split into characters once, for every rule to share.
-    pub chars: &'a [Vec<char>],
+    pub chars: &'a [&'a [char]],
     pub out: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
+    /// Where each match in the whole text stands, given as (byte offset, pattern) in ascending
+    /// order: its line (from 1), the column of its first character (from 1) and the pattern. A rule
+    /// searches the report once instead of once per line; a pattern never holds a line break.
+    pub(crate) fn places(&self, matches: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize, usize)> {
+        let (mut line, mut line_start, mut counted) = (1usize, 0usize, 0usize);
+        let mut out = Vec::new();
+        for (start, pattern) in matches {
+            for nl in memchr::memchr_iter(b'\n', &self.text.as_bytes()[counted..start]) {
+                line += 1;
+                line_start = counted + nl + 1;
+            }
+            counted = start;
+            out.push((line, self.text[line_start..start].chars().count() + 1, pattern));
+        }
+        out
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn push(
         &mut self,
@@ -52,7 +72,7 @@ impl Ctx<'_> {
 
     /// Column span of the line's text without leading and trailing blanks.
     pub(crate) fn text_span(&self, line: usize) -> (usize, usize) {
-        let l = self.lines.get(line.wrapping_sub(1)).map(String::as_str).unwrap_or("");
+        let l = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
         let lead = l.chars().take_while(|c| c.is_whitespace()).count();
         let len = l.trim_end().chars().count();
         (lead + 1, len.max(lead) + 1)
@@ -97,7 +117,7 @@ const CAUSE_MARKERS: [&str; 27] = [
 
 /// Lines without a number that stand where a numbered heading belongs. Returns (part-level lines,
 /// subsection-level lines).
-pub fn unnumbered_headings(st: &Structure, lines: &[String]) -> (Vec<usize>, Vec<usize>) {
+pub fn unnumbered_headings(st: &Structure, lines: &[&str]) -> (Vec<usize>, Vec<usize>) {
     let mut parts = Vec::new();
     let mut subsections = Vec::new();
     let mut title_only_sub_seen = false;
@@ -298,8 +318,10 @@ pub fn parts_present(ctx: &mut Ctx<'_>, st: &Structure, parts: &[Part]) {
             );
         }
         if p.covers(PartKind::Shortcomings) && p.also.is_empty() {
-            let body_text: String = body.iter().map(|l| ctx.lines[l - 1].as_str()).collect();
-            if !CAUSE_MARKERS.iter().any(|m| body_text.contains(m)) {
+            let body_text: String = body.iter().map(|l| ctx.lines[l - 1]).collect();
+            static CAUSES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+                std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(CAUSE_MARKERS).expect("valid markers"));
+            if !CAUSES.is_match(&body_text) {
                 let message = if p.heading.contains("原因") {
                     "标题写明“不足和原因”，正文只列了不足，没有分析原因".to_owned()
                 } else {
@@ -619,8 +641,8 @@ const COUNT_UNITS: [&str; 10] = ["场次", "人次", "件次", "件", "个", "�
 /// The number written right before `end` (a character index), in Arabic digits, if any.
 fn number_before(c: &[char], end: usize) -> Option<(usize, u64)> {
     let start = (0..end).rev().take_while(|i| c[*i].is_ascii_digit()).last()?;
-    let n: String = c[start..end].iter().collect();
-    Some((start, n.parse().ok()?))
+    let n = c[start..end].iter().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(d.to_digit(10)? as u64))?;
+    Some((start, n))
 }
 
 /// Statements no ledger can make true: “0件，均经…” says something of every one of nothing, and a
@@ -628,29 +650,31 @@ fn number_before(c: &[char], end: usize) -> Option<(usize, u64)> {
 /// it has: 辖12个村、社区).
 pub fn impossible_statements(ctx: &mut Ctx<'_>) {
     let (lines, chars) = (ctx.lines, ctx.chars);
+    let starts = |c: &[char], word: &str| crate::indicators::starts_with(c, word);
+    // Most lines hold no 辖: a byte search rules them out.
     let mut villages: Option<u64> = None;
-    for (line, text) in (1..).zip(lines) {
-        let c = &chars[line - 1];
-        for (i, _) in text.char_indices().filter(|(_, ch)| *ch == '辖') {
-            let mut at = text[..i].chars().count() + 1;
+    for (_, c) in lines.iter().zip(chars).filter(|(text, _)| text.contains('辖')) {
+        for i in (0..c.len()).filter(|i| c[*i] == '辖') {
+            let mut at = i + 1;
             while c.get(at).is_some_and(|ch| ['区', '内', '有', '共'].contains(ch)) {
                 at += 1;
             }
-            let digits: String = c[at..].iter().take_while(|ch| ch.is_ascii_digit()).collect();
-            let rest: String = c[at + digits.len()..].iter().take(3).collect();
-            if !digits.is_empty() && (rest.starts_with("个村") || rest.starts_with("个行政村")) {
-                villages = villages.or(digits.parse().ok());
+            let digits = c[at..].iter().take_while(|ch| ch.is_ascii_digit()).count();
+            if let Some((_, n)) = number_before(c, at + digits)
+                && digits > 0
+                && (starts(&c[at + digits..], "个村") || starts(&c[at + digits..], "个行政村"))
+            {
+                villages = villages.or(Some(n));
             }
         }
     }
-    for (line, text) in (1..).zip(lines) {
-        let c = &chars[line - 1];
+    for (line, c) in (1..).zip(chars) {
         for col in 1..c.len() {
             // A count's unit follows a digit; most characters follow none.
             if !c[col - 1].is_ascii_digit() {
                 continue;
             }
-            let Some(unit) = COUNT_UNITS.iter().find(|u| crate::indicators::starts_with(&c[col..], u)) else {
+            let Some(unit) = COUNT_UNITS.iter().find(|u| starts(&c[col..], u)) else {
                 continue;
             };
             let Some((start, n)) = number_before(c, col) else { continue };
@@ -658,9 +682,9 @@ pub fn impossible_statements(ctx: &mut Ctx<'_>) {
                 continue;
             }
             let after = col + unit.chars().count();
-            let tail: String = c[after..].iter().take(3).collect();
-            let tail = tail.trim_start_matches(['，', ',']);
-            if n == 0 && ["均", "全部", "都"].iter().any(|w| tail.starts_with(w)) {
+            let tail = &c[after..(after + 3).min(c.len())];
+            let tail = &tail[tail.iter().take_while(|x| matches!(x, '，' | ',')).count()..];
+            if n == 0 && ["均", "全部", "都"].iter().any(|w| starts(tail, w)) {
                 ctx.push(
                     "zero-then-all",
                     Severity::Error,
@@ -675,9 +699,8 @@ pub fn impossible_statements(ctx: &mut Ctx<'_>) {
                     serde_json::Value::Null,
                 );
             }
-            let served: String = c[after..].iter().take(6).collect();
             if *unit == "个"
-                && served.starts_with("村（社区）")
+                && starts(&c[after..], "村（社区）")
                 && let Some(has) = villages.filter(|has| n > *has)
             {
                 ctx.push(
@@ -692,7 +715,6 @@ pub fn impossible_statements(ctx: &mut Ctx<'_>) {
                 );
             }
         }
-        let _ = text;
     }
 }
 
@@ -842,8 +864,7 @@ pub fn figures(ctx: &mut Ctx<'_>, indicators: &[Indicator], all: &[Figure]) {
         {
             continue;
         }
-        let line_text = &ctx.lines[total.line - 1];
-        let c = chars(line_text);
+        let c = ctx.chars[total.line - 1];
         let sentence_end =
             c[total.end..].iter().position(|x| "。；;".contains(*x)).map(|p| p + total.end).unwrap_or(c.len());
         let between: String = c[total.end..sentence_end].iter().collect();

@@ -51,8 +51,11 @@ impl Structure {
     }
 }
 
+/// The characters of a text, in a vector sized once (collecting `chars()` grows it several times).
 pub fn chars(s: &str) -> Vec<char> {
-    s.chars().collect()
+    let mut c = Vec::with_capacity(s.chars().count());
+    c.extend(s.chars());
+    c
 }
 
 fn is_han(c: char) -> bool {
@@ -76,19 +79,16 @@ fn short_sentence_free(s: &str) -> bool {
 
 /// A 4-digit year followed by 年, anywhere in the text.
 pub fn years_in(s: &str) -> Vec<i32> {
-    let c = chars(s);
+    // Four ASCII digits and 年 are found in the bytes: no other character holds an ASCII byte.
+    let b = s.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 4 < c.len() {
-        if c[i..i + 4].iter().all(|d| d.is_ascii_digit()) && c[i + 4] == '年' && (i == 0 || !c[i - 1].is_ascii_digit())
-        {
-            let y: i32 = c[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+    for (at, _) in s.match_indices('年') {
+        let Some(i) = at.checked_sub(4) else { continue };
+        if b[i..at].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let y = b[i..at].iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
             if (1990..=2100).contains(&y) {
                 out.push(y);
             }
-            i += 5;
-        } else {
-            i += 1;
         }
     }
     out
@@ -287,26 +287,59 @@ const PART_WORDS: [(PartKind, &[&str], &[&str]); 3] = [
     ),
 ];
 
+/// Words that make a heading the leaders' part, or the part of other matters, wherever they stand.
+const LEADERS_WORDS: [&str; 3] = ["第一责任人", "第一负责人", "履行推进法治建设"];
+const OTHER_WORDS: [&str; 3] = ["其他需要报告", "其他事项", "需要报告的其他"];
+
+/// Every word [`classify_all`] looks for, in one automaton: a heading is read once, not once per
+/// word. Pattern ids run through `LEADERS_WORDS`, `OTHER_WORDS`, 主要负责人, 履行, then each of
+/// `PART_WORDS`' strong and weak lists in order.
+static HEADING_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    let mut words: Vec<&str> = LEADERS_WORDS.iter().chain(&OTHER_WORDS).copied().collect();
+    words.extend(["主要负责人", "履行"]);
+    for (_, strong, weak) in PART_WORDS {
+        words.extend(strong.iter().chain(weak.iter()));
+    }
+    assert!(words.len() <= 64, "classify_all keeps a word's place in 64 slots");
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .expect("valid heading words")
+});
+
 /// Every statutory part a heading names, the first-named first; `[Nonstandard]` when it names
 /// none. Most headings name one part; a merged heading (工作开展情况及存在的问题) names two.
 pub fn classify_all(heading: &str) -> Vec<PartKind> {
-    let h = heading;
-    if h.contains("第一责任人")
-        || h.contains("第一负责人")
-        || h.contains("履行推进法治建设")
-        || (h.contains("主要负责人") && h.contains("履行"))
-    {
+    // Where each word first stands in the heading.
+    let mut first = [usize::MAX; 64];
+    for m in HEADING_WORDS.find_overlapping_iter(heading) {
+        let at = &mut first[m.pattern().as_usize()];
+        *at = (*at).min(m.start());
+    }
+    let found_at = |id: usize| first[id] != usize::MAX;
+    let (leaders_end, other_end) = (LEADERS_WORDS.len(), LEADERS_WORDS.len() + OTHER_WORDS.len());
+    // 主要负责人 and 履行 name the leaders' part together.
+    if (0..leaders_end).any(found_at) || (found_at(other_end) && found_at(other_end + 1)) {
         return vec![PartKind::Leaders];
     }
-    if h.contains("其他需要报告") || h.contains("其他事项") || h.contains("需要报告的其他") {
+    if (leaders_end..other_end).any(found_at) {
         return vec![PartKind::Other];
     }
-    let first_at = |words: &[&str]| words.iter().filter_map(|w| h.find(w)).min();
-    let mut found: Vec<(usize, PartKind)> =
-        PART_WORDS.iter().filter_map(|(kind, strong, _)| first_at(strong).map(|at| (at, *kind))).collect();
-    if found.is_empty() {
-        found = PART_WORDS.iter().filter_map(|(kind, _, weak)| first_at(weak).map(|at| (at, *kind))).collect();
+    let mut strong_found = Vec::new();
+    let mut weak_found = Vec::new();
+    let mut id = other_end + 2;
+    for (kind, strong, weak) in PART_WORDS {
+        let first_at = |ids: std::ops::Range<usize>| ids.map(|i| first[i]).min().filter(|at| *at != usize::MAX);
+        if let Some(at) = first_at(id..id + strong.len()) {
+            strong_found.push((at, kind));
+        }
+        id += strong.len();
+        if let Some(at) = first_at(id..id + weak.len()) {
+            weak_found.push((at, kind));
+        }
+        id += weak.len();
     }
+    let mut found = if strong_found.is_empty() { weak_found } else { strong_found };
     found.sort();
     let kinds: Vec<PartKind> = found.into_iter().map(|(_, k)| k).collect();
     if kinds.is_empty() { vec![PartKind::Nonstandard] } else { kinds }
@@ -336,7 +369,7 @@ fn is_trailer(line: &str) -> bool {
         && t.chars().count() <= 80
 }
 
-pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
+pub fn parse(lines: &[&str], line_chars: &[&[char]]) -> Structure {
     let mut st = Structure::default();
     let n = lines.len();
     let non_empty: Vec<usize> = (0..n).filter(|i| !lines[*i].trim().is_empty()).collect();
@@ -348,12 +381,12 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
 
     // The end: a date line and the issuer just before (or after) it.
     // Notes an official document ends with after its date (（此件公开发布）, 抄送：…) are no body.
-    let trailers = non_empty.iter().rev().take(4).take_while(|i| is_trailer(&lines[**i])).count();
+    let trailers = non_empty.iter().rev().take(4).take_while(|i| is_trailer(lines[**i])).count();
     let ending = &non_empty[..non_empty.len() - trailers.min(non_empty.len() - 1)];
     let mut body_end = *ending.last().expect("non-empty") + 1;
     let tail: Vec<usize> = ending.iter().rev().take(3).copied().collect();
     for &i in &tail {
-        if let Some(d) = parse_date_line(&lines[i]) {
+        if let Some(d) = parse_date_line(lines[i]) {
             st.date = Some(d);
             st.date_line = Some(i + 1);
             break;
@@ -361,7 +394,7 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     }
     // The issuer: the line or two lines (a Party committee and the government signing together)
     // just before the date, or after it when the date comes first.
-    let is_org_line = |i: usize| ends_like_org(&lines[i]) && heading_of(i + 1, &lines[i]).is_none();
+    let is_org_line = |i: usize| ends_like_org(lines[i]) && heading_of(i + 1, lines[i]).is_none();
     let signers: Vec<usize> = match st.date_line {
         Some(dl) => {
             let before: Vec<usize> = non_empty
@@ -394,12 +427,12 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     }
 
     // The beginning: issuer line, title (maybe over two lines), then the preamble.
-    let first_heading = non_empty.iter().copied().find(|i| heading_of(i + 1, &lines[*i]).is_some_and(|h| h.level == 1));
+    let first_heading = non_empty.iter().copied().find(|i| heading_of(i + 1, lines[*i]).is_some_and(|h| h.level == 1));
     let front: Vec<usize> = non_empty.iter().copied().take_while(|i| Some(*i) != first_heading).take(4).collect();
     let mut idx = 0;
     let mut issuer_line = None;
     if let Some(&i) = front.first()
-        && ends_like_org(&lines[i])
+        && ends_like_org(lines[i])
         && !lines[i].contains("法治")
     {
         issuer_line = Some(i);
@@ -455,7 +488,7 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
     // Year: the title's, else the first year the report names before its first part.
     st.year = st.title.as_deref().and_then(|t| years_in(t).first().copied()).or_else(|| {
         let upto = first_heading.unwrap_or(n);
-        (0..upto.min(n)).find_map(|i| years_in(&lines[i]).first().copied())
+        (0..upto.min(n)).find_map(|i| years_in(lines[i]).first().copied())
     });
 
     // Headings of the body; a table's cells are none.
@@ -465,7 +498,7 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
         if st.in_table(i + 1) {
             continue;
         }
-        if let Some(h) = heading_of_chars(i + 1, &lines[i], line) {
+        if let Some(h) = heading_of_chars(i + 1, lines[i], line) {
             st.headings.push(h);
         }
     }
@@ -473,7 +506,7 @@ pub fn parse(lines: &[String], line_chars: &[Vec<char>]) -> Structure {
 }
 
 /// Builds the parts from the level-1 headings (and headings without a number that name a part).
-pub fn parts(st: &Structure, lines: &[String], unnumbered_parts: &[usize]) -> Vec<Part> {
+pub fn parts(st: &Structure, lines: &[&str], unnumbered_parts: &[usize]) -> Vec<Part> {
     let mut starts: Vec<(usize, Option<String>, String)> = st
         .headings
         .iter()

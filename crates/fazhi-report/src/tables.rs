@@ -74,7 +74,7 @@ fn cells_of(line: &[char]) -> Vec<Cell> {
 }
 
 /// The tables of a report: runs of two or more lines with the same number (two or more) of cells.
-pub fn find(lines: &[String], chars: &[Vec<char>]) -> Vec<Table> {
+pub fn find(lines: &[&str], chars: &[&[char]]) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -82,13 +82,13 @@ pub fn find(lines: &[String], chars: &[Vec<char>]) -> Vec<Table> {
             i += 1;
             continue;
         }
-        let width = cells_of(&chars[i]).len();
+        let width = cells_of(chars[i]).len();
         let mut j = i;
-        while j < lines.len() && lines[j].contains(CELL_SEPARATOR) && cells_of(&chars[j]).len() == width {
+        while j < lines.len() && lines[j].contains(CELL_SEPARATOR) && cells_of(chars[j]).len() == width {
             j += 1;
         }
         if j - i >= 2 && (2..=MAX_COLUMNS).contains(&width) && j - i <= MAX_ROWS {
-            let rows: Vec<Row> = (i..j).map(|k| Row { line: k + 1, cells: cells_of(&chars[k]) }).collect();
+            let rows: Vec<Row> = (i..j).map(|k| Row { line: k + 1, cells: cells_of(chars[k]) }).collect();
             let caption = lines[..i]
                 .iter()
                 .rev()

@@ -5,6 +5,11 @@
 //! - peak memory of `fazhi check` over 1,000 and 10,000 report files (it must stay flat);
 //! - `fazhi check` on one seed as a whole process.
 
+/// The engine runs here on the allocator the `fazhi` binary ships with (src/main.rs), as it runs
+/// in `fazhi check` and the server; the floor's lines are allocated by it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
