@@ -1,5 +1,6 @@
 //! Turning a file into lines of text: .txt in UTF-8 (with or without BOM), UTF-16 or GB18030;
-//! .docx with the numbers Word's automatic numbering draws; .html article bodies. Anything else,
+//! .docx with the numbers Word's automatic numbering draws; PDF and OFD pages (`pdf.rs`, `ofd.rs`);
+//! .html article bodies. Anything else,
 //! and anything damaged, is refused with a Chinese message that says what to do.
 
 use std::collections::HashMap;
@@ -8,7 +9,7 @@ use std::path::Path;
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
-/// A .docx part larger than this once unpacked is taken for a zip bomb.
+/// A .docx or OFD part larger than this once unpacked is taken for a zip bomb.
 const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +23,27 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// A report's text as read, and for a paged file (PDF, OFD) the page each line starts on; empty
+/// for the others.
+#[derive(Debug, Clone, Default)]
+pub struct ReadText {
+    pub text: String,
+    pub pages: Vec<u32>,
+}
+
+impl From<String> for ReadText {
+    fn from(text: String) -> ReadText {
+        ReadText { text, pages: Vec::new() }
+    }
+}
+
 /// Reads a file from disk; never writes to it.
 pub fn read_path(path: &Path) -> Result<String, ReadError> {
+    read_path_paged(path).map(|t| t.text)
+}
+
+/// The same, with the pages of a paged file.
+pub fn read_path_paged(path: &Path) -> Result<ReadText, ReadError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| ReadError(format!("{name}：无法读取（{e}）")))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -34,18 +54,27 @@ pub fn read_path(path: &Path) -> Result<String, ReadError> {
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError(format!("{name}：无法读取（{e}）")))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    decode(&name, &ext, &bytes)
+    decode_paged(&name, &ext, &bytes)
 }
 
 /// Decodes bytes by their content first and their extension second.
 pub fn decode(name: &str, ext: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    decode_paged(name, ext, bytes).map(|t| t.text)
+}
+
+/// The same, with the pages of a paged file.
+pub fn decode_paged(name: &str, ext: &str, bytes: &[u8]) -> Result<ReadText, ReadError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(ReadError(format!(
             "{name}：这是旧版 Word（.doc）、WPS（.wps）或已加密的文档，无法直接读取；请在 Word 或 WPS 中“另存为”.docx（不加密）后再检查"
         )));
     }
     if bytes.starts_with(b"%PDF") {
-        return Err(ReadError(format!("{name}：PDF 文件无法可靠提取正文；请提供原始的 .docx 或 .txt 文件")));
+        let (text, pages) = crate::pdf::read_pdf(name, bytes)?;
+        return Ok(ReadText { text, pages });
+    }
+    if ext == "pdf" {
+        return Err(ReadError(format!("{name}：扩展名是 .pdf，但文件内容不是 PDF；请确认文件是否正确")));
     }
     if bytes.starts_with(&[0x89, b'P', b'N', b'G'])
         || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
@@ -53,20 +82,22 @@ pub fn decode(name: &str, ext: &str, bytes: &[u8]) -> Result<String, ReadError> 
     {
         return Err(ReadError(format!("{name}：这是图片，不是文字报告；请提供 .docx 或 .txt 文件")));
     }
-    if bytes.starts_with(b"PK\x03\x04") || ext == "docx" {
-        return read_docx(name, bytes);
+    if bytes.starts_with(b"PK\x03\x04") || ext == "docx" || ext == "ofd" {
+        return read_zip(name, ext, bytes);
     }
     let text = decode_text(name, bytes)?;
     if ext == "html" || ext == "htm" || looks_like_html(&text) {
-        return Ok(html_to_text(&text));
+        return Ok(html_to_text(&text).into());
     }
     if !matches!(ext, "txt" | "text" | "md" | "") {
-        return Err(ReadError(format!("{name}：不支持的文件类型 .{ext}；请提供 .txt、.docx 或 .html 文件")));
+        return Err(ReadError(format!(
+            "{name}：不支持的文件类型 .{ext}；请提供 .txt、.docx、.pdf、.ofd 或 .html 文件"
+        )));
     }
     if ext == "md" {
-        return Ok(markdown_to_text(&text));
+        return Ok(markdown_to_text(&text).into());
     }
-    Ok(text)
+    Ok(text.into())
 }
 
 /// Markdown as the text it stands for: heading marks and hard line breaks dropped, a table's rows
@@ -137,43 +168,75 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
 
 // ---------------------------------------------------------------- .docx
 
-fn zip_part(
-    name: &str,
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    part: &str,
-) -> Result<Option<String>, ReadError> {
-    let mut file = match archive.by_name(part) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(ReadError(format!("{name}：.docx 文件已损坏（{e}）；请在 Word 或 WPS 中重新保存"))),
-    };
-    if file.size() > MAX_PART_BYTES {
-        return Err(ReadError(format!("{name}：.docx 中的 {part} 解压后过大，文件可能被构造为压缩炸弹，已拒绝读取")));
-    }
-    let mut out = String::new();
-    file.by_ref()
-        .take(MAX_PART_BYTES + 1)
-        .read_to_string(&mut out)
-        .map_err(|e| ReadError(format!("{name}：.docx 中的 {part} 无法读取（{e}）；请在 Word 或 WPS 中重新保存")))?;
-    if out.len() as u64 > MAX_PART_BYTES {
-        return Err(ReadError(format!("{name}：.docx 中的 {part} 解压后过大，已拒绝读取")));
-    }
-    Ok(Some(out))
+/// The parts of a zip package (.docx, OFD), each unpacked only up to the limit a report's part
+/// can need: a larger one is taken for a zip bomb and refused.
+pub(crate) struct ZipParts<'a> {
+    name: &'a str,
+    /// How the messages call the package: .docx, OFD.
+    kind: &'static str,
+    archive: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
 }
 
-fn read_docx(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError(format!("{name}：不是有效的 .docx 文件（{e}）；请在 Word 或 WPS 中另存为 .docx")))?;
-    let types = zip_part(name, &mut archive, "[Content_Types].xml")?.unwrap_or_default();
+impl<'a> ZipParts<'a> {
+    fn open(name: &'a str, kind: &'static str, bytes: &'a [u8]) -> Result<ZipParts<'a>, ReadError> {
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| ReadError(format!("{name}：不是有效的 {kind} 文件（{e}）；请用原来的软件重新保存或导出")))?;
+        Ok(ZipParts { name, kind, archive })
+    }
+
+    fn has(&self, part: &str) -> bool {
+        self.archive.index_for_name(part).is_some()
+    }
+
+    pub(crate) fn part(&mut self, part: &str) -> Result<Option<String>, ReadError> {
+        let (name, kind) = (self.name, self.kind);
+        let mut file = match self.archive.by_name(part) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(ReadError(format!("{name}：{kind} 文件已损坏（{e}）；请用原来的软件重新保存或导出"))),
+        };
+        if file.size() > MAX_PART_BYTES {
+            return Err(ReadError(format!(
+                "{name}：{kind} 中的 {part} 解压后过大，文件可能被构造为压缩炸弹，已拒绝读取"
+            )));
+        }
+        let mut out = String::new();
+        file.by_ref().take(MAX_PART_BYTES + 1).read_to_string(&mut out).map_err(|e| {
+            ReadError(format!("{name}：{kind} 中的 {part} 无法读取（{e}）；请用原来的软件重新保存或导出"))
+        })?;
+        if out.len() as u64 > MAX_PART_BYTES {
+            return Err(ReadError(format!("{name}：{kind} 中的 {part} 解压后过大，已拒绝读取")));
+        }
+        Ok(Some(out))
+    }
+}
+
+/// A zip package by what it holds: OFD.xml makes it an OFD, anything else is read as a .docx.
+fn read_zip(name: &str, ext: &str, bytes: &[u8]) -> Result<ReadText, ReadError> {
+    let ofd = ext == "ofd";
+    let mut zip = ZipParts::open(name, if ofd { "OFD" } else { ".docx" }, bytes)?;
+    if zip.has("OFD.xml") {
+        zip.kind = "OFD";
+        let (text, pages) = crate::ofd::read_ofd(name, &mut zip)?;
+        return Ok(ReadText { text, pages });
+    }
+    if ofd {
+        return Err(ReadError(format!("{name}：扩展名是 .ofd，但文件中没有 OFD.xml，不是有效的 OFD 文件")));
+    }
+    read_docx(name, &mut zip).map(ReadText::from)
+}
+
+fn read_docx(name: &str, zip: &mut ZipParts<'_>) -> Result<String, ReadError> {
+    let types = zip.part("[Content_Types].xml")?.unwrap_or_default();
     if !types.contains("wordprocessingml.document.main") {
         return Err(ReadError(format!(
             "{name}：这个压缩包不是 Word 文档（可能是 .xlsx 或其他格式）；请提供 .docx 文件"
         )));
     }
-    let document = zip_part(name, &mut archive, "word/document.xml")?
+    let document = zip
+        .part("word/document.xml")?
         .ok_or_else(|| ReadError(format!("{name}：.docx 中缺少正文 word/document.xml，文件已损坏")))?;
-    let numbering =
-        zip_part(name, &mut archive, "word/numbering.xml")?.map(|x| Numbering::parse(&x)).unwrap_or_default();
+    let numbering = zip.part("word/numbering.xml")?.map(|x| Numbering::parse(&x)).unwrap_or_default();
     docx_text(&document, numbering)
         .map_err(|e| ReadError(format!("{name}：.docx 正文无法解析（{e}）；请在 Word 或 WPS 中重新保存")))
 }

@@ -7,9 +7,12 @@ pub mod compare;
 pub mod draft;
 pub mod indicators;
 pub mod input;
+pub mod layout;
 pub mod model;
 pub mod names;
 pub mod numerals;
+mod ofd;
+mod pdf;
 pub mod periods;
 pub mod privacy;
 pub mod punctuation;
@@ -105,9 +108,14 @@ pub fn check_text(file: &str, text: &str) -> Report {
     }
 }
 
-/// Reads and checks one file. The file is only read, never changed.
+/// Reads and checks one file. The file is only read, never changed. A finding in a PDF or OFD
+/// names its page too.
 pub fn check_path(path: &Path) -> Result<Report, ReadError> {
-    let text = input::read_path(path)?;
+    let read = input::read_path_paged(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    Ok(check_text(&name, &text))
+    let mut report = check_text(&name, &read.text);
+    for d in &mut report.diagnostics {
+        d.page = read.pages.get(d.line.wrapping_sub(1)).copied();
+    }
+    Ok(report)
 }

@@ -128,6 +128,9 @@ pub struct Diagnostic {
     pub hint: String,
     #[serde(skip_serializing_if = "serde_json::Value::is_null")]
     pub data: serde_json::Value,
+    /// The page the line starts on, in a PDF or OFD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

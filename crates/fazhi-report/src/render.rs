@@ -25,7 +25,8 @@ pub fn diagnostic_text(report: &Report, d: &Diagnostic, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{on}{}[{}]{off}: {}", d.severity.label(), d.rule, d.message);
     let gutter = d.line.to_string().len();
-    let _ = writeln!(out, "{:gutter$}--> {}:{}:{}", "", report.file, d.line, d.column);
+    let page = d.page.map(|p| format!("（第{p}页）")).unwrap_or_default();
+    let _ = writeln!(out, "{:gutter$}--> {}:{}:{}{page}", "", report.file, d.line, d.column);
     if let Some(source) = report.lines.get(d.line.wrapping_sub(1)) {
         let chars: Vec<char> = source.chars().collect();
         let start = d.column.saturating_sub(1).min(chars.len());

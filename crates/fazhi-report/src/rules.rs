@@ -63,6 +63,7 @@ impl Ctx<'_> {
             end_column,
             hint: hint.to_owned(),
             data,
+            page: None,
         });
     }
 

@@ -159,7 +159,7 @@ enum Command {
     /// The annual rule-of-law report of a township.
     #[command(subcommand)]
     Report(ReportCommand),
-    /// Check annual reports (.txt, .docx, .html; files, folders, or stdin) and point at their defects.
+    /// Check annual reports (.txt, .docx, .ofd, .html; files, folders, or stdin) and point at their defects.
     Check {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]

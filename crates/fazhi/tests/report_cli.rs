@@ -58,6 +58,23 @@ fn unreadable_files_exit_2_and_the_others_are_still_checked() {
 }
 
 #[test]
+fn pdf_and_ofd_files_are_read_like_the_others() {
+    // The fuzzers' starting files: a PDF with a CID font and its ToUnicode map, an OFD page.
+    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(seeds.join("pdf/cid-tounicode.pdf"), dir.path().join("网页下载.pdf")).unwrap();
+    std::fs::copy(seeds.join("ofd/houshan-short.ofd"), dir.path().join("后山镇.ofd")).unwrap();
+    let o = fazhi(&["extract", "--format", "csv", &dir.path().display().to_string()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = out(&o);
+    assert!(table.contains("网页下载.pdf") && table.contains("disputes.received") && table.contains(",40,"), "{table}");
+    let o = fazhi(&["check", &dir.path().join("后山镇.ofd").display().to_string()], None);
+    assert!(out(&o).contains("后山镇.ofd："), "{}", out(&o));
+    assert!(out(&o).contains("（第1页）"), "a finding names its page: {}", out(&o));
+    assert!(!out(&o).contains("缺少第一部分"), "the OFD's parts are found: {}", out(&o));
+}
+
+#[test]
 fn json_from_stdin_in_gb18030_follows_the_contract() {
     let text = std::fs::read_to_string(seed("houshan-2023.txt")).unwrap();
     let (gbk, _, _) = encoding_rs::GB18030.encode(&text);

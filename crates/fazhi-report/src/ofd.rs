@@ -1,0 +1,190 @@
+//! OFD (GB/T 33190), the national format of electronic official documents: a zip of XML.
+//! `OFD.xml` names the document (`DocRoot`), the document lists its pages (`Page BaseLoc`), and
+//! each page's `Content.xml` places its text: `TextObject` (its `Boundary` "x y w h" in
+//! millimetres, its `Size`) holding `TextCode`s (X and Y of the baseline within the boundary,
+//! `DeltaX` the advances of its characters). Templates (a page's running header and footer) are
+//! not read. The same size limits as a .docx hold: no part is unpacked past them.
+
+use quick_xml::events::{BytesStart, Event};
+
+use crate::input::{ReadError, ZipParts};
+use crate::layout::Run;
+
+/// More pages than any report has: a document listing more is refused, not read.
+const MAX_PAGES: usize = 2_000;
+
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
+}
+
+fn numbers(s: &str) -> Vec<f64> {
+    s.split_whitespace().filter_map(|n| n.parse().ok()).collect()
+}
+
+/// The advances of `DeltaX`, with its run-length form: "g 3 5.2" is three advances of 5.2.
+fn advances(delta_x: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut tokens = delta_x.split_whitespace();
+    while let Some(t) = tokens.next() {
+        if t == "g" {
+            let count: usize = tokens.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let value: f64 = tokens.next().and_then(|n| n.parse().ok()).unwrap_or(0.0);
+            out.extend(std::iter::repeat_n(value, count.min(10_000)));
+        } else if let Ok(v) = t.parse() {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The path of a part named from inside another: relative to the naming part's folder, or from
+/// the package's root when it starts with `/`.
+fn resolve(from: &str, location: &str) -> String {
+    let location = location.trim();
+    if let Some(rooted) = location.strip_prefix('/') {
+        return rooted.to_owned();
+    }
+    let folder = from.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for p in location.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The text of the first element named `name` (by its local name).
+fn element_text(xml: &str, name: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut inside = false;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Eof => return None,
+            Event::Start(e) if e.local_name().as_ref() == name => inside = true,
+            Event::Text(t) if inside => return Some(t.xml10_content().trim().to_owned()),
+            Event::End(_) if inside => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The runs of one page's content.
+fn page_runs(xml: &str) -> Result<Vec<Run>, quick_xml::Error> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut runs = Vec::new();
+    // The text object being read: its origin and character size; then the code being read.
+    let mut object: Option<(f64, f64, f64)> = None;
+    let mut code: Option<(f64, f64, Vec<f64>, String)> = None;
+    loop {
+        match reader.read_event()? {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "TextObject" => {
+                    let boundary = attr(&e, "Boundary").map(|b| numbers(&b)).unwrap_or_default();
+                    let size = attr(&e, "Size").and_then(|s| s.parse().ok()).filter(|s: &f64| *s > 0.0).unwrap_or(3.5);
+                    object =
+                        Some((boundary.first().copied().unwrap_or(0.0), boundary.get(1).copied().unwrap_or(0.0), size));
+                }
+                "TextCode" => {
+                    let x = attr(&e, "X").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                    let y = attr(&e, "Y").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                    code = Some((x, y, attr(&e, "DeltaX").map(|d| advances(&d)).unwrap_or_default(), String::new()));
+                }
+                _ => {}
+            },
+            Event::Text(t) => {
+                if let Some((_, _, _, text)) = &mut code {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, _, _, text)) = &mut code {
+                    text.push_str(match &*r {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "TextCode" => {
+                    if let (Some((ox, oy, size)), Some((x, y, deltas, text))) = (object, code.take()) {
+                        // Each character advances by its DeltaX (by its size where none is
+                        // given), and the last takes its size.
+                        let count = text.chars().count();
+                        let width =
+                            (0..count.saturating_sub(1)).map(|i| deltas.get(i).copied().unwrap_or(size)).sum::<f64>()
+                                + size;
+                        runs.push(Run { x: ox + x, y: oy + y, width, size, text });
+                    }
+                }
+                "TextObject" => object = None,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(runs)
+}
+
+/// The text of an OFD package, one paragraph a line, and the page each line starts on.
+pub(crate) fn read_ofd(name: &str, zip: &mut ZipParts<'_>) -> Result<(String, Vec<u32>), ReadError> {
+    let damaged = |what: &str| ReadError(format!("{name}：OFD 文件已损坏（{what}）；请用 OFD 阅读器重新导出"));
+    let root = zip.part("OFD.xml")?.ok_or_else(|| damaged("缺少 OFD.xml"))?;
+    let doc_path = element_text(&root, "DocRoot").map(|d| resolve("", &d)).ok_or_else(|| damaged("未指明文档"))?;
+    let document = zip.part(&doc_path)?.ok_or_else(|| damaged(&format!("缺少 {doc_path}")))?;
+    let mut locations = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(&document);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Page" => {
+                if let Some(at) = attr(&e, "BaseLoc") {
+                    locations.push(resolve(&doc_path, &at));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return Err(damaged(&format!("{doc_path} 无法解析：{e}"))),
+        }
+        if locations.len() > MAX_PAGES {
+            return Err(ReadError(format!("{name}：OFD 文件超过 {MAX_PAGES} 页，不像年度报告，已拒绝读取")));
+        }
+    }
+    let mut pages = Vec::with_capacity(locations.len());
+    for location in &locations {
+        let content = zip.part(location)?.ok_or_else(|| damaged(&format!("缺少页面 {location}")))?;
+        pages.push(page_runs(&content).map_err(|e| damaged(&format!("{location} 无法解析：{e}")))?);
+    }
+    if pages.iter().all(|p| p.iter().all(|r| r.text.trim().is_empty())) {
+        return Err(ReadError(format!(
+            "{name}：OFD 文件中没有文字（可能是扫描件或图片），无法检查；请提供原始的 .docx 或 .txt 文件"
+        )));
+    }
+    Ok(crate::layout::paragraphs(pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_found_from_the_naming_part() {
+        assert_eq!(resolve("", "Doc_0/Document.xml"), "Doc_0/Document.xml");
+        assert_eq!(resolve("Doc_0/Document.xml", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
+        assert_eq!(resolve("Doc_0/Document.xml", "/Doc_0/Pages/P1.xml"), "Doc_0/Pages/P1.xml");
+        assert_eq!(resolve("Doc_0/Document.xml", "../Res/x.xml"), "Res/x.xml");
+        assert_eq!(advances("g 3 5.2 4"), vec![5.2, 5.2, 5.2, 4.0]);
+    }
+}

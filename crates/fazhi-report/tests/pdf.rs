@@ -1,0 +1,228 @@
+//! PDF as a township's website publishes it: each seed set as an official document in HTML
+//! (paragraphs indented two characters, the title centred, the signature and date set right, a
+//! running title and the page number in the page margins) and printed to PDF by headless
+//! Chromium. Read back, it is the seed: the same paragraphs, parts and indicators. A PDF without a
+//! text layer, a damaged, an encrypted-looking and a bomb PDF each get one Chinese line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fazhi_report::input;
+
+const SEEDS: [&str; 5] = ["shanling-2021", "anwen-2021", "houshan-2023", "caijiang-2022", "fenghuang-2021"];
+
+fn seed(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
+    std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap()
+}
+
+/// Debian's Chromium, or `None` (after saying why) when it is missing and the run does not
+/// require the browser.
+fn chromium(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("FAZHI_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("FAZHI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "{test}: FAZHI_REQUIRE_BROWSER=1 but chromium is missing"
+    );
+    eprintln!("skipped {test}: install Debian's chromium and fonts-noto-cjk to run it");
+    None
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A report set as GB/T 9704 sets an official document, in HTML for Chromium to print.
+fn html(report: &str) -> String {
+    let lines: Vec<&str> = report.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let body: String = lines
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            // A short first line is the title; a long one is the opening paragraph.
+            let class = if k == 0 && l.chars().count() <= 28 {
+                "title"
+            } else if k + 2 >= lines.len() && l.chars().count() < 20 {
+                "tail"
+            } else {
+                "p"
+            };
+            format!("<p class=\"{class}\">{}</p>\n", escape(l))
+        })
+        .collect();
+    format!(
+        r#"<!doctype html><html><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
+  @top-center {{ content: "法治政府建设年度报告（公开）"; font-size: 10pt; }}
+  @bottom-center {{ content: "— " counter(page) " —"; font-size: 14pt; }} }}
+body {{ font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 16pt; line-height: 28pt; margin: 0; }}
+p {{ margin: 0; text-indent: 2em; text-align: justify; }}
+p.title {{ text-indent: 0; text-align: center; font-size: 22pt; line-height: 36pt; }}
+p.tail {{ text-indent: 0; text-align: right; }}
+</style></head><body>{body}</body></html>"#
+    )
+}
+
+fn print_to_pdf(chromium: &Path, html: &str, dir: &Path, name: &str) -> Vec<u8> {
+    let page = dir.join(format!("{name}.html"));
+    let pdf = dir.join(format!("{name}.pdf"));
+    std::fs::write(&page, html).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium could not print {name}");
+    std::fs::read(pdf).unwrap()
+}
+
+#[test]
+fn the_seeds_printed_to_pdf_read_back_as_the_seeds() {
+    let Some(chromium) = chromium("the_seeds_printed_to_pdf_read_back_as_the_seeds") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for name in SEEDS {
+        let text = seed(name);
+        let bytes = print_to_pdf(&chromium, &html(&text), dir.path(), name);
+        let read = input::decode(&format!("{name}.pdf"), "pdf", &bytes).unwrap();
+        let expected: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let got: Vec<&str> = read.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(got, expected, "{name}");
+
+        let (from_text, from_pdf) = (fazhi_report::check_text("t", &text), fazhi_report::check_text("p", &read));
+        let parts = |r: &fazhi_report::Report| r.parts.iter().map(|p| (p.kind, p.heading.clone())).collect::<Vec<_>>();
+        assert_eq!(parts(&from_pdf), parts(&from_text), "{name}");
+        let figures = |r: &fazhi_report::Report| r.indicators.iter().map(|i| (i.id, i.number)).collect::<Vec<_>>();
+        assert_eq!(figures(&from_pdf), figures(&from_text), "{name}");
+        assert!(!from_pdf.indicators.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn a_pdf_without_a_text_layer_is_refused_as_a_scan() {
+    let Some(chromium) = chromium("a_pdf_without_a_text_layer_is_refused_as_a_scan") else { return };
+    // A page holding only a drawing, as a scanner's PDF holds only an image.
+    let page = r##"<!doctype html><html><body><svg width="600" height="800"><rect x="50" y="50" width="500" height="700" fill="#ddd"/><circle cx="300" cy="300" r="120" fill="#888"/></svg></body></html>"##;
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = print_to_pdf(&chromium, page, dir.path(), "scan");
+    let err = input::decode("扫描件.pdf", "pdf", &bytes).unwrap_err();
+    assert!(err.0.starts_with("扫描件.pdf：") && err.0.contains("没有文字层"), "{}", err.0);
+}
+
+#[test]
+fn a_damaged_or_misnamed_pdf_gets_one_chinese_line() {
+    let err =
+        input::decode("坏.pdf", "pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage").unwrap_err();
+    assert!(err.0.starts_with("坏.pdf：") && err.0.contains("PDF"), "{}", err.0);
+    let err = input::decode("假.pdf", "pdf", "这其实是一段文字".as_bytes()).unwrap_err();
+    assert!(err.0.contains("不是 PDF"), "{}", err.0);
+}
+
+/// A PDF of the given objects (numbered from 1; the first is the catalog), with its cross-reference
+/// table.
+fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", n + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
+    for o in &offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", offsets.len() + 1).as_bytes(),
+    );
+    pdf
+}
+
+fn stream(dict: &str, content: &[u8]) -> Vec<u8> {
+    let mut s = format!("<< /Length {} {dict} >>\nstream\n", content.len()).into_bytes();
+    s.extend_from_slice(content);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
+/// A PDF whose one content stream unpacks to 80 MB of spaces: refused before anything reads it.
+#[test]
+fn a_pdf_bomb_is_refused() {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1024 * 1024];
+    for _ in 0..80 {
+        z.write_all(&chunk).unwrap();
+    }
+    let packed = z.finish().unwrap();
+    assert!(packed.len() < 1024 * 1024);
+    let pdf = pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        stream("/Filter /FlateDecode", &packed),
+    ]);
+    let err = input::decode("bomb.pdf", "pdf", &pdf).unwrap_err();
+    assert!(err.0.contains("过大"), "{}", err.0);
+}
+
+/// Loops the text extractor would follow for ever (the PDF fuzzer found the first): a page that is
+/// its own parent, and a form that draws itself. Each is refused at once with one Chinese line.
+#[test]
+fn a_pdf_whose_structure_loops_is_refused() {
+    let own_parent = pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        stream("", b"BT ET"),
+    ]);
+    let form_in_itself = pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X1 5 0 R >> >> /Contents 4 0 R >>"
+            .to_vec(),
+        stream("", b"/X1 Do"),
+        stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10]", b"/X1 Do"),
+    ]);
+    for (name, pdf) in [("自为父页.pdf", own_parent), ("自引用表单.pdf", form_in_itself)] {
+        let started = std::time::Instant::now();
+        let err = input::decode(name, "pdf", &pdf).unwrap_err();
+        assert!(err.0.starts_with(&format!("{name}：")) && err.0.contains("循环引用"), "{}", err.0);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{name} was refused, not read for ever");
+    }
+}
+
+/// A PDF as small as a hand can write it (fuzz/seeds/pdf): a CID font with Identity-H and only
+/// its ToUnicode map, two lines and a page number. No browser is needed.
+#[test]
+fn a_cid_font_reads_through_its_tounicode_map() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/pdf/cid-tounicode.pdf");
+    let text = input::decode("cid.pdf", "pdf", &std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        ["后山镇2023年法治政府建设年度报告。", "全年受理矛盾纠纷40起，调处38起，调处成功率95%。"]
+    );
+    // The same without the font's descriptor: the font decoder gives up (it panics inside), and
+    // the file gets one Chinese line.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/pdf/no-font-descriptor.pdf");
+    let err = input::decode("无描述.pdf", "pdf", &std::fs::read(path).unwrap()).unwrap_err();
+    assert!(err.0.starts_with("无描述.pdf：PDF 文件已损坏或无法解析"), "{}", err.0);
+}
