@@ -218,9 +218,15 @@ pub const MAX_UPLOAD_BYTES: usize = {
     (if sheet > attachment { sheet } else { attachment }) + 64 * 1024
 };
 
-/// Only the import and attachment routes take large bodies.
+/// Only the import and attachment routes take large bodies, and the report check a batch of them.
 pub fn body_limit(path: &str) -> usize {
-    if path.ends_with("/import") || path.ends_with("/attachments") { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES }
+    if path == "/reports/check" {
+        crate::pages::report_check::MAX_BATCH_BYTES
+    } else if path.ends_with("/import") || path.ends_with("/attachments") {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
 }
 
 /// The text of one field of a multipart body, if it has one.

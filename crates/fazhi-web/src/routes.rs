@@ -235,6 +235,8 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/reports", Roles(LEDGER_READERS), pages::reports::list)
         .page(post.clone(), "/reports", Roles(LEDGER_WRITERS), pages::reports::start)
         .page(get.clone(), "/reports/side-by-side", Roles(LEDGER_READERS), pages::reports::side_by_side)
+        .page(get.clone(), "/reports/check", Roles(LEDGER_READERS), pages::report_check::form)
+        .page(post.clone(), "/reports/check", Roles(LEDGER_READERS), pages::report_check::check)
         .page(get.clone(), "/reports/{id}", Roles(LEDGER_READERS), pages::reports::show)
         .page(post.clone(), "/reports/{id}/save", Roles(LEDGER_WRITERS), pages::reports::save)
         .page(post.clone(), "/reports/{id}/submit", Roles(LEDGER_WRITERS), pages::reports::submit)
@@ -381,7 +383,9 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .router
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(auth::MAX_UPLOAD_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            auth::MAX_UPLOAD_BYTES.max(pages::report_check::MAX_BATCH_BYTES),
+        ))
         .layer(middleware::from_fn(crate::error::framework_errors))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_FRAME_OPTIONS,

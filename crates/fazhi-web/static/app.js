@@ -1,5 +1,6 @@
 // Fazhi's pages: the phone's menu button, a confirmation before a step that makes something public
-// or final (a form with data-confirm), and the first error of a refused form brought into view.
+// or final (a form with data-confirm), the first error of a refused form brought into view, and
+// tables marked sortable ordered by the column whose header is clicked.
 (function () {
   "use strict";
 
@@ -58,9 +59,39 @@
     if (input) input.focus({ preventScroll: true });
   }
 
+  // A click on a header orders the rows by that column, a second click the other way; numbers as
+  // numbers, words as Chinese collates them.
+  function sortable() {
+    document.querySelectorAll("table.sortable").forEach(function (table) {
+      var body = table.tBodies[0];
+      if (!body) return;
+      table.querySelectorAll("thead th").forEach(function (th, column) {
+        th.tabIndex = 0;
+        th.setAttribute("aria-sort", "none");
+        th.title = "点击排序";
+        function order() {
+          var up = th.getAttribute("aria-sort") !== "ascending";
+          table.querySelectorAll("thead th").forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+          th.setAttribute("aria-sort", up ? "ascending" : "descending");
+          var rows = Array.prototype.slice.call(body.rows);
+          var key = function (row) { return (row.cells[column] || {}).textContent.trim(); };
+          rows.sort(function (a, b) {
+            var x = key(a), y = key(b), nx = parseFloat(x), ny = parseFloat(y);
+            var c = !isNaN(nx) && !isNaN(ny) ? nx - ny : x.localeCompare(y, "zh-CN");
+            return up ? c : -c;
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        }
+        th.addEventListener("click", order);
+        th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); order(); } });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     menu();
     confirmations();
     firstError();
+    sortable();
   });
 })();

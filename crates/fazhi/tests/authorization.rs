@@ -57,6 +57,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/reports", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports", "leader|clerk"),
     ("GET", "/reports/side-by-side", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports/check", "supervisor|leader|clerk|adviser"),
+    ("POST", "/reports/check", "supervisor|leader|clerk|adviser"),
     ("GET", "/reports/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports/{id}/save", "leader|clerk"),
     ("POST", "/reports/{id}/submit", "leader|clerk"),

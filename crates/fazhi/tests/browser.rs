@@ -1319,3 +1319,65 @@ async fn a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_p
     check_page(b, "a search of punctuation").await;
     shot(b, "search-refused-phone.png").await;
 }
+
+/// A district supervisor checks a folder of reports in the browser: several files chosen at once
+/// (one of them an OFD), one table with a row per report that sorts by a clicked column, the
+/// reports side by side, each report's findings at their lines; on a phone-sized window too.
+#[tokio::test]
+async fn a_supervisor_checks_a_batch_of_reports_in_the_browser() {
+    let Some(browser) = start("a_supervisor_checks_a_batch_of_reports_in_the_browser").await else { return };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (from, to) in [
+        ("tests/fixtures/seeds/houshan-2023.txt", "后山镇2023.txt"),
+        ("tests/fixtures/seeds/anwen-2021.txt", "安稳镇2021.txt"),
+        ("tests/fixtures/reports/shifan-2023.txt", "示范镇2023.txt"),
+        ("fuzz/seeds/ofd/houshan-short.ofd", "后山镇节选.ofd"),
+    ] {
+        let path = dir.path().join(to);
+        std::fs::copy(root.join(from), &path).unwrap();
+        files.push(path.display().to_string());
+    }
+    b.goto(&format!("{address}/reports/check")).await.unwrap();
+    log_in(b, "supervisor", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#check-form")).await.unwrap();
+    let menu = b.find(Locator::Css(".sidebar")).await.unwrap().text().await.unwrap();
+    assert!(menu.contains("报告检查"), "the page is in the menu");
+    b.find(Locator::Css("#files")).await.unwrap().send_keys(&files.join("\n")).await.unwrap();
+    submit_and_wait(b, "#check-submit").await;
+    let table = b.wait().for_element(Locator::Css("#check-table")).await.unwrap();
+    let text = table.text().await.unwrap();
+    for name in ["后山镇2023.txt", "安稳镇2021.txt", "示范镇2023.txt", "后山镇节选.ofd"] {
+        assert!(text.contains(name), "{name} has a row: {text}");
+    }
+    check_page(b, "the report check's results").await;
+    shot(b, "report-check-desk.png").await;
+    // Sorting by the errors column puts the clean report first.
+    let errors = b.find(Locator::Css("#check-table thead th:nth-child(5)")).await.unwrap();
+    errors.click().await.unwrap();
+    let first = b.find(Locator::Css("#check-table tbody tr:first-child td:first-child")).await.unwrap();
+    assert_eq!(first.text().await.unwrap(), "示范镇2023.txt");
+    errors.click().await.unwrap();
+    let first = b.find(Locator::Css("#check-table tbody tr:first-child td:first-child")).await.unwrap();
+    assert_ne!(first.text().await.unwrap(), "示范镇2023.txt", "a second click reverses the order");
+    // The reports side by side, and each report's findings.
+    let compare = b.find(Locator::Css("#check-compare")).await.unwrap().text().await.unwrap();
+    assert!(compare.contains("第五部分：其他需要报告的情况"), "{compare}");
+    let findings = b.find(Locator::Css("#report-1")).await.unwrap().text().await.unwrap();
+    assert!(findings.contains("第33行第1列") && findings.contains("建议："), "{findings}");
+    b.execute("document.getElementById('check-compare').scrollIntoView();", vec![]).await.unwrap();
+    shot(b, "report-check-compare-desk.png").await;
+    b.execute("document.getElementById('report-1').scrollIntoView();", vec![]).await.unwrap();
+    shot(b, "report-check-findings-desk.png").await;
+    let ofd = b.find(Locator::Css("#report-4")).await.unwrap().text().await.unwrap();
+    assert!(ofd.contains("第1页，第"), "a finding in the OFD names its page: {ofd}");
+    b.set_window_size(390, 844).await.unwrap();
+    check_page(b, "the report check's results on a phone").await;
+    shot(b, "report-check-phone.png").await;
+    b.execute("document.getElementById('report-1').scrollIntoView();", vec![]).await.unwrap();
+    shot(b, "report-check-findings-phone.png").await;
+    b.set_window_size(1366, 900).await.unwrap();
+    b.clone().close().await.unwrap();
+}

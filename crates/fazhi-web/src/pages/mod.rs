@@ -13,6 +13,7 @@ pub mod guide;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
+pub mod report_check;
 pub mod reports;
 pub mod settings;
 pub mod supervision;
@@ -72,6 +73,7 @@ fn menu_items() -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             ("我的待办", "/todo"),
             ("法治建设总览", "/cockpit"),
             ("年度报告", "/reports"),
+            ("报告检查", "/reports/check"),
             ("第一责任人履职", "/duties"),
             ("办事指南", "/guide"),
         ]),
