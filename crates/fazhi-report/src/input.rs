@@ -241,6 +241,18 @@ fn read_docx(name: &str, zip: &mut ZipParts<'_>) -> Result<String, ReadError> {
         .map_err(|e| ReadError(format!("{name}：.docx 正文无法解析（{e}）；请在 Word 或 WPS 中重新保存")))
 }
 
+/// The character an XML entity reference stands for (&amp; and the other four XML knows).
+pub(crate) fn entity(name: &str) -> &'static str {
+    match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => "",
+    }
+}
+
 #[derive(Default, Debug)]
 struct Level {
     start: u32,
@@ -448,16 +460,7 @@ fn docx_text(xml: &str, numbering: Numbering) -> Result<String, quick_xml::Error
                 _ => {}
             },
             Event::Text(t) if in_text => paragraph.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if in_text => {
-                paragraph.push_str(match &*r {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                });
-            }
+            Event::GeneralRef(r) if in_text => paragraph.push_str(entity(&r)),
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_text = false,
                 "w:p" => {

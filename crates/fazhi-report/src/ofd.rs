@@ -108,14 +108,7 @@ fn page_runs(xml: &str) -> Result<Vec<Run>, quick_xml::Error> {
             }
             Event::GeneralRef(r) => {
                 if let Some((_, _, _, text)) = &mut code {
-                    text.push_str(match &*r {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
+                    text.push_str(crate::input::entity(&r));
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {

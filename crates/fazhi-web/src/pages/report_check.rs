@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use fazhi_office::xlsx::{Cell, TableWriter};
 use fazhi_report::{PartKind, Report, Severity};
 
-use super::reports::figure_words;
+use super::reports::{SideRow, figure_words, side_rows};
 use super::{Nav, PageError, PageResult};
 use crate::auth::Caller;
 use crate::respond;
@@ -68,13 +68,6 @@ struct ReportDetail {
     figures: Vec<(String, String, String)>,
 }
 
-struct CompareRow {
-    label: String,
-    is_part: bool,
-    differs: bool,
-    cells: Vec<String>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "report_check.html")]
 struct CheckPage {
@@ -84,7 +77,7 @@ struct CheckPage {
     rows: Vec<SummaryRow>,
     details: Vec<ReportDetail>,
     compare_headers: Vec<String>,
-    compare: Vec<CompareRow>,
+    compare: Vec<SideRow>,
     max_files: usize,
 }
 
@@ -292,26 +285,20 @@ fn detail(index: usize, name: &str, r: &Report) -> ReportDetail {
     }
 }
 
-/// The reports side by side: each statutory part, then every figure any of them states.
-fn compare(reports: &[(&str, &Report)]) -> (Vec<String>, Vec<CompareRow>) {
-    use fazhi_report::compare::{Column, Item, rows};
-    let columns: Vec<Column> = reports.iter().map(|(_, r)| Column::of(r)).collect();
-    // Two files of one issuer (two years, or a report and its excerpt) are told apart by name.
-    let headers = reports.iter().map(|(name, _)| (*name).to_owned()).collect();
-    let rows = rows(&columns)
-        .into_iter()
-        .map(|row| CompareRow {
-            label: match row.item {
-                Item::Part(kind) => format!("{}：{}", kind.ordinal(), kind.label()),
-                Item::Nonstandard => "法定部分以外的部分".into(),
-                Item::Figure(id) => figure_words(id).to_owned(),
-            },
-            is_part: !matches!(row.item, Item::Figure(_)),
-            differs: row.differs(),
-            cells: row.cells,
-        })
-        .collect();
-    (headers, rows)
+/// The reports side by side, a column each, headed by the file's name: two files of one issuer
+/// (two years, or a report and its excerpt) are told apart so.
+fn compare(reports: &[(&str, &Report)]) -> (Vec<String>, Vec<SideRow>) {
+    let columns: Vec<fazhi_report::compare::Column> =
+        reports.iter().map(|(_, r)| fazhi_report::compare::Column::of(r)).collect();
+    (reports.iter().map(|(name, _)| (*name).to_owned()).collect(), side_rows(&columns))
+}
+
+/// A summary row for a file that could not be read: its name and why, the other columns empty.
+fn unreadable(name: &str, why: &str) -> Vec<Cell> {
+    let mut row = vec![Cell::Text(name.to_owned())];
+    row.extend((0..9).map(|_| Cell::Empty));
+    row.push(Cell::Text(why.to_owned()));
+    row
 }
 
 fn xlsx(checked: &[Checked], refused: &[(String, String)]) -> Result<Vec<u8>, fazhi_office::xlsx::OfficeError> {
@@ -350,35 +337,11 @@ fn xlsx(checked: &[Checked], refused: &[(String, String)]) -> Result<Vec<u8>, fa
                     Cell::Empty,
                 ])?;
             }
-            Err(why) => w.push(&[
-                text(&c.name),
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                text(why),
-            ])?,
+            Err(why) => w.push(&unreadable(&c.name, why))?,
         }
     }
     for (name, why) in refused {
-        w.push(&[
-            text(name),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            text(why),
-        ])?;
+        w.push(&unreadable(name, why))?;
     }
     w.add_sheet("问题清单", &["文件", "严重程度", "页", "行", "列", "问题", "建议", "规则"])?;
     for c in checked {

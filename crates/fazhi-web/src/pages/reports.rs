@@ -792,8 +792,15 @@ pub async fn side_by_side(
     if pair[0].org_id != pair[1].org_id && pair[0].year != pair[1].year && notice.is_none() {
         notice = Some("两份报告的乡镇和年度都不同，数字的差别未必说明问题。".into());
     }
+    let rows = side_rows(&columns);
+    Ok(SideBySidePage { nav, choices, a: pair[0].id, b: pair[1].id, reports, rows, notice }.into_response())
+}
+
+/// Reports side by side in people's words: each statutory part, then every figure any of them
+/// states (`fazhi compare` lays out the same rows).
+pub fn side_rows(columns: &[fazhi_report::compare::Column]) -> Vec<SideRow> {
     use fazhi_report::compare::Item;
-    let rows = fazhi_report::compare::rows(&columns)
+    fazhi_report::compare::rows(columns)
         .into_iter()
         .map(|row| {
             let label = match row.item {
@@ -803,8 +810,7 @@ pub async fn side_by_side(
             };
             SideRow { differs: row.differs(), is_part: !matches!(row.item, Item::Figure(_)), label, cells: row.cells }
         })
-        .collect();
-    Ok(SideBySidePage { nav, choices, a: pair[0].id, b: pair[1].id, reports, rows, notice }.into_response())
+        .collect()
 }
 
 /// The words for a figure the checker extracts: a ledger's indicator or one a report states that
