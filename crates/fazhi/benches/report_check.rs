@@ -1,0 +1,134 @@
+//! 报告检查 as a district supervisor uses it: a batch of 40 reports of seed size (the five seeds,
+//! each eight times under another township's file name) uploaded to the running server, checked
+//! and answered as the results page; the target is under 2 seconds on this machine. The same
+//! batch as one .zip, and as the .xlsx answer, beside it.
+//!
+//! Run: `cargo bench -p fazhi --bench report_check`.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fazhi_domain::role::Role;
+use fazhi_store::users::{self, NewUser};
+use fazhi_store::{Actor, Db, Scope};
+
+mod support;
+
+use support::{PASSWORD, Server};
+
+const SEEDS: [&str; 5] = ["shanling-2021", "anwen-2021", "houshan-2023", "caijiang-2022", "fenghuang-2021"];
+
+fn batch() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
+    (0..40)
+        .map(|n| {
+            let seed = SEEDS[n % SEEDS.len()];
+            (format!("第{}乡镇-{seed}.txt", n + 1), std::fs::read(dir.join(format!("{seed}.txt"))).unwrap())
+        })
+        .collect()
+}
+
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().to_owned();
+    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
+    runtime.block_on(async {
+        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
+        let (district, _) = support::district_with_township(&db).await;
+        let supervisor = NewUser {
+            username: "bench_supervisor".into(),
+            display_name: "督察员".into(),
+            org_id: district,
+            roles: vec![Role::Supervisor],
+            password: PASSWORD.into(),
+            must_change_password: false,
+            service_account: false,
+        };
+        users::create(&db, &Actor::system(), &Scope::everything(), supervisor).await.unwrap();
+        db.close().await;
+    });
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args(["--data-dir", &dir.display().to_string(), "serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let files = batch();
+    let zipped = zip_of(&files);
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    println!("batch: {} reports, {:.0} KB", files.len(), bytes as f64 / 1024.0);
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        for _ in 0..500 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let cookie = support::login(&base, "bench_supervisor").await;
+        let page = client.get(format!("{base}/reports/check")).header("cookie", &cookie).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let marker = "name=\"csrf_token\" value=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        let csrf = html[at..at + html[at..].find('"').unwrap()].to_owned();
+        let send = |parts: Vec<(String, Vec<u8>)>, format: &'static str| {
+            let (client, cookie, csrf, base) = (client.clone(), cookie.clone(), csrf.clone(), base.clone());
+            async move {
+                let mut form = reqwest::multipart::Form::new().text("format", format);
+                for (name, bytes) in parts {
+                    form = form.part("files", reqwest::multipart::Part::bytes(bytes).file_name(name));
+                }
+                let started = Instant::now();
+                let r = client
+                    .post(format!("{base}/reports/check"))
+                    .header("cookie", cookie)
+                    .header("x-csrf-token", csrf)
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success(), "{}", r.status());
+                let body = r.bytes().await.unwrap();
+                (started.elapsed(), body)
+            }
+        };
+        for (label, parts, format) in [
+            ("40 files, results page", files.clone(), "page"),
+            ("one .zip of 40, results page", vec![("县区报告.zip".to_owned(), zipped.clone())], "page"),
+            ("40 files, .xlsx answer", files.clone(), "xlsx"),
+        ] {
+            let mut runs = Vec::new();
+            let mut size = 0;
+            for _ in 0..9 {
+                let (took, body) = send(parts.clone(), format).await;
+                if format == "page" {
+                    assert!(String::from_utf8_lossy(&body).contains("检查结果（40 份报告）"));
+                }
+                size = body.len();
+                runs.push(took);
+            }
+            runs.sort();
+            println!(
+                "{label:<32} median {:7.1} ms, slowest {:7.1} ms, answer {:.0} KB   (target < 2000 ms)",
+                runs[4].as_secs_f64() * 1000.0,
+                runs[8].as_secs_f64() * 1000.0,
+                size as f64 / 1024.0
+            );
+        }
+    });
+}
