@@ -96,3 +96,35 @@ async fn an_empty_or_oversized_upload_gets_a_chinese_message() {
     assert!(html.contains("很大的报告.txt") && html.contains("文件超过 20 MB"), "{html}");
     assert!(html.contains("检查结果（1 份报告）"));
 }
+
+/// A .zip whose entries would unpack past what a batch may hold is not held whole: the entries
+/// past the limit are named and left unchecked, the others are checked.
+#[tokio::test]
+async fn a_zip_unpacking_past_the_batch_limit_is_cut_short() {
+    let app = TestApp::spawn().await;
+    let s = app.login(app.account(Role::Adviser)).await;
+    let mut entries: Vec<(String, Vec<u8>)> = vec![("houshan-2023.txt".into(), seed("houshan-2023.txt"))];
+    // Seven pictures of 19 MB each (refused at once as pictures when read): 133 MB unpacked, well
+    // under two megabytes packed.
+    for n in 1..=7 {
+        let mut picture = vec![0u8; 19 * 1024 * 1024];
+        picture[..4].copy_from_slice(&[0x89, b'P', b'N', b'G']);
+        entries.push((format!("扫描{n}.png"), picture));
+    }
+    let entries: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let packed = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in &entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    assert!(packed.len() < 2 * 1024 * 1024);
+    let r = upload(&s, vec![("大批量.zip", packed)], "page").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("合计超过 128 MB"), "{html}");
+    assert!(html.contains("大批量.zip/houshan-2023.txt"), "the entries within the limit are checked");
+}

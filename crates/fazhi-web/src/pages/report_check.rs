@@ -24,6 +24,9 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_FILES: usize = 100;
 /// The whole upload of one batch, with room for the multipart framing.
 pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024 + 64 * 1024;
+/// All the files of a batch held at once, a .zip's entries unpacked: a zip of a hundred entries
+/// each unpacking to 20 MB is refused past this, not held.
+pub const MAX_UNPACKED_BYTES: usize = 128 * 1024 * 1024;
 
 /// One file of the batch: its report, or why it could not be read.
 struct Checked {
@@ -161,12 +164,16 @@ fn unzip(name: &str, bytes: &[u8], files: &mut Vec<(String, Vec<u8>)>, refused: 
             refused.push((shown, format!("一次最多检查 {MAX_FILES} 个文件，其余未检查")));
             continue;
         }
+        let held: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
+        let room = MAX_UNPACKED_BYTES.saturating_sub(held);
         let mut out = Vec::new();
-        let read = entry.by_ref().take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut out);
+        let read = entry.by_ref().take(MAX_FILE_BYTES.min(room) as u64 + 1).read_to_end(&mut out);
         match read {
             Ok(n) if n > MAX_FILE_BYTES => {
                 refused.push((shown, format!("解压后超过 {} MB，未检查", MAX_FILE_BYTES >> 20)))
             }
+            Ok(n) if n > room => refused
+                .push((shown, format!("这一批解压后合计超过 {} MB，其余未检查；请分批上传", MAX_UNPACKED_BYTES >> 20))),
             Ok(_) => files.push((shown, out)),
             Err(_) => refused.push((shown, "压缩包中的这一项无法解压".into())),
         }
