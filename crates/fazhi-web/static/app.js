@@ -1,6 +1,7 @@
 // Fazhi's pages: the phone's menu button, a confirmation before a step that makes something public
 // or final (a form with data-confirm), the first error of a refused form brought into view, and
-// tables marked sortable ordered by the column whose header is clicked.
+// tables marked sortable ordered by the column whose header is clicked, and the reports of a batch
+// check chosen for their side-by-side comparison.
 (function () {
   "use strict";
 
@@ -66,6 +67,7 @@
       var body = table.tBodies[0];
       if (!body) return;
       table.querySelectorAll("thead th").forEach(function (th, column) {
+        if (th.classList.contains("nosort")) return;
         th.tabIndex = 0;
         th.setAttribute("aria-sort", "none");
         th.title = "点击排序";
@@ -88,10 +90,26 @@
     });
   }
 
+  // A report unticked in the results table leaves the side-by-side comparison (its column in
+  // #check-compare, by the position the box names).
+  function comparePicks() {
+    var compare = document.getElementById("check-compare");
+    if (!compare) return;
+    document.querySelectorAll("input.compare-pick").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var column = parseInt(box.dataset.column, 10);
+        Array.prototype.forEach.call(compare.rows, function (row) {
+          if (row.cells[column]) row.cells[column].hidden = !box.checked;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     menu();
     confirmations();
     firstError();
     sortable();
+    comparePicks();
   });
 })();

@@ -1365,6 +1365,13 @@ async fn a_supervisor_checks_a_batch_of_reports_in_the_browser() {
     // The reports side by side, and each report's findings.
     let compare = b.find(Locator::Css("#check-compare")).await.unwrap().text().await.unwrap();
     assert!(compare.contains("第五部分：其他需要报告的情况"), "{compare}");
+    // Unticking a report takes it out of the comparison; ticking it brings it back.
+    let pick = b.find(Locator::Css("input.compare-pick[data-column='3']")).await.unwrap();
+    pick.click().await.unwrap();
+    let header = b.find(Locator::Css("#check-compare thead th:nth-child(4)")).await.unwrap();
+    assert!(!header.is_displayed().await.unwrap(), "示范镇 is out of the comparison");
+    pick.click().await.unwrap();
+    assert!(header.is_displayed().await.unwrap());
     let findings = b.find(Locator::Css("#report-1")).await.unwrap().text().await.unwrap();
     assert!(findings.contains("第33行第1列") && findings.contains("建议："), "{findings}");
     b.execute("document.getElementById('check-compare').scrollIntoView();", vec![]).await.unwrap();
