@@ -5,16 +5,11 @@
 //!
 //! Run: `cargo bench -p fazhi --bench report_check`.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fazhi_domain::role::Role;
-use fazhi_store::users::{self, NewUser};
-use fazhi_store::{Actor, Db, Scope};
 
 mod support;
-
-use support::{PASSWORD, Server};
 
 const SEEDS: [&str; 5] = ["shanling-2021", "anwen-2021", "houshan-2023", "caijiang-2022", "fenghuang-2021"];
 
@@ -42,44 +37,20 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().to_owned();
-    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
+        let db = support::open_db(&dir).await;
         let (district, _) = support::district_with_township(&db).await;
-        let supervisor = NewUser {
-            username: "bench_supervisor".into(),
-            display_name: "督察员".into(),
-            org_id: district,
-            roles: vec![Role::Supervisor],
-            password: PASSWORD.into(),
-            must_change_password: false,
-            service_account: false,
-        };
-        users::create(&db, &Actor::system(), &Scope::everything(), supervisor).await.unwrap();
+        support::bench_account(&db, "bench_supervisor", district, vec![Role::Supervisor]).await;
         db.close().await;
     });
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_fazhi"))
-            .args(["--data-dir", &dir.display().to_string(), "serve", "--bind", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let (_server, base) = support::serve(&dir, &[]);
     let files = batch();
     let zipped = zip_of(&files);
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!("batch: {} reports, {:.0} KB", files.len(), bytes as f64 / 1024.0);
     runtime.block_on(async {
         let client = reqwest::Client::new();
-        for _ in 0..500 {
-            if client.get(format!("{base}/healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        support::ready(&base).await;
         let cookie = support::login(&base, "bench_supervisor").await;
         let page = client.get(format!("{base}/reports/check")).header("cookie", &cookie).send().await.unwrap();
         let html = page.text().await.unwrap();

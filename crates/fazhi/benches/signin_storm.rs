@@ -6,16 +6,13 @@
 //! Run: `cargo bench -p fazhi --bench signin_storm` (needs `wrk`, Debian's package).
 //! Targets (issue 16): server RSS ≤ 300 MB; the signed-in page's p99 under the storm ≤ 2× at rest.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fazhi_domain::role::Role;
-use fazhi_store::users::{self, NewUser};
-use fazhi_store::{Actor, Db, Scope};
 
 mod support;
 
-use support::{PASSWORD, Server, rss_kib, wrk, wrk_with};
+use support::{rss_kib, wrk, wrk_with};
 
 /// Each request a wrong password for a fresh name from a fresh address.
 const STORM: &str = r#"
@@ -52,56 +49,17 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().to_owned();
-    let url = fazhi_store::sqlite_url_for_data_dir(&dir).unwrap();
     runtime.block_on(async {
-        let db = Db::connect(&url, fazhi_store::audit_key::load_or_create(&dir, None).unwrap()).await.unwrap();
-        let (actor, all) = (Actor::system(), Scope::everything());
+        let db = support::open_db(&dir).await;
         let (_, township) = support::district_with_township(&db).await;
-        let clerk = NewUser {
-            username: "bench_clerk".into(),
-            display_name: "经办人".into(),
-            org_id: township,
-            roles: vec![Role::Clerk],
-            password: PASSWORD.into(),
-            must_change_password: false,
-            service_account: false,
-        };
-        users::create(&db, &actor, &all, clerk).await.unwrap();
+        support::bench_account(&db, "bench_clerk", township, vec![Role::Clerk]).await;
         db.close().await;
     });
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_fazhi"))
-            .args([
-                "--data-dir",
-                &dir.display().to_string(),
-                "serve",
-                "--trust-proxy",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let (server, base) = support::serve(&dir, &["--trust-proxy"]);
     let cookie = runtime.block_on(async {
-        let c = reqwest::Client::new();
-        for _ in 0..500 {
-            if c.get(format!("{base}/healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let r = c
-            .post(format!("{base}/api/v1/session"))
-            .json(&serde_json::json!({"username": "bench_clerk", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+        support::ready(&base).await;
+        support::login(&base, "bench_clerk").await
     });
     let pid = server.0.id();
     let page = format!("{base}/ledgers/petitions");

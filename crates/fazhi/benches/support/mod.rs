@@ -19,6 +19,56 @@ pub async fn login(base: &str, username: &str) -> String {
     r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
 }
 
+/// The SQLite database of a data folder, with its audit key, as `fazhi serve` opens it.
+pub async fn open_db(dir: &std::path::Path) -> fazhi_store::Db {
+    let url = fazhi_store::sqlite_url_for_data_dir(dir).unwrap();
+    fazhi_store::Db::connect(&url, fazhi_store::audit_key::load_or_create(dir, None).unwrap()).await.unwrap()
+}
+
+/// An account the benchmarks sign in with: these roles in this organization, the benchmarks'
+/// password, nothing to change at the first sign-in.
+pub async fn bench_account(db: &fazhi_store::Db, username: &str, org_id: i64, roles: Vec<fazhi_domain::role::Role>) {
+    let user = fazhi_store::users::NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        org_id,
+        roles,
+        password: PASSWORD.into(),
+        must_change_password: false,
+        service_account: false,
+    };
+    fazhi_store::users::create(db, &fazhi_store::Actor::system(), &fazhi_store::Scope::everything(), user)
+        .await
+        .unwrap();
+}
+
+/// `fazhi serve` on the data folder at a free port of this machine, with these further
+/// arguments; its address.
+pub fn serve(dir: &std::path::Path, args: &[&str]) -> (Server, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args(["--data-dir", &dir.display().to_string(), "serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
+/// Waits until the server at `base` answers (up to five seconds).
+pub async fn ready(base: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..500 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 pub struct Server(pub Child);
 
 impl Drop for Server {
