@@ -28,6 +28,9 @@ pub struct Facts {
     pub open_problems: Vec<(String, String, i64)>,
     /// The signature's date: year, month, day.
     pub signed_on: (i32, u32, u32),
+    /// Where a figure of the year before (`figures[previous_id(id)]`) is taken from a filed old
+    /// report rather than the ledgers: the words naming it (2023年度报告), by indicator id.
+    pub previous_sources: BTreeMap<String, String>,
 }
 
 impl Facts {
@@ -35,6 +38,19 @@ impl Facts {
         self.figures.get(id).copied().unwrap_or(0)
     }
 }
+
+/// The key the year before's figure of an indicator is kept under among a draft's figures, so it
+/// follows its source while the report is a draft like any other figure.
+pub fn previous_id(id: &str) -> String {
+    format!("{PREVIOUS}{id}")
+}
+
+/// The indicator a year-before key stands for.
+pub fn previous_of(key: &str) -> Option<&str> {
+    key.strip_prefix(PREVIOUS)
+}
+
+const PREVIOUS: &str = "previous:";
 
 /// A run of a paragraph: prose, or a figure that refers to its indicator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +86,23 @@ impl Paragraph {
     pub(crate) fn figure(mut self, id: &str, value: i64, unit: &str) -> Paragraph {
         self.segments.push(Segment::Figure { id: id.to_owned(), value, unit: unit.to_owned(), edited: false });
         self
+    }
+
+    /// The year before's figure of the indicator just stated, where it is known: （上年105件次）,
+    /// naming the filed report it is taken from (（上年105件次，据2023年度报告）). The words 上年
+    /// keep the checker from reading it as the year's figure.
+    fn previous(self, f: &Facts, id: &str, unit: &str) -> Paragraph {
+        let key = previous_id(id);
+        match f.figures.get(&key) {
+            Some(&before) if before > 0 => {
+                let para = self.text("（上年").figure(&key, before, unit);
+                match f.previous_sources.get(id) {
+                    Some(source) => para.text(&format!("，据{source}）")),
+                    None => para.text("）"),
+                }
+            }
+            _ => self,
+        }
     }
 
     fn pipe(self, f: impl FnOnce(Paragraph) -> Paragraph) -> Paragraph {
@@ -454,6 +487,7 @@ fn decisions(f: &Facts) -> Paragraph {
     }
     p().text("严格执行重大行政决策程序，全年作出重大行政决策")
         .figure("decisions.count", n, "件")
+        .previous(f, "decisions.count", "件")
         .text("，均经公众参与、合法性审查和集体讨论决定，未经合法性审查的事项一律不提交讨论。")
 }
 
@@ -500,6 +534,7 @@ fn enforcement(f: &Facts) -> Paragraph {
     }
     para.text(if opened { "；办理行政执法案件" } else { "全年办理行政执法案件" })
         .figure("enforcement.cases", cases, "件")
+        .previous(f, "enforcement.cases", "件")
         .clause("，其中作出行政处罚决定", "enforcement.penalties", f.get("enforcement.penalties"), "件")
         .clause("，重大执法决定法制审核", "enforcement.legal_reviews", f.get("enforcement.legal_reviews"), "件")
         .text("。")
@@ -536,7 +571,11 @@ fn advisers(f: &Facts) -> Paragraph {
     };
     match f.get("contracts.reviewed") {
         0 => para.text("。"),
-        n => para.text("；全年共审核合同").figure("contracts.reviewed", n, "件").text("，做到应审必审。"),
+        n => para
+            .text("；全年共审核合同")
+            .figure("contracts.reviewed", n, "件")
+            .previous(f, "contracts.reviewed", "件")
+            .text("，做到应审必审。"),
     }
 }
 
@@ -571,7 +610,11 @@ fn petitions(f: &Facts) -> Paragraph {
     if total == 0 {
         return p().text("畅通信访渠道，全年未收到信访事项。");
     }
-    let mut para = p().text("畅通信访渠道，全年共收到信访事项").figure("petitions.total", total, "件次");
+    let mut para = p().text("畅通信访渠道，全年共收到信访事项").figure("petitions.total", total, "件次").previous(
+        f,
+        "petitions.total",
+        "件次",
+    );
     let mut first = true;
     for (id, channel) in [
         ("petitions.online", "网上投诉"),
@@ -596,12 +639,11 @@ fn mediation(f: &Facts) -> Paragraph {
     );
     para = match f.get("disputes.received") {
         0 => para.text("，全年未受理矛盾纠纷"),
-        n => para.text("，全年共受理矛盾纠纷").figure("disputes.received", n, "起").clause(
-            "，调解成功",
-            "disputes.resolved",
-            f.get("disputes.resolved"),
-            "起",
-        ),
+        n => para
+            .text("，全年共受理矛盾纠纷")
+            .figure("disputes.received", n, "起")
+            .previous(f, "disputes.received", "起")
+            .clause("，调解成功", "disputes.resolved", f.get("disputes.resolved"), "起"),
     };
     let mediators = f.get("mediation.mediators");
     if mediators == 0 {
@@ -617,6 +659,7 @@ fn mediation(f: &Facts) -> Paragraph {
 fn publicity(f: &Facts) -> Paragraph {
     p().text("围绕“12·4”国家宪法日等节点开展法治“六进”活动，全年开展各类普法活动")
         .figure("publicity.events", f.get("publicity.events"), "场次")
+        .previous(f, "publicity.events", "场次")
         .clause("，其中在学校开展普法教育", "publicity.school_events", f.get("publicity.school_events"), "场次")
         .clause(
             "，开展以“谁执法谁普法”为主的各类法规政策宣传",
@@ -679,6 +722,7 @@ mod tests {
             shortcomings: vec![("超过法定期限办结的事项".into(), 2)],
             open_problems: Vec::new(),
             signed_on: (2027, 1, 15),
+            previous_sources: BTreeMap::new(),
         }
     }
 
@@ -699,6 +743,32 @@ mod tests {
         let line_of = |place: Place| places.iter().position(|p| *p == place).unwrap();
         assert!(text.lines().nth(line_of(Place::Paragraph(0, 7, 0))).unwrap().contains("收到信访事项"));
         assert_eq!(text.lines().nth(line_of(Place::Signature)).unwrap(), "杉岭乡人民政府");
+    }
+
+    #[test]
+    fn the_year_before_is_stated_beside_its_figure_with_a_filed_report_named_as_its_source() {
+        let mut f = facts();
+        f.figures.insert(previous_id("petitions.total"), 105);
+        f.figures.insert(previous_id("disputes.received"), 140);
+        f.previous_sources.insert("petitions.total".into(), "2025年度报告".into());
+        let d = draft(&f);
+        let text = d.to_text();
+        assert!(text.contains("全年共收到信访事项118件次（上年105件次，据2025年度报告），其中"), "{text}");
+        assert!(text.contains("全年共受理矛盾纠纷132起（上年140起），调解成功"), "{text}");
+        // The year before is never read back as the year's figure, and raises no finding.
+        let report = crate::check_text("draft.txt", &text);
+        let read: Vec<i64> =
+            report.indicators.iter().filter(|i| i.id == "petitions.total").map(|i| i.number as i64).collect();
+        assert_eq!(read, vec![118]);
+        assert!(report.diagnostics.iter().all(|x| x.severity != crate::Severity::Error), "{:?}", report.diagnostics);
+        // It follows its source while the report is a draft.
+        let mut d = d;
+        let mut now = f.clone();
+        now.figures.insert(previous_id("petitions.total"), 107);
+        assert_eq!(d.refresh(&now), 1);
+        assert!(d.to_text().contains("（上年107件次，据2025年度报告）"));
+        // Without a figure of the year before, nothing is said.
+        assert!(!draft(&facts()).to_text().contains("上年"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! forms townships publish it, finds its structure, points at its defects like a compiler and
 //! extracts its indicators. Pure: the only I/O is reading the file named in [`read_path`].
 
+pub mod archive;
 pub mod bulletin;
 pub mod compare;
 pub mod draft;

@@ -125,6 +125,7 @@ macro_rules! tables {
         $apply!(comment, "comments", $($args),*);
         $apply!(comment_read, "comment_reads", $($args),*);
         $apply!(supervision_bulletin, "supervision_bulletins", $($args),*);
+        $apply!(archived_report, "archived_reports", $($args),*);
     }};
 }
 
@@ -165,8 +166,10 @@ pub async fn write(db: &Db, files: &FileStore, out: &Path) -> Result<BackupSumma
     archive.write_all(&head_json).map_err(internal("写入备份失败"))?;
     manifest.entries.insert(head_entry.into(), hex::encode(Sm3::digest(&head_json)));
     // The attachments the snapshot's rows name, each once.
-    let digests: std::collections::BTreeSet<String> =
+    let mut digests: std::collections::BTreeSet<String> =
         ledger_attachment::Entity::find().all(&snapshot).await?.into_iter().map(|a| a.digest).collect();
+    // The archive's filed reports are stored the same way.
+    digests.extend(archived_report::Entity::find().all(&snapshot).await?.into_iter().map(|a| a.digest));
     snapshot.commit().await?;
     for digest in &digests {
         let mut chunks = files.read(db, digest).await?;

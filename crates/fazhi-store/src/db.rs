@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 14;
+pub(crate) const SCHEMA_VERSION: i64 = 15;
 
 #[derive(Clone)]
 pub struct Db {

@@ -63,16 +63,32 @@ pub struct Figures {
     /// (township, kind, year) of which records are kept: a figure of a kind without any record
     /// that year is missing, not zero.
     kept: HashSet<(i64, String, i32)>,
-    /// The years any record in the scope counts in.
+    /// What filed old reports state, by (township, indicator, year): read only where the
+    /// township's ledgers keep no record of the kind that year (docs/archive.md).
+    reported: HashMap<(i64, String, i32), i64>,
+    /// The filed report of a township's year, by id.
+    filed: HashMap<(i64, i32), i64>,
+    /// The years any record in the scope counts in, or a filed report reports on.
     pub years_held: Vec<i32>,
 }
 
 impl Figures {
-    /// A township's figure, or none where it keeps no record of the kind that year.
+    /// A township's figure: counted from its ledgers where it keeps records of the kind that year,
+    /// else as its filed report states it (see [`Figures::from_report`]), else none.
     pub fn value(&self, township: i64, kind: &str, id: &str, year: i32) -> Option<i64> {
-        self.kept
-            .contains(&(township, kind.to_owned(), year))
-            .then(|| self.sums.get(&(township, kind.to_owned(), id.to_owned(), year)).copied().unwrap_or(0))
+        if self.kept.contains(&(township, kind.to_owned(), year)) {
+            return Some(self.sums.get(&(township, kind.to_owned(), id.to_owned(), year)).copied().unwrap_or(0));
+        }
+        self.reported.get(&(township, id.to_owned(), year)).copied()
+    }
+
+    /// The filed report a township's figure of a kind and year is taken from, where it is: the
+    /// ledgers keep no record of the kind that year and a report of the year is filed.
+    pub fn from_report(&self, township: i64, kind: &str, year: i32) -> Option<i64> {
+        if self.kept.contains(&(township, kind.to_owned(), year)) {
+            return None;
+        }
+        self.filed.get(&(township, year)).copied()
     }
 }
 
@@ -125,8 +141,19 @@ pub async fn figures(
         held_query = held_query.filter(T::OrgId.is_in(orgs.orgs.iter().map(|(id, _)| *id)));
     }
     let mut years_held: Vec<i32> = held_query.into_tuple().all(db.conn()).await?;
+    let mut reported = HashMap::new();
+    let mut filed = HashMap::new();
+    for (org, year, report, stated) in crate::report_archive::figures_in(db.conn(), scope, years.clone()).await? {
+        let Some(&township) = townships.of_org.get(&org) else { continue };
+        filed.insert((township, year), report);
+        years_held.push(year);
+        for f in stated {
+            reported.insert((township, f.id, year), f.value);
+        }
+    }
     years_held.sort_unstable();
-    Ok(Figures { sums, kept, years_held })
+    years_held.dedup();
+    Ok(Figures { sums, kept, reported, filed, years_held })
 }
 
 pub use crate::ledger::OpenLimits;

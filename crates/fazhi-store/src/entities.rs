@@ -705,6 +705,56 @@ pub mod supervision_bulletin {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod archived_report {
+    use sea_orm::entity::prelude::*;
+
+    /// An earlier year's annual report a township filed as a file (docs/archive.md): the file
+    /// (content-addressed like an attachment), what the checker found in it, and the figures it
+    /// states, which stand as the township's figures for that year **taken from the report** where
+    /// its ledgers keep none. Filing the same year again replaces it; the replaced row stays,
+    /// marked, with its file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "archived_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The township (or street) whose report it is.
+        pub org_id: i64,
+        pub org_path: String,
+        /// The year it reports on.
+        pub year: i32,
+        pub file_name: String,
+        pub media_type: String,
+        pub size: i64,
+        /// SM3 of the file, hex: the name its content is stored under.
+        pub digest: String,
+        pub title: Option<String>,
+        pub issuer: Option<String>,
+        /// The date it is signed on, as the checker reads it: `2023-01-20`, or `2023-01`.
+        pub signed_on: Option<String>,
+        /// How many of the five statutory parts it has.
+        pub parts_found: i32,
+        pub errors: i32,
+        pub warnings: i32,
+        pub hints: i32,
+        /// `[StatedFigure]` (fazhi_report::archive).
+        #[sea_orm(column_type = "Text")]
+        pub figures_json: String,
+        /// `[ArchivedFinding]`: the checker's findings, each at its line (and page).
+        #[sea_orm(column_type = "Text")]
+        pub findings_json: String,
+        pub filed_by: String,
+        pub filed_at: DateTimeUtc,
+        /// Set when a later filing of the same year took its place.
+        pub replaced_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

@@ -26,6 +26,7 @@ pub mod ledger_xlsx;
 mod migrations;
 pub mod orgs;
 mod passwords;
+pub mod report_archive;
 pub mod rules;
 pub mod sessions;
 pub mod two_factor;

@@ -74,17 +74,51 @@ pub async fn facts(
         shortcomings.push(("全年台账中没有记录的重点工作".into(), empty));
     }
     let signed = if today.year() > year { today } else { NaiveDate::from_ymd_opt(year + 1, 1, 15).expect("a date") };
+    let (previous, previous_sources) = previous_year(db, scope, org_id, year - 1).await?;
+    let open_problems = open_problems(&values);
+    values.extend(previous);
     Ok((
         Facts {
             issuer: issuer(&org.name),
             year,
-            open_problems: open_problems(&values),
+            open_problems,
             figures: values,
             shortcomings,
             signed_on: (signed.year(), signed.month(), signed.day()),
+            previous_sources,
         },
         figures,
     ))
+}
+
+/// The year before's figures, for the draft's comparisons (under `draft::previous_id`): counted
+/// from the ledgers for each kind they kept records of that year, else as the township's filed
+/// report of that year states them — the same rule as the district's figures (docs/archive.md)
+/// — with the report named as their source.
+async fn previous_year(
+    db: &Db,
+    scope: &Scope,
+    org_id: i64,
+    year: i32,
+) -> Result<(BTreeMap<String, i64>, BTreeMap<String, String>), StoreError> {
+    let counted = indicators::for_year(db, scope, org_id, year).await?;
+    let kept: std::collections::BTreeSet<&str> =
+        counted.iter().filter(|f| !f.records.is_empty()).map(|f| f.kind).collect();
+    let mut values: BTreeMap<String, i64> = BTreeMap::new();
+    for f in counted.iter().filter(|f| kept.contains(f.kind)) {
+        *values.entry(draft::previous_id(f.id)).or_default() += f.value;
+    }
+    let mut sources = BTreeMap::new();
+    if let Some(filed) = fazhi_store::report_archive::of_year(db, scope, org_id, year).await? {
+        for f in filed.figures {
+            let ledger_keeps_it = counted.iter().any(|c| c.id == f.id && kept.contains(c.kind));
+            if !ledger_keeps_it {
+                values.insert(draft::previous_id(&f.id), f.value);
+                sources.insert(f.id, format!("{year}年度报告"));
+            }
+        }
+    }
+    Ok((values, sources))
 }
 
 /// The year's problems raised by the district and still open, by category, as the draft states

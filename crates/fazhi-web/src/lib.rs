@@ -13,6 +13,7 @@ mod extract;
 mod ledger_service;
 mod openapi;
 mod pages;
+pub mod report_archive;
 mod respond;
 mod routes;
 mod sign_in_limits;

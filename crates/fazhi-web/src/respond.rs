@@ -31,16 +31,26 @@ pub fn attachment_download(
     a: &fazhi_store::attachments::AttachmentView,
     chunks: fazhi_store::attachments::Chunks,
 ) -> Response {
+    file_download(&a.file_name, &a.media_type, a.size, chunks)
+}
+
+/// A stored file (an attachment, a filed report) sent as a download, as it is read.
+pub fn file_download(
+    file_name: &str,
+    media_type: &str,
+    size: i64,
+    chunks: fazhi_store::attachments::Chunks,
+) -> Response {
     let ascii: String =
-        a.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(&a.file_name));
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(file_name));
     (
         [
-            (header::CONTENT_TYPE, a.media_type.clone()),
+            (header::CONTENT_TYPE, media_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
             (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
-            (header::CONTENT_LENGTH, a.size.to_string()),
+            (header::CONTENT_LENGTH, size.to_string()),
         ],
         // Sent as it is read, a chunk at a time: a large file is never held whole.
         axum::body::Body::from_stream(chunks),

@@ -76,6 +76,7 @@ const LEDGER_ACTORS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk, Ro
 /// Who opens and corrects records: the township's people for its own ledgers, the district's
 /// supervisors for the problems they raise (`Keeper::openers` decides per kind).
 const LEDGER_OPENERS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk];
+use crate::report_archive::ARCHIVISTS;
 
 /// The rules of every route, carried in [`AppState`] and filled once the router is built.
 #[derive(Default)]
@@ -237,6 +238,10 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/reports/side-by-side", Roles(LEDGER_READERS), pages::reports::side_by_side)
         .page(get.clone(), "/reports/check", Roles(LEDGER_READERS), pages::report_check::form)
         .page(post.clone(), "/reports/check", Roles(LEDGER_READERS), pages::report_check::check)
+        .page(get.clone(), "/reports/archive", Roles(LEDGER_READERS), pages::report_archive::list)
+        .page(post.clone(), "/reports/archive", Roles(ARCHIVISTS), pages::report_archive::file)
+        .page(get.clone(), "/reports/archive/{id}", Roles(LEDGER_READERS), pages::report_archive::detail)
+        .page(get.clone(), "/reports/archive/{id}/file", Roles(LEDGER_READERS), pages::report_archive::download)
         .page(get.clone(), "/reports/{id}", Roles(LEDGER_READERS), pages::reports::show)
         .page(post.clone(), "/reports/{id}/save", Roles(LEDGER_WRITERS), pages::reports::save)
         .page(post.clone(), "/reports/{id}/submit", Roles(LEDGER_WRITERS), pages::reports::submit)

@@ -94,6 +94,25 @@ fn redact(url: &str) -> String {
 }
 
 #[derive(Subcommand)]
+enum ArchiveCommand {
+    /// File an earlier year's report (.docx, .pdf, .ofd): it is checked, kept, and the figures it
+    /// states become the township's figures of that year, marked as taken from the report.
+    Import {
+        /// The township (or street): name or id.
+        #[arg(long)]
+        org: String,
+        /// The year the report reports on.
+        #[arg(long)]
+        year: i32,
+        /// The account filing it (login name): a township's clerk or leader, or a district
+        /// supervisor, as in the browser.
+        #[arg(long = "as", value_name = "LOGIN")]
+        as_user: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Start the web server.
     Serve(ServeArgs),
@@ -159,6 +178,9 @@ enum Command {
     /// The annual rule-of-law report of a township.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// A township's archive of earlier annual reports.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
     /// Check annual reports (.txt, .docx, .ofd, .html; files, folders, or stdin) and point at their defects.
     Check {
         paths: Vec<PathBuf>,
@@ -443,6 +465,53 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("已导出{}{year}年法治政府建设年度报告到 {}", org.name, output.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Archive(ArchiveCommand::Import { org, year, as_user, file }) => {
+            let db = cli.database.connect().await?;
+            let org = orgs::resolve(&db, &org).await?;
+            let user = fazhi_store::users::find_by_username(&db, &as_user)
+                .await
+                .map_err(|_| anyhow::anyhow!("没有登录名为 {as_user} 的账号"))?;
+            let p = fazhi_store::users::principal_by_id(&db, user.id)
+                .await?
+                .with_context(|| format!("账号 {as_user} 已停用或角色不合规，不能归档"))?;
+            if !p.roles.any_of(fazhi_web::report_archive::ARCHIVISTS) {
+                anyhow::bail!("账号 {as_user} 不能归档往年报告：只有乡镇经办人、乡镇负责人或区县督察员可以归档");
+            }
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let files = cli.database.files(&db);
+            match fazhi_web::report_archive::file(
+                &db,
+                &files,
+                &p.actor("local"),
+                &p.scope(),
+                org.id,
+                year,
+                &name,
+                bytes,
+            )
+            .await
+            {
+                Ok(a) => {
+                    println!(
+                        "已归档{}{}年度报告“{}”：法定部分 {}/5，错误 {}、警告 {}，提取数字 {} 项",
+                        a.org_name,
+                        a.year,
+                        a.file_name,
+                        a.parts_found,
+                        a.errors,
+                        a.warnings,
+                        a.figures.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(fazhi_store::StoreError::Invalid(e)) => {
+                    eprintln!("{}：{}", file.display(), e.message);
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         Command::Import { kind, org, as_user, confirm_rows, dry_run, file } => {
             let db = cli.database.connect().await?;
             let kind = ledger_kind(&kind)?;
@@ -524,6 +593,8 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
             Some(loaded) => {
                 // The district's 2023 督察通报, drafted by the report engine from the demo's problems.
                 fazhi_web::bulletin::demo(&db).await?;
+                // The five townships' real reports of earlier years, filed in their archives.
+                fazhi_web::report_archive::demo(&db, &database.files(&db)).await?;
                 println!("\n已载入演示数据：{}及所辖五个乡镇。演示账号（仅显示这一次，请妥善保存）：", demo::DISTRICT);
                 println!("  {}{}{}密码", pad("登录名", 20), pad("角色", 14), pad("机构", 10));
                 for a in &loaded.accounts {

@@ -59,6 +59,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/reports/side-by-side", "supervisor|leader|clerk|adviser"),
     ("GET", "/reports/check", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports/check", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports/archive", "supervisor|leader|clerk|adviser"),
+    ("POST", "/reports/archive", "supervisor|leader|clerk"),
+    ("GET", "/reports/archive/{id}", "supervisor|leader|clerk|adviser"),
+    ("GET", "/reports/archive/{id}/file", "supervisor|leader|clerk|adviser"),
     ("GET", "/reports/{id}", "supervisor|leader|clerk|adviser"),
     ("POST", "/reports/{id}/save", "leader|clerk"),
     ("POST", "/reports/{id}/submit", "leader|clerk"),
@@ -264,9 +268,31 @@ async fn every_route_answers_every_role_as_expected() {
         fazhi_store::bulletins::save(&app.db, &actor, &p.scope(), b.id, b.version, &body, true).await.unwrap();
         b.id
     };
+    // The township's 2023 report, filed into its archive.
+    let archived = {
+        let files = fazhi_store::attachments::FileStore::of(&app.db, app.test_db.data_dir.path());
+        let reading = fazhi_store::report_archive::Reading { parts_found: 5, ..Default::default() };
+        let docx = fazhi_office::docx::OfficialDocument { title: "2023年报告".into(), blocks: Vec::new() }.to_docx();
+        fazhi_store::report_archive::file(
+            &app.db,
+            &files,
+            &fazhi_store::Actor::system(),
+            &fazhi_store::Scope::everything(),
+            app.orgs.township,
+            2023,
+            "2023年报告.docx",
+            &docx,
+            &reading,
+        )
+        .await
+        .unwrap()
+        .id
+    };
     let id_for = |path: &str| -> String {
         if path.contains("/supervision/bulletins/") {
             bulletin.to_string()
+        } else if path.contains("/reports/archive/") {
+            archived.to_string()
         } else if path.contains("/reports/") {
             report.to_string()
         } else if path.contains("/ledgers/") {

@@ -55,6 +55,8 @@ async fn start(test: &str) -> Option<Browser> {
     let db = test_db.connect().await;
     let demo = fazhi_store::demo::load_if_empty(&db).await.unwrap().expect("empty database");
     fazhi_web::bulletin::demo(&db).await.unwrap();
+    let files = fazhi_store::attachments::FileStore::of(&db, &common::files_dir());
+    fazhi_web::report_archive::demo(&db, &files).await.unwrap();
     let address = common::serve(db).await;
 
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -1385,6 +1387,76 @@ async fn a_supervisor_checks_a_batch_of_reports_in_the_browser() {
     shot(b, "report-check-phone.png").await;
     b.execute("document.getElementById('report-1').scrollIntoView();", vec![]).await.unwrap();
     shot(b, "report-check-findings-phone.png").await;
+    b.set_window_size(1366, 900).await.unwrap();
+    b.clone().close().await.unwrap();
+}
+
+/// The district files a township's 2020 report (a year before its ledgers begin) in the browser;
+/// the report's figures then stand on the overview for 2020, marked 据报告, and open the report.
+#[tokio::test]
+async fn a_supervisor_files_an_old_report_and_finds_its_figures_on_the_overview() {
+    let Some(browser) = start("a_supervisor_files_an_old_report_and_finds_its_figures_on_the_overview").await else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("安稳镇2020年法治政府建设年度报告.docx");
+    let text = "安稳镇人民政府2020年法治政府建设年度报告
+2020年，安稳镇在区委、区政府的坚强领导下，扎实推进法治政府建设，现将有关情况报告如下。
+一、2020年推进法治政府建设的主要举措和成效
+全年作出重大行政决策2件，均经合法性审查和集体讨论决定。
+全年共受理信访事项87件次，其中来访26件。全年共受理矛盾纠纷104起，调解成功101起。
+全年开展各类普法活动28场次。
+二、2020年推进法治政府建设存在的不足和原因
+学法用法的氛围还不够浓厚，主要是学习形式比较单一。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+镇党委书记主持召开法治建设专题会议3次。
+四、2021年推进法治政府建设的主要安排
+继续抓好普法和矛盾纠纷化解。
+五、其他需要报告的情况
+无。
+安稳镇人民政府
+2021年1月20日";
+    let blocks = text.lines().map(|l| fazhi_office::docx::Block::Body(l.to_owned())).collect();
+    std::fs::write(&path, fazhi_office::docx::OfficialDocument { title: String::new(), blocks }.to_docx()).unwrap();
+
+    b.goto(&format!("{address}/reports/archive")).await.unwrap();
+    log_in(b, "supervisor", &demo.demo_password).await;
+    b.wait().for_element(Locator::Css("#archive-form")).await.unwrap();
+    let list = b.find(Locator::Css("#archive-table")).await.unwrap().text().await.unwrap();
+    assert!(list.contains("后山镇") && list.contains("2023"), "the demo's filed reports are listed: {list}");
+    check_page(b, "the archive").await;
+    shot(b, "archive-desk.png").await;
+    b.find(Locator::Css("#archive-org")).await.unwrap().select_by_label("安稳镇").await.unwrap();
+    b.find(Locator::Css("#archive-year")).await.unwrap().select_by_value("2020").await.unwrap();
+    b.find(Locator::Css("#archive-file")).await.unwrap().send_keys(&path.display().to_string()).await.unwrap();
+    submit_and_wait(b, "#archive-submit").await;
+    b.wait().for_element(Locator::Css("#archive-figures")).await.unwrap();
+    let page = check_page(b, "a filed report").await;
+    assert!(page.contains("往年报告已归档") && page.contains("87件次") && page.contains("28场次"), "{page}");
+    shot(b, "archive-filed-desk.png").await;
+
+    // The overview of 2020: 安稳镇's petitions from its report, marked, opening the report.
+    b.goto(&format!("{address}/cockpit?year=2020")).await.unwrap();
+    let table = b.wait().for_element(Locator::Css("table")).await.unwrap().text().await.unwrap();
+    assert!(table.contains("87件次") && table.contains("据报告"), "{table}");
+    check_page(b, "the overview with a filed report's figures").await;
+    shot(b, "archive-cockpit-desk.png").await;
+    let marked =
+        b.find(Locator::XPath("//td[span[contains(@class,'report-mark')]]/a[contains(., '87件次')]")).await.unwrap();
+    marked.click().await.unwrap();
+    b.wait().for_element(Locator::Css("#archive-figures")).await.unwrap();
+    assert!(b.current_url().await.unwrap().path().starts_with("/reports/archive/"));
+
+    b.set_window_size(390, 844).await.unwrap();
+    check_page(b, "a filed report on a phone").await;
+    shot(b, "archive-filed-phone.png").await;
+    b.goto(&format!("{address}/reports/archive")).await.unwrap();
+    check_page(b, "the archive on a phone").await;
+    shot(b, "archive-phone.png").await;
+    b.goto(&format!("{address}/cockpit?year=2020")).await.unwrap();
+    check_page(b, "the overview on a phone").await;
+    shot(b, "archive-cockpit-phone.png").await;
     b.set_window_size(1366, 900).await.unwrap();
     b.clone().close().await.unwrap();
 }

@@ -84,6 +84,7 @@ fn every_figure_the_draft_states_is_declared_by_a_ledger() {
             .map(|id| (id.to_string(), "依法决策".to_owned(), 7))
             .collect(),
         signed_on: (2026, 1, 15),
+        previous_sources: Default::default(),
     };
     let stated: BTreeSet<String> = draft(&facts).figures().map(|(id, _, _)| id.to_owned()).collect();
     let computed = ["study.exam_pass_rate"];

@@ -20,6 +20,7 @@ mod m011_comments;
 mod m012_report_revision;
 mod m013_search_and_attachment_chunks;
 mod m014_scoped_search_index;
+mod m015_report_archive;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m012_report_revision::Migration),
             Box::new(m013_search_and_attachment_chunks::Migration),
             Box::new(m014_scoped_search_index::Migration),
+            Box::new(m015_report_archive::Migration),
         ]
     }
 }

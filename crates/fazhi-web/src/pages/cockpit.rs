@@ -104,6 +104,29 @@ pub struct CellView {
     pub missing: bool,
     /// A rate on fewer cases than the minimum: shown, never ranked.
     pub few: bool,
+    /// Taken from a filed old report, not counted from the ledgers (in a total: partly).
+    pub from_report: bool,
+}
+
+impl CellView {
+    /// Marks the cell where its figure comes from a filed report rather than the ledgers: one
+    /// township's opens that report; a total says it holds such figures.
+    fn sourced(mut self, figures: &Figures, k: &KeyIndicator, townships: &[i64], year: i32) -> CellView {
+        if self.missing {
+            return self;
+        }
+        let reports: Vec<i64> = townships.iter().filter_map(|t| figures.from_report(*t, k.kind, year)).collect();
+        match (townships.len(), reports.first()) {
+            (_, None) => {}
+            (1, Some(report)) => {
+                self.from_report = true;
+                self.href = Some(format!("/reports/archive/{report}"));
+                self.behind = None;
+            }
+            _ => self.from_report = true,
+        }
+        self
+    }
 }
 
 fn cell(k: &KeyIndicator, township: Option<i64>, year: i32, value: Value, before: Value, min_cases: i64) -> CellView {
@@ -126,6 +149,7 @@ fn cell(k: &KeyIndicator, township: Option<i64>, year: i32, value: Value, before
         change_tone,
         missing: value == Value::Missing,
         few: value.too_few(min_cases),
+        from_report: false,
     }
 }
 
@@ -527,12 +551,13 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
                 .map(|c| {
                     let now = Value::of(figures, k, c.township, c.year);
                     let before = Value::of(figures, k, c.township, c.year - 1);
-                    cell(k, Some(c.township), c.year, now, before, min_cases)
+                    cell(k, Some(c.township), c.year, now, before, min_cases).sourced(figures, k, &[c.township], c.year)
                 })
                 .collect();
             let total = district.then(|| {
                 let sum = |y: i32| Value::sum(townships.list.iter().map(|t| Value::of(figures, k, t.id, y)));
-                cell(k, None, year, sum(year), sum(year - 1), min_cases)
+                let all: Vec<i64> = townships.list.iter().map(|t| t.id).collect();
+                cell(k, None, year, sum(year), sum(year - 1), min_cases).sourced(figures, k, &all, year)
             });
             RowView {
                 code: k.code,
@@ -827,13 +852,19 @@ pub async fn compare(State(state): State<AppState>, caller: Caller, RawQuery(raw
                                 Value::of(&c.figures, k, t.id, y - 1),
                                 c.min_cases,
                             )
+                            .sourced(&c.figures, k, &[t.id], *y)
                         })
                         .collect();
                     (t.name.clone(), cells)
                 })
                 .collect();
             let sum = |y: i32| Value::sum(c.townships.list.iter().map(|t| Value::of(&c.figures, k, t.id, y)));
-            let total = c.years.iter().map(|y| cell(k, None, *y, sum(*y), sum(y - 1), c.min_cases)).collect();
+            let all: Vec<i64> = c.townships.list.iter().map(|t| t.id).collect();
+            let total = c
+                .years
+                .iter()
+                .map(|y| cell(k, None, *y, sum(*y), sum(y - 1), c.min_cases).sourced(&c.figures, k, &all, *y))
+                .collect();
             let mut chart = trend_chart(k, &c.townships, &c.figures, &c.years);
             chart.title = format!("所选乡镇（街道）合计：{}", k.label);
             CompareTable { label: k.label.to_owned(), rows, total, chart }
@@ -897,7 +928,23 @@ fn comparison_workbook(c: &Comparison) -> Result<Vec<u8>, fazhi_office::xlsx::Of
             }
         }
     }
+    headers.push("据报告的指标".into());
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    // Which figures of a row a filed report states rather than the ledgers count.
+    let reported = |townships: &[i64], year: i32| -> Cell {
+        let labels: Vec<&str> = c
+            .indicators
+            .iter()
+            .filter(|k| {
+                townships.iter().any(|t| {
+                    c.figures.from_report(*t, k.kind, year).is_some()
+                        && Value::of(&c.figures, k, *t, year) != Value::Missing
+                })
+            })
+            .map(|k| k.label)
+            .collect();
+        if labels.is_empty() { Cell::Empty } else { Cell::Text(labels.join("、")) }
+    };
     let mut writer: Option<TableWriter> = None;
     for year in &c.years {
         let name = format!("{year}年");
@@ -927,6 +974,7 @@ fn comparison_workbook(c: &Comparison) -> Result<Vec<u8>, fazhi_office::xlsx::Of
         for t in &c.townships.list {
             let mut row = vec![Cell::Text(t.name.clone())];
             row.extend(cells(c.indicators.iter().map(|k| Value::of(&c.figures, k, t.id, *year)).collect()));
+            row.push(reported(&[t.id], *year));
             w.push(&row)?;
         }
         if c.townships.list.len() > 1 {
@@ -937,6 +985,8 @@ fn comparison_workbook(c: &Comparison) -> Result<Vec<u8>, fazhi_office::xlsx::Of
                     .map(|k| Value::sum(c.townships.list.iter().map(|t| Value::of(&c.figures, k, t.id, *year))))
                     .collect(),
             ));
+            let all: Vec<i64> = c.townships.list.iter().map(|t| t.id).collect();
+            row.push(reported(&all, *year));
             w.push(&row)?;
         }
     }

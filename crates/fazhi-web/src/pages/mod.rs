@@ -13,6 +13,7 @@ pub mod guide;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
+pub mod report_archive;
 pub mod report_check;
 pub mod reports;
 pub mod settings;
@@ -74,6 +75,7 @@ fn menu_items() -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             ("法治建设总览", "/cockpit"),
             ("年度报告", "/reports"),
             ("报告检查", "/reports/check"),
+            ("往年报告归档", "/reports/archive"),
             ("第一责任人履职", "/duties"),
             ("办事指南", "/guide"),
         ]),
@@ -124,6 +126,7 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         "password" => "密码已修改。",
         "imported" => "已导入。",
         "issued" => "通报已印发，各乡镇（街道）可以查看。",
+        "filed" => "往年报告已归档；报告中的数字作为该年度“据报告”的数字，在法治建设总览和年度报告中注明来源。",
         _ => return None,
     })
 }

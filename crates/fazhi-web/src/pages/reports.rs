@@ -529,8 +529,19 @@ pub async fn figure(
         Ok(_) => return Err(PageError::not_found()),
         Err(e) => return Err(e.into()),
     };
-    let figures = indicators::for_year(&state.db, &scope, report.org_id, report.year).await?;
+    // The year before's figure of a comparison: its records, or the filed report it is taken from.
+    let (figure, year) = match fazhi_report::draft::previous_of(&figure) {
+        Some(id) => (id.to_owned(), report.year - 1),
+        None => (figure, report.year),
+    };
+    let figures = indicators::for_year(&state.db, &scope, report.org_id, year).await?;
     let found: Vec<&indicators::Figure> = figures.iter().filter(|f| f.id == figure).collect();
+    if year != report.year && found.iter().all(|f| f.records.is_empty()) {
+        return match fazhi_store::report_archive::of_year(&state.db, &scope, report.org_id, year).await? {
+            Some(filed) => Ok(see_other(&format!("/reports/archive/{}", filed.id))),
+            None => Err(PageError::not_found()),
+        };
+    }
     if found.is_empty() {
         return Err(PageError::not_found());
     }
@@ -554,7 +565,7 @@ pub async fn figure(
     Ok(FigurePage {
         nav: Nav::new(&caller, "/reports", &[("年度报告", "/reports"), ("数字来源", "")]),
         report_href: format!("/reports/{id}"),
-        label: format!("{}{}年 {}（{}台账）", report.org_name, report.year, figure, label),
+        label: format!("{}{year}年 {}（{}台账）", report.org_name, figure_words(&figure), label),
         value: found.iter().map(|f| f.value).sum(),
         more: total.saturating_sub(records.len()),
         records,

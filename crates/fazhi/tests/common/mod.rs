@@ -255,8 +255,12 @@ pub async fn add_user(db: &Db, username: &str, org_id: i64, roles: Vec<Role>, mu
 
 /// Starts the real application on a random port of the loopback interface.
 pub async fn serve(db: Db) -> String {
-    let files = std::env::temp_dir().join(format!("fazhi-test-files-{}", std::process::id()));
-    serve_with_files(db, &files).await
+    serve_with_files(db, &files_dir()).await
+}
+
+/// Where [`serve`] keeps attachments: one folder per test process.
+pub fn files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("fazhi-test-files-{}", std::process::id()))
 }
 
 /// Starts the application with attachments kept under `data_dir`.
