@@ -22,7 +22,7 @@ pub const FILE_TYPES: &[&str] = &["docx", "pdf", "ofd"];
 pub const FIRST_YEAR: i32 = 2015;
 
 /// A figure the report states, as the archive keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArchivedFigure {
     /// The indicator id, the same the ledgers count under (`petitions.total`).
     pub id: String,
@@ -34,7 +34,7 @@ pub struct ArchivedFigure {
 }
 
 /// A finding of the checker in the filed report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArchivedFinding {
     /// 错误, 警告 or 提示.
     pub severity: String,
@@ -58,8 +58,8 @@ pub struct Reading {
     pub findings: Vec<ArchivedFinding>,
 }
 
-/// A filed report as pages show it.
-#[derive(Debug, Clone)]
+/// A filed report as pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ArchivedView {
     pub id: i64,
     pub org_id: i64,

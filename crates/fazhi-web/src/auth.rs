@@ -222,7 +222,11 @@ pub const MAX_UPLOAD_BYTES: usize = {
 pub fn body_limit(path: &str) -> usize {
     if path == "/reports/check" {
         crate::pages::report_check::MAX_BATCH_BYTES
-    } else if path.ends_with("/import") || path.ends_with("/attachments") || path == "/reports/archive" {
+    } else if path.ends_with("/import")
+        || path.ends_with("/attachments")
+        || path == "/reports/archive"
+        || path == "/api/v1/archive"
+    {
         MAX_UPLOAD_BYTES
     } else {
         MAX_BODY_BYTES

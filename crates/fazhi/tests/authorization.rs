@@ -141,6 +141,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/reports/{id}/publish", "leader|clerk"),
     ("POST", "/api/v1/reports/{id}/report", "leader|clerk"),
     ("POST", "/api/v1/reports/{id}/district-return", "supervisor"),
+    ("GET", "/api/v1/archive", "supervisor|leader|clerk|adviser"),
+    ("POST", "/api/v1/archive", "supervisor|leader|clerk"),
+    ("GET", "/api/v1/archive/{id}", "supervisor|leader|clerk|adviser"),
+    ("GET", "/api/v1/archive/{id}/file", "supervisor|leader|clerk|adviser"),
     ("GET", "/api/v1/ledgers/{kind}/{id}/attachments", "supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/ledgers/{kind}/{id}/attachments", "leader|clerk"),
     ("GET", "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", "supervisor|leader|clerk|adviser"),
@@ -291,7 +295,7 @@ async fn every_route_answers_every_role_as_expected() {
     let id_for = |path: &str| -> String {
         if path.contains("/supervision/bulletins/") {
             bulletin.to_string()
-        } else if path.contains("/reports/archive/") {
+        } else if path.contains("/reports/archive/") || path.contains("/api/v1/archive/") {
             archived.to_string()
         } else if path.contains("/reports/") {
             report.to_string()

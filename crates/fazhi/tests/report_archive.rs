@@ -89,7 +89,7 @@ async fn a_clerk_files_last_years_report_and_the_district_sees_its_figures_marke
     // township, which filed nothing and keeps no record, has none.
     let supervisor = app.login(app.account(Role::Supervisor)).await;
     let page = supervisor.get("/cockpit?year=2023").await.text().await.unwrap();
-    assert!(page.contains("96件次") && page.contains("据报告"), "{page}");
+    assert!(page.contains("96件次") && page.contains("report-mark\""), "{page}");
     assert!(page.contains(&format!("/reports/archive/{id}")), "a figure from the report opens the report");
     let compare = supervisor
         .get(&format!(
@@ -100,7 +100,8 @@ async fn a_clerk_files_last_years_report_and_the_district_sees_its_figures_marke
         .text()
         .await
         .unwrap();
-    assert!(compare.contains("96件次") && compare.contains("42场次") && compare.contains("据报告"), "{compare}");
+    assert!(compare.contains("96件次") && compare.contains("42场次"), "{compare}");
+    assert_eq!(compare.matches("report-mark\"").count(), 2, "2023 of each indicator, not 2022 or 2024: {compare}");
     // The supervisor sees the filed report too.
     assert!(
         supervisor
@@ -149,9 +150,9 @@ async fn the_ledgers_figures_win_over_a_filed_report_of_the_same_year() {
     // published, so counted 0) — the report's figure does not stand in for it; 信访, of which the
     // ledger keeps nothing in 2023, comes from the report, marked.
     let documents = compare("normative_documents").await;
-    assert!(documents.contains(">0件<") && !documents.contains("据报告"), "{documents}");
+    assert!(documents.contains(">0件<") && !documents.contains("report-mark"), "{documents}");
     let petitions = compare("petitions").await;
-    assert!(petitions.contains("96件次") && petitions.contains("据报告"), "{petitions}");
+    assert!(petitions.contains("96件次") && petitions.contains("report-mark\""), "{petitions}");
 }
 
 #[tokio::test]
@@ -193,4 +194,26 @@ async fn only_the_townships_people_and_the_district_file_and_the_command_line_fi
     assert!(out.contains("已归档杉岭乡2023年度报告") && out.contains("法定部分 5/5"), "{out}");
     let clerk = app.login(app.account(Role::Clerk)).await;
     assert!(clerk.get("/reports/archive").await.text().await.unwrap().contains("杉岭乡2023年报告.docx"));
+
+    // The API files through the same checks and answers with what was read.
+    let api_file = |year: i32, name: &str| {
+        let url = clerk.url(&format!("/api/v1/archive?org={}&year={year}&name={name}", app.orgs.township));
+        clerk.client.post(url).header("x-csrf-token", &clerk.csrf).body(docx_of(REPORT_2023)).send()
+    };
+    let refused = api_file(2022, "2023.docx").await.unwrap();
+    assert_eq!(refused.status(), 400);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["field"], "year", "{body}");
+    let filed = api_file(2023, "2023.docx").await.unwrap();
+    assert_eq!(filed.status(), 201);
+    let filed: serde_json::Value = filed.json().await.unwrap();
+    assert_eq!(filed["year"], 2023);
+    assert_eq!(filed["parts_found"], 5);
+    let petitions = filed["figures"].as_array().unwrap().iter().find(|f| f["id"] == "petitions.total").unwrap();
+    assert_eq!(petitions["value"], 96);
+    let listed: serde_json::Value =
+        clerk.api(reqwest::Method::GET, "/api/v1/archive", None).await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the API's filing replaced the command line's: {listed}");
+    let file = clerk.get(&format!("/api/v1/archive/{}/file", filed["id"])).await;
+    assert_eq!(file.bytes().await.unwrap().to_vec(), docx_of(REPORT_2023));
 }

@@ -5,6 +5,7 @@
 //! answers with the one error table (`ApiError`).
 
 pub mod account;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
