@@ -4,90 +4,13 @@
 //! Chromium. Read back, it is the seed: the same paragraphs, parts and indicators. A PDF without a
 //! text layer, a damaged, an encrypted-looking and a bomb PDF each get one Chinese line.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 mod paged;
 
 use fazhi_report::input;
+use paged::write::{chromium, html, print_to_pdf};
 use paged::{SEEDS, seed};
-
-/// Debian's Chromium, or `None` (after saying why) when it is missing and the run does not
-/// require the browser.
-fn chromium(test: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("FAZHI_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("FAZHI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-        "{test}: FAZHI_REQUIRE_BROWSER=1 but chromium is missing"
-    );
-    eprintln!("skipped {test}: install Debian's chromium and fonts-noto-cjk to run it");
-    None
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// A report set as GB/T 9704 sets an official document, in HTML for Chromium to print.
-fn html(report: &str) -> String {
-    let lines: Vec<&str> = report.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let body: String = lines
-        .iter()
-        .enumerate()
-        .map(|(k, l)| {
-            // A short first line is the title; a long one is the opening paragraph.
-            let class = if k == 0 && l.chars().count() <= 28 {
-                "title"
-            } else if k + 2 >= lines.len() && l.chars().count() < 20 {
-                "tail"
-            } else {
-                "p"
-            };
-            format!("<p class=\"{class}\">{}</p>\n", escape(l))
-        })
-        .collect();
-    format!(
-        r#"<!doctype html><html><head><meta charset="utf-8"><style>
-@page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
-  @top-center {{ content: "法治政府建设年度报告（公开）"; font-size: 10pt; }}
-  @bottom-center {{ content: "— " counter(page) " —"; font-size: 14pt; }} }}
-body {{ font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 16pt; line-height: 28pt; margin: 0; }}
-p {{ margin: 0; text-indent: 2em; text-align: justify; }}
-p.title {{ text-indent: 0; text-align: center; font-size: 22pt; line-height: 36pt; }}
-p.tail {{ text-indent: 0; text-align: right; }}
-</style></head><body>{body}</body></html>"#
-    )
-}
-
-fn print_to_pdf(chromium: &Path, html: &str, dir: &Path, name: &str) -> Vec<u8> {
-    let page = dir.join(format!("{name}.html"));
-    let pdf = dir.join(format!("{name}.pdf"));
-    std::fs::write(&page, html).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let status = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", page.display()))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "chromium could not print {name}");
-    std::fs::read(pdf).unwrap()
-}
 
 #[test]
 fn the_seeds_printed_to_pdf_read_back_as_the_seeds() {

@@ -1,5 +1,9 @@
-//! What the PDF and OFD tests share: the seeds, and the check that a paged file read back is the
-//! seed it was made from.
+//! What the PDF and OFD tests (and the formats benchmark) share: the seeds, the files made from
+//! them, and the check that a paged file read back is the seed it was made from. Each user takes
+//! what it needs.
+#![allow(dead_code)]
+
+pub mod write;
 
 pub const SEEDS: [&str; 5] = ["shanling-2021", "anwen-2021", "houshan-2023", "caijiang-2022", "fenghuang-2021"];
 
