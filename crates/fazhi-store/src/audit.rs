@@ -488,6 +488,7 @@ pub fn action_label(action: &str) -> &'static str {
         "bulletin.issue" => "印发督察通报",
         "comment.create" => "发表评论",
         "comment.edit" => "修改评论",
+        "report_archive.file" => "归档往年报告",
         "report.create" => "新建年度报告",
         "report.update" => "修改年度报告",
         "report.submit" => "提交审核",
@@ -551,6 +552,7 @@ pub const ACTIONS: &[&str] = &[
     "report.district_return",
     "comment.create",
     "bulletin.issue",
+    "report_archive.file",
 ];
 
 /// Records since midnight, Beijing time, optionally of one action.

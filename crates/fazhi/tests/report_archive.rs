@@ -131,6 +131,18 @@ async fn a_clerk_files_last_years_report_and_the_district_sees_its_figures_marke
     assert!(page.contains("45场次"), "{page}");
     let (ok, out, err) = common::fazhi_on(&app, &["audit", "verify"]);
     assert!(ok, "{out}{err}");
+    // The auditor reads each filing in words: the action, the file, the figures by their names.
+    let auditor = app.login(app.account(Role::Auditor)).await;
+    let trail = auditor.get("/audit?action=report_archive.file").await.text().await.unwrap();
+    assert!(trail.contains("归档往年报告") && trail.contains("往年报告归档"), "{trail}");
+    assert!(trail.contains("报告中的数字") && trail.contains("信访件次 96"), "{trail}");
+    assert!(!trail.contains("petitions.total"), "no indicator code: {trail}");
+
+    // The draft's year before opens the filed report it is taken from.
+    let report_id = report.trim_start_matches("/reports/");
+    let r = clerk.get(&format!("/reports/{report_id}/figures/previous:publicity.events")).await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/reports/archive/"), "{}", location(&r));
 }
 
 #[tokio::test]

@@ -73,7 +73,7 @@ pub async fn get_archived(
 }
 
 /// A filed report's file, as a download under its media type.
-#[utoipa::path(get, path = "/api/v1/archive/{id}/file", tag = "往年报告归档", params(("id" = i64, Path)), responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/archive/{id}/file", tag = "往年报告归档", params(("id" = i64, Path)), responses((status = 200, description = "The file as filed, under its type", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/ofd"))), (status = 404, body = ApiErrorBody)))]
 pub async fn download_archived(
     State(state): State<AppState>,
     caller: Caller,

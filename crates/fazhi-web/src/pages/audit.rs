@@ -206,6 +206,7 @@ fn type_words(object_type: &str) -> &'static str {
         "audit_chain" => "审计链",
         "backup" => "备份",
         "report" => "年度报告",
+        "archived_report" => "往年报告归档",
         _ => "系统",
     }
 }
@@ -276,7 +277,9 @@ fn key_words(object_type: &str, key: &str) -> String {
         "sm3" => "SM3摘要",
         "id" => "编号",
         "title" => "标题",
-        "file" => "文件",
+        "file" | "file_name" => "文件",
+        "figures" => "报告中的数字",
+        "replaced" => "被替换的归档",
         "row" => "行",
         "rows" => "行数",
         "records" => "记录数",
@@ -319,6 +322,12 @@ fn value_words(object_type: &str, key: &str, v: &serde_json::Value) -> String {
             .collect::<Vec<_>>()
             .join("、"),
         Value::Array(items) => items.iter().map(|i| value_words(object_type, "", i)).collect::<Vec<_>>().join("、"),
+        // The figures a filed report states, by indicator: in the words reports use.
+        Value::Object(map) if key == "figures" => map
+            .iter()
+            .map(|(k, v)| format!("{} {}", super::reports::figure_words(k), value_words(object_type, k, v)))
+            .collect::<Vec<_>>()
+            .join("；"),
         Value::Object(map) => map
             .iter()
             .map(|(k, v)| format!("{} {}", key_words(object_type, k), value_words(object_type, k, v)))
