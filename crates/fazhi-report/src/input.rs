@@ -200,7 +200,9 @@ impl<'a> ZipParts<'a> {
                 "{name}：{kind} 中的 {part} 解压后过大，文件可能被构造为压缩炸弹，已拒绝读取"
             )));
         }
-        let mut out = String::new();
+        // The declared size is checked above, so it is safe to make room for it at once; a part
+        // that unpacks larger than it says is still cut at the limit below.
+        let mut out = String::with_capacity(file.size() as usize);
         file.by_ref().take(MAX_PART_BYTES + 1).read_to_string(&mut out).map_err(|e| {
             ReadError(format!("{name}：{kind} 中的 {part} 无法读取（{e}）；请用原来的软件重新保存或导出"))
         })?;

@@ -21,24 +21,38 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
         .map(|v| v.into_owned())
 }
 
-fn numbers(s: &str) -> Vec<f64> {
-    s.split_whitespace().filter_map(|n| n.parse().ok()).collect()
+/// An attribute's value as written, without unescaping: the numbers of a page's text (a
+/// `Boundary`, `X`, `DeltaX`) hold no entities, and a page holds thousands of them.
+fn raw<'e>(e: &'e BytesStart<'_>, key: &str) -> Option<std::borrow::Cow<'e, str>> {
+    e.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value)
 }
 
-/// The advances of `DeltaX`, with its run-length form: "g 3 5.2" is three advances of 5.2.
-fn advances(delta_x: &str) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut tokens = delta_x.split_whitespace();
-    while let Some(t) = tokens.next() {
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse().ok()
+}
+
+fn numbers(text: &str) -> impl Iterator<Item = f64> + '_ {
+    text.split_ascii_whitespace().filter_map(number)
+}
+
+/// The sum of the first `n` advances of `DeltaX`, with its run-length form ("g 3 5.2" is three
+/// advances of 5.2), and `size` for each advance it does not give.
+fn advance_of(delta_x: &str, n: usize, size: f64) -> f64 {
+    let mut tokens = delta_x.split_ascii_whitespace();
+    let (mut sum, mut taken) = (0.0, 0);
+    while taken < n {
+        let Some(t) = tokens.next() else { break };
         if t == "g" {
-            let count: usize = tokens.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            let value: f64 = tokens.next().and_then(|n| n.parse().ok()).unwrap_or(0.0);
-            out.extend(std::iter::repeat_n(value, count.min(10_000)));
-        } else if let Ok(v) = t.parse() {
-            out.push(v);
+            let count = tokens.next().and_then(number).map_or(0, |c| c as usize).min(n - taken);
+            let value = tokens.next().and_then(number).unwrap_or(0.0);
+            sum += value * count as f64;
+            taken += count;
+        } else if let Some(v) = number(t) {
+            sum += v;
+            taken += 1;
         }
     }
-    out
+    sum + size * (n - taken) as f64
 }
 
 /// The path of a part named from inside another: relative to the naming part's folder, or from
@@ -81,23 +95,34 @@ fn element_text(xml: &str, name: &str) -> Option<String> {
 fn page_runs(xml: &str) -> Result<Vec<Run>, quick_xml::Error> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut runs = Vec::new();
-    // The text object being read: its origin and character size; then the code being read.
+    // The text object being read: its origin and character size; then the code being read (its
+    // origin, its advances as written, its text).
     let mut object: Option<(f64, f64, f64)> = None;
-    let mut code: Option<(f64, f64, Vec<f64>, String)> = None;
+    let mut code: Option<(f64, f64, String, String)> = None;
     loop {
         match reader.read_event()? {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "TextObject" => {
-                    let boundary = attr(&e, "Boundary").map(|b| numbers(&b)).unwrap_or_default();
-                    let size = attr(&e, "Size").and_then(|s| s.parse().ok()).filter(|s: &f64| *s > 0.0).unwrap_or(3.5);
-                    object =
-                        Some((boundary.first().copied().unwrap_or(0.0), boundary.get(1).copied().unwrap_or(0.0), size));
+                    let (x, y) = raw(&e, "Boundary").map_or((0.0, 0.0), |b| {
+                        let mut at = numbers(&b);
+                        (at.next().unwrap_or(0.0), at.next().unwrap_or(0.0))
+                    });
+                    let size = raw(&e, "Size").and_then(|s| number(&s)).filter(|s| *s > 0.0).unwrap_or(3.5);
+                    object = Some((x, y, size));
                 }
                 "TextCode" => {
-                    let x = attr(&e, "X").and_then(|v| v.parse().ok()).unwrap_or(0.0);
-                    let y = attr(&e, "Y").and_then(|v| v.parse().ok()).unwrap_or(0.0);
-                    code = Some((x, y, attr(&e, "DeltaX").map(|d| advances(&d)).unwrap_or_default(), String::new()));
+                    // Its three attributes read in one pass: a page holds thousands of codes.
+                    let (mut x, mut y, mut deltas) = (0.0, 0.0, String::new());
+                    for a in e.attributes().with_checks(false).flatten() {
+                        match a.key.local_name().as_ref() {
+                            "X" => x = number(&a.value).unwrap_or(0.0),
+                            "Y" => y = number(&a.value).unwrap_or(0.0),
+                            "DeltaX" => deltas = a.value.into_owned(),
+                            _ => {}
+                        }
+                    }
+                    code = Some((x, y, deltas, String::new()));
                 }
                 _ => {}
             },
@@ -117,9 +142,7 @@ fn page_runs(xml: &str) -> Result<Vec<Run>, quick_xml::Error> {
                         // Each character advances by its DeltaX (by its size where none is
                         // given), and the last takes its size.
                         let count = text.chars().count();
-                        let width =
-                            (0..count.saturating_sub(1)).map(|i| deltas.get(i).copied().unwrap_or(size)).sum::<f64>()
-                                + size;
+                        let width = advance_of(&deltas, count.saturating_sub(1), size) + size;
                         runs.push(Run { x: ox + x, y: oy + y, width, size, text });
                     }
                 }
@@ -178,6 +201,14 @@ mod tests {
         assert_eq!(resolve("Doc_0/Document.xml", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
         assert_eq!(resolve("Doc_0/Document.xml", "/Doc_0/Pages/P1.xml"), "Doc_0/Pages/P1.xml");
         assert_eq!(resolve("Doc_0/Document.xml", "../Res/x.xml"), "Res/x.xml");
-        assert_eq!(advances("g 3 5.2 4"), vec![5.2, 5.2, 5.2, 4.0]);
+    }
+
+    #[test]
+    fn advances_are_summed_in_their_run_length_form_and_missing_ones_take_the_size() {
+        assert_eq!(advance_of("g 3 5.2 4", 4, 9.0), 5.2 * 3.0 + 4.0);
+        assert_eq!(advance_of("g 3 5.2 4", 2, 9.0), 5.2 * 2.0);
+        assert_eq!(advance_of("1 2", 4, 9.0), 3.0 + 18.0);
+        assert_eq!(advance_of("g 99999999999 1", 3, 9.0), 3.0, "a huge run counts only the characters there are");
+        assert_eq!(advance_of("x g", 1, 9.0), 9.0);
     }
 }

@@ -4,7 +4,8 @@
 //! read). For each format: the median time to read the file into text, and to read and check it,
 //! per report, and the ratio to .docx. Target: PDF and OFD within 3× .docx.
 //!
-//! `cargo bench -p fazhi --bench report_formats` (Chromium from Debian's package for the PDFs).
+//! `cargo bench -p fazhi --bench report_formats` (Chromium from Debian's package for the PDFs);
+//! `FAZHI_BENCH_FILES=DIR` keeps the files it measured.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -46,6 +47,12 @@ fn main() {
         if let Some(chromium) = &chromium {
             let pdf = paged::write::print_to_pdf(chromium, &paged::write::html(&text), dir.path(), name);
             files.push((name, "pdf", pdf));
+        }
+    }
+    // FAZHI_BENCH_FILES=DIR keeps the files measured, to look at or to profile.
+    if let Some(keep) = std::env::var_os("FAZHI_BENCH_FILES") {
+        for (name, ext, bytes) in &files {
+            std::fs::write(std::path::Path::new(&keep).join(format!("{name}.{ext}")), bytes).unwrap();
         }
     }
     println!("{:<16}{:>6}{:>10}{:>12}{:>16}", "report", "format", "KB", "read ms", "read+check ms");
