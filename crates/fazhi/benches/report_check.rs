@@ -37,12 +37,7 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().to_owned();
-    runtime.block_on(async {
-        let db = support::open_db(&dir).await;
-        let (district, _) = support::district_with_township(&db).await;
-        support::bench_account(&db, "bench_supervisor", district, vec![Role::Supervisor]).await;
-        db.close().await;
-    });
+    runtime.block_on(support::installation_with_account(&dir, "bench_supervisor", Role::Supervisor));
     let (_server, base) = support::serve(&dir, &[]);
     let files = batch();
     let zipped = zip_of(&files);

@@ -49,12 +49,7 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().to_owned();
-    runtime.block_on(async {
-        let db = support::open_db(&dir).await;
-        let (_, township) = support::district_with_township(&db).await;
-        support::bench_account(&db, "bench_clerk", township, vec![Role::Clerk]).await;
-        db.close().await;
-    });
+    runtime.block_on(support::installation_with_account(&dir, "bench_clerk", Role::Clerk));
 
     let (server, base) = support::serve(&dir, &["--trust-proxy"]);
     let cookie = runtime.block_on(async {

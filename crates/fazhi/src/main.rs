@@ -468,12 +468,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Archive(ArchiveCommand::Import { org, year, as_user, file }) => {
             let db = cli.database.connect().await?;
             let org = orgs::resolve(&db, &org).await?;
-            let user = fazhi_store::users::find_by_username(&db, &as_user)
-                .await
-                .map_err(|_| anyhow::anyhow!("没有登录名为 {as_user} 的账号"))?;
-            let p = fazhi_store::users::principal_by_id(&db, user.id)
-                .await?
-                .with_context(|| format!("账号 {as_user} 已停用或角色不合规，不能归档"))?;
+            let p = acting_as(&db, &as_user, "归档").await?;
             if !p.roles.any_of(fazhi_web::report_archive::ARCHIVISTS) {
                 anyhow::bail!("账号 {as_user} 不能归档往年报告：只有乡镇经办人、乡镇负责人或区县督察员可以归档");
             }
@@ -516,12 +511,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = cli.database.connect().await?;
             let kind = ledger_kind(&kind)?;
             let org = orgs::resolve(&db, &org).await?;
-            let user = fazhi_store::users::find_by_username(&db, &as_user)
-                .await
-                .map_err(|_| anyhow::anyhow!("没有登录名为 {as_user} 的账号"))?;
-            let p = fazhi_store::users::principal_by_id(&db, user.id)
-                .await?
-                .with_context(|| format!("账号 {as_user} 已停用或角色不合规，不能导入"))?;
+            let p = acting_as(&db, &as_user, "导入").await?;
             let (roles, principal) = orgs::roles_for_steps(&db, &p, org.id).await?;
             let facts =
                 fazhi_domain::ledger::ActorFacts { name: &p.display_name, roles: &roles, principal_leader: principal };
@@ -564,6 +554,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+/// The account a command's `--as` names, as it signs in: an unknown, locked or misconfigured
+/// account is refused, naming what it cannot do (`what`: 导入, 归档).
+async fn acting_as(db: &Db, login: &str, what: &str) -> Result<fazhi_store::users::Principal> {
+    let user = fazhi_store::users::find_by_username(db, login)
+        .await
+        .map_err(|_| anyhow::anyhow!("没有登录名为 {login} 的账号"))?;
+    fazhi_store::users::principal_by_id(db, user.id)
+        .await?
+        .with_context(|| format!("账号 {login} 已停用或角色不合规，不能{what}"))
 }
 
 /// The ledger kinds a `--kind` may name, from the declarations.

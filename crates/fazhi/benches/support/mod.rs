@@ -170,6 +170,16 @@ impl WrkResult {
 }
 
 /// A district with one township, 杉岭乡, as the benchmarks that need no more seed them.
+/// A new installation in `dir` with a district, its township and one account: a supervisor of the
+/// district, or a township's person of another role.
+pub async fn installation_with_account(dir: &std::path::Path, username: &str, role: fazhi_domain::role::Role) {
+    let db = open_db(dir).await;
+    let (district, township) = district_with_township(&db).await;
+    let org = if role == fazhi_domain::role::Role::Supervisor { district } else { township };
+    bench_account(&db, username, org, vec![role]).await;
+    db.close().await;
+}
+
 pub async fn district_with_township(db: &fazhi_store::Db) -> (i64, i64) {
     use fazhi_store::orgs::{self, NewOrg};
     let (actor, all) = (fazhi_store::Actor::system(), fazhi_store::Scope::everything());
