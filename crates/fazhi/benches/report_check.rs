@@ -1,7 +1,8 @@
 //! 报告检查 as a district supervisor uses it: a batch of 40 reports of seed size (the five seeds,
 //! each eight times under another township's file name) uploaded to the running server, checked
 //! and answered as the results page; the target is under 2 seconds on this machine. The same
-//! batch as one .zip, and as the .xlsx answer, beside it.
+//! batch as one .zip, and as the .xlsx answer, beside it; and the 40 as OFD files, and as PDF files
+//! printed by Chromium (when it is installed), the formats government sites publish.
 //!
 //! Run: `cargo bench -p fazhi --bench report_check`.
 
@@ -10,6 +11,9 @@ use std::time::Instant;
 use fazhi_domain::role::Role;
 
 mod support;
+
+#[path = "../../fazhi-report/tests/paged/mod.rs"]
+mod paged;
 
 const SEEDS: [&str; 5] = ["shanling-2021", "anwen-2021", "houshan-2023", "caijiang-2022", "fenghuang-2021"];
 
@@ -20,6 +24,14 @@ fn batch() -> Vec<(String, Vec<u8>)> {
             let seed = SEEDS[n % SEEDS.len()];
             (format!("第{}乡镇-{seed}.txt", n + 1), std::fs::read(dir.join(format!("{seed}.txt"))).unwrap())
         })
+        .collect()
+}
+
+/// The batch with each report made into another format by `make`, each seed made once.
+fn batch_as(ext: &str, make: impl Fn(&str) -> Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    let made: Vec<Vec<u8>> = SEEDS.iter().map(|s| make(&paged::seed(s))).collect();
+    (0..40)
+        .map(|n| (format!("第{}乡镇-{}.{ext}", n + 1, SEEDS[n % SEEDS.len()]), made[n % SEEDS.len()].clone()))
         .collect()
 }
 
@@ -73,11 +85,21 @@ fn main() {
                 (started.elapsed(), body)
             }
         };
-        for (label, parts, format) in [
+        let mut batches = vec![
             ("40 files, results page", files.clone(), "page"),
             ("one .zip of 40, results page", vec![("县区报告.zip".to_owned(), zipped.clone())], "page"),
             ("40 files, .xlsx answer", files.clone(), "xlsx"),
-        ] {
+            ("40 OFD files, results page", batch_as("ofd", paged::write::ofd), "page"),
+        ];
+        let printed = tempfile::tempdir().unwrap();
+        if let Some(chromium) = paged::write::chromium("report_check") {
+            let pdf = |text: &str| {
+                let name = format!("r{}", text.len());
+                paged::write::print_to_pdf(&chromium, &paged::write::html(text), printed.path(), &name)
+            };
+            batches.push(("40 PDF files, results page", batch_as("pdf", pdf), "page"));
+        }
+        for (label, parts, format) in batches {
             let mut runs = Vec::new();
             let mut size = 0;
             for _ in 0..9 {
