@@ -204,6 +204,28 @@ async fn every_api_route_is_in_the_openapi_document() {
     }
 }
 
+/// A file is answered under the type it was accepted as, so the document lists every type the
+/// attachment policy and the archive accept, and no other.
+#[tokio::test]
+async fn file_downloads_are_documented_under_every_type_they_are_sent_as() {
+    let app = TestApp::spawn().await;
+    let document: serde_json::Value =
+        common::client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let types = |path: &str| -> BTreeSet<String> {
+        let content = &document["paths"][path]["get"]["responses"]["200"]["content"];
+        content.as_object().unwrap_or_else(|| panic!("{path}: {content}")).keys().cloned().collect()
+    };
+    let accepted = |extensions: &[&str]| -> BTreeSet<String> {
+        fazhi_domain::attachment::ALLOWED
+            .iter()
+            .filter(|t| extensions.is_empty() || t.extensions.iter().any(|e| extensions.contains(e)))
+            .map(|t| t.media_type.to_owned())
+            .collect()
+    };
+    assert_eq!(types("/api/v1/ledgers/{kind}/{id}/attachments/{attachment}"), accepted(&[]));
+    assert_eq!(types("/api/v1/archive/{id}/file"), accepted(fazhi_store::report_archive::FILE_TYPES));
+}
+
 /// Routes whose roles are those of every kind's openers; each kind admits only its own.
 const OPENED_BY_KIND: &[(&str, &str)] = &[
     ("GET", "/ledgers/{kind}/new"),

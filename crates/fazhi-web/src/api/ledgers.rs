@@ -259,7 +259,7 @@ pub async fn attach(
 }
 
 /// An attachment's content, as a download under its media type.
-#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("attachment" = i64, Path)), responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/ledgers/{kind}/{id}/attachments/{attachment}", tag = "台账", params(("kind" = String, Path), ("id" = i64, Path), ("attachment" = i64, Path)), responses((status = 200, description = "The file as attached, under its type", content((Vec<u8> = "application/pdf"), (Vec<u8> = "application/ofd"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/msword"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/vnd.ms-excel"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))), (status = 404, body = ApiErrorBody)))]
 pub async fn download_attachment(
     State(state): State<AppState>,
     caller: Caller,
