@@ -23,6 +23,13 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+impl ReadError {
+    /// The reason alone, for a page that already names the file in its own column.
+    pub fn reason(&self, name: &str) -> String {
+        self.0.strip_prefix(&format!("{name}：")).unwrap_or(&self.0).to_owned()
+    }
+}
+
 /// A report's text as read, and for a paged file (PDF, OFD) the page each line starts on; empty
 /// for the others.
 #[derive(Debug, Clone, Default)]

@@ -114,9 +114,20 @@ pub fn check_text(file: &str, text: &str) -> Report {
 pub fn check_path(path: &Path) -> Result<Report, ReadError> {
     let read = input::read_path_paged(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let mut report = check_text(&name, &read.text);
+    Ok(check_read(&name, &read))
+}
+
+/// Reads and checks one uploaded file, by its content first and its name's extension second.
+pub fn check_bytes(name: &str, bytes: &[u8]) -> Result<Report, ReadError> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    input::decode_paged(name, &ext, bytes).map(|read| check_read(name, &read))
+}
+
+/// Checks a report's text as read, each finding naming the page its line starts on (PDF, OFD).
+fn check_read(name: &str, read: &input::ReadText) -> Report {
+    let mut report = check_text(name, &read.text);
     for d in &mut report.diagnostics {
         d.page = read.pages.get(d.line.wrapping_sub(1)).copied();
     }
-    Ok(report)
+    report
 }

@@ -44,8 +44,9 @@ pub struct ArchivedFinding {
     pub hint: String,
 }
 
-/// What the checker read in a file to be filed.
-#[derive(Debug, Clone, Default)]
+/// What the checker read in a file to be filed (`fazhi_web::report_archive` reads it; the store
+/// cannot call the report engine, which stands above it).
+#[derive(Debug, Clone)]
 pub struct Reading {
     pub title: Option<String>,
     pub issuer: Option<String>,

@@ -14,7 +14,7 @@ use fazhi_store::{Actor, Db, Scope, StoreError};
 pub const ARCHIVISTS: &[Role] = &[Role::Supervisor, Role::Leader, Role::Clerk];
 
 /// What the archive keeps of a checked report.
-fn reading(r: &Report, pages: &[u32]) -> Reading {
+fn reading(r: &Report) -> Reading {
     Reading {
         title: r.title.clone(),
         issuer: r.issuer.clone().or_else(|| r.signature.as_ref().map(|s| s.issuer.clone())),
@@ -33,7 +33,7 @@ fn reading(r: &Report, pages: &[u32]) -> Reading {
             .map(|d| ArchivedFinding {
                 severity: d.severity.label().to_owned(),
                 line: d.line,
-                page: pages.get(d.line.wrapping_sub(1)).copied(),
+                page: d.page,
                 message: d.message.clone(),
                 hint: d.hint.clone(),
             })
@@ -59,13 +59,8 @@ pub async fn file(
     let checked = report_archive::check_file(file_name, &bytes)?;
     let name = checked.name.clone();
     let (read, bytes) = tokio::task::spawn_blocking(move || {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
-        let read = fazhi_report::input::decode_paged(&name, &ext, &bytes).map(|read| {
-            let report = fazhi_report::check_text(&name, &read.text);
-            let reading = reading(&report, &read.pages);
-            (report.year, reading)
-        });
-        (read.map_err(|e| e.0.strip_prefix(&format!("{name}：")).unwrap_or(&e.0).to_owned()), bytes)
+        let read = fazhi_report::check_bytes(&name, &bytes).map(|report| (report.year, reading(&report)));
+        (read.map_err(|e| e.reason(&name)), bytes)
     })
     .await
     .map_err(|e| StoreError::Internal(e.to_string()))?;

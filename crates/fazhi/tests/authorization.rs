@@ -294,12 +294,17 @@ async fn every_route_answers_every_role_as_expected() {
         fazhi_store::bulletins::save(&app.db, &actor, &p.scope(), b.id, b.version, &body, true).await.unwrap();
         b.id
     };
-    // The township's 2023 report, filed into its archive.
+    // The township's 2023 report (a seed's text as .docx), filed into its archive as the page does.
     let archived = {
         let files = fazhi_store::attachments::FileStore::of(&app.db, app.test_db.data_dir.path());
-        let reading = fazhi_store::report_archive::Reading { parts_found: 5, ..Default::default() };
-        let docx = fazhi_office::docx::OfficialDocument { title: "2023年报告".into(), blocks: Vec::new() }.to_docx();
-        fazhi_store::report_archive::file(
+        let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds/houshan-2023.txt");
+        let blocks = std::fs::read_to_string(seed)
+            .unwrap()
+            .lines()
+            .map(|l| fazhi_office::docx::Block::Body(l.to_owned()))
+            .collect();
+        let docx = fazhi_office::docx::OfficialDocument { title: String::new(), blocks }.to_docx();
+        fazhi_web::report_archive::file(
             &app.db,
             &files,
             &fazhi_store::Actor::system(),
@@ -307,8 +312,7 @@ async fn every_route_answers_every_role_as_expected() {
             app.orgs.township,
             2023,
             "2023年报告.docx",
-            &docx,
-            &reading,
+            docx,
         )
         .await
         .unwrap()

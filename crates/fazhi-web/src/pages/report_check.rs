@@ -225,17 +225,7 @@ async fn check_all(files: Vec<(String, Vec<u8>)>) -> Vec<Checked> {
 
 /// One file read and checked, or why it could not be read.
 fn check_one(name: &str, bytes: &[u8]) -> Checked {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
-    let outcome = fazhi_report::input::decode_paged(name, &ext, bytes)
-        .map(|read| {
-            let mut report = fazhi_report::check_text(name, &read.text);
-            for d in &mut report.diagnostics {
-                d.page = read.pages.get(d.line.wrapping_sub(1)).copied();
-            }
-            report
-        })
-        .map_err(|e| e.0.strip_prefix(&format!("{name}：")).unwrap_or(&e.0).to_owned());
-    Checked { name: name.to_owned(), outcome }
+    Checked { name: name.to_owned(), outcome: fazhi_report::check_bytes(name, bytes).map_err(|e| e.reason(name)) }
 }
 
 fn timing(r: &Report) -> (&'static str, String) {
