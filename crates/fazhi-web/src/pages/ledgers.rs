@@ -1184,8 +1184,9 @@ pub async fn attach(
     Path((_, id)): Path<(String, i64)>,
     form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let (name, stage, bytes) = uploaded_file(form).await.unwrap_or_default();
-    let stage = Some(stage.as_str()).filter(|s| !s.is_empty());
+    let (fields, file) = uploaded_form(form).await;
+    let (name, bytes) = file.unwrap_or_default();
+    let stage = fields.get("stage").map(String::as_str).filter(|s| !s.is_empty());
     match attachments::attach(&state.db, &state.files, &caller.actor(), &caller.scope(), kind, id, &name, stage, &bytes)
         .await
     {
@@ -1197,22 +1198,26 @@ pub async fn attach(
     }
 }
 
-/// The `file` part of a multipart form (its name as the browser sent it, and its bytes) and the
-/// `stage` it is filed under, if the form has one.
-pub(crate) async fn uploaded_file(form: Result<Multipart, MultipartRejection>) -> Option<(String, String, Vec<u8>)> {
-    let mut form = form.ok()?;
-    let (mut stage, mut file) = (String::new(), None);
+/// A multipart form's text fields by name, and its `file` part (its name as the browser sent it,
+/// and its bytes), if it has one: the attachment and archive forms read their uploads so.
+pub(crate) async fn uploaded_form(
+    form: Result<Multipart, MultipartRejection>,
+) -> (std::collections::HashMap<String, String>, Option<(String, Vec<u8>)>) {
+    let (mut fields, mut file) = (std::collections::HashMap::new(), None);
+    let Ok(mut form) = form else { return (fields, file) };
     while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("stage") => stage = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_owned();
-                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
+        match field.name().map(str::to_owned) {
+            Some(name) if name == "file" => {
+                let file_name = field.file_name().unwrap_or("").to_owned();
+                file = field.bytes().await.ok().map(|b| (file_name, b.to_vec()));
             }
-            _ => {}
+            Some(name) => {
+                fields.insert(name, field.text().await.unwrap_or_default());
+            }
+            None => {}
         }
     }
-    file.map(|(name, bytes)| (name, stage, bytes))
+    (fields, file)
 }
 
 pub async fn download_attachment(

@@ -55,7 +55,8 @@ async fn list_page(
         may_file: caller.may(&axum::http::Method::POST, "/reports/archive"),
         townships: townships.list.iter().map(|t| (t.id, t.name.clone())).collect(),
         chosen_org: chosen.org,
-        chosen_year: if chosen.year == 0 { years.get(1).copied().unwrap_or_default() } else { chosen.year },
+        // Last year's report is the one a township that joined this year most often has as a file.
+        chosen_year: if chosen.year == 0 { years.first().copied().unwrap_or_default() } else { chosen.year },
         years,
         error,
     })
@@ -65,24 +66,6 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
     Ok(list_page(&state, &caller, Chosen::default(), None).await?.into_response())
 }
 
-/// The form's township, year and file.
-async fn form_of(form: Multipart) -> (Chosen, String, Vec<u8>) {
-    let mut form = form;
-    let (mut chosen, mut name, mut bytes) = (Chosen::default(), String::new(), Vec::new());
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("org") => chosen.org = field.text().await.unwrap_or_default().trim().parse().unwrap_or(0),
-            Some("year") => chosen.year = field.text().await.unwrap_or_default().trim().parse().unwrap_or(0),
-            Some("file") => {
-                name = field.file_name().unwrap_or_default().to_owned();
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-            _ => {}
-        }
-    }
-    (chosen, name, bytes)
-}
-
 /// Files the chosen report and opens its page; a refusal is said above the form, which keeps
 /// the township and year chosen.
 pub async fn file(
@@ -90,10 +73,12 @@ pub async fn file(
     caller: Caller,
     form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let (chosen, name, bytes) = match form {
-        Ok(form) => form_of(form).await,
-        Err(_) => (Chosen::default(), String::new(), Vec::new()),
+    let (fields, file) = super::ledgers::uploaded_form(form).await;
+    let chosen = Chosen {
+        org: fields.get("org").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
+        year: fields.get("year").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
     };
+    let (name, bytes) = file.unwrap_or_default();
     let refused = |message: String| async {
         let page = list_page(&state, &caller, chosen, Some(message)).await?;
         Ok::<_, StoreError>((StatusCode::BAD_REQUEST, page).into_response())
