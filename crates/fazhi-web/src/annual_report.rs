@@ -91,31 +91,35 @@ pub async fn facts(
     ))
 }
 
-/// The year before's figures, for the draft's comparisons (under `draft::previous_id`): counted
-/// from the ledgers for each kind they kept records of that year, else as the township's filed
-/// report of that year states them — the same rule as the district's figures (docs/archive.md)
-/// — with the report named as their source.
+/// The year before's figures, for the draft's comparisons (under `draft::previous_id`), as the
+/// district reads them (`district::Figures`, the one place that decides between the ledgers and a
+/// filed report, docs/archive.md), with a filed report named as the source of those it gives.
 async fn previous_year(
     db: &Db,
     scope: &Scope,
     org_id: i64,
     year: i32,
 ) -> Result<(BTreeMap<String, i64>, BTreeMap<String, String>), StoreError> {
-    let counted = indicators::for_year(db, scope, org_id, year).await?;
-    let kept: std::collections::BTreeSet<&str> =
-        counted.iter().filter(|f| !f.records.is_empty()).map(|f| f.kind).collect();
-    let mut values: BTreeMap<String, i64> = BTreeMap::new();
-    for f in counted.iter().filter(|f| kept.contains(f.kind)) {
-        *values.entry(draft::previous_id(f.id)).or_default() += f.value;
+    let mut townships = fazhi_store::district::Townships::of(db, scope).await?;
+    townships.list.retain(|t| t.id == org_id);
+    let wanted: Vec<(&str, &str)> =
+        fazhi_domain::ledgers::ALL.iter().flat_map(|k| k.indicators.iter().map(move |f| (k.code, f.id))).collect();
+    let figures = fazhi_store::district::figures(db, scope, &townships, &wanted, year..=year).await?;
+    let (mut values, mut sources) = (BTreeMap::new(), BTreeMap::new());
+    // The ledgers' counts first, summed over the kinds that feed a figure; a report's figure
+    // (one per indicator, whatever kinds feed it) only where no ledger gives one.
+    let (counted, reported): (Vec<_>, Vec<_>) =
+        wanted.into_iter().partition(|(kind, _)| figures.from_report(org_id, kind, year).is_none());
+    for (kind, id) in counted {
+        if let Some(value) = figures.value(org_id, kind, id, year) {
+            *values.entry(draft::previous_id(id)).or_default() += value;
+        }
     }
-    let mut sources = BTreeMap::new();
-    if let Some(filed) = fazhi_store::report_archive::of_year(db, scope, org_id, year).await? {
-        for f in filed.figures {
-            let ledger_keeps_it = counted.iter().any(|c| c.id == f.id && kept.contains(c.kind));
-            if !ledger_keeps_it {
-                values.insert(draft::previous_id(&f.id), f.value);
-                sources.insert(f.id, format!("{year}年度报告"));
-            }
+    for (kind, id) in reported {
+        let key = draft::previous_id(id);
+        if let (Some(value), false) = (figures.value(org_id, kind, id, year), values.contains_key(&key)) {
+            values.insert(key, value);
+            sources.insert(id.to_owned(), format!("{year}年度报告"));
         }
     }
     Ok((values, sources))
