@@ -43,6 +43,14 @@ impl AuditKey {
         hex::encode(Sm3::digest(self.0))[..16].to_owned()
     }
 
+    /// A key for another purpose, derived from this one (HMAC-SM3 of the purpose's name): every
+    /// instance of an installation holds the audit key, so each holds the same derived keys, and
+    /// a derived key reveals nothing of the audit key.
+    pub fn derive(&self, purpose: &str) -> AuditKey {
+        let bytes = self.mac_bytes(&[b"fazhi-derived-key:", purpose.as_bytes()]);
+        AuditKey(bytes.try_into().expect("HMAC-SM3 gives 32 bytes"))
+    }
+
     fn mac(&self) -> HmacSm3 {
         <HmacSm3 as KeyInit>::new_from_slice(&self.0).expect("HMAC takes a key of any length")
     }

@@ -160,9 +160,13 @@ pub struct LinkedRecord {
 pub struct Linked {
     pub records: Vec<LinkedRecord>,
     pub attachments: Vec<LinkedAttachment>,
+    /// The comments the public sent on the record's draft, counted, for a kind put out for
+    /// comment (`publication::PublicList::Consultations`).
+    pub public_comments: crate::public_comment::Tally,
 }
 
-static NOTHING_LINKED: Linked = Linked { records: Vec::new(), attachments: Vec::new() };
+static NOTHING_LINKED: Linked =
+    Linked { records: Vec::new(), attachments: Vec::new(), public_comments: crate::public_comment::Tally::NONE };
 
 impl Linked {
     pub fn record(&self, kind: &str, key: &str) -> Option<&LinkedRecord> {
@@ -179,6 +183,9 @@ pub struct Field {
     pub required: bool,
     /// Names, telephone numbers, identity numbers: removed from anything published.
     pub personal: bool,
+    /// A personal field that is not personal when another field holds this value: a party that is
+    /// a legal person is named, a natural person is not (`Field::is_personal_in`).
+    pub personal_unless: Option<(&'static str, &'static str)>,
     /// Set by the engine (versions, computed dates), never by a form.
     pub system: bool,
     /// A step that asks for it may leave it empty (remarks, dissent).
@@ -193,6 +200,20 @@ pub struct Field {
 }
 
 impl Field {
+    /// Its value as a person reads it (是/否 for a flag), if recorded: the record page and the
+    /// public pages alike.
+    pub fn shown(&self, values: &Values) -> Option<String> {
+        let v = values.get(self.key)?;
+        Some(match (self.ty, v) {
+            (FieldType::Flag, Value::Bool(b)) => if *b { "是" } else { "否" }.to_owned(),
+            (_, Value::Null) => return None,
+            (_, Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        })
+    }
+}
+
+impl Field {
     pub const fn new(key: &'static str, label: &'static str, ty: FieldType) -> Field {
         Field {
             key,
@@ -200,6 +221,7 @@ impl Field {
             ty,
             required: false,
             personal: false,
+            personal_unless: None,
             system: false,
             optional: false,
             plan: false,
@@ -216,6 +238,18 @@ impl Field {
     pub const fn personal(mut self) -> Field {
         self.personal = true;
         self
+    }
+
+    /// Personal unless the field `key` holds `value`.
+    pub const fn personal_unless(mut self, key: &'static str, value: &'static str) -> Field {
+        self.personal = true;
+        self.personal_unless = Some((key, value));
+        self
+    }
+
+    /// Whether its value in this record is a citizen's personal data: what the one masking masks.
+    pub fn is_personal_in(&self, values: &Values) -> bool {
+        self.personal && self.personal_unless.is_none_or(|(key, value)| text(values, key) != value)
     }
 
     pub const fn system(mut self) -> Field {
@@ -849,6 +883,9 @@ pub struct LedgerKind {
     /// The states in which a record waits on no one (in force, closed, archived): lists show the
     /// others first, and no queue holds these.
     pub resting: &'static [&'static str],
+    /// What of it the township publishes, on which public list (`publication.rs`): none for the
+    /// ledgers that stay inside the government.
+    pub public: &'static [crate::publication::Publication],
 }
 
 /// Which year a record counts in: the year of one field (a date, or a year as a number), or every
@@ -1481,6 +1518,12 @@ impl LedgerKind {
 
     /// The period of a deadline before any extension: the record's own, the setting's, or the
     /// default.
+    /// A limit's period as a locality counts it before any record says otherwise: the setting in
+    /// force at `ctx`'s organization, else the law's. What a guide for the public states.
+    pub fn period_in_force(&self, d: &Deadline, ctx: &Context<'_>) -> Period {
+        self.base_period(d, &Values::new(), ctx)
+    }
+
     fn base_period(&self, d: &Deadline, values: &Values, ctx: &Context<'_>) -> Period {
         d.period_from
             .and_then(|from| from(values))

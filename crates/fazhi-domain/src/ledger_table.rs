@@ -72,7 +72,7 @@ impl LedgerKind {
     /// township, to the district.
     pub fn masked(&self, values: &Values) -> Values {
         let mut out = values.clone();
-        for f in self.fields.iter().filter(|f| f.personal) {
+        for f in self.fields.iter().filter(|f| f.is_personal_in(values)) {
             if let Some(serde_json::Value::String(s)) = out.get_mut(f.key) {
                 *s = mask(s);
             }
@@ -96,7 +96,7 @@ impl LedgerKind {
             let v = match values.get(f.key) {
                 None | Some(Value::Null) => Value::Null,
                 Some(Value::Bool(b)) => Value::from(if *b { "是" } else { "否" }),
-                Some(Value::String(s)) if f.personal && mask_personal => Value::from(mask(s)),
+                Some(Value::String(s)) if mask_personal && f.is_personal_in(values) => Value::from(mask(s)),
                 Some(v) => v.clone(),
             };
             row.push(v);

@@ -12,6 +12,8 @@ pub mod ledger_table;
 pub mod ledgers;
 pub mod org;
 pub mod password;
+pub mod public_comment;
+pub mod publication;
 pub mod role;
 pub mod search;
 pub mod text;

@@ -485,10 +485,25 @@ fn decisions(f: &Facts) -> Paragraph {
     if n == 0 {
         return p().text("全年未作出重大行政决策。");
     }
-    p().text("严格执行重大行政决策程序，全年作出重大行政决策")
+    let para = p()
+        .text("严格执行重大行政决策程序，全年作出重大行政决策")
         .figure("decisions.count", n, "件")
         .previous(f, "decisions.count", "件")
-        .text("，均经公众参与、合法性审查和集体讨论决定，未经合法性审查的事项一律不提交讨论。")
+        .text("，均经公众参与、合法性审查和集体讨论决定，未经合法性审查的事项一律不提交讨论。");
+    participation(para, f)
+}
+
+/// The public's comments on the year's drafts, as the consultations closed in it counted them.
+fn participation(para: Paragraph, f: &Facts) -> Paragraph {
+    let (received, adopted) = (f.get("participation.comments"), f.get("participation.comments_adopted"));
+    if received == 0 {
+        return para;
+    }
+    para.text("决策草案和规范性文件征求意见稿在政务公开页面公开征求意见，收到公众意见")
+        .figure("participation.comments", received, "条")
+        .text("，采纳或部分采纳")
+        .figure("participation.comments_adopted", adopted, "条")
+        .text("，意见采纳情况均已公开反馈。")
 }
 
 fn documents(f: &Facts) -> Paragraph {
@@ -698,6 +713,8 @@ mod tests {
     fn facts() -> Facts {
         let figures = [
             ("decisions.count", 3),
+            ("participation.comments", 12),
+            ("participation.comments_adopted", 9),
             ("normative_documents.count", 2),
             ("petitions.total", 118),
             ("petitions.online", 81),
@@ -813,6 +830,15 @@ mod tests {
         let figure = |id: &str| d.figures().find(|f| f.0 == id).map(|f| (f.1, f.2)).unwrap();
         assert_eq!(figure("petitions.total"), (120, false));
         assert_eq!(figure("decisions.count"), (5, true), "a hand-edited figure stays as typed, marked");
+    }
+
+    #[test]
+    fn the_publics_comments_are_counted_beside_the_decisions_and_none_said_when_none_came() {
+        let text = draft(&facts()).to_text();
+        assert!(text.contains("收到公众意见12条，采纳或部分采纳9条，意见采纳情况均已公开反馈"), "{text}");
+        let mut none = facts();
+        none.figures.remove("participation.comments");
+        assert!(!draft(&none).to_text().contains("公众意见"));
     }
 
     #[test]

@@ -126,6 +126,7 @@ macro_rules! tables {
         $apply!(comment_read, "comment_reads", $($args),*);
         $apply!(supervision_bulletin, "supervision_bulletins", $($args),*);
         $apply!(archived_report, "archived_reports", $($args),*);
+        $apply!(public_comment, "public_comments", $($args),*);
     }};
 }
 

@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 15;
+pub(crate) const SCHEMA_VERSION: i64 = 16;
 
 #[derive(Clone)]
 pub struct Db {
@@ -218,6 +218,12 @@ impl Db {
             .exec(&txn)
             .await?;
         Ok(WriteTxn { txn, key: self.audit_key.clone() })
+    }
+
+    /// A key for `purpose` derived from the audit key (`AuditKey::derive`): the same in every
+    /// instance of the installation, so what one instance signs another can check.
+    pub fn derived_key(&self, purpose: &str) -> AuditKey {
+        self.audit_key.derive(purpose)
     }
 
     pub(crate) fn audit_key(&self) -> &AuditKey {
@@ -628,6 +634,16 @@ pub(crate) fn kind_in_states(
         .add(ledger_record::Column::Kind.eq(kind))
         .add(ledger_record::Column::State.is_in(states.iter().copied()))
         .into()
+}
+
+/// A record's value of one field, as text, for ordering a list by it (a public list by its
+/// publication date). The key is a field a declaration names, never a caller's text.
+pub(crate) fn value_text(backend: DatabaseBackend, key: &'static str) -> sea_orm::sea_query::SimpleExpr {
+    debug_assert!(key.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "a declared field: {key}");
+    match backend {
+        DatabaseBackend::Postgres => Expr::cust(format!("(CAST(ledger_records.values_json AS jsonb) ->> '{key}')")),
+        _ => Expr::cust(format!("json_extract(ledger_records.values_json, '$.{key}')")),
+    }
 }
 
 /// Text for a `LIKE … ESCAPE '\\'` pattern that matches it literally.

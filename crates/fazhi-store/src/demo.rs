@@ -203,8 +203,8 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         ActorFacts { name: "陈志远", roles: &[Role::Adviser], principal_leader: false };
     let (calendar, settings) = (Calendar::shipped(), Settings::default());
     let ctx = Context::new(&calendar, &settings);
-    let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| {
-        walk_record(db, township, kind, start, steps, ctx)
+    let walk = |kind: &'static LedgerKind, start: &'static [(&'static str, &'static str)], steps: Steps| async move {
+        walk_record(db, township, kind, start, steps, ctx).await.map(|_| ())
     };
     walk(
         &decision_catalogue::KIND,
@@ -293,7 +293,15 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
     .await?;
     walk(
         &normative_documents::KIND,
-        &[("title", "杉岭乡集贸市场管理暂行办法"), ("drafting_unit", "党政办"), ("business_related", "是")],
+        &[
+            ("title", "杉岭乡集贸市场管理暂行办法"),
+            ("drafting_unit", "党政办"),
+            ("business_related", "是"),
+            (
+                "body",
+                "第一条　为规范集贸市场经营秩序，保障食品安全和消费者合法权益，制定本办法。\n第二条　本办法适用于本乡行政区域内的集贸市场及其经营者。\n第三条　市场开办者应当建立经营者档案，明示收费项目和标准。\n第四条　本办法自公布之日起施行，有效期两年。",
+            ),
+        ],
         &[("publish_draft", &[("draft_published_on", "2026-11-02")], CLERK)],
     )
     .await?;
@@ -587,6 +595,7 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         &[
             ("title", "集贸市场消防安全检查"),
             ("case_type", "行政检查"),
+            ("party_kind", "法人或其他组织"),
             ("party", "杉岭集贸市场"),
             ("officers", "渝执0012346、渝执0012347"),
             ("filed_on", "2026-10-26"),
@@ -768,6 +777,47 @@ async fn ledger_samples(db: &Db, township: i64) -> Result<(), StoreError> {
         )],
     )
     .await?;
+    // A draft out for comment now, and what the public said on it (docs/public.md): received
+    // through the public form's own path, two published by the clerk, one withheld.
+    let today = crate::beijing_today();
+    let opened = (today - chrono::Duration::days(6)).format("%Y-%m-%d").to_string();
+    let year = today.format("%Y").to_string();
+    let draft = walk_record(
+        db,
+        township,
+        &decisions::KIND,
+        &[
+            ("title", "杉岭乡农贸市场提质改造方案"),
+            ("catalogue_year", &year),
+            ("lead_unit", "乡市场监管所"),
+            (
+                "summary",
+                "拟对集镇农贸市场进行提质改造：新建钢结构顶棚1200平方米，改造排水管网和公厕，划定临时摊位区；改造期间市场分区轮流营业，摊位费不上调。",
+            ),
+        ],
+        &[("publish_draft", &[("draft_published_on", &opened), ("comment_days", "30")], CLERK)],
+        ctx,
+    )
+    .await?;
+    let place = crate::public::township(db, township).await?.ok_or(StoreError::NotFound)?;
+    let public = Actor { user_id: None, name: "公众".into(), ip: "local".into() };
+    let said = [
+        ("建议改造期间在市场东侧增设临时停车点，方便赶集群众停放电动车。", "刘桂芳", ""),
+        ("顶棚施工请避开农历腊月赶集高峰，以免影响年货销售。", "", ""),
+        ("隔壁摊主王某某经常占道经营，电话13800001234，请处理。", "", ""),
+    ];
+    let mut received = Vec::new();
+    for (i, (body, name, phone)) in said.iter().enumerate() {
+        let input = fazhi_domain::public_comment::CommentInput::parse(body, name, phone).map_err(StoreError::Fields)?;
+        let challenge = format!("demo-{i}");
+        received.push(crate::public_comments::receive(db, &public, &place, draft, &input, &challenge, today).await?);
+    }
+    let clerk = Actor { user_id: None, name: "杉岭乡经办人(演示数据)".into(), ip: "local".into() };
+    use fazhi_domain::public_comment::{Moderation, Withheld};
+    let decisions = [Moderation::Published, Moderation::Published, Moderation::Withheld(Withheld::PersonalData)];
+    for (id, decision) in received.into_iter().zip(decisions) {
+        crate::public_comments::moderate(db, &clerk, &Scope::everything(), id, decision).await?;
+    }
     Ok(())
 }
 
@@ -1088,9 +1138,9 @@ async fn walk_record(
     township: i64,
     kind: &'static fazhi_domain::ledger::LedgerKind,
     start: &[(&str, &str)],
-    steps: Steps,
+    steps: &[(&str, &[(&str, &str)], fazhi_domain::ledger::ActorFacts<'_>)],
     ctx: fazhi_domain::ledger::Context<'_>,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let clerk = Actor { user_id: None, name: "杉岭乡经办人(演示数据)".into(), ip: "local".into() };
     let fields = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -1100,5 +1150,5 @@ async fn walk_record(
     for (step, input, who) in steps {
         r = ledger::take(db, &clerk, *who, &all, kind, r.id, r.version, step, &fields(input), &ctx).await?;
     }
-    Ok(())
+    Ok(r.id)
 }

@@ -233,6 +233,8 @@ impl Generator<'_> {
         Some(match f.ty {
             FieldType::Date => day.to_string(),
             FieldType::Flag => if self.rng.u8(..100) < 15 { "是" } else { "否" }.to_owned(),
+            // The generated parties are people's names: none of them is published as a company's.
+            FieldType::Choice(_) if f.key == "party_kind" => "自然人".to_owned(),
             FieldType::Choice(choices) => {
                 if self.rng.u8(..100) < 70 { choices[0] } else { self.pick(choices) }.to_owned()
             }

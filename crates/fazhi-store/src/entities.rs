@@ -755,6 +755,49 @@ pub mod archived_report {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod public_comment {
+    use sea_orm::entity::prelude::*;
+
+    /// A comment from the public on a draft open for comment (docs/public.md), kept as received:
+    /// the text, and the name and telephone the commenter chose to give (never published), with
+    /// the moderator's decision and the township's answer.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "public_comments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The draft's record and kind.
+        pub record_id: i64,
+        pub kind: String,
+        pub org_id: i64,
+        pub org_path: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub author_name: Option<String>,
+        pub author_phone: Option<String>,
+        pub received_at: DateTimeUtc,
+        /// The challenge answered with it: one comment per challenge.
+        #[sea_orm(unique)]
+        pub challenge: String,
+        /// `pending`, `published`, or the reason it is withheld (`abusive`, `off_topic`,
+        /// `personal_data`).
+        pub moderation: String,
+        pub moderated_by: Option<String>,
+        pub moderated_at: Option<DateTimeUtc>,
+        /// `adopted`, `partly`, `not_adopted`, once answered.
+        pub adoption: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub adoption_reason: Option<String>,
+        pub answered_by: Option<String>,
+        pub answered_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod schema_meta {
     use sea_orm::entity::prelude::*;
 

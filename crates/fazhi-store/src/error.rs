@@ -32,4 +32,9 @@ impl StoreError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
         StoreError::Invalid(FieldError::new(field, message))
     }
+
+    /// Not now: what the rules refuse at this moment, without a rule id (a window closed).
+    pub fn refused(message: impl Into<String>) -> StoreError {
+        StoreError::Refused { rule: None, message: message.into() }
+    }
 }

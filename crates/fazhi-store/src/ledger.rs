@@ -314,7 +314,8 @@ pub async fn personal_names(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<S
         else {
             continue;
         };
-        for f in kind.fields.iter().filter(|f| f.personal) {
+        // A legal person's name is no citizen's (a party that is a company).
+        for f in kind.fields.iter().filter(|f| f.is_personal_in(&values)) {
             for part in text(&values, f.key).split(['、', ',', '，', ';', '；', ' ', '/']) {
                 let n = part.chars().count();
                 if (2..=4).contains(&n) && part.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
@@ -411,6 +412,9 @@ async fn linked<C: ConnectionTrait>(
             .into_iter()
             .map(|a| fazhi_domain::ledger::LinkedAttachment { name: a.file_name, stage: a.stage })
             .collect();
+        if kind.publication(fazhi_domain::publication::PublicList::Consultations).is_some() {
+            linked.public_comments = crate::public_comments::tally(conn, id).await?;
+        }
     }
     Ok(linked)
 }
@@ -552,6 +556,8 @@ pub enum Sort {
     /// Last handled first.
     RecentlyHandled,
     Title,
+    /// By a date field of the records, latest first (a public list by its publication date).
+    Latest(&'static str),
 }
 
 impl Sort {
@@ -569,6 +575,10 @@ impl Sort {
 #[derive(Debug, Clone)]
 pub struct ListFilter {
     pub state: Option<String>,
+    /// Only records in one of these states, when any are named: a public list's.
+    pub states: Vec<&'static str>,
+    /// Only records whose field holds this value (a public list's category).
+    pub value: Option<(&'static str, String)>,
     /// Any part of any text of the record: its name, units, opinions, numbers.
     pub query: Option<fazhi_domain::search::SearchWords>,
     pub sort: Sort,
@@ -588,11 +598,26 @@ pub struct ListFilter {
     pub page_size: u64,
 }
 
+impl ListFilter {
+    /// Whether the list asks nothing of the records but their scope and order (and the words):
+    /// then it is read from an index alone.
+    fn asks_only_scope_and_order(&self) -> bool {
+        self.state.as_deref().is_none_or(str::is_empty)
+            && self.states.is_empty()
+            && self.value.is_none()
+            && self.year.is_none()
+            && self.figure.is_none()
+            && self.due.is_none()
+    }
+}
+
 /// The first page of 50, unfiltered.
 impl Default for ListFilter {
     fn default() -> Self {
         ListFilter {
             state: Default::default(),
+            states: Vec::new(),
+            value: None,
             query: Default::default(),
             sort: Default::default(),
             org: None,
@@ -712,6 +737,9 @@ pub(crate) fn list_query(
             query.order_by_desc(ledger_record::Column::UpdatedAt).order_by_desc(ledger_record::Column::Id)
         }
         Sort::Title => query.order_by_asc(ledger_record::Column::Title).order_by_asc(ledger_record::Column::Id),
+        Sort::Latest(key) => query
+            .order_by(crate::db::value_text(orgs.backend, key), sea_orm::Order::Desc)
+            .order_by_desc(ledger_record::Column::Id),
     }
 }
 
@@ -772,6 +800,13 @@ fn filtered(
         ledger_record::Entity::find().filter(ledger_record::Column::Kind.eq(kind.code)).filter(orgs.holds_record());
     if let Some(state) = filter.state.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(ledger_record::Column::State.eq(state));
+    }
+    if !filter.states.is_empty() {
+        query = query.filter(ledger_record::Column::State.is_in(filter.states.iter().copied()));
+    }
+    if let Some((key, value)) = &filter.value {
+        use sea_orm::sea_query::ExprTrait;
+        query = query.filter(crate::db::value_text(orgs.backend, key).eq(value.clone()));
     }
     if filter.year.is_some() || filter.figure.is_some() {
         // The figure rows say which records a figure counts in which years.
@@ -888,10 +923,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
         // One walk of the matches finds both the count and the page: in the index alone when the
         // list asks nothing of the records but their scope and order.
         let lookup = Lookup::of(db.conn(), &orgs, kind, filter).await?;
-        let by_index = filter.state.as_deref().is_none_or(str::is_empty)
-            && filter.year.is_none()
-            && filter.figure.is_none()
-            && filter.due.is_none();
+        let by_index = filter.asks_only_scope_and_order();
         let all = match (&lookup.scope, filter.sort) {
             (Some(scope), Sort::OpenFirst | Sort::Newest) if by_index => {
                 let names_first = filter.sort == Sort::OpenFirst;
@@ -918,10 +950,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     // walks an index inside the database, cheaper than bringing the ids out.
     let cap = (page * page_size).max(COUNT_CAP) + 1;
     let total = count_up_to(db.conn(), filtered(&orgs, kind, filter, &Lookup::default()), cap).await?;
-    let plain = filter.state.as_deref().is_none_or(str::is_empty)
-        && filter.year.is_none()
-        && filter.figure.is_none()
-        && filter.due.is_none();
+    let plain = filter.asks_only_scope_and_order();
     let ids = if filter.sort == Sort::OpenFirst && !kind.resting.is_empty() && plain {
         open_first_page(db.conn(), &orgs, kind, offset, page_size, cap).await?
     } else {
@@ -1279,7 +1308,7 @@ pub(crate) fn search_texts(kind: &LedgerKind, values: &Values) -> (String, Strin
     let (mut open, mut personal) = (String::new(), String::new());
     for (key, value) in values {
         let Some(s) = value.as_str().filter(|s| !s.is_empty()) else { continue };
-        let out = if kind.field(key).is_some_and(|f| f.personal) { &mut personal } else { &mut open };
+        let out = if kind.field(key).is_some_and(|f| f.is_personal_in(values)) { &mut personal } else { &mut open };
         if !out.is_empty() {
             out.push('\n');
         }

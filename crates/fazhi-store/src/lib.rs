@@ -26,6 +26,8 @@ pub mod ledger_xlsx;
 mod migrations;
 pub mod orgs;
 mod passwords;
+pub mod public;
+pub mod public_comments;
 pub mod report_archive;
 pub mod rules;
 pub mod sessions;

@@ -236,3 +236,18 @@ pub async fn set(db: &Db, by: &Principal, ip: &str, key: &str, value: NewValue<'
     txn.commit().await?;
     Ok(open)
 }
+
+/// Each time limit of a kind with its period as counted for this organization (its settings or
+/// those it inherits, else the law's).
+pub async fn periods_in_force(
+    db: &Db,
+    org_id: i64,
+    kind: &'static fazhi_domain::ledger::LedgerKind,
+) -> Result<Vec<(&'static fazhi_domain::ledger::Deadline, fazhi_domain::calendar::Period)>, StoreError> {
+    use sea_orm::EntityTrait;
+    let org =
+        crate::entities::organization::Entity::find_by_id(org_id).one(db.conn()).await?.ok_or(StoreError::NotFound)?;
+    let rules = current(db).await?;
+    let ctx = rules.ctx().at(&org.path);
+    Ok(kind.deadlines.iter().map(|d| (d, kind.period_in_force(d, &ctx))).collect())
+}

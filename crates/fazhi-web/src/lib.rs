@@ -7,12 +7,14 @@ pub mod annual_report;
 mod api;
 mod auth;
 pub mod bulletin;
+pub mod challenge;
 mod error;
 pub mod export;
 mod extract;
 mod ledger_service;
 mod openapi;
 mod pages;
+mod public_cache;
 pub mod report_archive;
 mod respond;
 mod routes;
@@ -35,6 +37,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For`, set by a reverse proxy in front.
     pub trust_proxy: bool,
+    /// The address people reach the site at (`--public-url`): the public feeds' links use it.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -44,6 +48,10 @@ pub struct AppState {
     /// Where attachments' contents are kept.
     pub files: fazhi_store::attachments::FileStore,
     sign_in_limits: Arc<sign_in_limits::SignInLimits>,
+    /// How often one address may comment on a draft.
+    comment_limits: Arc<challenge::CommentLimits>,
+    /// The public pages' answers while nothing is written.
+    public_cache: Arc<public_cache::PublicCache>,
     /// Every route with the roles that may use it, filled when the router is built.
     routes: Arc<routes::RouteTable>,
     /// The overview's figures as last read, while nothing was written since.
@@ -57,6 +65,8 @@ impl AppState {
             config: Arc::new(config),
             files,
             sign_in_limits: Default::default(),
+            comment_limits: Default::default(),
+            public_cache: Default::default(),
             routes: Default::default(),
             overview: Default::default(),
         }

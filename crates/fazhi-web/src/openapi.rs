@@ -95,6 +95,7 @@ impl Modify for LedgerKinds {
         api::reports::approve, api::reports::return_for_changes, api::reports::publish, api::reports::report,
         api::reports::district_return,
         api::archive::list_archive, api::archive::file_report, api::archive::get_archived, api::archive::download_archived,
+        api::public::list,
     ),
     components(schemas(crate::error::ApiErrorBody)),
     modifiers(&BearerToken, &ErrorResponses, &LedgerKinds),

@@ -253,8 +253,12 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(get.clone(), "/reports/{id}/figures/{figure}", Roles(LEDGER_READERS), pages::reports::figure)
         .page(get.clone(), "/reports/{id}/export/{format}", Roles(LEDGER_READERS), pages::reports::export_file)
         .page(get.clone(), "/reports/{id}/compare", Roles(LEDGER_READERS), pages::reports::compare)
-        .page(get.clone(), "/gongkai", Public, pages::reports::public_list)
-        .page(get.clone(), "/gongkai/{org}/{year}", Public, pages::reports::public_report)
+        .page(get.clone(), "/gongkai", Public, pages::gongkai::index)
+        .page(get.clone(), "/gongkai/{org}", Public, pages::gongkai::township)
+        .page(get.clone(), "/gongkai/{org}/{part}", Public, pages::gongkai::part)
+        .page(get.clone(), "/gongkai/{org}/{part}/{item}", Public, pages::gongkai::item)
+        .page(get.clone(), "/gongkai/{org}/{part}/{item}/yijian", Public, pages::gongkai::comment_form)
+        .page(post.clone(), "/gongkai/{org}/{part}/{item}/yijian", Public, pages::gongkai::comment_submit)
         .page(get.clone(), "/static/report-editor.js", Public, pages::reports::editor_script)
         .page(get.clone(), "/supervision/bulletins", Roles(LEDGER_READERS), pages::bulletins::list)
         .page(post.clone(), "/supervision/bulletins", Roles(SUPERVISORS), pages::bulletins::create)
@@ -271,6 +275,18 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .page(post.clone(), "/comments/{id}/edit", Roles(LEDGER_READERS), pages::comments::edit)
         .page(get.clone(), "/ledgers/{kind}", Roles(LEDGER_READERS), pages::ledgers::list)
         .page(get.clone(), "/ledgers/{kind}/new", Roles(LEDGER_OPENERS), pages::ledgers::new_form)
+        .page(
+            post.clone(),
+            "/ledgers/{kind}/{id}/public-comments/{comment}/moderate",
+            Roles(LEDGER_WRITERS),
+            pages::public_comments::moderate,
+        )
+        .page(
+            post.clone(),
+            "/ledgers/{kind}/{id}/public-comments/{comment}/answer",
+            Roles(LEDGER_WRITERS),
+            pages::public_comments::answer,
+        )
         .page(post.clone(), "/ledgers/{kind}", Roles(LEDGER_OPENERS), pages::ledgers::create)
         .page(get.clone(), "/ledgers/{kind}/export", Roles(LEDGER_READERS), pages::ledgers::export)
         .page(get.clone(), "/ledgers/{kind}/import", Roles(LEDGER_WRITERS), pages::ledgers::import_form)
@@ -336,6 +352,7 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .api(post.clone(), "/api/v1/reports/{id}/publish", Roles(LEDGER_WRITERS), api::reports::publish)
         .api(post.clone(), "/api/v1/reports/{id}/report", Roles(LEDGER_WRITERS), api::reports::report)
         .api(post.clone(), "/api/v1/reports/{id}/district-return", Roles(SUPERVISORS), api::reports::district_return)
+        .api(get.clone(), "/api/v1/public/{org}/{list}", Public, api::public::list)
         .api(get.clone(), "/api/v1/archive", Roles(LEDGER_READERS), api::archive::list_archive)
         .api(post.clone(), "/api/v1/archive", Roles(ARCHIVISTS), api::archive::file_report)
         .api(get.clone(), "/api/v1/archive/{id}", Roles(LEDGER_READERS), api::archive::get_archived)
@@ -392,6 +409,8 @@ pub(crate) fn build(state: AppState) -> (Router, Vec<RouteRule>) {
         .router
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        // Before signing in is looked at: the public's reads need no caller.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::public_cache::layer))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             auth::MAX_UPLOAD_BYTES.max(pages::report_check::MAX_BATCH_BYTES),
         ))

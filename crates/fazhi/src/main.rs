@@ -631,7 +631,11 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
             Err(e) => tracing::warn!("整理检索索引未完成：{e}"),
         }
     });
-    let state = AppState::new(db, WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy }, files);
+    let state = AppState::new(
+        db,
+        WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy, public_url: args.public_url.clone() },
+        files,
+    );
     fazhi_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

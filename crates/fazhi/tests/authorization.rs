@@ -75,7 +75,13 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/reports/{id}/export/{format}", "supervisor|leader|clerk|adviser"),
     ("GET", "/reports/{id}/compare", "supervisor|leader|clerk|adviser"),
     ("GET", "/gongkai", "public"),
-    ("GET", "/gongkai/{org}/{year}", "public"),
+    ("GET", "/gongkai/{org}", "public"),
+    ("GET", "/gongkai/{org}/{part}", "public"),
+    ("GET", "/gongkai/{org}/{part}/{item}", "public"),
+    ("GET", "/gongkai/{org}/{part}/{item}/yijian", "public"),
+    ("POST", "/gongkai/{org}/{part}/{item}/yijian", "public"),
+    ("POST", "/ledgers/{kind}/{id}/public-comments/{comment}/moderate", "leader|clerk"),
+    ("POST", "/ledgers/{kind}/{id}/public-comments/{comment}/answer", "leader|clerk"),
     ("GET", "/static/report-editor.js", "public"),
     ("GET", "/supervision/bulletins", "supervisor|leader|clerk|adviser"),
     ("POST", "/supervision/bulletins", "supervisor"),
@@ -141,6 +147,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/reports/{id}/publish", "leader|clerk"),
     ("POST", "/api/v1/reports/{id}/report", "leader|clerk"),
     ("POST", "/api/v1/reports/{id}/district-return", "supervisor"),
+    ("GET", "/api/v1/public/{org}/{list}", "public"),
     ("GET", "/api/v1/archive", "supervisor|leader|clerk|adviser"),
     ("POST", "/api/v1/archive", "supervisor|leader|clerk"),
     ("GET", "/api/v1/archive/{id}", "supervisor|leader|clerk|adviser"),
@@ -260,6 +267,47 @@ async fn every_route_answers_every_role_as_expected() {
     )
     .await
     .unwrap();
+    // A draft out for comment since yesterday, with one comment from the public on it.
+    let (draft, public_comment) = {
+        let all = fazhi_store::Scope::everything();
+        let rules = fazhi_store::rules::current(&app.db).await.unwrap();
+        let kind = &fazhi_domain::ledgers::decisions::KIND;
+        let input = [("title", "授权测试草案"), ("catalogue_year", "2026"), ("lead_unit", "党政办")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let r = fazhi_store::ledger::create(
+            &app.db,
+            &fazhi_store::Actor::system(),
+            &all,
+            kind,
+            app.orgs.township,
+            &input,
+            &rules.ctx(),
+        )
+        .await
+        .unwrap();
+        let yesterday = (fazhi_store::beijing_today() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+        let clerk =
+            fazhi_domain::ledger::ActorFacts { name: "经办人", roles: &[Role::Clerk], principal_leader: false };
+        let r = common::take_ledger_step(
+            &app.db,
+            kind,
+            r,
+            "publish_draft",
+            &[("draft_published_on", &yesterday), ("comment_days", "30")],
+            clerk,
+        )
+        .await;
+        let town = fazhi_store::public::township(&app.db, app.orgs.township).await.unwrap().unwrap();
+        let input = fazhi_domain::public_comment::CommentInput::parse("授权测试的公众意见", "", "").unwrap();
+        let actor = fazhi_store::Actor { user_id: None, name: "公众".into(), ip: "127.0.0.1".into() };
+        let today = fazhi_store::beijing_today();
+        let c = fazhi_store::public_comments::receive(&app.db, &actor, &town, r.id, &input, "authorization", today)
+            .await
+            .unwrap();
+        (r.id, c)
+    };
     // A report published and reported to the district, so every reader may open it.
     let report = {
         let all = fazhi_store::Scope::everything();
@@ -325,6 +373,8 @@ async fn every_route_answers_every_role_as_expected() {
             archived.to_string()
         } else if path.contains("/reports/") {
             report.to_string()
+        } else if path.contains("/public-comments/") {
+            draft.to_string()
         } else if path.contains("/ledgers/") {
             record.id.to_string()
         } else if path.contains("/orgs/") {
@@ -443,7 +493,11 @@ async fn every_route_answers_every_role_as_expected() {
                 .replace("{figure}", "petitions.total")
                 .replace("{format}", "docx")
                 .replace("{org}", &app.orgs.township.to_string())
-                .replace("{year}", "2026");
+                .replace("{year}", "2026")
+                .replace("{part}", "zhengqiu")
+                .replace("{item}", &draft.to_string())
+                .replace("{comment}", &public_comment.to_string())
+                .replace("{list}", "zhengqiu");
             let api = path.starts_with("/api/");
             let method: Method = method.parse().unwrap();
             let mut request = client.request(method.clone(), app.url(&concrete));

@@ -1460,3 +1460,120 @@ async fn a_supervisor_files_an_old_report_and_finds_its_figures_on_the_overview(
     b.set_window_size(1366, 900).await.unwrap();
     b.clone().close().await.unwrap();
 }
+
+/// A visitor on a phone reads a draft out for comment on the township's public page, comments
+/// through the form (the picture read as a person reads it), and finds the comment published once
+/// the clerk has moderated it from 我的待办, then the township's answer under it after the window.
+#[tokio::test]
+async fn a_visitor_comments_on_a_draft_the_clerk_publishes_and_answers_it() {
+    let Some(browser) = start("a_visitor_comments_on_a_draft_the_clerk_publishes_and_answers_it").await else {
+        return;
+    };
+    let (b, address, demo) = (&browser.client, &browser.address, &browser.demo);
+    let db = browser._db.connect().await;
+    b.set_window_size(390, 844).await.unwrap();
+    b.goto(&format!("{address}/gongkai")).await.unwrap();
+    b.find(Locator::LinkText("演示区杉岭乡")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#township-page")).await.unwrap();
+    check_page(b, "the township's public page").await;
+    shot(b, "public-township-phone.png").await;
+    b.find(Locator::LinkText("杉岭乡农贸市场提质改造方案")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#public-item")).await.unwrap();
+    let draft = b.current_url().await.unwrap().path().to_owned();
+    let window = b.find(Locator::Css("#window")).await.unwrap().text().await.unwrap();
+    assert!(window.contains("还剩"), "{window}");
+    let page = check_page(b, "a draft open for comment").await;
+    assert!(page.contains("顶棚施工请避开") && !page.contains("刘桂芳") && !page.contains("13800001234"));
+    shot(b, "public-draft-phone.png").await;
+
+    b.find(Locator::Css("#comment-link")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("form.comment-form")).await.unwrap();
+    fill(b, "body", "建议在农贸市场西侧增设一处公共自行车停放点。").await;
+    fill(b, "name", "赵晓红").await;
+    let token = b.find(Locator::Css("input[name=challenge]")).await.unwrap().prop("value").await.unwrap().unwrap();
+    let answer = fazhi_web::challenge::reveal(&db, &token).unwrap();
+    fill(b, "answer", &answer).await;
+    check_page(b, "the comment form").await;
+    shot(b, "public-comment-form-phone.png").await;
+    submit_and_wait(b, "form.comment-form button[type=submit]").await;
+    let sent = b.find(Locator::Css("#sent")).await.unwrap().text().await.unwrap();
+    assert!(sent.contains("已收到"), "{sent}");
+    shot(b, "public-comment-sent-phone.png").await;
+    b.goto(&format!("{address}{draft}")).await.unwrap();
+    let page = b.find(Locator::Css("#feedback")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("1条意见正在审核") && !page.contains("自行车"), "{page}");
+
+    // The clerk finds it on 我的待办 and publishes it.
+    b.set_window_size(1366, 900).await.unwrap();
+    switch_user(b, address, "/todo", "shanling_clerk", &demo.demo_password).await;
+    let queue = b.find(Locator::Css("#todo-public-comments")).await.unwrap().text().await.unwrap();
+    assert!(queue.contains("杉岭乡农贸市场提质改造方案"), "{queue}");
+    b.find(Locator::Css("#todo-public-comments a")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#public-comments")).await.unwrap();
+    let comments = b.find(Locator::Css("#public-comments")).await.unwrap().text().await.unwrap();
+    assert!(comments.contains("赵晓红") && comments.contains("待审核"), "{comments}");
+    let pending: String = b
+        .execute(
+            "return [...document.querySelectorAll('.public-comment')].find(c => c.textContent.includes('自行车')).id;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = pending.trim_start_matches("public-comment-");
+    fill(b, &format!("moderation-{id}"), "published").await;
+    submit_and_wait(b, &format!("#{pending} .inline-form button")).await;
+    let done = b.find(Locator::Css("#done-message")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("已处理"), "{done}");
+    check_page(b, "the record's public comments").await;
+    shot(b, "public-comments-clerk-desk.png").await;
+
+    // The window is over (the draft was published earlier than recorded: a correction); the clerk
+    // answers, and the visitor reads the answer under the draft.
+    let record: i64 = draft.rsplit('/').next().unwrap().parse().unwrap();
+    let kind = &fazhi_domain::ledgers::decisions::KIND;
+    let current = fazhi_store::ledger::get(&db, &fazhi_store::Scope::everything(), kind, record).await.unwrap();
+    let earlier = (fazhi_store::beijing_today() - chrono::Duration::days(40)).format("%Y-%m-%d").to_string();
+    let input = [("draft_published_on".to_owned(), earlier), ("comment_days".to_owned(), "30".to_owned())]
+        .into_iter()
+        .collect();
+    let clerk = fazhi_domain::ledger::ActorFacts {
+        name: "经办人",
+        roles: &[fazhi_domain::role::Role::Clerk],
+        principal_leader: false,
+    };
+    let rules = fazhi_store::rules::current(&db).await.unwrap();
+    fazhi_store::ledger::correct(
+        &db,
+        &fazhi_store::Actor::system(),
+        clerk,
+        &fazhi_store::Scope::everything(),
+        kind,
+        record,
+        current.version,
+        "publish_draft",
+        &input,
+        "草案公布日期登记有误",
+        &rules.ctx(),
+    )
+    .await
+    .unwrap();
+    b.refresh().await.unwrap();
+    b.wait().for_element(Locator::Css(&format!("#adoption-{id}"))).await.unwrap();
+    fill(b, &format!("adoption-{id}"), "not_adopted").await;
+    fill(b, &format!("reason-{id}"), "市场西侧为消防通道，不宜设置停放点").await;
+    submit_and_wait(b, &format!("#{pending} details form button[type=submit]")).await;
+    let done = b.find(Locator::Css("#done-message")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("采纳情况已记录"), "{done}");
+
+    b.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    b.set_window_size(390, 844).await.unwrap();
+    b.goto(&format!("{address}{draft}")).await.unwrap();
+    let feedback = b.find(Locator::Css("#feedback")).await.unwrap().text().await.unwrap();
+    assert!(feedback.contains("自行车") && feedback.contains("未采纳") && feedback.contains("消防通道"), "{feedback}");
+    assert!(!feedback.contains("赵晓红"));
+    check_page(b, "the draft's feedback").await;
+    shot(b, "public-feedback-phone.png").await;
+}

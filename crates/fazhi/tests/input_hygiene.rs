@@ -108,7 +108,7 @@ async fn behind_a_proxy_only_an_address_is_taken_from_x_forwarded_for() {
     let test_db = common::TestDb::new(common::postgres_base_url().as_deref()).await;
     let db = test_db.connect().await;
     common::seed_orgs(&db).await;
-    let config = fazhi_web::WebConfig { secure_cookies: true, trust_proxy: true };
+    let config = fazhi_web::WebConfig { secure_cookies: true, trust_proxy: true, public_url: None };
     let address = common::serve_with_config(db.clone(), test_db.data_dir.path(), config).await;
     let c = client();
     for forwarded in ["<script>alert(1)</script>", "203.0.113.9, 10.0.0.1"] {

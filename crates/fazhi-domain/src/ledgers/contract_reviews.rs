@@ -168,6 +168,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::LegalAdvice,
     columns: &["counterparty", "amount", "signed_on"],
     resting: &["signed", "abandoned", "archived"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! themselves are the `decisions` ledger, filed under the catalogue's year.
 
 use crate::ledger::{Actors, Field, FieldType, Guard, LedgerKind, State, Transition, in_order};
+use crate::publication::{PublicList, Publication, Shown};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -92,7 +93,16 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Decisions,
     columns: &["catalogue_year", "published_on"],
     resting: &["published"],
+    public: PUBLIC,
 };
+
+/// The catalogue as published, with its adjustments dated.
+const PUBLIC: &[Publication] = &[Publication {
+    list: PublicList::Catalogue,
+    shown: &[Shown::plain("published")],
+    fields: &["catalogue_year", "items", "criteria", "published_on", "publish_channel", "adjusted_on", "adjustment"],
+    ..Publication::PLAIN
+}];
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,8 @@ use crate::ledger::{
     Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, date, in_order, integer,
     text,
 };
+use crate::public_comment;
+use crate::publication::{ENDED, PublicList, Publication, Shown};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -25,6 +27,8 @@ const FIELDS: &[Field] = &[
     Field::new("hearing_materials_served_on", "听证材料送达日期", FieldType::Date).optional(),
     Field::new("comment_closed_on", "征求意见结束日期", FieldType::Date),
     Field::new("comments_adoption", "意见采纳情况", FieldType::LongText),
+    Field::new(public_comment::RECEIVED_FIELD, "网上收到公众意见（条）", FieldType::Integer(0, 100_000)).system(),
+    Field::new(public_comment::ADOPTED_FIELD, "其中采纳或部分采纳（条）", FieldType::Integer(0, 100_000)).system(),
     Field::new("expert_review", "专家论证", FieldType::Choice(&["已论证", "不适用"])),
     Field::new("expert_review_note", "专家论证情况或不适用理由", FieldType::LongText),
     Field::new("risk_assessment", "风险评估", FieldType::Choice(&["已评估", "不适用"])),
@@ -114,6 +118,7 @@ const TRANSITIONS: &[Transition] = &[
         actors: Actors::Roles(CLERKS),
         inputs: &["comment_closed_on", "comments_adoption", "hearing_on", "hearing_materials_served_on"],
         guards: &[
+            public_comment::ALL_ANSWERED,
             Guard {
                 rule: "zdjc_public_comment",
                 article: "《重大行政决策程序暂行条例》第十五条",
@@ -138,6 +143,7 @@ const TRANSITIONS: &[Transition] = &[
                 },
             },
         ],
+        effect: Some(public_comment::record_tally),
         ..Transition::PLAIN
     },
     Transition {
@@ -358,6 +364,24 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
+    // What the public said online while the draft was open, counted in the year the
+    // consultation closed: the report's figures of public participation.
+    IndicatorFeed {
+        id: "participation.comments",
+        label: "网上收到公众意见",
+        counts: |_, v| v.contains_key(public_comment::RECEIVED_FIELD),
+        sums: Some(public_comment::RECEIVED_FIELD),
+        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "participation.comments_adopted",
+        label: "采纳或部分采纳的公众意见",
+        counts: |_, v| v.contains_key(public_comment::ADOPTED_FIELD),
+        sums: Some(public_comment::ADOPTED_FIELD),
+        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "decisions.count",
         label: "重大行政决策",
@@ -408,7 +432,69 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Decisions,
     columns: &["catalogue_year", "lead_unit", "draft_published_on"],
     resting: &["archived", "implementing", "evaluated", "suspended"],
+    public: PUBLIC,
 };
+
+/// A draft open for comment while it is, and after that with the answers to its comments; the
+/// decision's public stages from its draft's
+/// publication on (never the review, the minutes or who attended).
+const PUBLIC: &[Publication] = &[
+    Publication {
+        list: PublicList::Consultations,
+        shown: &[
+            Shown::plain("consulting"),
+            Shown::marked("consulted", ENDED),
+            Shown::marked("reviewing", ENDED),
+            Shown::marked("reviewed", ENDED),
+            Shown::marked("decided", ENDED),
+            Shown::marked("reported", ENDED),
+            Shown::marked("published", ENDED),
+            Shown::marked("archived", ENDED),
+            Shown::marked("implementing", ENDED),
+            Shown::marked("evaluated", ENDED),
+            Shown::marked("suspended", ENDED),
+        ],
+        published_on: "draft_published_on",
+        fields: &["lead_unit", "summary", "draft_published_on", "comment_days", "hearing_on"],
+        window: &["public_comment"],
+        ..Publication::PLAIN
+    },
+    Publication {
+        list: PublicList::Decisions,
+        shown: &[
+            Shown::plain("consulting"),
+            Shown::plain("consulted"),
+            Shown::plain("reviewing"),
+            Shown::plain("reviewed"),
+            Shown::plain("decided"),
+            Shown::plain("reported"),
+            Shown::plain("published"),
+            Shown::plain("archived"),
+            Shown::plain("implementing"),
+            Shown::plain("evaluated"),
+            Shown::marked("suspended", "已中止执行"),
+        ],
+        published_on: "draft_published_on",
+        fields: &[
+            "catalogue_year",
+            "lead_unit",
+            "summary",
+            "draft_published_on",
+            "comment_days",
+            "comment_closed_on",
+            "comments_adoption",
+            "hearing_on",
+            "meeting_on",
+            "published_on",
+            "publish_channel",
+            "evaluated_on",
+            "evaluation_result",
+            "suspended_on",
+            "suspension_reason",
+        ],
+        ..Publication::PLAIN
+    },
+];
 
 #[cfg(test)]
 mod tests {

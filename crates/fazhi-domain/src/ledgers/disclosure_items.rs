@@ -7,6 +7,7 @@ use crate::calendar::{Period, Unit};
 use crate::ledger::{
     Actors, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, State, Transition, in_order,
 };
+use crate::publication::{PublicList, Publication, Shown};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -119,7 +120,17 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disclosure,
     columns: &["category", "formed_on", "published_on"],
     resting: &["published", "withdrawn"],
+    public: PUBLIC,
 };
+
+/// An item while it is published; withdrawn or corrected, it leaves the list.
+const PUBLIC: &[Publication] = &[Publication {
+    list: PublicList::Disclosure,
+    shown: &[Shown::plain("published")],
+    fields: &["category", "formed_on", "published_on", "channel", "location"],
+    category: Some("category"),
+    ..Publication::PLAIN
+}];
 
 #[cfg(test)]
 mod tests {

@@ -276,6 +276,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disclosure,
     columns: &["applicant", "received_on", "replied_on"],
     resting: &["abandoned", "archived"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -89,6 +89,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disputes,
     columns: &["month", "found", "reported_on"],
     resting: &["reported"],
+    public: &[],
 };
 
 /// The months of a year for which a village has no round: the gaps the district asks about.

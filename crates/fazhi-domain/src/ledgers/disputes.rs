@@ -219,6 +219,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disputes,
     columns: &["category", "village", "received_on"],
     resting: &["closed"],
+    public: &[],
 };
 
 #[cfg(test)]
@@ -266,7 +267,7 @@ mod tests {
             }
         };
         Linked {
-            records: vec![mediator("周德明", None), mediator("吴大山", Some("2026-01-01"))], attachments: vec![]
+            records: vec![mediator("周德明", None), mediator("吴大山", Some("2026-01-01"))], ..Default::default()
         }
     }
 

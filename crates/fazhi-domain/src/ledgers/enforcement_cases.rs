@@ -15,6 +15,7 @@ use crate::ledger::{
     SettingSpec, State, Transition, Values, date, flag, in_order, text,
 };
 use crate::ledgers::enforcement_officers;
+use crate::publication::{PublicList, Publication, Shown};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -24,6 +25,9 @@ const HEADS: &[Role] = &[Role::Leader];
 
 pub const CASE_TYPES: &[&str] = &["行政处罚", "行政检查", "行政强制"];
 pub const CHANGES: &[&str] = &["变更", "撤销", "确认违法", "确认无效"];
+/// Who the party is: a natural person's name is personal data; a legal person's is published.
+pub const LEGAL_PERSON: &str = "法人或其他组织";
+pub const PARTY_KINDS: &[&str] = &["自然人", LEGAL_PERSON];
 
 pub const PUBLISH_PENALTY: &str = "enforcement_cases.publish_penalty";
 pub const PUBLISH_OTHER: &str = "enforcement_cases.publish_other";
@@ -43,7 +47,10 @@ static OFFICERS: RefSpec = RefSpec {
 const FIELDS: &[Field] = &[
     Field::new("title", "案由", FieldType::Text(200)).required(),
     Field::new("case_type", "执法类别", FieldType::Choice(CASE_TYPES)).required(),
-    Field::new("party", "当事人", FieldType::Text(100)).required().personal(),
+    Field::new("party_kind", "当事人类型", FieldType::Choice(PARTY_KINDS))
+        .optional()
+        .help("法人或其他组织的名称依法公示；自然人的姓名不公开"),
+    Field::new("party", "当事人", FieldType::Text(100)).required().personal_unless("party_kind", LEGAL_PERSON),
     Field::new("officers", "执法人员（执法证号）", FieldType::Refs(&OFFICERS))
         .required()
         .help("至少两名持有效执法证的执法人员，填写执法证号，以“、”分隔"),
@@ -429,7 +436,23 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Enforcement,
     columns: &["case_type", "party", "filed_on", "decided_on"],
     resting: &["closed", "withdrawn", "changed"],
+    public: PUBLIC,
 };
+
+/// A decision from its publication (a case is closed only once published): a natural person
+/// masked by the one masking of personal values, a legal person named; the
+/// decision with its facts, basis and penalty; marked when changed or revoked, gone once the
+/// publication is withdrawn.
+const PUBLIC: &[Publication] = &[Publication {
+    list: PublicList::Enforcement,
+    shown: &[
+        Shown::plain("published"),
+        Shown::marked("changed", "该决定已被变更或撤销，公示将依法撤回"),
+        Shown::plain("closed"),
+    ],
+    fields: &["case_type", "party_kind", "party", "decided_on", "decision", "published_on"],
+    ..Publication::PLAIN
+}];
 
 #[cfg(test)]
 mod tests {
@@ -488,7 +511,7 @@ mod tests {
                         officer("A003", "陈刚", "2026-03-31", None),
                         officer("A004", "周平", "2030-12-31", Some("2026-02-01")),
                     ],
-                    attachments: vec![],
+                    ..Default::default()
                 },
             }
         }

@@ -263,6 +263,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Enforcement,
     columns: &["certificate_no", "unit", "expires_on"],
     resting: &["valid", "suspended", "cancelled"],
+    public: &[],
 };
 
 #[cfg(test)]

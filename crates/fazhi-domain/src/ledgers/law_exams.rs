@@ -77,6 +77,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::LawStudy,
     columns: &["planned_on", "held_on", "participants"],
     resting: &["held"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -109,6 +109,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::LawStudy,
     columns: &["session_type", "held_on", "attendees"],
     resting: &["held"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -203,6 +203,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Reconsideration,
     columns: &["case_number", "court", "served_on"],
     resting: &["closed"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Leadership,
     columns: &["meeting_type", "held_on", "minutes_no"],
     resting: &["minuted"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Leadership,
     columns: &["position", "group_role", "joined_on"],
     resting: &["serving", "left"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -119,6 +119,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::LegalAdvice,
     columns: &["firm", "term_start", "term_end"],
     resting: &["engaged", "ended"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -130,6 +130,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disputes,
     columns: &["village", "term_ends_on", "members"],
     resting: &["active", "succeeded", "dissolved"],
+    public: &[],
 };
 
 /// Whether a committee as stored is lawfully composed: the ledger list flags those that are not.

@@ -87,6 +87,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Disputes,
     columns: &["committee", "mediator_type", "appointed_on"],
     resting: &["serving", "left"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use crate::ledger::{
     Actors, Context, Deadline, Field, FieldType, Guard, IndicatorFeed, LedgerKind, Numbering, SettingDefault,
     SettingSpec, State, Transition, Values, date, flag, in_order, text,
 };
+use crate::public_comment;
+use crate::publication::{ENDED, PublicList, Publication, Shown};
 use crate::role::Role;
 
 const CLERKS: &[Role] = &[Role::Clerk, Role::Leader];
@@ -29,10 +31,15 @@ const FIELDS: &[Field] = &[
     Field::new("drafting_unit", "起草单位", FieldType::Text(50)).required(),
     Field::new("business_related", "与市场主体生产经营活动密切相关", FieldType::Flag)
         .help("是则公开征求意见不少于30日，并须公平竞争审查"),
+    Field::new("body", "文件正文", FieldType::LongText)
+        .optional()
+        .help("征求意见稿或文件全文，公开征求意见和公布时向社会公开"),
     Field::new("draft_version", "草案版本", FieldType::Integer(1, 999)).system(),
     Field::new("draft_published_on", "征求意见稿公布日期", FieldType::Date),
     Field::new("comment_closed_on", "征求意见结束日期", FieldType::Date),
     Field::new("comments_adoption", "意见采纳情况", FieldType::LongText),
+    Field::new(public_comment::RECEIVED_FIELD, "网上收到公众意见（条）", FieldType::Integer(0, 100_000)).system(),
+    Field::new(public_comment::ADOPTED_FIELD, "其中采纳或部分采纳（条）", FieldType::Integer(0, 100_000)).system(),
     Field::new("review_submitted_on", "送请合法性审核日期", FieldType::Date),
     Field::new("reviewer", "审核机构", FieldType::Choice(&["法律顾问", "司法所"])),
     Field::new("reviewer_name", "审核人", FieldType::Refs(&legality_review::REVIEWER))
@@ -116,15 +123,19 @@ const TRANSITIONS: &[Transition] = &[
         to: "consulted",
         actors: Actors::Roles(CLERKS),
         inputs: &["comment_closed_on", "comments_adoption"],
-        guards: &[Guard {
-            rule: "gfwj_comment_general",
-            article: "法治政府示范创建指标24；与生产经营密切相关的，《优化营商环境条例》第六十二条",
-            message: "征求意见期限未满：一般不少于7个工作日，与市场主体生产经营活动密切相关的不少于30日",
-            holds: |v, ctx| match (date(v, "draft_published_on"), date(v, "comment_closed_on")) {
-                (Some(published), Some(closed)) => closed >= ctx.due(published, comment_period(v, ctx)),
-                _ => false,
+        guards: &[
+            public_comment::ALL_ANSWERED,
+            Guard {
+                rule: "gfwj_comment_general",
+                article: "法治政府示范创建指标24；与生产经营密切相关的，《优化营商环境条例》第六十二条",
+                message: "征求意见期限未满：一般不少于7个工作日，与市场主体生产经营活动密切相关的不少于30日",
+                holds: |v, ctx| match (date(v, "draft_published_on"), date(v, "comment_closed_on")) {
+                    (Some(published), Some(closed)) => closed >= ctx.due(published, comment_period(v, ctx)),
+                    _ => false,
+                },
             },
-        }],
+        ],
+        effect: Some(public_comment::record_tally),
         ..Transition::PLAIN
     },
     Transition {
@@ -361,6 +372,24 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
+    // What the public said online while the draft was open, counted in the year the
+    // consultation closed: the report's figures of public participation.
+    IndicatorFeed {
+        id: "participation.comments",
+        label: "网上收到公众意见",
+        counts: |_, v| v.contains_key(public_comment::RECEIVED_FIELD),
+        sums: Some(public_comment::RECEIVED_FIELD),
+        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+        ..IndicatorFeed::COUNT
+    },
+    IndicatorFeed {
+        id: "participation.comments_adopted",
+        label: "采纳或部分采纳的公众意见",
+        counts: |_, v| v.contains_key(public_comment::ADOPTED_FIELD),
+        sums: Some(public_comment::ADOPTED_FIELD),
+        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+        ..IndicatorFeed::COUNT
+    },
     IndicatorFeed {
         id: "normative_documents.count",
         label: "行政规范性文件",
@@ -412,6 +441,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::NormativeDocuments,
     columns: &["doc_number", "published_on", "valid_until"],
     resting: &["in_force", "expired", "repealed"],
+    public: PUBLIC,
 };
 
 const SETTINGS: &[SettingSpec] = &[
@@ -463,6 +493,51 @@ const SETTINGS: &[SettingSpec] = &[
         article: "地方规范性文件清理规定",
         default: SettingDefault::Period(Period::before(90, Unit::CalendarDays)),
         set_by: crate::ledger::SetBy::Township,
+    },
+];
+
+/// The draft while it is open for comment, and after that with the answers to its comments; the
+/// document from its publication, under its unified
+/// number, with its validity and, once ended, the act that ended it.
+const PUBLIC: &[Publication] = &[
+    Publication {
+        list: PublicList::Consultations,
+        shown: &[
+            Shown::plain("consulting"),
+            Shown::marked("consulted", ENDED),
+            Shown::marked("reviewing", ENDED),
+            Shown::marked("reviewed", ENDED),
+            Shown::marked("deliberated", ENDED),
+            Shown::marked("signed", ENDED),
+            Shown::marked("numbered", ENDED),
+            Shown::marked("in_force", ENDED),
+            Shown::marked("expired", ENDED),
+            Shown::marked("repealed", ENDED),
+        ],
+        published_on: "draft_published_on",
+        fields: &["drafting_unit", "body", "draft_published_on"],
+        window: &["public_comment", "public_comment_market"],
+        ..Publication::PLAIN
+    },
+    Publication {
+        list: PublicList::NormativeDocuments,
+        shown: &[Shown::plain("in_force"), Shown::marked("expired", "已失效"), Shown::marked("repealed", "已废止")],
+        number: Some("doc_number"),
+        fields: &[
+            "doc_number",
+            "drafting_unit",
+            "published_on",
+            "effective_on",
+            "valid_until",
+            "publish_channel",
+            "filed_on",
+            "filed_to",
+            "ended_on",
+            "ended_by",
+            "body",
+        ],
+        lapses: Some("valid_until"),
+        ..Publication::PLAIN
     },
 ];
 

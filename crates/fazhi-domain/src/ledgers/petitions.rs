@@ -342,6 +342,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Petitions,
     columns: &["channel", "topic", "received_on"],
     resting: &["archived"],
+    public: &[],
 };
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Publicity,
     columns: &["year", "listed_on"],
     resting: &["reviewed"],
+    public: &[],
 };
 
 #[cfg(test)]

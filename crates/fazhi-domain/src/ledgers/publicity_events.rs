@@ -130,6 +130,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Publicity,
     columns: &["occasion", "held_on", "participants"],
     resting: &["held"],
+    public: &[],
 };
 
 /// The audiences of the 法治"六进" a year's held events did not reach.

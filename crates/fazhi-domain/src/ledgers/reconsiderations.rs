@@ -179,6 +179,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Reconsideration,
     columns: &["body", "copy_received_on", "outcome"],
     resting: &["closed"],
+    public: &[],
 };
 
 #[cfg(test)]

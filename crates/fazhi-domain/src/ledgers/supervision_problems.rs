@@ -351,6 +351,7 @@ pub static KIND: LedgerKind = LedgerKind {
     group: crate::ledger::Group::Supervision,
     columns: &["category", "assigned_on", "due_on"],
     resting: &["closed"],
+    public: &[],
 };
 
 #[cfg(test)]

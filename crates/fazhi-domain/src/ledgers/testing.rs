@@ -22,7 +22,7 @@ pub fn ctx() -> Context<'static> {
                 .map(|(k, v)| (k.to_owned(), v.into()))
                 .collect(),
         }],
-        attachments: Vec::new(),
+        ..Default::default()
     });
     // Today, for the rule that no act lies after it: later than every act the tests record.
     Context::new(&CALENDAR, &SETTINGS).with_linked(&LINKED).on(chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap())

@@ -21,6 +21,7 @@ mod m012_report_revision;
 mod m013_search_and_attachment_chunks;
 mod m014_scoped_search_index;
 mod m015_report_archive;
+mod m016_public_comments;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m013_search_and_attachment_chunks::Migration),
             Box::new(m014_scoped_search_index::Migration),
             Box::new(m015_report_archive::Migration),
+            Box::new(m016_public_comments::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod ledgers;
 pub mod orgs;
+pub mod public;
 pub mod reports;
 pub mod settings;
 pub mod todo;

@@ -65,15 +65,8 @@ fn input(field: &Field, value: String, required: bool, errors: &HashMap<String, 
     }
 }
 
-/// A value as a person reads it.
-fn shown(field: &Field, values: &Values) -> Option<String> {
-    let v = values.get(field.key)?;
-    Some(match (field.ty, v) {
-        (FieldType::Flag, serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_owned(),
-        (_, serde_json::Value::String(s)) => s.clone(),
-        (_, other) => other.to_string(),
-    })
-}
+/// The field a consultation's close records the comments' adoption in.
+const ADOPTION_FIELD: &str = "comments_adoption";
 
 /// One line of a record's history from its audit record: the step's name, and for a correction
 /// what changed and why (personal values masked unless `personal`), for a replayed import the
@@ -101,8 +94,8 @@ fn history_row(kind: &LedgerKind, r: audit::AuditView, personal: bool) -> Histor
                 format!(
                     "{}：{} → {}",
                     f.label,
-                    shown(f, &old).unwrap_or_else(empty),
-                    shown(f, &new).unwrap_or_else(empty)
+                    f.shown(&old).unwrap_or_else(empty),
+                    f.shown(&new).unwrap_or_else(empty)
                 )
             })
             .collect();
@@ -293,6 +286,7 @@ impl ListQuery {
             due,
             page: self.page.unwrap_or(1),
             page_size: 50,
+            ..Default::default()
         };
         Ok(Narrowed { filter, conditions, notices })
     }
@@ -382,7 +376,7 @@ pub async fn list(
                 cells: kind
                     .columns
                     .iter()
-                    .map(|k| marked(kind.field(k).and_then(|f| shown(f, &r.values)).unwrap_or_else(|| "—".into())))
+                    .map(|k| marked(kind.field(k).and_then(|f| f.shown(&r.values)).unwrap_or_else(|| "—".into())))
                     .collect(),
                 due: due.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                 overdue: due.is_some_and(|d| d < today),
@@ -541,7 +535,7 @@ fn edit_page(
             .map(|f| {
                 let value = match form {
                     Some(form) => form.get(f.key).cloned().unwrap_or_default(),
-                    None => shown(f, &record.values).unwrap_or_default(),
+                    None => f.shown(&record.values).unwrap_or_default(),
                 };
                 input(f, value, f.required, &errors.fields)
             })
@@ -757,6 +751,8 @@ struct DetailPage {
     /// A district supervisor's link raising a 督察问题 about this record.
     raise: Option<String>,
     thread: super::comments::Thread,
+    /// 公众意见, for a draft put out for comment.
+    public_comments: Option<super::public_comments::Block>,
 }
 
 pub struct AttachmentRow {
@@ -812,6 +808,14 @@ async fn detail_page(
         .collect();
     let facts = ActorFacts { name: &caller.principal.display_name, roles: &roles, principal_leader: principal };
     let empty = BTreeMap::new();
+    let public_comments = super::public_comments::block(state, caller, kind, &record).await?;
+    // The consultation's 意见采纳情况, written from the answers to the public's comments.
+    let adoption_summary = match &public_comments {
+        Some(b) if record.state == "consulting" && !b.rows.is_empty() => {
+            Some(fazhi_store::public_comments::adoption_summary(&state.db, &scope, kind, record.id).await?)
+        }
+        _ => None,
+    };
     let steps: Vec<StepForm> = kind
         .available(&record.state, facts)
         .map(|t| {
@@ -830,7 +834,12 @@ async fn detail_page(
                     .iter()
                     .filter_map(|k| kind.field(k))
                     .map(|f| {
-                        let value = form.get(f.key).cloned().or_else(|| shown(f, &record.values)).unwrap_or_default();
+                        let value = form
+                            .get(f.key)
+                            .cloned()
+                            .or_else(|| f.shown(&record.values))
+                            .or_else(|| (f.key == ADOPTION_FIELD).then(|| adoption_summary.clone()).flatten())
+                            .unwrap_or_default();
                         input(f, value, !f.optional && !matches!(f.ty, FieldType::Flag), &field_errors)
                     })
                     .collect(),
@@ -847,7 +856,7 @@ async fn detail_page(
                 _ => (&empty, None),
             };
             let field_errors = errors.map(|e| e.fields.clone()).unwrap_or_default();
-            let typed = |f: &Field| if errors.is_some() { form.get(f.key).cloned() } else { shown(f, &record.values) };
+            let typed = |f: &Field| if errors.is_some() { form.get(f.key).cloned() } else { f.shown(&record.values) };
             let mut inputs: Vec<Input> = t
                 .inputs
                 .iter()
@@ -910,7 +919,7 @@ async fn detail_page(
         .fields
         .iter()
         .filter_map(|f| {
-            let value = shown(f, &record.values)?;
+            let value = f.shown(&record.values)?;
             Some(match (f.ty, link_words(&value)) {
                 (FieldType::Link, Some((words, href))) => ValueRow { label: f.label, value: words, href: Some(href) },
                 _ => ValueRow { label: f.label, value, href: None },
@@ -967,6 +976,7 @@ async fn detail_page(
         procedure,
         done,
         attachments,
+        public_comments,
         can_attach,
         allowed_files: attachment::allowed_description(),
         attach_error,

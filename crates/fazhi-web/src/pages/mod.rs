@@ -9,10 +9,12 @@ pub mod calendar;
 pub mod cockpit;
 pub mod comments;
 pub mod duties;
+pub mod gongkai;
 pub mod guide;
 pub mod home;
 pub mod ledgers;
 pub mod orgs;
+pub mod public_comments;
 pub mod report_archive;
 pub mod report_check;
 pub mod reports;
@@ -126,6 +128,8 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         "password" => "密码已修改。",
         "imported" => "已导入。",
         "issued" => "通报已印发，各乡镇（街道）可以查看。",
+        "moderated" => "已处理该条公众意见：公开的意见在征求意见稿页面显示。",
+        "answered" => "采纳情况已记录，将在征求意见稿页面公布；结束征求意见时据此填写意见采纳情况。",
         "filed" => "往年报告已归档；报告中的数字作为该年度“据报告”的数字，在法治建设总览和年度报告中注明来源。",
         _ => return None,
     })

@@ -20,7 +20,7 @@ use fazhi_store::annual_reports::{self, ReportRow, Step};
 use fazhi_store::{StoreError, indicators, orgs};
 use serde::Deserialize;
 
-use super::{Nav, PageError, PageResult, fmt_opt_time, fmt_time, form_fields, see_other, version_of};
+use super::{Nav, PageError, PageResult, fmt_opt_time, form_fields, see_other, version_of};
 use crate::AppState;
 use crate::annual_report as service;
 use crate::auth::Caller;
@@ -840,83 +840,6 @@ pub async fn editor_script() -> Response {
         include_str!("../../static/report-editor.js"),
     )
         .into_response()
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "gongkai.html")]
-struct PublicList {
-    /// Organization id, township, year, district, publication day.
-    reports: Vec<(i64, String, i32, String, String)>,
-}
-
-/// 公开: the published reports, by district, township and year; no login.
-pub async fn public_list(State(state): State<AppState>) -> Response {
-    match annual_reports::published(&state.db).await {
-        Ok(list) => PublicList {
-            reports: list
-                .into_iter()
-                .map(|p| (p.org_id, p.org_name, p.year, p.district_name, fmt_time(p.published_at)[..10].to_owned()))
-                .collect(),
-        }
-        .into_response(),
-        Err(e) => {
-            let message = crate::error::answer(&e).message;
-            crate::error::bare_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "请求未完成",
-                &message,
-                ("/gongkai", "全部公开报告"),
-            )
-        }
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "gongkai_report.html")]
-struct PublicReport {
-    title: String,
-    /// The report's headings and paragraphs, escaped by the report engine.
-    body: String,
-    number: i32,
-    published: String,
-    /// The day the district returned it, while it is being revised.
-    revising_since: Option<String>,
-}
-
-/// One published report, as published: masked, readable on a phone, printable; while the district
-/// has it revised, a notice in its place.
-pub async fn public_report(State(state): State<AppState>, Path((org, year)): Path<(i64, i32)>) -> Response {
-    let not_found = || {
-        crate::error::bare_page(
-            StatusCode::NOT_FOUND,
-            "未找到",
-            "没有找到这份公开的年度报告。",
-            ("/gongkai", "全部公开报告"),
-        )
-    };
-    match annual_reports::published_one(&state.db, org, year).await {
-        Ok(Some(p)) => match service::parse_body(&p.public_json) {
-            Ok(draft) => PublicReport {
-                title: draft.title.clone(),
-                body: draft.html_body(),
-                number: p.number.unwrap_or(1),
-                published: super::fmt_day(p.published_at),
-                revising_since: p.revising_since.map(super::fmt_day),
-            }
-            .into_response(),
-            Err(_) => not_found(),
-        },
-        Ok(None) => not_found(),
-        Err(e) => {
-            tracing::error!("public report: {e}");
-            crate::error::bare_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "请求未完成",
-                "服务器内部错误，请稍后再试。",
-                ("/gongkai", "全部公开报告"),
-            )
-        }
-    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ struct TodoPage {
     several: bool,
     /// Records and reports with comments from the other side not yet read.
     comments: Vec<UnreadComments>,
+    /// Drafts with comments from the public waiting for the caller's moderation.
+    public_comments: Vec<UnreadComments>,
 }
 
 pub struct UnreadComments {
@@ -96,6 +98,31 @@ async fn unread_comments(state: &AppState, caller: &Caller) -> Result<Vec<Unread
         };
         let org = orgs.get(&u.org_id).cloned().unwrap_or_default();
         out.push(UnreadComments { href, what, org, count: u.count, at: super::fmt_time(u.last_at) });
+    }
+    Ok(out)
+}
+
+/// The drafts whose comments from the public wait for the caller to publish or withhold them.
+async fn public_comments_waiting(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<UnreadComments>, fazhi_store::StoreError> {
+    if !caller.may_post("/ledgers/decisions/0/public-comments/0/moderate") {
+        return Ok(Vec::new());
+    }
+    let scope = caller.scope();
+    let mut out = Vec::new();
+    for w in fazhi_store::public_comments::waiting(&state.db, &scope).await? {
+        let Some(kind) = fazhi_domain::ledgers::by_code(&w.kind) else { continue };
+        let title =
+            fazhi_store::ledger::get(&state.db, &scope, kind, w.record_id).await.map(|r| r.title).unwrap_or_default();
+        out.push(UnreadComments {
+            href: format!("/ledgers/{}/{}#public-comments", kind.code, w.record_id),
+            what: format!("{}：{title}", kind.label),
+            org: String::new(),
+            count: w.count,
+            at: super::fmt_time(w.since),
+        });
     }
     Ok(out)
 }
@@ -204,6 +231,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         waiting,
         shown: crate::ledger_service::SHOWN,
         comments: unread_comments(&state, &caller).await?,
+        public_comments: public_comments_waiting(&state, &caller).await?,
     }
     .into_response())
 }
