@@ -209,6 +209,26 @@ impl Tally {
 pub const RECEIVED_FIELD: &str = "public_comments_received";
 pub const ADOPTED_FIELD: &str = "public_comments_adopted";
 
+/// What the public said online while a draft was open, counted in the year the consultation
+/// closed: the report's figures of public participation, fed by every kind put out for comment.
+pub const RECEIVED_FEED: crate::ledger::IndicatorFeed = crate::ledger::IndicatorFeed {
+    id: "participation.comments",
+    label: "网上收到公众意见",
+    counts: |_, v| v.contains_key(RECEIVED_FIELD),
+    sums: Some(RECEIVED_FIELD),
+    dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+    ..crate::ledger::IndicatorFeed::COUNT
+};
+
+pub const ADOPTED_FEED: crate::ledger::IndicatorFeed = crate::ledger::IndicatorFeed {
+    id: "participation.comments_adopted",
+    label: "采纳或部分采纳的公众意见",
+    counts: |_, v| v.contains_key(ADOPTED_FIELD),
+    sums: Some(ADOPTED_FIELD),
+    dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
+    ..crate::ledger::IndicatorFeed::COUNT
+};
+
 /// 第十八条 (decisions) and the documents' rules alike: the comments are answered before the
 /// consultation is closed, so the adoption it records covers them all.
 pub const ALL_ANSWERED: crate::ledger::Guard = crate::ledger::Guard {

@@ -1130,15 +1130,16 @@ async fn demo_principal(db: &Db, username: &str) -> Result<crate::users::Princip
 }
 
 /// A walk's steps: the transition, its inputs, who takes it.
-type Steps =
-    &'static [(&'static str, &'static [(&'static str, &'static str)], fazhi_domain::ledger::ActorFacts<'static>)];
+/// One step of a demo record: its code, its inputs, who takes it.
+type Step<'a> = (&'a str, &'a [(&'a str, &'a str)], fazhi_domain::ledger::ActorFacts<'a>);
+type Steps = &'static [Step<'static>];
 
 async fn walk_record(
     db: &Db,
     township: i64,
     kind: &'static fazhi_domain::ledger::LedgerKind,
     start: &[(&str, &str)],
-    steps: &[(&str, &[(&str, &str)], fazhi_domain::ledger::ActorFacts<'_>)],
+    steps: &[Step<'_>],
     ctx: fazhi_domain::ledger::Context<'_>,
 ) -> Result<i64, StoreError> {
     let clerk = Actor { user_id: None, name: "杉岭乡经办人(演示数据)".into(), ip: "local".into() };

@@ -225,7 +225,7 @@ pub async fn list(
         }));
     }
     if fetch_page != page || items.len() as u64 > PAGE_SIZE {
-        items.sort_by(|a, b| (b.published_on, b.updated_at).cmp(&(a.published_on, a.updated_at)));
+        items.sort_by_key(|i| std::cmp::Reverse((i.published_on, i.updated_at)));
         items = items.into_iter().skip(((page - 1) * PAGE_SIZE) as usize).take(PAGE_SIZE as usize).collect();
     }
     Ok(ledger::Listed { page: crate::Page { items, total, page, page_size: PAGE_SIZE }, more, newest_only })

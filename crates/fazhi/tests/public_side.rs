@@ -249,7 +249,7 @@ async fn each_public_list_shows_what_a_step_published_and_follows_the_steps_afte
     assert_eq!(find(&json(&address, &list("zhengqiu")).await, id).unwrap()["mark"], fazhi_domain::publication::ENDED);
 
     // Unknown townships, lists and records: a Chinese 404.
-    for path in [format!("/gongkai/999999"), format!("/gongkai/{town}/nothing"), format!("/gongkai/{town}/zhifa/1")] {
+    for path in ["/gongkai/999999".to_owned(), format!("/gongkai/{town}/nothing"), format!("/gongkai/{town}/zhifa/1")] {
         let r = reqwest::get(format!("{address}{path}")).await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(r.text().await.unwrap().contains("未找到"));

@@ -364,24 +364,8 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    // What the public said online while the draft was open, counted in the year the
-    // consultation closed: the report's figures of public participation.
-    IndicatorFeed {
-        id: "participation.comments",
-        label: "网上收到公众意见",
-        counts: |_, v| v.contains_key(public_comment::RECEIVED_FIELD),
-        sums: Some(public_comment::RECEIVED_FIELD),
-        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
-        ..IndicatorFeed::COUNT
-    },
-    IndicatorFeed {
-        id: "participation.comments_adopted",
-        label: "采纳或部分采纳的公众意见",
-        counts: |_, v| v.contains_key(public_comment::ADOPTED_FIELD),
-        sums: Some(public_comment::ADOPTED_FIELD),
-        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
-        ..IndicatorFeed::COUNT
-    },
+    public_comment::RECEIVED_FEED,
+    public_comment::ADOPTED_FEED,
     IndicatorFeed {
         id: "decisions.count",
         label: "重大行政决策",
@@ -436,8 +420,8 @@ pub static KIND: LedgerKind = LedgerKind {
 };
 
 /// A draft open for comment while it is, and after that with the answers to its comments; the
-/// decision's public stages from its draft's
-/// publication on (never the review, the minutes or who attended).
+/// decision's public stages from its draft's publication on (never the review, the minutes or who
+/// attended).
 const PUBLIC: &[Publication] = &[
     Publication {
         list: PublicList::Consultations,

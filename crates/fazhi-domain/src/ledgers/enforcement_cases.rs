@@ -440,9 +440,9 @@ pub static KIND: LedgerKind = LedgerKind {
 };
 
 /// A decision from its publication (a case is closed only once published): a natural person
-/// masked by the one masking of personal values, a legal person named; the
-/// decision with its facts, basis and penalty; marked when changed or revoked, gone once the
-/// publication is withdrawn.
+/// masked by the one masking of personal values, a legal person named; the decision with its
+/// facts, basis and penalty; marked when changed or revoked, gone once the publication is
+/// withdrawn.
 const PUBLIC: &[Publication] = &[Publication {
     list: PublicList::Enforcement,
     shown: &[

@@ -372,24 +372,8 @@ const DEADLINES: &[Deadline] = &[
 ];
 
 const INDICATORS: &[IndicatorFeed] = &[
-    // What the public said online while the draft was open, counted in the year the
-    // consultation closed: the report's figures of public participation.
-    IndicatorFeed {
-        id: "participation.comments",
-        label: "网上收到公众意见",
-        counts: |_, v| v.contains_key(public_comment::RECEIVED_FIELD),
-        sums: Some(public_comment::RECEIVED_FIELD),
-        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
-        ..IndicatorFeed::COUNT
-    },
-    IndicatorFeed {
-        id: "participation.comments_adopted",
-        label: "采纳或部分采纳的公众意见",
-        counts: |_, v| v.contains_key(public_comment::ADOPTED_FIELD),
-        sums: Some(public_comment::ADOPTED_FIELD),
-        dated_by: Some(crate::ledger::Dated::On("comment_closed_on")),
-        ..IndicatorFeed::COUNT
-    },
+    public_comment::RECEIVED_FEED,
+    public_comment::ADOPTED_FEED,
     IndicatorFeed {
         id: "normative_documents.count",
         label: "行政规范性文件",
@@ -497,8 +481,8 @@ const SETTINGS: &[SettingSpec] = &[
 ];
 
 /// The draft while it is open for comment, and after that with the answers to its comments; the
-/// document from its publication, under its unified
-/// number, with its validity and, once ended, the act that ended it.
+/// document from its publication, under its unified number, with its validity and, once ended,
+/// the act that ended it.
 const PUBLIC: &[Publication] = &[
     Publication {
         list: PublicList::Consultations,
