@@ -636,8 +636,8 @@ pub(crate) fn kind_in_states(
         .into()
 }
 
-/// A record's value of one field, as text, for ordering a list by it (a public list by its
-/// publication date). The key is a field a declaration names, never a caller's text.
+/// A record's value of one field, as text, for narrowing a list by it (a public list by its
+/// category). The key is a field a declaration names, never a caller's text.
 pub(crate) fn value_text(backend: DatabaseBackend, key: &'static str) -> sea_orm::sea_query::SimpleExpr {
     debug_assert!(key.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "a declared field: {key}");
     match backend {

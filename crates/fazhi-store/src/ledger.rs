@@ -556,8 +556,6 @@ pub enum Sort {
     /// Last handled first.
     RecentlyHandled,
     Title,
-    /// By a date field of the records, latest first (a public list by its publication date).
-    Latest(&'static str),
 }
 
 impl Sort {
@@ -737,9 +735,6 @@ pub(crate) fn list_query(
             query.order_by_desc(ledger_record::Column::UpdatedAt).order_by_desc(ledger_record::Column::Id)
         }
         Sort::Title => query.order_by_asc(ledger_record::Column::Title).order_by_asc(ledger_record::Column::Id),
-        Sort::Latest(key) => query
-            .order_by(crate::db::value_text(orgs.backend, key), sea_orm::Order::Desc)
-            .order_by_desc(ledger_record::Column::Id),
     }
 }
 

@@ -209,7 +209,9 @@ pub async fn list(
             value: publication.category.zip(asked.category.clone()),
             query: asked.words.clone(),
             year: asked.year,
-            sort: Sort::Latest(publication.published_on),
+            // The order records were entered, newest first: a walk of the index, whatever the
+            // list's length (ordering by a date inside the values read every record of it).
+            sort: Sort::Newest,
             page: fetch_page,
             page_size: fetch_size,
             ..Default::default()

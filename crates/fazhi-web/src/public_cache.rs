@@ -3,8 +3,9 @@
 //! record's number and the day: every change of what the records say appends an audit record (on
 //! any instance, under the one write lock), and a day changes the days left to comment. So a kept
 //! answer is never stale, and anything written empties the store. Only answers that carry an ETag
-//! (`pages::gongkai::cached`) are kept, within a bound on their total size. The conditional
-//! request (If-None-Match, If-Modified-Since) is answered here, for kept and fresh answers alike.
+//! (`pages::gongkai::cached`) are kept, within bounds on their total size and number. An answer is
+//! made once however many ask for it at the same moment. The conditional request (If-None-Match,
+//! If-Modified-Since) is answered here, for kept and fresh answers alike.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,8 @@ use crate::AppState;
 const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// An answer larger than this is not kept.
 const MAX_ANSWER: usize = 2 * 1024 * 1024;
+/// At most this many addresses are remembered (answers kept or not); past it the store starts again.
+const MAX_SLOTS: usize = 10_000;
 
 /// Whether a request reads the public side (pages, feeds, open data), and so may be answered from
 /// the store: everything under `/gongkai` and `/api/v1/public` but the comment form, which draws a
@@ -37,11 +40,16 @@ struct Kept {
     body: Bytes,
 }
 
+/// An answer being made or made: the readers who ask while the first makes it wait for it rather
+/// than making it again (after a write, hundreds ask at once). `None` once made: not kept (not
+/// 200, or too large), each asks for its own.
+type Slot = Arc<tokio::sync::OnceCell<Option<Arc<Kept>>>>;
+
 #[derive(Default)]
 struct Store {
     version: Option<(i64, NaiveDate)>,
     bytes: usize,
-    answers: HashMap<String, Arc<Kept>>,
+    slots: HashMap<String, Slot>,
 }
 
 #[derive(Default)]
@@ -50,21 +58,21 @@ pub struct PublicCache {
 }
 
 impl PublicCache {
-    fn get(&self, version: (i64, NaiveDate), key: &str) -> Option<Arc<Kept>> {
-        let store = self.store.lock().ok()?;
-        if store.version != Some(version) {
-            return None;
-        }
-        store.answers.get(key).cloned()
-    }
-
-    fn put(&self, version: (i64, NaiveDate), key: String, kept: Arc<Kept>) {
-        let Ok(mut store) = self.store.lock() else { return };
-        if store.version != Some(version) || store.bytes + kept.body.len() > MAX_BYTES {
+    /// The slot of an answer under this version: a new one when the version moved on.
+    fn slot(&self, version: (i64, NaiveDate), key: &str) -> Option<Slot> {
+        let mut store = self.store.lock().ok()?;
+        if store.version != Some(version) || store.bytes > MAX_BYTES || store.slots.len() >= MAX_SLOTS {
             *store = Store { version: Some(version), ..Default::default() };
         }
-        store.bytes += kept.body.len();
-        store.answers.insert(key, kept);
+        Some(store.slots.entry(key.to_owned()).or_default().clone())
+    }
+
+    fn count(&self, version: (i64, NaiveDate), bytes: usize) {
+        if let Ok(mut store) = self.store.lock()
+            && store.version == Some(version)
+        {
+            store.bytes += bytes;
+        }
     }
 }
 
@@ -97,8 +105,28 @@ fn respond(request: &HeaderMap, kept: &Kept) -> Response {
     (kept.headers.clone(), Body::from(kept.body.clone())).into_response()
 }
 
-/// The layer: a kept answer if there is one, else the page made and kept.
-pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Makes the answer in full (no conditional headers) and keeps it if it may be kept; the answer
+/// itself when it may not.
+async fn make(mut request: Request, next: Next) -> Result<Arc<Kept>, Response> {
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || !response.headers().contains_key(header::ETAG) {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    use axum::body::HttpBody;
+    if body.size_hint().exact().is_none_or(|n| n > MAX_ANSWER as u64) {
+        return Err(Response::from_parts(parts, body));
+    }
+    match axum::body::to_bytes(body, MAX_ANSWER).await {
+        Ok(body) => Ok(Arc::new(Kept { headers: parts.headers, body })),
+        Err(_) => Err((StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后再试。").into_response()),
+    }
+}
+
+/// The layer: a kept answer if there is one, else the page made (once, however many ask) and kept.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !is_public_read(request.method(), request.uri().path()) {
         return next.run(request).await;
     }
@@ -110,25 +138,30 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let key = format!("{host}{}", request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
     let asked = request.headers().clone();
-    if let Some(kept) = state.public_cache.get(version, &key) {
-        return respond(&asked, &kept);
+    let Some(slot) = state.public_cache.slot(version, &key) else { return next.run(request).await };
+    let mut pending = Some((request, next));
+    let mut own = None;
+    let kept = slot
+        .get_or_init(|| async {
+            let (request, next) = pending.take().expect("made once");
+            match make(request, next).await {
+                Ok(kept) => {
+                    state.public_cache.count(version, kept.body.len());
+                    Some(kept)
+                }
+                Err(response) => {
+                    own = Some(response);
+                    None
+                }
+            }
+        })
+        .await
+        .clone();
+    match (kept, own, pending) {
+        (Some(kept), _, _) => respond(&asked, &kept),
+        (None, Some(response), _) => response,
+        // Made by another and not kept: this one makes its own.
+        (None, None, Some((request, next))) => next.run(request).await,
+        (None, None, None) => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后再试。").into_response(),
     }
-    // Made whole, then answered as the client asked.
-    request.headers_mut().remove(header::IF_NONE_MATCH);
-    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK || !response.headers().contains_key(header::ETAG) {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    use axum::body::HttpBody;
-    if body.size_hint().exact().is_none_or(|n| n > MAX_ANSWER as u64) {
-        return Response::from_parts(parts, body);
-    }
-    let Ok(body) = axum::body::to_bytes(body, MAX_ANSWER).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后再试。").into_response();
-    };
-    let kept = Arc::new(Kept { headers: parts.headers, body });
-    state.public_cache.put(version, key, kept.clone());
-    respond(&asked, &kept)
 }
