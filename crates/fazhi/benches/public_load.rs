@@ -160,6 +160,7 @@ fn main() {
             if r.non_2xx { "some" } else { "0" }
         );
     }
+    println!("audit records written during the run with writes: {}", after - before);
     println!("server RSS after the mixed run: {} MB; peak {} MB", rss_mixed / 1024, rss_kib(pid, "VmHWM:") / 1024);
     drop(server);
     std::thread::sleep(Duration::from_millis(100));
