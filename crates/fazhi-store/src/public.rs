@@ -196,8 +196,11 @@ pub async fn list(
     asked: &Asked,
     today: NaiveDate,
 ) -> Result<ledger::Listed<PublicItem>, StoreError> {
-    let page = asked.page.max(1);
     let kinds: Vec<&'static LedgerKind> = kinds_on(list).collect();
+    // A list of several kinds is merged from the first pages of each, read at most one largest
+    // page deep: its pages past that are its last.
+    let deepest = if kinds.len() > 1 { crate::MAX_PAGE_SIZE / PAGE_SIZE } else { u64::MAX };
+    let page = asked.page.clamp(1, deepest);
     // One kind: its own page. Several: the first `page` pages of each, merged and cut.
     let (fetch_page, fetch_size) = if kinds.len() == 1 { (page, PAGE_SIZE) } else { (1, page * PAGE_SIZE) };
     let mut items = Vec::new();

@@ -255,6 +255,8 @@ async fn each_public_list_shows_what_a_step_published_and_follows_the_steps_afte
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(r.text().await.unwrap().contains("未找到"));
     }
+    // A deep page of the merged drafts' list answers, as its last page.
+    assert_eq!(status(&address, &format!("/gongkai/{town}/zhengqiu?page=50")).await, StatusCode::OK);
     let r = reqwest::get(format!("{address}/api/v1/public/999999/zhifa")).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = reqwest::get(format!("{address}{}?year=abc", list("zhifa"))).await.unwrap();
