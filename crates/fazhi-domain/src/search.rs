@@ -1,7 +1,9 @@
 //! What a person may search a ledger for, and how a match is shown. A search looks for the words
 //! as typed, anywhere in a record's texts, ignoring the case of Latin letters. The store finds
-//! matches of three characters or more through a trigram index; one or two characters (a surname,
-//! a place) are below what trigrams serve and are looked for in a bounded scan instead.
+//! matches of three characters or more through a trigram index, and two Chinese characters (or
+//! two Latin letters and digits) through an index of the pairs of adjacent such characters
+//! (`pairs`); one character, or two that are not both of that kind, are looked for in a bounded
+//! scan instead.
 
 /// Longer search text is refused: nothing a record holds is worth finding by a whole paragraph,
 /// and the index's work grows with the length.
@@ -43,6 +45,12 @@ impl SearchWords {
         self.0.chars().count() < INDEXED_CHARS
     }
 
+    /// Two characters the pair index holds (`pairs`): found there rather than by a scan.
+    pub fn is_pair(&self) -> bool {
+        let mut chars = self.0.chars();
+        matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if is_paired(a) && is_paired(b))
+    }
+
     /// `text` cut into pieces, each marked whether it is a match of the words, for a list to
     /// highlight. The pieces put together are `text` unchanged.
     pub fn highlight(&self, text: &str) -> Vec<(String, bool)> {
@@ -73,6 +81,30 @@ impl SearchWords {
         push(&chars[from..], false);
         pieces
     }
+}
+
+/// Characters the pair index holds: Chinese characters and ASCII letters and digits, which every
+/// full-text tokenizer keeps as they are (no folding, no splitting).
+pub fn is_paired(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// The distinct pairs of adjacent paired characters in `text`, each as a two-character string:
+/// a text holds the two characters `ab` side by side exactly when `ab` is among them.
+pub fn pairs(text: &str) -> Vec<String> {
+    let mut pairs: Vec<String> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        match previous {
+            Some(p) if is_paired(p) && is_paired(c) => pairs.push([p, c].iter().collect()),
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 impl std::fmt::Display for SearchWords {
@@ -111,6 +143,29 @@ mod tests {
         assert!(short("王"));
         assert!(short("管网"));
         assert!(!short("工资款"));
+    }
+
+    #[test]
+    fn two_chinese_characters_or_latin_letters_and_digits_are_a_pair() {
+        let pair = |s: &str| SearchWords::parse(s).unwrap().unwrap().is_pair();
+        assert!(pair("管网"));
+        assert!(pair("a1"));
+        assert!(!pair("王"), "one character is scanned");
+        assert!(!pair("王-"), "punctuation is scanned");
+        assert!(!pair("工资款"), "three go to the trigram index");
+        assert_eq!(pairs("拖欠工资，工资a1\n王某"), ["a1", "工资", "拖欠", "欠工", "王某", "资a"]);
+    }
+
+    proptest! {
+        /// A text holds a pair of paired characters side by side exactly when `pairs` lists it:
+        /// what the pair index finds is what a scan finds.
+        #[test]
+        fn pairs_find_what_a_scan_finds(text in "[a-c工资，\n]{0,30}", words in "[a-c工资，]{2}") {
+            let words = SearchWords::parse(&words);
+            if let Ok(Some(words)) = words && words.is_pair() {
+                prop_assert_eq!(pairs(&text).contains(&words.as_str().to_owned()), text.contains(words.as_str()));
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub mod model;
 pub mod names;
 pub mod numerals;
 mod ofd;
-mod pdf;
+#[doc(hidden)]
+pub mod pdf;
 pub mod periods;
 pub mod privacy;
 pub mod punctuation;

@@ -27,8 +27,31 @@ fn raw<'e>(e: &'e BytesStart<'_>, key: &str) -> Option<std::borrow::Cow<'e, str>
     e.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value)
 }
 
+/// A number as OFD writes its coordinates (`5.60`, `-3`, `1e-2`): the plain forms read here at
+/// once, others by the standard parser. A page holds thousands of them.
 fn number(text: &str) -> Option<f64> {
-    text.trim().parse().ok()
+    let text = text.trim();
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mut value, mut scale, mut point, mut any) = (0u64, 1u64, false, false);
+    for &b in digits.as_bytes() {
+        match b {
+            b'0'..=b'9' if value < 1 << 50 && scale < 1 << 40 => {
+                value = value * 10 + (b - b'0') as u64;
+                if point {
+                    scale *= 10;
+                }
+                any = true;
+            }
+            b'.' if !point => point = true,
+            _ => return text.parse().ok(),
+        }
+    }
+    let value = value as f64 / scale as f64;
+    any.then_some(if negative { -value } else { value })
 }
 
 fn numbers(text: &str) -> impl Iterator<Item = f64> + '_ {
@@ -201,6 +224,17 @@ mod tests {
         assert_eq!(resolve("Doc_0/Document.xml", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
         assert_eq!(resolve("Doc_0/Document.xml", "/Doc_0/Pages/P1.xml"), "Doc_0/Pages/P1.xml");
         assert_eq!(resolve("Doc_0/Document.xml", "../Res/x.xml"), "Res/x.xml");
+    }
+
+    #[test]
+    fn numbers_read_in_every_form_ofd_writes() {
+        assert_eq!(number("5.60"), Some(5.6));
+        assert_eq!(number(" -3 "), Some(-3.0));
+        assert_eq!(number(".5"), Some(0.5));
+        assert_eq!(number("1e-2"), Some(0.01));
+        assert_eq!(number("12345678901234567890.5"), Some(12345678901234567890.5));
+        assert_eq!(number("x"), None);
+        assert_eq!(number("-"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 16;
+pub(crate) const SCHEMA_VERSION: i64 = 17;
 
 #[derive(Clone)]
 pub struct Db {
@@ -22,6 +22,8 @@ pub struct Db {
     conn: Reader,
     /// The audit chain's key: every write transaction signs its audit records with it.
     audit_key: Arc<AuditKey>,
+    /// SQLite with the pair index (`create_pair_index`), which `index_pending_pairs` keeps.
+    pairs: bool,
 }
 
 /// A write transaction that has taken the audit chain's lock: the only way to change data. It
@@ -176,8 +178,9 @@ impl Db {
             // WAL lets readers go on while one writer writes; it is a property of the file.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        let db = Db { conn: Reader(conn), audit_key: Arc::new(audit_key) };
+        let mut db = Db { conn: Reader(conn), audit_key: Arc::new(audit_key), pairs: false };
         db.migrate().await?;
+        db.pairs = sqlite && has_pair_index(db.conn()).await?;
         Ok(db)
     }
 
@@ -319,6 +322,10 @@ impl Db {
                 row.insert(&txn).await?;
             }
         }
+        // Records a migration wrote are in the pair index from the start.
+        if backend == DatabaseBackend::Sqlite && has_pair_index(&txn).await? {
+            index_pending_pairs(&txn, false).await?;
+        }
         txn.commit().await?;
         Ok(())
     }
@@ -356,6 +363,11 @@ pub(crate) async fn reset_id_sequences(txn: &WriteTxn) -> Result<(), StoreError>
 /// record. PostgreSQL: `pg_trgm` GIN indexes on the two texts, which `LIKE` uses. Built in
 /// batches on SQLite, so the console shows how far it has come.
 pub(crate) async fn create_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    create_trigram_index(conn).await?;
+    create_pair_index(conn).await
+}
+
+async fn create_trigram_index<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
     match conn.get_database_backend() {
         DatabaseBackend::Postgres => {
             enable_pg_trgm(conn).await?;
@@ -427,11 +439,16 @@ pub(crate) async fn create_search_index<C: ConnectionTrait>(conn: &C) -> Result<
 
 /// What the SQLite search index is made of, in the order they are dropped: a column its triggers
 /// name cannot be dropped before them.
-pub const SQLITE_SEARCH_INDEX_OBJECTS: [(&str, &str); 4] = [
+pub const SQLITE_SEARCH_INDEX_OBJECTS: [(&str, &str); 9] = [
     ("TRIGGER", "ledger_search_insert"),
     ("TRIGGER", "ledger_search_update"),
     ("TRIGGER", "ledger_search_delete"),
     ("TABLE", "ledger_search"),
+    ("TRIGGER", "ledger_search_pairs_insert"),
+    ("TRIGGER", "ledger_search_pairs_update"),
+    ("TRIGGER", "ledger_search_pairs_delete"),
+    ("TABLE", "ledger_search_pairs_pending"),
+    ("TABLE", "ledger_search_pairs"),
 ];
 
 // A record's scope in the SQLite index: two marks of three private-use characters, so that each is
@@ -461,14 +478,26 @@ fn mark(chars: [u32; 3]) -> String {
     chars.into_iter().filter_map(char::from_u32).collect()
 }
 
-/// The FTS5 expression that confines a search to a kind, and to some of its organizations (None:
-/// all of them), or None where the index cannot (PostgreSQL; a kind or an organization beyond the
-/// marks' range; more organizations than a query should name), and the list's own conditions do.
+/// The marks of a search's scope in the SQLite indexes: a kind, or a kind within some of its
+/// organizations (`search_scope`).
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeMarks(Vec<String>);
+
+impl ScopeMarks {
+    /// The FTS5 expression of a record bearing any of the marks.
+    fn any(&self) -> String {
+        self.0.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(" OR ")
+    }
+}
+
+/// The marks that confine a search to a kind, and to some of its organizations (None: all of
+/// them), or None where the index cannot (PostgreSQL; a kind or an organization beyond the marks'
+/// range; more organizations than a query should name), and the list's own conditions do.
 pub(crate) async fn search_scope<C: ConnectionTrait>(
     conn: &C,
     kind: &str,
     orgs: Option<&[i64]>,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<ScopeMarks>, StoreError> {
     if conn.get_database_backend() != DatabaseBackend::Sqlite
         || orgs.is_some_and(|o| {
             o.is_empty() || o.len() > 64 || o.iter().any(|id| !(0..ORG_SPLIT * ORG_SPLIT).contains(id))
@@ -484,15 +513,13 @@ pub(crate) async fn search_scope<C: ConnectionTrait>(
         return Ok(None);
     };
     let k = KIND_MARK + number as u32;
-    let marks: Vec<String> = match orgs {
+    Ok(Some(ScopeMarks(match orgs {
         None => vec![mark([k, KIND_ONLY, KIND_ONLY])],
         Some(orgs) => orgs
             .iter()
             .map(|id| mark([k, ORG_HIGH + (id / ORG_SPLIT) as u32, ORG_LOW + (id % ORG_SPLIT) as u32]))
             .collect(),
-    };
-    let quoted: Vec<String> = marks.iter().map(|m| format!("\"{m}\"")).collect();
-    Ok(Some(format!("scope : ({})", quoted.join(" OR "))))
+    })))
 }
 
 /// Numbers the declared kinds for the scope marks, once each: a number, once given, stays, as the
@@ -553,6 +580,180 @@ async fn fill_sqlite_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), St
     Ok(())
 }
 
+// The pair index (SQLite): two-character searches (`SearchWords::is_pair`), which trigrams cannot
+// serve, looked up as one token each. Each record is one row of tokens: its scope marks, the
+// pairs of adjacent Chinese characters or ASCII letters and digits in its open texts
+// (`fazhi_domain::search::pairs`), and those of its personal texts behind PERSONAL_PAIR. The
+// tokens are cut in Rust, which SQL triggers cannot do: the triggers only note, in the record's
+// own write transaction, which records changed (`ledger_search_pairs_pending`), and
+// `Db::index_pending_pairs` indexes them a moment later (`fazhi serve` every quarter second), in
+// batches, off the writers' path. Until then a search reads a noted record's texts directly
+// (`text_match`), so it finds exactly what the records hold at every moment. No positions are
+// kept (detail=none): a query is one token.
+const PERSONAL_PAIR: char = '\u{F400}';
+
+/// Creates the pair index and indexes every stored record, unless it exists. PostgreSQL: GIN
+/// indexes on the array of every two adjacent characters of each text (`fazhi_pairs`), computed by
+/// the database itself.
+pub(crate) async fn create_pair_index<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_unprepared(
+            "CREATE OR REPLACE FUNCTION fazhi_pairs(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS \
+             $$ SELECT COALESCE(array_agg(DISTINCT substr(t, i, 2)), '{}') \
+             FROM generate_series(1, length(t) - 1) AS i $$",
+        )
+        .await?;
+        for (name, column) in
+            [("ledger_records_search_pairs", "search_text"), ("ledger_records_personal_pairs", "personal_text")]
+        {
+            conn.execute_unprepared(&format!(
+                "CREATE INDEX IF NOT EXISTS {name} ON ledger_records USING gin (fazhi_pairs({column}))"
+            ))
+            .await?;
+        }
+        return Ok(());
+    }
+    if conn.get_database_backend() != DatabaseBackend::Sqlite || has_pair_index(conn).await? {
+        return Ok(());
+    }
+    conn.execute_unprepared(
+        "CREATE VIRTUAL TABLE ledger_search_pairs USING fts5(pairs, content='', contentless_delete=1, \
+         detail=none, tokenize='unicode61 remove_diacritics 0')",
+    )
+    .await?;
+    // `unindexed`: noted when the record was inserted, so it has no row in the index to take out
+    // (the first note of a record in a transaction stands).
+    conn.execute_unprepared(
+        "CREATE TABLE ledger_search_pairs_pending (id INTEGER PRIMARY KEY, unindexed INTEGER NOT NULL)",
+    )
+    .await?;
+    let note = |row: &str, unindexed: u8| {
+        format!("INSERT OR IGNORE INTO ledger_search_pairs_pending (id, unindexed) VALUES ({row}.id, {unindexed});")
+    };
+    conn.execute_unprepared(&format!(
+        "CREATE TRIGGER ledger_search_pairs_insert AFTER INSERT ON ledger_records BEGIN {} END",
+        note("new", 1)
+    ))
+    .await?;
+    conn.execute_unprepared(&format!(
+        "CREATE TRIGGER ledger_search_pairs_delete AFTER DELETE ON ledger_records BEGIN {} END",
+        note("old", 0)
+    ))
+    .await?;
+    conn.execute_unprepared(&format!(
+        "CREATE TRIGGER ledger_search_pairs_update AFTER UPDATE OF search_text, personal_text, org_id, kind \
+         ON ledger_records WHEN old.search_text IS NOT new.search_text OR old.personal_text IS NOT new.personal_text \
+         OR old.org_id IS NOT new.org_id OR old.kind IS NOT new.kind BEGIN {} END",
+        note("new", 0)
+    ))
+    .await?;
+    let started = std::time::Instant::now();
+    conn.execute_unprepared("INSERT INTO ledger_search_pairs_pending (id, unindexed) SELECT id, 1 FROM ledger_records")
+        .await?;
+    let total = index_pending_pairs(conn, false).await?;
+    if total > 0 {
+        conn.execute_unprepared("INSERT INTO ledger_search_pairs(ledger_search_pairs) VALUES ('optimize')").await?;
+        tracing::info!("两字检索索引已建立：{total} 条记录，用时 {:.1} 秒", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+async fn has_pair_index<C: ConnectionTrait>(conn: &C) -> Result<bool, StoreError> {
+    let sql = "SELECT 1 FROM sqlite_master WHERE name = 'ledger_search_pairs_pending'";
+    Ok(conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, sql)).await?.is_some())
+}
+
+/// Indexes the records the triggers noted, five thousand at a time (only the first five thousand
+/// when `one_batch`), and forgets the notes: a record changed is indexed anew, a record gone
+/// leaves the index. How many it indexed.
+async fn index_pending_pairs<C: ConnectionTrait>(conn: &C, one_batch: bool) -> Result<u64, StoreError> {
+    const BATCH: usize = 5_000;
+    /// Rows one INSERT writes (two values each, under SQLite's limit of bound values).
+    const ROWS: usize = 500;
+    let mut done = 0u64;
+    let mut told = 0u64;
+    let started = std::time::Instant::now();
+    loop {
+        let sql = format!(
+            "SELECT p.id, p.unindexed, r.search_text, r.personal_text, {} FROM ledger_search_pairs_pending p \
+             LEFT JOIN ledger_records r ON r.id = p.id ORDER BY p.id LIMIT {BATCH}",
+            scope_marks_sql("r")
+        );
+        let rows = conn.query_all_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, sql)).await?;
+        let Some(last) = rows.last().map(|r| r.try_get_by_index::<i64>(0)).transpose()? else { break };
+        let mut indexed_before = Vec::new();
+        let mut indexed: Vec<(i64, String)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get_by_index(0)?;
+            if row.try_get_by_index::<i64>(1)? == 0 {
+                indexed_before.push(id);
+            }
+            let (open, personal, scope): (Option<String>, Option<String>, Option<String>) =
+                (row.try_get_by_index(2)?, row.try_get_by_index(3)?, row.try_get_by_index(4)?);
+            // A record no longer stored is only taken out.
+            let (Some(open), Some(mut tokens)) = (open, scope) else { continue };
+            for pair in fazhi_domain::search::pairs(&open) {
+                tokens.push(' ');
+                tokens.push_str(&pair);
+            }
+            for pair in fazhi_domain::search::pairs(personal.as_deref().unwrap_or("")) {
+                tokens.push(' ');
+                tokens.push(PERSONAL_PAIR);
+                tokens.push_str(&pair);
+            }
+            indexed.push((id, tokens));
+        }
+        // One script, one hand-off to the database: a write transaction's statements each cost a
+        // round trip to SQLite's thread, and this runs at every commit. The values are ids and
+        // tokens of letters, digits, Chinese characters and private-use marks, written as literals.
+        let mut script = String::new();
+        for chunk in indexed_before.chunks(ROWS) {
+            let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            script.push_str(&format!("DELETE FROM ledger_search_pairs WHERE rowid IN ({});", ids.join(", ")));
+        }
+        for chunk in indexed.chunks(ROWS) {
+            let rows: Vec<String> =
+                chunk.iter().map(|(id, tokens)| format!("({id}, '{}')", tokens.replace('\'', "''"))).collect();
+            script.push_str(&format!("INSERT INTO ledger_search_pairs (rowid, pairs) VALUES {};", rows.join(", ")));
+        }
+        script.push_str(&format!("DELETE FROM ledger_search_pairs_pending WHERE id <= {last};"));
+        conn.execute_unprepared(&script).await?;
+        done += rows.len() as u64;
+        if one_batch {
+            break;
+        }
+        // A long filling (a migration) says how far it is, every ten seconds.
+        if started.elapsed().as_secs() >= 10 * (told + 1) {
+            told += 1;
+            tracing::info!("正在建立两字检索索引：已完成 {done} 条记录");
+        }
+    }
+    Ok(done)
+}
+
+/// Whether the words are looked up in the pair index: on SQLite two Chinese characters (or Latin
+/// letters and digits, `SearchWords::is_pair`); on PostgreSQL any two characters, whose index
+/// holds every pair of a text.
+pub(crate) fn in_pair_index(backend: DatabaseBackend, words: &fazhi_domain::search::SearchWords) -> bool {
+    match backend {
+        DatabaseBackend::Sqlite => words.is_pair(),
+        DatabaseBackend::Postgres => words.as_str().chars().count() == 2,
+        _ => false,
+    }
+}
+
+/// SQLite: the FTS5 expression of records in the pair index holding the two characters (in their
+/// personal texts too when `personal`), within `scope` when there is one.
+fn pair_words(words: &fazhi_domain::search::SearchWords, personal: bool, scope: Option<&ScopeMarks>) -> String {
+    let pair = words.as_str();
+    let mut expression =
+        if personal { format!("(\"{pair}\" OR \"{PERSONAL_PAIR}{pair}\")") } else { format!("\"{pair}\"") };
+    if let Some(scope) = scope {
+        expression = format!("{expression} AND ({})", scope.any());
+    }
+    expression
+}
+
 /// SQLite's count of rows changed on this connection since it opened.
 async fn total_changes(txn: &WriteTxn) -> Result<i64, StoreError> {
     let sql = sea_orm::Statement::from_string(DatabaseBackend::Sqlite, "SELECT total_changes()");
@@ -560,7 +761,29 @@ async fn total_changes(txn: &WriteTxn) -> Result<i64, StoreError> {
 }
 
 impl Db {
-    /// SQLite: merges the search index's segments a little at a time, as records written one by
+    /// SQLite: puts up to five thousand of the records written since the last time in the pair
+    /// index, in one short write transaction (writers wait for no more); how many. A no-op
+    /// elsewhere.
+    pub async fn index_pending_pairs(&self) -> Result<u64, StoreError> {
+        // Looked at first with a read: most of the time nothing waits, and a write transaction
+        // would take the writers' lock for nothing.
+        let waiting = "SELECT 1 FROM ledger_search_pairs_pending LIMIT 1";
+        if !self.pairs
+            || self
+                .conn
+                .query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, waiting))
+                .await?
+                .is_none()
+        {
+            return Ok(0);
+        }
+        let txn = self.begin_write().await?;
+        let indexed = index_pending_pairs(&txn, true).await?;
+        txn.commit().await?;
+        Ok(indexed)
+    }
+
+    /// SQLite: merges the search indexes' segments a little at a time, as records written one by
     /// one leave it in many (FTS5 merges only when segments pile up on one level), until there is
     /// nothing left to merge. Each step is a short write transaction, so writers wait at most one
     /// step. A lookup in a merged index reads one list per trigram instead of one per segment.
@@ -569,16 +792,23 @@ impl Db {
         if self.conn.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(0);
         }
+        let mut tables = vec!["ledger_search"];
+        if self.pairs {
+            tables.push("ledger_search_pairs");
+        }
         let mut steps = 0;
         loop {
             let txn = self.begin_write().await?;
-            let before = total_changes(&txn).await?;
-            txn.execute_unprepared("INSERT INTO ledger_search(ledger_search, rank) VALUES ('merge', -256)").await?;
-            let after = total_changes(&txn).await?;
+            let mut merged = false;
+            for table in &tables {
+                let before = total_changes(&txn).await?;
+                txn.execute_unprepared(&format!("INSERT INTO {table}({table}, rank) VALUES ('merge', -256)")).await?;
+                // FTS5 counts fewer than two changes when the step found nothing to merge.
+                merged |= total_changes(&txn).await? - before >= 2;
+            }
             txn.commit().await?;
             steps += 1;
-            // FTS5 counts fewer than two changes when the step found nothing to merge.
-            if after - before < 2 {
+            if !merged {
                 return Ok(steps);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -658,11 +888,11 @@ fn fts_phrase(words: &fazhi_domain::search::SearchWords) -> String {
 
 /// SQLite: the FTS5 expression of records whose texts hold the words (their personal texts too
 /// when `personal`), within `scope` (`search_scope`) when there is one.
-fn fts_words(words: &fazhi_domain::search::SearchWords, personal: bool, scope: Option<&str>) -> String {
+fn fts_words(words: &fazhi_domain::search::SearchWords, personal: bool, scope: Option<&ScopeMarks>) -> String {
     let columns = if personal { "{search_text personal_text}" } else { "search_text" };
     let phrase = fts_phrase(words);
     match scope {
-        Some(scope) => format!("({columns} : {phrase}) AND ({scope})"),
+        Some(scope) => format!("({columns} : {phrase}) AND (scope : ({}))", scope.any()),
         None => format!("{columns} : {phrase}"),
     }
 }
@@ -674,10 +904,13 @@ pub(crate) async fn indexed_search_ids<C: ConnectionTrait>(
     conn: &C,
     words: &fazhi_domain::search::SearchWords,
     personal: bool,
-    scope: &str,
+    scope: &ScopeMarks,
     names_first: bool,
     limit: u64,
-) -> Result<Vec<i64>, StoreError> {
+) -> Result<Option<Vec<i64>>, StoreError> {
+    if words.is_pair() {
+        return paired_search_ids(conn, words, personal, scope, names_first, limit).await;
+    }
     let matching = fts_words(words, personal, Some(scope));
     let in_name = format!("title : {}", fts_phrase(words));
     let passes = if names_first {
@@ -699,20 +932,96 @@ pub(crate) async fn indexed_search_ids<C: ConnectionTrait>(
             ids.push(row.try_get_by_index::<i64>(0)?);
         }
     }
-    Ok(ids)
+    Ok(Some(ids))
+}
+
+/// The same for two characters in the pair index: the newest matches in scope, then, when
+/// `names_first`, those whose name holds the pair put before the rest (read from the at most
+/// `limit` records found). None while records wait to be indexed: the index alone would miss
+/// them, and the list's SQL reads them (`text_match`).
+async fn paired_search_ids<C: ConnectionTrait>(
+    conn: &C,
+    words: &fazhi_domain::search::SearchWords,
+    personal: bool,
+    scope: &ScopeMarks,
+    names_first: bool,
+    limit: u64,
+) -> Result<Option<Vec<i64>>, StoreError> {
+    let waiting = "SELECT 1 FROM ledger_search_pairs_pending LIMIT 1";
+    if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, waiting)).await?.is_some() {
+        return Ok(None);
+    }
+    let sql = "SELECT rowid FROM ledger_search_pairs WHERE ledger_search_pairs MATCH ? ORDER BY rowid DESC LIMIT ?";
+    let values = [pair_words(words, personal, Some(scope)).into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
+    let mut ids = Vec::new();
+    for row in conn.query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?
+    {
+        ids.push(row.try_get_by_index::<i64>(0)?);
+    }
+    if names_first && !ids.is_empty() {
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!("SELECT id FROM ledger_records WHERE id IN ({marks}) AND instr(lower(title), ?) > 0");
+        let values = ids.iter().map(|id| sea_orm::Value::from(*id)).chain([words.as_str().into()]);
+        let named: std::collections::HashSet<i64> = conn
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
+            .await?
+            .iter()
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .collect::<Result<_, _>>()?;
+        // Stable: each part stays newest first.
+        ids.sort_by_key(|id| !named.contains(id));
+    }
+    Ok(Some(ids))
 }
 
 /// The condition that a record's texts hold the words: its open texts, and its personal ones
-/// when `personal`. On SQLite three characters or more are looked up in the trigram table, within
-/// `scope` when the caller has one; on PostgreSQL `LIKE` is served by the trigram indexes.
-/// Shorter words are a `LIKE` on both, which the caller bounds.
+/// when `personal`. On SQLite three characters or more are looked up in the trigram table, and
+/// two Chinese characters (or Latin letters and digits) in the pair table, within `scope` when the
+/// caller has one; on PostgreSQL `LIKE` is served by the trigram indexes and two characters by
+/// the pair indexes. Other short words are a `LIKE` on both, which the caller bounds.
 pub(crate) fn text_match(
     backend: DatabaseBackend,
     words: &fazhi_domain::search::SearchWords,
     personal: bool,
-    scope: Option<&str>,
+    scope: Option<&ScopeMarks>,
 ) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::{Condition, ExprTrait, LikeExpr};
+    if in_pair_index(backend, words) {
+        if backend == DatabaseBackend::Postgres {
+            // The pair as an array literal of one element, quoted so no character of it is syntax.
+            let quoted: String = words
+                .as_str()
+                .chars()
+                .flat_map(|c| if matches!(c, '"' | '\\') { vec!['\\', c] } else { vec![c] })
+                .collect();
+            let pair = format!("{{\"{quoted}\"}}");
+            // (PostgreSQL's custom SQL numbers its values: `$1`.)
+            let held = |column: &str| format!("fazhi_pairs(ledger_records.{column}) @> CAST($1 AS text[])");
+            let sql = if personal {
+                format!("({} OR {})", held("search_text"), held("personal_text"))
+            } else {
+                held("search_text")
+            };
+            return Expr::cust_with_values(sql, [pair]);
+        }
+        // Records noted since the index was last brought up to date are read directly.
+        let pair = words.as_str().to_owned();
+        let read = if personal {
+            "(instr(ledger_records.search_text, ?) > 0 OR instr(ledger_records.personal_text, ?) > 0)"
+        } else {
+            "instr(ledger_records.search_text, ?) > 0"
+        };
+        let sql = format!(
+            "((ledger_records.id IN (SELECT rowid FROM ledger_search_pairs WHERE ledger_search_pairs MATCH ?) \
+             AND ledger_records.id NOT IN (SELECT id FROM ledger_search_pairs_pending)) \
+             OR (ledger_records.id IN (SELECT id FROM ledger_search_pairs_pending) AND {read}))"
+        );
+        let mut values = vec![pair_words(words, personal, scope), pair.clone()];
+        if personal {
+            values.push(pair);
+        }
+        return Expr::cust_with_values(sql, values);
+    }
     if backend == DatabaseBackend::Sqlite && !words.is_short() {
         return Expr::cust_with_values(
             "ledger_records.id IN (SELECT rowid FROM ledger_search WHERE ledger_search MATCH ?)",

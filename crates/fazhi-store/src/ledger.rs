@@ -739,14 +739,14 @@ pub(crate) fn list_query(
 }
 
 /// What a search finds out before its list is queried: where the scan of short words starts, and
-/// the scope the index confines longer words to (`db::search_scope`).
+/// the scope an index confines the words to (`db::search_scope`).
 #[derive(Default)]
 pub(crate) struct Lookup {
     /// For words of one or two characters, the id of the kind's `SHORT_SCAN`-th newest record in
     /// the scope, when it has more: the scan for them starts there. Found apart, so that a list the
     /// bound does not narrow is planned as a list without it.
     floor: Option<i64>,
-    scope: Option<String>,
+    scope: Option<crate::db::ScopeMarks>,
 }
 
 impl Lookup {
@@ -758,7 +758,10 @@ impl Lookup {
     ) -> Result<Lookup, StoreError> {
         match &filter.query {
             None => Ok(Lookup::default()),
-            Some(words) if words.is_short() => Ok(Lookup { floor: newest_floor(conn, orgs, kind).await?, scope: None }),
+            // Short words the pair index does not hold are scanned.
+            Some(words) if words.is_short() && !crate::db::in_pair_index(orgs.backend, words) => {
+                Ok(Lookup { floor: newest_floor(conn, orgs, kind).await?, scope: None })
+            }
             Some(_) => {
                 let ids: Option<Vec<i64>> = (!orgs.everything).then(|| orgs.ids().collect());
                 Ok(Lookup { floor: None, scope: crate::db::search_scope(conn, kind.code, ids.as_deref()).await? })
@@ -839,7 +842,7 @@ fn filtered(
         query = query.filter(ledger_record::Column::Id.in_subquery(open));
     }
     if let Some(words) = &filter.query {
-        query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search, lookup.scope.as_deref()));
+        query = query.filter(crate::db::text_match(orgs.backend, words, orgs.personal_search, lookup.scope.as_ref()));
         if let Some(floor) = lookup.floor {
             // One or two characters are below the index: only the kind's newest records in the
             // scope are read for them.
@@ -919,12 +922,16 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
         // list asks nothing of the records but their scope and order.
         let lookup = Lookup::of(db.conn(), &orgs, kind, filter).await?;
         let by_index = filter.asks_only_scope_and_order();
-        let all = match (&lookup.scope, filter.sort) {
+        let from_index = match (&lookup.scope, filter.sort) {
             (Some(scope), Sort::OpenFirst | Sort::Newest) if by_index => {
                 let names_first = filter.sort == Sort::OpenFirst;
                 crate::db::indexed_search_ids(db.conn(), words, orgs.personal_search, scope, names_first, cap).await?
             }
-            _ => list_ids_found(db.conn(), &orgs, kind, filter, &lookup, 0, Some(cap)).await?,
+            _ => None,
+        };
+        let all = match from_index {
+            Some(ids) => ids,
+            None => list_ids_found(db.conn(), &orgs, kind, filter, &lookup, 0, Some(cap)).await?,
         };
         let newest_only = lookup.floor.is_some();
         let total = all.len() as u64;

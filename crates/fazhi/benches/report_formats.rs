@@ -2,7 +2,8 @@
 //! each made into a .docx (the official-document writer the exports use), an OFD typeset as
 //! converters write it and a PDF printed by headless Chromium (the files the PDF and OFD tests
 //! read). For each format: the median time to read the file into text, and to read and check it,
-//! per report, and the ratio to .docx. Target: PDF and OFD within 3× .docx.
+//! per report, and the ratio to .docx; beside the PDF, the general reader alone (`pdf*`), which
+//! read every PDF before the lazy reader. Target: PDF and OFD within 3× .docx.
 //!
 //! `cargo bench -p fazhi --bench report_formats` (Chromium from Debian's package for the PDFs);
 //! `FAZHI_BENCH_FILES=DIR` keeps the files it measured.
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 mod paged;
 
 use fazhi_office::docx::{Block, OfficialDocument};
+use fazhi_report::pdf::{Reader, read_with};
 use paged::{SEEDS, seed};
 
 /// The median of `runs` timings of `f`, at least 20 and for at least half a second.
@@ -72,6 +74,15 @@ fn main() {
         let t = totals.entry(ext).or_default();
         t.0 += ms(reading);
         t.1 += ms(checking);
+        if *ext == "pdf" {
+            // The general reader (lopdf and pdf-extract) on the same file, as every PDF was read
+            // before the lazy reader: the baseline of the lazy one.
+            let general = median(|| {
+                std::hint::black_box(read_with(Reader::General, &file, bytes));
+            });
+            println!("{name:<16}{:>6}{:>10.1}{:>12.2}", "pdf*", bytes.len() as f64 / 1024.0, ms(general));
+            totals.entry("pdf*").or_default().0 += ms(general);
+        }
     }
     let (docx_read, docx_check) = totals["docx"];
     println!("\nall five seeds, per format (sum of the medians):");
@@ -82,6 +93,7 @@ fn main() {
             check / docx_check
         );
     }
+    println!("  (pdf* is the general reader alone, read only: lopdf and pdf-extract, as PDFs were read before)");
     if chromium.is_none() {
         println!("PDF not measured: Chromium is missing");
     }

@@ -631,6 +631,19 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
             Err(e) => tracing::warn!("整理检索索引未完成：{e}"),
         }
     });
+    // Records written are put in the pair index a moment later, in batches, off the writers'
+    // path (until then a search reads them directly).
+    let pairs = db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = pairs.index_pending_pairs().await {
+                tracing::warn!("两字检索索引未能更新：{e}");
+            }
+        }
+    });
     let state = AppState::new(
         db,
         WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy, public_url: args.public_url.clone() },

@@ -1286,8 +1286,8 @@ async fn each_role_sees_what_waits_on_it_on_a_desk_and_on_a_phone() {
 }
 
 /// A clerk types a word into a ledger's 查找 box and finds the records holding it, the word marked
-/// in the names; a word of two characters too; text made only of punctuation gets a Chinese
-/// message and the whole list. On a desk and on a phone.
+/// in the names; a word of two characters too (in every record, through the pair index); text
+/// made only of punctuation gets a Chinese message and the whole list. On a desk and on a phone.
 #[tokio::test]
 async fn a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_phone() {
     let Some(browser) = start("a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_phone").await
@@ -1311,6 +1311,9 @@ async fn a_clerk_finds_records_by_a_word_marked_in_the_list_on_a_desk_and_on_a_p
         assert!(!marked.is_empty() && marked.iter().all(|m| *m == words), "{words}: {marked:?}");
         let names = b.find(Locator::Css("#ledger-table tbody")).await.unwrap().text().await.unwrap();
         assert!(names.lines().filter(|l| !l.trim().is_empty()).count() > 0);
+        // Two Chinese characters are looked up in the pair index, not in the newest records only.
+        let page = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+        assert!(!page.contains("只查找最近"), "{words}: searched in every record");
         check_page(b, &format!("a search for {words}")).await;
         shot(b, shot_name).await;
     }

@@ -22,6 +22,7 @@ mod m013_search_and_attachment_chunks;
 mod m014_scoped_search_index;
 mod m015_report_archive;
 mod m016_public_comments;
+mod m017_pair_search_index;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m014_scoped_search_index::Migration),
             Box::new(m015_report_archive::Migration),
             Box::new(m016_public_comments::Migration),
+            Box::new(m017_pair_search_index::Migration),
         ]
     }
 }
