@@ -592,6 +592,9 @@ async fn fill_sqlite_search_index<C: ConnectionTrait>(conn: &C) -> Result<(), St
 // kept (detail=none): a query is one token.
 const PERSONAL_PAIR: char = '\u{F400}';
 
+/// Whether any record waits to be put in the pair index.
+const PAIRS_WAITING: &str = "SELECT 1 FROM ledger_search_pairs_pending LIMIT 1";
+
 /// Creates the pair index and indexes every stored record, unless it exists. PostgreSQL: GIN
 /// indexes on the array of every two adjacent characters of each text (`fazhi_pairs`), computed by
 /// the database itself.
@@ -767,11 +770,10 @@ impl Db {
     pub async fn index_pending_pairs(&self) -> Result<u64, StoreError> {
         // Looked at first with a read: most of the time nothing waits, and a write transaction
         // would take the writers' lock for nothing.
-        let waiting = "SELECT 1 FROM ledger_search_pairs_pending LIMIT 1";
         if !self.pairs
             || self
                 .conn
-                .query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, waiting))
+                .query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, PAIRS_WAITING))
                 .await?
                 .is_none()
         {
@@ -947,8 +949,7 @@ async fn paired_search_ids<C: ConnectionTrait>(
     names_first: bool,
     limit: u64,
 ) -> Result<Option<Vec<i64>>, StoreError> {
-    let waiting = "SELECT 1 FROM ledger_search_pairs_pending LIMIT 1";
-    if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, waiting)).await?.is_some() {
+    if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, PAIRS_WAITING)).await?.is_some() {
         return Ok(None);
     }
     let sql = "SELECT rowid FROM ledger_search_pairs WHERE ledger_search_pairs MATCH ? ORDER BY rowid DESC LIMIT ?";
