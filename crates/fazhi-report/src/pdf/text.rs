@@ -300,7 +300,8 @@ fn encoding(doc: &Document<'_>, entry: Option<Obj>) -> Result<Box<[Option<char>;
 /// WinAnsi's 0x80–0x9F (NUL where it names nothing).
 const WIN_ANSI_HIGH: &str = "€\0‚ƒ„…†‡ˆ‰Š‹Œ\0Ž\0\0‘’“”•–—˜™š›œ\0žŸ";
 
-/// A glyph name's character: `uniXXXX`, `uXXXX`, a letter or digit, or a common name.
+/// A glyph name's character: `uni` or `u` and the code point in hexadecimal (`uni540E`, `u540E`),
+/// a letter or digit, or a common name.
 fn glyph(name: &[u8]) -> Option<char> {
     let name = std::str::from_utf8(name).ok()?;
     let base = name.split('.').next()?;
