@@ -346,7 +346,6 @@ async fn walk<C: ConnectionTrait, E>(
     }
 }
 
-/// Walks the whole chain in id order and checks every digest under the key.
 /// The number of the newest audit record. Every change of what the records say appends one under
 /// the write lock, so the same number read again means nothing was written in between, on any
 /// instance: what the public pages' cache keys on.
@@ -354,6 +353,7 @@ pub async fn last_id(db: &Db) -> Result<i64, StoreError> {
     Ok(audit_head::Entity::find_by_id(1).one(db.conn()).await?.map(|h| h.last_id).unwrap_or(0))
 }
 
+/// Walks the whole chain in id order and checks every digest under the key.
 pub async fn verify(db: &Db) -> Result<VerifyReport, StoreError> {
     let head = head(db.conn()).await?;
     let mut verifier = ChainVerifier::new(db.audit_key());

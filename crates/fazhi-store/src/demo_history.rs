@@ -4,11 +4,11 @@
 //! walked step by step through the engine's own `take`, so no record breaks a gate: a step the
 //! engine refuses is tried again later with other dates and inputs, or not taken.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use fazhi_domain::ledger::{
-    ActorFacts, Context, Field, FieldType, LedgerKind, Linked, LinkedRecord, Transition, Values, text,
+    ActorFacts, Context, Field, FieldType, LedgerKind, Linked, LinkedRecord, Transition, Values, split_refs, text,
 };
 use fazhi_domain::ledgers;
 use fazhi_domain::role::Role;
@@ -92,10 +92,51 @@ struct Township<'a> {
     villages: Vec<&'a str>,
 }
 
+/// The records made so far that others may name (`referred_by`), by kind and by key: a
+/// township's history holds tens of thousands of petitions, and each new record looks up only the
+/// few it names.
+#[derive(Default)]
+struct Registers {
+    by_kind: HashMap<&'static str, Vec<LinkedRecord>>,
+    /// (kind, key) → place in its kind's list; the first made of a key is the one found, as
+    /// `Linked::record` finds it.
+    by_key: HashMap<(&'static str, String), usize>,
+}
+
+impl Registers {
+    fn push(&mut self, kind: &'static str, record: LinkedRecord) {
+        let list = self.by_kind.entry(kind).or_default();
+        self.by_key.entry((kind, record.key.clone())).or_insert(list.len());
+        list.push(record);
+    }
+
+    fn of(&self, kind: &str) -> &[LinkedRecord] {
+        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// What the engine is given beside a record: the records its references name, in its values
+    /// and in the step's input (as typed).
+    fn linked_for(&self, kind: &LedgerKind, values: &Values, step: Option<&BTreeMap<String, String>>) -> Linked {
+        let mut linked = Linked::default();
+        for f in kind.fields {
+            let FieldType::Refs(spec) = f.ty else { continue };
+            let typed = step.and_then(|s| s.get(f.key)).map(|raw| split_refs(raw)).unwrap_or_default();
+            for key in fazhi_domain::ledger::refs(values, f.key).chain(typed) {
+                let Some(&at) = self.by_key.get(&(spec.kind, key.to_owned())) else { continue };
+                let record = &self.by_kind[spec.kind][at];
+                if !linked.records.iter().any(|r| r.kind == record.kind && r.key == record.key) {
+                    linked.records.push(record.clone());
+                }
+            }
+        }
+        linked
+    }
+}
+
 struct Generator<'a> {
     rng: fastrand::Rng,
     town: Township<'a>,
-    linked: Linked,
+    registers: Registers,
     numbers: BTreeMap<(&'static str, i32), i64>,
 }
 
@@ -221,7 +262,7 @@ impl Generator<'_> {
         year: i32,
         n: u32,
         day: NaiveDate,
-        linked: &Linked,
+        registers: &Registers,
     ) -> Option<String> {
         let t = self.town.name;
         if f.key == kind.title_field
@@ -242,23 +283,23 @@ impl Generator<'_> {
             FieldType::Integer(min, max) => self.rng.i64(min..=max.min(min + 40)).to_string(),
             // A repeated petition names an earlier one, now and then.
             FieldType::Refs(spec) if spec.kind == kind.code => {
-                let earlier: Vec<&str> = linked
-                    .records
+                // One of the last twenty received by that day, newest first found.
+                let mut earlier: Vec<&str> = registers
+                    .of(spec.kind)
                     .iter()
-                    .filter(|r| {
-                        r.kind == spec.kind
-                            && fazhi_domain::ledger::date(&r.values, "received_on").is_some_and(|d| d <= day)
-                    })
+                    .rev()
+                    .filter(|r| fazhi_domain::ledger::date(&r.values, "received_on").is_some_and(|d| d <= day))
                     .map(|r| r.key.as_str())
+                    .take(20)
                     .collect();
+                earlier.reverse();
                 if earlier.is_empty() || self.rng.u8(..100) >= 8 {
                     return None;
                 }
-                earlier[self.rng.usize(earlier.len().saturating_sub(20)..earlier.len())].to_owned()
+                earlier[self.rng.usize(..earlier.len())].to_owned()
             }
             FieldType::Refs(spec) => {
-                let keys: Vec<&str> =
-                    linked.records.iter().filter(|r| r.kind == spec.kind).map(|r| r.key.as_str()).collect();
+                let keys: Vec<&str> = registers.of(spec.kind).iter().map(|r| r.key.as_str()).collect();
                 if keys.is_empty() {
                     return None;
                 }
@@ -310,20 +351,20 @@ impl Generator<'_> {
         })
     }
 
-    /// One record, created and walked as far as the engine lets it.
+    /// One record, created and walked as far as the engine lets it, naming records of `registers`.
     fn record(
         &mut self,
         kind: &'static LedgerKind,
         year: i32,
         n: u32,
         ctx: &Context<'_>,
+        registers: &Registers,
     ) -> Option<(&'static str, Values)> {
-        let linked = ctx.linked;
         let start = self.day_in(year);
         let mut input = BTreeMap::new();
         let mut day = start;
         for f in kind.create_fields() {
-            if let Some(v) = self.value(kind, f, year, n, day, linked) {
+            if let Some(v) = self.value(kind, f, year, n, day, registers) {
                 input.insert(f.key.to_owned(), v);
             }
             if matches!(f.ty, FieldType::Date) {
@@ -370,7 +411,7 @@ impl Generator<'_> {
             _ => {}
         }
         let mut values = kind.parse_new(&input).ok()?;
-        kind.check_refs(&Values::new(), &values, ctx).ok()?;
+        kind.check_refs(&Values::new(), &values, &ctx.with_linked(&registers.linked_for(kind, &values, None))).ok()?;
         let mut state = kind.initial;
         let mut visited = vec![state];
         let year_end = NaiveDate::from_ymd_opt(year + 1, 2, 28).unwrap();
@@ -408,7 +449,7 @@ impl Generator<'_> {
                 if f.optional && self.rng.u8(..100) < 75 {
                     continue;
                 }
-                if let Some(v) = self.value(kind, f, year, n, at, linked) {
+                if let Some(v) = self.value(kind, f, year, n, at, registers) {
                     step.insert((*key).to_owned(), v);
                 }
                 if matches!(f.ty, FieldType::Date) {
@@ -417,15 +458,14 @@ impl Generator<'_> {
             }
             // A legality review names the 司法所, or a lawyer of the township's register.
             if step.contains_key("reviewer_name") {
-                let lawyers: Vec<&str> =
-                    linked.records.iter().filter(|r| r.kind == "legal_advisers").map(|r| r.key.as_str()).collect();
-                let name = match (text(&values, "reviewer"), lawyers.last()) {
-                    ("法律顾问", Some(lawyer)) => (*lawyer).to_owned(),
+                let name = match (text(&values, "reviewer"), registers.of("legal_advisers").last()) {
+                    ("法律顾问", Some(lawyer)) => lawyer.key.clone(),
                     _ => "司法所".to_owned(),
                 };
                 step.insert("reviewer_name".into(), name);
             }
-            match kind.take(t.code, state, &values, &step, EVERYONE, ctx) {
+            let linked = registers.linked_for(kind, &values, Some(&step));
+            match kind.take(t.code, state, &values, &step, EVERYONE, &ctx.with_linked(&linked)) {
                 Ok((mut after, to)) => {
                     if let Some(numbering) = kind.numbering.filter(|nb| nb.transition == t.code) {
                         let seq = self.numbers.entry((kind.code, year)).or_default();
@@ -472,7 +512,7 @@ pub async fn generate(
     let mut g = Generator {
         rng: fastrand::Rng::with_seed(seed),
         town: Township { name: &org.name, code, villages: villages.to_vec() },
-        linked: Linked::default(),
+        registers: Registers::default(),
         numbers: BTreeMap::new(),
     };
     let now = crate::now();
@@ -490,9 +530,9 @@ pub async fn generate(
             let n_records = (*per_year as f64 * scale * (0.75 + g.rng.f64() * 0.5)).round().max(1.0) as u32;
             for n in 1..=n_records {
                 // The registers a record may name, as they stand before it.
-                let linked = std::mem::take(&mut g.linked);
-                let made = g.record(kind, year, n, &ctx.with_linked(&linked));
-                g.linked = linked;
+                let registers = std::mem::take(&mut g.registers);
+                let made = g.record(kind, year, n, ctx, &registers);
+                g.registers = registers;
                 let Some((state, values)) = made else { continue };
                 // A past year's record left with an open time limit is overdue today: a handful
                 // keep the to-do lists alive, the rest are not kept.
@@ -507,17 +547,20 @@ pub async fn generate(
                 let id = next_id;
                 next_id += 1;
                 if let Some(by) = referred_by(kind.code) {
-                    g.linked.records.push(LinkedRecord {
-                        kind: kind.code.into(),
-                        key: if by == fazhi_domain::ledger::RECORD_ID {
-                            id.to_string()
-                        } else {
-                            text(&values, by).to_owned()
+                    g.registers.push(
+                        kind.code,
+                        LinkedRecord {
+                            kind: kind.code.into(),
+                            key: if by == fazhi_domain::ledger::RECORD_ID {
+                                id.to_string()
+                            } else {
+                                text(&values, by).to_owned()
+                            },
+                            title: text(&values, kind.title_field).to_owned(),
+                            state: state.into(),
+                            values: values.clone(),
                         },
-                        title: text(&values, kind.title_field).to_owned(),
-                        state: state.into(),
-                        values: values.clone(),
-                    });
+                    );
                 }
                 let mut model = crate::ledger::new_record(kind, &org, state, &values, now);
                 model.id = sea_orm::Set(id);
@@ -594,25 +637,28 @@ mod tests {
             let mut g = Generator {
                 rng: fastrand::Rng::with_seed(seed),
                 town: Township { name: "杉岭乡", code: "SL", villages: vec!["杉岭村", "枫香村"] },
-                linked: Linked::default(),
+                registers: Registers::default(),
                 numbers: BTreeMap::new(),
             };
             let mut out = Vec::new();
             for (code, _, _) in VOLUMES {
                 let kind = ledgers::by_code(code).unwrap();
                 for n in 1..=6 {
-                    let linked = std::mem::take(&mut g.linked);
-                    let made = g.record(kind, 2022, n, &ctx.with_linked(&linked));
-                    g.linked = linked;
+                    let registers = std::mem::take(&mut g.registers);
+                    let made = g.record(kind, 2022, n, &ctx, &registers);
+                    g.registers = registers;
                     if let Some((state, values)) = made {
                         if let Some(by) = referred_by(code) {
-                            g.linked.records.push(LinkedRecord {
-                                kind: (*code).into(),
-                                key: text(&values, by).to_owned(),
-                                title: String::new(),
-                                state: state.into(),
-                                values: values.clone(),
-                            });
+                            g.registers.push(
+                                code,
+                                LinkedRecord {
+                                    kind: (*code).into(),
+                                    key: text(&values, by).to_owned(),
+                                    title: String::new(),
+                                    state: state.into(),
+                                    values: values.clone(),
+                                },
+                            );
                         }
                         out.push((*code, state, values));
                     }

@@ -53,8 +53,7 @@ impl Townships {
 /// an import, a calendar or a setting) appends to the chain in its own transaction, so while this
 /// stays the same, so do the figures and the open limits: a page may keep what it read.
 pub async fn data_version(db: &Db) -> Result<i64, StoreError> {
-    use crate::entities::audit_head;
-    Ok(audit_head::Entity::find_by_id(1).one(db.conn()).await?.map(|h| h.last_id).unwrap_or(0))
+    crate::audit::last_id(db).await
 }
 
 /// Figures by township, kind, indicator and year.

@@ -173,11 +173,17 @@ pub struct TodoFilter {
     pub kind: Option<&'static LedgerKind>,
 }
 
-pub async fn due_for(db: &Db, caller: &Caller, filter: TodoFilter) -> Result<Due, fazhi_store::StoreError> {
+/// The caller's deadlines due soon and overdue; `org_list` is the caller's organizations
+/// (`orgs::list` of the caller's scope), which the page has read already.
+pub async fn due_for(
+    db: &Db,
+    caller: &Caller,
+    filter: TodoFilter,
+    org_list: &[orgs::OrgView],
+) -> Result<Due, fazhi_store::StoreError> {
     let scope = caller.scope();
     let today = fazhi_store::beijing_today();
     let rules = rules::current(db).await?;
-    let org_list = orgs::list(db, &scope).await?;
     let until = fazhi_domain::ledger::due_soon_until(&rules.calendar, today);
     // A township's leader and the district see everything due; the others what they may meet.
     let roles: Vec<Role> = caller.principal.roles.iter().collect();

@@ -25,6 +25,7 @@ pub struct TodoView {
 /// leader and the district see all of their scope's; clerks and advisers those they may meet.
 #[utoipa::path(get, path = "/api/v1/todo", tag = "台账", responses((status = 200, body = TodoView)))]
 pub async fn todo(State(state): State<AppState>, caller: Caller) -> ApiResult<TodoView> {
-    let due = crate::ledger_service::due_for(&state.db, &caller, Default::default()).await?;
+    let orgs = fazhi_store::orgs::list(&state.db, &caller.scope()).await?;
+    let due = crate::ledger_service::due_for(&state.db, &caller, Default::default(), &orgs).await?;
     Ok(Json(TodoView { items: due.items, counts: due.counts, total: due.total }))
 }

@@ -789,7 +789,7 @@ async fn comparison(state: &AppState, caller: &Caller, q: &CompareQuery) -> Resu
     if from > to {
         std::mem::swap(&mut from, &mut to);
     }
-    let min_cases = min_cases(&rules::current(&state.db).await?, caller);
+    let min_cases = min_cases(&*rules::current(&state.db).await?, caller);
     Ok(Comparison { indicators, townships, years: (from..=to).collect(), figures, notices, min_cases })
 }
 

@@ -73,14 +73,17 @@ pub struct UnreadComments {
 }
 
 /// The comments from the other side the caller has not read, by what they are on.
-async fn unread_comments(state: &AppState, caller: &Caller) -> Result<Vec<UnreadComments>, fazhi_store::StoreError> {
+async fn unread_comments(
+    state: &AppState,
+    caller: &Caller,
+    org_list: &[fazhi_store::orgs::OrgView],
+) -> Result<Vec<UnreadComments>, fazhi_store::StoreError> {
     let scope = caller.scope();
     let unread = fazhi_store::comments::unread(&state.db, &caller.principal, &scope).await?;
     if unread.is_empty() {
         return Ok(Vec::new());
     }
-    let orgs: std::collections::HashMap<i64, String> =
-        fazhi_store::orgs::list(&state.db, &scope).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let orgs: std::collections::HashMap<i64, &str> = org_list.iter().map(|o| (o.id, o.name.as_str())).collect();
     let mut out = Vec::new();
     for u in unread {
         // Named as its page names it: the record's title, the report's year.
@@ -96,7 +99,7 @@ async fn unread_comments(state: &AppState, caller: &Caller) -> Result<Vec<Unread
                 (format!("/reports/{}#comments", u.id), format!("{year}年度法治政府建设年度报告"))
             }
         };
-        let org = orgs.get(&u.org_id).cloned().unwrap_or_default();
+        let org = orgs.get(&u.org_id).map(|n| (*n).to_owned()).unwrap_or_default();
         out.push(UnreadComments { href, what, org, count: u.count, at: super::fmt_time(u.last_at) });
     }
     Ok(out)
@@ -139,12 +142,9 @@ pub struct TodoQuery {
 
 pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query<TodoQuery>) -> PageResult {
     let scope = caller.scope();
-    let townships: Vec<(i64, String)> = fazhi_store::orgs::list(&state.db, &scope)
-        .await?
-        .into_iter()
-        .filter(|o| o.kind().is_township())
-        .map(|o| (o.id, o.name))
-        .collect();
+    let org_list = fazhi_store::orgs::list(&state.db, &scope).await?;
+    let townships: Vec<(i64, String)> =
+        org_list.iter().filter(|o| o.kind().is_township()).map(|o| (o.id, o.name.clone())).collect();
     let kinds: Vec<(&'static str, &'static str)> =
         fazhi_domain::ledgers::ALL.iter().filter(|k| !k.deadlines.is_empty()).map(|k| (k.code, k.label)).collect();
     // A condition that cannot be met is named and dropped; the rest still apply.
@@ -182,7 +182,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
     let notice = (!problems.is_empty()).then(|| format!("{}，已忽略这一条件。", problems.join("；")));
     let filter = TodoFilter { org, overdue, kind };
     let narrowed = org.is_some() || overdue.is_some() || kind.is_some();
-    let Due { items: due, counts, total, mine_only } = due_for(&state.db, &caller, filter).await?;
+    let Due { items: due, counts, total, mine_only } = due_for(&state.db, &caller, filter, &org_list).await?;
     let org_ids: std::collections::HashMap<&str, i64> = townships.iter().map(|(id, n)| (n.as_str(), *id)).collect();
     let items = due
         .into_iter()
@@ -230,7 +230,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
         waiting_more: waiting_total > waiting.len(),
         waiting,
         shown: crate::ledger_service::SHOWN,
-        comments: unread_comments(&state, &caller).await?,
+        comments: unread_comments(&state, &caller, &org_list).await?,
         public_comments: public_comments_waiting(&state, &caller).await?,
     }
     .into_response())
