@@ -283,7 +283,7 @@ impl Generator<'_> {
             FieldType::Integer(min, max) => self.rng.i64(min..=max.min(min + 40)).to_string(),
             // A repeated petition names an earlier one, now and then.
             FieldType::Refs(spec) if spec.kind == kind.code => {
-                // One of the last twenty received by that day, newest first found.
+                // One of the last twenty received by that day (sought from the newest back).
                 let mut earlier: Vec<&str> = registers
                     .of(spec.kind)
                     .iter()

@@ -318,10 +318,14 @@ fn short(raw: &str) -> String {
 
 /// The townships (乡镇、街道) in the caller's scope, when there are several: the district's.
 async fn townships(state: &AppState, caller: &Caller) -> Result<Vec<(i64, String)>, fazhi_store::StoreError> {
-    let all = fazhi_store::orgs::list(&state.db, &caller.scope()).await?;
+    Ok(townships_of(&fazhi_store::orgs::list(&state.db, &caller.scope()).await?))
+}
+
+/// The townships among the caller's organizations, when there are several.
+fn townships_of(all: &[fazhi_store::orgs::OrgView]) -> Vec<(i64, String)> {
     let townships: Vec<(i64, String)> =
-        all.into_iter().filter(|o| o.kind().is_township()).map(|o| (o.id, o.name)).collect();
-    Ok(if townships.len() > 1 { townships } else { Vec::new() })
+        all.iter().filter(|o| o.kind().is_township()).map(|o| (o.id, o.name.clone())).collect();
+    if townships.len() > 1 { townships } else { Vec::new() }
 }
 
 pub async fn list(
@@ -330,7 +334,10 @@ pub async fn list(
     Kind(kind): Kind,
     Query(mut q): Query<ListQuery>,
 ) -> PageResult {
-    let townships = townships(&state, &caller).await?;
+    let scope = caller.scope();
+    // Read once: the townships to choose from, and the names of the rows' townships.
+    let orgs = fazhi_store::orgs::list(&state.db, &scope).await?;
+    let townships = townships_of(&orgs);
     let mut notices = Vec::new();
     let chosen: Option<i64> = q.org.trim().parse().ok();
     if !q.org.trim().is_empty() && !chosen.is_some_and(|id| townships.iter().any(|(t, _)| *t == id)) {
@@ -342,7 +349,6 @@ pub async fn list(
     if let Some((_, name)) = filter.org.and_then(|id| townships.iter().find(|(t, _)| *t == id)) {
         conditions.insert(0, name.clone());
     }
-    let scope = caller.scope();
     let listed = ledger::list(&state.db, &scope, kind, &filter).await?;
     if listed.newest_only {
         notices.push(format!("一两个字的检索只查找最近的 {} 条记录；输入三个字以上可查找全部记录", ledger::SHORT_SCAN));
@@ -355,11 +361,8 @@ pub async fn list(
     };
     let ids: Vec<i64> = found.items.iter().map(|r| r.id).collect();
     let next_due = ledger::next_due(&state.db, &ids).await?;
-    let org_names: std::collections::HashMap<i64, String> = if townships.is_empty() {
-        Default::default()
-    } else {
-        fazhi_store::orgs::list(&state.db, &scope).await?.into_iter().map(|o| (o.id, o.name)).collect()
-    };
+    let org_names: std::collections::HashMap<i64, String> =
+        if townships.is_empty() { Default::default() } else { orgs.into_iter().map(|o| (o.id, o.name)).collect() };
     let today = fazhi_store::beijing_today();
     let rows: Vec<ListRow> = found
         .items
