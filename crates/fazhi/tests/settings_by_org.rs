@@ -78,3 +78,42 @@ async fn a_township_sets_only_what_is_its_own_and_only_for_itself() {
     let two_factor = township_admin.post_form("/settings/two-factor", &[("roles", "clerk")]).await;
     assert_eq!(two_factor.status(), StatusCode::FORBIDDEN);
 }
+
+/// The calendar and settings a page counts with are kept between requests (`rules::current`), and
+/// read again after any change, whether made through this server or through another one on the
+/// same database: a kept value is never served after it changed.
+#[tokio::test]
+async fn the_rules_kept_between_requests_follow_changes_made_on_any_instance() {
+    use chrono::NaiveDate;
+    use fazhi_store::{Actor, rules, users};
+
+    let app = TestApp::spawn().await;
+    let other_instance = app.test_db.connect().await;
+    let key = "normative_documents.filing_period";
+    let township = fazhi_store::orgs::list(&app.db, &fazhi_store::Scope::everything())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id == app.orgs.township)
+        .unwrap()
+        .path;
+    let read = |rules: &rules::Rules| rules.settings.period_at(&township, key);
+    let before = read(&*rules::current(&app.db).await.unwrap());
+    assert_eq!(before, read(&*rules::current(&app.db).await.unwrap()), "kept while nothing changes");
+
+    // A setting changed through the other instance.
+    let admin = users::find_by_username(&other_instance, "t_admin").await.unwrap().id;
+    let admin = users::principal_by_id(&other_instance, admin).await.unwrap().unwrap();
+    let value = rules::NewValue::Period { length: "21", unit: "calendar_days" };
+    rules::set(&other_instance, &admin, "127.0.0.1", key, value).await.unwrap();
+    let after = read(&*rules::current(&app.db).await.unwrap());
+    assert_ne!(after, before);
+    assert!(after.is_some_and(|p| p.length == 21), "{after:?}");
+
+    // A holiday notice loaded through the other instance: the day is no longer a working day here.
+    let day = NaiveDate::from_ymd_opt(2031, 3, 3).unwrap();
+    assert!(rules::current(&app.db).await.unwrap().calendar.is_workday(day), "a Monday");
+    let notice = r#"{"year": 2031, "days": [{"name": "测试假日", "date": "2031-03-03", "isOffDay": true}]}"#;
+    fazhi_store::calendar::load_year(&other_instance, &Actor::system(), notice).await.unwrap();
+    assert!(!rules::current(&app.db).await.unwrap().calendar.is_workday(day), "the notice read again");
+}
