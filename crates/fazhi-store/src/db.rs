@@ -931,15 +931,25 @@ pub(crate) async fn indexed_search_ids<C: ConnectionTrait>(
         if left == 0 {
             break;
         }
-        let sql = "SELECT rowid FROM ledger_search WHERE ledger_search MATCH ? ORDER BY rowid DESC LIMIT ?";
-        let values = [expression.into(), i64::try_from(left).unwrap_or(i64::MAX).into()];
-        for row in
-            conn.query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?
-        {
-            ids.push(row.try_get_by_index::<i64>(0)?);
-        }
+        ids.extend(matching_ids(conn, "ledger_search", expression, left).await?);
     }
     Ok(Some(ids))
+}
+
+/// SQLite: the newest `limit` record ids an FTS5 table of the search matches to `expression`.
+async fn matching_ids<C: ConnectionTrait>(
+    conn: &C,
+    table: &str,
+    expression: String,
+    limit: u64,
+) -> Result<Vec<i64>, StoreError> {
+    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?");
+    let values = [expression.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
+    conn.query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get_by_index::<i64>(0)?))
+        .collect()
 }
 
 /// The same for two characters in the pair index: the newest matches in scope, then, when
@@ -957,13 +967,7 @@ async fn paired_search_ids<C: ConnectionTrait>(
     if conn.query_one_raw(sea_orm::Statement::from_string(DatabaseBackend::Sqlite, PAIRS_WAITING)).await?.is_some() {
         return Ok(None);
     }
-    let sql = "SELECT rowid FROM ledger_search_pairs WHERE ledger_search_pairs MATCH ? ORDER BY rowid DESC LIMIT ?";
-    let values = [pair_words(words, personal, Some(scope)).into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
-    let mut ids = Vec::new();
-    for row in conn.query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?
-    {
-        ids.push(row.try_get_by_index::<i64>(0)?);
-    }
+    let mut ids = matching_ids(conn, "ledger_search_pairs", pair_words(words, personal, Some(scope)), limit).await?;
     if names_first && !ids.is_empty() {
         let marks = vec!["?"; ids.len()].join(", ");
         let sql = format!("SELECT id FROM ledger_records WHERE id IN ({marks}) AND instr(lower(title), ?) > 0");
