@@ -98,15 +98,15 @@ async fn the_rules_kept_between_requests_follow_changes_made_on_any_instance() {
         .unwrap()
         .path;
     let read = |rules: &rules::Rules| rules.settings.period_at(&township, key);
-    let before = read(&*rules::current(&app.db).await.unwrap());
-    assert_eq!(before, read(&*rules::current(&app.db).await.unwrap()), "kept while nothing changes");
+    let before = read(&rules::current(&app.db).await.unwrap());
+    assert_eq!(before, read(&rules::current(&app.db).await.unwrap()), "kept while nothing changes");
 
     // A setting changed through the other instance.
     let admin = users::find_by_username(&other_instance, "t_admin").await.unwrap().id;
     let admin = users::principal_by_id(&other_instance, admin).await.unwrap().unwrap();
     let value = rules::NewValue::Period { length: "21", unit: "calendar_days" };
     rules::set(&other_instance, &admin, "127.0.0.1", key, value).await.unwrap();
-    let after = read(&*rules::current(&app.db).await.unwrap());
+    let after = read(&rules::current(&app.db).await.unwrap());
     assert_ne!(after, before);
     assert!(after.is_some_and(|p| p.length == 21), "{after:?}");
 
