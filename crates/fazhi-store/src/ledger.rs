@@ -750,8 +750,8 @@ pub(crate) struct Lookup {
 }
 
 impl Lookup {
-    pub(crate) async fn of<C: ConnectionTrait>(
-        conn: &C,
+    pub(crate) async fn of(
+        db: &Db,
         orgs: &ScopeOrgs,
         kind: &LedgerKind,
         filter: &ListFilter,
@@ -760,11 +760,11 @@ impl Lookup {
             None => Ok(Lookup::default()),
             // Short words the pair index does not hold are scanned.
             Some(words) if words.is_short() && !crate::db::in_pair_index(orgs.backend, words) => {
-                Ok(Lookup { floor: newest_floor(conn, orgs, kind).await?, scope: None })
+                Ok(Lookup { floor: newest_floor(db.conn(), orgs, kind).await?, scope: None })
             }
             Some(_) => {
                 let ids: Option<Vec<i64>> = (!orgs.everything).then(|| orgs.ids().collect());
-                Ok(Lookup { floor: None, scope: crate::db::search_scope(conn, kind.code, ids.as_deref()).await? })
+                Ok(Lookup { floor: None, scope: crate::db::search_scope(db, kind.code, ids.as_deref()) })
             }
         }
     }
@@ -853,16 +853,16 @@ fn filtered(
 }
 
 /// The ids of a list in its order, a window of them.
-pub(crate) async fn list_ids<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn list_ids(
+    db: &Db,
     orgs: &ScopeOrgs,
     kind: &LedgerKind,
     filter: &ListFilter,
     offset: u64,
     limit: Option<u64>,
 ) -> Result<Vec<i64>, StoreError> {
-    let lookup = Lookup::of(conn, orgs, kind, filter).await?;
-    list_ids_found(conn, orgs, kind, filter, &lookup, offset, limit).await
+    let lookup = Lookup::of(db, orgs, kind, filter).await?;
+    list_ids_found(db.conn(), orgs, kind, filter, &lookup, offset, limit).await
 }
 
 async fn list_ids_found<C: ConnectionTrait>(
@@ -920,12 +920,15 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
         let cap = (page * page_size).max(SEARCH_COUNT_CAP) + 1;
         // One walk of the matches finds both the count and the page: in the index alone when the
         // list asks nothing of the records but their scope and order.
-        let lookup = Lookup::of(db.conn(), &orgs, kind, filter).await?;
+        let lookup = Lookup::of(db, &orgs, kind, filter).await?;
         let by_index = filter.asks_only_scope_and_order();
         let from_index = match (&lookup.scope, filter.sort) {
             (Some(scope), Sort::OpenFirst | Sort::Newest) if by_index => {
                 let names_first = filter.sort == Sort::OpenFirst;
-                crate::db::indexed_search_ids(db.conn(), words, orgs.personal_search, scope, names_first, cap).await?
+                Some(
+                    crate::db::indexed_search_ids(db.conn(), words, orgs.personal_search, scope, names_first, cap)
+                        .await?,
+                )
             }
             _ => None,
         };
@@ -956,7 +959,7 @@ async fn window(db: &Db, scope: &Scope, kind: &LedgerKind, filter: &ListFilter) 
     let ids = if filter.sort == Sort::OpenFirst && !kind.resting.is_empty() && plain {
         open_first_page(db.conn(), &orgs, kind, offset, page_size, cap).await?
     } else {
-        list_ids(db.conn(), &orgs, kind, filter, offset, Some(page_size)).await?
+        list_ids(db, &orgs, kind, filter, offset, Some(page_size)).await?
     };
     Ok(Window { ids, total: total.min(cap - 1), page, page_size, more: total == cap, orgs, newest_only: false })
 }

@@ -37,7 +37,7 @@ pub async fn export(
     let mut writer = TableWriter::new(kind.label, &headers).map_err(office)?;
     // The ids in the list's order from the indexes, then the rows a thousand at a time.
     let orgs = crate::ledger::ScopeOrgs::listing(db.conn(), scope, filter).await?;
-    let ids = crate::ledger::list_ids(db.conn(), &orgs, kind, filter, 0, None).await?;
+    let ids = crate::ledger::list_ids(db, &orgs, kind, filter, 0, None).await?;
     let mut rows = 0u64;
     for chunk in ids.chunks(1000) {
         for m in crate::ledger::rows_by_id(db.conn(), chunk).await? {

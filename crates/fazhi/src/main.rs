@@ -631,16 +631,16 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
             Err(e) => tracing::warn!("整理检索索引未完成：{e}"),
         }
     });
-    // Records written are put in the pair index a moment later, in batches, off the writers'
+    // Records written are put in the search indexes a moment later, in batches, off the writers'
     // path (until then a search reads them directly).
-    let pairs = db.clone();
+    let indexer = db.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if let Err(e) = pairs.index_pending_pairs().await {
-                tracing::warn!("两字检索索引未能更新：{e}");
+            if let Err(e) = indexer.index_pending_search().await {
+                tracing::warn!("检索索引未能更新：{e}");
             }
         }
     });

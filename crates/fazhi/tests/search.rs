@@ -1,8 +1,9 @@
 //! The ledgers' search on a real database (SQLite, or PostgreSQL when FAZHI_TEST_DATABASE_URL is
 //! set): the trigram index finds exactly what reading every record's texts finds, for words of
-//! one, two, three and eight characters, after records are created, edited and moved on, and after
-//! the pair index is built by the migration of a database from before it; bad
-//! search text gets a Chinese message; the list marks the words found.
+//! one, two, three and eight characters, after records are created and edited (before and after
+//! the indexes take them in), and after the indexes are built again by the migration of a
+//! database whose triggers wrote them; bad search text gets a Chinese message; the list marks the
+//! words found.
 
 mod common;
 
@@ -89,7 +90,10 @@ async fn the_index_finds_what_reading_every_record_finds() {
         let r = ledger::create(&app.db, &actor(), &scope, kind, org, &fields, &rules.ctx()).await.unwrap();
         made.push((org, r));
     }
-    // Edited records are found by their new texts only.
+    // On SQLite the records written are put in the indexes, as `fazhi serve` does it a moment
+    // later. Edited records are then found by their new texts only, though the indexes hold their
+    // old ones until the next batch.
+    while app.db.index_pending_search().await.unwrap() > 0 {}
     for (_, r) in made.iter().step_by(7) {
         let fields = input(&[
             ("title", &format!("{}（修改）", phrase(&mut rng, 3))),
@@ -129,15 +133,13 @@ async fn the_index_finds_what_reading_every_record_finds() {
     // (A run of punctuation is refused before any search: that is the other test's.)
     queries.retain(|q| SearchWords::parse(q).is_ok_and(|w| w.is_some()));
     let db = app.db.backend_name();
-    // The same answers from the index as the records were written (segment by segment; on SQLite
-    // the records not yet in the pair index read directly) and after `fazhi serve` has indexed
-    // them and tidied it (SQLite merges its segments; PostgreSQL has nothing to tidy).
-    for round in ["as written", "tidied"] {
+    // The same answers from the indexes as the records were edited (on SQLite the edited records
+    // read directly, their old entries passed over) and after `fazhi serve` has indexed them and
+    // tidied the indexes (SQLite merges their segments; PostgreSQL has nothing to tidy).
+    for round in ["as edited", "tidied"] {
         if round == "tidied" {
-            // The records written are put in the pair index (until now two characters were read
-            // from the records noted as waiting), then the indexes are merged.
-            assert!(app.db.index_pending_pairs().await.unwrap() > 0 || db != "SQLite");
-            assert_eq!(app.db.index_pending_pairs().await.unwrap(), 0, "all indexed in one batch");
+            assert!(app.db.index_pending_search().await.unwrap() > 0 || db != "SQLite");
+            assert_eq!(app.db.index_pending_search().await.unwrap(), 0, "all indexed in one batch");
             let steps = app.db.tidy_search_index().await.unwrap();
             let again = app.db.tidy_search_index().await.unwrap();
             if db == "SQLite" {
@@ -178,27 +180,65 @@ async fn the_index_finds_what_reading_every_record_finds() {
     }
     assert!(queries.len() >= 30);
 
-    // A database from before the pair index (schema 16): its migration indexes every record, and
-    // two characters are found there as a scan finds them.
+    // A database of schema 17, whose triggers wrote the trigram index in the writers'
+    // transactions: its migration drops them and builds both indexes again from every record.
     if db == "SQLite" {
         use sea_orm::ConnectionTrait;
         let raw = app.db.raw_for_tests();
-        for (kind, name) in fazhi_store::SQLITE_SEARCH_INDEX_OBJECTS.into_iter().filter(|(_, n)| n.contains("pairs")) {
+        for (kind, name) in fazhi_store::SQLITE_SEARCH_INDEX_OBJECTS {
             raw.execute_unprepared(&format!("DROP {kind} {name}")).await.unwrap();
         }
-        raw.execute_unprepared("DELETE FROM seaql_migrations WHERE version LIKE 'm017%'").await.unwrap();
-        raw.execute_unprepared("UPDATE schema_meta SET value = '16' WHERE key = 'schema_version'").await.unwrap();
+        // The earlier form's objects, made so that any left behind breaks the next write.
+        raw.execute_unprepared("CREATE TABLE ledger_search_pairs_pending (id INTEGER PRIMARY KEY, unindexed INTEGER)")
+            .await
+            .unwrap();
+        for (name, event) in [("ledger_search_insert", "INSERT"), ("ledger_search_pairs_update", "UPDATE")] {
+            raw.execute_unprepared(&format!(
+                "CREATE TRIGGER {name} AFTER {event} ON ledger_records BEGIN SELECT RAISE(ABORT, 'left behind'); END"
+            ))
+            .await
+            .unwrap();
+        }
+        raw.execute_unprepared("DELETE FROM seaql_migrations WHERE version LIKE 'm018%'").await.unwrap();
+        raw.execute_unprepared("UPDATE schema_meta SET value = '17' WHERE key = 'schema_version'").await.unwrap();
         let migrated = app.test_db.connect().await;
-        let pairs: Vec<SearchWords> =
-            queries.iter().filter_map(|q| SearchWords::parse(q).unwrap()).filter(SearchWords::is_pair).collect();
-        assert!(pairs.len() >= 5, "two-character words: {pairs:?}");
-        for words in &pairs {
+        let left: Vec<String> = raw
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Sqlite,
+                "SELECT name FROM sqlite_master WHERE name IN \
+                 ('ledger_search_insert', 'ledger_search_pairs_update', 'ledger_search_pairs_pending')",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index(0).unwrap())
+            .collect();
+        assert!(left.is_empty(), "the earlier index's objects are dropped: {left:?}");
+        let looked_up: Vec<SearchWords> = queries
+            .iter()
+            .filter_map(|q| SearchWords::parse(q).unwrap())
+            .filter(|w| w.is_pair() || !w.is_short())
+            .collect();
+        assert!(looked_up.iter().filter(|w| w.is_pair()).count() >= 5, "two-character words: {looked_up:?}");
+        for words in &looked_up {
             for (whose, scope, orgs) in &scopes {
                 let filter = ListFilter { query: Some(words.clone()), page: 1, page_size: 200, ..Default::default() };
                 let listed = ledger::list(&migrated, scope, kind, &filter).await.unwrap();
                 let found: BTreeSet<i64> = listed.page.items.iter().map(|r| r.id).collect();
                 assert_eq!(found, scanned(&records, orgs, words), "{whose}: {words} after the migration");
                 assert!(!listed.newest_only, "{whose}: {words} is looked up, not scanned");
+            }
+        }
+        // Writes go on: a record made after the migration is found once it is indexed.
+        let fields = input(&[("title", "迁移后新建的决策"), ("catalogue_year", "2026"), ("lead_unit", "党政办")]);
+        let made = ledger::create(&migrated, &actor(), &scope, kind, o.township, &fields, &rules.ctx()).await.unwrap();
+        let words = SearchWords::parse("迁移后新建").unwrap().unwrap();
+        for round in ["waiting", "indexed"] {
+            let filter = ListFilter { query: Some(words.clone()), page: 1, page_size: 20, ..Default::default() };
+            let listed = ledger::list(&migrated, &scope, kind, &filter).await.unwrap();
+            assert_eq!(listed.page.items.iter().map(|r| r.id).collect::<Vec<_>>(), [made.id], "{round}");
+            if round == "waiting" {
+                assert_eq!(migrated.index_pending_search().await.unwrap(), 1);
             }
         }
     }

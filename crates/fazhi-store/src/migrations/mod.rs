@@ -23,6 +23,7 @@ mod m014_scoped_search_index;
 mod m015_report_archive;
 mod m016_public_comments;
 mod m017_pair_search_index;
+mod m018_search_index_in_batches;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m015_report_archive::Migration),
             Box::new(m016_public_comments::Migration),
             Box::new(m017_pair_search_index::Migration),
+            Box::new(m018_search_index_in_batches::Migration),
         ]
     }
 }
