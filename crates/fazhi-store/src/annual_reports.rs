@@ -106,8 +106,13 @@ async fn org_name(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<String,
 }
 
 async fn row(db: &impl sea_orm::ConnectionTrait, m: annual_report::Model) -> Result<ReportRow, StoreError> {
-    Ok(ReportRow {
-        org_name: org_name(db, m.org_id).await?,
+    let org_name = org_name(db, m.org_id).await?;
+    Ok(row_named(m, org_name))
+}
+
+fn row_named(m: annual_report::Model, org_name: String) -> ReportRow {
+    ReportRow {
+        org_name,
         state_label: state_label(&m.state),
         id: m.id,
         org_id: m.org_id,
@@ -122,7 +127,7 @@ async fn row(db: &impl sea_orm::ConnectionTrait, m: annual_report::Model) -> Res
         published_number: m.published_number,
         reported_at: m.reported_at,
         updated_at: m.updated_at,
-    })
+    }
 }
 
 async fn find_model(
@@ -163,11 +168,16 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<ReportRow>, StoreError> 
         .order_by_asc(annual_report::Column::OrgId)
         .all(db.conn())
         .await?;
-    let mut out = Vec::with_capacity(models.len());
-    for m in models {
-        out.push(row(db.conn(), m).await?);
-    }
-    Ok(out)
+    // The townships' names as the organizations are kept, not one read per report.
+    let tree = crate::orgs::tree(db).await?;
+    let names: std::collections::HashMap<i64, &str> = tree.iter().map(|o| (o.id, o.name.as_str())).collect();
+    Ok(models
+        .into_iter()
+        .map(|m| {
+            let org_name = names.get(&m.org_id).map(|n| (*n).to_owned()).unwrap_or_default();
+            row_named(m, org_name)
+        })
+        .collect())
 }
 
 /// Starts the report of a township for a year with its first draft.

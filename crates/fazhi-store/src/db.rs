@@ -14,7 +14,7 @@ use crate::entities::*;
 
 /// The schema version this build writes: the number of its migrations (`migrations::Migrator`),
 /// kept in `schema_meta` too so a build older than the database refuses to start on it.
-pub(crate) const SCHEMA_VERSION: i64 = 18;
+pub(crate) const SCHEMA_VERSION: i64 = 19;
 
 #[derive(Clone)]
 pub struct Db {
@@ -32,13 +32,27 @@ pub struct Db {
     /// The calendar and settings last read, under the audit record number they were read at
     /// (`rules::current`), shared by the clones of this handle.
     pub(crate) rules: Arc<crate::rules::KeptRules>,
+    /// The organizations last read, likewise (`orgs::tree`).
+    pub(crate) tree: Arc<crate::orgs::KeptTree>,
+    /// SQLite: the writers of this process take turns here, in the order they came, before they
+    /// open their transaction. SQLite lets one writer in at a time and makes the others retry
+    /// after sleeping 1, 2, 5, 10, 25 … ms; a queue hands the turn over the moment the last writer
+    /// is done, and a writer waiting for it holds no connection. PostgreSQL queues on the audit
+    /// chain's row lock itself.
+    writers: Option<Arc<tokio::sync::Mutex<()>>>,
 }
+
+/// How long a writer waits for its turn before the write is refused: as long as SQLite's own
+/// wait for a writer of another process (sqlx's busy timeout).
+const WRITER_WAIT: Duration = Duration::from_secs(5);
 
 /// A write transaction that has taken the audit chain's lock: the only way to change data. It
 /// carries the audit key, so the audit record of each change is signed in the same transaction.
 pub(crate) struct WriteTxn {
     txn: DatabaseTransaction,
     key: Arc<AuditKey>,
+    /// The writers' turn (SQLite), given back after the transaction ends: fields drop in order.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTxn {
@@ -192,6 +206,8 @@ impl Db {
             indexed_in_batches: false,
             kind_numbers: Arc::default(),
             rules: Arc::default(),
+            tree: Arc::default(),
+            writers: sqlite.then(Arc::default),
         };
         db.migrate().await?;
         db.indexed_in_batches = sqlite && has_batched_index(db.conn()).await?;
@@ -231,13 +247,21 @@ impl Db {
     /// row lock held to commit; on SQLite the first write takes the database's write lock. Taking
     /// it before any read means two writers never deadlock on upgrading a read lock.
     pub(crate) async fn begin_write(&self) -> Result<WriteTxn, StoreError> {
+        let turn = match &self.writers {
+            Some(writers) => Some(
+                tokio::time::timeout(WRITER_WAIT, writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::refused("系统正忙，其他数据正在写入，请稍后再试"))?,
+            ),
+            None => None,
+        };
         let txn = self.conn.0.begin().await?;
         audit_head::Entity::update_many()
             .col_expr(audit_head::Column::LastId, Expr::col(audit_head::Column::LastId))
             .filter(audit_head::Column::Id.eq(1))
             .exec(&txn)
             .await?;
-        Ok(WriteTxn { txn, key: self.audit_key.clone() })
+        Ok(WriteTxn { txn, key: self.audit_key.clone(), _turn: turn })
     }
 
     /// A key for `purpose` derived from the audit key (`AuditKey::derive`): the same in every
@@ -273,7 +297,8 @@ impl Db {
 
         use crate::migrations::Migrator;
         let backend = self.conn.get_database_backend();
-        let txn = WriteTxn { txn: self.conn.0.begin().await?, key: self.audit_key.clone() };
+        // Before the server serves: no other writer of this process yet.
+        let txn = WriteTxn { txn: self.conn.0.begin().await?, key: self.audit_key.clone(), _turn: None };
         if backend == DatabaseBackend::Postgres {
             // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(774411)").await?;
@@ -816,31 +841,6 @@ pub(crate) async fn enable_pg_trgm<C: ConnectionTrait>(conn: &C) -> Result<(), S
     }
 }
 
-/// Records of a kind in some states. With `newest_walk`, on SQLite, written so the planner walks
-/// the records newest first and stops when the page is full rather than sorting every one the
-/// kind and state indexes find (a unary `+` keeps a column from choosing an index); PostgreSQL's
-/// planner decides from its statistics.
-pub(crate) fn kind_in_states(
-    backend: DatabaseBackend,
-    kind: &str,
-    states: &[&str],
-    newest_walk: bool,
-) -> sea_orm::sea_query::SimpleExpr {
-    use sea_orm::sea_query::Condition;
-    if newest_walk && backend == DatabaseBackend::Sqlite && !states.is_empty() {
-        let marks = vec!["?"; states.len()].join(", ");
-        let values = std::iter::once(kind).chain(states.iter().copied()).map(sea_orm::Value::from);
-        return Expr::cust_with_values(
-            format!("+ledger_records.kind = ? AND +ledger_records.state IN ({marks})"),
-            values,
-        );
-    }
-    Condition::all()
-        .add(ledger_record::Column::Kind.eq(kind))
-        .add(ledger_record::Column::State.is_in(states.iter().copied()))
-        .into()
-}
-
 /// A record's value of one field, as text, for narrowing a list by it (a public list by its
 /// category). The key is a field a declaration names, never a caller's text.
 pub(crate) fn value_text(backend: DatabaseBackend, key: &'static str) -> sea_orm::sea_query::SimpleExpr {
@@ -898,14 +898,10 @@ pub(crate) async fn indexed_search_ids<C: ConnectionTrait>(
             // The pair index holds no names: which of the records found are named by the words is
             // read from them.
             let marks = vec!["?"; ids.len()].join(", ");
-            let sql = format!("SELECT id FROM ledger_records WHERE id IN ({marks}) AND instr(lower(title), ?) > 0");
-            let values = ids.iter().map(|id| sea_orm::Value::from(*id)).chain([words.as_str().into()]);
-            let named: std::collections::HashSet<i64> = conn
-                .query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
-                .await?
-                .iter()
-                .map(|r| r.try_get_by_index::<i64>(0))
-                .collect::<Result<_, _>>()?;
+            let sql = format!("SELECT id, 1 FROM ledger_records WHERE id IN ({marks}) AND instr(lower(title), ?) > 0");
+            let values = ids.iter().map(|id| sea_orm::Value::from(*id)).chain([words.as_str().into()]).collect();
+            let named: std::collections::HashSet<i64> =
+                pairs_in_one_row(conn, sql, values).await?.into_iter().map(|(id, _)| id).collect();
             // Stable: each part stays newest first.
             ids.sort_by_key(|id| !named.contains(id));
         }
@@ -982,12 +978,38 @@ async fn matching_ids<C: ConnectionTrait>(
         sql.push(')');
     }
     let (mut found, mut waiting) = (Vec::new(), Vec::new());
-    for row in conn.query_all_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?
-    {
-        let (id, named) = (row.try_get_by_index::<i64>(0)?, row.try_get_by_index::<i64>(1)?);
+    for (id, named) in pairs_in_one_row(conn, sql, values).await? {
         if named < 0 { found.push(id) } else { waiting.push((id, named > 0)) }
     }
     Ok((found, waiting))
+}
+
+/// SQLite: the rows of a query of two integer columns, brought out as one row. sqlx hands each
+/// row from SQLite's thread to the request's task on its own, waking it each time; a search's
+/// 200 ids cost more in those hand-offs than in the index (measured). The caller sorts them: the
+/// order of `group_concat` is not promised.
+async fn pairs_in_one_row<C: ConnectionTrait>(
+    conn: &C,
+    sql: String,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let sql = format!("WITH found(a, b) AS ({sql}) SELECT group_concat(a || ' ' || b, ',') FROM found");
+    let row = conn.query_one_raw(sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values)).await?;
+    let joined: Option<String> = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
+    };
+    let bad = || StoreError::Internal("检索结果的编号无法读取".into());
+    joined
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (a, b) = p.split_once(' ').ok_or_else(bad)?;
+            Ok((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
+        })
+        .collect()
 }
 
 /// SQLite: the condition that a record is among those an FTS5 table of the search matches to

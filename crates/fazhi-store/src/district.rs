@@ -100,7 +100,7 @@ pub async fn figures(
     years: RangeInclusive<i32>,
 ) -> Result<Figures, StoreError> {
     use ledger_figure_total::Column as T;
-    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let orgs = ScopeOrgs::of(db, scope).await?;
     let mut ids: BTreeSet<&str> = wanted.iter().map(|(_, id)| *id).collect();
     ids.insert(RECORDS);
     let mut query = ledger_figure_total::Entity::find()
@@ -165,7 +165,7 @@ pub async fn open_limits(
     today: NaiveDate,
     soon: NaiveDate,
 ) -> Result<HashMap<(i64, String), OpenLimits>, StoreError> {
-    let orgs = ScopeOrgs::of(db.conn(), scope).await?;
+    let orgs = ScopeOrgs::of(db, scope).await?;
     let mut out: HashMap<(i64, String), OpenLimits> = HashMap::new();
     for (org, kind, counted) in crate::ledger::open_limit_counts(db.conn(), &orgs, today, soon, None).await? {
         let Some(&township) = townships.of_org.get(&org) else { continue };

@@ -36,7 +36,7 @@ pub async fn export(
     let headers = kind.table_headers();
     let mut writer = TableWriter::new(kind.label, &headers).map_err(office)?;
     // The ids in the list's order from the indexes, then the rows a thousand at a time.
-    let orgs = crate::ledger::ScopeOrgs::listing(db.conn(), scope, filter).await?;
+    let orgs = crate::ledger::ScopeOrgs::listing(db, scope, filter).await?;
     let ids = crate::ledger::list_ids(db, &orgs, kind, filter, 0, None).await?;
     let mut rows = 0u64;
     for chunk in ids.chunks(1000) {

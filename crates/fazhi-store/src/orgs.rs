@@ -64,28 +64,55 @@ pub struct OrgUpdate {
 
 /// The caller's subtree, parents before children, siblings by sort order then id.
 pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<OrgView>, StoreError> {
+    // A subtree of the whole tree read in this order is read in the same order.
+    Ok(tree(db).await?.iter().filter(|o| scope.contains_path(&o.path)).cloned().collect())
+}
+
+/// The organizations last read, under the audit record number they were read at (`tree`), shared
+/// by the clones of a `Db` handle.
+pub(crate) type KeptTree = std::sync::Mutex<Option<(i64, std::sync::Arc<Vec<OrgView>>)>>;
+
+/// Every organization, parents before children. Read again only when something was written since
+/// the last read, on any instance (`district::data_version`): every change of the tree appends to
+/// the audit chain in its own transaction. Every page reads the caller's organizations two or
+/// three times (the menu's count, the list and its scope); read from the database, each was a
+/// row handed from SQLite's thread per organization.
+pub(crate) async fn tree(db: &Db) -> Result<std::sync::Arc<Vec<OrgView>>, StoreError> {
+    let version = crate::district::data_version(db).await?;
+    if let Some((at, tree)) = db.tree.lock().expect("the tree's lock is never poisoned").as_ref()
+        && *at == version
+    {
+        return Ok(tree.clone());
+    }
     let rows = organization::Entity::find()
-        .filter(organization::Column::Path.starts_with(&scope.org_path))
         .order_by_asc(organization::Column::SortOrder)
         .order_by_asc(organization::Column::Id)
         .all(db.conn())
         .await?;
-    Ok(preorder(rows.into_iter().map(OrgView::from).collect()))
+    let tree = std::sync::Arc::new(preorder(rows.into_iter().map(OrgView::from).collect()));
+    *db.tree.lock().expect("the tree's lock is never poisoned") = Some((version, tree.clone()));
+    Ok(tree)
 }
 
-/// Orders a flat list as a tree is read: each node followed by its children.
+/// Orders a flat list (siblings in order) as a tree is read: each node followed by its children.
 fn preorder(all: Vec<OrgView>) -> Vec<OrgView> {
     let ids: std::collections::HashSet<i64> = all.iter().map(|o| o.id).collect();
-    let mut out = Vec::with_capacity(all.len());
-    let roots: Vec<&OrgView> = all.iter().filter(|o| o.parent_id.is_none_or(|p| !ids.contains(&p))).collect();
-    fn visit(node: &OrgView, all: &[OrgView], out: &mut Vec<OrgView>) {
-        out.push(node.clone());
-        for child in all.iter().filter(|o| o.parent_id == Some(node.id)) {
-            visit(child, all, out);
+    let mut children: std::collections::HashMap<i64, Vec<&OrgView>> = std::collections::HashMap::new();
+    let mut roots = Vec::new();
+    for o in &all {
+        match o.parent_id.filter(|p| ids.contains(p)) {
+            Some(parent) => children.entry(parent).or_default().push(o),
+            None => roots.push(o),
         }
     }
-    for root in roots {
-        visit(root, &all, &mut out);
+    let mut out = Vec::with_capacity(all.len());
+    // Depth first, without recursion: the next node to read is on top.
+    let mut stack: Vec<&OrgView> = roots.into_iter().rev().collect();
+    while let Some(node) = stack.pop() {
+        out.push(node.clone());
+        if let Some(below) = children.get(&node.id) {
+            stack.extend(below.iter().rev());
+        }
     }
     out
 }

@@ -97,9 +97,12 @@ pub async fn count(db: &Db, caller: &Caller) -> Result<u64, StoreError> {
 /// A kind, the steps waiting in each of its states, and the states a record waits in.
 type WaitPlan<'k> = (&'k LedgerKind, Vec<(&'k str, Vec<&'k Transition>)>, Vec<&'k str>);
 
+/// A problem under listed supervision (挂牌督办): listed first, marked on both sides.
+const LISTED: (&str, &str) = (supervision_problems::KIND.code, "listed");
+
 /// Everything waiting on the caller: reports first, then problems under listed supervision, then
-/// the records, longest waiting first; at most `per_kind` records of each kind.
-pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<Waiting>, StoreError> {
+/// the records, longest waiting first; at most `limit` records.
+pub async fn waiting_on(db: &Db, caller: &Caller, limit: u64) -> Result<Vec<Waiting>, StoreError> {
     let (roles, principal) = roles_of(db, caller).await?;
     let scope = caller.scope();
     let mut out = Vec::new();
@@ -121,7 +124,6 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
             });
         }
     }
-    let mut records = Vec::new();
     let plans: Vec<WaitPlan> = ledgers::ALL
         .iter()
         .map(|kind| {
@@ -132,7 +134,7 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
         })
         .collect();
     let wanted: Vec<(&str, Vec<&str>)> = plans.iter().map(|(k, _, states)| (k.code, states.clone())).collect();
-    for w in ledger::waiting(db, &scope, &wanted, per_kind).await? {
+    for w in ledger::waiting(db, &scope, &wanted, &[LISTED], limit).await? {
         let Some((kind, by_state, _)) = plans.iter().find(|(k, _, _)| k.code == w.kind) else { continue };
         let steps = by_state.iter().find(|(s, _)| *s == w.state).map(|(_, t)| t.as_slice()).unwrap_or(&[]);
         let next = if steps.is_empty() {
@@ -140,23 +142,19 @@ pub async fn waiting_on(db: &Db, caller: &Caller, per_kind: u64) -> Result<Vec<W
         } else {
             steps.iter().map(|t| t.label).collect::<Vec<_>>().join("、")
         };
-        let listed = kind.code == supervision_problems::KIND.code && w.state == "listed";
-        records.push((
-            w.updated_at,
-            Waiting {
-                href: format!("/ledgers/{}/{}", kind.code, w.id),
-                org: w.org_name,
-                what: kind.label,
-                title: w.title,
-                state: kind.state_label(&w.state),
-                next,
-                listed,
-                since: crate::pages::fmt_day(w.updated_at),
-            },
-        ));
+        let listed = (kind.code, w.state.as_str()) == LISTED;
+        // In the store's order: listed problems first, then the longest waiting.
+        out.push(Waiting {
+            href: format!("/ledgers/{}/{}", kind.code, w.id),
+            org: w.org_name,
+            what: kind.label,
+            title: w.title,
+            state: kind.state_label(&w.state),
+            next,
+            listed,
+            since: crate::pages::fmt_day(w.updated_at),
+        });
     }
-    records.sort_by_key(|(at, w)| (!w.listed, *at));
-    out.extend(records.into_iter().map(|(_, w)| w));
     Ok(out)
 }
 

@@ -266,7 +266,7 @@ async fn a_database_of_the_previous_release_starts_without_migrating_again() {
         .from(sea_orm::sea_query::Alias::new("seaql_migrations"))
         .to_owned();
     let n: i64 = db.raw_for_tests().query_one(&applied).await.unwrap().unwrap().try_get("", "n").unwrap();
-    assert_eq!(n, 18, "every migration marked applied, none run again");
+    assert_eq!(n, 19, "every migration marked applied, none run again");
     let figures = indicators::for_year(&db, &Scope::everything(), app.orgs.township, 2026).await.unwrap();
     assert_eq!(figures.iter().find(|f| f.id == "leadership.briefings_heard").unwrap().value, 1);
     assert!(fazhi_store::audit::verify(&db).await.unwrap().result.is_ok());

@@ -230,3 +230,51 @@ async fn lists_put_open_records_first_then_those_at_rest_newest_first_page_by_pa
     }
     assert!(compared >= 10, "lists of several pages compared: {compared}");
 }
+
+/// 我的待办's list of records waiting (`ledger::waiting`) is merged and cut in one query over every
+/// kind: the pairs listed first come first, then the longest waiting, at most the limit in all. It
+/// equals a plain reading of every record sorted that way, for the district and a township.
+#[tokio::test]
+async fn the_records_waiting_are_the_first_of_all_kinds_merged_in_order() {
+    let app = TestApp::spawn().await;
+    let o = app.orgs;
+    for (org, code, seed) in [(o.township, "01", 3), (o.other_township, "02", 4)] {
+        fazhi_store::demo::generate_history(&app.db, org, code, &["一村"], seed, 0.6).await.unwrap();
+    }
+    let all_orgs = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
+    let path = |id: i64| all_orgs.iter().find(|v| v.id == id).unwrap().path.clone();
+    let scopes = [
+        ("the district", Scope::everything()),
+        ("a township", Scope { org_path: path(o.township), personal: fazhi_store::PersonalData::OwnTownship }),
+    ];
+    // Every kind's open states wanted; one state of one kind listed first.
+    let wanted: Vec<(&str, Vec<&str>)> = fazhi_domain::ledgers::ALL
+        .iter()
+        .map(|k| (k.code, k.states.iter().map(|s| s.code).filter(|s| !k.resting.contains(s)).collect()))
+        .collect();
+    for (whose, scope) in &scopes {
+        let mut every = Vec::new();
+        for kind in fazhi_domain::ledgers::ALL.iter() {
+            for page in 1.. {
+                let filter = ListFilter { page, page_size: 200, ..Default::default() };
+                let items = ledger::list(&app.db, scope, kind, &filter).await.unwrap().page.items;
+                if items.is_empty() {
+                    break;
+                }
+                every.extend(items.into_iter().filter(|r| !kind.resting.contains(&r.state.as_str())));
+            }
+        }
+        let first_state = every.iter().find(|r| r.kind == decisions::KIND.code).expect("open decisions").state.clone();
+        let first = [(decisions::KIND.code, first_state.as_str())];
+        let listed_first = |r: &ledger::RecordView| r.kind == first[0].0 && r.state == first[0].1;
+        every.sort_by_key(|r| (!listed_first(r), r.updated_at, r.id));
+        assert!(every.len() > 25, "{whose}: records waiting {}", every.len());
+        for limit in [1, 7, 25, 100] {
+            let waiting = ledger::waiting(&app.db, scope, &wanted, &first, limit).await.unwrap();
+            let found: Vec<(String, i64)> = waiting.iter().map(|w| (w.kind.clone(), w.id)).collect();
+            let expected: Vec<(String, i64)> =
+                every.iter().take(limit as usize).map(|r| (r.kind.clone(), r.id)).collect();
+            assert_eq!(found, expected, "{whose}, the first {limit}");
+        }
+    }
+}

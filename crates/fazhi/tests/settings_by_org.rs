@@ -117,3 +117,31 @@ async fn the_rules_kept_between_requests_follow_changes_made_on_any_instance() {
     fazhi_store::calendar::load_year(&other_instance, &Actor::system(), notice).await.unwrap();
     assert!(!rules::current(&app.db).await.unwrap().calendar.is_workday(day), "the notice read again");
 }
+
+/// The organizations a page reads are kept between requests too (`orgs::tree`), and read again
+/// after a change made through another server on the same database: a township added or renamed
+/// there is listed here at once.
+#[tokio::test]
+async fn the_organizations_kept_between_requests_follow_changes_made_on_any_instance() {
+    use fazhi_store::orgs::{self, NewOrg, OrgUpdate};
+    use fazhi_store::{Actor, Scope};
+
+    let app = TestApp::spawn().await;
+    let other_instance = app.test_db.connect().await;
+    let names = async || -> Vec<String> {
+        orgs::list(&app.db, &Scope::everything()).await.unwrap().into_iter().map(|o| o.name).collect()
+    };
+    let before = names().await;
+    assert_eq!(before, names().await, "kept while nothing changes");
+    let district = orgs::list(&app.db, &Scope::everything()).await.unwrap()[0].id;
+
+    let added = NewOrg { name: "清溪镇".into(), kind: "township".into(), parent_id: Some(district), sort_order: 90 };
+    let added = orgs::create(&other_instance, &Actor::system(), &Scope::everything(), added).await.unwrap();
+    assert!(names().await.contains(&"清溪镇".to_owned()), "added through the other instance");
+
+    let renamed = OrgUpdate { name: "清溪街道".into(), sort_order: 90, version: added.version };
+    orgs::update(&other_instance, &Actor::system(), &Scope::everything(), added.id, renamed).await.unwrap();
+    let after = names().await;
+    assert!(after.contains(&"清溪街道".to_owned()) && !after.contains(&"清溪镇".to_owned()), "{after:?}");
+    assert_eq!(after.len(), before.len() + 1);
+}

@@ -24,6 +24,7 @@ mod m015_report_archive;
 mod m016_public_comments;
 mod m017_pair_search_index;
 mod m018_search_index_in_batches;
+mod m019_records_by_state;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic, Schema};
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m016_public_comments::Migration),
             Box::new(m017_pair_search_index::Migration),
             Box::new(m018_search_index_in_batches::Migration),
+            Box::new(m019_records_by_state::Migration),
         ]
     }
 }

@@ -84,13 +84,15 @@ async fn unread_comments(
         return Ok(Vec::new());
     }
     let orgs: std::collections::HashMap<i64, &str> = org_list.iter().map(|o| (o.id, o.name.as_str())).collect();
+    let record_ids: Vec<i64> =
+        unread.iter().filter(|u| fazhi_domain::ledgers::by_code(&u.kind).is_some()).map(|u| u.id).collect();
+    let titles = fazhi_store::ledger::titles(&state.db, &scope, &record_ids).await?;
     let mut out = Vec::new();
     for u in unread {
         // Named as its page names it: the record's title, the report's year.
         let (href, what) = match fazhi_domain::ledgers::by_code(&u.kind) {
             Some(kind) => {
-                let title =
-                    fazhi_store::ledger::get(&state.db, &scope, kind, u.id).await.map(|r| r.title).unwrap_or_default();
+                let title = titles.get(&u.id).map(String::as_str).unwrap_or_default();
                 (format!("/ledgers/{}/{}#comments", kind.code, u.id), format!("{}：{title}", kind.label))
             }
             None => {
@@ -114,11 +116,13 @@ async fn public_comments_waiting(
         return Ok(Vec::new());
     }
     let scope = caller.scope();
+    let waiting = fazhi_store::public_comments::waiting(&state.db, &scope).await?;
+    let ids: Vec<i64> = waiting.iter().map(|w| w.record_id).collect();
+    let titles = fazhi_store::ledger::titles(&state.db, &scope, &ids).await?;
     let mut out = Vec::new();
-    for w in fazhi_store::public_comments::waiting(&state.db, &scope).await? {
+    for w in waiting {
         let Some(kind) = fazhi_domain::ledgers::by_code(&w.kind) else { continue };
-        let title =
-            fazhi_store::ledger::get(&state.db, &scope, kind, w.record_id).await.map(|r| r.title).unwrap_or_default();
+        let title = titles.get(&w.record_id).map(String::as_str).unwrap_or_default();
         out.push(UnreadComments {
             href: format!("/ledgers/{}/{}#public-comments", kind.code, w.record_id),
             what: format!("{}：{title}", kind.label),
@@ -209,7 +213,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Query(q): Query
             how: d.how,
         })
         .collect();
-    let mut waiting = crate::work_queue::waiting_on(&state.db, &caller, WAITING_SHOWN as u64).await?;
+    let mut waiting = crate::work_queue::waiting_on(&state.db, &caller, WAITING_SHOWN as u64 + 1).await?;
     let waiting_total = waiting.len();
     waiting.truncate(WAITING_SHOWN);
     Ok(TodoPage {
