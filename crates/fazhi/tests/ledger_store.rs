@@ -187,22 +187,29 @@ async fn a_search_finds_a_record_by_any_of_its_words() {
     assert!(found("卫生院").await.is_empty());
 }
 
+/// Two townships with generated years (seeds and scale given), and the two scopes that read them:
+/// the whole district, and the first township.
+async fn two_townships_with_years(seeds: [u64; 2], scale: f64) -> (TestApp, [(&'static str, Scope); 2]) {
+    let app = TestApp::spawn().await;
+    let o = app.orgs;
+    for (org, code, seed) in [(o.township, "01", seeds[0]), (o.other_township, "02", seeds[1])] {
+        fazhi_store::demo::generate_history(&app.db, org, code, &["一村"], seed, scale).await.unwrap();
+    }
+    let all_orgs = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
+    let township = all_orgs.iter().find(|v| v.id == o.township).unwrap().path.clone();
+    let scopes = [
+        ("the district", Scope::everything()),
+        ("a township", Scope { org_path: township, personal: fazhi_store::PersonalData::OwnTownship }),
+    ];
+    (app, scopes)
+}
+
 /// A list in its usual order — open records first, then those at rest, each newest first — is the
 /// same page by page whether the whole district or one township reads it, for every kind: the
 /// two walks that read it agree with one sort of every record.
 #[tokio::test]
 async fn lists_put_open_records_first_then_those_at_rest_newest_first_page_by_page() {
-    let app = TestApp::spawn().await;
-    let o = app.orgs;
-    for (org, code, seed) in [(o.township, "01", 1), (o.other_township, "02", 2)] {
-        fazhi_store::demo::generate_history(&app.db, org, code, &["一村"], seed, 0.2).await.unwrap();
-    }
-    let all_orgs = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
-    let path = |id: i64| all_orgs.iter().find(|v| v.id == id).unwrap().path.clone();
-    let scopes = [
-        ("the district", Scope::everything()),
-        ("a township", Scope { org_path: path(o.township), personal: fazhi_store::PersonalData::OwnTownship }),
-    ];
+    let (app, scopes) = two_townships_with_years([1, 2], 0.2).await;
     let mut compared = 0;
     for kind in fazhi_domain::ledgers::ALL.iter().filter(|k| !k.resting.is_empty()) {
         for (whose, scope) in &scopes {
@@ -236,17 +243,7 @@ async fn lists_put_open_records_first_then_those_at_rest_newest_first_page_by_pa
 /// equals a plain reading of every record sorted that way, for the district and a township.
 #[tokio::test]
 async fn the_records_waiting_are_the_first_of_all_kinds_merged_in_order() {
-    let app = TestApp::spawn().await;
-    let o = app.orgs;
-    for (org, code, seed) in [(o.township, "01", 3), (o.other_township, "02", 4)] {
-        fazhi_store::demo::generate_history(&app.db, org, code, &["一村"], seed, 0.6).await.unwrap();
-    }
-    let all_orgs = fazhi_store::orgs::list(&app.db, &Scope::everything()).await.unwrap();
-    let path = |id: i64| all_orgs.iter().find(|v| v.id == id).unwrap().path.clone();
-    let scopes = [
-        ("the district", Scope::everything()),
-        ("a township", Scope { org_path: path(o.township), personal: fazhi_store::PersonalData::OwnTownship }),
-    ];
+    let (app, scopes) = two_townships_with_years([3, 4], 0.6).await;
     // Every kind's open states wanted; one state of one kind listed first.
     let wanted: Vec<(&str, Vec<&str>)> = fazhi_domain::ledgers::ALL
         .iter()
