@@ -29,11 +29,10 @@ pub struct Db {
     /// (`search_scope`): a number, once given, never changes, and every kind this build declares
     /// is numbered before it serves.
     kind_numbers: Arc<std::collections::HashMap<String, i64>>,
-    /// The calendar and settings last read, under the audit record number they were read at
-    /// (`rules::current`), shared by the clones of this handle.
-    pub(crate) rules: Arc<crate::rules::KeptRules>,
+    /// The calendar and settings last read (`rules::current`), shared by the clones of this handle.
+    pub(crate) rules: Arc<crate::district::Kept<crate::rules::Rules>>,
     /// The organizations last read, likewise (`orgs::tree`).
-    pub(crate) tree: Arc<crate::orgs::KeptTree>,
+    pub(crate) tree: Arc<crate::district::Kept<Vec<crate::orgs::OrgView>>>,
     /// SQLite: the writers of this process take turns here, in the order they came, before they
     /// open their transaction. SQLite lets one writer in at a time and makes the others retry
     /// after sleeping 1, 2, 5, 10, 25 … ms; a queue hands the turn over the moment the last writer

@@ -56,6 +56,36 @@ pub async fn data_version(db: &Db) -> Result<i64, StoreError> {
     crate::audit::last_id(db).await
 }
 
+/// A value read from the database and kept, shared by the clones of a `Db` handle, while the data
+/// version stays the same (`data_version`): read again only when something was written since, on
+/// any instance. The version is read first, so a value kept under it is never older than it.
+pub(crate) struct Kept<T>(std::sync::Mutex<Option<(i64, std::sync::Arc<T>)>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(std::sync::Mutex::new(None))
+    }
+}
+
+impl<T> Kept<T> {
+    /// The value kept under the data version now, or `read` anew and kept.
+    pub(crate) async fn get<F: Future<Output = Result<T, StoreError>>>(
+        &self,
+        db: &Db,
+        read: impl FnOnce() -> F,
+    ) -> Result<std::sync::Arc<T>, StoreError> {
+        let version = data_version(db).await?;
+        if let Some((at, kept)) = self.0.lock().expect("a kept value's lock is never poisoned").as_ref()
+            && *at == version
+        {
+            return Ok(kept.clone());
+        }
+        let value = std::sync::Arc::new(read().await?);
+        *self.0.lock().expect("a kept value's lock is never poisoned") = Some((version, value.clone()));
+        Ok(value)
+    }
+}
+
 /// Figures by township, kind, indicator and year.
 pub struct Figures {
     sums: HashMap<(i64, String, String, i32), i64>,

@@ -68,30 +68,21 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<OrgView>, StoreError> {
     Ok(tree(db).await?.iter().filter(|o| scope.contains_path(&o.path)).cloned().collect())
 }
 
-/// The organizations last read, under the audit record number they were read at (`tree`), shared
-/// by the clones of a `Db` handle.
-pub(crate) type KeptTree = std::sync::Mutex<Option<(i64, std::sync::Arc<Vec<OrgView>>)>>;
-
-/// Every organization, parents before children. Read again only when something was written since
-/// the last read, on any instance (`district::data_version`): every change of the tree appends to
-/// the audit chain in its own transaction. Every page reads the caller's organizations two or
-/// three times (the menu's count, the list and its scope); read from the database, each was a
-/// row handed from SQLite's thread per organization.
+/// Every organization, parents before children, kept in the `Db` handle while nothing is written
+/// (`district::Kept`): every change of the tree appends to the audit chain in its own transaction.
+/// Every page reads the caller's organizations two or three times (the menu's count, the list and
+/// its scope); read from the database, each was a row handed from SQLite's thread per organization.
 pub(crate) async fn tree(db: &Db) -> Result<std::sync::Arc<Vec<OrgView>>, StoreError> {
-    let version = crate::district::data_version(db).await?;
-    if let Some((at, tree)) = db.tree.lock().expect("the tree's lock is never poisoned").as_ref()
-        && *at == version
-    {
-        return Ok(tree.clone());
-    }
-    let rows = organization::Entity::find()
-        .order_by_asc(organization::Column::SortOrder)
-        .order_by_asc(organization::Column::Id)
-        .all(db.conn())
-        .await?;
-    let tree = std::sync::Arc::new(preorder(rows.into_iter().map(OrgView::from).collect()));
-    *db.tree.lock().expect("the tree's lock is never poisoned") = Some((version, tree.clone()));
-    Ok(tree)
+    db.tree
+        .get(db, || async {
+            let rows = organization::Entity::find()
+                .order_by_asc(organization::Column::SortOrder)
+                .order_by_asc(organization::Column::Id)
+                .all(db.conn())
+                .await?;
+            Ok(preorder(rows.into_iter().map(OrgView::from).collect()))
+        })
+        .await
 }
 
 /// Orders a flat list (siblings in order) as a tree is read: each node followed by its children.

@@ -24,28 +24,19 @@ impl Rules {
     }
 }
 
-/// The rules last read and the data version they were read at.
-pub(crate) type KeptRules = std::sync::Mutex<Option<(i64, std::sync::Arc<Rules>)>>;
-
-/// The calendar and settings as they stand. Read again only when something was written since the
-/// last read, on any instance (`district::data_version`): a calendar load and a change of a
-/// setting each append to the audit chain in their own transaction, so the same version means the
-/// same rules. The version is read first, so the rules kept under it are never older than it. One
-/// small read instead of two or three and the years' calendars parsed, on every page that counts
-/// a deadline.
+/// The calendar and settings as they stand, kept in the `Db` handle while nothing is written
+/// (`district::Kept`): a calendar load and a change of a setting each append to the audit chain in
+/// their own transaction, so the same data version means the same rules. One small read instead
+/// of two or three and the years' calendars parsed, on every page that counts a deadline.
 pub async fn current(db: &Db) -> Result<std::sync::Arc<Rules>, StoreError> {
-    let version = crate::district::data_version(db).await?;
-    if let Some((at, rules)) = db.rules.lock().expect("the rules' lock is never poisoned").as_ref()
-        && *at == version
-    {
-        return Ok(rules.clone());
-    }
-    let rules = std::sync::Arc::new(Rules {
-        calendar: crate::calendar::current_on(db.conn()).await?,
-        settings: settings_on(db.conn()).await?,
-    });
-    *db.rules.lock().expect("the rules' lock is never poisoned") = Some((version, rules.clone()));
-    Ok(rules)
+    db.rules
+        .get(db, || async {
+            Ok(Rules {
+                calendar: crate::calendar::current_on(db.conn()).await?,
+                settings: settings_on(db.conn()).await?,
+            })
+        })
+        .await
 }
 
 fn spec(key: &str) -> Option<(&'static str, &'static SettingSpec)> {
