@@ -785,6 +785,20 @@ impl Db {
         Ok(indexed)
     }
 
+    /// Keeps the search indexes current for as long as it runs (spawn it): every quarter second,
+    /// the records written since are put in them (`index_pending_search`). What `fazhi serve`
+    /// runs beside the server; a failed batch is logged, and the next tick tries again.
+    pub async fn keep_search_indexed(self) {
+        let mut every = tokio::time::interval(Duration::from_millis(250));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = self.index_pending_search().await {
+                tracing::warn!("检索索引未能更新：{e}");
+            }
+        }
+    }
+
     /// SQLite: merges the search indexes' segments a little at a time, as records written one by
     /// one leave it in many (FTS5 merges only when segments pile up on one level), until there is
     /// nothing left to merge. Each step is a short write transaction, so writers wait at most one

@@ -182,17 +182,7 @@ async fn step_rate(indexed: bool) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let (db, township, _, _) = township_database(dir.path(), indexed).await;
     let started = Instant::now();
-    let indexer = {
-        let db = db.clone();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_millis(250));
-            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                every.tick().await;
-                db.index_pending_search().await.unwrap();
-            }
-        })
-    };
+    let indexer = tokio::spawn(db.clone().keep_search_indexed());
     let clerks: Vec<_> = (0..2u64)
         .map(|clerk| {
             let db = db.clone();

@@ -633,17 +633,7 @@ async fn serve(db: Db, args: ServeArgs, database: &DatabaseArgs) -> Result<ExitC
     });
     // Records written are put in the search indexes a moment later, in batches, off the writers'
     // path (until then a search reads them directly).
-    let indexer = db.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            if let Err(e) = indexer.index_pending_search().await {
-                tracing::warn!("检索索引未能更新：{e}");
-            }
-        }
-    });
+    tokio::spawn(db.clone().keep_search_indexed());
     let state = AppState::new(
         db,
         WebConfig { secure_cookies: secure, trust_proxy: args.trust_proxy, public_url: args.public_url.clone() },
