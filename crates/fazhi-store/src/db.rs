@@ -1104,6 +1104,39 @@ mod tests {
         assert_eq!(SCHEMA_VERSION as usize, crate::migrations::Migrator::migrations().len());
     }
 
+    /// The names the migrations are recorded under in `seaql_migrations`: a database of an earlier
+    /// release knows them by these, and a renamed one would run again there.
+    #[test]
+    fn the_migrations_keep_the_names_earlier_releases_recorded() {
+        use sea_orm_migration::MigratorTrait;
+        let names: Vec<String> =
+            crate::migrations::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+        assert_eq!(
+            names,
+            [
+                "m001_accounts_and_audit",
+                "m002_holiday_calendar",
+                "m003_ledgers",
+                "m004_search_deadlines_settings",
+                "m005_due_index_and_attachments",
+                "m006_figures_reports_and_stages",
+                "m007_tokens_two_factor_and_org_settings",
+                "m008_personal_search_and_upload_names",
+                "m009_figure_totals",
+                "m010_open_counts",
+                "m011_comments",
+                "m012_report_revision",
+                "m013_search_and_attachment_chunks",
+                "m014_scoped_search_index",
+                "m015_report_archive",
+                "m016_public_comments",
+                "m017_pair_search_index",
+                "m018_search_index_in_batches",
+                "m019_records_by_state",
+            ]
+        );
+    }
+
     #[tokio::test]
     async fn the_read_connection_refuses_every_write() {
         let db = Db::connect("sqlite::memory:", AuditKey::from_bytes([7; 32])).await.unwrap();

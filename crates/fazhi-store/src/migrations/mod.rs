@@ -19,11 +19,8 @@ mod m010_open_counts;
 mod m011_comments;
 mod m012_report_revision;
 mod m013_search_and_attachment_chunks;
-mod m014_scoped_search_index;
 mod m015_report_archive;
 mod m016_public_comments;
-mod m017_pair_search_index;
-mod m018_search_index_in_batches;
 mod m019_records_by_state;
 
 use sea_orm::sea_query::{ColumnDef, Index, Table};
@@ -50,13 +47,39 @@ impl MigratorTrait for Migrator {
             Box::new(m011_comments::Migration),
             Box::new(m012_report_revision::Migration),
             Box::new(m013_search_and_attachment_chunks::Migration),
-            Box::new(m014_scoped_search_index::Migration),
+            // 14: SQLite's trigram index with each record's scope (kind, organization) and
+            // lower-cased name beside its texts, so a township's search reads its own matches.
+            Box::new(SearchIndexRebuilt("m014_scoped_search_index")),
             Box::new(m015_report_archive::Migration),
             Box::new(m016_public_comments::Migration),
-            Box::new(m017_pair_search_index::Migration),
-            Box::new(m018_search_index_in_batches::Migration),
+            // 17: the pair index, where two characters are looked up instead of scanned (SQLite's
+            // FTS5 table of pairs; PostgreSQL's GIN indexes of `fazhi_pairs`).
+            Box::new(SearchIndexRebuilt("m017_pair_search_index")),
+            // 18: SQLite's trigram index kept like the pair index, in batches off the writers' path;
+            // the writers' triggers only note which records changed.
+            Box::new(SearchIndexRebuilt("m018_search_index_in_batches")),
             Box::new(m019_records_by_state::Migration),
         ]
+    }
+}
+
+/// A version that brought the search indexes to a new form. Each builds today's form
+/// (`db::create_search_index`: every stored record indexed, with the progress on the console),
+/// which drops the objects of the earlier forms and does nothing where today's form stands: a
+/// database of any version reaches today's indexes, built once. Named as its module was when each
+/// had one, as `seaql_migrations` records it.
+struct SearchIndexRebuilt(&'static str);
+
+impl sea_orm_migration::MigrationName for SearchIndexRebuilt {
+    fn name(&self) -> &str {
+        self.0
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for SearchIndexRebuilt {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        crate::db::create_search_index(m.get_connection()).await.map_err(migration_error)
     }
 }
 
