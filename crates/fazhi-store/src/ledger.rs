@@ -1049,8 +1049,8 @@ async fn open_first_page<C: ConnectionTrait>(
         let rest: Vec<i64> = if orgs.everything {
             // Across a whole district those at rest are most of a kind: each state's walked newest
             // first down its index (`idx_ledger_by_state_newest`) until the page is full, and the
-            // walks merged. Walking the records themselves newest first read every newer record of the
-            // other kinds on the way (a millisecond a page, measured).
+            // walks merged. Walking the records themselves newest first read every newer record
+            // of the other kinds on the way (a millisecond a page, measured).
             use sea_orm::sea_query::{Alias, Expr, Order};
             let walks = kind.resting.iter().map(|state| {
                 use sea_orm::sea_query::ExprTrait;
